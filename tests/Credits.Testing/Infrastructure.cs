@@ -1,0 +1,20 @@
+using Xunit;
+
+namespace Credits.Testing;
+
+/// <summary>A database and a virtual host for one test class: the usual fixture of an integration test.</summary>
+public class Infrastructure : IAsyncLifetime
+{
+    public PostgresDatabase Database { get; } = new();
+    public RabbitMqVirtualHost VirtualHost { get; } = new();
+
+    public async Task InitializeAsync()
+    {
+        await Task.WhenAll(Database.InitializeAsync(), VirtualHost.InitializeAsync());
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Task.WhenAll(Database.DisposeAsync(), VirtualHost.DisposeAsync());
+    }
+}

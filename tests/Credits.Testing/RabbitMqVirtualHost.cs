@@ -1,0 +1,54 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Xunit;
+
+namespace Credits.Testing;
+
+/// <summary>
+/// A RabbitMQ virtual host of its own for one test class (use as an xunit class fixture):
+/// exchanges and queues of parallel test classes never meet. Created and deleted through the
+/// management API of the test broker.
+/// </summary>
+public class RabbitMqVirtualHost : IAsyncLifetime
+{
+    public string Name { get; } = "t_" + Guid.NewGuid().ToString("N")[..20];
+
+    /// <summary>amqp://user:pass@host:port/vhost, ready for MassTransit's <c>cfg.Host(uri)</c>.</summary>
+    public Uri Uri => new UriBuilder(TestEnvironment.RabbitMq) { Path = "/" + Uri.EscapeDataString(Name) }.Uri;
+
+    readonly HttpClient _management = CreateManagementClient();
+
+    public async Task InitializeAsync()
+    {
+        var put = await _management.PutAsync($"api/vhosts/{Name}", new StringContent("{}", Encoding.UTF8, "application/json"));
+        put.EnsureSuccessStatusCode();
+        var user = TestEnvironment.RabbitMqManagement.UserInfo.Split(':')[0];
+        var permissions = await _management.PutAsync($"api/permissions/{Name}/{user}",
+            new StringContent("""{"configure":".*","write":".*","read":".*"}""", Encoding.UTF8, "application/json"));
+        permissions.EnsureSuccessStatusCode();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _management.DeleteAsync($"api/vhosts/{Name}");
+        _management.Dispose();
+    }
+
+    /// <summary>Messages waiting in a queue of this virtual host (0 when the queue does not exist).</summary>
+    public async Task<long> QueueDepthAsync(string queue)
+    {
+        var response = await _management.GetAsync($"api/queues/{Name}/{Uri.EscapeDataString(queue)}");
+        if (!response.IsSuccessStatusCode) return 0;
+        using var doc = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return doc.RootElement.TryGetProperty("messages", out var m) ? m.GetInt64() : 0;
+    }
+
+    static HttpClient CreateManagementClient()
+    {
+        var management = TestEnvironment.RabbitMqManagement;
+        var client = new HttpClient { BaseAddress = new Uri(management.GetLeftPart(UriPartial.Authority) + "/") };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes(Uri.UnescapeDataString(management.UserInfo))));
+        return client;
+    }
+}
