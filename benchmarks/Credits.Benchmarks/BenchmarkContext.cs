@@ -1,0 +1,44 @@
+using System.Diagnostics;
+
+namespace Credits.Benchmarks;
+
+/// <summary>What a scenario gets: its arguments and a place to report figures as Markdown rows.</summary>
+public sealed class BenchmarkContext(string scenario, IReadOnlyDictionary<string, string> options)
+{
+    public string Scenario { get; } = scenario;
+    public IReadOnlyDictionary<string, string> Options { get; } = options;
+
+    public int Int(string name, int fallback) => Options.TryGetValue(name, out var v) ? int.Parse(v) : fallback;
+    public string String(string name, string fallback) => Options.TryGetValue(name, out var v) ? v : fallback;
+
+    readonly List<(string Metric, string Value, string Unit, string Note)> _rows = [];
+
+    public void Report(string metric, double value, string unit, string note = "")
+    {
+        var formatted = value >= 100 ? value.ToString("N0") : value.ToString("N2");
+        _rows.Add((metric, formatted, unit, note));
+        Console.WriteLine($"  {metric}: {formatted} {unit} {note}");
+    }
+
+    public void PrintMarkdown()
+    {
+        Console.WriteLine();
+        Console.WriteLine($"| {Scenario} | value | unit | note |");
+        Console.WriteLine("|---|---:|---|---|");
+        foreach (var r in _rows) Console.WriteLine($"| {r.Metric} | {r.Value} | {r.Unit} | {r.Note} |");
+        Console.WriteLine();
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+    }
+
+    /// <summary>Peak resident set size of a process, in MB, read from /proc (Linux).</summary>
+    public static double PeakRssMb(int processId)
+    {
+        foreach (var line in File.ReadLines($"/proc/{processId}/status"))
+            if (line.StartsWith("VmHWM:")) return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
+        return double.NaN;
+    }
+
+    public static double PeakRssMb() => PeakRssMb(Environment.ProcessId);
+
+    public static Stopwatch Start() => Stopwatch.StartNew();
+}

@@ -1,0 +1,36 @@
+using System.Reflection;
+using Credits.Benchmarks;
+
+// Benchmarks, not tests: they need the services of `scripts/services.sh start test` (or the
+// CREDITS_* variables of another instance) and print Markdown rows for docs/BENCHMARKS.md.
+//   dotnet run -c Release --project benchmarks/Credits.Benchmarks -- list
+//   dotnet run -c Release --project benchmarks/Credits.Benchmarks -- NAME [--option value ...]
+var scenarios = Assembly.GetExecutingAssembly().GetTypes()
+    .Where(t => typeof(IBenchmarkScenario).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
+    .Select(t => (IBenchmarkScenario)Activator.CreateInstance(t)!)
+    .OrderBy(s => s.Name)
+    .ToList();
+
+if (args.Length == 0 || args[0] is "list" or "--help")
+{
+    Console.WriteLine("scenarios:");
+    foreach (var s in scenarios) Console.WriteLine($"  {s.Name,-28} {s.Description}");
+    return 0;
+}
+
+var scenario = scenarios.FirstOrDefault(s => s.Name == args[0]);
+if (scenario is null)
+{
+    Console.Error.WriteLine($"unknown scenario '{args[0]}'; try 'list'");
+    return 2;
+}
+
+var options = new Dictionary<string, string>();
+for (var i = 1; i + 1 < args.Length; i += 2) options[args[i].TrimStart('-')] = args[i + 1];
+
+var context = new BenchmarkContext(scenario.Name, options);
+using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(context.Int("max-minutes", 15)));
+Console.WriteLine($"{scenario.Name}: {scenario.Description}");
+await scenario.RunAsync(context, cts.Token);
+context.PrintMarkdown();
+return 0;
