@@ -1,0 +1,114 @@
+using System.Collections.Concurrent;
+using System.Data;
+using MassTransit;
+using MassTransit.Middleware;
+using MassTransit.Serialization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Credits.Messaging.Outbox;
+
+/// <summary>
+/// The relay: takes committed outbox units with FOR UPDATE SKIP LOCKED (so any number of instances, in any
+/// number of processes, never take the same unit), sends each unit's messages in sequence order with the
+/// bus (publisher confirms), and deletes what the broker confirmed in the same transaction. A crash between
+/// the send and that commit sends the unit again: delivery is at least once, and the receivers' inbox makes
+/// it effectively once.
+/// </summary>
+public sealed class OutboxDeliveryService<TDbContext>(
+    IServiceScopeFactory scopeFactory,
+    IBusControl bus,
+    PostgresOutboxOptions options,
+    OutboxDeliverySignal signal,
+    ILogger<OutboxDeliveryService<TDbContext>> logger)
+    : BackgroundService
+    where TDbContext : DbContext
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await bus.WaitForHealthStatus(BusHealthStatus.Healthy, stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                // A full batch means more may be waiting: keep going without sleeping.
+                while (await DeliverBatch(stoppingToken) >= options.QueryMessageLimit) { }
+                await signal.WaitAsync(options.QueryDelay, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                logger.LogError(exception, "Outbox delivery failed; retrying after {QueryDelay}", options.QueryDelay);
+                await Task.Delay(options.QueryDelay, stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>Relays up to <see cref="PostgresOutboxOptions.QueryMessageLimit"/> units; returns how many were locked.</summary>
+    async Task<int> DeliverBatch(CancellationToken cancellationToken)
+    {
+        await using var scope = scopeFactory.CreateAsyncScope();
+        var dbContext = scope.ServiceProvider.GetRequiredService<TDbContext>();
+        var tables = OutboxTables.Of(dbContext);
+        var strategy = dbContext.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
+        {
+            dbContext.ChangeTracker.Clear();
+            await using var transaction = await dbContext.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+            var outboxIds = await dbContext.Database.SqlQueryRaw<Guid>(tables.LockUnits, options.QueryMessageLimit)
+                .ToListAsync(cancellationToken);
+            if (outboxIds.Count == 0) return 0;
+
+            var messages = await dbContext.Set<OutboxMessage>().AsNoTracking()
+                .Where(m => outboxIds.Contains(m.OutboxId))
+                .OrderBy(m => m.SequenceNumber)
+                .ToListAsync(cancellationToken);
+
+            var sent = new ConcurrentBag<long>();
+            await Task.WhenAll(messages.GroupBy(m => m.OutboxId).Select(unit => SendInOrder(unit, sent, cancellationToken)));
+
+            var sentNumbers = sent.ToArray();
+            await dbContext.Set<OutboxMessage>().Where(m => sentNumbers.Contains(m.SequenceNumber)).ExecuteDeleteAsync(cancellationToken);
+            // A unit whose sends failed keeps its state row and its unsent messages for the next round.
+            await dbContext.Set<OutboxState>()
+                .Where(s => outboxIds.Contains(s.OutboxId) && !dbContext.Set<OutboxMessage>().Any(m => m.OutboxId == s.OutboxId))
+                .ExecuteDeleteAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return outboxIds.Count;
+        });
+    }
+
+    /// <summary>Sends one unit's messages one after another; stops at the first failure so order is kept.</summary>
+    async Task SendInOrder(IEnumerable<OutboxMessage> unit, ConcurrentBag<long> sent, CancellationToken cancellationToken)
+    {
+        foreach (var message in unit)
+        {
+            if (message.DestinationAddress is null)
+            {
+                logger.LogWarning("Outbox message {MessageId} has no destination address; dropped", message.MessageId);
+                sent.Add(message.SequenceNumber);
+                continue;
+            }
+            try
+            {
+                message.Deserialize(SystemTextJsonMessageSerializer.Instance);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(options.MessageDeliveryTimeout);
+                var endpoint = await bus.GetSendEndpoint(message.DestinationAddress);
+                await endpoint.Send(new SerializedMessageBody(), new OutboxMessageSendPipe(message, message.DestinationAddress), timeout.Token);
+                sent.Add(message.SequenceNumber);
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                logger.LogWarning(exception, "Outbox send of {MessageId} to {Destination} failed; its unit is retried later",
+                    message.MessageId, message.DestinationAddress);
+                return;
+            }
+        }
+    }
+}

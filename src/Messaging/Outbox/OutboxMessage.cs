@@ -1,0 +1,64 @@
+using MassTransit;
+using MassTransit.Metadata;
+using MassTransit.Middleware;
+using MassTransit.Serialization;
+
+namespace Credits.Messaging.Outbox;
+
+/// <summary>
+/// A serialized send or publish waiting for the relay. Implements MassTransit's
+/// <see cref="OutboxMessageContext"/> so <see cref="OutboxMessageSendPipe"/> can put it on the wire unchanged
+/// (same MessageId, headers, addresses and body as when it was captured).
+/// </summary>
+public sealed class OutboxMessage : OutboxMessageContext
+{
+    Headers? _headers;
+    IReadOnlyDictionary<string, object>? _properties;
+
+    /// <summary>Database-assigned, increasing: the delivery order within an outbox.</summary>
+    public long SequenceNumber { get; set; }
+
+    public Guid OutboxId { get; set; }
+
+    /// <summary>For messages produced by a consumer: the consumed message and consumer (diagnostics only).</summary>
+    public Guid? InboxMessageId { get; set; }
+    public Guid? InboxConsumerId { get; set; }
+
+    public Guid MessageId { get; set; }
+    public string ContentType { get; set; } = null!;
+    public string MessageType { get; set; } = null!;
+    public string Body { get; set; } = null!;
+
+    /// <summary>Serialized header dictionary (jsonb).</summary>
+    public string? Headers { get; set; }
+
+    /// <summary>Serialized transport properties such as the RabbitMQ routing key (jsonb).</summary>
+    public string? Properties { get; set; }
+
+    public Guid? ConversationId { get; set; }
+    public Guid? CorrelationId { get; set; }
+    public Guid? InitiatorId { get; set; }
+    public Guid? RequestId { get; set; }
+    public Uri? SourceAddress { get; set; }
+    public Uri? DestinationAddress { get; set; }
+    public Uri? ResponseAddress { get; set; }
+    public Uri? FaultAddress { get; set; }
+    public DateTime SentTime { get; set; }
+    public DateTime? ExpirationTime { get; set; }
+
+    Guid? MessageContext.MessageId => MessageId;
+    DateTime? MessageContext.SentTime => SentTime;
+    Headers MessageContext.Headers => _headers ?? EmptyHeaders.Instance;
+    HostInfo MessageContext.Host => HostMetadataCache.Host;
+    IReadOnlyDictionary<string, object> OutboxMessageContext.Properties => _properties ?? NoProperties;
+
+    static readonly IReadOnlyDictionary<string, object> NoProperties = new Dictionary<string, object>();
+
+    /// <summary>Turns the stored header and property JSON back into the dictionaries the send pipe reads.</summary>
+    public void Deserialize(IObjectDeserializer deserializer)
+    {
+        var headers = deserializer.DeserializeDictionary<object?>(Headers);
+        _headers = headers is null ? EmptyHeaders.Instance : new DictionarySendHeaders(headers!);
+        _properties = deserializer.DeserializeDictionary<object>(Properties);
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+
+namespace Credits.Messaging.Outbox;
+
+/// <summary>
+/// Quoted, schema-qualified names of the outbox tables as mapped in a DbContext, for the few statements
+/// EF cannot express (ON CONFLICT, FOR UPDATE SKIP LOCKED).
+/// </summary>
+sealed record OutboxTables(string Inbox, string State, string Message)
+{
+    /// <summary>
+    /// Inserts the inbox row or counts a duplicate; returns the receive count (1 = first consumption).
+    /// Parameters: message id, consumer id, received.
+    /// </summary>
+    public string ClaimInbox => $$"""
+        INSERT INTO {{Inbox}} (message_id, consumer_id, received, receive_count) VALUES ({0}, {1}, {2}, 1)
+        ON CONFLICT (message_id, consumer_id) DO UPDATE SET receive_count = {{Inbox}}.receive_count + 1
+        RETURNING receive_count AS "Value"
+        """;
+
+    /// <summary>Locks the oldest outbox units no other relay holds. Parameter: the limit.</summary>
+    public string LockUnits => $$"""
+        SELECT outbox_id AS "Value" FROM {{State}} ORDER BY created LIMIT {0} FOR UPDATE SKIP LOCKED
+        """;
+
+    public static OutboxTables Of(DbContext dbContext) => new(
+        Name<InboxState>(dbContext), Name<OutboxState>(dbContext), Name<OutboxMessage>(dbContext));
+
+    static string Name<T>(DbContext dbContext)
+    {
+        var entity = dbContext.Model.FindEntityType(typeof(T))
+            ?? throw new InvalidOperationException($"{typeof(T).Name} is not mapped in {dbContext.GetType().Name}: call modelBuilder.AddTransactionalOutbox() in OnModelCreating.");
+        var table = entity.GetTableName()!;
+        var schema = entity.GetSchema();
+        return schema is null ? Quote(table) : $"{Quote(schema)}.{Quote(table)}";
+    }
+
+    static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
+}

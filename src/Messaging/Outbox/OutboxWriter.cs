@@ -1,0 +1,76 @@
+using MassTransit;
+using MassTransit.Context;
+using MassTransit.Serialization;
+using Microsoft.EntityFrameworkCore;
+
+namespace Credits.Messaging.Outbox;
+
+/// <summary>
+/// Turns captured sends and publishes into outbox rows tracked by a DbContext, so they are saved by the
+/// same SaveChanges and commit (or roll back) with the caller's other rows.
+/// </summary>
+sealed class OutboxWriter(DbContext dbContext, Guid? inboxMessageId = null, Guid? inboxConsumerId = null)
+{
+    readonly Lock _lock = new();
+    OutboxState? _state;
+
+    /// <summary>True once a message has been captured: the caller should wake the relay after commit.</summary>
+    public bool HasMessages { get; private set; }
+
+    public Task Add<T>(SendContext<T> context) where T : class
+    {
+        if (context.MessageId is not { } messageId)
+            throw new MessageException(typeof(T), "The outbox needs a MessageId on every send.");
+
+        var now = DateTime.UtcNow;
+        var message = new OutboxMessage
+        {
+            MessageId = messageId,
+            InboxMessageId = inboxMessageId,
+            InboxConsumerId = inboxConsumerId,
+            ConversationId = context.ConversationId,
+            CorrelationId = context.CorrelationId,
+            InitiatorId = context.InitiatorId,
+            RequestId = context.RequestId,
+            SourceAddress = context.SourceAddress,
+            DestinationAddress = context.DestinationAddress,
+            ResponseAddress = context.ResponseAddress,
+            FaultAddress = context.FaultAddress,
+            SentTime = context.SentTime ?? now,
+            ExpirationTime = context.TimeToLive is { } ttl ? now + ttl : null,
+            ContentType = (context.ContentType ?? context.Serialization.DefaultContentType).ToString(),
+            MessageType = string.Join(";", context.SupportedMessageTypes),
+            Body = context.Serializer.GetMessageBody(context).GetString(),
+            Headers = SystemTextJsonMessageSerializer.Instance.SerializeDictionary(context.Headers.GetAll()),
+        };
+        if (context is TransportSendContext<T> transport)
+        {
+            var properties = new Dictionary<string, object>(StringComparer.OrdinalIgnoreCase);
+            transport.WritePropertiesTo(properties);
+            message.Properties = SystemTextJsonMessageSerializer.Instance.SerializeDictionary(properties);
+        }
+
+        // Publishes in one consumer may run in parallel; a DbContext is not thread-safe.
+        lock (_lock)
+        {
+            message.OutboxId = CurrentState(now).OutboxId;
+            dbContext.Add(message);
+            HasMessages = true;
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The unit new messages join. A unit already saved (Unchanged) or discarded (Detached) may be in the
+    /// relay's hands, so later messages start a new one instead of growing a unit under delivery.
+    /// </summary>
+    OutboxState CurrentState(DateTime now)
+    {
+        if (_state is null || dbContext.Entry(_state).State is EntityState.Unchanged or EntityState.Detached)
+        {
+            _state = new OutboxState { OutboxId = NewId.NextGuid(), Created = now };
+            dbContext.Add(_state);
+        }
+        return _state;
+    }
+}

@@ -1,0 +1,72 @@
+using System.Data;
+using MassTransit;
+using MassTransit.Middleware;
+using Microsoft.EntityFrameworkCore;
+
+namespace Credits.Messaging.Outbox;
+
+/// <summary>
+/// Runs one consumed message as one transaction on the message scope's DbContext: claim the inbox row,
+/// run the consumer (its rows and its outgoing messages go to the same DbContext), commit, wake the relay.
+/// Whatever else runs in the scope (a saga repository, the consumer's own SaveChanges) sees
+/// <c>Database.CurrentTransaction</c> set and joins it instead of committing.
+/// </summary>
+public sealed class PostgresOutboxContextFactory<TDbContext>(
+    TDbContext dbContext,
+    IServiceProvider provider,
+    OutboxDeliverySignal signal)
+    : IOutboxContextFactory<TDbContext>
+    where TDbContext : DbContext
+{
+    public async Task Send<T>(ConsumeContext<T> context, OutboxConsumeOptions options, IPipe<OutboxConsumeContext<T>> next)
+        where T : class
+    {
+        var messageId = context.GetOriginalMessageId()
+            ?? throw new MessageException(typeof(T), "The inbox needs a MessageId to recognise redeliveries.");
+        var tables = OutboxTables.Of(dbContext);
+
+        // A retrying strategy (Npgsql's EnableRetryOnFailure) can only retry the whole unit, so the whole
+        // unit, consumer included, runs inside it; the inbox makes a retry after an ambiguous commit a no-op.
+        var strategy = dbContext.Database.CreateExecutionStrategy();
+        var wroteMessages = await strategy.ExecuteAsync(async () =>
+        {
+            dbContext.ChangeTracker.Clear();
+            await using var transaction = await dbContext.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, context.CancellationToken);
+            try
+            {
+                var receiveCount = await ClaimInbox(tables, messageId, options.ConsumerId, context.CancellationToken);
+                var writer = new OutboxWriter(dbContext, messageId, options.ConsumerId);
+                var outboxContext = new PostgresOutboxConsumeContext<T>(context, options, provider, writer, receiveCount);
+
+                await next.Send(outboxContext);
+
+                await dbContext.SaveChangesAsync(context.CancellationToken);
+                await transaction.CommitAsync(context.CancellationToken);
+                return writer.HasMessages;
+            }
+            catch
+            {
+                // Nothing of a failed attempt may reach a later attempt or a later user of the scope.
+                dbContext.ChangeTracker.Clear();
+                throw;
+            }
+        });
+
+        if (wroteMessages) signal.Notify();
+    }
+
+    /// <summary>
+    /// Inserts the inbox row, or counts a duplicate. A concurrent first delivery of the same message holds
+    /// the key until it commits or rolls back, so exactly one of two racing deliveries sees 1.
+    /// </summary>
+    async Task<int> ClaimInbox(OutboxTables tables, Guid messageId, Guid consumerId, CancellationToken cancellationToken)
+    {
+        var received = DateTime.UtcNow;
+        var counts = await dbContext.Database.SqlQueryRaw<int>(tables.ClaimInbox, messageId, consumerId, received)
+            .ToListAsync(cancellationToken);
+        return counts.Single();
+    }
+
+    public void Probe(ProbeContext context) =>
+        context.CreateFilterScope("outboxContextFactory").Add("provider", "postgres");
+}

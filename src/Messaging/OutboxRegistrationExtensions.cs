@@ -1,0 +1,42 @@
+using Credits.Messaging.Outbox;
+using MassTransit;
+using MassTransit.DependencyInjection;
+using MassTransit.Middleware;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Credits.Messaging;
+
+public static class OutboxRegistrationExtensions
+{
+    /// <summary>
+    /// The transactional inbox and outbox on <typeparamref name="TDbContext"/> (which must call
+    /// <c>modelBuilder.AddTransactionalOutbox()</c>): the per-message transaction factory used by
+    /// <c>UsePostgresOutbox</c>, the relay and the inbox cleanup as hosted services, and optionally the bus outbox.
+    /// One outbox DbContext per service provider.
+    /// </summary>
+    public static IBusRegistrationConfigurator AddPostgresOutbox<TDbContext>(this IBusRegistrationConfigurator configurator,
+        Action<PostgresOutboxOptions>? configure = null)
+        where TDbContext : DbContext
+    {
+        var options = new PostgresOutboxOptions();
+        configure?.Invoke(options);
+
+        configurator.TryAddSingleton(options);
+        configurator.TryAddSingleton<OutboxDeliverySignal>();
+        configurator.TryAddScoped<IOutboxContextFactory<TDbContext>, PostgresOutboxContextFactory<TDbContext>>();
+        configurator.AddSingleton<InboxCleanupService<TDbContext>>();
+        configurator.AddHostedService(provider => provider.GetRequiredService<InboxCleanupService<TDbContext>>());
+
+        if (options.DeliveryService)
+            configurator.AddHostedService<OutboxDeliveryService<TDbContext>>();
+
+        if (options.BusOutbox)
+        {
+            configurator.RemoveAll<IScopedBusContextProvider<IBus>>();
+            configurator.AddScoped<IScopedBusContextProvider<IBus>, BusOutboxScopedContextProvider<TDbContext>>();
+        }
+        return configurator;
+    }
+}
