@@ -1,0 +1,22 @@
+using Credits.Messaging.Sagas;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+
+namespace Credits.Messaging;
+
+public static class PostgresSagaRepositoryExtensions
+{
+    /// <summary>
+    /// Stores the instances of every saga of this bus in <typeparamref name="TDbContext"/> (resolved from the
+    /// message scope, so a transaction begun there by the outbox is joined). Map each instance type in the
+    /// DbContext with <see cref="SagaInstanceMappingExtensions.MapSagaInstance{TSaga}"/>.
+    /// </summary>
+    public static void SetPostgresSagaRepositoryProvider<TDbContext>(this IBusRegistrationConfigurator configurator,
+        Action<PostgresSagaRepositoryOptions>? configure = null)
+        where TDbContext : DbContext
+    {
+        var options = new PostgresSagaRepositoryOptions();
+        configure?.Invoke(options);
+        configurator.SetSagaRepositoryProvider(new PostgresSagaRepositoryRegistration<TDbContext>(options));
+    }
+}

@@ -1,0 +1,49 @@
+using Credits.Messaging.Sagas;
+using Credits.Messaging.Scheduling;
+using MassTransit;
+using MassTransit.Configuration;
+using MassTransit.Scheduling;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Credits.Messaging;
+
+public static class PostgresMessageSchedulerExtensions
+{
+    /// <summary>
+    /// A durable message scheduler on PostgreSQL for stock RabbitMQ (no delayed-exchange plugin): saga
+    /// <c>Schedule</c>/<c>Unschedule</c> and request timeouts write rows of the <c>scheduled_message</c> table
+    /// (<see cref="ScheduledMessageModelExtensions.AddScheduledMessages"/>) in the saga's transaction, and a hosted
+    /// service delivers them when due. Also registers a scoped <see cref="IMessageScheduler"/> on the scoped
+    /// <typeparamref name="TDbContext"/> for code outside a consumer.
+    /// </summary>
+    public static void AddPostgresMessageScheduler<TDbContext>(this IBusRegistrationConfigurator configurator,
+        Action<PostgresMessageSchedulerOptions>? configure = null)
+        where TDbContext : DbContext
+    {
+        var options = new PostgresMessageSchedulerOptions();
+        configure?.Invoke(options);
+        configurator.TryAddSingleton(options);
+        configurator.TryAddEnumerable(ServiceDescriptor.Singleton<ISagaMessagePayload, SagaMessageScheduler>());
+        configurator.TryAddScoped<IMessageScheduler>(provider =>
+        {
+            var dbContext = provider.GetRequiredService<TDbContext>();
+            return new MessageScheduler(new PostgresScheduleMessageProvider(work => work(dbContext), null),
+                provider.GetRequiredService<IBus>().Topology);
+        });
+        if (options.DeliverDueMessages)
+            configurator.AddHostedService<ScheduledMessageDelivery<TDbContext>>();
+    }
+
+    /// <summary>
+    /// Lets consumers of this bus (not only sagas, which get the scheduler from their repository) call
+    /// <c>context.ScheduleSend</c>. Their schedule rows are written in a scope of their own and commit at once,
+    /// independently of the consumer's transaction.
+    /// </summary>
+    public static void UsePostgresMessageScheduler<TDbContext>(this IConsumePipeConfigurator configurator, IRegistrationContext context)
+        where TDbContext : DbContext
+    {
+        configurator.UseFilter(new ConsumerMessageSchedulerFilter<TDbContext>(context.GetRequiredService<IServiceScopeFactory>()));
+    }
+}

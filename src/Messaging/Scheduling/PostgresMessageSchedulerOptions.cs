@@ -1,0 +1,14 @@
+namespace Credits.Messaging.Scheduling;
+
+/// <summary>Settings of the PostgreSQL message scheduler's delivery loop.</summary>
+public sealed class PostgresMessageSchedulerOptions
+{
+    /// <summary>How often an idle instance looks for due messages: the worst lateness of a timeout.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Due messages locked and sent per transaction.</summary>
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>False in a host that schedules but leaves delivery to others (the rows are shared).</summary>
+    public bool DeliverDueMessages { get; set; } = true;
+}

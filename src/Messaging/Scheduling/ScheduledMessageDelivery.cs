@@ -1,0 +1,72 @@
+using MassTransit;
+using MassTransit.Serialization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Credits.Messaging.Scheduling;
+
+/// <summary>
+/// Sends scheduled messages when they fall due. Each batch is locked with <c>FOR UPDATE SKIP LOCKED</c>, sent
+/// (each send waits for the broker's confirm), deleted, and committed in one transaction, so several instances
+/// share the work and none sends a row another holds. A crash after a send and before the commit leaves the row
+/// to be sent again: delivery is at least once, and the receiving saga's state decides what a repeat means.
+/// </summary>
+sealed class ScheduledMessageDelivery<TDbContext>(
+    IServiceScopeFactory scopes,
+    IBus bus,
+    PostgresMessageSchedulerOptions options,
+    ILogger<ScheduledMessageDelivery<TDbContext>> logger) : BackgroundService
+    where TDbContext : DbContext
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var sent = 0;
+            try
+            {
+                sent = await DeliverDueBatch(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Scheduled message delivery failed; retrying in {PollInterval}", options.PollInterval);
+            }
+
+            // A full batch means more may be due now; otherwise wait for the next poll.
+            if (sent < options.BatchSize)
+                await Task.Delay(options.PollInterval, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    async Task<int> DeliverDueBatch(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var dbContext = scope.ServiceProvider.GetRequiredService<TDbContext>();
+        var strategy = dbContext.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
+        {
+            await using var transaction = await dbContext.Database.BeginTransactionAsync(cancellationToken);
+            var due = await ScheduledMessageTable.LockDue(dbContext, options.BatchSize, cancellationToken);
+            if (due.Count == 0)
+                return 0;
+
+            await Task.WhenAll(due.Select(row => Send(row, cancellationToken)));
+            await ScheduledMessageTable.DeleteAll(dbContext, due.Select(x => x.TokenId).ToArray(), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            logger.LogDebug("Delivered {Count} scheduled messages", due.Count);
+            return due.Count;
+        });
+    }
+
+    async Task Send(ScheduledMessageRecord row, CancellationToken cancellationToken)
+    {
+        var endpoint = await bus.GetSendEndpoint(new Uri(row.DestinationAddress));
+        await endpoint.Send(new SerializedMessageBody(), new ScheduledMessageSendPipe(row), cancellationToken);
+    }
+}
