@@ -6,6 +6,7 @@
 #
 #   scripts/services.sh start dev|test     install what is missing, start, wait until ready
 #   scripts/services.sh stop  dev|test     stop what the profile started
+#   scripts/services.sh status dev|test    exit 0 when both are running
 #   scripts/services.sh env   dev|test     print the connection settings as shell exports
 #   scripts/services.sh reset test         stop and delete the profile's data
 set -euo pipefail
@@ -14,16 +15,19 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ACTION="${1:-}"
 PROFILE="${2:-dev}"
 
+# Ports can be moved (CREDITS_PG_PORT, CREDITS_AMQP_PORT) to run a second checkout beside this one.
 case "$PROFILE" in
-  dev)  PG_PORT=${CREDITS_PG_PORT:-55432}; AMQP_PORT=${CREDITS_AMQP_PORT:-55672}; MGMT_PORT=${CREDITS_RABBITMQ_MGMT_PORT:-55673}; DIST_PORT=55674 ;;
-  test) PG_PORT=${CREDITS_PG_PORT:-56432}; AMQP_PORT=${CREDITS_AMQP_PORT:-56672}; MGMT_PORT=${CREDITS_RABBITMQ_MGMT_PORT:-56673}; DIST_PORT=56674 ;;
+  dev)  PG_PORT=${CREDITS_PG_PORT:-55432}; AMQP_PORT=${CREDITS_AMQP_PORT:-55672} ;;
+  test) PG_PORT=${CREDITS_PG_PORT:-56432}; AMQP_PORT=${CREDITS_AMQP_PORT:-56672} ;;
   *) echo "unknown profile '$PROFILE' (dev or test)" >&2; exit 2 ;;
 esac
+MGMT_PORT=$((AMQP_PORT + 1))
+DIST_PORT=$((AMQP_PORT + 2))
 
 DATA="$ROOT/.data/$PROFILE"
 PG_USER=credits
 PG_PASSWORD=credits          # local development default only; production takes it from the environment
-RABBIT_NODE="credits-$PROFILE@localhost"
+RABBIT_NODE="credits-$PROFILE-$(echo "$ROOT" | md5sum | cut -c1-6)@localhost"
 RABBIT_DIR="$DATA/rabbitmq"
 
 log() { echo "[services:$PROFILE] $*" >&2; }
@@ -177,6 +181,13 @@ case "$ACTION" in
   start) start_postgres; start_rabbitmq; log "ready" ;;
   stop) stop_rabbitmq; stop_postgres ;;
   env) print_env ;;
+  status)
+    pg_ok=1; rabbit_ok=1
+    PGDATA_DIR=$(pg_data_dir)
+    "${PG_RUNAS[@]}" "$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)/pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1 || pg_ok=0
+    rabbit_ready || rabbit_ok=0
+    echo "postgres: $([ $pg_ok = 1 ] && echo running || echo stopped); rabbitmq: $([ $rabbit_ok = 1 ] && echo running || echo stopped)"
+    [ $pg_ok = 1 ] && [ $rabbit_ok = 1 ] ;;
   reset) stop_rabbitmq; stop_postgres; rm -rf "$DATA" "$(dirname "$(pg_data_dir)")" ;;
-  *) echo "usage: $0 start|stop|env|reset dev|test" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status|env|reset dev|test" >&2; exit 2 ;;
 esac

@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using Credits.Contracts.Diagnostics;
+using Credits.Persistence;
+using MassTransit;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Credits.Gateway.Apis;
+
+/// <summary>
+/// A round trip through every part of the system (Gateway -> RabbitMQ -> Orchestrator -> PostgreSQL
+/// -> Gateway), for smoke tests and operators checking a deployment.
+/// </summary>
+public static class DiagnosticsApi
+{
+    public static RouteGroupBuilder MapDiagnosticsApiV1(this RouteGroupBuilder v1)
+    {
+        var api = v1.MapGroup("/diagnostics").WithTags("Diagnostics");
+        api.MapPost("/round-trips", StartRoundTrip)
+            .WithSummary("Publish a round trip for the Orchestrator to store");
+        api.MapGet("/round-trips/{id:guid}", GetRoundTrip)
+            .WithSummary("A round trip, once the Orchestrator has stored it");
+        return v1;
+    }
+
+    public record StartRoundTripRequest(string Text);
+
+    public record RoundTripAccepted(Guid Id, string TraceId);
+
+    public record RoundTripResponse(Guid Id, string Text, DateTimeOffset RequestedAt, DateTimeOffset CompletedAt, string? TraceId);
+
+    static async Task<Results<Accepted<RoundTripAccepted>, ValidationProblem>> StartRoundTrip(
+        StartRoundTripRequest request, IPublishEndpoint publish, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.Text) || request.Text.Length > 1000)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["text"] = ["text is required and at most 1000 characters."],
+            });
+
+        var id = NewId.NextGuid();
+        await publish.Publish(new RoundTripRequested { RoundTripId = id, Text = request.Text, RequestedAt = clock.GetUtcNow() }, cancellationToken);
+        var trace = Activity.Current?.TraceId.ToString() ?? "";
+        return TypedResults.Accepted($"/v1/diagnostics/round-trips/{id}", new RoundTripAccepted(id, trace));
+    }
+
+    static async Task<Results<Ok<RoundTripResponse>, NotFound>> GetRoundTrip(Guid id, CreditsDbContext db, CancellationToken cancellationToken)
+    {
+        var trip = await db.RoundTrips.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, cancellationToken);
+        return trip is null
+            ? TypedResults.NotFound()
+            : TypedResults.Ok(new RoundTripResponse(trip.Id, trip.Text, trip.RequestedAt, trip.CompletedAt, trip.TraceId));
+    }
+}

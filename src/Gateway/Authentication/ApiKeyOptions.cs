@@ -1,0 +1,37 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Credits.Gateway.Authentication;
+
+/// <summary>
+/// The API keys that may call /v1. Only SHA-256 hashes are configured, so a leaked configuration
+/// file does not leak a key. Section "ApiKeys"; e.g. ApiKeys__Keys__0__Name=app, ApiKeys__Keys__0__Sha256=...
+/// Make a hash with: printf %s "$KEY" | sha256sum
+/// </summary>
+public sealed class ApiKeyOptions : IValidatableObject
+{
+    public const string Section = "ApiKeys";
+
+    public List<ApiKey> Keys { get; set; } = [];
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Keys.Count == 0)
+            yield return new ValidationResult("ApiKeys:Keys must list at least one key (ApiKeys:Keys:0:Name and ApiKeys:Keys:0:Sha256).");
+        for (var i = 0; i < Keys.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(Keys[i].Name))
+                yield return new ValidationResult($"ApiKeys:Keys:{i}:Name is required.");
+            if (Keys[i].Sha256 is not { Length: 64 } hash || !hash.All(Uri.IsHexDigit))
+                yield return new ValidationResult($"ApiKeys:Keys:{i}:Sha256 must be the 64 hex digits of the key's SHA-256 hash.");
+        }
+    }
+}
+
+public sealed class ApiKey
+{
+    /// <summary>Who holds the key; becomes the caller's name in logs and traces.</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>Hex SHA-256 of the key.</summary>
+    public string Sha256 { get; set; } = "";
+}

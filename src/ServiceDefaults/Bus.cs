@@ -1,0 +1,35 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Credits.ServiceDefaults;
+
+public static class Bus
+{
+    /// <summary>
+    /// MassTransit on RabbitMQ with the settings every Credits host shares: kebab-case endpoint names,
+    /// publisher confirms (MassTransit's default), prefetch and queue type from validated options.
+    /// </summary>
+    public static IHostApplicationBuilder AddBus(this IHostApplicationBuilder builder,
+        Action<IBusRegistrationConfigurator> configure,
+        Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator>? configureBus = null)
+    {
+        builder.AddValidatedOptions<RabbitMqOptions>(RabbitMqOptions.Section);
+        builder.Services.AddMassTransit(x =>
+        {
+            x.SetKebabCaseEndpointNameFormatter();
+            configure(x);
+            x.UsingRabbitMq((context, cfg) =>
+            {
+                var options = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
+                cfg.Host(new Uri(options.Url));
+                cfg.PrefetchCount = options.PrefetchCount;
+                if (options.QuorumQueues) cfg.SetQuorumQueue();
+                configureBus?.Invoke(context, cfg);
+                cfg.ConfigureEndpoints(context);
+            });
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,27 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Credits.ServiceDefaults;
+
+/// <summary>The message broker. Section "RabbitMq".</summary>
+public sealed class RabbitMqOptions : IValidatableObject
+{
+    public const string Section = "RabbitMq";
+
+    /// <summary>amqp://user:password@host:port/vhost; from the environment (RabbitMq__Url), never committed.</summary>
+    [Required(ErrorMessage = "RabbitMq:Url is required (environment variable RabbitMq__Url), e.g. amqp://guest:guest@localhost:5672/.")]
+    public string Url { get; set; } = "";
+
+    /// <summary>Quorum queues survive the loss of a broker in a cluster; classic queues are faster on one node.</summary>
+    public bool QuorumQueues { get; set; }
+
+    /// <summary>How many messages one endpoint handles at once.</summary>
+    [Range(1, 1024, ErrorMessage = "RabbitMq:PrefetchCount must be between 1 and 1024.")]
+    public int PrefetchCount { get; set; } = 32;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (string.IsNullOrWhiteSpace(Url)) yield break;
+        if (!Uri.TryCreate(Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("amqp" or "amqps" or "rabbitmq"))
+            yield return new ValidationResult($"RabbitMq:Url must be an amqp:// or amqps:// URL.", [nameof(Url)]);
+    }
+}

@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Hosting;
+
+namespace Credits.ServiceDefaults;
+
+public static class ServiceDefaultsExtensions
+{
+    /// <summary>What every Credits host has: telemetry, structured logs, PostgreSQL, health checks.</summary>
+    public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder, string serviceName)
+    {
+        builder.AddTelemetry(serviceName);
+        builder.AddPostgres();
+        builder.AddDefaultHealthChecks();
+        return builder;
+    }
+}

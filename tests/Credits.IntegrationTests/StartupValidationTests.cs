@@ -1,0 +1,36 @@
+using Credits.Testing;
+using Xunit;
+
+namespace Credits.IntegrationTests;
+
+/// <summary>A missing or malformed setting stops a host at start-up with a message that names the key.</summary>
+public class StartupValidationTests
+{
+    static Dictionary<string, string> Valid() => new()
+    {
+        ["ASPNETCORE_ENVIRONMENT"] = "Testing",
+        ["Postgres__ConnectionString"] = "Host=127.0.0.1;Port=1;Database=none",
+        ["RabbitMq__Url"] = "amqp://guest:guest@127.0.0.1:1/",
+        ["ApiKeys__Keys__0__Name"] = "x",
+        ["ApiKeys__Keys__0__Sha256"] = new string('a', 64),
+    };
+
+    [Theory]
+    [InlineData("Gateway", "RabbitMq__Url", null, "RabbitMq:Url")]
+    [InlineData("Gateway", "RabbitMq__Url", "http://not-amqp", "RabbitMq:Url")]
+    [InlineData("Gateway", "Postgres__ConnectionString", null, "Postgres:ConnectionString")]
+    [InlineData("Gateway", "ApiKeys__Keys__0__Sha256", "not-a-hash", "ApiKeys:Keys:0:Sha256")]
+    [InlineData("Orchestrator", "Postgres__ConnectionString", "Host=;;=bad", "Postgres:ConnectionString")]
+    [InlineData("Orchestrator", "RabbitMq__Url", null, "RabbitMq:Url")]
+    public async Task The_host_refuses_to_start_and_names_the_key(string host, string variable, string? value, string key)
+    {
+        var environment = Valid();
+        if (value is null) environment.Remove(variable); else environment[variable] = value;
+
+        await using var process = new HostProcess(host, environment);
+        var exit = await process.RunToExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains(key, process.Output);
+    }
+}

@@ -1,0 +1,56 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using Credits.Testing;
+using Xunit;
+
+namespace Credits.IntegrationTests;
+
+/// <summary>
+/// The real system for one test class: its own database (migrated by `Credits.Orchestrator migrate`)
+/// and virtual host, an Orchestrator and a Gateway as separate processes.
+/// </summary>
+public class SystemUnderTest : IAsyncLifetime
+{
+    public const string ApiKey = "integration-test-key";
+
+    public Infrastructure Infrastructure { get; } = new();
+    public HostProcess Orchestrator { get; private set; } = null!;
+    public HostProcess Gateway { get; private set; } = null!;
+
+    public Dictionary<string, string> Environment => new()
+    {
+        ["ASPNETCORE_ENVIRONMENT"] = "Testing",
+        ["Postgres__ConnectionString"] = Infrastructure.Database.ConnectionString,
+        ["RabbitMq__Url"] = Infrastructure.VirtualHost.Uri.ToString(),
+        ["ApiKeys__Keys__0__Name"] = "integration-tests",
+        ["ApiKeys__Keys__0__Sha256"] = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(ApiKey))),
+    };
+
+    public async Task InitializeAsync()
+    {
+        await Infrastructure.InitializeAsync();
+        await using (var migrate = new HostProcess("Orchestrator", Environment))
+        {
+            var exit = await migrate.RunToExitAsync(TimeSpan.FromSeconds(60), "migrate");
+            if (exit != 0) throw new InvalidOperationException("migrate failed:\n" + migrate.Output);
+        }
+        Orchestrator = new HostProcess("Orchestrator", Environment);
+        Gateway = new HostProcess("Gateway", Environment);
+        await Task.WhenAll(Orchestrator.StartAsync(), Gateway.StartAsync());
+    }
+
+    public HttpClient Client(string? apiKey = ApiKey)
+    {
+        var client = new HttpClient { BaseAddress = Gateway.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (apiKey is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        return client;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Gateway.DisposeAsync();
+        await Orchestrator.DisposeAsync();
+        await Infrastructure.DisposeAsync();
+    }
+}
