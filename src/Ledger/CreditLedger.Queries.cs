@@ -1,0 +1,148 @@
+using Credits.Ledger.Model;
+using Credits.Ledger.Queries;
+using Credits.Ledger.Storage;
+using Npgsql;
+
+namespace Credits.Ledger;
+
+public sealed partial class CreditLedger
+{
+    public async Task<CreditBalance?> GetBalanceAsync(string customerId, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        return await LedgerConnection.ReadAsync(db, async (connection, transaction) =>
+        {
+            await using var batch = new NpgsqlBatch(connection, transaction)
+            {
+                BatchCommands =
+                {
+                    Command("SELECT plan_id, period_start, period_end, held, overage_this_period FROM ledger_accounts WHERE customer_id = @c",
+                        customerId),
+                    Command("""
+                        SELECT source, effective_at <= @now AS effective, sum(remaining)::bigint FROM ledger_grants
+                        WHERE customer_id = @c AND remaining > 0 AND (expires_at IS NULL OR expires_at > @now)
+                        GROUP BY 1, 2
+                        """, customerId, now),
+                },
+            };
+            await using var reader = await batch.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct)) return null;
+            var planId = reader.GetString(0);
+            var periodStart = reader.GetFieldValue<DateTimeOffset>(1);
+            var periodEnd = reader.GetFieldValue<DateTimeOffset>(2);
+            var held = reader.GetInt64(3);
+            var overage = reader.GetInt64(4);
+            await reader.NextResultAsync(ct);
+            var bySource = new Dictionary<GrantSource, long>();
+            long upcoming = 0;
+            while (await reader.ReadAsync(ct))
+            {
+                if (reader.GetBoolean(1)) bySource[Enum.Parse<GrantSource>(reader.GetString(0))] = reader.GetInt64(2);
+                else upcoming += reader.GetInt64(2);
+            }
+            return new CreditBalance
+            {
+                CustomerId = customerId,
+                PlanId = planId,
+                OverageAllowed = plans.Contains(planId) && plans.Get(planId).OverageAllowed,
+                Available = Math.Max(0, bySource.Values.Sum() - held),
+                Held = held,
+                BySource = bySource,
+                Upcoming = upcoming,
+                OverageThisPeriod = overage,
+                PeriodStart = periodStart,
+                PeriodEnd = periodEnd,
+                AsOf = now,
+            };
+        }, ct);
+    }
+
+    /// <summary>May the customer spend <paramref name="credits"/> now? Null when the customer has no account.</summary>
+    public async Task<Entitlement?> CheckEntitlementAsync(string customerId, long credits, CancellationToken ct = default)
+    {
+        if (await GetBalanceAsync(customerId, ct) is not { } balance) return null;
+        var covered = credits <= balance.Available;
+        return new Entitlement
+        {
+            CustomerId = customerId,
+            Requested = credits,
+            Available = balance.Available,
+            Allowed = covered || balance.OverageAllowed,
+            WouldUseOverage = !covered && balance.OverageAllowed,
+            Reason = covered || balance.OverageAllowed ? null
+                : $"{credits} credits requested, {balance.Available} available on plan '{balance.PlanId}' (no overage)",
+        };
+    }
+
+    /// <summary>Entries newest first, <paramref name="limit"/> at most (1..1000), older than entry id <paramref name="before"/>.</summary>
+    public async Task<EntryPage> GetEntriesAsync(string customerId, long? before = null, int limit = 100, CancellationToken ct = default)
+    {
+        limit = Math.Clamp(limit, 1, 1000);
+        return await LedgerConnection.ReadAsync(db, async (connection, transaction) =>
+        {
+            await using var command = new NpgsqlCommand("""
+                SELECT id, kind, amount, held_change, quantity, grant_id, reservation_id, idempotency_key, sequence,
+                       period_start, occurred_at, recorded_at, note
+                FROM ledger_entries WHERE customer_id = @c AND id < @before ORDER BY id DESC LIMIT @limit
+                """, connection, transaction);
+            command.Parameters.AddWithValue("c", customerId);
+            command.Parameters.AddWithValue("before", before ?? long.MaxValue);
+            command.Parameters.AddWithValue("limit", limit + 1);
+            var entries = new List<LedgerEntryView>();
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                entries.Add(new LedgerEntryView(reader.GetInt64(0), Enum.Parse<EntryKind>(reader.GetString(1)),
+                    reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),
+                    reader.IsDBNull(5) ? null : reader.GetGuid(5), reader.IsDBNull(6) ? null : reader.GetGuid(6),
+                    reader.GetString(7), reader.GetInt32(8), reader.GetFieldValue<DateTimeOffset>(9),
+                    reader.GetFieldValue<DateTimeOffset>(10), reader.GetFieldValue<DateTimeOffset>(11),
+                    reader.IsDBNull(12) ? null : reader.GetString(12)));
+            var more = entries.Count > limit;
+            if (more) entries.RemoveAt(limit);
+            return new EntryPage(entries, more ? entries[^1].Id : null);
+        }, ct);
+    }
+
+    /// <summary>The account's current period, summed from its entries. Null when the customer has no account.</summary>
+    public async Task<PeriodSummary?> GetCurrentPeriodAsync(string customerId, CancellationToken ct = default) =>
+        await LedgerConnection.ReadAsync(db, async (connection, transaction) =>
+        {
+            await using var command = new NpgsqlCommand("""
+                SELECT a.plan_id, a.period_start, a.period_end,
+                       coalesce(sum(e.quantity) FILTER (WHERE e.kind = 'Grant'), 0)::bigint,
+                       coalesce(sum(e.quantity) FILTER (WHERE e.kind = 'Debit'), 0)::bigint,
+                       coalesce(sum(e.quantity) FILTER (WHERE e.kind = 'Overage'), 0)::bigint,
+                       coalesce(sum(e.quantity) FILTER (WHERE e.kind = 'WriteOff'), 0)::bigint,
+                       coalesce(sum(e.quantity) FILTER (WHERE e.kind = 'Expiry'), 0)::bigint,
+                       coalesce(sum(e.quantity) FILTER (WHERE e.kind = 'Reversal'), 0)::bigint
+                FROM ledger_accounts a
+                LEFT JOIN ledger_entries e ON e.customer_id = a.customer_id AND e.period_start = a.period_start
+                WHERE a.customer_id = @c
+                GROUP BY a.plan_id, a.period_start, a.period_end
+                """, connection, transaction);
+            command.Parameters.AddWithValue("c", customerId);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct)) return null;
+            return new PeriodSummary
+            {
+                CustomerId = customerId,
+                PlanId = reader.GetString(0),
+                PeriodStart = reader.GetFieldValue<DateTimeOffset>(1),
+                PeriodEnd = reader.GetFieldValue<DateTimeOffset>(2),
+                Granted = reader.GetInt64(3),
+                Debited = reader.GetInt64(4),
+                Overage = reader.GetInt64(5),
+                WrittenOff = reader.GetInt64(6),
+                Expired = reader.GetInt64(7),
+                Reversed = reader.GetInt64(8),
+            };
+        }, ct);
+
+    static NpgsqlBatchCommand Command(string sql, string customerId, DateTimeOffset? now = null)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.AddWithValue("c", customerId);
+        if (now is { } value) command.Parameters.AddWithValue("now", value.UtcDateTime);
+        return command;
+    }
+}

@@ -1,0 +1,59 @@
+using Credits.Ledger.Commands;
+using Credits.Ledger.Engine;
+using Credits.Ledger.Plans;
+using Credits.Ledger.Results;
+using Credits.Ledger.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Credits.Ledger;
+
+/// <summary>
+/// The credit ledger, working on the host's DbContext (mapped with <c>modelBuilder.AddLedger()</c>).
+/// Each call runs in the DbContext's current transaction when there is one (commit it yourself,
+/// together with your outbox messages), else in a transaction of its own. Concurrent writers on
+/// one customer serialize on the account row (SELECT ... FOR UPDATE); the unique index on the
+/// entries' idempotency keys is the last line of defence. If a call throws inside your
+/// transaction, roll that transaction back.
+/// </summary>
+public sealed partial class CreditLedger(DbContext db, PlanCatalog plans, TimeProvider clock)
+{
+    public Task<LedgerResult> StartPeriodAsync(StartPeriod command, CancellationToken ct = default) => OneAsync(command, ct);
+
+    public Task<LedgerResult> GrantAsync(GrantCredits command, CancellationToken ct = default) => OneAsync(command, ct);
+
+    public Task<LedgerResult> DebitAsync(DebitCredits command, CancellationToken ct = default) => OneAsync(command, ct);
+
+    /// <summary>
+    /// Applies many debits (any customers) in one transaction with two round trips in all; one
+    /// result per command, in order. Invalid, unknown-customer and conflicting commands get their
+    /// own result and do not stop the others.
+    /// </summary>
+    public Task<IReadOnlyList<LedgerResult>> DebitBatchAsync(IReadOnlyList<DebitCredits> commands, CancellationToken ct = default) =>
+        ApplyAsync(commands, ct);
+
+    public Task<LedgerResult> ReserveAsync(ReserveCredits command, CancellationToken ct = default) => OneAsync(command, ct);
+
+    public Task<LedgerResult> SettleAsync(SettleReservation command, CancellationToken ct = default) => OneAsync(command, ct);
+
+    public Task<LedgerResult> ReleaseAsync(ReleaseReservation command, CancellationToken ct = default) => OneAsync(command, ct);
+
+    public Task<LedgerResult> ReverseGrantAsync(ReverseGrant command, CancellationToken ct = default) => OneAsync(command, ct);
+
+    /// <summary>Any mix of commands in one transaction, applied in order.</summary>
+    public async Task<IReadOnlyList<LedgerResult>> ApplyAsync(IReadOnlyList<LedgerCommand> commands, CancellationToken ct = default)
+    {
+        if (commands.Count == 0) return [];
+        return await LedgerConnection.InTransactionAsync(db,
+            (connection, transaction) => LedgerTransaction.RunAsync(connection, transaction, plans, clock.GetUtcNow(), commands, ct), ct);
+    }
+
+    /// <summary>
+    /// Lapses what is due on one account: grants past their expiry (plan allowance at the period
+    /// end, with rollover) and forgotten reservations. For the expiry sweep; see
+    /// <see cref="FindAccountsWithDueExpiryAsync"/>. The result reports threshold crossings too.
+    /// </summary>
+    public Task<LedgerResult> ExpireDueAsync(string customerId, CancellationToken ct = default) =>
+        OneAsync(new ExpireDue { CustomerId = customerId, IdempotencyKey = "" }, ct);
+
+    async Task<LedgerResult> OneAsync(LedgerCommand command, CancellationToken ct) => (await ApplyAsync([command], ct))[0];
+}

@@ -1,0 +1,126 @@
+using Credits.Ledger.Commands;
+using Credits.Ledger.Model;
+using Credits.Ledger.Plans;
+using Credits.Ledger.Results;
+
+namespace Credits.Ledger.Engine;
+
+/// <summary>
+/// One customer's account, locked for the transaction and worked in memory: every rule of the ledger
+/// (burn-down, overage, reservations, expiry, periods) is applied here, in the partial files
+/// next to this one. Entries are appended to the transaction's list and the running totals are
+/// changed only through <see cref="Posting.Add"/>, so they equal the entries' sums by construction.
+/// </summary>
+sealed partial class AccountBook
+{
+    readonly AccountState _account;
+    readonly List<GrantState> _grants;
+    readonly Dictionary<Guid, ReservationState> _reservations;
+    readonly PlanCatalog _plans;
+    readonly DateTimeOffset _now;
+    readonly List<NewEntry> _entries;
+    // The available credits as last reported to the caller: crossings are measured from here, so a
+    // threshold is reported once when passed downwards, and again only after a grant lifted it back.
+    long _reportedAvailable;
+
+    public AccountBook(AccountState account, IEnumerable<GrantState> grants, IEnumerable<ReservationState> reservations,
+        PlanCatalog plans, DateTimeOffset now, List<NewEntry> entries)
+    {
+        _account = account;
+        _grants = grants.ToList();
+        _reservations = reservations.ToDictionary(r => r.Id);
+        _plans = plans;
+        _now = now;
+        _entries = entries;
+        _reportedAvailable = AvailableAsLastRecorded();
+        LapseDue();
+    }
+
+    public AccountState Account => _account;
+    public IEnumerable<GrantState> Grants => _grants;
+    public IEnumerable<ReservationState> Reservations => _reservations.Values;
+
+    /// <summary>A plan removed from configuration keeps its accounts working, without overage or thresholds.</summary>
+    PlanDefinition Plan => _plans.Contains(_account.PlanId)
+        ? _plans.Get(_account.PlanId)
+        : new PlanDefinition { Id = _account.PlanId, DisplayName = _account.PlanId };
+
+    /// <summary>Spendable now: effective, unexpired grants minus what reservations hold.</summary>
+    public long Available =>
+        Math.Max(0, _grants.Where(g => g.IsSpendable(_now)).Sum(g => g.Remaining) - _account.Held);
+
+    long AvailableAsLastRecorded() =>
+        Math.Max(0, _grants.Where(g => g.Remaining > 0 && g.EffectiveAt <= _now).Sum(g => g.Remaining) - _account.Held);
+
+    public AccountSnapshot Snapshot() => new()
+    {
+        PlanId = _account.PlanId,
+        OverageAllowed = Plan.OverageAllowed,
+        Available = Available,
+        Held = _account.Held,
+        Balance = _account.Balance,
+        OverageThisPeriod = _account.OverageThisPeriod,
+        PeriodStart = _account.PeriodStart,
+        PeriodEnd = _account.PeriodEnd,
+    };
+
+    public LedgerResult Apply(LedgerCommand command)
+    {
+        var result = command switch
+        {
+            DebitCredits c => Debit(c),
+            GrantCredits c => Grant(c),
+            ReserveCredits c => Reserve(c),
+            SettleReservation c => Settle(c),
+            ReleaseReservation c => Release(c),
+            ReverseGrant c => Reverse(c),
+            StartPeriod c => StartPeriod(c),
+            ExpireDue c => Applied(c),
+            _ => throw new NotSupportedException(command.GetType().Name),
+        };
+        return WithCrossings(result);
+    }
+
+    LedgerResult WithCrossings(LedgerResult result)
+    {
+        var after = Available;
+        if (result.Outcome != LedgerOutcome.Applied) return result with { Account = Snapshot() };
+        var before = _reportedAvailable;
+        _reportedAvailable = after;
+        return result with
+        {
+            Account = Snapshot(),
+            ThresholdsCrossed = Plan.LowBalanceThresholds.Where(t => before > t && after <= t).OrderDescending().ToList(),
+            Exhausted = before > 0 && after == 0,
+        };
+    }
+
+    LedgerResult Applied(LedgerCommand c) =>
+        new() { Outcome = LedgerOutcome.Applied, CustomerId = c.CustomerId, IdempotencyKey = c.IdempotencyKey };
+
+    LedgerResult NotApplied(LedgerCommand c, LedgerOutcome outcome, string reason) =>
+        new() { Outcome = outcome, CustomerId = c.CustomerId, IdempotencyKey = c.IdempotencyKey, Reason = reason };
+
+    Posting Post(LedgerCommand c, DateTimeOffset? occurredAt = null, string? note = null) =>
+        new(this, c.IdempotencyKey, c.Fingerprint(), occurredAt ?? _now, note);
+
+    /// <summary>Writes one operation's entries, numbered from 0, and moves the totals with them.</summary>
+    sealed class Posting(AccountBook book, string key, string fingerprint, DateTimeOffset occurredAt, string? note)
+    {
+        int _sequence;
+
+        public bool Wrote => _sequence > 0;
+
+        public void Add(EntryKind kind, long amount, long heldChange, long quantity, Guid? grantId = null, Guid? reservationId = null)
+        {
+            var account = book._account;
+            book._entries.Add(new NewEntry(account.CustomerId, kind, amount, heldChange, quantity, grantId, reservationId,
+                key, _sequence, _sequence == 0 ? fingerprint : null, account.PeriodStart, occurredAt, book._now, note));
+            _sequence++;
+            account.Balance += amount;
+            account.Held += heldChange;
+            if (kind == EntryKind.Overage) account.OverageThisPeriod += quantity;
+            account.Changed = true;
+        }
+    }
+}

@@ -1,0 +1,14 @@
+namespace Credits.Ledger.Engine;
+
+/// <summary>The locked account row, changed in memory and written back at the end of the transaction.</summary>
+sealed class AccountState
+{
+    public required string CustomerId { get; init; }
+    public required string PlanId { get; set; }
+    public required DateTimeOffset PeriodStart { get; set; }
+    public required DateTimeOffset PeriodEnd { get; set; }
+    public long Balance { get; set; }
+    public long Held { get; set; }
+    public long OverageThisPeriod { get; set; }
+    public bool Changed { get; set; }
+}

@@ -1,0 +1,118 @@
+using Credits.Ledger.Commands;
+using Credits.Ledger.Model;
+using Credits.Ledger.Plans;
+using Credits.Ledger.Results;
+using Credits.Ledger.Storage;
+using Npgsql;
+
+namespace Credits.Ledger.Engine;
+
+/// <summary>
+/// Applies a list of commands in one database transaction: validate, lock the accounts, tell
+/// duplicates and conflicting key reuse from new work, apply the rest in order, write back.
+/// </summary>
+static class LedgerTransaction
+{
+    public static async Task<LedgerResult[]> RunAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
+        PlanCatalog plans, DateTimeOffset now, IReadOnlyList<LedgerCommand> commands, CancellationToken ct)
+    {
+        var results = new LedgerResult[commands.Count];
+        var valid = new List<int>(commands.Count);
+        for (var i = 0; i < commands.Count; i++)
+        {
+            var command = commands[i];
+            var reason = command.Invalid(now)
+                ?? (command is StartPeriod p && !plans.Contains(p.PlanId) ? $"plan '{p.PlanId}' is not configured" : null);
+            if (reason is null) valid.Add(i);
+            else results[i] = Outcome(command, LedgerOutcome.Invalid, reason);
+        }
+        if (valid.Count == 0) return results;
+
+        var toApply = valid.Select(i => commands[i]).ToList();
+        var loaded = await LedgerStore.LoadAsync(connection, transaction,
+            toApply.Select(c => c.CustomerId).Distinct().Order(StringComparer.Ordinal).ToArray(),
+            toApply.Where(c => c is not ExpireDue).Select(c => c.IdempotencyKey).Distinct().ToArray(),
+            toApply.OfType<ReverseGrant>().Select(c => c.GrantKey).Distinct().ToArray(),
+            toApply.Select(c => c switch { SettleReservation s => s.ReservationId, ReleaseReservation r => r.ReservationId, _ => Guid.Empty })
+                .Where(id => id != Guid.Empty).Distinct().ToArray(),
+            toApply.OfType<StartPeriod>().DistinctBy(c => c.CustomerId)
+                .Select(c => new LedgerStore.AccountSeed(c.CustomerId, c.PlanId, c.PeriodStart, c.PeriodEnd)).ToList(),
+            now, ct);
+
+        var entries = new List<NewEntry>();
+        var grants = loaded.Grants.ToLookup(x => x.CustomerId, x => x.Grant);
+        var reservations = loaded.Reservations.ToLookup(x => x.CustomerId, x => x.Reservation);
+        var books = loaded.Accounts.ToDictionary(a => a.CustomerId,
+            a => new AccountBook(a, grants[a.CustomerId], reservations[a.CustomerId], plans, now, entries));
+        var prior = loaded.PriorEntries.ToLookup(e => e.IdempotencyKey);
+        var appliedHere = new Dictionary<string, (string Fingerprint, LedgerResult Result)>();
+
+        foreach (var i in valid)
+        {
+            var command = commands[i];
+            if (!books.TryGetValue(command.CustomerId, out var book))
+            {
+                results[i] = Outcome(command, LedgerOutcome.UnknownCustomer, $"customer '{command.CustomerId}' has no ledger account");
+                continue;
+            }
+            if (command is ExpireDue)
+            {
+                results[i] = book.Apply(command);
+                continue;
+            }
+            var fingerprint = command.Fingerprint();
+            if (appliedHere.TryGetValue(command.IdempotencyKey, out var earlier))
+            {
+                results[i] = earlier.Fingerprint == fingerprint
+                    ? earlier.Result with { Outcome = LedgerOutcome.Duplicate, ThresholdsCrossed = [], Exhausted = false, Account = book.Snapshot() }
+                    : Conflict(command, book);
+                continue;
+            }
+            if (prior[command.IdempotencyKey].ToList() is { Count: > 0 } written)
+            {
+                results[i] = written.Single(e => e.Sequence == 0).Fingerprint == fingerprint
+                    ? Duplicate(command, written, book)
+                    : Conflict(command, book);
+                continue;
+            }
+            var before = entries.Count;
+            var result = book.Apply(command);
+            results[i] = result;
+            // Only keys that wrote entries are taken: a refused reservation may be tried again.
+            if (result.Outcome == LedgerOutcome.Applied && entries.Skip(before).Any(e => e.IdempotencyKey == command.IdempotencyKey))
+                appliedHere[command.IdempotencyKey] = (fingerprint, result);
+        }
+
+        await LedgerStore.SaveAsync(connection, transaction, books.Values, entries, now, ct);
+        return results;
+    }
+
+    static LedgerResult Outcome(LedgerCommand c, LedgerOutcome outcome, string reason) =>
+        new() { Outcome = outcome, CustomerId = c.CustomerId, IdempotencyKey = c.IdempotencyKey, Reason = reason };
+
+    static LedgerResult Conflict(LedgerCommand c, AccountBook book) =>
+        Outcome(c, LedgerOutcome.Conflict, $"idempotency key '{c.IdempotencyKey}' was used before for a different operation")
+            with { Account = book.Snapshot() };
+
+    /// <summary>The original operation's figures, rebuilt from its entries.</summary>
+    static LedgerResult Duplicate(LedgerCommand c, IReadOnlyList<PriorEntry> written, AccountBook book)
+    {
+        long Sum(EntryKind kind) => written.Where(e => e.Kind == kind).Sum(e => e.Quantity);
+        return new LedgerResult
+        {
+            Outcome = LedgerOutcome.Duplicate,
+            CustomerId = c.CustomerId,
+            IdempotencyKey = c.IdempotencyKey,
+            Granted = Sum(EntryKind.Grant),
+            Debited = Sum(EntryKind.Debit),
+            Overage = Sum(EntryKind.Overage),
+            WrittenOff = Sum(EntryKind.WriteOff),
+            Held = Sum(EntryKind.Hold),
+            Released = Sum(EntryKind.Release),
+            Reversed = Sum(EntryKind.Reversal),
+            GrantId = c is GrantCredits or StartPeriod or ReverseGrant ? written.FirstOrDefault(e => e.GrantId is not null)?.GrantId : null,
+            ReservationId = written.FirstOrDefault(e => e.ReservationId is not null)?.ReservationId,
+            Account = book.Snapshot(),
+        };
+    }
+}

@@ -1,0 +1,23 @@
+using Credits.Ledger.Model;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Credits.Ledger.Mapping;
+
+sealed class LedgerAccountConfiguration : IEntityTypeConfiguration<LedgerAccount>
+{
+    public void Configure(EntityTypeBuilder<LedgerAccount> b)
+    {
+        b.ToTable("ledger_accounts");
+        b.HasKey(x => x.CustomerId);
+        b.Property(x => x.CustomerId).HasColumnName("customer_id");
+        b.Property(x => x.PlanId).HasColumnName("plan_id").IsRequired();
+        b.Property(x => x.PeriodStart).HasColumnName("period_start");
+        b.Property(x => x.PeriodEnd).HasColumnName("period_end");
+        b.Property(x => x.Balance).HasColumnName("balance");
+        b.Property(x => x.Held).HasColumnName("held");
+        b.Property(x => x.OverageThisPeriod).HasColumnName("overage_this_period");
+        b.Property(x => x.CreatedAt).HasColumnName("created_at");
+        b.Property(x => x.UpdatedAt).HasColumnName("updated_at");
+    }
+}

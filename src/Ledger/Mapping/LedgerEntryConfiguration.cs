@@ -1,0 +1,35 @@
+using Credits.Ledger.Model;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Credits.Ledger.Mapping;
+
+sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<LedgerEntry>
+{
+    public void Configure(EntityTypeBuilder<LedgerEntry> b)
+    {
+        b.ToTable("ledger_entries");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Id).HasColumnName("id").UseIdentityAlwaysColumn();
+        b.Property(x => x.CustomerId).HasColumnName("customer_id").IsRequired();
+        b.Property(x => x.Kind).HasColumnName("kind").HasConversion<string>().IsRequired();
+        b.Property(x => x.Amount).HasColumnName("amount");
+        b.Property(x => x.HeldChange).HasColumnName("held_change");
+        b.Property(x => x.Quantity).HasColumnName("quantity");
+        b.Property(x => x.GrantId).HasColumnName("grant_id");
+        b.Property(x => x.ReservationId).HasColumnName("reservation_id");
+        b.Property(x => x.IdempotencyKey).HasColumnName("idempotency_key").IsRequired();
+        b.Property(x => x.Sequence).HasColumnName("sequence");
+        b.Property(x => x.Fingerprint).HasColumnName("fingerprint");
+        b.Property(x => x.PeriodStart).HasColumnName("period_start");
+        b.Property(x => x.OccurredAt).HasColumnName("occurred_at");
+        b.Property(x => x.RecordedAt).HasColumnName("recorded_at");
+        b.Property(x => x.Note).HasColumnName("note");
+        // The last line of defence for idempotency: a key's entries can be written once only.
+        b.HasIndex(x => new { x.IdempotencyKey, x.Sequence }).IsUnique().HasDatabaseName("ux_ledger_entries_idempotency_key");
+        b.HasIndex(x => new { x.CustomerId, x.Id }).HasDatabaseName("ix_ledger_entries_customer");
+        b.HasIndex(x => new { x.CustomerId, x.PeriodStart, x.Id })
+            .HasFilter("kind = 'Overage'").HasDatabaseName("ix_ledger_entries_overage");
+        b.HasOne<LedgerAccount>().WithMany().HasForeignKey(x => x.CustomerId);
+    }
+}

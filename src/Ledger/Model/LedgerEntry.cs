@@ -1,0 +1,26 @@
+namespace Credits.Ledger.Model;
+
+/// <summary>
+/// One append-only line of the ledger: never updated, never deleted. An operation writes one or
+/// more entries under its idempotency key, numbered by <see cref="Sequence"/>; (key, sequence) is
+/// unique for ever.
+/// </summary>
+public class LedgerEntry
+{
+    public long Id { get; set; }
+    public string CustomerId { get; set; } = "";
+    public EntryKind Kind { get; set; }
+    public long Amount { get; set; }
+    public long HeldChange { get; set; }
+    public long Quantity { get; set; }
+    public Guid? GrantId { get; set; }
+    public Guid? ReservationId { get; set; }
+    public string IdempotencyKey { get; set; } = "";
+    public int Sequence { get; set; }
+    /// <summary>The operation's content (on sequence 0) to tell a duplicate from a conflicting reuse of the key.</summary>
+    public string? Fingerprint { get; set; }
+    public DateTimeOffset PeriodStart { get; set; }
+    public DateTimeOffset OccurredAt { get; set; }
+    public DateTimeOffset RecordedAt { get; set; }
+    public string? Note { get; set; }
+}

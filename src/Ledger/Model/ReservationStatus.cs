@@ -1,0 +1,9 @@
+namespace Credits.Ledger.Model;
+
+public enum ReservationStatus
+{
+    Open,
+    Settled,
+    Released,
+    Expired,
+}

@@ -1,0 +1,22 @@
+using Credits.Ledger.Model;
+
+namespace Credits.Ledger.Queries;
+
+/// <summary>A customer's balance as of <see cref="AsOf"/> (GET /v1/customers/{id}/balance).</summary>
+public sealed record CreditBalance
+{
+    public required string CustomerId { get; init; }
+    public required string PlanId { get; init; }
+    public required bool OverageAllowed { get; init; }
+    /// <summary>Spendable now: effective, unexpired grants minus holds (never below 0).</summary>
+    public required long Available { get; init; }
+    public required long Held { get; init; }
+    /// <summary>Unspent credits in effective, unexpired grants, by where they came from (before holds).</summary>
+    public required IReadOnlyDictionary<GrantSource, long> BySource { get; init; }
+    /// <summary>Credits in grants that take effect later.</summary>
+    public required long Upcoming { get; init; }
+    public required long OverageThisPeriod { get; init; }
+    public required DateTimeOffset PeriodStart { get; init; }
+    public required DateTimeOffset PeriodEnd { get; init; }
+    public required DateTimeOffset AsOf { get; init; }
+}

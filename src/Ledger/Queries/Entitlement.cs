@@ -1,0 +1,16 @@
+namespace Credits.Ledger.Queries;
+
+/// <summary>
+/// "May this customer spend N now?": allowed when N credits are available, or when the plan bills
+/// overage. Read without a lock: a reservation is the way to make sure the credits stay there.
+/// </summary>
+public sealed record Entitlement
+{
+    public required string CustomerId { get; init; }
+    public required long Requested { get; init; }
+    public required bool Allowed { get; init; }
+    public required long Available { get; init; }
+    /// <summary>True when allowed only because the plan bills overage.</summary>
+    public required bool WouldUseOverage { get; init; }
+    public string? Reason { get; init; }
+}

@@ -1,0 +1,215 @@
+using Credits.Ledger.Engine;
+using Credits.Ledger.Model;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Credits.Ledger.Storage;
+
+/// <summary>
+/// The ledger's SQL: one round trip to lock and read the accounts a transaction touches, one to
+/// write everything back, whatever the number of operations (set-based, through unnest arrays).
+/// </summary>
+static class LedgerStore
+{
+    public sealed record AccountSeed(string CustomerId, string PlanId, DateTimeOffset PeriodStart, DateTimeOffset PeriodEnd);
+
+    public static async Task<LoadedAccounts> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
+        string[] customers, string[] keys, string[] grantKeys, Guid[] reservationIds, IReadOnlyList<AccountSeed> seeds,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        if (seeds.Count > 0)
+        {
+            // A period start opens the account; the row must exist before it can be locked.
+            batch.BatchCommands.Add(Command("""
+                INSERT INTO ledger_accounts (customer_id, plan_id, period_start, period_end, balance, held, overage_this_period, created_at, updated_at)
+                SELECT c, p, s, e, 0, 0, 0, @now, @now FROM unnest(@c, @p, @s, @e) AS t(c, p, s, e)
+                ON CONFLICT (customer_id) DO NOTHING
+                """,
+                Param("c", seeds.Select(s => s.CustomerId).ToArray()),
+                Param("p", seeds.Select(s => s.PlanId).ToArray()),
+                Param("s", seeds.Select(s => s.PeriodStart.UtcDateTime).ToArray()),
+                Param("e", seeds.Select(s => s.PeriodEnd.UtcDateTime).ToArray()),
+                Param("now", now.UtcDateTime)));
+        }
+        // Locks in customer-id order, so that transactions touching several accounts cannot deadlock.
+        batch.BatchCommands.Add(Command("""
+            SELECT customer_id, plan_id, period_start, period_end, balance, held, overage_this_period
+            FROM ledger_accounts WHERE customer_id = ANY(@c) ORDER BY customer_id FOR UPDATE
+            """, Param("c", customers)));
+        batch.BatchCommands.Add(Command("""
+            SELECT id, customer_id, source, amount, remaining, priority, effective_at, expires_at, period_start, idempotency_key, created_at
+            FROM ledger_grants WHERE customer_id = ANY(@c) AND (remaining > 0 OR idempotency_key = ANY(@k))
+            ORDER BY created_at, id
+            """, Param("c", customers), Param("k", grantKeys)));
+        batch.BatchCommands.Add(Command("""
+            SELECT id, customer_id, amount, status, expires_at, idempotency_key, created_at, closed_at
+            FROM ledger_reservations WHERE customer_id = ANY(@c) AND (status = 'Open' OR id = ANY(@r))
+            """, Param("c", customers), Param("r", reservationIds)));
+        batch.BatchCommands.Add(Command("""
+            SELECT idempotency_key, sequence, customer_id, kind, quantity, grant_id, reservation_id, fingerprint
+            FROM ledger_entries WHERE idempotency_key = ANY(@k)
+            """, Param("k", keys)));
+
+        var loaded = new LoadedAccounts();
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        if (seeds.Count > 0) await reader.NextResultAsync(ct);
+        while (await reader.ReadAsync(ct))
+            loaded.Accounts.Add(new AccountState
+            {
+                CustomerId = reader.GetString(0),
+                PlanId = reader.GetString(1),
+                PeriodStart = reader.GetFieldValue<DateTimeOffset>(2),
+                PeriodEnd = reader.GetFieldValue<DateTimeOffset>(3),
+                Balance = reader.GetInt64(4),
+                Held = reader.GetInt64(5),
+                OverageThisPeriod = reader.GetInt64(6),
+            });
+        await reader.NextResultAsync(ct);
+        var ordinal = 0;
+        while (await reader.ReadAsync(ct))
+            loaded.Grants.Add((reader.GetString(1), new GrantState
+            {
+                Id = reader.GetGuid(0),
+                Source = Enum.Parse<GrantSource>(reader.GetString(2)),
+                Amount = reader.GetInt64(3),
+                Remaining = reader.GetInt64(4),
+                Priority = reader.GetInt32(5),
+                EffectiveAt = reader.GetFieldValue<DateTimeOffset>(6),
+                ExpiresAt = reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7),
+                PeriodStart = reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
+                IdempotencyKey = reader.GetString(9),
+                CreatedAt = reader.GetFieldValue<DateTimeOffset>(10),
+                Ordinal = ordinal++,
+            }));
+        await reader.NextResultAsync(ct);
+        while (await reader.ReadAsync(ct))
+            loaded.Reservations.Add((reader.GetString(1), new ReservationState
+            {
+                Id = reader.GetGuid(0),
+                Amount = reader.GetInt64(2),
+                Status = Enum.Parse<ReservationStatus>(reader.GetString(3)),
+                ExpiresAt = reader.GetFieldValue<DateTimeOffset>(4),
+                IdempotencyKey = reader.GetString(5),
+                CreatedAt = reader.GetFieldValue<DateTimeOffset>(6),
+                ClosedAt = reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7),
+            }));
+        await reader.NextResultAsync(ct);
+        while (await reader.ReadAsync(ct))
+            loaded.PriorEntries.Add(new PriorEntry(
+                reader.GetString(0), reader.GetInt32(1), reader.GetString(2), Enum.Parse<EntryKind>(reader.GetString(3)),
+                reader.GetInt64(4), reader.IsDBNull(5) ? null : reader.GetGuid(5), reader.IsDBNull(6) ? null : reader.GetGuid(6),
+                reader.IsDBNull(7) ? null : reader.GetString(7)));
+        return loaded;
+    }
+
+    public static async Task SaveAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
+        IReadOnlyCollection<AccountBook> books, IReadOnlyList<NewEntry> entries, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+
+        var newGrants = books.SelectMany(b => b.Grants.Where(g => g.IsNew).Select(g => (b.Account.CustomerId, g))).ToList();
+        if (newGrants.Count > 0)
+            batch.BatchCommands.Add(Command("""
+                INSERT INTO ledger_grants (id, customer_id, source, amount, remaining, priority, effective_at, expires_at, period_start, idempotency_key, created_at)
+                SELECT * FROM unnest(@id, @c, @source, @amount, @remaining, @priority, @effective, @expires, @period, @key, @created)
+                """,
+                Param("id", newGrants.Select(x => x.g.Id).ToArray()),
+                Param("c", newGrants.Select(x => x.CustomerId).ToArray()),
+                Param("source", newGrants.Select(x => x.g.Source.ToString()).ToArray()),
+                Param("amount", newGrants.Select(x => x.g.Amount).ToArray()),
+                Param("remaining", newGrants.Select(x => x.g.Remaining).ToArray()),
+                Param("priority", newGrants.Select(x => x.g.Priority).ToArray()),
+                Param("effective", newGrants.Select(x => x.g.EffectiveAt.UtcDateTime).ToArray()),
+                Param("expires", newGrants.Select(x => x.g.ExpiresAt?.UtcDateTime).ToArray()),
+                Param("period", newGrants.Select(x => x.g.PeriodStart?.UtcDateTime).ToArray()),
+                Param("key", newGrants.Select(x => x.g.IdempotencyKey).ToArray()),
+                Param("created", newGrants.Select(x => x.g.CreatedAt.UtcDateTime).ToArray())));
+
+        var changedGrants = books.SelectMany(b => b.Grants.Where(g => g.Changed && !g.IsNew)).ToList();
+        if (changedGrants.Count > 0)
+            batch.BatchCommands.Add(Command("""
+                UPDATE ledger_grants g SET remaining = u.remaining
+                FROM unnest(@id, @remaining) AS u(id, remaining) WHERE g.id = u.id
+                """,
+                Param("id", changedGrants.Select(g => g.Id).ToArray()),
+                Param("remaining", changedGrants.Select(g => g.Remaining).ToArray())));
+
+        var newReservations = books.SelectMany(b => b.Reservations.Where(r => r.IsNew).Select(r => (b.Account.CustomerId, r))).ToList();
+        if (newReservations.Count > 0)
+            batch.BatchCommands.Add(Command("""
+                INSERT INTO ledger_reservations (id, customer_id, amount, status, expires_at, idempotency_key, created_at, closed_at)
+                SELECT * FROM unnest(@id, @c, @amount, @status, @expires, @key, @created, @closed)
+                """,
+                Param("id", newReservations.Select(x => x.r.Id).ToArray()),
+                Param("c", newReservations.Select(x => x.CustomerId).ToArray()),
+                Param("amount", newReservations.Select(x => x.r.Amount).ToArray()),
+                Param("status", newReservations.Select(x => x.r.Status.ToString()).ToArray()),
+                Param("expires", newReservations.Select(x => x.r.ExpiresAt.UtcDateTime).ToArray()),
+                Param("key", newReservations.Select(x => x.r.IdempotencyKey).ToArray()),
+                Param("created", newReservations.Select(x => x.r.CreatedAt.UtcDateTime).ToArray()),
+                Param("closed", newReservations.Select(x => x.r.ClosedAt?.UtcDateTime).ToArray())));
+
+        var changedReservations = books.SelectMany(b => b.Reservations.Where(r => r.Changed && !r.IsNew)).ToList();
+        if (changedReservations.Count > 0)
+            batch.BatchCommands.Add(Command("""
+                UPDATE ledger_reservations r SET status = u.status, closed_at = u.closed
+                FROM unnest(@id, @status, @closed) AS u(id, status, closed) WHERE r.id = u.id
+                """,
+                Param("id", changedReservations.Select(r => r.Id).ToArray()),
+                Param("status", changedReservations.Select(r => r.Status.ToString()).ToArray()),
+                Param("closed", changedReservations.Select(r => r.ClosedAt?.UtcDateTime).ToArray())));
+
+        if (entries.Count > 0)
+            batch.BatchCommands.Add(Command("""
+                INSERT INTO ledger_entries (customer_id, kind, amount, held_change, quantity, grant_id, reservation_id,
+                    idempotency_key, sequence, fingerprint, period_start, occurred_at, recorded_at, note)
+                SELECT c, kind, amount, held, quantity, grant_id, reservation_id, key, seq, fingerprint, period, occurred, recorded, note
+                FROM unnest(@c, @kind, @amount, @held, @quantity, @grant, @reservation, @key, @seq, @fingerprint, @period, @occurred, @recorded, @note)
+                    WITH ORDINALITY AS t(c, kind, amount, held, quantity, grant_id, reservation_id, key, seq, fingerprint, period, occurred, recorded, note, n)
+                ORDER BY n
+                """,
+                Param("c", entries.Select(e => e.CustomerId).ToArray()),
+                Param("kind", entries.Select(e => e.Kind.ToString()).ToArray()),
+                Param("amount", entries.Select(e => e.Amount).ToArray()),
+                Param("held", entries.Select(e => e.HeldChange).ToArray()),
+                Param("quantity", entries.Select(e => e.Quantity).ToArray()),
+                Param("grant", entries.Select(e => e.GrantId).ToArray()),
+                Param("reservation", entries.Select(e => e.ReservationId).ToArray()),
+                Param("key", entries.Select(e => e.IdempotencyKey).ToArray()),
+                Param("seq", entries.Select(e => e.Sequence).ToArray()),
+                Param("fingerprint", entries.Select(e => e.Fingerprint).ToArray()),
+                Param("period", entries.Select(e => e.PeriodStart.UtcDateTime).ToArray()),
+                Param("occurred", entries.Select(e => e.OccurredAt.UtcDateTime).ToArray()),
+                Param("recorded", entries.Select(e => e.RecordedAt.UtcDateTime).ToArray()),
+                Param("note", entries.Select(e => e.Note).ToArray())));
+
+        var accounts = books.Select(b => b.Account).Where(a => a.Changed).ToList();
+        if (accounts.Count > 0)
+            batch.BatchCommands.Add(Command("""
+                UPDATE ledger_accounts a SET plan_id = u.plan, period_start = u.ps, period_end = u.pe, balance = u.balance,
+                    held = u.held, overage_this_period = u.overage, updated_at = @now
+                FROM unnest(@c, @plan, @ps, @pe, @balance, @held, @overage) AS u(c, plan, ps, pe, balance, held, overage)
+                WHERE a.customer_id = u.c
+                """,
+                Param("c", accounts.Select(a => a.CustomerId).ToArray()),
+                Param("plan", accounts.Select(a => a.PlanId).ToArray()),
+                Param("ps", accounts.Select(a => a.PeriodStart.UtcDateTime).ToArray()),
+                Param("pe", accounts.Select(a => a.PeriodEnd.UtcDateTime).ToArray()),
+                Param("balance", accounts.Select(a => a.Balance).ToArray()),
+                Param("held", accounts.Select(a => a.Held).ToArray()),
+                Param("overage", accounts.Select(a => a.OverageThisPeriod).ToArray()),
+                Param("now", now.UtcDateTime)));
+
+        if (batch.BatchCommands.Count > 0) await batch.ExecuteNonQueryAsync(ct);
+    }
+
+    static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.AddRange(parameters);
+        return command;
+    }
+
+    static NpgsqlParameter Param<T>(string name, T value) => new NpgsqlParameter<T>(name, value);
+}

@@ -1,0 +1,12 @@
+using Credits.Ledger.Engine;
+
+namespace Credits.Ledger.Storage;
+
+/// <summary>What one transaction read under its account locks.</summary>
+sealed class LoadedAccounts
+{
+    public List<AccountState> Accounts { get; } = [];
+    public List<(string CustomerId, GrantState Grant)> Grants { get; } = [];
+    public List<(string CustomerId, ReservationState Reservation)> Reservations { get; } = [];
+    public List<PriorEntry> PriorEntries { get; } = [];
+}
