@@ -79,6 +79,7 @@ public sealed class OutboxDeliveryService<TDbContext>(
                 .Where(s => outboxIds.Contains(s.OutboxId) && !dbContext.Set<OutboxMessage>().Any(m => m.OutboxId == s.OutboxId))
                 .ExecuteDeleteAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            logger.LogDebug("Relayed {Sent} of {Messages} messages from {Units} outbox units", sentNumbers.Length, messages.Count, outboxIds.Count);
             return outboxIds.Count;
         });
     }

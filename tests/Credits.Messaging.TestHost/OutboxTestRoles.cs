@@ -1,0 +1,15 @@
+namespace Credits.Messaging.TestHost;
+
+/// <summary>What a test host runs besides the outbox itself.</summary>
+[Flags]
+public enum OutboxTestRoles
+{
+    /// <summary>Only the outbox services: a pure relay when delivery is on.</summary>
+    None = 0,
+    /// <summary><see cref="ProbeConsumer"/> on queue outbox-probe, behind the inbox and outbox.</summary>
+    Probe = 1,
+    /// <summary><see cref="FailingProbeConsumer"/> on queue outbox-failing-probe, behind the inbox and outbox.</summary>
+    FailingProbe = 2,
+    /// <summary><see cref="DeliveryCounter"/> on queue delivery-counter, with no inbox.</summary>
+    Counter = 4,
+}

@@ -1,0 +1,17 @@
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+
+namespace Credits.Messaging.TestHost;
+
+/// <summary>Changes state (counts the consumption) and publishes, both through the scoped DbContext's outbox transaction.</summary>
+public sealed class ProbeConsumer(OutboxTestDbContext dbContext) : IConsumer<ProbeRequested>
+{
+    public async Task Consume(ConsumeContext<ProbeRequested> context)
+    {
+        var probe = await dbContext.Probes.SingleOrDefaultAsync(x => x.ProbeId == context.Message.ProbeId, context.CancellationToken);
+        if (probe is null) dbContext.Probes.Add(probe = new ProbeRow { ProbeId = context.Message.ProbeId });
+        probe.Consumptions++;
+        await dbContext.SaveChangesAsync(context.CancellationToken);
+        await context.Publish(new ProbeRecorded { ProbeId = context.Message.ProbeId }, context.CancellationToken);
+    }
+}
