@@ -1,0 +1,186 @@
+using System.Text.Json.Nodes;
+using Credits.StripeEmulator.Http;
+using Credits.StripeEmulator.State;
+
+namespace Credits.StripeEmulator.Billing;
+
+/// <summary>
+/// Invoices from draft to paid: created, finalized at once (the emulator has no one-hour draft grace
+/// period), then charged to the subscription's or customer's default payment method.
+/// </summary>
+public static class InvoiceLifecycle
+{
+    public static JsonObject Draft(World w, JsonObject customer, JsonObject? subscription, string billingReason,
+        IReadOnlyList<JsonObject> lines, long periodStart, long periodEnd, string currency, bool preview = false)
+    {
+        var id = preview ? "upcoming_" + Ids.Random(24) : Ids.New("in");
+        var now = w.Clocks.NowFor(customer);
+        foreach (var line in lines) line["invoice"] = id;
+        var total = lines.Sum(l => (long)l["amount"]!);
+        var invoice = new JsonObject
+        {
+            ["id"] = id,
+            ["object"] = "invoice",
+            ["account_country"] = "US",
+            ["account_name"] = "Credits (Stripe emulator)",
+            ["account_tax_ids"] = null,
+            ["amount_due"] = Math.Max(0, total),
+            ["amount_overpaid"] = 0,
+            ["amount_paid"] = 0,
+            ["amount_remaining"] = Math.Max(0, total),
+            ["amount_shipping"] = 0,
+            ["application"] = null,
+            ["attempt_count"] = 0,
+            ["attempted"] = false,
+            ["auto_advance"] = !preview,
+            ["automatic_tax"] = new JsonObject { ["disabled_reason"] = null, ["enabled"] = false, ["liability"] = null, ["provider"] = null, ["status"] = null },
+            ["automatically_finalizes_at"] = null,
+            ["billing_reason"] = billingReason,
+            ["collection_method"] = "charge_automatically",
+            ["created"] = now,
+            ["currency"] = currency,
+            ["custom_fields"] = null,
+            ["customer"] = customer["id"]!.DeepClone(),
+            ["customer_account"] = null,
+            ["customer_address"] = null,
+            ["customer_email"] = customer["email"]?.DeepClone(),
+            ["customer_name"] = customer["name"]?.DeepClone(),
+            ["customer_phone"] = null,
+            ["customer_shipping"] = null,
+            ["customer_tax_exempt"] = "none",
+            ["customer_tax_ids"] = new JsonArray(),
+            ["default_payment_method"] = null,
+            ["default_source"] = null,
+            ["default_tax_rates"] = new JsonArray(),
+            ["description"] = null,
+            ["discounts"] = new JsonArray(),
+            ["due_date"] = null,
+            ["effective_at"] = null,
+            ["ending_balance"] = null,
+            ["footer"] = null,
+            ["from_invoice"] = null,
+            ["hosted_invoice_url"] = null,
+            ["invoice_pdf"] = null,
+            ["issuer"] = new JsonObject { ["type"] = "self" },
+            ["last_finalization_error"] = null,
+            ["latest_revision"] = null,
+            ["lines"] = Lists.Envelope(lines, false, $"/v1/invoices/{id}/lines"),
+            ["livemode"] = false,
+            ["metadata"] = new JsonObject(),
+            ["next_payment_attempt"] = null,
+            ["number"] = null,
+            ["on_behalf_of"] = null,
+            ["parent"] = subscription is null ? null : new JsonObject
+            {
+                ["type"] = "subscription_details",
+                ["quote_details"] = null,
+                ["subscription_details"] = new JsonObject { ["metadata"] = subscription["metadata"]!.DeepClone(), ["subscription"] = subscription["id"]!.DeepClone() },
+            },
+            ["payment_settings"] = new JsonObject { ["default_mandate"] = null, ["payment_method_options"] = null, ["payment_method_types"] = null },
+            ["period_end"] = periodEnd,
+            ["period_start"] = periodStart,
+            ["post_payment_credit_notes_amount"] = 0,
+            ["pre_payment_credit_notes_amount"] = 0,
+            ["receipt_number"] = null,
+            ["rendering"] = null,
+            ["shipping_cost"] = null,
+            ["shipping_details"] = null,
+            ["starting_balance"] = 0,
+            ["statement_descriptor"] = null,
+            ["status"] = "draft",
+            ["status_transitions"] = new JsonObject { ["finalized_at"] = null, ["marked_uncollectible_at"] = null, ["paid_at"] = null, ["voided_at"] = null },
+            ["subscription"] = subscription?["id"]!.DeepClone(),
+            ["subtotal"] = total,
+            ["subtotal_excluding_tax"] = total,
+            ["test_clock"] = customer["test_clock"]?.DeepClone(),
+            ["total"] = total,
+            ["total_discount_amounts"] = new JsonArray(),
+            ["total_excluding_tax"] = total,
+            ["total_pretax_credit_amounts"] = new JsonArray(),
+            ["total_taxes"] = new JsonArray(),
+            ["webhooks_delivered_at"] = null,
+        };
+        if (preview) return invoice;
+        w.Store.Add(invoice);
+        w.Emit("invoice.created", invoice);
+        return invoice;
+    }
+
+    public static void Finalize(World w, JsonObject invoice, JsonObject customer)
+    {
+        var now = w.Clocks.NowFor(customer);
+        var sequence = (long)customer["next_invoice_sequence"]!;
+        customer["next_invoice_sequence"] = sequence + 1;
+        invoice["number"] = $"{customer["invoice_prefix"]}-{sequence:0000}";
+        invoice["status"] = "open";
+        invoice["effective_at"] = now;
+        invoice["status_transitions"]!["finalized_at"] = now;
+        invoice["webhooks_delivered_at"] = now;
+        w.Emit("invoice.finalized", invoice);
+        if ((long)invoice["amount_due"]! == 0) MarkPaid(w, invoice, now);
+    }
+
+    /// <summary>The payment method an invoice is charged to: the subscription's, else the customer's default.</summary>
+    public static string? PaymentMethodFor(World w, JsonObject invoice)
+    {
+        var subscription = (string?)invoice["subscription"] is { } s ? w.Store.Find(s) : null;
+        var customer = w.Store.Find((string)invoice["customer"]!);
+        return (string?)subscription?["default_payment_method"] ?? (string?)customer?["invoice_settings"]?["default_payment_method"];
+    }
+
+    /// <summary>Charges an open invoice; returns the decline, or null when paid.</summary>
+    public static StripeApiException? Pay(World w, JsonObject invoice)
+    {
+        if ((string?)invoice["status"] == "paid") return null;
+        var customer = w.Store.Get("customer", (string)invoice["customer"]!, "customer");
+        var now = w.Clocks.NowFor(customer);
+        invoice["attempted"] = true;
+        invoice["attempt_count"] = (long)invoice["attempt_count"]! + 1;
+        var pm = PaymentMethodFor(w, invoice);
+        StripeApiException? error;
+        if (pm is null)
+        {
+            error = StripeApiException.Invalid("This customer has no attached payment source or default payment method.", null, "resource_missing");
+        }
+        else
+        {
+            var intent = Payments.NewIntent(w, (long)invoice["amount_due"]!, (string)invoice["currency"]!, (string)customer["id"]!, pm,
+                $"Invoice {invoice["number"]}", new JsonObject { ["invoice"] = (string)invoice["id"]! });
+            error = Payments.Confirm(w, intent, offSession: true);
+        }
+        if (error is null)
+        {
+            MarkPaid(w, invoice, now);
+            return null;
+        }
+        invoice["next_payment_attempt"] = null;
+        w.Emit("invoice.payment_failed", invoice);
+        return error;
+    }
+
+    private static void MarkPaid(World w, JsonObject invoice, long now)
+    {
+        invoice["status"] = "paid";
+        invoice["amount_paid"] = invoice["amount_due"]!.DeepClone();
+        invoice["amount_remaining"] = 0;
+        invoice["status_transitions"]!["paid_at"] = now;
+        w.Emit("invoice.paid", invoice);
+        w.Emit("invoice.payment_succeeded", invoice);
+    }
+
+    /// <summary>Whether charging this customer (or subscription) now would succeed, without charging.</summary>
+    public static StripeApiException? PredictPayment(World w, JsonObject customer, string? subscriptionPaymentMethod)
+    {
+        var pmId = subscriptionPaymentMethod ?? (string?)customer["invoice_settings"]?["default_payment_method"];
+        if (pmId is null)
+            return StripeApiException.Invalid("This customer has no attached payment source or default payment method.", null, "resource_missing");
+        var pm = w.Store.Get("payment_method", pmId, "PaymentMethod");
+        return Resources.PaymentMethods.OutcomeOf(pm) switch
+        {
+            Resources.TestCardOutcome.Succeeds => null,
+            Resources.TestCardOutcome.InsufficientFunds => StripeApiException.CardDeclined("card_declined", "insufficient_funds", "Your card has insufficient funds."),
+            Resources.TestCardOutcome.RequiresAction => StripeApiException.CardDeclined("authentication_required", "authentication_required", "Your card was declined. This transaction requires authentication."),
+            _ => StripeApiException.CardDeclined("card_declined", "generic_decline", "Your card was declined."),
+        };
+    }
+}

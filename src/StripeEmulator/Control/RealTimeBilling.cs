@@ -1,0 +1,35 @@
+using Credits.StripeEmulator.Billing;
+using Credits.StripeEmulator.Hosting;
+using Credits.StripeEmulator.State;
+using Credits.StripeEmulator.Webhooks;
+using Microsoft.Extensions.Options;
+
+namespace Credits.StripeEmulator.Control;
+
+/// <summary>Renews subscriptions without a test clock when their period ends in real time, and expires open checkout sessions.</summary>
+public sealed class RealTimeBilling(EmulatorStore store, Clocks clocks, EventLog events, IOptions<EmulatorOptions> options,
+    ILogger<RealTimeBilling> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.BillingTick);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                lock (store.Gate)
+                {
+                    var world = new World(store, clocks, events, null);
+                    SubscriptionRenewal.RunUntil(world, null, clocks.WallNow);
+                    foreach (var session in store.All("checkout.session").Where(s => (string?)s["status"] == "open"
+                        && (long)s["expires_at"]! <= clocks.NowForCustomer((string?)s["customer"] ?? "")).ToList())
+                        CheckoutFlow.Expire(world, session);
+                }
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Real-time billing tick failed");
+            }
+        }
+    }
+}

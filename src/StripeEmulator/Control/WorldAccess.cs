@@ -1,0 +1,16 @@
+using Credits.StripeEmulator.State;
+using Credits.StripeEmulator.Webhooks;
+
+namespace Credits.StripeEmulator.Control;
+
+/// <summary>Runs a change outside the Stripe API (hosted pages, control API) under the store's gate.</summary>
+public static class WorldAccess
+{
+    public static T Change<T>(HttpContext http, Func<World, T> change)
+    {
+        var store = http.RequestServices.GetRequiredService<EmulatorStore>();
+        var world = new World(store, http.RequestServices.GetRequiredService<Clocks>(),
+            http.RequestServices.GetRequiredService<EventLog>(), null);
+        lock (store.Gate) return change(world);
+    }
+}

@@ -1,0 +1,55 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Credits.StripeEmulator.Hosting;
+
+/// <summary>Configuration section <c>StripeEmulator</c> (env vars <c>StripeEmulator__ApiKey</c>, ...).</summary>
+public sealed class EmulatorOptions : IValidatableObject
+{
+    public const string Section = "StripeEmulator";
+
+    /// <summary>Where the emulator listens; port 0 picks a free port (tests).</summary>
+    public string Url { get; set; } = "http://127.0.0.1:12111";
+
+    /// <summary>The only secret key accepted as <c>Authorization: Bearer ...</c>.</summary>
+    public string ApiKey { get; set; } = "sk_test_emulator";
+
+    /// <summary>Optional endpoint that receives every event, besides registered webhook endpoints.</summary>
+    public string? WebhookUrl { get; set; }
+
+    /// <summary>Signing secret for <see cref="WebhookUrl"/>.</summary>
+    public string WebhookSecret { get; set; } = "whsec_emulator";
+
+    /// <summary>How long a meter event takes to show in event summaries (Stripe: eventually consistent).</summary>
+    public TimeSpan AggregationDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Lifetime of a v2 meter event session token (Stripe: 15 minutes).</summary>
+    public TimeSpan MeterEventSessionLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>First webhook retry delay; each further retry doubles it.</summary>
+    public TimeSpan WebhookRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    public int WebhookMaxAttempts { get; set; } = 8;
+
+    /// <summary>How often subscriptions without a test clock are checked for a period end in real time.</summary>
+    public TimeSpan BillingTick { get; set; } = TimeSpan.FromSeconds(1);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext context)
+    {
+        if (!ApiKey.StartsWith("sk_test_", StringComparison.Ordinal))
+            yield return new("ApiKey must be a test secret key (sk_test_...)", [nameof(ApiKey)]);
+        if (!Uri.TryCreate(Url, UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttp)
+            yield return new("Url must be an absolute http:// URL", [nameof(Url)]);
+        if (WebhookUrl is { Length: > 0 } && !Uri.TryCreate(WebhookUrl, UriKind.Absolute, out _))
+            yield return new("WebhookUrl must be an absolute URL", [nameof(WebhookUrl)]);
+        if (!WebhookSecret.StartsWith("whsec_", StringComparison.Ordinal))
+            yield return new("WebhookSecret must start with whsec_", [nameof(WebhookSecret)]);
+        if (AggregationDelay < TimeSpan.Zero)
+            yield return new("AggregationDelay must not be negative", [nameof(AggregationDelay)]);
+        if (MeterEventSessionLifetime <= TimeSpan.Zero)
+            yield return new("MeterEventSessionLifetime must be positive", [nameof(MeterEventSessionLifetime)]);
+        if (WebhookRetryDelay <= TimeSpan.Zero || WebhookMaxAttempts < 1)
+            yield return new("WebhookRetryDelay must be positive and WebhookMaxAttempts at least 1", [nameof(WebhookRetryDelay)]);
+        if (BillingTick <= TimeSpan.Zero)
+            yield return new("BillingTick must be positive", [nameof(BillingTick)]);
+    }
+}

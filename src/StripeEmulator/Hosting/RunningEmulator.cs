@@ -1,0 +1,30 @@
+using Credits.StripeEmulator.Control;
+using Credits.StripeEmulator.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Credits.StripeEmulator.Hosting;
+
+/// <summary>An emulator started in-process: its address, a configured StripeClient, and its services.</summary>
+public sealed class RunningEmulator(WebApplication app, Uri baseUrl) : IAsyncDisposable
+{
+    public Uri BaseUrl { get; } = baseUrl;
+
+    public EmulatorOptions Options => app.Services.GetRequiredService<IOptions<EmulatorOptions>>().Value;
+
+    public IServiceProvider Services => app.Services;
+
+    /// <summary>A Stripe.net client pointed at this emulator for both ApiBase and MeterEventsBase.</summary>
+    public Stripe.StripeClient CreateClient(string? apiKey = null, int maxNetworkRetries = 2) => new(new Stripe.StripeClientOptions
+    {
+        ApiKey = apiKey ?? Options.ApiKey,
+        ApiBase = BaseUrl.ToString().TrimEnd('/'),
+        MeterEventsBase = BaseUrl.ToString().TrimEnd('/'),
+        HttpClient = new Stripe.SystemNetHttpClient(httpClient: null, maxNetworkRetries: maxNetworkRetries),
+    });
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+}

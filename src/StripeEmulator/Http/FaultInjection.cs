@@ -1,0 +1,40 @@
+namespace Credits.StripeEmulator.Http;
+
+/// <summary>Applies <see cref="FaultRule"/>s after authentication and around the idempotency layer.</summary>
+public sealed class FaultInjection(RequestDelegate next)
+{
+    public async Task InvokeAsync(HttpContext http, Faults faults)
+    {
+        var path = http.Request.Path.Value ?? "";
+        var rule = path.StartsWith("/v1/") || path.StartsWith("/v2/") ? faults.Match(http.Request.Method, path) : null;
+        if (rule is null)
+        {
+            await next(http);
+            return;
+        }
+        if (rule.LatencyMs > 0) await Task.Delay(rule.LatencyMs, http.RequestAborted);
+        if (rule.Hang)
+        {
+            Interlocked.Increment(ref rule.Failed);
+            await Task.Delay(Timeout.Infinite, http.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+            return;
+        }
+        var fails = rule.Status is not (0 or 200) && Random.Shared.NextDouble() < rule.Rate;
+        if (!fails)
+        {
+            await next(http);
+            return;
+        }
+        Interlocked.Increment(ref rule.Failed);
+        if (rule.AfterExecution)
+        {
+            var original = http.Response.Body;
+            http.Response.Body = Stream.Null;
+            await next(http);
+            http.Response.Body = original;
+            http.Response.Headers.Remove("Idempotent-Replayed");
+        }
+        if (rule.Status >= 500) http.Response.Headers["Stripe-Should-Retry"] = "true";
+        await Api.WriteErrorAsync(http, rule.Error());
+    }
+}

@@ -1,0 +1,6 @@
+using Credits.StripeEmulator.Hosting;
+
+var app = StripeEmulatorApp.Build(args);
+app.Run();
+
+public partial class Program;

@@ -1,0 +1,14 @@
+using System.Text.Json.Nodes;
+using Credits.StripeEmulator.Webhooks;
+
+namespace Credits.StripeEmulator.State;
+
+/// <summary>
+/// What billing logic changes: the store, the clocks and the event log. An API request and a test
+/// clock advance both hand one in, so renewals and API calls share the same code. Use under the gate.
+/// </summary>
+public sealed record World(EmulatorStore Store, Clocks Clocks, EventLog Events, RequestRef? Request)
+{
+    public JsonObject Emit(string type, JsonObject obj, JsonObject? previous = null) =>
+        Events.Publish(type, obj, previous, Request);
+}

@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Credits.StripeEmulator.Hosting;
+using Credits.StripeEmulator.State;
+using Microsoft.Extensions.Options;
+
+namespace Credits.StripeEmulator.Webhooks;
+
+/// <summary>
+/// Delivers signed events in the background, as Stripe does: in order by default, a failed attempt
+/// retried later with exponential backoff (without holding up later events), optionally duplicated
+/// or reordered (<see cref="DeliveryChaos"/>).
+/// </summary>
+public sealed class WebhookDispatcher(
+    EmulatorStore store,
+    IOptions<EmulatorOptions> options,
+    IHttpClientFactory httpClients,
+    TimeProvider time,
+    ILogger<WebhookDispatcher> logger) : BackgroundService
+{
+    private sealed record Delivery(WebhookTarget Target, string EventId, string EventType, string Payload, int Attempt);
+
+    private readonly Channel<Delivery> _queue = Channel.CreateUnbounded<Delivery>();
+    private int _inFlight;
+
+    public ConcurrentQueue<DeliveryAttempt> Attempts { get; } = new();
+
+    public DeliveryChaos Chaos { get; } = new();
+
+    /// <summary>Deliveries queued, waiting for a retry or being sent.</summary>
+    public int Pending => Volatile.Read(ref _inFlight);
+
+    public IReadOnlyList<WebhookTarget> TargetsFor(string eventType)
+    {
+        var targets = new List<WebhookTarget>();
+        if (options.Value.WebhookUrl is { Length: > 0 } url)
+            targets.Add(new WebhookTarget(url, options.Value.WebhookSecret, null));
+        foreach (var endpoint in store.All("webhook_endpoint"))
+        {
+            if ((string?)endpoint["status"] != "enabled") continue;
+            var enabled = endpoint["enabled_events"]!.AsArray().Select(e => (string?)e).ToList();
+            if (enabled.Contains("*") || enabled.Contains(eventType))
+                targets.Add(new WebhookTarget((string)endpoint["url"]!, (string)endpoint["secret"]!, (string)endpoint["id"]!));
+        }
+        return targets;
+    }
+
+    public void Enqueue(JsonObject evt, IReadOnlyList<WebhookTarget> targets)
+    {
+        var payload = evt.ToJsonString();
+        foreach (var target in targets)
+        {
+            var delivery = new Delivery(target, (string)evt["id"]!, (string)evt["type"]!, payload, 1);
+            Schedule(delivery, ChaosDelay());
+            if (Random.Shared.NextDouble() < Chaos.DuplicateRate) Schedule(delivery, ChaosDelay() + TimeSpan.FromMilliseconds(50));
+        }
+    }
+
+    public void ClearLog() => Attempts.Clear();
+
+    private TimeSpan ChaosDelay() => Chaos.ReorderWindow > TimeSpan.Zero
+        ? TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * Chaos.ReorderWindow.TotalMilliseconds)
+        : TimeSpan.Zero;
+
+    private void Schedule(Delivery delivery, TimeSpan delay)
+    {
+        Interlocked.Increment(ref _inFlight);
+        if (delay <= TimeSpan.Zero)
+        {
+            _queue.Writer.TryWrite(delivery);
+            return;
+        }
+        _ = Task.Delay(delay, time).ContinueWith(_ => _queue.Writer.TryWrite(delivery), TaskScheduler.Default);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var http = httpClients.CreateClient(nameof(WebhookDispatcher));
+        await foreach (var delivery in _queue.Reader.ReadAllAsync(stoppingToken))
+        {
+            var (status, error) = await SendAsync(http, delivery, stoppingToken);
+            Attempts.Enqueue(new DeliveryAttempt(delivery.EventId, delivery.EventType, delivery.Target.Url,
+                delivery.Attempt, status, error, time.GetUtcNow()));
+            var ok = status is >= 200 and < 300;
+            if (!ok && delivery.Attempt < options.Value.WebhookMaxAttempts)
+            {
+                var backoff = options.Value.WebhookRetryDelay * Math.Pow(2, delivery.Attempt - 1);
+                Schedule(delivery with { Attempt = delivery.Attempt + 1 }, backoff);
+            }
+            else if (!ok)
+            {
+                logger.LogWarning("Gave up delivering {EventId} to {Url} after {Attempts} attempts",
+                    delivery.EventId, delivery.Target.Url, delivery.Attempt);
+            }
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task<(int? Status, string? Error)> SendAsync(HttpClient http, Delivery delivery, CancellationToken ct)
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Target.Url)
+            {
+                Content = new StringContent(delivery.Payload, Encoding.UTF8, "application/json"),
+            };
+            var signature = WebhookSignature.Header(delivery.Payload, delivery.Target.Secret, time.GetUtcNow().ToUnixTimeSeconds());
+            request.Headers.TryAddWithoutValidation("Stripe-Signature", signature);
+            request.Headers.TryAddWithoutValidation("User-Agent", "Stripe/1.0 (+https://stripe.com/docs/webhooks)");
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(10));
+            using var response = await http.SendAsync(request, timeout.Token);
+            return ((int)response.StatusCode, null);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            return (null, e.Message);
+        }
+    }
+}
