@@ -21,7 +21,7 @@ eval "$(scripts/services.sh env test)"
 export CREDITS_POSTGRES_ADMIN CREDITS_RABBITMQ CREDITS_RABBITMQ_MANAGEMENT
 
 echo "== build"
-if ! dotnet build Credits.sln -c Debug -nologo -clp:ErrorsOnly -v:q; then
+if ! dotnet build Credits.sln -c Debug -nologo -clp:ErrorsOnly -v:q --disable-build-servers; then
   echo "build failed"
   echo "0 passed, 1 failed"
   exit 1

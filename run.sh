@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Runs Credits on this machine: PostgreSQL and RabbitMQ (profile "dev", ports 55432/55672, data in
+# .data/dev), the EF Core migrations, the offline Stripe emulator when no STRIPE_SECRET_KEY is set,
+# the Orchestrator and the Gateway. Ctrl-C stops everything it started. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+LOGS="$ROOT/.data/dev/logs"
+PIDS="$ROOT/.data/dev/pids"
+GATEWAY_URL=${GATEWAY_URL:-http://127.0.0.1:5180}
+ORCHESTRATOR_URL=${ORCHESTRATOR_URL:-http://127.0.0.1:5181}
+EMULATOR_URL=${EMULATOR_URL:-http://127.0.0.1:12111}
+DEV_API_KEY=credits-dev-key   # local development default; its hash is in src/Gateway/appsettings.Development.json
+
+mkdir -p "$LOGS" "$PIDS"
+
+stop_hosts() {
+  for f in "$PIDS"/*.pid; do
+    [ -f "$f" ] || continue
+    kill -TERM "$(cat "$f")" 2>/dev/null || true
+  done
+  sleep 1
+  for f in "$PIDS"/*.pid; do
+    [ -f "$f" ] || continue
+    kill -9 "$(cat "$f")" 2>/dev/null || true
+    rm -f "$f"
+  done
+}
+
+# A previous run that was killed may have left hosts behind: they are ours, end them first.
+stop_hosts
+
+cleanup() {
+  trap - INT TERM EXIT
+  echo; echo "stopping Credits..."
+  stop_hosts
+  scripts/services.sh stop dev
+  echo "stopped."
+}
+trap cleanup INT TERM EXIT
+
+scripts/prerequisites.sh
+scripts/services.sh start dev
+eval "$(scripts/services.sh env dev)"
+
+echo "building (Release)..."
+dotnet build Credits.sln -c Release -nologo -clp:ErrorsOnly -v:q --disable-build-servers
+
+bin() { echo "$ROOT/src/$1/bin/Release/net10.0/Credits.$1.dll"; }
+
+export ASPNETCORE_ENVIRONMENT=Development
+export Postgres__ConnectionString="$CREDITS_POSTGRES"
+export RabbitMq__Url="$CREDITS_RABBITMQ"
+
+echo "applying migrations..."
+dotnet "$(bin Orchestrator)" migrate > "$LOGS/migrate.log" 2>&1 || { cat "$LOGS/migrate.log"; exit 1; }
+
+start_host() { # name url
+  local name=$1 url=$2
+  ( cd "$(dirname "$(bin "$name")")" && exec dotnet "$(bin "$name")" --urls "$url" ) > "$LOGS/$name.log" 2>&1 &
+  echo $! > "$PIDS/$name.pid"
+}
+
+wait_ready() { # name url
+  for _ in $(seq 1 120); do
+    if curl -sf "$2/health/ready" >/dev/null 2>&1; then return 0; fi
+    if ! kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null; then
+      echo "$1 exited; last lines of $LOGS/$1.log:"; tail -n 30 "$LOGS/$1.log"; exit 1
+    fi
+    sleep 0.5
+  done
+  echo "$1 did not become ready; see $LOGS/$1.log"; exit 1
+}
+
+if [ -z "${STRIPE_SECRET_KEY:-}" ] && [ -f "$(bin StripeEmulator)" ]; then
+  echo "no STRIPE_SECRET_KEY: starting the offline Stripe emulator"
+  start_host StripeEmulator "$EMULATOR_URL"
+  wait_ready StripeEmulator "$EMULATOR_URL"
+  export Stripe__ApiBase="$EMULATOR_URL" Stripe__MeterEventsBase="$EMULATOR_URL"
+fi
+
+start_host Orchestrator "$ORCHESTRATOR_URL"
+start_host Gateway "$GATEWAY_URL"
+wait_ready Orchestrator "$ORCHESTRATOR_URL"
+wait_ready Gateway "$GATEWAY_URL"
+
+cat <<MSG
+
+Credits is running.
+  Gateway API        $GATEWAY_URL/v1      (Authorization: Bearer $DEV_API_KEY)
+  API reference      $GATEWAY_URL/docs    OpenAPI: $GATEWAY_URL/openapi/v1.json
+  Orchestrator       $ORCHESTRATOR_URL/health/ready
+  Stripe             ${STRIPE_SECRET_KEY:+Stripe (STRIPE_SECRET_KEY)}${STRIPE_SECRET_KEY:-offline emulator at $EMULATOR_URL}
+  RabbitMQ console   http://127.0.0.1:55673  (guest/guest)
+  PostgreSQL         $CREDITS_POSTGRES
+  Logs               $LOGS
+
+Try the round trip:
+  curl -s -X POST $GATEWAY_URL/v1/diagnostics/round-trips -H 'Authorization: Bearer $DEV_API_KEY' \\
+       -H 'Content-Type: application/json' -d '{"text":"hello"}'
+
+Ctrl-C stops everything.
+MSG
+
+# Stay in the foreground until Ctrl-C, or until a host dies.
+while true; do
+  for f in "$PIDS"/*.pid; do
+    if ! kill -0 "$(cat "$f")" 2>/dev/null; then
+      echo "$(basename "$f" .pid) exited; see $LOGS/$(basename "$f" .pid).log"; exit 1
+    fi
+  done
+  sleep 2
+done
