@@ -53,7 +53,7 @@ static class LedgerStore
 
         var loaded = new LoadedAccounts();
         await using var reader = await batch.ExecuteReaderAsync(ct);
-        if (seeds.Count > 0) await reader.NextResultAsync(ct);
+        // (Npgsql's reader skips the INSERT, which returns no rows.)
         while (await reader.ReadAsync(ct))
             loaded.Accounts.Add(new AccountState
             {
