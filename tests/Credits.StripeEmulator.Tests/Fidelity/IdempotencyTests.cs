@@ -1,0 +1,65 @@
+using Credits.StripeEmulator.Tests.Support;
+using Stripe;
+
+namespace Credits.StripeEmulator.Tests.Fidelity;
+
+public abstract partial class StripeFidelity
+{
+    [StripeFact]
+    public async Task The_same_idempotency_key_replays_the_first_response_and_creates_one_object()
+    {
+        var key = "create-customer-" + Guid.NewGuid().ToString("n");
+        var options = new CustomerCreateOptions { Email = $"{Target.Unique}-idem@example.com" };
+
+        var first = await Client.V1.Customers.CreateAsync(options, new RequestOptions { IdempotencyKey = key });
+        var again = await Client.V1.Customers.CreateAsync(options, new RequestOptions { IdempotencyKey = key });
+
+        Assert.Equal(first.Id, again.Id);
+        Assert.Equal("true", again.StripeResponse.Headers.GetValues("Idempotent-Replayed").Single());
+        var listed = await Client.V1.Customers.ListAsync(new CustomerListOptions { Email = options.Email });
+        Assert.Single(listed.Data);
+    }
+
+    [StripeFact]
+    public async Task The_same_key_with_other_parameters_is_an_idempotency_error()
+    {
+        var key = "create-customer-" + Guid.NewGuid().ToString("n");
+        await Client.V1.Customers.CreateAsync(new CustomerCreateOptions { Email = "a@example.com" }, new RequestOptions { IdempotencyKey = key });
+
+        var error = await Assert.ThrowsAsync<StripeException>(() =>
+            Client.V1.Customers.CreateAsync(new CustomerCreateOptions { Email = "b@example.com" }, new RequestOptions { IdempotencyKey = key }));
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, error.HttpStatusCode);
+        Assert.Equal("idempotency_error", error.StripeError.Type);
+    }
+
+    [StripeFact]
+    public async Task An_error_is_replayed_too_even_when_the_request_would_now_succeed()
+    {
+        var product = "prod_" + Guid.NewGuid().ToString("n")[..14];
+        var key = "create-price-" + Guid.NewGuid().ToString("n");
+        var options = new PriceCreateOptions { Product = product, Currency = "usd", UnitAmount = 100 };
+
+        var first = await Assert.ThrowsAsync<StripeException>(() => Client.V1.Prices.CreateAsync(options, new RequestOptions { IdempotencyKey = key }));
+        await Client.V1.Products.CreateAsync(new ProductCreateOptions { Id = product, Name = "Later" });
+        var replay = await Assert.ThrowsAsync<StripeException>(() => Client.V1.Prices.CreateAsync(options, new RequestOptions { IdempotencyKey = key }));
+
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, first.HttpStatusCode);
+        Assert.Equal(first.HttpStatusCode, replay.HttpStatusCode);
+        Assert.Equal(first.StripeError.Message, replay.StripeError.Message);
+        Assert.NotNull(await Client.V1.Prices.CreateAsync(options));
+    }
+
+    [StripeFact]
+    public async Task Events_are_listed_newest_first_with_the_pinned_api_version()
+    {
+        var customer = await CustomerWithCardAsync();
+
+        var events = await Client.V1.Events.ListAsync(new EventListOptions { Type = "customer.created", Limit = 20 });
+
+        var created = events.Data.FirstOrDefault(e => (e.Data.Object as Customer)?.Id == customer.Id);
+        Assert.NotNull(created);
+        Assert.Equal(StripeConfiguration.ApiVersion, created.ApiVersion);
+        AssertShapedLike(StripeFixtures.Raw(events)["data"]![0]!.AsObject(), "event");
+    }
+}

@@ -1,0 +1,42 @@
+using Credits.StripeEmulator.Tests.Support;
+using Credits.Testing;
+using Stripe;
+using Stripe.TestHelpers;
+
+namespace Credits.StripeEmulator.Tests.Fidelity;
+
+public abstract partial class StripeFidelity
+{
+    [StripeFact]
+    public async Task Advancing_a_test_clock_renews_a_flat_and_metered_subscription_with_the_usage_on_a_paid_invoice()
+    {
+        var start = DateTime.UtcNow.Date.AddHours(12);
+        var clock = await Client.V1.TestHelpers.TestClocks.CreateAsync(new TestClockCreateOptions { FrozenTime = start, Name = Target.Unique });
+        var customer = await CustomerWithCardAsync(testClock: clock.Id);
+        var (flat, metered, meter) = await CatalogAsync(flatAmount: 2000);
+        var subscription = await Client.V1.Subscriptions.CreateAsync(new SubscriptionCreateOptions
+        {
+            Customer = customer.Id, Items = [new() { Price = flat.Id, Quantity = 1 }, new() { Price = metered.Id }],
+        });
+        await ReportAsync(meter, customer.Id, 30, $"clock-{Target.Unique}-1", start.AddHours(1));
+        await ReportAsync(meter, customer.Id, 12, $"clock-{Target.Unique}-2", start.AddHours(2));
+        var periodEnd = subscription.Items.Data[0].CurrentPeriodEnd;
+
+        var advancing = await Client.V1.TestHelpers.TestClocks.AdvanceAsync(clock.Id, new TestClockAdvanceOptions { FrozenTime = periodEnd.AddHours(2) });
+        await Eventually.True(async () => (await Client.V1.TestHelpers.TestClocks.GetAsync(clock.Id)).Status == "ready",
+            TimeSpan.FromMinutes(Target.IsEmulator ? 0.2 : 5));
+
+        AssertShapedLike(advancing, "test_helpers.test_clock");
+        Assert.Equal("advancing", advancing.Status);
+        var renewed = await Client.V1.Subscriptions.GetAsync(subscription.Id);
+        Assert.Equal(periodEnd, renewed.Items.Data[0].CurrentPeriodStart);
+        var cycle = await Eventually.Get(
+            () => Client.V1.Invoices.ListAsync(new InvoiceListOptions { Subscription = subscription.Id }),
+            list => list.Data.Any(i => i.BillingReason == "subscription_cycle" && i.Status == "paid"),
+            TimeSpan.FromMinutes(Target.IsEmulator ? 0.2 : 5));
+        var invoice = cycle.Data.First(i => i.BillingReason == "subscription_cycle");
+        var usage = invoice.Lines.Data.Single(l => l.Pricing.PriceDetails.PriceId == metered.Id);
+        Assert.Equal(42 * 5, usage.Amount);
+        Assert.Equal(2000 + 42 * 5, invoice.AmountPaid);
+    }
+}

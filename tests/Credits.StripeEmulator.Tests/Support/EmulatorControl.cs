@@ -1,0 +1,43 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Credits.StripeEmulator.Hosting;
+
+namespace Credits.StripeEmulator.Tests.Support;
+
+/// <summary>The emulator's /_emulator control API, as tests (and the Gateway's tests) call it over HTTP.</summary>
+public sealed class EmulatorControl(RunningEmulator emulator)
+{
+    private readonly HttpClient _http = new() { BaseAddress = emulator.BaseUrl };
+
+    public async Task<string> AddFaultAsync(object rule)
+    {
+        var response = await _http.PostAsJsonAsync("/_emulator/faults", rule);
+        response.EnsureSuccessStatusCode();
+        return (string)(await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!;
+    }
+
+    public async Task ClearFaultsAsync() => (await _http.DeleteAsync("/_emulator/faults")).EnsureSuccessStatusCode();
+
+    public async Task ConfigureAsync(object settings) =>
+        (await _http.PostAsJsonAsync("/_emulator/config", settings)).EnsureSuccessStatusCode();
+
+    public async Task ChaosAsync(double duplicateRate, int reorderWindowMs) =>
+        (await _http.PostAsJsonAsync("/_emulator/webhooks/chaos", new { duplicateRate, reorderWindowMs })).EnsureSuccessStatusCode();
+
+    public async Task<JsonObject> DeliveriesAsync() =>
+        (await _http.GetFromJsonAsync<JsonObject>("/_emulator/deliveries"))!;
+
+    public async Task ExpireMeterEventSessionsAsync() =>
+        (await _http.PostAsync("/_emulator/meter_event_sessions/expire", null)).EnsureSuccessStatusCode();
+
+    public async Task<JsonObject> CheckoutAsync(string sessionId, string action)
+    {
+        var response = await _http.PostAsync($"/_emulator/checkout/{sessionId}/{action}", null);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
+    public Task<HttpResponseMessage> GetAsync(string path) => _http.GetAsync(path);
+
+    public Task<HttpResponseMessage> PostFormAsync(string path) => _http.PostAsync(path, new FormUrlEncodedContent([]));
+}

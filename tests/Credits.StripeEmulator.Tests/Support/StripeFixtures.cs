@@ -1,0 +1,43 @@
+using System.Text.Json.Nodes;
+using Stripe;
+
+namespace Credits.StripeEmulator.Tests.Support;
+
+/// <summary>
+/// Stripe's published example objects (../shared/stripe/fixtures3.json from the repository root, MIT
+/// licence), read at test time, and the top-level field comparison the fidelity tests make.
+/// </summary>
+public static class StripeFixtures
+{
+    private static readonly Lazy<JsonObject> Resources = new(() =>
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !System.IO.File.Exists(Path.Combine(dir.FullName, "Credits.sln"))) dir = dir.Parent;
+        var path = Path.Combine(dir?.FullName ?? throw new InvalidOperationException("Credits.sln not found above the test binaries"),
+            "..", "shared", "stripe", "fixtures3.json");
+        return (JsonObject)JsonNode.Parse(System.IO.File.ReadAllText(path))!["resources"]!;
+    });
+
+    public static IReadOnlySet<string> FieldsOf(string objectType) =>
+        ((JsonObject)(Resources.Value[objectType] ?? throw new ArgumentException($"No fixture for {objectType}"))).Select(kv => kv.Key).ToHashSet();
+
+    /// <summary>The raw JSON Stripe (or the emulator) answered for an entity returned by Stripe.net.</summary>
+    public static JsonObject Raw(IStripeEntity entity) =>
+        (JsonObject)JsonNode.Parse(((StripeEntity)entity).StripeResponse?.Content ?? throw new ArgumentException("Not a top-level response"))!;
+
+    /// <summary>
+    /// The object carries Stripe's top-level fields for its type: exactly those against the emulator,
+    /// at least those against real Stripe (its API version is newer than the fixtures).
+    /// </summary>
+    public static void AssertShapedLike(JsonObject actual, string objectType, bool exact)
+    {
+        Assert.Equal(objectType, (string?)actual["object"]);
+        var expected = FieldsOf(objectType);
+        var fields = actual.Select(kv => kv.Key).ToHashSet();
+        var missing = expected.Except(fields).Order().ToList();
+        Assert.True(missing.Count == 0, $"{objectType} lacks fields: {string.Join(", ", missing)}");
+        if (!exact) return;
+        var extra = fields.Except(expected).Order().ToList();
+        Assert.True(extra.Count == 0, $"{objectType} has fields Stripe's example does not: {string.Join(", ", extra)}");
+    }
+}
