@@ -54,8 +54,15 @@ sealed partial class AccountBook
         }
     }
 
-    (DateTimeOffset Start, DateTimeOffset End) NextPeriodAfter(DateTimeOffset lapsedPeriodStart, DateTimeOffset lapsedAt) =>
-        _account.PeriodStart >= lapsedAt
-            ? (_account.PeriodStart, _account.PeriodEnd)
-            : (lapsedAt, lapsedAt + (lapsedAt - lapsedPeriodStart));
+    /// <summary>
+    /// The period after a lapsed one: the account's current period if it was renewed already, else
+    /// a guess of the same length (calendar months or years when the lapsed period was one).
+    /// </summary>
+    (DateTimeOffset Start, DateTimeOffset End) NextPeriodAfter(DateTimeOffset lapsedPeriodStart, DateTimeOffset lapsedAt)
+    {
+        if (_account.PeriodStart >= lapsedAt) return (_account.PeriodStart, _account.PeriodEnd);
+        for (var months = 1; months <= 12; months++)
+            if (lapsedPeriodStart.AddMonths(months) == lapsedAt) return (lapsedAt, lapsedAt.AddMonths(months));
+        return (lapsedAt, lapsedAt + (lapsedAt - lapsedPeriodStart));
+    }
 }

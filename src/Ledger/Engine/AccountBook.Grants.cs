@@ -31,7 +31,7 @@ sealed partial class AccountBook
     {
         var grant = new GrantState
         {
-            Id = Guid.CreateVersion7(_now),
+            Id = SequentialIds.Next(_now),
             Source = source,
             Amount = credits,
             Remaining = credits,

@@ -15,7 +15,7 @@ sealed partial class AccountBook
             return NotApplied(c, LedgerOutcome.Refused, $"{c.Credits} credits requested, {available} available");
         var reservation = new ReservationState
         {
-            Id = Guid.CreateVersion7(_now),
+            Id = SequentialIds.Next(_now),
             Amount = c.Credits,
             Status = ReservationStatus.Open,
             ExpiresAt = _now + c.TimeToLive,

@@ -9,7 +9,7 @@ public static class GrantPriorities
     public static int DefaultFor(GrantSource source) => source switch
     {
         GrantSource.Promotion => 10,
-        GrantSource.Rollover => 20,
+        GrantSource.Rollover => 15,
         GrantSource.PlanAllowance => 20,
         GrantSource.ManualAdjustment => 30,
         GrantSource.Purchase => 40,

@@ -1,0 +1,41 @@
+using Credits.Ledger.Plans;
+using Microsoft.Extensions.Configuration;
+using Xunit;
+
+namespace Credits.Ledger.Tests;
+
+public class PlanCatalogTests
+{
+    static IConfiguration Config(params (string Key, string Value)[] values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key, (string?)v.Value))).Build();
+
+    [Fact]
+    public void Plans_bind_from_the_Plans_section_keyed_by_id()
+    {
+        var catalog = PlanCatalog.FromConfiguration(Config(
+            ("Plans:hobby:DisplayName", "Hobby"), ("Plans:hobby:IncludedCredits", "200"),
+            ("Plans:hobby:LowBalanceThresholds:0", "50"), ("Plans:hobby:LowBalanceThresholds:1", "20"),
+            ("Plans:pro:DisplayName", "Pro"), ("Plans:pro:IncludedCredits", "1000"),
+            ("Plans:pro:OverageAllowed", "true"), ("Plans:pro:RolloverCap", "300")));
+
+        var hobby = catalog.Get("hobby");
+        Assert.Equal(("Hobby", 200L, false, 0L), (hobby.DisplayName, hobby.IncludedCredits, hobby.OverageAllowed, hobby.RolloverCap));
+        Assert.Equal([50L, 20L], hobby.LowBalanceThresholds);
+        Assert.True(catalog.Get("pro").OverageAllowed);
+        Assert.Equal(300, catalog.Get("pro").RolloverCap);
+    }
+
+    [Fact]
+    public void An_invalid_configuration_fails_at_start_with_every_problem_named()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => PlanCatalog.FromConfiguration(Config(
+            ("Plans:hobby:IncludedCredits", "-1"), ("Plans:hobby:LowBalanceThresholds:0", "0"),
+            ("Plans:pro:DisplayName", "Pro"), ("Plans:pro:RolloverCap", "-5"))));
+
+        Assert.Contains("'hobby': DisplayName", error.Message);
+        Assert.Contains("'hobby': IncludedCredits", error.Message);
+        Assert.Contains("'hobby': LowBalanceThresholds", error.Message);
+        Assert.Contains("'pro': RolloverCap", error.Message);
+        Assert.Throws<InvalidOperationException>(() => PlanCatalog.FromConfiguration(Config()));
+    }
+}
