@@ -1,0 +1,96 @@
+using Credits.Contracts.Billing;
+using global::Stripe;
+using global::Stripe.Checkout;
+
+namespace Credits.Billing.Webhooks;
+
+/// <summary>Turns the Stripe events the sagas need into contracts without Stripe.net types.</summary>
+public static class StripeEventTranslator
+{
+    public static readonly IReadOnlyList<string> HandledTypes =
+    [
+        EventTypes.InvoicePaid, EventTypes.InvoicePaymentFailed,
+        EventTypes.CustomerSubscriptionCreated, EventTypes.CustomerSubscriptionUpdated, EventTypes.CustomerSubscriptionDeleted,
+        EventTypes.CheckoutSessionCompleted, EventTypes.CheckoutSessionAsyncPaymentSucceeded,
+        EventTypes.CheckoutSessionExpired, EventTypes.CheckoutSessionAsyncPaymentFailed,
+        EventTypes.PaymentIntentSucceeded, EventTypes.PaymentIntentPaymentFailed,
+        EventTypes.ChargeRefunded,
+    ];
+
+    /// <summary>The customer id of the app, when the Stripe object carries it in metadata.</summary>
+    public const string CustomerIdMetadataKey = "customer_id";
+
+    public static TranslatedEvent Translate(Event stripeEvent)
+    {
+        var created = new DateTimeOffset(DateTime.SpecifyKind(stripeEvent.Created, DateTimeKind.Utc));
+        var id = stripeEvent.Id;
+        object? message = stripeEvent.Data.Object switch
+        {
+            Invoice i when stripeEvent.Type == EventTypes.InvoicePaid => new StripeInvoicePaid
+            {
+                EventId = id, EventCreated = created, InvoiceId = i.Id, StripeCustomerId = i.CustomerId,
+                CustomerId = CustomerId(i.Parent?.SubscriptionDetails?.Metadata ?? i.Metadata),
+                SubscriptionId = i.Parent?.SubscriptionDetails?.SubscriptionId, BillingReason = i.BillingReason,
+                AmountPaid = i.AmountPaid, Currency = i.Currency, PeriodStart = Utc(i.PeriodStart), PeriodEnd = Utc(i.PeriodEnd),
+            },
+            Invoice i when stripeEvent.Type == EventTypes.InvoicePaymentFailed => new StripeInvoicePaymentFailed
+            {
+                EventId = id, EventCreated = created, InvoiceId = i.Id, StripeCustomerId = i.CustomerId,
+                CustomerId = CustomerId(i.Parent?.SubscriptionDetails?.Metadata ?? i.Metadata),
+                SubscriptionId = i.Parent?.SubscriptionDetails?.SubscriptionId, BillingReason = i.BillingReason,
+                AmountDue = i.AmountDue, Currency = i.Currency, AttemptCount = i.AttemptCount,
+            },
+            Subscription s when stripeEvent.Type.StartsWith("customer.subscription.", StringComparison.Ordinal) => new StripeSubscriptionUpdated
+            {
+                EventId = id, EventType = stripeEvent.Type, EventCreated = created, SubscriptionId = s.Id, StripeCustomerId = s.CustomerId,
+                CustomerId = CustomerId(s.Metadata), Status = s.Status, CancelAtPeriodEnd = s.CancelAtPeriodEnd,
+                Items = s.Items?.Data.Select(item => new StripeSubscriptionItemState
+                {
+                    ItemId = item.Id, PriceId = item.Price?.Id ?? "", PriceLookupKey = item.Price?.LookupKey,
+                    UsageType = item.Price?.Recurring?.UsageType ?? "licensed",
+                    CurrentPeriodStart = Utc(item.CurrentPeriodStart), CurrentPeriodEnd = Utc(item.CurrentPeriodEnd),
+                }).ToList() ?? [],
+            },
+            Session s when stripeEvent.Type is EventTypes.CheckoutSessionCompleted or EventTypes.CheckoutSessionAsyncPaymentSucceeded =>
+                new StripeCheckoutSessionCompleted
+                {
+                    EventId = id, EventType = stripeEvent.Type, EventCreated = created, SessionId = s.Id, StripeCustomerId = s.CustomerId,
+                    ClientReferenceId = s.ClientReferenceId, PaymentIntentId = s.PaymentIntentId, PaymentStatus = s.PaymentStatus,
+                    AmountTotal = s.AmountTotal ?? 0, Currency = s.Currency ?? "", Metadata = Copy(s.Metadata),
+                },
+            Session s when stripeEvent.Type is EventTypes.CheckoutSessionExpired or EventTypes.CheckoutSessionAsyncPaymentFailed =>
+                new StripeCheckoutSessionExpired
+                {
+                    EventId = id, EventType = stripeEvent.Type, EventCreated = created, SessionId = s.Id, StripeCustomerId = s.CustomerId,
+                    ClientReferenceId = s.ClientReferenceId, Metadata = Copy(s.Metadata),
+                },
+            PaymentIntent p when stripeEvent.Type == EventTypes.PaymentIntentSucceeded => new StripePaymentSucceeded
+            {
+                EventId = id, EventCreated = created, PaymentIntentId = p.Id, StripeCustomerId = p.CustomerId,
+                Amount = p.Amount, Currency = p.Currency, Metadata = Copy(p.Metadata),
+            },
+            PaymentIntent p when stripeEvent.Type == EventTypes.PaymentIntentPaymentFailed => new StripePaymentFailed
+            {
+                EventId = id, EventCreated = created, PaymentIntentId = p.Id, StripeCustomerId = p.CustomerId,
+                Amount = p.Amount, Currency = p.Currency, FailureCode = p.LastPaymentError?.DeclineCode ?? p.LastPaymentError?.Code,
+                FailureMessage = p.LastPaymentError?.Message, Metadata = Copy(p.Metadata),
+            },
+            Charge c when stripeEvent.Type == EventTypes.ChargeRefunded => new StripeChargeRefunded
+            {
+                EventId = id, EventCreated = created, ChargeId = c.Id, PaymentIntentId = c.PaymentIntentId, StripeCustomerId = c.CustomerId,
+                Amount = c.Amount, AmountRefunded = c.AmountRefunded, Currency = c.Currency, Metadata = Copy(c.Metadata),
+            },
+            _ => null,
+        };
+        var objectId = (stripeEvent.Data.Object as IHasId)?.Id;
+        return new TranslatedEvent(message, objectId, created);
+    }
+
+    static string? CustomerId(IDictionary<string, string>? metadata) =>
+        metadata is not null && metadata.TryGetValue(CustomerIdMetadataKey, out var id) && id.Length > 0 ? id : null;
+
+    static IReadOnlyDictionary<string, string> Copy(IDictionary<string, string>? metadata) =>
+        metadata is null ? new Dictionary<string, string>() : new Dictionary<string, string>(metadata);
+
+    static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+}

@@ -1,0 +1,107 @@
+using Credits.Billing.Storage;
+using global::Stripe;
+using MassTransit;
+using Event = global::Stripe.Event;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Credits.Billing.Webhooks;
+
+/// <summary>
+/// POST /webhooks/stripe. Verifies the signature on the raw body; then, in one transaction, records the
+/// event id (unique for good), moves the object's watermark and writes the translated message to the
+/// bus outbox. 200 only after that commit; a repeated delivery finds its id and is acknowledged.
+/// </summary>
+public static class StripeWebhookReceiver
+{
+    public static async Task<IResult> ReceiveAsync<TDbContext>(HttpContext http, TDbContext db, IPublishEndpoint publish,
+        IOptions<StripeOptions> options, TimeProvider clock, ILoggerFactory loggers)
+        where TDbContext : DbContext
+    {
+        var logger = loggers.CreateLogger(typeof(StripeWebhookReceiver));
+        var ct = http.RequestAborted;
+        using var reader = new StreamReader(http.Request.Body);
+        var json = await reader.ReadToEndAsync(ct);
+
+        Event stripeEvent;
+        try
+        {
+            stripeEvent = EventUtility.ConstructEvent(json, http.Request.Headers["Stripe-Signature"].ToString(),
+                options.Value.WebhookSecret, options.Value.WebhookToleranceSeconds, throwOnApiVersionMismatch: true);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning("Rejected a Stripe webhook: {Reason}", e.Message);
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid Stripe webhook", detail: e.Message);
+        }
+
+        var translated = StripeEventTranslator.Translate(stripeEvent);
+        var outcome = await RecordAsync(db, publish, stripeEvent, translated, clock.GetUtcNow(), ct);
+        if (outcome == WebhookOutcome.Ignored)
+            logger.LogInformation("Stripe event {EventId} of type {Type} acknowledged; Credits does not handle it", stripeEvent.Id, stripeEvent.Type);
+        else
+            logger.LogInformation("Stripe event {EventId} ({Type}, {ObjectId}): {Outcome}", stripeEvent.Id, stripeEvent.Type, translated.ObjectId, outcome);
+        return Results.Ok(new { received = stripeEvent.Id, outcome = outcome.ToString().ToLowerInvariant() });
+    }
+
+    static async Task<WebhookOutcome> RecordAsync(DbContext db, IPublishEndpoint publish, Event stripeEvent, TranslatedEvent translated,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var first = await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO stripe_webhook_events (event_id, type, object_id, event_created, received_at, outcome)
+                VALUES ({stripeEvent.Id}, {stripeEvent.Type}, {translated.ObjectId}, {translated.Created}, {now}, 'received')
+                ON CONFLICT (event_id) DO NOTHING
+                """, ct);
+            if (first == 0) return WebhookOutcome.Duplicate;
+
+            var outcome = WebhookOutcome.Ignored;
+            if (translated.Message is not null)
+            {
+                outcome = translated.ObjectId is null || await AdvanceWatermarkAsync(db, translated.ObjectId, stripeEvent.Id, translated.Created, now, ct)
+                    ? WebhookOutcome.Published
+                    : WebhookOutcome.Stale;
+                if (outcome == WebhookOutcome.Published)
+                    await publish.Publish(translated.Message, translated.Message.GetType(), ct);
+            }
+            var name = outcome.ToString().ToLowerInvariant();
+            await db.Database.ExecuteSqlAsync($"UPDATE stripe_webhook_events SET outcome = {name} WHERE event_id = {stripeEvent.Id}", ct);
+            await db.SaveChangesAsync(ct); // the bus outbox rows
+            await transaction.CommitAsync(ct);
+            return outcome;
+        });
+    }
+
+    /// <summary>
+    /// Moves the object's "last applied" time forward; false when this event is older (stale). Events
+    /// created in the same second cannot be ordered by Stripe's timestamps and are both applied.
+    /// </summary>
+    static async Task<bool> AdvanceWatermarkAsync(DbContext db, string objectId, string eventId, DateTimeOffset created,
+        DateTimeOffset now, CancellationToken ct) =>
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO stripe_object_versions (object_id, last_event_created, last_event_id, updated_at)
+            VALUES ({objectId}, {created}, {eventId}, {now})
+            ON CONFLICT (object_id) DO UPDATE
+              SET last_event_created = excluded.last_event_created, last_event_id = excluded.last_event_id, updated_at = excluded.updated_at
+              WHERE stripe_object_versions.last_event_created <= excluded.last_event_created
+            """, ct) == 1;
+}
+
+/// <summary>What became of a verified Stripe event.</summary>
+public enum WebhookOutcome
+{
+    /// <summary>Translated and published (through the outbox).</summary>
+    Published,
+    /// <summary>Older than an event already applied for the same object: acknowledged, not published.</summary>
+    Stale,
+    /// <summary>A type Credits does not handle: acknowledged and logged.</summary>
+    Ignored,
+    /// <summary>Delivered before: acknowledged, nothing done.</summary>
+    Duplicate,
+}
