@@ -35,7 +35,7 @@ sealed partial class AccountBook
         if (reservation.Status is ReservationStatus.Settled or ReservationStatus.Released)
             return NotApplied(c, LedgerOutcome.Refused, $"reservation {c.ReservationId} is already {reservation.Status.ToString().ToLowerInvariant()}");
 
-        var posting = Post(c, c.OccurredAt);
+        var posting = Post(c, c.OccurredAt, reservationId: reservation.Id);
         long released = 0;
         // An expired hold was lifted already; the work was still done, so its usage is still debited.
         if (reservation.Status == ReservationStatus.Open)

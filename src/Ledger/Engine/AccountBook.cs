@@ -101,11 +101,14 @@ sealed partial class AccountBook
     LedgerResult NotApplied(LedgerCommand c, LedgerOutcome outcome, string reason) =>
         new() { Outcome = outcome, CustomerId = c.CustomerId, IdempotencyKey = c.IdempotencyKey, Reason = reason };
 
-    Posting Post(LedgerCommand c, DateTimeOffset? occurredAt = null, string? note = null) =>
-        new(this, c.IdempotencyKey, c.Fingerprint(), occurredAt ?? _now, note);
+    Posting Post(LedgerCommand c, DateTimeOffset? occurredAt = null, string? note = null, Guid? reservationId = null) =>
+        new(this, c.IdempotencyKey, c.Fingerprint(), occurredAt ?? _now, note, reservationId);
 
-    /// <summary>Writes one operation's entries, numbered from 0, and moves the totals with them.</summary>
-    sealed class Posting(AccountBook book, string key, string fingerprint, DateTimeOffset occurredAt, string? note)
+    /// <summary>
+    /// Writes one operation's entries, numbered from 0, and moves the totals with them. Entries of an
+    /// operation on a reservation (a settle's debits too) carry the reservation's id.
+    /// </summary>
+    sealed class Posting(AccountBook book, string key, string fingerprint, DateTimeOffset occurredAt, string? note, Guid? reservation = null)
     {
         int _sequence;
 
@@ -114,7 +117,7 @@ sealed partial class AccountBook
         public void Add(EntryKind kind, long amount, long heldChange, long quantity, Guid? grantId = null, Guid? reservationId = null)
         {
             var account = book._account;
-            book._entries.Add(new NewEntry(account.CustomerId, kind, amount, heldChange, quantity, grantId, reservationId,
+            book._entries.Add(new NewEntry(account.CustomerId, kind, amount, heldChange, quantity, grantId, reservationId ?? reservation,
                 key, _sequence, _sequence == 0 ? fingerprint : null, account.PeriodStart, occurredAt, book._now, note));
             _sequence++;
             account.Balance += amount;

@@ -1,0 +1,9 @@
+namespace Credits.Ledger.Usage;
+
+/// <summary>The machine-readable reasons of <c>UsageRejected.ReasonCode</c>.</summary>
+public static class UsageRejectionCodes
+{
+    public const string Invalid = "invalid";
+    public const string UnknownCustomer = "unknown-customer";
+    public const string IdempotencyConflict = "idempotency-conflict";
+}
