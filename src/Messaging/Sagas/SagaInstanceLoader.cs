@@ -45,7 +45,9 @@ static class SagaInstanceLoader
             var store = StoreObjectIdentifier.Table(table, schema);
             var key = entityType.FindProperty(nameof(ISaga.CorrelationId))!.GetColumnName(store)!;
             var qualified = schema is null ? Quote(table) : $"{Quote(schema)}.{Quote(table)}";
-            return $"SELECT * FROM {qualified} WHERE {Quote(key)} = {{0}} FOR UPDATE";
+            // SELECT * leaves out system columns: the xmin concurrency token must be named.
+            var xmin = entityType.GetProperties().Any(p => p.GetColumnName(store) == "xmin") ? ", xmin" : "";
+            return $"SELECT *{xmin} FROM {qualified} WHERE {Quote(key)} = {{0}} FOR UPDATE";
         }
 
         static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";

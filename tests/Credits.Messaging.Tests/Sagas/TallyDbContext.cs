@@ -1,0 +1,21 @@
+using Credits.Messaging.Sagas;
+using Microsoft.EntityFrameworkCore;
+
+namespace Credits.Messaging.Tests.Sagas;
+
+/// <summary>The tests' own DbContext: tally instances and the scheduler's table, created with EnsureCreated.</summary>
+public class TallyDbContext(DbContextOptions<TallyDbContext> options) : DbContext(options)
+{
+    public DbSet<TallyState> Tallies => Set<TallyState>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<TallyState>(entity =>
+        {
+            entity.ToTable("tally");
+            entity.MapSagaInstance();
+            entity.Property(x => x.CurrentState).HasMaxLength(64);
+        });
+        modelBuilder.AddScheduledMessages();
+    }
+}
