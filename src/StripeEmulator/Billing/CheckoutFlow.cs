@@ -66,7 +66,7 @@ public static class CheckoutFlow
             ["billing_details"] = new JsonObject { ["address"] = null, ["email"] = null, ["name"] = null, ["phone"] = null, ["tax_id"] = null },
             ["card"] = new JsonObject
             {
-                ["brand"] = card.Brand, ["country"] = "US", ["display_brand"] = card.Brand, ["exp_month"] = 12,
+                ["brand"] = card.Brand, ["country"] = "US", ["display_brand"] = card.Brand, ["exp_month"] = 12L,
                 ["exp_year"] = DateTime.UtcNow.Year + 3, ["funding"] = "credit", ["last4"] = card.Last4,
             },
             ["created"] = w.Clocks.WallNow, ["customer"] = customer, ["customer_account"] = null, ["livemode"] = false,

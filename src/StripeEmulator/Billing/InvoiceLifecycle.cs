@@ -25,12 +25,12 @@ public static class InvoiceLifecycle
             ["account_name"] = "Credits (Stripe emulator)",
             ["account_tax_ids"] = null,
             ["amount_due"] = Math.Max(0, total),
-            ["amount_overpaid"] = 0,
-            ["amount_paid"] = 0,
+            ["amount_overpaid"] = 0L,
+            ["amount_paid"] = 0L,
             ["amount_remaining"] = Math.Max(0, total),
-            ["amount_shipping"] = 0,
+            ["amount_shipping"] = 0L,
             ["application"] = null,
-            ["attempt_count"] = 0,
+            ["attempt_count"] = 0L,
             ["attempted"] = false,
             ["auto_advance"] = !preview,
             ["automatic_tax"] = new JsonObject { ["disabled_reason"] = null, ["enabled"] = false, ["liability"] = null, ["provider"] = null, ["status"] = null },
@@ -79,13 +79,13 @@ public static class InvoiceLifecycle
             ["payment_settings"] = new JsonObject { ["default_mandate"] = null, ["payment_method_options"] = null, ["payment_method_types"] = null },
             ["period_end"] = periodEnd,
             ["period_start"] = periodStart,
-            ["post_payment_credit_notes_amount"] = 0,
-            ["pre_payment_credit_notes_amount"] = 0,
+            ["post_payment_credit_notes_amount"] = 0L,
+            ["pre_payment_credit_notes_amount"] = 0L,
             ["receipt_number"] = null,
             ["rendering"] = null,
             ["shipping_cost"] = null,
             ["shipping_details"] = null,
-            ["starting_balance"] = 0,
+            ["starting_balance"] = 0L,
             ["statement_descriptor"] = null,
             ["status"] = "draft",
             ["status_transitions"] = new JsonObject { ["finalized_at"] = null, ["marked_uncollectible_at"] = null, ["paid_at"] = null, ["voided_at"] = null },
@@ -162,7 +162,7 @@ public static class InvoiceLifecycle
     {
         invoice["status"] = "paid";
         invoice["amount_paid"] = invoice["amount_due"]!.DeepClone();
-        invoice["amount_remaining"] = 0;
+        invoice["amount_remaining"] = 0L;
         invoice["status_transitions"]!["paid_at"] = now;
         w.Emit("invoice.paid", invoice);
         w.Emit("invoice.payment_succeeded", invoice);

@@ -8,7 +8,7 @@ namespace Credits.StripeEmulator.Billing;
 public static class SubscriptionItemFactory
 {
     public static JsonObject New(World w, string subscription, JsonObject price, long? quantity, long created,
-        long periodStart, long periodEnd, JsonObject metadata) => new()
+        long periodStart, long periodEnd, JsonObject metadata) => SetQuantity(new JsonObject
     {
         ["id"] = Ids.New("si"),
         ["object"] = "subscription_item",
@@ -23,7 +23,15 @@ public static class SubscriptionItemFactory
         ["quantity"] = quantity,
         ["subscription"] = subscription,
         ["tax_rates"] = new JsonArray(),
-    };
+    }, quantity);
+
+    /// <summary>Stripe omits <c>quantity</c> on metered items (and Stripe.net cannot read a null one).</summary>
+    public static JsonObject SetQuantity(JsonObject item, long? quantity)
+    {
+        if (quantity is null) item.Remove("quantity");
+        else item["quantity"] = quantity;
+        return item;
+    }
 
     /// <summary>The legacy <c>plan</c> view of a recurring price, still returned on subscription items.</summary>
     private static JsonObject Plan(JsonObject price)

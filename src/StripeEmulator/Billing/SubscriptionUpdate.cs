@@ -122,7 +122,7 @@ public static class SubscriptionUpdate
                     var (price, quantity) = SubscriptionItemFactory.Validate(w, change, param, currency, quantityDefaultsToOne: false);
                     var replaced = SubscriptionItemFactory.New(w, id, price, null, (long)item["created"]!, start, end, (JsonObject)item["metadata"]!.DeepClone());
                     replaced["id"] = item["id"]!.DeepClone();
-                    replaced["quantity"] = InvoiceLines.IsMetered(replaced) ? null : quantity ?? (long?)item["quantity"] ?? 1;
+                    SubscriptionItemFactory.SetQuantity(replaced, InvoiceLines.IsMetered(replaced) ? null : quantity ?? (long?)item["quantity"] ?? 1);
                     // A swapped metered price starts counting usage now; the old one was billed to date.
                     if (InvoiceLines.IsMetered(replaced) && (string?)item["price"]!["id"] != (string)price["id"]!) replaced["created"] = now;
                     next[next.IndexOf(item)] = item = replaced;

@@ -20,12 +20,19 @@ public static class Api
                 body = handler(call);
                 body = Expansion.Apply(body.DeepClone(), parameters.Strings("expand"), store);
             }
-            status = call.Status;
+            status = 200;
         }
         catch (StripeApiException e)
         {
             status = e.Status;
             body = e.ToEnvelope(RequestId.Of(http));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A bug in the emulator still answers in Stripe's envelope, so clients see a readable api_error.
+            http.RequestServices.GetRequiredService<ILogger<EmulatorStore>>().LogError(e, "Unhandled error in {Path}", http.Request.Path);
+            status = 500;
+            body = new StripeApiException(500, "api_error", null, $"Stripe emulator error: {e.Message}").ToEnvelope(RequestId.Of(http));
         }
         await WriteAsync(http, status, body);
     };

@@ -27,7 +27,4 @@ public sealed class ApiCall(HttpContext http, StripeParams parameters)
 
     /// <summary>The state and the event log, for billing logic shared with clock-driven changes.</summary>
     public World World => new(Store, Clocks, _events, Request);
-
-    /// <summary>Status code when not 200 (v2 meter event stream answers 202).</summary>
-    public int Status { get; set; } = 200;
 }

@@ -125,7 +125,7 @@ public static class CheckoutSessions
         ["submit_type"] = null,
         ["subscription"] = null,
         ["success_url"] = c.Params.String("success_url"),
-        ["total_details"] = new JsonObject { ["amount_discount"] = 0, ["amount_shipping"] = 0, ["amount_tax"] = 0 },
+        ["total_details"] = new JsonObject { ["amount_discount"] = 0L, ["amount_shipping"] = 0L, ["amount_tax"] = 0L },
         ["ui_mode"] = "hosted",
         ["url"] = $"{c.Service<PublicAddress>().Value}/checkout/{id}",
         ["wallet_options"] = null,

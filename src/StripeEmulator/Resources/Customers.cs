@@ -45,7 +45,7 @@ public static class Customers
             ["livemode"] = false,
             ["metadata"] = Api.Metadata(null, c.Params),
             ["name"] = c.Params.String("name"),
-            ["next_invoice_sequence"] = 1,
+            ["next_invoice_sequence"] = 1L,
             ["phone"] = c.Params.String("phone"),
             ["preferred_locales"] = new JsonArray(),
             ["shipping"] = null,

@@ -7,7 +7,7 @@ namespace Credits.StripeEmulator.Resources;
 /// <summary>
 /// The v2 high-throughput path: a <c>meter_event_session</c> hands out a token valid for 15 minutes
 /// (configurable); <c>meter_event_stream</c> on MeterEventsBase takes up to 100 events per request,
-/// answers 202, and drops invalid or duplicate events silently (Stripe reports them asynchronously).
+/// answers 200 <c>{}</c> (Stripe.net treats any other status as an error), and drops invalid or duplicate events silently (Stripe reports them asynchronously).
 /// An expired token gets 401 <c>temporary_session_expired</c> in <see cref="Authentication"/>.
 /// </summary>
 public static class MeterEventStream
@@ -41,7 +41,6 @@ public static class MeterEventStream
         if (events.Count == 0) throw StripeApiException.MissingParam("events");
         if (events.Count > 100) throw StripeApiException.InvalidParam("events", "At most 100 events per request.");
         foreach (var e in events) MeterEvents.Accept(c, e, strict: false);
-        c.Status = 202;
         return new JsonObject();
     }
 }

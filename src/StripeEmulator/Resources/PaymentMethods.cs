@@ -50,7 +50,7 @@ public static class PaymentMethods
                 ["checks"] = new JsonObject { ["address_line1_check"] = null, ["address_postal_code_check"] = null, ["cvc_check"] = "pass" },
                 ["country"] = "US",
                 ["display_brand"] = card.Brand,
-                ["exp_month"] = 12,
+                ["exp_month"] = 12L,
                 ["exp_year"] = DateTime.UtcNow.Year + 3,
                 ["fingerprint"] = Ids.Random(16),
                 ["funding"] = "credit",

@@ -10,7 +10,8 @@ public abstract partial class StripeFidelity
     [StripeFact]
     public async Task Advancing_a_test_clock_renews_a_flat_and_metered_subscription_with_the_usage_on_a_paid_invoice()
     {
-        var start = DateTime.UtcNow.Date.AddHours(12);
+        var now = DateTime.UtcNow;
+        var start = new DateTime(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, DateTimeKind.Utc).AddHours(-3);
         var clock = await Client.V1.TestHelpers.TestClocks.CreateAsync(new TestClockCreateOptions { FrozenTime = start, Name = Target.Unique });
         var customer = await CustomerWithCardAsync(testClock: clock.Id);
         var (flat, metered, meter) = await CatalogAsync(flatAmount: 2000);
@@ -18,13 +19,13 @@ public abstract partial class StripeFidelity
         {
             Customer = customer.Id, Items = [new() { Price = flat.Id, Quantity = 1 }, new() { Price = metered.Id }],
         });
+        // Usage must be in the clock's past: move it three hours on first (no period ends yet).
+        await AdvanceAndWaitAsync(clock.Id, start.AddHours(3).AddMinutes(-1));
         await ReportAsync(meter, customer.Id, 30, $"clock-{Target.Unique}-1", start.AddHours(1));
         await ReportAsync(meter, customer.Id, 12, $"clock-{Target.Unique}-2", start.AddHours(2));
         var periodEnd = subscription.Items.Data[0].CurrentPeriodEnd;
 
-        var advancing = await Client.V1.TestHelpers.TestClocks.AdvanceAsync(clock.Id, new TestClockAdvanceOptions { FrozenTime = periodEnd.AddHours(2) });
-        await Eventually.True(async () => (await Client.V1.TestHelpers.TestClocks.GetAsync(clock.Id)).Status == "ready",
-            TimeSpan.FromMinutes(Target.IsEmulator ? 0.2 : 5));
+        var advancing = await AdvanceAndWaitAsync(clock.Id, periodEnd.AddHours(2));
 
         AssertShapedLike(advancing, "test_helpers.test_clock");
         Assert.Equal("advancing", advancing.Status);
@@ -38,5 +39,13 @@ public abstract partial class StripeFidelity
         var usage = invoice.Lines.Data.Single(l => l.Pricing.PriceDetails.PriceId == metered.Id);
         Assert.Equal(42 * 5, usage.Amount);
         Assert.Equal(2000 + 42 * 5, invoice.AmountPaid);
+    }
+
+    private async Task<TestClock> AdvanceAndWaitAsync(string clock, DateTime to)
+    {
+        var advancing = await Client.V1.TestHelpers.TestClocks.AdvanceAsync(clock, new TestClockAdvanceOptions { FrozenTime = to });
+        await Eventually.True(async () => (await Client.V1.TestHelpers.TestClocks.GetAsync(clock)).Status == "ready",
+            TimeSpan.FromMinutes(Target.IsEmulator ? 0.2 : 5));
+        return advancing;
     }
 }

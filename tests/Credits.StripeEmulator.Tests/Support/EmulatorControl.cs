@@ -7,7 +7,7 @@ namespace Credits.StripeEmulator.Tests.Support;
 /// <summary>The emulator's /_emulator control API, as tests (and the Gateway's tests) call it over HTTP.</summary>
 public sealed class EmulatorControl(RunningEmulator emulator)
 {
-    private readonly HttpClient _http = new() { BaseAddress = emulator.BaseUrl };
+    private readonly HttpClient _http = new(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = emulator.BaseUrl };
 
     public async Task<string> AddFaultAsync(object rule)
     {

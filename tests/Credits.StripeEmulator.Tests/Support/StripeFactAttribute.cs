@@ -22,43 +22,27 @@ public sealed class StripeFactDiscoverer(IMessageSink diagnostics) : IXunitTestC
 {
     public IEnumerable<IXunitTestCase> Discover(ITestFrameworkDiscoveryOptions options, ITestMethod testMethod, IAttributeInfo factAttribute)
     {
-        var type = (testMethod.TestClass.Class as IReflectionTypeInfo)?.Type;
-        string? skip = null;
-        if (type is not null && typeof(IRunsAgainstRealStripe).IsAssignableFrom(type))
-        {
-            if (factAttribute.GetNamedArgument<bool>(nameof(StripeFactAttribute.EmulatorOnly)))
-                skip = "Uses the emulator's control endpoints (/_emulator), which real Stripe does not have.";
-            else if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(StripeTarget.KeyVariable)))
-                skip = $"{StripeTarget.KeyVariable} is not set: the real-Stripe run of this test is skipped.";
-        }
-        yield return new StripeTestCase(diagnostics, options.MethodDisplayOrDefault(), options.MethodDisplayOptionsOrDefault(), testMethod, skip);
+        yield return new StripeTestCase(diagnostics, options.MethodDisplayOrDefault(), options.MethodDisplayOptionsOrDefault(), testMethod);
     }
 }
 
+/// <summary>Works out its skip reason from its class and attribute, so it survives the runner's serialization.</summary>
 public sealed class StripeTestCase : XunitTestCase
 {
-    private string? _skip;
-
     [Obsolete("Called by the de-serializer", error: true)]
     public StripeTestCase() { }
 
-    public StripeTestCase(IMessageSink sink, TestMethodDisplay display, TestMethodDisplayOptions displayOptions, ITestMethod method, string? skip)
-        : base(sink, display, displayOptions, method)
-    {
-        _skip = skip;
-    }
+    public StripeTestCase(IMessageSink sink, TestMethodDisplay display, TestMethodDisplayOptions displayOptions, ITestMethod method)
+        : base(sink, display, displayOptions, method) { }
 
-    protected override string GetSkipReason(IAttributeInfo factAttribute) => _skip ?? base.GetSkipReason(factAttribute);
-
-    public override void Serialize(IXunitSerializationInfo data)
+    protected override string GetSkipReason(IAttributeInfo factAttribute)
     {
-        base.Serialize(data);
-        data.AddValue("StripeSkip", _skip);
-    }
-
-    public override void Deserialize(IXunitSerializationInfo data)
-    {
-        base.Deserialize(data);
-        _skip = data.GetValue<string>("StripeSkip");
+        var type = TestMethod.TestClass.Class.ToRuntimeType();
+        if (type is null || !typeof(IRunsAgainstRealStripe).IsAssignableFrom(type)) return base.GetSkipReason(factAttribute);
+        if (factAttribute.GetNamedArgument<bool>(nameof(StripeFactAttribute.EmulatorOnly)))
+            return "Uses the emulator's control endpoints (/_emulator), which real Stripe does not have.";
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(StripeTarget.KeyVariable)))
+            return $"{StripeTarget.KeyVariable} is not set: the real-Stripe run of this test is skipped.";
+        return base.GetSkipReason(factAttribute);
     }
 }
