@@ -37,12 +37,14 @@ public static class OutboxTestHostBuilder
             if (roles.HasFlag(OutboxTestRoles.FailingProbe))
                 x.AddConsumer<FailingProbeConsumer>().Endpoint(e => e.Name = FailingProbeQueue);
             if (roles.HasFlag(OutboxTestRoles.Counter))
-                x.AddConsumer<DeliveryCounter>().Endpoint(e =>
-                {
-                    e.Name = CounterQueue;
-                    e.PrefetchCount = 64;
-                    e.ConcurrentMessageLimit = 32;
-                });
+                x.AddConsumer<DeliveryCounter>(c => c.Options<BatchOptions>(batch => batch
+                        .SetMessageLimit(200).SetTimeLimit(TimeSpan.FromMilliseconds(20)).SetConcurrencyLimit(2)))
+                    .Endpoint(e =>
+                    {
+                        e.Name = CounterQueue;
+                        e.PrefetchCount = 400;
+                        e.ConcurrentMessageLimit = 400;
+                    });
 
             x.AddConfigureEndpointsCallback((context, name, endpoint) =>
             {

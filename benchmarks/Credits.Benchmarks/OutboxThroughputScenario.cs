@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using Credits.Messaging;
+using Credits.Testing;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Credits.Benchmarks;
+
+/// <summary>
+/// End-to-end messages/s through the transactional outbox (consume behind the inbox, write a row, publish
+/// through the outbox, relay, consume downstream) against a no-op consumer on the same broker, same
+/// endpoint settings, same run. Rounds alternate so background load hits both alike; the best round counts.
+/// </summary>
+public sealed class OutboxThroughputScenario : IBenchmarkScenario
+{
+    const string NoOpQueue = "bench-noop";
+    const string OutboxQueue = "bench-outbox";
+    const string ForwardedQueue = "bench-forwarded";
+
+    public string Name => "outbox";
+    public string Description => "transactional outbox end to end vs a no-op consumer (options: --messages 10000 --rounds 3)";
+
+    public async Task RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
+    {
+        var messages = context.Int("messages", 10_000);
+        var rounds = context.Int("rounds", 3);
+        var database = new PostgresDatabase();
+        var virtualHost = new RabbitMqVirtualHost();
+        await Task.WhenAll(database.InitializeAsync(), virtualHost.InitializeAsync());
+        try
+        {
+            await using var services = Build(database.ConnectionString, virtualHost.Uri);
+            await using (var scope = services.CreateAsyncScope())
+                await scope.ServiceProvider.GetRequiredService<OutboxBenchmarkDbContext>().Database.EnsureCreatedAsync(cancellationToken);
+            var hosted = services.GetServices<IHostedService>().ToList();
+            foreach (var service in hosted) await service.StartAsync(cancellationToken);
+
+            var bus = services.GetRequiredService<IBus>();
+            var noOps = services.GetRequiredService<NoOpCounter<NoOpBenchmarkMessage>>();
+            var forwarded = services.GetRequiredService<NoOpCounter<OutboxBenchmarkForwarded>>();
+
+            // Warm-up: JIT, connections, pools, exchanges.
+            await Measure(bus, NoOpQueue, 1_000, i => new NoOpBenchmarkMessage { Id = Guid.NewGuid() }, () => noOps.Count, cancellationToken);
+            await Measure(bus, OutboxQueue, 1_000, i => new OutboxBenchmarkRequested { Id = Guid.NewGuid() }, () => forwarded.Count, cancellationToken);
+
+            var noOpRates = new List<double>();
+            var outboxRates = new List<double>();
+            for (var round = 0; round < rounds; round++)
+            {
+                noOpRates.Add(await Measure(bus, NoOpQueue, messages, i => new NoOpBenchmarkMessage { Id = Guid.NewGuid() }, () => noOps.Count, cancellationToken));
+                outboxRates.Add(await Measure(bus, OutboxQueue, messages, i => new OutboxBenchmarkRequested { Id = Guid.NewGuid() }, () => forwarded.Count, cancellationToken));
+                Console.WriteLine($"  round {round + 1}: no-op {noOpRates[^1]:N0}/s, outbox {outboxRates[^1]:N0}/s");
+            }
+
+            var noOp = noOpRates.Max();
+            var outbox = outboxRates.Max();
+            context.Report("no-op consumer", noOp, "msg/s", $"best of {rounds} x {messages:N0}, send to consumed");
+            context.Report("outbox consumer to downstream", outbox, "msg/s", $"best of {rounds} x {messages:N0}, send to downstream consumed");
+            context.Report("outbox / no-op", 100 * outbox / noOp, "%", "target: at least 60 % (outbox costs at most 40 %)");
+            context.Report("peak RSS", BenchmarkContext.PeakRssMb(), "MB");
+
+            foreach (var service in Enumerable.Reverse(hosted)) await service.StopAsync(CancellationToken.None);
+        }
+        finally
+        {
+            await Task.WhenAll(database.DisposeAsync(), virtualHost.DisposeAsync());
+        }
+    }
+
+    /// <summary>Sends <paramref name="count"/> messages and returns messages/s until <paramref name="seen"/> has counted them all.</summary>
+    static async Task<double> Measure<T>(IBus bus, string queue, int count, Func<int, T> create, Func<long> seen,
+        CancellationToken cancellationToken) where T : class
+    {
+        var target = seen() + count;
+        var endpoint = await bus.GetSendEndpoint(new Uri($"queue:{queue}"));
+        var clock = Stopwatch.StartNew();
+        foreach (var chunk in Enumerable.Range(0, count).Chunk(500))
+            await endpoint.SendBatch(chunk.Select(create), cancellationToken);
+        while (seen() < target)
+            await Task.Delay(5, cancellationToken);
+        return count / clock.Elapsed.TotalSeconds;
+    }
+
+    static ServiceProvider Build(string connectionString, Uri rabbitMq)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddDbContextPool<OutboxBenchmarkDbContext>(o => o.UseNpgsql(connectionString));
+        services.AddSingleton(typeof(NoOpCounter<>));
+        services.AddMassTransit(x =>
+        {
+            x.AddPostgresOutbox<OutboxBenchmarkDbContext>();
+            x.AddConsumer<NoOpConsumer<NoOpBenchmarkMessage>>().Endpoint(e => e.Name = NoOpQueue);
+            x.AddConsumer<OutboxBenchmarkConsumer>().Endpoint(e => e.Name = OutboxQueue);
+            x.AddConsumer<NoOpConsumer<OutboxBenchmarkForwarded>>().Endpoint(e => e.Name = ForwardedQueue);
+            x.AddConfigureEndpointsCallback((registration, name, endpoint) =>
+            {
+                endpoint.PrefetchCount = 64;
+                endpoint.ConcurrentMessageLimit = 32;
+                if (name == OutboxQueue) endpoint.UsePostgresOutbox<OutboxBenchmarkDbContext>(registration);
+            });
+            x.UsingRabbitMq((registration, cfg) =>
+            {
+                cfg.Host(rabbitMq, h => h.PublisherConfirmation = true);
+                cfg.ConfigureEndpoints(registration);
+            });
+        });
+        return services.BuildServiceProvider();
+    }
+}
