@@ -9,7 +9,10 @@ public sealed class IdempotencyKeys
     {
         public string Fingerprint { get; } = fingerprint;
         public DateTimeOffset CreatedAt { get; } = createdAt;
-        public bool Completed { get; set; }
+        private volatile bool _completed;
+
+        /// <summary>Set last, after the saved response, so a concurrent replay never sees half of it.</summary>
+        public bool Completed { get => _completed; set => _completed = value; }
         public int Status { get; set; }
         public byte[] Body { get; set; } = [];
         public string? RequestId { get; set; }
