@@ -198,4 +198,28 @@ public abstract partial class StripeFidelity
         Assert.InRange(preview.AmountDue, 3900, 4000);
         Assert.Equal(hobby.Id, (await Client.V1.Subscriptions.GetAsync(subscription.Id)).Items.Data.Single().Price.Id);
     }
+
+    [StripeFact]
+    public async Task Create_prorations_waits_for_the_next_invoice_and_a_preview_shows_it()
+    {
+        var customer = await CustomerWithCardAsync();
+        var (hobby, _, _) = await CatalogAsync(flatAmount: 1000);
+        var (pro, _, _) = await CatalogAsync(flatAmount: 5000);
+        var subscription = await Client.V1.Subscriptions.CreateAsync(new SubscriptionCreateOptions
+        {
+            Customer = customer.Id, Items = [new() { Price = hobby.Id, Quantity = 1 }],
+        });
+
+        var updated = await Client.V1.Subscriptions.UpdateAsync(subscription.Id, new SubscriptionUpdateOptions
+        {
+            Items = [new() { Id = subscription.Items.Data[0].Id, Price = pro.Id }],
+            ProrationBehavior = "create_prorations",
+        });
+        var next = await Client.V1.Invoices.CreatePreviewAsync(new InvoiceCreatePreviewOptions { Customer = customer.Id, Subscription = subscription.Id });
+
+        Assert.Equal(subscription.LatestInvoiceId, updated.LatestInvoiceId);
+        Assert.Equal(pro.Id, updated.Items.Data.Single().Price.Id);
+        Assert.Contains(next.Lines.Data, l => l.Amount < 0);
+        Assert.InRange(next.AmountDue, 5000 + 3900, 5000 + 4000);
+    }
 }

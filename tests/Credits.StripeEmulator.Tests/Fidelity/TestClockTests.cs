@@ -41,6 +41,32 @@ public abstract partial class StripeFidelity
         Assert.Equal(2000 + 42 * 5, invoice.AmountPaid);
     }
 
+    [StripeFact]
+    public async Task At_the_period_end_a_subscription_set_to_cancel_ends_and_a_declined_renewal_goes_past_due()
+    {
+        var start = DateTime.UtcNow.AddMinutes(-1);
+        start = start.AddTicks(-(start.Ticks % TimeSpan.TicksPerSecond));
+        var clock = await Client.V1.TestHelpers.TestClocks.CreateAsync(new TestClockCreateOptions { FrozenTime = start });
+        var leaving = await CustomerWithCardAsync(testClock: clock.Id);
+        var declining = await CustomerWithCardAsync(testClock: clock.Id);
+        var (flat, _, _) = await CatalogAsync();
+        var ending = await Client.V1.Subscriptions.CreateAsync(new SubscriptionCreateOptions { Customer = leaving.Id, Items = [new() { Price = flat.Id, Quantity = 1 }] });
+        var renewing = await Client.V1.Subscriptions.CreateAsync(new SubscriptionCreateOptions { Customer = declining.Id, Items = [new() { Price = flat.Id, Quantity = 1 }] });
+        await Client.V1.Subscriptions.UpdateAsync(ending.Id, new SubscriptionUpdateOptions { CancelAtPeriodEnd = true });
+        await SwitchCardAsync(declining, "pm_card_chargeDeclined");
+
+        await AdvanceAndWaitAsync(clock.Id, ending.Items.Data[0].CurrentPeriodEnd.AddHours(2));
+
+        var ended = await Client.V1.Subscriptions.GetAsync(ending.Id);
+        Assert.Equal("canceled", ended.Status);
+        Assert.Equal(ending.Items.Data[0].CurrentPeriodEnd, ended.EndedAt);
+        var pastDue = await Eventually.Get(() => Client.V1.Subscriptions.GetAsync(renewing.Id), s => s.Status == "past_due",
+            TimeSpan.FromMinutes(Target.IsEmulator ? 0.2 : 5));
+        var failed = await Client.V1.Invoices.GetAsync(pastDue.LatestInvoiceId);
+        Assert.Equal("open", failed.Status);
+        Assert.Equal("subscription_cycle", failed.BillingReason);
+    }
+
     private async Task<TestClock> AdvanceAndWaitAsync(string clock, DateTime to)
     {
         var advancing = await Client.V1.TestHelpers.TestClocks.AdvanceAsync(clock, new TestClockAdvanceOptions { FrozenTime = to });
