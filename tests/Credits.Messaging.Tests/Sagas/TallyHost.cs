@@ -1,4 +1,5 @@
 using Credits.Messaging.Sagas;
+using Credits.Messaging.Scheduling;
 using Credits.Testing;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -28,7 +29,7 @@ public sealed class TallyHost : IAsyncDisposable
         public int ConcurrentMessageLimit { get; set; } = 32;
         /// <summary>Retries on the saga endpoint: optimistic mode needs them, pessimistic mode must do without.</summary>
         public Action<IRetryConfigurator>? Retry { get; set; }
-        public TimeSpan SchedulerPollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+        public Action<PostgresMessageSchedulerOptions> Scheduler { get; set; } = o => o.PollInterval = TimeSpan.FromMilliseconds(200);
         public Action<IBusRegistrationConfigurator> Configure { get; set; } = _ => { };
     }
 
@@ -50,7 +51,7 @@ public sealed class TallyHost : IAsyncDisposable
         services.AddMassTransit(x =>
         {
             x.SetPostgresSagaRepositoryProvider<TallyDbContext>(o => o.ConcurrencyMode = settings.ConcurrencyMode);
-            x.AddPostgresMessageScheduler<TallyDbContext>(o => o.PollInterval = settings.SchedulerPollInterval);
+            x.AddPostgresMessageScheduler<TallyDbContext>(settings.Scheduler);
             x.AddSagaStateMachine<TallyStateMachine, TallyState>().Endpoint(e => e.Name = "tally");
             settings.Configure(x);
             x.AddConfigureEndpointsCallback((_, _, endpoint) =>
@@ -68,6 +69,9 @@ public sealed class TallyHost : IAsyncDisposable
         });
 
         var host = new TallyHost(services.BuildServiceProvider());
+        // MassTransit keeps its log context in an AsyncLocal that an earlier host of the same test may have set to
+        // a logger factory disposed with that host.
+        LogContext.ConfigureCurrentLogContext(host._services.GetRequiredService<ILoggerFactory>());
         await using (var scope = host._services.CreateAsyncScope())
             await scope.ServiceProvider.GetRequiredService<TallyDbContext>().Database.EnsureCreatedAsync();
         foreach (var hosted in host._services.GetServices<IHostedService>())
