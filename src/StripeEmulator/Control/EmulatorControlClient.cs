@@ -1,20 +1,24 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Credits.StripeEmulator.Hosting;
+namespace Credits.StripeEmulator.Control;
 
-namespace Credits.StripeEmulator.Tests.Support;
-
-/// <summary>The emulator's /_emulator control API, as tests (and the Gateway's tests) call it over HTTP.</summary>
-public sealed class EmulatorControl(RunningEmulator emulator)
+/// <summary>
+/// A client for the emulator's /_emulator control API over HTTP, for tests that host the emulator
+/// in-process or run it as a separate process.
+/// </summary>
+public sealed class EmulatorControlClient(Uri baseUrl) : IDisposable
 {
-    private readonly HttpClient _http = new(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = emulator.BaseUrl };
+    private readonly HttpClient _http = new(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = baseUrl };
 
+    /// <summary>Adds a fault rule (an object with the <see cref="Http.FaultRule"/> properties, camelCase); returns its id.</summary>
     public async Task<string> AddFaultAsync(object rule)
     {
         var response = await _http.PostAsJsonAsync("/_emulator/faults", rule);
         response.EnsureSuccessStatusCode();
         return (string)(await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!;
     }
+
+    public async Task ResetAsync() => (await _http.PostAsync("/_emulator/reset", null)).EnsureSuccessStatusCode();
 
     public async Task ClearFaultsAsync() => (await _http.DeleteAsync("/_emulator/faults")).EnsureSuccessStatusCode();
 
@@ -40,4 +44,6 @@ public sealed class EmulatorControl(RunningEmulator emulator)
     public Task<HttpResponseMessage> GetAsync(string path) => _http.GetAsync(path);
 
     public Task<HttpResponseMessage> PostFormAsync(string path) => _http.PostAsync(path, new FormUrlEncodedContent([]));
+
+    public void Dispose() => _http.Dispose();
 }

@@ -1,5 +1,4 @@
 using Credits.StripeEmulator.Control;
-using Credits.StripeEmulator.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Credits.StripeEmulator.Hosting;
@@ -13,6 +12,11 @@ public sealed class RunningEmulator(WebApplication app, Uri baseUrl) : IAsyncDis
 
     public IServiceProvider Services => app.Services;
 
+    /// <summary>The /_emulator control API (faults, chaos, reset, checkout actions).</summary>
+    public EmulatorControlClient Control => _control ??= new EmulatorControlClient(BaseUrl);
+
+    private EmulatorControlClient? _control;
+
     /// <summary>A Stripe.net client pointed at this emulator for both ApiBase and MeterEventsBase.</summary>
     public Stripe.StripeClient CreateClient(string? apiKey = null, int maxNetworkRetries = 2) => new(new Stripe.StripeClientOptions
     {
@@ -24,6 +28,7 @@ public sealed class RunningEmulator(WebApplication app, Uri baseUrl) : IAsyncDis
 
     public async ValueTask DisposeAsync()
     {
+        _control?.Dispose();
         await app.StopAsync();
         await app.DisposeAsync();
     }

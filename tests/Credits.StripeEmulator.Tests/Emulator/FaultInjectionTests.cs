@@ -1,3 +1,4 @@
+using Credits.StripeEmulator.Control;
 using System.Diagnostics;
 using Credits.StripeEmulator.Hosting;
 using Credits.StripeEmulator.Tests.Support;
@@ -9,7 +10,7 @@ namespace Credits.StripeEmulator.Tests.Emulator;
 public sealed class FaultInjectionTests(EmulatorTarget target) : IClassFixture<EmulatorTarget>, IAsyncLifetime
 {
     private readonly RunningEmulator _emulator = target.Emulator;
-    private readonly EmulatorControl _control = new(target.Emulator);
+    private readonly EmulatorControlClient _control = target.Emulator.Control;
 
     public Task InitializeAsync() => _control.ClearFaultsAsync();
 

@@ -1,3 +1,4 @@
+using Credits.StripeEmulator.Control;
 using Credits.StripeEmulator.Hosting;
 using Credits.StripeEmulator.Tests.Support;
 using Credits.Testing;
@@ -67,7 +68,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
             Mode = "payment", SuccessUrl = "https://example.com",
             LineItems = [new() { Quantity = 1, PriceData = new() { Currency = "usd", UnitAmount = 900, ProductData = new() { Name = "Credits" } } }],
         });
-        var control = new EmulatorControl(_emulator);
+        var control = _emulator.Control;
         await control.CheckoutAsync(session.Id, "complete");
         await _client.V1.Checkout.Sessions.ExpireAsync(expiring.Id);
         var paid = await _client.V1.Checkout.Sessions.GetAsync(session.Id);
@@ -104,7 +105,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task A_refused_delivery_is_retried_with_exponential_backoff_until_accepted()
     {
-        await new EmulatorControl(_emulator).ConfigureAsync(new { webhookRetryDelayMs = 400 });
+        await _emulator.Control.ConfigureAsync(new { webhookRetryDelayMs = 400 });
         _receiver.RefuseNext(3);
 
         var customer = await _client.V1.Customers.CreateAsync(new CustomerCreateOptions { Email = "retry@example.com" });
@@ -123,7 +124,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task The_chaos_switch_delivers_every_event_twice_and_out_of_order()
     {
-        await new EmulatorControl(_emulator).ChaosAsync(duplicateRate: 1, reorderWindowMs: 400);
+        await _emulator.Control.ChaosAsync(duplicateRate: 1, reorderWindowMs: 400);
         var created = new List<string>();
         for (var i = 0; i < 10; i++) created.Add((await _client.V1.Customers.CreateAsync(new CustomerCreateOptions { Email = $"chaos{i}@example.com" })).Id);
 

@@ -1,3 +1,4 @@
+using Credits.StripeEmulator.Control;
 using Credits.StripeEmulator.Tests.Support;
 using Stripe;
 
@@ -14,7 +15,7 @@ public abstract partial class StripeFidelity(StripeTarget target)
 
     protected StripeClient Client => Target.Client;
 
-    protected EmulatorControl Control => new(Target.Emulator ?? throw new InvalidOperationException("Emulator-only test"));
+    protected EmulatorControlClient Control => (Target.Emulator ?? throw new InvalidOperationException("Emulator-only test")).Control;
 
     protected void AssertShapedLike(IStripeEntity entity, string objectType) =>
         StripeFixtures.AssertShapedLike(StripeFixtures.Raw(entity), objectType, exact: Target.IsEmulator);
