@@ -114,8 +114,9 @@ public sealed class WebhookDispatcher(
             using var response = await http.SendAsync(request, timeout.Token);
             return ((int)response.StatusCode, null);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
+            // Any failure (refused, timed out, bad URL) is a failed attempt; it must not stop the delivery loop.
             return (null, e.Message);
         }
     }
