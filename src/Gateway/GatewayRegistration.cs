@@ -1,5 +1,8 @@
 using Credits.Gateway.Apis;
 using Credits.Gateway.Authentication;
+using Credits.Gateway.Balances;
+using Credits.Gateway.Usage;
+using Credits.Ledger;
 using Credits.Persistence;
 using Credits.ServiceDefaults;
 using Scalar.AspNetCore;
@@ -13,7 +16,10 @@ static class GatewayRegistration
         builder.AddServiceDefaults("Credits.Gateway");
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddCreditsDbContext();
-        builder.AddBus(_ => { });
+        builder.Services.AddCreditLedger<CreditsDbContext>(builder.Configuration);
+        builder.Services.AddSingleton<BalanceChangeListener>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<BalanceChangeListener>());
+        builder.AddBus(x => x.AddCreditsMessaging());
         builder.AddApiKeyAuthentication();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
@@ -32,12 +38,15 @@ static class GatewayRegistration
         app.UseAuthentication();
         app.UseAuthorization();
 
-        app.MapOpenApi();                 // /openapi/v1.json
+        app.MapOpenApi();                   // /openapi/v1.json
         app.MapScalarApiReference("/docs"); // interactive reference
         app.MapDefaultHealthEndpoints();
 
         var v1 = app.MapGroup("/v1").RequireAuthorization(ApiKeyRegistration.Policy);
         v1.MapDiagnosticsApiV1();
+        v1.MapUsageApiV1();
+        v1.MapBalanceApiV1();
+        v1.MapReservationApiV1();
         return app;
     }
 }

@@ -1,4 +1,7 @@
+using Credits.Ledger;
 using Credits.Orchestrator.Consumers;
+using Credits.Orchestrator.Ledger;
+using Credits.Orchestrator.Usage;
 using Credits.Persistence;
 using Credits.ServiceDefaults;
 
@@ -6,15 +9,24 @@ namespace Credits.Orchestrator;
 
 static class OrchestratorRegistration
 {
-    /// <summary>Consumers and sagas of the Orchestrator, on the shared bus settings.</summary>
+    /// <summary>Consumers, sagas and background work of the Orchestrator, on the shared bus settings.</summary>
     public static WebApplicationBuilder AddOrchestrator(this WebApplicationBuilder builder)
     {
         builder.AddServiceDefaults("Credits.Orchestrator");
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddCreditsDbContext();
+        builder.Services.AddCreditLedger<CreditsDbContext>(builder.Configuration);
+        builder.Services.AddScoped<UsageIngestion>();
+
+        builder.AddValidatedOptions<LedgerOptions>(LedgerOptions.Section);
+        builder.Services.AddHostedService<ExpirySweep>();
+
         builder.AddBus(x =>
         {
+            x.AddCreditsMessaging();
             x.AddConsumer<RoundTripRequestedConsumer>();
+            x.AddConsumer<UsageRecordedConsumer>(typeof(UsageRecordedConsumerDefinition));
+            x.AddConsumer<UsageBatchRecordedConsumer>();
         });
         return builder;
     }

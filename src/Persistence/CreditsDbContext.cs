@@ -1,3 +1,5 @@
+using Credits.Ledger.Mapping;
+using Credits.Messaging;
 using Credits.Persistence.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,6 +15,9 @@ public class CreditsDbContext(DbContextOptions<CreditsDbContext> options) : DbCo
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        modelBuilder.AddLedger();
+        modelBuilder.AddTransactionalOutbox();
+        modelBuilder.AddScheduledMessages();
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CreditsDbContext).Assembly);
     }
 }

@@ -7,6 +7,7 @@ public static class ServiceDefaultsExtensions
     /// <summary>What every Credits host has: telemetry, structured logs, PostgreSQL, health checks.</summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder, string serviceName)
     {
+        builder.AddCatalogConfiguration();
         builder.AddTelemetry(serviceName);
         builder.AddPostgres();
         builder.AddDefaultHealthChecks();

@@ -17,6 +17,7 @@ public class SystemUnderTest : IAsyncLifetime
     public Infrastructure Infrastructure { get; } = new();
     public HostProcess Orchestrator { get; private set; } = null!;
     public HostProcess Gateway { get; private set; } = null!;
+    public Accounts Accounts => new(Infrastructure.Database.ConnectionString);
 
     public Dictionary<string, string> Environment => new()
     {

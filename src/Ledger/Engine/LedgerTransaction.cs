@@ -28,6 +28,7 @@ static class LedgerTransaction
         }
         if (valid.Count == 0) return results;
 
+        var sw = System.Diagnostics.Stopwatch.StartNew();
         var toApply = valid.Select(i => commands[i]).ToList();
         var loaded = await LedgerStore.LoadAsync(connection, transaction,
             toApply.Select(c => c.CustomerId).Distinct().Order(StringComparer.Ordinal).ToArray(),
@@ -39,6 +40,7 @@ static class LedgerTransaction
                 .Select(c => new LedgerStore.AccountSeed(c.CustomerId, c.PlanId, c.PeriodStart, c.PeriodEnd)).ToList(),
             now, ct);
 
+        var tLoad = sw.Elapsed.TotalMilliseconds;
         var entries = new List<NewEntry>();
         var grants = loaded.Grants.ToLookup(x => x.CustomerId, x => x.Grant);
         var reservations = loaded.Reservations.ToLookup(x => x.CustomerId, x => x.Reservation);
@@ -84,6 +86,8 @@ static class LedgerTransaction
         }
 
         await LedgerStore.SaveAsync(connection, transaction, books.Values, entries, now, ct);
+        await BalanceNotifications.NotifyAsync(connection, transaction,
+            entries.Select(e => e.CustomerId).Distinct().ToArray(), ct);
         return results;
     }
 

@@ -34,21 +34,23 @@ public static class UsageDebits
             _ => UsageRejectionCodes.Invalid,
         };
         if (code is null) return null;
-        return new UsageRejected
+        return Rejected(usage, code, result.Reason ?? code switch
         {
-            CustomerId = usage.CustomerId,
-            EventId = usage.EventId,
-            Credits = usage.Credits,
-            ReasonCode = code,
-            Reason = result.Reason ?? code switch
-            {
-                UsageRejectionCodes.UnknownCustomer => $"customer '{usage.CustomerId}' has no credit account",
-                UsageRejectionCodes.IdempotencyConflict => $"event id '{usage.EventId}' was used before with different content",
-                _ => "the usage event is invalid",
-            },
-            RejectedAt = now,
-        };
+            UsageRejectionCodes.UnknownCustomer => $"customer '{usage.CustomerId}' has no credit account",
+            UsageRejectionCodes.IdempotencyConflict => $"event id '{usage.EventId}' was used before with different content",
+            _ => "the usage event is invalid",
+        }, now);
     }
+
+    public static UsageRejected Rejected(UsageRecorded usage, string reasonCode, string reason, DateTimeOffset now) => new()
+    {
+        CustomerId = usage.CustomerId,
+        EventId = usage.EventId,
+        Credits = usage.Credits,
+        ReasonCode = reasonCode,
+        Reason = reason,
+        RejectedAt = now,
+    };
 
     /// <summary>Checks that need no database: an empty event id can not even be deduplicated.</summary>
     public static string? Malformed(UsageRecorded usage) =>

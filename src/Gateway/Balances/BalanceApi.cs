@@ -1,0 +1,47 @@
+using Credits.Ledger;
+using Credits.Ledger.Queries;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Credits.Gateway.Balances;
+
+/// <summary>A customer's credits as the ledger has them now: balance, entries, entitlement, live stream.</summary>
+public static class BalanceApi
+{
+    public static RouteGroupBuilder MapBalanceApiV1(this RouteGroupBuilder v1)
+    {
+        var customers = v1.MapGroup("/customers/{customerId}").WithTags("Balances");
+        customers.MapGet("/balance", GetBalance)
+            .WithSummary("Available credits, by source, held, overage this period and the period end");
+        customers.MapGet("/ledger", GetEntries)
+            .WithSummary("Ledger entries, newest first, paged with ?before=<entry id>&limit=");
+        customers.MapGet("/entitlement", CheckEntitlement)
+            .WithSummary("May the customer spend N credits now? ?credits=N");
+        customers.MapGet("/balance/stream", BalanceStream.Stream)
+            .WithSummary("Server-sent events: the balance now, then after every change");
+        return v1;
+    }
+
+    static async Task<Results<Ok<CreditBalance>, ProblemHttpResult>> GetBalance(string customerId, CreditLedger ledger, CancellationToken ct) =>
+        await ledger.GetBalanceAsync(customerId, ct) is { } balance ? TypedResults.Ok(balance) : UnknownCustomer(customerId);
+
+    static async Task<Results<Ok<EntryPage>, ProblemHttpResult>> GetEntries(string customerId, long? before, int? limit,
+        CreditLedger ledger, CancellationToken ct)
+    {
+        if (limit is < 1 or > 1000)
+            return TypedResults.Problem(statusCode: 400, title: "Invalid limit", detail: "limit must be between 1 and 1000.");
+        if (await ledger.GetBalanceAsync(customerId, ct) is null) return UnknownCustomer(customerId);
+        return TypedResults.Ok(await ledger.GetEntriesAsync(customerId, before, limit ?? 100, ct));
+    }
+
+    static async Task<Results<Ok<Entitlement>, ProblemHttpResult>> CheckEntitlement(string customerId, long credits,
+        CreditLedger ledger, CancellationToken ct)
+    {
+        if (credits <= 0) return TypedResults.Problem(statusCode: 400, title: "Invalid credits", detail: "credits must be positive.");
+        return await ledger.CheckEntitlementAsync(customerId, credits, ct) is { } entitlement
+            ? TypedResults.Ok(entitlement)
+            : UnknownCustomer(customerId);
+    }
+
+    public static ProblemHttpResult UnknownCustomer(string customerId) =>
+        TypedResults.Problem(statusCode: 404, title: "Unknown customer", detail: $"Customer '{customerId}' has no credit account.");
+}

@@ -1,0 +1,80 @@
+using Credits.Ledger;
+using Credits.Ledger.Commands;
+using Credits.Ledger.Results;
+using Credits.Persistence;
+using MassTransit;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Credits.Gateway.Balances;
+
+/// <summary>
+/// Reservations for work that must not start without credits: reserve (atomic check-and-hold),
+/// then settle with the actual amount or release. Reserving needs an Idempotency-Key header, so a
+/// retried request never holds twice; settling and releasing are idempotent per reservation.
+/// </summary>
+public static class ReservationApi
+{
+    public static RouteGroupBuilder MapReservationApiV1(this RouteGroupBuilder v1)
+    {
+        var reservations = v1.MapGroup("/customers/{customerId}/reservations").WithTags("Reservations");
+        reservations.MapPost("/", Reserve).WithSummary("Hold credits for a time-to-live (refused when not enough are available)");
+        reservations.MapPost("/{reservationId:guid}/settle", Settle).WithSummary("End a reservation with the credits actually used");
+        reservations.MapPost("/{reservationId:guid}/release", Release).WithSummary("End a reservation without spending");
+        return v1;
+    }
+
+    public record ReserveRequest(long Credits, int TimeToLiveSeconds = 300);
+    public record SettleRequest(long ActualCredits);
+    public record ReservationResponse(Guid? ReservationId, string Outcome, long Held, long Debited, long Available);
+
+    static async Task<IResult> Reserve(string customerId, ReserveRequest request,
+        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CreditsDbContext db, CreditLedger ledger,
+        IPublishEndpoint publish, TimeProvider clock, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(idempotencyKey))
+            return TypedResults.Problem(statusCode: 400, title: "Idempotency-Key required",
+                detail: "Send an Idempotency-Key header so a retried reservation never holds credits twice.");
+        if (request.TimeToLiveSeconds is < 1 or > 86_400)
+            return TypedResults.Problem(statusCode: 400, title: "Invalid time-to-live", detail: "timeToLiveSeconds must be between 1 and 86400.");
+
+        return await ApplyAsync(db, ledger, publish, clock, new ReserveCredits
+        {
+            CustomerId = customerId, IdempotencyKey = $"reserve:{customerId}:{idempotencyKey}",
+            Credits = request.Credits, TimeToLive = TimeSpan.FromSeconds(request.TimeToLiveSeconds),
+        }, created: true, ct);
+    }
+
+    static Task<IResult> Settle(string customerId, Guid reservationId, SettleRequest request, CreditsDbContext db,
+        CreditLedger ledger, IPublishEndpoint publish, TimeProvider clock, CancellationToken ct) =>
+        ApplyAsync(db, ledger, publish, clock, new SettleReservation
+        {
+            CustomerId = customerId, IdempotencyKey = $"settle:{reservationId}", ReservationId = reservationId,
+            ActualCredits = request.ActualCredits,
+        }, created: false, ct);
+
+    static Task<IResult> Release(string customerId, Guid reservationId, CreditsDbContext db, CreditLedger ledger,
+        IPublishEndpoint publish, TimeProvider clock, CancellationToken ct) =>
+        ApplyAsync(db, ledger, publish, clock, new ReleaseReservation
+        {
+            CustomerId = customerId, IdempotencyKey = $"release:{reservationId}", ReservationId = reservationId,
+        }, created: false, ct);
+
+    /// <summary>One ledger command and the notifications it causes, committed together.</summary>
+    static async Task<IResult> ApplyAsync(CreditsDbContext db, CreditLedger ledger, IPublishEndpoint publish,
+        TimeProvider clock, LedgerCommand command, bool created, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var result = (await ledger.ApplyAsync([command], ct))[0];
+        foreach (var notification in result.BalanceNotifications(clock.GetUtcNow()))
+            await publish.Publish(notification, notification.GetType(), ct);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+
+        if (!result.Succeeded) return LedgerResults.Problem(result);
+        var body = new ReservationResponse(result.ReservationId, result.Outcome == LedgerOutcome.Duplicate ? "duplicate" : "applied",
+            result.Held, result.Debited + result.Overage + result.WrittenOff, result.Account?.Available ?? 0);
+        return created && result.Outcome == LedgerOutcome.Applied
+            ? TypedResults.Created($"/v1/customers/{command.CustomerId}/reservations/{result.ReservationId}", body)
+            : TypedResults.Ok(body);
+    }
+}

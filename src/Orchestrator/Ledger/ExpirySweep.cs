@@ -1,0 +1,57 @@
+using Credits.Ledger;
+using Credits.Ledger.Results;
+using Credits.Persistence;
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace Credits.Orchestrator.Ledger;
+
+/// <summary>
+/// Lapses what is due even when no usage arrives: plan allowances at their period's end (with the
+/// plan's rollover) and forgotten reservations. Each account in its own transaction, with its
+/// balance notifications through the bus outbox. Safe on several instances: the ledger locks the
+/// account and an expiry that already happened finds nothing left to expire.
+/// </summary>
+public sealed class ExpirySweep(IServiceScopeFactory scopes, IOptions<LedgerOptions> options, TimeProvider clock,
+    ILogger<ExpirySweep> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.ExpirySweepInterval, clock);
+        do
+        {
+            try
+            {
+                await SweepAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "Expiry sweep failed; retrying at the next interval");
+            }
+        } while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public async Task<int> SweepAsync(CancellationToken ct)
+    {
+        IReadOnlyList<string> due;
+        await using (var scope = scopes.CreateAsyncScope())
+            due = await scope.ServiceProvider.GetRequiredService<CreditLedger>().FindAccountsWithDueExpiryAsync(500, ct);
+
+        foreach (var customerId in due)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<CreditsDbContext>();
+            var ledger = scope.ServiceProvider.GetRequiredService<CreditLedger>();
+            var publish = scope.ServiceProvider.GetRequiredService<IPublishEndpoint>();
+
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var result = await ledger.ExpireDueAsync(customerId, ct);
+            foreach (var notification in result.BalanceNotifications(clock.GetUtcNow()))
+                await publish.Publish(notification, notification.GetType(), ct);
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+        if (due.Count > 0) logger.LogInformation("Expiry sweep lapsed due credits on {Accounts} accounts", due.Count);
+        return due.Count;
+    }
+}

@@ -1,0 +1,48 @@
+using System.Collections.Concurrent;
+using MassTransit;
+
+namespace Credits.IntegrationTests;
+
+/// <summary>
+/// A bus of the test's own on the system's virtual host: it publishes what producers would
+/// (usage events) and records every event of the listed types that the system publishes.
+/// </summary>
+public sealed class TestBus : IAsyncDisposable
+{
+    readonly IBusControl _bus;
+    readonly ConcurrentQueue<object> _received = new();
+
+    TestBus(IBusControl bus) => _bus = bus;
+
+    public IPublishEndpoint Publisher => _bus;
+    public IReadOnlyList<T> Received<T>() => _received.OfType<T>().ToList();
+
+    public static async Task<TestBus> StartAsync(Uri virtualHost, params Type[] observed)
+    {
+        TestBus? self = null;
+        var bus = Bus.Factory.CreateUsingRabbitMq(cfg =>
+        {
+            cfg.Host(virtualHost);
+            cfg.ReceiveEndpoint("test-observer-" + Guid.NewGuid().ToString("N")[..8], e =>
+            {
+                e.AutoDelete = true;
+                e.Durable = false;
+                foreach (var type in observed)
+                    typeof(TestBus).GetMethod(nameof(Observe), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+                        .MakeGenericMethod(type).Invoke(null, [e, (Action<object>)(m => self!._received.Enqueue(m))]);
+            });
+        });
+        self = new TestBus(bus);
+        await bus.StartAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        return self;
+    }
+
+    static void Observe<T>(IRabbitMqReceiveEndpointConfigurator endpoint, Action<object> record) where T : class =>
+        endpoint.Handler<T>(context =>
+        {
+            record(context.Message);
+            return Task.CompletedTask;
+        });
+
+    public async ValueTask DisposeAsync() => await _bus.StopAsync();
+}
