@@ -28,3 +28,9 @@ public record TallyDeadlineReached
 {
     public Guid TallyId { get; init; }
 }
+
+/// <summary>Correlated by a query, not an id: expires every open tally whose count reached the minimum.</summary>
+public record TalliesSwept
+{
+    public int MinimumCount { get; init; }
+}

@@ -21,6 +21,11 @@ public class TallyStateMachine : MassTransitStateMachine<TallyState>
         Event(() => Incremented, x => x.CorrelateById(m => m.Message.TallyId));
         Event(() => DeadlineSet, x => x.CorrelateById(m => m.Message.TallyId));
         Event(() => DeadlineCleared, x => x.CorrelateById(m => m.Message.TallyId));
+        Event(() => Swept, x =>
+        {
+            x.CorrelateBy((tally, m) => tally.Count >= m.Message.MinimumCount);
+            x.OnMissingInstance(m => m.Discard());
+        });
         Schedule(() => Deadline, x => x.DeadlineTokenId, s => s.Received = r => r.CorrelateById(m => m.Message.TallyId));
 
         Initially(
@@ -31,11 +36,12 @@ public class TallyStateMachine : MassTransitStateMachine<TallyState>
             When(Incremented).Then(x => x.Saga.Count++),
             When(DeadlineSet).Schedule(Deadline, x => new TallyDeadlineReached { TallyId = x.Saga.CorrelationId }, x => x.Message.Delay),
             When(DeadlineCleared).Unschedule(Deadline),
+            When(Swept).TransitionTo(Expired),
             When(Deadline!.Received).Then(x => x.Saga.DeadlinesReached++).TransitionTo(Expired));
 
         During(Expired,
             When(Opened).Then(x => x.Saga.Opens++),
-            Ignore(Incremented), Ignore(DeadlineSet), Ignore(DeadlineCleared));
+            Ignore(Incremented), Ignore(DeadlineSet), Ignore(DeadlineCleared), Ignore(Swept));
     }
 
     public State Open { get; private set; } = null!;
@@ -45,5 +51,6 @@ public class TallyStateMachine : MassTransitStateMachine<TallyState>
     public Event<TallyIncremented> Incremented { get; private set; } = null!;
     public Event<TallyDeadlineSet> DeadlineSet { get; private set; } = null!;
     public Event<TallyDeadlineCleared> DeadlineCleared { get; private set; } = null!;
+    public Event<TalliesSwept> Swept { get; private set; } = null!;
     public Schedule<TallyState, TallyDeadlineReached> Deadline { get; private set; } = null!;
 }

