@@ -34,6 +34,20 @@ public abstract partial class StripeFidelity
     }
 
     [StripeFact]
+    public async Task An_authentication_failure_is_answered_before_the_idempotency_layer_and_not_saved()
+    {
+        var key = new RequestOptions { IdempotencyKey = "auth-" + Guid.NewGuid().ToString("n") };
+        var options = new CustomerCreateOptions { Email = $"{Target.Unique}-auth@example.com" };
+        var badKey = Target.IsEmulator ? Target.Emulator!.CreateClient("sk_test_wrong") : new StripeClient("sk_test_wrong");
+
+        var refused = await Assert.ThrowsAsync<StripeException>(() => badKey.V1.Customers.CreateAsync(options, key));
+        var created = await Client.V1.Customers.CreateAsync(options, key);
+
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.HttpStatusCode);
+        Assert.StartsWith("cus_", created.Id);
+    }
+
+    [StripeFact]
     public async Task An_error_is_replayed_too_even_when_the_request_would_now_succeed()
     {
         var product = "prod_" + Guid.NewGuid().ToString("n")[..14];

@@ -96,7 +96,8 @@ public abstract partial class StripeFidelity
 
         var page = await Control.GetAsync(new Uri(paid.Url).PathAndQuery);
         Assert.Contains("id=\"pay\"", await page.Content.ReadAsStringAsync());
-        await Control.PostFormAsync(new Uri(paid.Url).AbsolutePath + "/pay");
+        var redirect = await Control.PostFormAsync(new Uri(paid.Url).AbsolutePath + "/pay");
+        Assert.Equal("https://example.com/ok", redirect.Headers.Location?.ToString());
         await Control.CheckoutAsync(declined.Id, "decline");
 
         var afterPay = await Client.V1.Checkout.Sessions.GetAsync(paid.Id, new() { Expand = ["payment_intent"] });
