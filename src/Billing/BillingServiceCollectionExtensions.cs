@@ -2,7 +2,7 @@ using Credits.Billing.Catalog;
 using Credits.Billing.Customers;
 using Credits.Billing.Metering;
 using Credits.Billing.Reconciliation;
-using Credits.Billing.Stripe;
+using Credits.Billing.StripeAdapter;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Credits.Billing.Stripe;
+using Credits.Billing.StripeAdapter;
 using global::Stripe;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

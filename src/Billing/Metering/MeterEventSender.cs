@@ -1,6 +1,6 @@
 using System.Globalization;
 using Credits.Billing.Storage;
-using Credits.Billing.Stripe;
+using Credits.Billing.StripeAdapter;
 using global::Stripe;
 using Microsoft.Extensions.Options;
 using V1MeterEventCreateOptions = global::Stripe.Billing.MeterEventCreateOptions;

@@ -1,7 +1,7 @@
 using Credits.Billing.Catalog;
 using Credits.Billing.Metering;
 using Credits.Billing.Storage;
-using Credits.Billing.Stripe;
+using Credits.Billing.StripeAdapter;
 using Credits.Contracts.Billing;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Credits.Billing.Stripe;
+namespace Credits.Billing.StripeAdapter;
 
 /// <summary>
 /// Idempotency keys derived from the business operation, never random: a retry after a timeout or a

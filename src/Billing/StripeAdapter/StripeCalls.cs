@@ -2,7 +2,7 @@ using global::Stripe;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Credits.Billing.Stripe;
+namespace Credits.Billing.StripeAdapter;
 
 /// <summary>
 /// The one way Credits calls Stripe: a configured <see cref="StripeClient"/> (never the static key),

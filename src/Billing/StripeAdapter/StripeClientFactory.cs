@@ -1,6 +1,6 @@
 using global::Stripe;
 
-namespace Credits.Billing.Stripe;
+namespace Credits.Billing.StripeAdapter;
 
 /// <summary>Builds the configured <see cref="StripeClient"/>: keys and base URLs from <see cref="StripeOptions"/>, never the static StripeConfiguration.</summary>
 public static class StripeClientFactory

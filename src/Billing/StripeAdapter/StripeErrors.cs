@@ -1,7 +1,7 @@
 using System.Net;
 using global::Stripe;
 
-namespace Credits.Billing.Stripe;
+namespace Credits.Billing.StripeAdapter;
 
 /// <summary>
 /// Which Stripe errors are worth retrying: network failures, timeouts, 409 (lock conflict), 429 (rate

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Credits.Billing.Stripe;
+namespace Credits.Billing.StripeAdapter;
 
 /// <summary>
 /// Why a Stripe call did not succeed. <see cref="Transient"/> failures were retried and may succeed

@@ -1,4 +1,4 @@
-namespace Credits.Billing.Stripe;
+namespace Credits.Billing.StripeAdapter;
 
 /// <summary>A Stripe call's value or its <see cref="StripeFailure"/>: failures are values, not exceptions, for callers to act on.</summary>
 public readonly record struct StripeResult<T>(T? Value, StripeFailure? Failure)

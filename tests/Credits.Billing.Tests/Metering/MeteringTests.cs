@@ -1,0 +1,124 @@
+using Credits.Billing.Metering;
+using Credits.Billing.Tests.Support;
+using Credits.StripeEmulator.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace Credits.Billing.Tests.Metering;
+
+/// <summary>Overage reaches the Stripe meter exactly once, whatever Stripe answers.</summary>
+public abstract class MeteringTests<TFixture>(TFixture billing) where TFixture : BillingServices
+{
+    protected readonly TFixture Billing = billing;
+    protected abstract string MeterPath { get; }
+
+    protected Task<MeteringFlush> FlushAsync() => Billing.InScopeAsync(sp => sp.GetRequiredService<OverageMeter>().FlushAsync());
+
+    protected MeteringStatistics Statistics => Billing.Services.GetRequiredService<MeteringStatistics>();
+
+    /// <summary>Flushes without faults until nothing is pending (a bounded number of times).</summary>
+    protected async Task DrainAsync()
+    {
+        Billing.Faults.Clear();
+        for (var i = 0; i < 5 && (await FlushAsync()).Sent > 0; i++) { }
+    }
+
+    [Fact]
+    public async Task Overage_reaches_the_meter_exactly_once_through_500s_429s_and_lost_answers()
+    {
+        var meterId = await MeterAssertions.EnsureMeterAsync(Billing);
+        var customers = new List<ProCustomer>();
+        for (var i = 0; i < 6; i++) customers.Add(await ProCustomer.CreateAsync(Billing));
+        var failedBefore = Statistics.FailedCalls;
+        FaultRule[] rounds =
+        [
+            // Three failed requests a round: the first call fails even after our retry and is left to the next flush.
+            new() { Method = "POST", Path = MeterPath, Status = 500, Times = 3 },
+            new() { Method = "POST", Path = MeterPath, Status = 429, Times = 3 },
+            // Stripe records the events, the answer is lost: the resend must not count them again.
+            new() { Method = "POST", Path = MeterPath, Status = 500, AfterExecution = true, Times = 3 },
+            new() { Method = "POST", Path = MeterPath, Status = 503, Rate = 0.3 },
+        ];
+        var random = new Random(42);
+        foreach (var fault in rounds)
+        {
+            Billing.Faults.Clear();
+            Billing.Faults.Add(fault);
+            for (var flush = 0; flush < 3; flush++)
+            {
+                foreach (var customer in customers) await customer.SpendAsync(Billing, random.Next(5, 40));
+                await FlushAsync();
+            }
+        }
+        await DrainAsync();
+
+        Assert.True(Statistics.FailedCalls >= failedBefore + 3, "each deterministic round must have failed a call");
+        await MeterAssertions.AssertMeterMatchesLedgerAsync(Billing, meterId, customers);
+    }
+
+    [Fact]
+    public async Task Several_instances_flushing_at_once_report_each_credit_once()
+    {
+        var meterId = await MeterAssertions.EnsureMeterAsync(Billing);
+        var customers = new List<ProCustomer>();
+        for (var i = 0; i < 4; i++) customers.Add(await ProCustomer.CreateAsync(Billing));
+        for (var round = 0; round < 5; round++)
+        {
+            var spending = customers.Select(c => c.SpendAsync(Billing, 17));
+            var flushing = Enumerable.Range(0, 3).Select(_ => FlushAsync());
+            await Task.WhenAll(spending.Concat<Task>(flushing));
+        }
+        await DrainAsync();
+
+        await MeterAssertions.AssertMeterMatchesLedgerAsync(Billing, meterId, customers);
+    }
+
+    [Fact]
+    public async Task A_flush_makes_at_most_one_meter_call_per_customer()
+    {
+        await MeterAssertions.EnsureMeterAsync(Billing);
+        await DrainAsync();
+        var customers = new List<ProCustomer>();
+        for (var i = 0; i < 5; i++) customers.Add(await ProCustomer.CreateAsync(Billing));
+        // Many usage events per customer between two flushes.
+        for (var i = 0; i < 10; i++)
+            foreach (var customer in customers) await customer.SpendAsync(Billing, 3);
+        var callsBefore = Statistics.MeterCalls;
+
+        var flush = await FlushAsync();
+
+        Assert.Equal(customers.Count, flush.Accepted);
+        Assert.InRange(Statistics.MeterCalls - callsBefore, 1, customers.Count);
+    }
+}
+
+public sealed class Metering_over_the_v2_stream(StreamMetering billing)
+    : MeteringTests<StreamMetering>(billing), IClassFixture<StreamMetering>
+{
+    protected override string MeterPath => "/v2/billing/meter_event_stream";
+
+    [Fact]
+    public async Task An_expired_session_is_renewed_and_the_events_resent()
+    {
+        var meterId = await MeterAssertions.EnsureMeterAsync(Billing);
+        var customer = await ProCustomer.CreateAsync(Billing);
+        await customer.SpendAsync(Billing, 25);
+        await FlushAsync();
+        var sessions = Statistics.SessionsCreated;
+        using (var http = new HttpClient { BaseAddress = Billing.Emulator.BaseUrl })
+            (await http.PostAsync("/_emulator/meter_event_sessions/expire", null)).EnsureSuccessStatusCode();
+
+        await customer.SpendAsync(Billing, 30);
+        var flush = await FlushAsync();
+
+        Assert.Equal(1, flush.Accepted);
+        Assert.Equal(sessions + 1, Statistics.SessionsCreated);
+        await MeterAssertions.AssertMeterMatchesLedgerAsync(Billing, meterId, [customer]);
+    }
+}
+
+public sealed class Metering_over_v1_meter_events(V1Metering billing)
+    : MeteringTests<V1Metering>(billing), IClassFixture<V1Metering>
+{
+    protected override string MeterPath => "/v1/billing/meter_events";
+}

@@ -1,0 +1,170 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Credits.Billing.Tests.Support;
+using Credits.Contracts.Billing;
+using Credits.Testing;
+using Stripe;
+using Xunit;
+
+namespace Credits.Billing.Tests.Webhooks;
+
+/// <summary>POST /webhooks/stripe end to end: Kestrel, signature, PostgreSQL, outbox, RabbitMQ.</summary>
+public sealed class WebhookTests(WebhookHost host) : IClassFixture<WebhookHost>
+{
+    static readonly TimeSpan Quiet = TimeSpan.FromSeconds(1.5);
+
+    [Fact]
+    public async Task An_event_from_Stripe_is_verified_stored_and_published_on_the_bus()
+    {
+        var stripe = host.Emulator.CreateClient();
+        var customer = await stripe.V1.Customers.CreateAsync(new() { Name = "webhook" });
+        var session = await stripe.V1.Checkout.Sessions.CreateAsync(new()
+        {
+            Mode = "payment", Customer = customer.Id, ClientReferenceId = "purchase-1",
+            SuccessUrl = "https://example.test/ok", CancelUrl = "https://example.test/cancel",
+            LineItems = [new() { Quantity = 1, PriceData = new() { Currency = "usd", UnitAmount = 500, ProductData = new() { Name = "500 credits" } } }],
+        });
+        using (var http = new HttpClient { BaseAddress = host.Emulator.BaseUrl })
+            (await http.PostAsync($"/_emulator/checkout/{session.Id}/complete", null)).EnsureSuccessStatusCode();
+
+        var completed = await Eventually.Get(() => Task.FromResult(host.Received.Of<StripeCheckoutSessionCompleted>().FirstOrDefault(m => m.SessionId == session.Id)),
+            m => m is not null, TimeSpan.FromSeconds(20), "checkout.session.completed delivered by the emulator and relayed over RabbitMQ");
+        Assert.Equal("paid", completed!.PaymentStatus);
+        Assert.Equal("purchase-1", completed.ClientReferenceId);
+        Assert.Equal(customer.Id, completed.StripeCustomerId);
+        Assert.Equal(1, await host.Infrastructure.Database.ScalarAsync<long>(
+            $"SELECT count(*) FROM stripe_webhook_events WHERE event_id = '{completed.EventId}' AND outcome = 'published'"));
+    }
+
+    [Fact]
+    public async Task A_bad_signature_gets_400_and_publishes_nothing()
+    {
+        var id = StripeEvents.NewId();
+        var json = StripeEvents.SubscriptionUpdated(id, "sub_" + id, DateTimeOffset.UtcNow, "active");
+
+        var response = await StripeEvents.PostAsync(host.Http, json, secret: "whsec_someone_else");
+
+        await AssertRejectedAsync(response, id);
+    }
+
+    [Fact]
+    public async Task A_missing_signature_gets_400_and_publishes_nothing()
+    {
+        var id = StripeEvents.NewId();
+        var response = await StripeEvents.PostAsync(host.Http, StripeEvents.SubscriptionUpdated(id, "sub_" + id, DateTimeOffset.UtcNow, "active"), secret: null);
+
+        await AssertRejectedAsync(response, id);
+    }
+
+    [Fact]
+    public async Task A_signature_older_than_five_minutes_gets_400()
+    {
+        var id = StripeEvents.NewId();
+        var json = StripeEvents.SubscriptionUpdated(id, "sub_" + id, DateTimeOffset.UtcNow, "active");
+
+        var response = await StripeEvents.PostAsync(host.Http, json, signedAt: DateTimeOffset.UtcNow.AddSeconds(-301));
+
+        await AssertRejectedAsync(response, id);
+    }
+
+    [Fact]
+    public async Task A_body_changed_after_signing_gets_400()
+    {
+        var id = StripeEvents.NewId();
+        var json = StripeEvents.SubscriptionUpdated(id, "sub_" + id, DateTimeOffset.UtcNow, "active");
+        var content = new StringContent(json.Replace("\"active\"", "\"canceled\""));
+        var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/stripe") { Content = content };
+        request.Headers.TryAddWithoutValidation("Stripe-Signature", EventUtility.GenerateSignatureHeader(json, TestConfiguration.WebhookSecret, null));
+
+        await AssertRejectedAsync(await host.Http.SendAsync(request), id);
+    }
+
+    [Fact]
+    public async Task An_event_of_another_api_version_gets_400()
+    {
+        var id = StripeEvents.NewId();
+        var json = StripeEvents.Event(id, "customer.subscription.updated", DateTimeOffset.UtcNow,
+            new JsonObject { ["id"] = "sub_" + id, ["object"] = "subscription" }, apiVersion: "2024-06-20");
+
+        await AssertRejectedAsync(await StripeEvents.PostAsync(host.Http, json), id);
+    }
+
+    [Fact]
+    public async Task A_repeated_delivery_is_acknowledged_and_published_once()
+    {
+        var id = StripeEvents.NewId();
+        var json = StripeEvents.SubscriptionUpdated(id, "sub_" + id, DateTimeOffset.UtcNow, "active");
+
+        // Stripe retries, and may deliver the same event more than once, even at the same time.
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => StripeEvents.PostAsync(host.Http, json)));
+        var late = await StripeEvents.PostAsync(host.Http, json);
+
+        Assert.All(responses.Append(late), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        await Eventually.True(() => Task.FromResult(host.Received.Count(id) > 0), TimeSpan.FromSeconds(15));
+        await Task.Delay(Quiet);
+        Assert.Equal(1, host.Received.Count(id));
+        Assert.Equal(1, await host.Infrastructure.Database.ScalarAsync<long>($"SELECT count(*) FROM stripe_webhook_events WHERE event_id = '{id}'"));
+    }
+
+    [Fact]
+    public async Task An_older_event_arriving_late_does_not_roll_the_subscription_back()
+    {
+        var subscription = "sub_" + Guid.NewGuid().ToString("N")[..14];
+        var now = DateTimeOffset.UtcNow;
+        var older = StripeEvents.NewId();
+        var newer = StripeEvents.NewId();
+
+        var first = await StripeEvents.PostAsync(host.Http, StripeEvents.SubscriptionUpdated(newer, subscription, now, "canceled", "customer.subscription.deleted"));
+        var second = await StripeEvents.PostAsync(host.Http, StripeEvents.SubscriptionUpdated(older, subscription, now.AddSeconds(-30), "active"));
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Contains("stale", await second.Content.ReadAsStringAsync());
+        await Eventually.True(() => Task.FromResult(host.Received.Count(newer) == 1), TimeSpan.FromSeconds(15));
+        await Task.Delay(Quiet);
+        Assert.Equal(0, host.Received.Count(older));
+        var last = host.Received.Of<StripeSubscriptionUpdated>().Where(m => m.SubscriptionId == subscription).ToList();
+        Assert.Equal("canceled", Assert.Single(last).Status);
+        Assert.Equal("stale", await host.Infrastructure.Database.ScalarAsync<string>($"SELECT outcome FROM stripe_webhook_events WHERE event_id = '{older}'"));
+    }
+
+    [Fact]
+    public async Task Events_in_order_are_all_published()
+    {
+        var subscription = "sub_" + Guid.NewGuid().ToString("N")[..14];
+        var now = DateTimeOffset.UtcNow;
+        var ids = new[] { StripeEvents.NewId(), StripeEvents.NewId(), StripeEvents.NewId() };
+        for (var i = 0; i < ids.Length; i++)
+            Assert.Equal(HttpStatusCode.OK, (await StripeEvents.PostAsync(host.Http,
+                StripeEvents.SubscriptionUpdated(ids[i], subscription, now.AddSeconds(i * 10), i == 2 ? "past_due" : "active"))).StatusCode);
+
+        await Eventually.True(() => Task.FromResult(ids.All(id => host.Received.Count(id) == 1)), TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
+    public async Task An_event_type_Credits_does_not_handle_is_acknowledged_and_not_published()
+    {
+        var id = StripeEvents.NewId();
+        var json = StripeEvents.Event(id, "product.created", DateTimeOffset.UtcNow,
+            new JsonObject { ["id"] = "prod_x", ["object"] = "product", ["name"] = "x", ["active"] = true });
+
+        var response = await StripeEvents.PostAsync(host.Http, json);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("ignored", await host.Infrastructure.Database.ScalarAsync<string>($"SELECT outcome FROM stripe_webhook_events WHERE event_id = '{id}'"));
+        Assert.Equal(0, await OutboxRowsAsync(id));
+    }
+
+    async Task AssertRejectedAsync(HttpResponseMessage response, string eventId)
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(0, await host.Infrastructure.Database.ScalarAsync<long>($"SELECT count(*) FROM stripe_webhook_events WHERE event_id = '{eventId}'"));
+        Assert.Equal(0, await OutboxRowsAsync(eventId));
+        Assert.Equal(0, host.Received.Count(eventId));
+    }
+
+    /// <summary>Outbox rows (pending or not yet cleaned) whose body mentions the event.</summary>
+    Task<long> OutboxRowsAsync(string eventId) =>
+        host.Infrastructure.Database.ScalarAsync<long>($"SELECT count(*) FROM outbox_message WHERE body LIKE '%{eventId}%'");
+}
