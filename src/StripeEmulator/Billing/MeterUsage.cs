@@ -9,8 +9,8 @@ public static class MeterUsage
     public static decimal Aggregate(EmulatorStore store, JsonObject meter, string customer, long start, long end, DateTimeOffset? visibleBefore = null)
     {
         var eventName = (string)meter["event_name"]!;
-        var events = store.MeterEvents
-            .Where(e => !e.Cancelled && e.EventName == eventName && e.Customer == customer && e.Timestamp >= start && e.Timestamp < end)
+        var events = store.MeterEvents.For(eventName, customer)
+            .Where(e => !e.Cancelled && e.Timestamp >= start && e.Timestamp < end)
             .Where(e => visibleBefore is null || e.ReceivedAt <= visibleBefore)
             .OrderBy(e => e.Timestamp)
             .ToList();

@@ -45,8 +45,9 @@ public static class MeterEventAdjustments
         if ((c.Params.String("type") ?? "cancel") != "cancel") throw StripeApiException.InvalidParam("type", "Only type=cancel is supported.");
         var identifier = c.Params.Required("cancel.identifier");
         var wall = c.Clocks.WallTime;
-        var record = c.Store.MeterEvents.FirstOrDefault(e => e.Identifier == identifier && e.EventName == eventName)
-            ?? throw StripeApiException.Invalid($"No meter event found with identifier {identifier}.", "cancel[identifier]", "resource_missing");
+        var record = c.Store.MeterEvents.ByIdentifier(identifier) is { } found && found.EventName == eventName
+            ? found
+            : throw StripeApiException.Invalid($"No meter event found with identifier {identifier}.", "cancel[identifier]", "resource_missing");
         if (wall - record.ReceivedAt > TimeSpan.FromHours(24))
             throw StripeApiException.Invalid("Meter events can only be cancelled within 24 hours.", "cancel[identifier]");
         record.Cancelled = true;

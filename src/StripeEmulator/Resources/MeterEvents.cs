@@ -48,7 +48,7 @@ public static class MeterEvents
             throw StripeApiException.InvalidParam("timestamp", "Timestamp must be within the past 35 days and not more than 5 minutes in the future.");
         var identifier = p.String("identifier") is { Length: > 0 } given ? given : Ids.Random(32);
         var wall = c.Clocks.WallTime;
-        if (c.Store.MeterEvents.Any(e => e.Identifier == identifier && wall - e.ReceivedAt < TimeSpan.FromHours(24)))
+        if (c.Store.MeterEvents.ByIdentifier(identifier) is { } earlier && wall - earlier.ReceivedAt < TimeSpan.FromHours(24))
             throw StripeApiException.Invalid($"An event already exists with identifier {identifier}.", "identifier");
         var record = new MeterEventRecord(identifier, eventName, customer, value, timestamp, wall);
         c.Store.MeterEvents.Add(record);

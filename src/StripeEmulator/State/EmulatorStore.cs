@@ -16,7 +16,7 @@ public sealed class EmulatorStore
 
     public object Gate { get; } = new();
 
-    public List<MeterEventRecord> MeterEvents { get; } = [];
+    public MeterEventLog MeterEvents { get; } = new();
 
     /// <summary>v2 meter event session tokens and when each expires.</summary>
     public Dictionary<string, DateTimeOffset> MeterEventSessions { get; } = new(StringComparer.Ordinal);
