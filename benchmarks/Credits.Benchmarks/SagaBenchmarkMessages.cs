@@ -1,0 +1,18 @@
+namespace Credits.Benchmarks;
+
+// The saga benchmark's messages: open a counter instance, then count on it; a no-op message as the baseline.
+
+public record SagaBenchmarkOpened
+{
+    public Guid CounterId { get; init; }
+}
+
+public record SagaBenchmarkCounted
+{
+    public Guid CounterId { get; init; }
+}
+
+public record SagaBenchmarkNoOp
+{
+    public Guid Id { get; init; }
+}

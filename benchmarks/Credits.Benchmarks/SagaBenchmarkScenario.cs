@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using Credits.Messaging;
+using Credits.Messaging.Sagas;
+using Credits.Testing;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Credits.Benchmarks;
+
+/// <summary>
+/// Saga transitions/s on RabbitMQ with the PostgreSQL saga repository (events to existing instances, one
+/// transaction each) against a no-op consumer with the same endpoint settings in the same run. Rounds
+/// alternate so background load hits both alike; the best round of each counts.
+/// </summary>
+public sealed class SagaBenchmarkScenario : IBenchmarkScenario
+{
+    const string NoOpQueue = "saga-bench-noop";
+    const string SagaQueue = "saga-bench-counter";
+
+    public string Name => "saga";
+    public string Description =>
+        "saga transitions on the PostgreSQL repository vs a no-op consumer (options: --messages 5000 --instances 100 --rounds 3 --concurrency 32 --mode pessimistic|optimistic)";
+
+    public async Task RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
+    {
+        var messages = context.Int("messages", 5_000);
+        var instances = context.Int("instances", 100);
+        var rounds = context.Int("rounds", 3);
+        var concurrency = context.Int("concurrency", 32);
+        var mode = Enum.Parse<SagaConcurrencyMode>(context.String("mode", "pessimistic"), ignoreCase: true);
+
+        var database = new PostgresDatabase();
+        var virtualHost = new RabbitMqVirtualHost();
+        await Task.WhenAll(database.InitializeAsync(), virtualHost.InitializeAsync());
+        try
+        {
+            await using var services = Build(database.ConnectionString, virtualHost.Uri, concurrency, mode);
+            await using (var scope = services.CreateAsyncScope())
+                await scope.ServiceProvider.GetRequiredService<SagaBenchmarkDbContext>().Database.EnsureCreatedAsync(cancellationToken);
+            var hosted = services.GetServices<IHostedService>().ToList();
+            foreach (var service in hosted) await service.StartAsync(cancellationToken);
+
+            var bus = services.GetRequiredService<IBus>();
+            var observer = services.GetRequiredService<SagaBenchmarkObserver>();
+            bus.ConnectConsumeObserver(observer);
+
+            var counters = Enumerable.Range(0, instances).Select(_ => Guid.NewGuid()).ToArray();
+            await Send(bus, SagaQueue, counters.Length, i => new SagaBenchmarkOpened { CounterId = counters[i] }, cancellationToken);
+            await Until(() => CountedSoFar(services, cancellationToken).ContinueWith(t => t.Result.Instances == instances), cancellationToken);
+
+            long expectedCount = 0;
+            async Task<double> Transitions(int n)
+            {
+                expectedCount += n;
+                var stopwatch = Stopwatch.StartNew();
+                await Send(bus, SagaQueue, n, i => new SagaBenchmarkCounted { CounterId = counters[i % counters.Length] }, cancellationToken);
+                // Committed, not merely consumed: the sum of the counters in PostgreSQL.
+                await Until(() => CountedSoFar(services, cancellationToken).ContinueWith(t => t.Result.Sum == expectedCount), cancellationToken);
+                return n / stopwatch.Elapsed.TotalSeconds;
+            }
+
+            long expectedNoOps = 0;
+            async Task<double> NoOps(int n)
+            {
+                expectedNoOps += n;
+                var stopwatch = Stopwatch.StartNew();
+                await Send(bus, NoOpQueue, n, _ => new SagaBenchmarkNoOp { Id = Guid.NewGuid() }, cancellationToken);
+                await Until(() => Task.FromResult(observer.NoOps >= expectedNoOps), cancellationToken);
+                return n / stopwatch.Elapsed.TotalSeconds;
+            }
+
+            // Warm-up: JIT, connections, pools.
+            await NoOps(500);
+            await Transitions(500);
+
+            var noOpRates = new List<double>();
+            var sagaRates = new List<double>();
+            for (var round = 0; round < rounds; round++)
+            {
+                noOpRates.Add(await NoOps(messages));
+                sagaRates.Add(await Transitions(messages));
+                Console.WriteLine($"  round {round + 1}: no-op {noOpRates[^1]:N0}/s, saga {sagaRates[^1]:N0}/s");
+            }
+
+            var noOp = noOpRates.Max();
+            var saga = sagaRates.Max();
+            context.Report("no-op consumer", noOp, "msg/s", $"best of {rounds} x {messages:N0}, send to consumed, concurrency {concurrency}");
+            context.Report($"saga transitions ({mode.ToString().ToLowerInvariant()})", saga, "msg/s",
+                $"best of {rounds} x {messages:N0} over {instances} instances, send to committed, concurrency {concurrency}");
+            context.Report("saga / no-op", 100 * saga / noOp, "%");
+            context.Report("peak RSS", BenchmarkContext.PeakRssMb(), "MB");
+
+            foreach (var service in Enumerable.Reverse(hosted)) await service.StopAsync(CancellationToken.None);
+        }
+        finally
+        {
+            await Task.WhenAll(database.DisposeAsync(), virtualHost.DisposeAsync());
+        }
+    }
+
+    static ServiceProvider Build(string connectionString, Uri virtualHost, int concurrency, SagaConcurrencyMode mode)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<SagaBenchmarkObserver>();
+        services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
+        services.AddDbContext<SagaBenchmarkDbContext>(o => o.UseNpgsql(connectionString));
+        services.AddMassTransit(x =>
+        {
+            x.SetPostgresSagaRepositoryProvider<SagaBenchmarkDbContext>(o => o.ConcurrencyMode = mode);
+            x.AddSagaStateMachine<SagaBenchmarkStateMachine, SagaBenchmarkState>().Endpoint(e => e.Name = SagaQueue);
+            x.AddConsumer<SagaBenchmarkNoOpConsumer>().Endpoint(e => e.Name = NoOpQueue);
+            x.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            {
+                endpoint.ConcurrentMessageLimit = concurrency;
+                // Optimistic mode: conflicts between two events for one instance are retried.
+                if (mode == SagaConcurrencyMode.Optimistic)
+                    endpoint.UseMessageRetry(r => r.Immediate(20));
+            });
+            x.UsingRabbitMq((context, cfg) =>
+            {
+                cfg.Host(virtualHost);
+                cfg.PrefetchCount = concurrency;
+                cfg.ConfigureEndpoints(context);
+            });
+        });
+        return services.BuildServiceProvider();
+    }
+
+    static async Task Send<T>(IBus bus, string queue, int count, Func<int, T> message, CancellationToken cancellationToken)
+        where T : class
+    {
+        var endpoint = await bus.GetSendEndpoint(new Uri("queue:" + queue));
+        for (var start = 0; start < count; start += 500)
+            await Task.WhenAll(Enumerable.Range(start, Math.Min(500, count - start)).Select(i => endpoint.Send(message(i), cancellationToken)));
+    }
+
+    static async Task<(long Instances, long Sum)> CountedSoFar(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var counters = scope.ServiceProvider.GetRequiredService<SagaBenchmarkDbContext>().Set<SagaBenchmarkState>();
+        var instances = await counters.LongCountAsync(cancellationToken);
+        var sum = await counters.SumAsync(x => (long)x.Count, cancellationToken);
+        return (instances, sum);
+    }
+
+    static async Task Until(Func<Task<bool>> condition, CancellationToken cancellationToken)
+    {
+        while (!await condition())
+            await Task.Delay(20, cancellationToken);
+    }
+}
