@@ -60,19 +60,7 @@ public static class CheckoutFlow
     private static string ResolveCard(World w, TestCard card, string? customer)
     {
         if (customer is not null && w.Store.ResolvedTokens.TryGetValue((customer, card.Token), out var known)) return known;
-        var pm = new JsonObject
-        {
-            ["id"] = Ids.New("pm"), ["object"] = "payment_method", ["allow_redisplay"] = "unspecified",
-            ["billing_details"] = new JsonObject { ["address"] = null, ["email"] = null, ["name"] = null, ["phone"] = null, ["tax_id"] = null },
-            ["card"] = new JsonObject
-            {
-                ["brand"] = card.Brand, ["country"] = "US", ["display_brand"] = card.Brand, ["exp_month"] = 12L,
-                ["exp_year"] = DateTime.UtcNow.Year + 3, ["funding"] = "credit", ["last4"] = card.Last4,
-            },
-            ["created"] = w.Clocks.WallNow, ["customer"] = customer, ["customer_account"] = null, ["livemode"] = false,
-            ["metadata"] = new JsonObject(), ["type"] = "card",
-        };
-        w.Store.Add(pm);
+        var pm = PaymentMethods.Create(w, card, customer);
         if (customer is not null) w.Store.ResolvedTokens[(customer, card.Token)] = (string)pm["id"]!;
         return (string)pm["id"]!;
     }

@@ -23,7 +23,7 @@ public static class PaymentMethods
             return call.Store.Get("payment_method", idOrToken, "PaymentMethod", param);
         if (customer is not null && call.Store.ResolvedTokens.TryGetValue((customer, idOrToken), out var existing))
             return call.Store.Get("payment_method", existing, "PaymentMethod", param);
-        var pm = Create(call, card, customer);
+        var pm = Create(call.World, card, customer);
         if (customer is not null)
         {
             call.Store.ResolvedTokens[(customer, idOrToken)] = (string)pm["id"]!;
@@ -32,7 +32,8 @@ public static class PaymentMethods
         return pm;
     }
 
-    private static JsonObject Create(ApiCall call, TestCard card, string? customer)
+    /// <summary>A card payment method for a test card, attached to the customer when given.</summary>
+    public static JsonObject Create(World w, TestCard card, string? customer)
     {
         var pm = new JsonObject
         {
@@ -61,14 +62,14 @@ public static class PaymentMethods
                 ["three_d_secure_usage"] = new JsonObject { ["supported"] = true },
                 ["wallet"] = null,
             },
-            ["created"] = call.Clocks.WallNow,
+            ["created"] = w.Clocks.WallNow,
             ["customer"] = customer,
             ["customer_account"] = null,
             ["livemode"] = false,
             ["metadata"] = new JsonObject(),
             ["type"] = "card",
         };
-        call.Store.Add(pm);
+        w.Store.Add(pm);
         return pm;
     }
 
