@@ -18,9 +18,11 @@ public sealed class OutboxThroughputScenario : IBenchmarkScenario
     const string NoOpQueue = "bench-noop";
     const string OutboxQueue = "bench-outbox";
     const string ForwardedQueue = "bench-forwarded";
+    const string DirectQueue = "bench-direct";
+    const string DirectForwardedQueue = "bench-direct-forwarded";
 
     public string Name => "outbox";
-    public string Description => "transactional outbox end to end vs a no-op consumer (options: --messages 10000 --rounds 3)";
+    public string Description => "transactional outbox end to end vs a no-op consumer and a direct two-hop publish (options: --messages 10000 --rounds 3)";
 
     public async Task RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
     {
@@ -40,25 +42,32 @@ public sealed class OutboxThroughputScenario : IBenchmarkScenario
             var bus = services.GetRequiredService<IBus>();
             var noOps = services.GetRequiredService<NoOpCounter<NoOpBenchmarkMessage>>();
             var forwarded = services.GetRequiredService<NoOpCounter<OutboxBenchmarkForwarded>>();
+            var directForwarded = services.GetRequiredService<NoOpCounter<NoOpForwarded>>();
 
             // Warm-up: JIT, connections, pools, exchanges.
             await Measure(bus, NoOpQueue, 1_000, i => new NoOpBenchmarkMessage { Id = Guid.NewGuid() }, () => noOps.Count, cancellationToken);
+            await Measure(bus, DirectQueue, 1_000, i => new NoOpForwardRequested { Id = Guid.NewGuid() }, () => directForwarded.Count, cancellationToken);
             await Measure(bus, OutboxQueue, 1_000, i => new OutboxBenchmarkRequested { Id = Guid.NewGuid() }, () => forwarded.Count, cancellationToken);
 
             var noOpRates = new List<double>();
+            var directRates = new List<double>();
             var outboxRates = new List<double>();
             for (var round = 0; round < rounds; round++)
             {
                 noOpRates.Add(await Measure(bus, NoOpQueue, messages, i => new NoOpBenchmarkMessage { Id = Guid.NewGuid() }, () => noOps.Count, cancellationToken));
+                directRates.Add(await Measure(bus, DirectQueue, messages, i => new NoOpForwardRequested { Id = Guid.NewGuid() }, () => directForwarded.Count, cancellationToken));
                 outboxRates.Add(await Measure(bus, OutboxQueue, messages, i => new OutboxBenchmarkRequested { Id = Guid.NewGuid() }, () => forwarded.Count, cancellationToken));
-                Console.WriteLine($"  round {round + 1}: no-op {noOpRates[^1]:N0}/s, outbox {outboxRates[^1]:N0}/s");
+                Console.WriteLine($"  round {round + 1}: no-op {noOpRates[^1]:N0}/s, direct two-hop {directRates[^1]:N0}/s, outbox {outboxRates[^1]:N0}/s");
             }
 
             var noOp = noOpRates.Max();
+            var direct = directRates.Max();
             var outbox = outboxRates.Max();
             context.Report("no-op consumer", noOp, "msg/s", $"best of {rounds} x {messages:N0}, send to consumed");
+            context.Report("direct publish, two hops, no database", direct, "msg/s", $"best of {rounds} x {messages:N0}, send to downstream consumed");
             context.Report("outbox consumer to downstream", outbox, "msg/s", $"best of {rounds} x {messages:N0}, send to downstream consumed");
             context.Report("outbox / no-op", 100 * outbox / noOp, "%", "target: at least 60 % (outbox costs at most 40 %)");
+            context.Report("outbox / direct two-hop", 100 * outbox / direct, "%", "the transaction and relay alone");
             context.Report("peak RSS", BenchmarkContext.PeakRssMb(), "MB");
 
             foreach (var service in Enumerable.Reverse(hosted)) await service.StopAsync(CancellationToken.None);
@@ -95,6 +104,8 @@ public sealed class OutboxThroughputScenario : IBenchmarkScenario
             x.AddConsumer<NoOpConsumer<NoOpBenchmarkMessage>>().Endpoint(e => e.Name = NoOpQueue);
             x.AddConsumer<OutboxBenchmarkConsumer>().Endpoint(e => e.Name = OutboxQueue);
             x.AddConsumer<NoOpConsumer<OutboxBenchmarkForwarded>>().Endpoint(e => e.Name = ForwardedQueue);
+            x.AddConsumer<NoOpForwardingConsumer>().Endpoint(e => e.Name = DirectQueue);
+            x.AddConsumer<NoOpConsumer<NoOpForwarded>>().Endpoint(e => e.Name = DirectForwardedQueue);
             x.AddConfigureEndpointsCallback((registration, name, endpoint) =>
             {
                 endpoint.PrefetchCount = 64;

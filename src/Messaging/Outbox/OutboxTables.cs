@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 
@@ -13,19 +14,23 @@ sealed record OutboxTables(string Inbox, string State, string Message)
     /// Inserts the inbox row or counts a duplicate; returns the receive count (1 = first consumption).
     /// Parameters: message id, consumer id, received.
     /// </summary>
-    public string ClaimInbox => $$"""
+    public string ClaimInbox { get; } = $$"""
         INSERT INTO {{Inbox}} (message_id, consumer_id, received, receive_count) VALUES ({0}, {1}, {2}, 1)
         ON CONFLICT (message_id, consumer_id) DO UPDATE SET receive_count = {{Inbox}}.receive_count + 1
         RETURNING receive_count AS "Value"
         """;
 
     /// <summary>Locks the oldest outbox units no other relay holds. Parameter: the limit.</summary>
-    public string LockUnits => $$"""
+    public string LockUnits { get; } = $$"""
         SELECT outbox_id AS "Value" FROM {{State}} ORDER BY created LIMIT {0} FOR UPDATE SKIP LOCKED
         """;
 
-    public static OutboxTables Of(DbContext dbContext) => new(
-        Name<InboxState>(dbContext), Name<OutboxState>(dbContext), Name<OutboxMessage>(dbContext));
+    static readonly ConditionalWeakTable<IModel, OutboxTables> ByModel = new();
+
+    /// <summary>Resolved once per model: this runs for every consumed message.</summary>
+    public static OutboxTables Of(DbContext dbContext) =>
+        ByModel.GetValue(dbContext.Model, _ => new OutboxTables(
+            Name<InboxState>(dbContext), Name<OutboxState>(dbContext), Name<OutboxMessage>(dbContext)));
 
     static string Name<T>(DbContext dbContext)
     {
