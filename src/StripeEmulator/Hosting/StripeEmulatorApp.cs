@@ -44,7 +44,6 @@ public static class StripeEmulatorApp
         });
         await app.StartAsync(ct);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        app.Services.GetRequiredService<PublicAddress>().Value = address.TrimEnd('/');
         return new RunningEmulator(app, new Uri(address));
     }
 
@@ -70,7 +69,10 @@ public static class StripeEmulatorApp
     {
         var options = app.Services.GetRequiredService<IOptions<EmulatorOptions>>().Value;
         var address = app.Services.GetRequiredService<PublicAddress>();
-        if (address.Value is null && !options.Url.EndsWith(":0", StringComparison.Ordinal)) address.Value = options.Url.TrimEnd('/');
+        // The bound address is known only once Kestrel listens (port 0 picks a free one).
+        app.Lifetime.ApplicationStarted.Register(() => address.Value ??=
+            app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()?.TrimEnd('/')
+            ?? options.Url.TrimEnd('/'));
         app.UseMiddleware<Authentication>();
         app.UseMiddleware<FaultInjection>();
         app.UseMiddleware<Idempotency>();
