@@ -32,6 +32,20 @@ public sealed class StartupTests
     }
 
     [Fact]
+    public async Task Reset_empties_the_account_and_clears_faults()
+    {
+        await using var emulator = await StripeEmulatorApp.StartAsync();
+        var stripe = emulator.CreateClient(maxNetworkRetries: 0);
+        await stripe.V1.Customers.CreateAsync(new Stripe.CustomerCreateOptions { Email = "before@example.com" });
+        await emulator.Control.AddFaultAsync(new { method = "GET", path = "/v1/products", status = 500 });
+
+        await emulator.Control.ResetAsync();
+
+        Assert.Empty((await stripe.V1.Customers.ListAsync()).Data);
+        Assert.Empty((await stripe.V1.Products.ListAsync()).Data);
+    }
+
+    [Fact]
     public void Bracket_notation_unfolds_into_objects_and_arrays()
     {
         var parsed = new StripeParams(FormBody.Parse(new Dictionary<string, string>
