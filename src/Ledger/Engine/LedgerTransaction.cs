@@ -28,7 +28,6 @@ static class LedgerTransaction
         }
         if (valid.Count == 0) return results;
 
-        var sw = System.Diagnostics.Stopwatch.StartNew();
         var toApply = valid.Select(i => commands[i]).ToList();
         var loaded = await LedgerStore.LoadAsync(connection, transaction,
             toApply.Select(c => c.CustomerId).Distinct().Order(StringComparer.Ordinal).ToArray(),
@@ -40,7 +39,6 @@ static class LedgerTransaction
                 .Select(c => new LedgerStore.AccountSeed(c.CustomerId, c.PlanId, c.PeriodStart, c.PeriodEnd)).ToList(),
             now, ct);
 
-        var tLoad = sw.Elapsed.TotalMilliseconds;
         var entries = new List<NewEntry>();
         var grants = loaded.Grants.ToLookup(x => x.CustomerId, x => x.Grant);
         var reservations = loaded.Reservations.ToLookup(x => x.CustomerId, x => x.Reservation);

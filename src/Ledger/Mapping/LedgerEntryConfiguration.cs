@@ -8,6 +8,8 @@ sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<LedgerEntry>
 {
     public void Configure(EntityTypeBuilder<LedgerEntry> b)
     {
+        // No foreign key to ledger_accounts: every entry is written under that account's row lock,
+        // and a per-row referential check would be the most expensive part of a batch insert.
         b.ToTable("ledger_entries");
         b.HasKey(x => x.Id);
         b.Property(x => x.Id).HasColumnName("id").UseIdentityAlwaysColumn();
@@ -30,6 +32,5 @@ sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<LedgerEntry>
         b.HasIndex(x => new { x.CustomerId, x.Id }).HasDatabaseName("ix_ledger_entries_customer");
         b.HasIndex(x => new { x.CustomerId, x.PeriodStart, x.Id })
             .HasFilter("kind = 'Overage'").HasDatabaseName("ix_ledger_entries_overage");
-        b.HasOne<LedgerAccount>().WithMany().HasForeignKey(x => x.CustomerId);
     }
 }

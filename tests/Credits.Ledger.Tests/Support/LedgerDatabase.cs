@@ -20,8 +20,11 @@ public class LedgerDatabase : PostgresDatabase
         await db.Database.EnsureCreatedAsync();
     }
 
+    // Room for the 64 concurrent writers of the concurrency tests, each on a connection of its own.
+    string PooledConnectionString => new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString) { MaxPoolSize = 80 }.ConnectionString;
+
     public LedgerTestDbContext NewContext() =>
-        new(new DbContextOptionsBuilder<LedgerTestDbContext>().UseNpgsql(ConnectionString).Options);
+        new(new DbContextOptionsBuilder<LedgerTestDbContext>().UseNpgsql(PooledConnectionString).Options);
 
     /// <summary>A ledger on a DbContext of its own (dispose the context), like one request scope of a host.</summary>
     public (CreditLedger Ledger, LedgerTestDbContext Db) NewLedger(TimeProvider clock)
