@@ -96,6 +96,29 @@ public class BurnDownTests(LedgerDatabase database) : IClassFixture<LedgerDataba
     }
 
     [Fact]
+    public async Task A_reversal_takes_back_only_what_is_still_unspent_of_the_grant()
+    {
+        await using var customer = new Customer(database);
+        await customer.StartAsync("free");
+        await customer.GrantAsync(100, GrantSource.Purchase, key: $"{customer.Id}-purchase");
+        await customer.DebitAsync(30);
+
+        var refund = await customer.Ledger.ReverseGrantAsync(new Commands.ReverseGrant
+        {
+            CustomerId = customer.Id, IdempotencyKey = customer.NextKey(), GrantKey = $"{customer.Id}-purchase", Note = "refund",
+        });
+
+        Assert.Equal(70, refund.Reversed);
+        Assert.Equal(0, refund.Account!.Available);
+        var unknown = await customer.Ledger.ReverseGrantAsync(new Commands.ReverseGrant
+        {
+            CustomerId = customer.Id, IdempotencyKey = customer.NextKey(), GrantKey = "no-such-grant",
+        });
+        Assert.Equal(LedgerOutcome.NotFound, unknown.Outcome);
+        await LedgerInvariants.AssertHoldAsync(database);
+    }
+
+    [Fact]
     public async Task Usage_for_a_customer_without_an_account_or_with_bad_figures_is_rejected_with_a_reason()
     {
         await using var customer = new Customer(database);
