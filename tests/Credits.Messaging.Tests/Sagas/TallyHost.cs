@@ -31,6 +31,8 @@ public sealed class TallyHost : IAsyncDisposable
         public Action<IRetryConfigurator>? Retry { get; set; }
         public Action<PostgresMessageSchedulerOptions> Scheduler { get; set; } = o => o.PollInterval = TimeSpan.FromMilliseconds(200);
         public Action<IBusRegistrationConfigurator> Configure { get; set; } = _ => { };
+        /// <summary>Extra middleware on every endpoint, inside the retry.</summary>
+        public Action<IRegistrationContext, IReceiveEndpointConfigurator> Endpoint { get; set; } = (_, _) => { };
     }
 
     public static async Task<TallyHost> Start(Infrastructure infrastructure, Action<Settings>? configure = null)
@@ -54,11 +56,12 @@ public sealed class TallyHost : IAsyncDisposable
             x.AddPostgresMessageScheduler<TallyDbContext>(settings.Scheduler);
             x.AddSagaStateMachine<TallyStateMachine, TallyState>().Endpoint(e => e.Name = "tally");
             settings.Configure(x);
-            x.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            x.AddConfigureEndpointsCallback((context, _, endpoint) =>
             {
                 endpoint.ConcurrentMessageLimit = settings.ConcurrentMessageLimit;
                 if (settings.Retry is not null)
                     endpoint.UseMessageRetry(settings.Retry);
+                settings.Endpoint(context, endpoint);
             });
             x.UsingRabbitMq((context, cfg) =>
             {
