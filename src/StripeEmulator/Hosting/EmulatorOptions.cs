@@ -33,6 +33,12 @@ public sealed class EmulatorOptions : IValidatableObject
     /// <summary>How often subscriptions without a test clock are checked for a period end in real time.</summary>
     public TimeSpan BillingTick { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// When set, state is saved to this JSON file every few seconds and on shutdown, and loaded at
+    /// start-up, so ids the app stored survive an emulator restart. Idempotency keys are not kept.
+    /// </summary>
+    public string? StateFile { get; set; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext context)
     {
         if (!ApiKey.StartsWith("sk_test_", StringComparison.Ordinal))

@@ -59,6 +59,7 @@ public static class StripeEmulatorApp
         services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
         services.AddSingleton<EventLog>();
         services.AddSingleton<TestClockRunner>();
+        services.AddHostedService<StateFilePersistence>();
         services.AddHostedService<RealTimeBilling>();
         services.AddHttpClient(nameof(WebhookDispatcher));
         services.AddHealthChecks();

@@ -6,8 +6,8 @@ namespace Credits.StripeEmulator.State;
 /// <summary>
 /// All emulated Stripe state, in memory. Every API request runs under <see cref="Gate"/>, so a request
 /// (for example one subscription update touching several items, its invoice and its events) is atomic
-/// and requests are serialised like Stripe's per-object locks, only coarser. Not snapshotted: a restart
-/// starts empty, as a fresh Stripe test account would.
+/// and requests are serialised like Stripe's per-object locks, only coarser. Kept across restarts only
+/// when <c>StateFile</c> is configured (<see cref="StateSnapshot"/>).
 /// </summary>
 public sealed class EmulatorStore
 {
@@ -52,6 +52,9 @@ public sealed class EmulatorStore
     /// <summary>Objects of one type, newest first (Stripe's list order).</summary>
     public IEnumerable<JsonObject> All(string type) =>
         _byType.TryGetValue(type, out var list) ? Enumerable.Reverse(list) : [];
+
+    /// <summary>Every object, each type in creation order (for snapshots).</summary>
+    public IEnumerable<JsonObject> Everything() => _byType.Values.SelectMany(list => list);
 
     public void Clear()
     {

@@ -23,6 +23,9 @@ public sealed class MeterEventLog
         list.Add(record);
     }
 
+    /// <summary>Every event, in the order received (for snapshots).</summary>
+    public IEnumerable<MeterEventRecord> All() => _byCustomer.Values.SelectMany(l => l).OrderBy(e => e.ReceivedAt);
+
     public void Clear()
     {
         _byIdentifier.Clear();

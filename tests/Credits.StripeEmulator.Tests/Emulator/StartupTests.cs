@@ -46,6 +46,58 @@ public sealed class StartupTests
     }
 
     [Fact]
+    public async Task With_a_state_file_customers_subscriptions_and_usage_survive_a_restart()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"stripe-emulator-{Guid.NewGuid():n}.json");
+        try
+        {
+            string customer, subscription, meter;
+            await using (var first = await StripeEmulatorApp.StartAsync(o => { o.StateFile = file; o.AggregationDelay = TimeSpan.Zero; }))
+            {
+                var stripe = first.CreateClient();
+                customer = (await stripe.V1.Customers.CreateAsync(new Stripe.CustomerCreateOptions
+                {
+                    PaymentMethod = "pm_card_visa", InvoiceSettings = new() { DefaultPaymentMethod = "pm_card_visa" },
+                })).Id;
+                var product = await stripe.V1.Products.CreateAsync(new Stripe.ProductCreateOptions { Name = "Pro" });
+                var price = await stripe.V1.Prices.CreateAsync(new Stripe.PriceCreateOptions
+                {
+                    Product = product.Id, Currency = "usd", UnitAmount = 100, Recurring = new() { Interval = "month" },
+                });
+                subscription = (await stripe.V1.Subscriptions.CreateAsync(new Stripe.SubscriptionCreateOptions { Customer = customer, Items = [new() { Price = price.Id }] })).Id;
+                var created = await stripe.V1.Billing.Meters.CreateAsync(new Stripe.Billing.MeterCreateOptions
+                {
+                    DisplayName = "Overage", EventName = "overage", DefaultAggregation = new() { Formula = "sum" },
+                });
+                meter = created.Id;
+                await stripe.V1.Billing.MeterEvents.CreateAsync(new Stripe.Billing.MeterEventCreateOptions
+                {
+                    EventName = "overage", Identifier = "once", Payload = new Dictionary<string, string> { ["stripe_customer_id"] = customer, ["value"] = "9" },
+                });
+            }
+
+            await using var second = await StripeEmulatorApp.StartAsync(o => { o.StateFile = file; o.AggregationDelay = TimeSpan.Zero; });
+            var again = second.CreateClient();
+
+            Assert.Equal("active", (await again.V1.Subscriptions.GetAsync(subscription)).Status);
+            Assert.NotNull((await again.V1.Customers.GetAsync(customer)).InvoiceSettings.DefaultPaymentMethodId);
+            var summaries = await again.V1.Billing.Meters.EventSummaries.ListAsync(meter, new Stripe.Billing.MeterEventSummaryListOptions
+            {
+                Customer = customer, StartTime = DateTime.UtcNow.Date, EndTime = DateTime.UtcNow.Date.AddDays(1),
+            });
+            Assert.Equal(9, Assert.Single(summaries.Data).AggregatedValue);
+            await Assert.ThrowsAsync<Stripe.StripeException>(() => again.V1.Billing.MeterEvents.CreateAsync(new Stripe.Billing.MeterEventCreateOptions
+            {
+                EventName = "overage", Identifier = "once", Payload = new Dictionary<string, string> { ["stripe_customer_id"] = customer, ["value"] = "9" },
+            }));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public void Bracket_notation_unfolds_into_objects_and_arrays()
     {
         var parsed = new StripeParams(FormBody.Parse(new Dictionary<string, string>
