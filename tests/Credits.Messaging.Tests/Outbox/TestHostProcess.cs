@@ -45,7 +45,7 @@ public sealed class TestHostProcess : IAsyncDisposable
         host._process.BeginOutputReadLine();
         host._process.BeginErrorReadLine();
         var exited = host._process.WaitForExitAsync();
-        var first = await Task.WhenAny(host._ready.Task, exited, Task.Delay(TimeSpan.FromSeconds(60)));
+        var first = await Task.WhenAny(host._ready.Task, exited, Task.Delay(TimeSpan.FromSeconds(120)));
         if (first != host._ready.Task)
             throw new InvalidOperationException($"The test host did not get ready:\n{host.Output}");
         return host;

@@ -14,6 +14,7 @@ namespace Credits.Messaging.Tests.Outbox;
 /// </summary>
 public class When_a_host_is_killed_between_commit_and_relay(OutboxInfrastructure infrastructure, ITestOutputHelper output) : IClassFixture<OutboxInfrastructure>
 {
+    // Generous timeouts: two process starts on a shared 2-core machine can take most of a minute.
     [Fact]
     public async Task Should_deliver_the_message_once_after_restart()
     {
@@ -30,7 +31,7 @@ public class When_a_host_is_killed_between_commit_and_relay(OutboxInfrastructure
             await endpoint.Send(new ProbeRequested { ProbeId = probeId });
 
             await Eventually.True(async () => await infrastructure.Count($"FROM probe WHERE probe_id = '{probeId}'") == 1
-                && await infrastructure.Count("FROM outbox_message") == 1, because: "the consumer's row and its publish commit together");
+                && await infrastructure.Count("FROM outbox_message") == 1, TimeSpan.FromSeconds(90), "the consumer's row and its publish commit together");
             // Usually the inbound message is acknowledged by now; if the kill beats the ack, the broker redelivers it
             // to the restarted host and its inbox makes that a no-op. Either way the publish must arrive once.
             await Task.Delay(200);
@@ -43,7 +44,7 @@ public class When_a_host_is_killed_between_commit_and_relay(OutboxInfrastructure
         await using var restarted = await TestHostProcess.Start(infrastructure, OutboxTestRoles.Probe, delivery: true);
         output.WriteLine($"restarted at {clock.Elapsed}");
         await Eventually.True(async () => await infrastructure.Count($"FROM counted_delivery WHERE probe_id = '{probeId}'") == 1,
-            because: "the restarted host relays the committed message");
+            TimeSpan.FromSeconds(90), "the restarted host relays the committed message");
         await Eventually.True(async () => await infrastructure.Count("FROM outbox_state") == 0, because: "the relay clears the unit");
         output.WriteLine($"relayed at {clock.Elapsed}");
         await Task.Delay(500);

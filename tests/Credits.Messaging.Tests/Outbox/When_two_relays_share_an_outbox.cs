@@ -30,10 +30,10 @@ public partial class When_two_relays_share_an_outbox(OutboxInfrastructure infras
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await infrastructure.Database.ExecuteAsync(CloneTemplate);
         output.WriteLine($"seeded in {clock.Elapsed}; counted so far {await infrastructure.Count("FROM counted_delivery")}; outbox left {await infrastructure.Count("FROM outbox_message")}");
-        await Eventually.True(async () => await infrastructure.Count("FROM outbox_message") == 0, TimeSpan.FromSeconds(90), "relayed");
+        await Eventually.True(async () => await infrastructure.Count("FROM outbox_message") == 0, TimeSpan.FromSeconds(120), "relayed");
         output.WriteLine($"relayed by {clock.Elapsed}; counted so far {await infrastructure.Count("FROM counted_delivery")}");
         await Eventually.True(async () => await infrastructure.Count("FROM counted_delivery") == Messages,
-            TimeSpan.FromSeconds(90), "every message reaches the counter");
+            TimeSpan.FromSeconds(120), "every message reaches the counter");
         await Eventually.True(async () => await infrastructure.Count("FROM outbox_state") == 0, because: "the relays clear every unit");
         await Eventually.True(() => Task.FromResult(Relayed(relayA) + Relayed(relayB) >= Messages), because: "both relays report their work");
         output.WriteLine($"counted by {clock.Elapsed}");
