@@ -65,7 +65,7 @@ public abstract partial class StripeFidelity
     }
 
     [StripeFact]
-    public async Task Events_are_listed_newest_first_with_the_pinned_api_version()
+    public async Task Events_are_listed_by_type_with_the_pinned_api_version()
     {
         var customer = await CustomerWithCardAsync();
 
