@@ -93,6 +93,23 @@ public class IdempotencyTests(LedgerDatabase database) : IClassFixture<LedgerDat
     }
 
     [Fact]
+    public async Task Usage_messages_map_to_debits_keyed_by_event_id_and_rejections_carry_a_reason()
+    {
+        await using var customer = new Customer(database);
+        await customer.StartAsync("hobby");
+        var usage = new Contracts.Usage.UsageRecorded { CustomerId = customer.Id, EventId = $"{customer.Id}-evt", Credits = 3, OccurredAt = customer.Clock.Now };
+
+        var results = await customer.Ledger.DebitBatchAsync([
+            usage.ToDebit(), usage.ToDebit(), (usage with { Credits = 4 }).ToDebit(),
+            (usage with { EventId = "x", Credits = -1 }).ToDebit(), (usage with { CustomerId = "cus_nobody", EventId = "y" }).ToDebit(),
+        ]);
+
+        var rejections = results.Select((r, i) => r.ToRejection(usage, customer.Clock.Now)?.ReasonCode).ToList();
+        Assert.Equal([null, null, "idempotency-conflict", "invalid", "unknown-customer"], rejections);
+        Assert.Equal(197, await customer.AvailableAsync());
+    }
+
+    [Fact]
     public async Task Replaying_a_whole_batch_changes_nothing()
     {
         await using var customer = new Customer(database);
