@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -31,9 +32,10 @@ static class SagaInstanceLoader
     static class LockStatement<TSaga>
         where TSaga : class, ISaga
     {
-        static string? _sql;
+        // Per DbContext type: two contexts may map the same instance type to different tables.
+        static readonly ConcurrentDictionary<Type, string> Statements = new();
 
-        public static string For(DbContext dbContext) => _sql ??= Build(dbContext);
+        public static string For(DbContext dbContext) => Statements.GetOrAdd(dbContext.GetType(), _ => Build(dbContext));
 
         static string Build(DbContext dbContext)
         {
