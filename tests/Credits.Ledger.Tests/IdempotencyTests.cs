@@ -2,6 +2,7 @@ using Credits.Ledger.Commands;
 using Credits.Ledger.Model;
 using Credits.Ledger.Results;
 using Credits.Ledger.Tests.Support;
+using Credits.Ledger.Usage;
 using Xunit;
 
 namespace Credits.Ledger.Tests;
@@ -100,11 +101,11 @@ public class IdempotencyTests(LedgerDatabase database) : IClassFixture<LedgerDat
         var usage = new Contracts.Usage.UsageRecorded { CustomerId = customer.Id, EventId = $"{customer.Id}-evt", Credits = 3, OccurredAt = customer.Clock.Now };
 
         var results = await customer.Ledger.DebitBatchAsync([
-            usage.ToDebit(), usage.ToDebit(), (usage with { Credits = 4 }).ToDebit(),
-            (usage with { EventId = "x", Credits = -1 }).ToDebit(), (usage with { CustomerId = "cus_nobody", EventId = "y" }).ToDebit(),
+            UsageDebits.ToDebit(usage), UsageDebits.ToDebit(usage), UsageDebits.ToDebit(usage with { Credits = 4 }),
+            UsageDebits.ToDebit(usage with { EventId = "x", Credits = -1 }), UsageDebits.ToDebit(usage with { CustomerId = "cus_nobody", EventId = "y" }),
         ]);
 
-        var rejections = results.Select((r, i) => r.ToRejection(usage, customer.Clock.Now)?.ReasonCode).ToList();
+        var rejections = results.Select(r => UsageDebits.Rejection(usage, r, customer.Clock.Now)?.ReasonCode).ToList();
         Assert.Equal([null, null, "idempotency-conflict", "invalid", "unknown-customer"], rejections);
         Assert.Equal(197, await customer.AvailableAsync());
     }
