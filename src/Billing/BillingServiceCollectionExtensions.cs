@@ -31,6 +31,13 @@ public static class BillingServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>The Orchestrator's start-up sync: runs <see cref="CatalogSync"/> once when Catalog:SyncOnStart is true.</summary>
+    public static IServiceCollection AddCatalogSyncOnStart(this IServiceCollection services)
+    {
+        services.AddHostedService<CatalogSyncOnStart>();
+        return services;
+    }
+
     /// <summary>
     /// The overage metering loop (section "Metering") on <typeparamref name="TDbContext"/>, which maps the
     /// ledger (<c>AddLedger()</c>) and the billing tables (<c>AddStripeBilling()</c>). Needs AddStripeBilling

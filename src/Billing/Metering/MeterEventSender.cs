@@ -94,8 +94,8 @@ public sealed class MeterEventSender(StripeCalls stripe, IOptions<StripeOptions>
             var client = new StripeClient(new StripeClientOptions
             {
                 ApiKey = created.Value!.AuthenticationToken,
-                ApiBase = settings.ApiBase,
-                MeterEventsBase = settings.MeterEventsBase,
+                ApiBase = settings.ApiBase.TrimEnd('/'),
+                MeterEventsBase = settings.MeterEventsBase.TrimEnd('/'),
                 HttpClient = StripeClientFactory.CreateHttpClient(settings),
             });
             _session = (client, new DateTimeOffset(DateTime.SpecifyKind(created.Value.ExpiresAt, DateTimeKind.Utc)));
