@@ -22,7 +22,36 @@ public sealed class BillingReconciliation(DbContext db, StripeCalls stripe, Bill
     IOptions<StripeOptions> stripeOptions, IOptions<ReconciliationOptions> options, TimeProvider clock,
     ILogger<BillingReconciliation> logger, IPublishEndpoint? publish = null)
 {
+    /// <summary>Advisory lock key of a reconciliation run ("CrdRecon"): one instance at a time, the others skip.</summary>
+    const long RunLock = 0x4372645265636F6E;
+
+    /// <summary>Runs once; returns the differences found (empty when another instance is running).</summary>
     public async Task<IReadOnlyList<ReconciliationDifferenceFound>> RunAsync(CancellationToken ct = default)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            if (!await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_lock({RunLock}) AS \"Value\"").SingleAsync(ct))
+            {
+                logger.LogInformation("Reconciliation skipped: another instance is running it");
+                return [];
+            }
+            try
+            {
+                return await RunLockedAsync(ct);
+            }
+            finally
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({RunLock})", CancellationToken.None);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    async Task<IReadOnlyList<ReconciliationDifferenceFound>> RunLockedAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var meterId = await FindMeterIdAsync(ct);

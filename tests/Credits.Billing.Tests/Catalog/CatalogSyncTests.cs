@@ -102,6 +102,18 @@ public sealed class CatalogSyncTests(CatalogFixture billing) : IClassFixture<Cat
         Assert.Single((await billing.Stripe.V1.Prices.ListAsync(new() { LookupKeys = ["credits:pro:overage:v3"] })).Data);
     }
 
+    [Fact]
+    public async Task The_sync_catalog_command_exits_0_when_Stripe_matches_the_configuration()
+    {
+        var output = new StringWriter();
+
+        var exitCode = await CatalogSyncCommand.RunAsync(billing.Services, output);
+        exitCode = await CatalogSyncCommand.RunAsync(billing.Services, output);
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("catalog sync: created 0, updated 0", output.ToString());
+    }
+
     async Task AssertOnePricePerLookupKeyAsync()
     {
         var all = new List<Stripe.Price>();
