@@ -72,11 +72,20 @@ wait_ready() { # name url
   echo "$1 did not become ready; see $LOGS/$1.log"; exit 1
 }
 
-if [ -z "${STRIPE_SECRET_KEY:-}" ] && [ -f "$(bin StripeEmulator)" ]; then
+if [ -z "${STRIPE_SECRET_KEY:-}" ]; then
   echo "no STRIPE_SECRET_KEY: starting the offline Stripe emulator"
-  start_host StripeEmulator "$EMULATOR_URL"
+  # Its state is kept in .data/dev so the Stripe ids stored in PostgreSQL stay valid across restarts.
+  StripeEmulator__Url="$EMULATOR_URL" \
+  StripeEmulator__WebhookUrl="$GATEWAY_URL/webhooks/stripe" \
+  StripeEmulator__WebhookSecret=whsec_emulator \
+  StripeEmulator__StateFile="$ROOT/.data/dev/stripe-emulator.json" \
+    start_host StripeEmulator "$EMULATOR_URL"
   wait_ready StripeEmulator "$EMULATOR_URL"
+  export Stripe__SecretKey=sk_test_emulator Stripe__WebhookSecret=whsec_emulator
   export Stripe__ApiBase="$EMULATOR_URL" Stripe__MeterEventsBase="$EMULATOR_URL"
+else
+  export Stripe__SecretKey="$STRIPE_SECRET_KEY"
+  export Stripe__WebhookSecret="${STRIPE_WEBHOOK_SECRET:?set STRIPE_WEBHOOK_SECRET with STRIPE_SECRET_KEY}"
 fi
 
 start_host Orchestrator "$ORCHESTRATOR_URL"

@@ -16,6 +16,13 @@ public static class Bus
         Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator>? configureBus = null)
     {
         builder.AddValidatedOptions<RabbitMqOptions>(RabbitMqOptions.Section);
+        // Start-up waits for the bus: a host is not ready, and publishes nothing, before its endpoints are bound.
+        builder.Services.Configure<MassTransitHostOptions>(o =>
+        {
+            o.WaitUntilStarted = true;
+            o.StartTimeout = TimeSpan.FromSeconds(60);
+            o.StopTimeout = TimeSpan.FromSeconds(30);
+        });
         builder.Services.AddMassTransit(x =>
         {
             x.SetKebabCaseEndpointNameFormatter();
@@ -23,7 +30,7 @@ public static class Bus
             x.UsingRabbitMq((context, cfg) =>
             {
                 var options = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
-                cfg.Host(new Uri(options.Url));
+                cfg.Host(new Uri(options.Url), h => h.PublisherConfirmation = true);
                 cfg.PrefetchCount = options.PrefetchCount;
                 if (options.QuorumQueues) cfg.SetQuorumQueue();
                 configureBus?.Invoke(context, cfg);

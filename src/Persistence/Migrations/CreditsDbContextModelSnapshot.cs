@@ -538,15 +538,6 @@ namespace Credits.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
-
-            modelBuilder.Entity("Credits.Ledger.Model.LedgerEntry", b =>
-                {
-                    b.HasOne("Credits.Ledger.Model.LedgerAccount", null)
-                        .WithMany()
-                        .HasForeignKey("CustomerId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
 #pragma warning restore 612, 618
         }
     }

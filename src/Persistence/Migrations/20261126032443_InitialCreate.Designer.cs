@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Credits.Persistence.Migrations
 {
     [DbContext(typeof(CreditsDbContext))]
-    [Migration("20261126023309_LedgerAndMessaging")]
-    partial class LedgerAndMessaging
+    [Migration("20261126032443_InitialCreate")]
+    partial class InitialCreate
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -534,15 +534,6 @@ namespace Credits.Persistence.Migrations
                 });
 
             modelBuilder.Entity("Credits.Ledger.Model.CreditReservation", b =>
-                {
-                    b.HasOne("Credits.Ledger.Model.LedgerAccount", null)
-                        .WithMany()
-                        .HasForeignKey("CustomerId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Credits.Ledger.Model.LedgerEntry", b =>
                 {
                     b.HasOne("Credits.Ledger.Model.LedgerAccount", null)
                         .WithMany()

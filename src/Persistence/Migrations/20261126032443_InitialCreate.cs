@@ -7,7 +7,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Credits.Persistence.Migrations
 {
     /// <inheritdoc />
-    public partial class LedgerAndMessaging : Migration
+    public partial class InitialCreate : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -43,6 +43,32 @@ namespace Credits.Persistence.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_ledger_accounts", x => x.customer_id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ledger_entries",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
+                    customer_id = table.Column<string>(type: "text", nullable: false),
+                    kind = table.Column<string>(type: "text", nullable: false),
+                    amount = table.Column<long>(type: "bigint", nullable: false),
+                    held_change = table.Column<long>(type: "bigint", nullable: false),
+                    quantity = table.Column<long>(type: "bigint", nullable: false),
+                    grant_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    reservation_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    idempotency_key = table.Column<string>(type: "text", nullable: false),
+                    sequence = table.Column<int>(type: "integer", nullable: false),
+                    fingerprint = table.Column<string>(type: "text", nullable: true),
+                    period_start = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    occurred_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    recorded_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    note = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ledger_entries", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -105,6 +131,21 @@ namespace Credits.Persistence.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "round_trip",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    text = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    requested_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    completed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    trace_id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_round_trip", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "scheduled_message",
                 columns: table => new
                 {
@@ -120,38 +161,6 @@ namespace Credits.Persistence.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_scheduled_message", x => x.token_id);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "ledger_entries",
-                columns: table => new
-                {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
-                    customer_id = table.Column<string>(type: "text", nullable: false),
-                    kind = table.Column<string>(type: "text", nullable: false),
-                    amount = table.Column<long>(type: "bigint", nullable: false),
-                    held_change = table.Column<long>(type: "bigint", nullable: false),
-                    quantity = table.Column<long>(type: "bigint", nullable: false),
-                    grant_id = table.Column<Guid>(type: "uuid", nullable: true),
-                    reservation_id = table.Column<Guid>(type: "uuid", nullable: true),
-                    idempotency_key = table.Column<string>(type: "text", nullable: false),
-                    sequence = table.Column<int>(type: "integer", nullable: false),
-                    fingerprint = table.Column<string>(type: "text", nullable: true),
-                    period_start = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    occurred_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    recorded_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    note = table.Column<string>(type: "text", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_ledger_entries", x => x.id);
-                    table.ForeignKey(
-                        name: "FK_ledger_entries_ledger_accounts_customer_id",
-                        column: x => x.customer_id,
-                        principalTable: "ledger_accounts",
-                        principalColumn: "customer_id",
-                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -307,6 +316,9 @@ namespace Credits.Persistence.Migrations
 
             migrationBuilder.DropTable(
                 name: "outbox_state");
+
+            migrationBuilder.DropTable(
+                name: "round_trip");
 
             migrationBuilder.DropTable(
                 name: "scheduled_message");

@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Xunit;
+
+namespace Credits.IntegrationTests;
+
+/// <summary>The server-sent-events balance stream: the balance now, then every committed change.</summary>
+public class BalanceStreamTests(SystemUnderTest system) : IClassFixture<SystemUnderTest>
+{
+    [Fact]
+    public async Task A_debit_reaches_an_open_stream_within_a_second()
+    {
+        var customer = "sse-" + Guid.NewGuid().ToString("N");
+        await system.Accounts.OpenAsync(customer, "hobby");
+        using var client = system.Client();
+        using var stream = await client.GetStreamAsync($"/v1/customers/{customer}/balance/stream");
+        using var reader = new StreamReader(stream);
+
+        Assert.Equal(200, (await NextBalanceAsync(reader)).GetProperty("available").GetInt64());
+
+        var next = NextBalanceAsync(reader);
+        var post = await client.PostAsJsonAsync("/v1/usage",
+            new { events = new[] { new { eventId = "sse-1-" + customer, customerId = customer, credits = 42 } } });
+        Assert.Equal(HttpStatusCode.OK, post.StatusCode);
+        // Measured from the commit (the response) to the event on the open stream.
+        var clock = Stopwatch.StartNew();
+        var balance = await next.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(158, balance.GetProperty("available").GetInt64());
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public async Task An_unknown_customer_gets_404()
+    {
+        using var client = system.Client();
+        var response = await client.GetAsync("/v1/customers/nobody/balance/stream");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    static async Task<JsonElement> NextBalanceAsync(StreamReader reader)
+    {
+        while (await reader.ReadLineAsync() is { } line)
+            if (line.StartsWith("data: ")) return JsonDocument.Parse(line["data: ".Length..]).RootElement;
+        throw new EndOfStreamException();
+    }
+}
