@@ -37,6 +37,43 @@ public sealed class WebhookTests(WebhookHost host) : IClassFixture<WebhookHost>
     }
 
     [Fact]
+    public async Task Stripe_redelivering_and_reordering_a_subscription_lifecycle_publishes_each_event_once()
+    {
+        var stripe = host.Emulator.CreateClient();
+        using var control = new HttpClient { BaseAddress = host.Emulator.BaseUrl };
+        (await control.PostAsync("/_emulator/webhooks/chaos", JsonContent("""{"duplicateRate":0.6,"reorderWindowMs":300}"""))).EnsureSuccessStatusCode();
+        try
+        {
+            var product = await stripe.V1.Products.CreateAsync(new() { Name = "chaos" });
+            var price = await stripe.V1.Prices.CreateAsync(new() { Product = product.Id, Currency = "usd", UnitAmount = 1000, Recurring = new() { Interval = "month" } });
+            var customer = await stripe.V1.Customers.CreateAsync(new() { Name = "chaos" });
+            await stripe.V1.PaymentMethods.AttachAsync("pm_card_visa", new() { Customer = customer.Id });
+            await stripe.V1.Customers.UpdateAsync(customer.Id, new() { InvoiceSettings = new() { DefaultPaymentMethod = "pm_card_visa" } });
+            var subscription = await stripe.V1.Subscriptions.CreateAsync(new()
+            {
+                Customer = customer.Id, Items = [new() { Price = price.Id, Quantity = 1 }], Metadata = new() { ["customer_id"] = "c_chaos" },
+            });
+            await stripe.V1.Subscriptions.UpdateAsync(subscription.Id, new() { CancelAtPeriodEnd = true });
+
+            await Eventually.True(() => Task.FromResult(host.Received.Of<StripeSubscriptionUpdated>().Any(m => m.SubscriptionId == subscription.Id && m.CancelAtPeriodEnd)),
+                TimeSpan.FromSeconds(20), "the last subscription update is published");
+            await Eventually.True(() => Task.FromResult(host.Received.Of<StripeInvoicePaid>().Any(m => m.SubscriptionId == subscription.Id)),
+                TimeSpan.FromSeconds(20), "the first invoice's invoice.paid is published");
+            await Task.Delay(TimeSpan.FromSeconds(3)); // redeliveries and reordered deliveries settle
+            var events = host.Received.All.Where(m => m.Message is StripeSubscriptionUpdated u && u.SubscriptionId == subscription.Id
+                                                      || m.Message is StripeInvoicePaid p && p.SubscriptionId == subscription.Id).ToList();
+            Assert.All(events.GroupBy(m => m.EventId), g => Assert.Single(g));
+            Assert.Equal("c_chaos", host.Received.Of<StripeSubscriptionUpdated>().First(m => m.SubscriptionId == subscription.Id).CustomerId);
+        }
+        finally
+        {
+            (await control.PostAsync("/_emulator/webhooks/chaos", JsonContent("""{"duplicateRate":0,"reorderWindowMs":0}"""))).EnsureSuccessStatusCode();
+        }
+    }
+
+    static StringContent JsonContent(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
+
+    [Fact]
     public async Task A_bad_signature_gets_400_and_publishes_nothing()
     {
         var id = StripeEvents.NewId();
