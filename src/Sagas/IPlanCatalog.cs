@@ -1,0 +1,13 @@
+using Credits.Contracts.PlanChanges;
+
+namespace Credits.Sagas;
+
+/// <summary>
+/// The plans as configured (implemented over the Billing catalog by the host). Read from memory, so state
+/// machines may use it without doing I/O.
+/// </summary>
+public interface IPlanCatalog
+{
+    string DefaultPlanId { get; }
+    PlanTerms? Find(string planId);
+}

@@ -1,0 +1,31 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Credits.Sagas;
+
+/// <summary>Deterministic saga ids and Stripe idempotency keys.</summary>
+public static class SagaKeys
+{
+    // A fixed namespace for name-based (RFC 4122 version 5, SHA-1) UUIDs of Credits customers.
+    private static readonly Guid CustomerNamespace = new("6f1c2d8e-4b7a-4e59-9a51-2f0d3c8b7e10");
+
+    /// <summary>The customer lifecycle saga's correlation id: a version-5 UUID of the app's customer id.</summary>
+    public static Guid ForCustomer(string customerId) => NameBased(CustomerNamespace, customerId);
+
+    /// <summary>The Stripe idempotency key of one saga step: the same on every retry of that step.</summary>
+    public static string Idempotency(string saga, Guid sagaId, string step) => $"credits:{saga}:{sagaId:N}:{step}";
+
+    private static Guid NameBased(Guid ns, string name)
+    {
+        Span<byte> nsBytes = stackalloc byte[16];
+        ns.TryWriteBytes(nsBytes, bigEndian: true, out _);
+        var nameBytes = Encoding.UTF8.GetBytes(name);
+        var input = new byte[16 + nameBytes.Length];
+        nsBytes.CopyTo(input);
+        nameBytes.CopyTo(input, 16);
+        var hash = SHA1.HashData(input);
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x50);
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+        return new Guid(hash.AsSpan(0, 16), bigEndian: true);
+    }
+}

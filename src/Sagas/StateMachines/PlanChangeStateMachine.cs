@@ -1,0 +1,275 @@
+using Credits.Contracts.Billing;
+using Credits.Contracts.PlanChanges;
+using Credits.Sagas.Invariant;
+using MassTransit;
+
+namespace Credits.Sagas.StateMachines;
+
+/// <summary>
+/// One plan change across the subscription's two items. Upgrade: one Stripe update (always_invoice) -> wait
+/// for the proration invoice to be paid -> grant the new plan's prorated credits -> PlanChanged; a failed or
+/// unconfirmed payment restores the previous items -> PlanChangeFailed. Downgrade: wait for the period end ->
+/// report the last overage -> one Stripe update (no proration) -> PlanChanged. Every Stripe call is a command
+/// to a consumer; every items[] update comes from <see cref="SubscriptionItemsInvariant.ChangesTo"/>.
+/// The customer lifecycle saga guarantees at most one change per customer is in flight.
+/// </summary>
+public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeState>
+{
+    public const string SagaName = "plan-change";
+
+    public PlanChangeStateMachine(PlanChangeOptions options)
+    {
+        InstanceState(x => x.CurrentState);
+
+        Event(() => Begin, e => e.CorrelateById(c => c.Message.OperationId));
+        Event(() => ItemsUpdated, e => { e.CorrelateById(c => c.Message.OperationId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => ItemsUpdateFailed, e => { e.CorrelateById(c => c.Message.OperationId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => ItemsUpdateFaulted, e => { e.CorrelateById(c => c.Message.Message.OperationId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => ItemsRestored, e => { e.CorrelateById(c => c.Message.OperationId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => RestoreFaulted, e => { e.CorrelateById(c => c.Message.Message.OperationId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => OverageReported, e => { e.CorrelateById(c => c.Message.OperationId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => OverageReportFaulted, e => { e.CorrelateById(c => c.Message.Message.OperationId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => CreditsGranted, e => { e.CorrelateById(c => c.Message.OperationId); e.OnMissingInstance(m => m.Discard()); });
+        // Invoices that are not a pending change's proration invoice (renewals, other customers) are not ours.
+        Event(() => InvoicePaid, e => { e.CorrelateBy((s, c) => s.ProrationInvoiceId == c.Message.InvoiceId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => InvoicePaymentFailed, e => { e.CorrelateBy((s, c) => s.ProrationInvoiceId == c.Message.InvoiceId); e.OnMissingInstance(m => m.Discard()); });
+
+        Schedule(() => PaymentTimeout, x => x.PaymentTimeoutTokenId, s =>
+        {
+            s.Delay = options.PaymentConfirmationTimeout;
+            s.Received = r => { r.CorrelateById(c => c.Message.OperationId); r.OnMissingInstance(m => m.Discard()); };
+        });
+        Schedule(() => PeriodEnd, x => x.PeriodEndTokenId, s =>
+            s.Received = r => { r.CorrelateById(c => c.Message.OperationId); r.OnMissingInstance(m => m.Discard()); });
+
+        Initially(
+            When(Begin)
+                .Then(c => Start(c.Saga, c.Message))
+                .IfElse(c => c.Saga.Kind == Upgrade,
+                    upgrade => upgrade
+                        .Then(c => Step(c.Saga, "update-items", "sent (always_invoice)"))
+                        .Publish(c => UpdateItems(c.Saga, "upgrade-items", "always_invoice"))
+                        .TransitionTo(UpgradingItems),
+                    downgrade => downgrade
+                        .Then(c => Step(c.Saga, "wait-for-period-end", $"until {c.Saga.PeriodEnd:O}"))
+                        .Schedule(PeriodEnd, c => new PlanPeriodEnded { OperationId = c.Saga.CorrelationId },
+                            c => c.Saga.PeriodEnd.UtcDateTime)
+                        .TransitionTo(WaitingForPeriodEnd)));
+
+        During(UpgradingItems,
+            When(ItemsUpdated)
+                .Then(c => Updated(c.Saga, c.Message))
+                .IfElse(c => c.Message.InvoiceStatus == "paid",
+                    paid => paid
+                        .Then(c => Step(c.Saga, "payment", "paid with the update"))
+                        .Publish(c => GrantCredits(c.Saga, DateTimeOffset.UtcNow))
+                        .TransitionTo(GrantingCredits),
+                    unpaid => unpaid
+                        .Schedule(PaymentTimeout, c => new PaymentConfirmationTimedOut { OperationId = c.Saga.CorrelationId })
+                        .TransitionTo(AwaitingPayment)),
+            When(ItemsUpdateFailed)
+                .Then(c => Fail(c.Saga, "update-items", $"Stripe refused the change: {c.Message.Reason}"))
+                .Publish(c => FailedEvent(c.Saga))
+                .TransitionTo(Failed),
+            When(ItemsUpdateFaulted)
+                .Then(c => Fail(c.Saga, "update-items", $"the subscription could not be updated: {FirstMessage(c.Message)}"))
+                .Publish(c => FailedEvent(c.Saga))
+                .TransitionTo(Failed));
+
+        During(AwaitingPayment,
+            When(InvoicePaid)
+                .Unschedule(PaymentTimeout)
+                .Then(c => Step(c.Saga, "payment", $"invoice {c.Message.InvoiceId} paid"))
+                .Publish(c => GrantCredits(c.Saga, c.Message.EventCreated))
+                .TransitionTo(GrantingCredits),
+            When(InvoicePaymentFailed)
+                .Unschedule(PaymentTimeout)
+                .Then(c => Fail(c.Saga, "payment", "the upgrade's payment was declined, so the previous plan was restored"))
+                .Publish(c => Restore(c.Saga))
+                .TransitionTo(RestoringItems),
+            When(PaymentTimeout.Received)
+                .Then(c => Fail(c.Saga, "payment",
+                    $"the upgrade's payment was not confirmed within {options.PaymentConfirmationTimeout}, so the previous plan was restored"))
+                .Publish(c => Restore(c.Saga))
+                .TransitionTo(RestoringItems));
+
+        During(GrantingCredits,
+            When(CreditsGranted)
+                .Then(c => { c.Saga.CreditsGranted = c.Message.Allowance; Step(c.Saga, "grant-credits", $"{c.Message.Allowance} credits"); })
+                .Publish(c => Changed(c.Saga))
+                .TransitionTo(Completed));
+
+        During(RestoringItems,
+            When(ItemsRestored)
+                .Then(c => { c.Saga.CurrentItems = SagaJson.Write(c.Message.Items); Step(c.Saga, "restore-items", "done"); })
+                .Publish(c => FailedEvent(c.Saga))
+                .TransitionTo(Failed),
+            When(RestoreFaulted)
+                // Retries are exhausted: the items may not match the plan. Reconciliation reports it; a person decides.
+                .Then(c => Fail(c.Saga, "restore-items",
+                    $"{c.Saga.LastError}; restoring the previous items also failed ({FirstMessage(c.Message)}), an operator must check the subscription"))
+                .Publish(c => FailedEvent(c.Saga))
+                .TransitionTo(CompensationFailed));
+
+        During(WaitingForPeriodEnd,
+            When(PeriodEnd.Received)
+                .Then(c => Step(c.Saga, "report-final-overage", "sent"))
+                .Publish(c => new ReportFinalOverage
+                {
+                    OperationId = c.Saga.CorrelationId, CustomerId = c.Saga.CustomerId, StripeCustomerId = c.Saga.StripeCustomerId,
+                    PeriodStart = c.Saga.PeriodStart, PeriodEnd = c.Saga.PeriodEnd,
+                    IdempotencyKey = SagaKeys.Idempotency(SagaName, c.Saga.CorrelationId, "report-final-overage"),
+                })
+                .TransitionTo(ReportingOverage));
+
+        During(ReportingOverage,
+            When(OverageReported)
+                .Then(c => Step(c.Saga, "update-items", $"overage {c.Message.Quantity} reported; sent (no proration)"))
+                .Publish(c => UpdateItems(c.Saga, "downgrade-items", "none"))
+                .TransitionTo(DowngradingItems),
+            When(OverageReportFaulted)
+                .Then(c => Fail(c.Saga, "report-final-overage", $"the last overage could not be reported, so the plan was not changed: {FirstMessage(c.Message)}"))
+                .Publish(c => FailedEvent(c.Saga))
+                .TransitionTo(Failed));
+
+        During(DowngradingItems,
+            When(ItemsUpdated)
+                .Then(c => Updated(c.Saga, c.Message))
+                .Publish(c => Changed(c.Saga))
+                .TransitionTo(Completed),
+            When(ItemsUpdateFailed)
+                .Then(c => Fail(c.Saga, "update-items", $"Stripe refused the change: {c.Message.Reason}"))
+                .Publish(c => FailedEvent(c.Saga))
+                .TransitionTo(Failed),
+            When(ItemsUpdateFaulted)
+                .Then(c => Fail(c.Saga, "update-items", $"the subscription could not be updated: {FirstMessage(c.Message)}"))
+                .Publish(c => FailedEvent(c.Saga))
+                .TransitionTo(Failed));
+
+        // The state decides: a repeated BeginPlanChange, a reply delivered twice or a timeout that fires after the
+        // change moved on finds a state that does not expect it and is dropped. Instances are kept (not
+        // finalized away) as the operation's record.
+        OnUnhandledEvent(c => c.Ignore());
+    }
+
+    private const string Upgrade = "upgrade";
+    private const string Downgrade = "downgrade";
+
+    private static void Start(PlanChangeState saga, BeginPlanChange m)
+    {
+        saga.CustomerId = m.CustomerId;
+        saga.StripeCustomerId = m.StripeCustomerId;
+        saga.SubscriptionId = m.SubscriptionId;
+        saga.FromPlanId = m.FromPlan.PlanId;
+        saga.ToPlanId = m.ToPlan.PlanId;
+        saga.FromPlan = SagaJson.Write(m.FromPlan);
+        saga.ToPlan = SagaJson.Write(m.ToPlan);
+        saga.PreviousItems = SagaJson.Write(m.Items);
+        saga.CurrentItems = saga.PreviousItems;
+        saga.PeriodStart = m.PeriodStart;
+        saga.PeriodEnd = m.PeriodEnd;
+        saga.Kind = m.ToPlan.MonthlyAmount > m.FromPlan.MonthlyAmount ? Upgrade : Downgrade;
+        saga.CreatedAt = DateTimeOffset.UtcNow;
+        Step(saga, "begin", $"{saga.Kind} {saga.FromPlanId} -> {saga.ToPlanId}");
+    }
+
+    private static UpdateSubscriptionItems UpdateItems(PlanChangeState saga, string step, string proration) => new()
+    {
+        OperationId = saga.CorrelationId,
+        CustomerId = saga.CustomerId,
+        SubscriptionId = saga.SubscriptionId,
+        Changes = SubscriptionItemsInvariant.ChangesTo(SagaJson.Plan(saga.ToPlan), SagaJson.Items(saga.CurrentItems)),
+        ProrationBehavior = proration,
+        Step = step,
+        IdempotencyKey = SagaKeys.Idempotency(SagaName, saga.CorrelationId, step),
+    };
+
+    private static void Updated(PlanChangeState saga, SubscriptionItemsUpdated m)
+    {
+        saga.CurrentItems = SagaJson.Write(m.Items);
+        saga.ProrationInvoiceId = m.InvoiceId;
+        Step(saga, "update-items", m.InvoiceId is null ? "done" : $"done, invoice {m.InvoiceId} {m.InvoiceStatus}");
+    }
+
+    private static GrantPlanChangeCredits GrantCredits(PlanChangeState saga, DateTimeOffset paidAt) => new()
+    {
+        OperationId = saga.CorrelationId,
+        CustomerId = saga.CustomerId,
+        PlanId = saga.ToPlanId,
+        PeriodStart = saga.PeriodStart,
+        PeriodEnd = saga.PeriodEnd,
+        Allowance = CreditProration.ForUpgrade(SagaJson.Plan(saga.ToPlan).IncludedCredits, saga.PeriodStart, saga.PeriodEnd, paidAt),
+    };
+
+    /// <summary>Compensation: the changes that take the items as Stripe reported them back to the previous plan.</summary>
+    private static RestoreSubscriptionItems Restore(PlanChangeState saga) => new()
+    {
+        OperationId = saga.CorrelationId,
+        CustomerId = saga.CustomerId,
+        SubscriptionId = saga.SubscriptionId,
+        Changes = SubscriptionItemsInvariant.ChangesTo(SagaJson.Plan(saga.FromPlan), SagaJson.Items(saga.CurrentItems)),
+        VoidInvoiceId = saga.ProrationInvoiceId,
+        IdempotencyKey = SagaKeys.Idempotency(SagaName, saga.CorrelationId, "restore-items"),
+    };
+
+    private static PlanChanged Changed(PlanChangeState saga) => new()
+    {
+        OperationId = saga.CorrelationId,
+        CustomerId = saga.CustomerId,
+        FromPlanId = saga.FromPlanId,
+        ToPlanId = saga.ToPlanId,
+        Items = SagaJson.Items(saga.CurrentItems),
+        CreditsGranted = saga.CreditsGranted,
+        EffectiveAt = DateTimeOffset.UtcNow,
+    };
+
+    private static PlanChangeFailed FailedEvent(PlanChangeState saga) => new()
+    {
+        OperationId = saga.CorrelationId,
+        CustomerId = saga.CustomerId,
+        FromPlanId = saga.FromPlanId,
+        ToPlanId = saga.ToPlanId,
+        Items = SagaJson.Items(saga.CurrentItems),
+        Reason = saga.LastError ?? "",
+    };
+
+    private static void Step(PlanChangeState saga, string step, string outcome)
+    {
+        saga.UpdatedAt = DateTimeOffset.UtcNow;
+        saga.Steps += $"{saga.UpdatedAt:O} {step} {outcome}\n";
+    }
+
+    private static void Fail(PlanChangeState saga, string step, string reason)
+    {
+        saga.LastError = reason;
+        Step(saga, step, "failed: " + reason);
+    }
+
+    private static string FirstMessage<T>(Fault<T> fault) => fault.Exceptions.FirstOrDefault()?.Message ?? "unknown error";
+
+    public State UpgradingItems { get; private set; } = null!;
+    public State AwaitingPayment { get; private set; } = null!;
+    public State GrantingCredits { get; private set; } = null!;
+    public State RestoringItems { get; private set; } = null!;
+    public State WaitingForPeriodEnd { get; private set; } = null!;
+    public State ReportingOverage { get; private set; } = null!;
+    public State DowngradingItems { get; private set; } = null!;
+    public State Completed { get; private set; } = null!;
+    public State Failed { get; private set; } = null!;
+    public State CompensationFailed { get; private set; } = null!;
+
+    public Event<BeginPlanChange> Begin { get; private set; } = null!;
+    public Event<SubscriptionItemsUpdated> ItemsUpdated { get; private set; } = null!;
+    public Event<SubscriptionItemsUpdateFailed> ItemsUpdateFailed { get; private set; } = null!;
+    public Event<Fault<UpdateSubscriptionItems>> ItemsUpdateFaulted { get; private set; } = null!;
+    public Event<SubscriptionItemsRestored> ItemsRestored { get; private set; } = null!;
+    public Event<Fault<RestoreSubscriptionItems>> RestoreFaulted { get; private set; } = null!;
+    public Event<FinalOverageReported> OverageReported { get; private set; } = null!;
+    public Event<Fault<ReportFinalOverage>> OverageReportFaulted { get; private set; } = null!;
+    public Event<PlanChangeCreditsGranted> CreditsGranted { get; private set; } = null!;
+    public Event<StripeInvoicePaid> InvoicePaid { get; private set; } = null!;
+    public Event<StripeInvoicePaymentFailed> InvoicePaymentFailed { get; private set; } = null!;
+
+    public Schedule<PlanChangeState, PaymentConfirmationTimedOut> PaymentTimeout { get; private set; } = null!;
+    public Schedule<PlanChangeState, PlanPeriodEnded> PeriodEnd { get; private set; } = null!;
+}

@@ -1,0 +1,26 @@
+using MassTransit;
+
+namespace Credits.Sagas.StateMachines;
+
+/// <summary>
+/// Messages of one operation are handled one at a time (partitioned by correlation id) so the pessimistic
+/// row lock is rarely contended; different operations run concurrently.
+/// </summary>
+public sealed class PlanChangeStateMachineDefinition : SagaDefinition<PlanChangeState>
+{
+    private const int ConcurrencyLimit = 16;
+
+    public PlanChangeStateMachineDefinition() => ConcurrentMessageLimit = ConcurrencyLimit;
+
+    protected override void ConfigureSaga(IReceiveEndpointConfigurator endpointConfigurator,
+        ISagaConfigurator<PlanChangeState> sagaConfigurator, IRegistrationContext context)
+    {
+        endpointConfigurator.UseMessageRetry(r => r.Intervals(50, 200, 1000));
+        var partition = endpointConfigurator.CreatePartitioner(ConcurrencyLimit);
+        sagaConfigurator.Message<Contracts.PlanChanges.BeginPlanChange>(m => m.UsePartitioner(partition, c => c.Message.OperationId));
+        sagaConfigurator.Message<Contracts.PlanChanges.SubscriptionItemsUpdated>(m => m.UsePartitioner(partition, c => c.Message.OperationId));
+        sagaConfigurator.Message<Contracts.PlanChanges.SubscriptionItemsRestored>(m => m.UsePartitioner(partition, c => c.Message.OperationId));
+        sagaConfigurator.Message<Contracts.PlanChanges.FinalOverageReported>(m => m.UsePartitioner(partition, c => c.Message.OperationId));
+        sagaConfigurator.Message<Contracts.PlanChanges.PlanChangeCreditsGranted>(m => m.UsePartitioner(partition, c => c.Message.OperationId));
+    }
+}
