@@ -28,7 +28,7 @@ if ! dotnet build Credits.sln -c Debug -nologo -clp:ErrorsOnly -v:q --disable-bu
 fi
 
 if [ $# -gt 0 ]; then projects=("$@"); else
-  mapfile -t projects < <(ls -d tests/*.Tests | xargs -n1 basename)
+  mapfile -t projects < <(ls -d tests/*Tests | xargs -n1 basename)
 fi
 rm -rf "$RESULTS"; mkdir -p "$RESULTS"
 
