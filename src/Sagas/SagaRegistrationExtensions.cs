@@ -1,0 +1,22 @@
+using Credits.Sagas.StateMachines;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Credits.Sagas;
+
+public static class SagaRegistrationExtensions
+{
+    /// <summary>
+    /// Registers the Credits state machines with their definitions. The host must also register an
+    /// <see cref="IPlanCatalog"/> and may register <see cref="PlanChangeOptions"/> (defaults otherwise), choose
+    /// the saga repository (<c>SetPostgresSagaRepositoryProvider</c>) and a scheduler for Schedule/Unschedule.
+    /// </summary>
+    public static IBusRegistrationConfigurator AddCreditsSagas(this IBusRegistrationConfigurator x)
+    {
+        x.TryAddSingleton(new PlanChangeOptions());
+        x.AddSagaStateMachine<CustomerLifecycleStateMachine, CustomerLifecycleState, CustomerLifecycleStateMachineDefinition>();
+        x.AddSagaStateMachine<PlanChangeStateMachine, PlanChangeState, PlanChangeStateMachineDefinition>();
+        return x;
+    }
+}

@@ -1,0 +1,33 @@
+using MassTransit;
+
+namespace Credits.Sagas.StateMachines;
+
+/// <summary>
+/// One customer for life. Correlation id = <see cref="SagaKeys.ForCustomer"/>(app customer id), a name-based
+/// UUID, so every message naming the customer finds this instance without a lookup.
+/// </summary>
+public class CustomerLifecycleState : SagaStateMachineInstance
+{
+    public Guid CorrelationId { get; set; }
+    public string CurrentState { get; set; } = "";
+    public string CustomerId { get; set; } = "";
+    public string? Email { get; set; }
+    public string? Name { get; set; }
+    public string PlanId { get; set; } = "";
+    public string? StripeCustomerId { get; set; }
+    public string? SubscriptionId { get; set; }
+    /// <summary>Stripe's subscription status as last reported (active, incomplete, past_due...).</summary>
+    public string? SubscriptionStatus { get; set; }
+    /// <summary>The subscription items (JSON list).</summary>
+    public string Items { get; set; } = "";
+    public DateTimeOffset? PeriodStart { get; set; }
+    public DateTimeOffset? PeriodEnd { get; set; }
+    /// <summary>The start of the latest period whose allowance was granted: a renewal is granted once.</summary>
+    public DateTimeOffset? AllowancePeriodStart { get; set; }
+    /// <summary>The plan change in flight; at most one per customer.</summary>
+    public Guid? PlanChangeOperationId { get; set; }
+    public Guid? LastPlanChangeOperationId { get; set; }
+    public string? LastError { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}

@@ -1,0 +1,218 @@
+using Credits.Contracts.Billing;
+using Credits.Contracts.Customers;
+using Credits.Contracts.PlanChanges;
+using MassTransit;
+
+namespace Credits.Sagas.StateMachines;
+
+/// <summary>
+/// A customer from registration on: RegisterCustomer -> CreateStripeCustomer -> CreateSubscription on the plan
+/// -> CustomerRegistered; the period's allowance is granted at once on a free plan, on invoice paid on a paid
+/// plan, and again at every renewal. It also holds the customer's one plan-change slot: a ChangePlan while
+/// another change is in flight is rejected (PlanChangeRejected, HTTP 409), never queued.
+/// </summary>
+public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<CustomerLifecycleState>
+{
+    public const string SagaName = "customer";
+
+    public CustomerLifecycleStateMachine(IPlanCatalog catalog)
+    {
+        InstanceState(x => x.CurrentState);
+
+        Event(() => Register, e => e.CorrelateById(c => SagaKeys.ForCustomer(c.Message.CustomerId)));
+        Event(() => StripeCustomerCreated, e => { e.CorrelateById(c => c.Message.CorrelationId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => StripeCustomerFaulted, e => { e.CorrelateById(c => c.Message.Message.CorrelationId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => SubscriptionCreated, e => { e.CorrelateById(c => c.Message.CorrelationId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => SubscriptionFaulted, e => { e.CorrelateById(c => c.Message.Message.CorrelationId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => InvoicePaid, e => { e.CorrelateBy((s, c) => s.SubscriptionId == c.Message.SubscriptionId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => ChangePlan, e =>
+        {
+            e.CorrelateById(c => SagaKeys.ForCustomer(c.Message.CustomerId));
+            e.OnMissingInstance(m => m.ExecuteAsync(c => c.Publish(Rejected(c.Message, "the customer is not registered"))));
+        });
+        Event(() => PlanChanged, e => { e.CorrelateById(c => SagaKeys.ForCustomer(c.Message.CustomerId)); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => PlanChangeFailed, e => { e.CorrelateById(c => SagaKeys.ForCustomer(c.Message.CustomerId)); e.OnMissingInstance(m => m.Discard()); });
+
+        Initially(
+            When(Register)
+                .Then(c => Start(c.Saga, c.Message, catalog))
+                .IfElse(c => catalog.Find(c.Saga.PlanId) is null,
+                    unknown => unknown
+                        .Then(c => c.Saga.LastError = $"there is no plan '{c.Saga.PlanId}'")
+                        .Publish(c => RegistrationFailedEvent(c.Saga, "plan"))
+                        .TransitionTo(RegistrationFailed),
+                    known => known
+                        .Publish(c => new CreateStripeCustomer
+                        {
+                            CorrelationId = c.Saga.CorrelationId, CustomerId = c.Saga.CustomerId, Email = c.Saga.Email, Name = c.Saga.Name,
+                            IdempotencyKey = SagaKeys.Idempotency(SagaName, c.Saga.CorrelationId, "create-customer"),
+                        })
+                        .TransitionTo(CreatingStripeCustomer)));
+
+        During(CreatingStripeCustomer,
+            When(StripeCustomerCreated)
+                .Then(c => c.Saga.StripeCustomerId = c.Message.StripeCustomerId)
+                .Publish(c => CreateSubscriptionFor(c.Saga, catalog.Find(c.Saga.PlanId)!))
+                .TransitionTo(CreatingSubscription),
+            When(StripeCustomerFaulted)
+                .Then(c => c.Saga.LastError = $"the Stripe customer could not be created: {FirstMessage(c.Message)}")
+                .Publish(c => RegistrationFailedEvent(c.Saga, "create-customer"))
+                .TransitionTo(RegistrationFailed));
+
+        During(CreatingSubscription,
+            When(SubscriptionCreated)
+                .Then(c => Subscribed(c.Saga, c.Message))
+                .Publish(c => Registered(c.Saga))
+                // A free plan has nothing to pay: its allowance starts now. A paid plan's waits for invoice.paid.
+                .If(c => catalog.Find(c.Saga.PlanId)!.MonthlyAmount == 0, free => free
+                    .Then(c => c.Saga.AllowancePeriodStart = c.Saga.PeriodStart)
+                    .Publish(c => Allowance(c.Saga, c.Saga.PeriodStart!.Value, c.Saga.PeriodEnd!.Value)))
+                .TransitionTo(Active),
+            When(SubscriptionFaulted)
+                .Then(c => c.Saga.LastError = $"the subscription could not be created: {FirstMessage(c.Message)}")
+                .Publish(c => RegistrationFailedEvent(c.Saga, "create-subscription"))
+                .TransitionTo(RegistrationFailed));
+
+        During(Active,
+            // A repeated registration is acknowledged with the customer as it is.
+            When(Register)
+                .Publish(c => Registered(c.Saga)),
+            // The first paid invoice and every renewal open a period; proration invoices (subscription_update) do not.
+            When(InvoicePaid, c => OpensPeriod(c.Message) && (c.Saga.AllowancePeriodStart is null || c.Message.PeriodStart > c.Saga.AllowancePeriodStart))
+                .Then(c =>
+                {
+                    c.Saga.PeriodStart = c.Message.PeriodStart;
+                    c.Saga.PeriodEnd = c.Message.PeriodEnd;
+                    c.Saga.AllowancePeriodStart = c.Message.PeriodStart;
+                    c.Saga.SubscriptionStatus = "active";
+                    c.Saga.UpdatedAt = DateTimeOffset.UtcNow;
+                })
+                .Publish(c => Allowance(c.Saga, c.Message.PeriodStart, c.Message.PeriodEnd)),
+            When(ChangePlan)
+                .IfElse(c => c.Saga.PlanChangeOperationId == c.Message.OperationId || c.Saga.LastPlanChangeOperationId == c.Message.OperationId,
+                    duplicate => duplicate, // the same request again: it is already running or done
+                    fresh => fresh.IfElse(c => Refusal(c.Saga, c.Message, catalog) is not null,
+                        refused => refused.Publish(c => Rejected(c.Message, Refusal(c.Saga, c.Message, catalog)!, c.Saga.PlanChangeOperationId)),
+                        accepted => accepted
+                            .Then(c => { c.Saga.PlanChangeOperationId = c.Message.OperationId; c.Saga.LastPlanChangeOperationId = c.Message.OperationId; })
+                            .Publish(c => Begin(c.Saga, c.Message, catalog)))),
+            When(PlanChanged, c => c.Message.OperationId == c.Saga.PlanChangeOperationId)
+                .Then(c =>
+                {
+                    c.Saga.PlanId = c.Message.ToPlanId;
+                    c.Saga.Items = SagaJson.Write(c.Message.Items);
+                    c.Saga.PlanChangeOperationId = null;
+                    c.Saga.UpdatedAt = DateTimeOffset.UtcNow;
+                }),
+            When(PlanChangeFailed, c => c.Message.OperationId == c.Saga.PlanChangeOperationId)
+                .Then(c =>
+                {
+                    c.Saga.Items = SagaJson.Write(c.Message.Items);
+                    c.Saga.PlanChangeOperationId = null;
+                    c.Saga.LastError = c.Message.Reason;
+                    c.Saga.UpdatedAt = DateTimeOffset.UtcNow;
+                }));
+
+        During(CreatingStripeCustomer, CreatingSubscription, RegistrationFailed,
+            When(ChangePlan)
+                .Publish(c => Rejected(c.Message, "the customer's registration has not completed")));
+
+        // Replies delivered twice, a RegisterCustomer while registration runs, invoices of other periods: the
+        // state has moved on, so they change nothing.
+        OnUnhandledEvent(c => c.Ignore());
+    }
+
+    private static void Start(CustomerLifecycleState saga, RegisterCustomer m, IPlanCatalog catalog)
+    {
+        saga.CustomerId = m.CustomerId;
+        saga.Email = m.Email;
+        saga.Name = m.Name;
+        saga.PlanId = m.PlanId ?? catalog.DefaultPlanId;
+        saga.CreatedAt = saga.UpdatedAt = DateTimeOffset.UtcNow;
+    }
+
+    private static CreateSubscription CreateSubscriptionFor(CustomerLifecycleState saga, PlanTerms plan) => new()
+    {
+        CorrelationId = saga.CorrelationId,
+        CustomerId = saga.CustomerId,
+        StripeCustomerId = saga.StripeCustomerId!,
+        PlanId = plan.PlanId,
+        FlatPriceId = plan.FlatPriceId,
+        MeteredPriceId = plan.MeteredPriceId,
+        IdempotencyKey = SagaKeys.Idempotency(SagaName, saga.CorrelationId, "create-subscription"),
+    };
+
+    private static void Subscribed(CustomerLifecycleState saga, SubscriptionCreated m)
+    {
+        saga.SubscriptionId = m.SubscriptionId;
+        saga.SubscriptionStatus = m.Status;
+        saga.Items = SagaJson.Write(m.Items);
+        saga.PeriodStart = m.PeriodStart;
+        saga.PeriodEnd = m.PeriodEnd;
+        saga.UpdatedAt = DateTimeOffset.UtcNow;
+    }
+
+    private static bool OpensPeriod(StripeInvoicePaid m) =>
+        m.BillingReason is null or "subscription_create" or "subscription_cycle";
+
+    private static StartAllowancePeriod Allowance(CustomerLifecycleState saga, DateTimeOffset start, DateTimeOffset end) => new()
+    {
+        CorrelationId = saga.CorrelationId, CustomerId = saga.CustomerId, PlanId = saga.PlanId, PeriodStart = start, PeriodEnd = end,
+    };
+
+    private static CustomerRegistered Registered(CustomerLifecycleState saga) => new()
+    {
+        CorrelationId = saga.CorrelationId,
+        CustomerId = saga.CustomerId,
+        StripeCustomerId = saga.StripeCustomerId ?? "",
+        SubscriptionId = saga.SubscriptionId ?? "",
+        PlanId = saga.PlanId,
+        SubscriptionStatus = saga.SubscriptionStatus ?? "",
+    };
+
+    private static CustomerRegistrationFailed RegistrationFailedEvent(CustomerLifecycleState saga, string step) => new()
+    {
+        CorrelationId = saga.CorrelationId, CustomerId = saga.CustomerId, Step = step, Reason = saga.LastError ?? "",
+    };
+
+    private static string? Refusal(CustomerLifecycleState saga, ChangePlan m, IPlanCatalog catalog) =>
+        saga.PlanChangeOperationId is not null ? "another plan change is in flight for this customer"
+        : catalog.Find(m.NewPlanId) is null ? $"there is no plan '{m.NewPlanId}'"
+        : m.NewPlanId == saga.PlanId ? $"the customer is already on '{m.NewPlanId}'"
+        : null;
+
+    private static PlanChangeRejected Rejected(ChangePlan m, string reason, Guid? inFlight = null) => new()
+    {
+        OperationId = m.OperationId, CustomerId = m.CustomerId, NewPlanId = m.NewPlanId, InFlightOperationId = inFlight, Reason = reason,
+    };
+
+    private static BeginPlanChange Begin(CustomerLifecycleState saga, ChangePlan m, IPlanCatalog catalog) => new()
+    {
+        OperationId = m.OperationId,
+        CustomerId = saga.CustomerId,
+        StripeCustomerId = saga.StripeCustomerId ?? "",
+        SubscriptionId = saga.SubscriptionId ?? "",
+        FromPlan = catalog.Find(saga.PlanId)!,
+        ToPlan = catalog.Find(m.NewPlanId)!,
+        Items = SagaJson.Items(saga.Items),
+        PeriodStart = saga.PeriodStart ?? DateTimeOffset.UtcNow,
+        PeriodEnd = saga.PeriodEnd ?? DateTimeOffset.UtcNow,
+    };
+
+    private static string FirstMessage<T>(Fault<T> fault) => fault.Exceptions.FirstOrDefault()?.Message ?? "unknown error";
+
+    public State CreatingStripeCustomer { get; private set; } = null!;
+    public State CreatingSubscription { get; private set; } = null!;
+    public State Active { get; private set; } = null!;
+    public State RegistrationFailed { get; private set; } = null!;
+
+    public Event<RegisterCustomer> Register { get; private set; } = null!;
+    public Event<StripeCustomerCreated> StripeCustomerCreated { get; private set; } = null!;
+    public Event<Fault<CreateStripeCustomer>> StripeCustomerFaulted { get; private set; } = null!;
+    public Event<SubscriptionCreated> SubscriptionCreated { get; private set; } = null!;
+    public Event<Fault<CreateSubscription>> SubscriptionFaulted { get; private set; } = null!;
+    public Event<StripeInvoicePaid> InvoicePaid { get; private set; } = null!;
+    public Event<ChangePlan> ChangePlan { get; private set; } = null!;
+    public Event<PlanChanged> PlanChanged { get; private set; } = null!;
+    public Event<PlanChangeFailed> PlanChangeFailed { get; private set; } = null!;
+}

@@ -1,0 +1,58 @@
+using Credits.Contracts.PlanChanges;
+using Credits.Sagas.Invariant;
+using static Credits.Sagas.Tests.PlanChanges.PlanChangeScenario;
+
+namespace Credits.Sagas.Tests.PlanChanges;
+
+public class When_a_downgrade_is_requested
+{
+    [Fact]
+    public async Task Should_wait_for_the_period_end_then_report_overage_before_changing_the_items()
+    {
+        await using var h = await SagaHarness.Start();
+        var op = Guid.NewGuid();
+        await h.Bus.Bus.Publish(Downgrade(op, DateTimeOffset.UtcNow.AddSeconds(1.5)));
+        Assert.NotNull(await h.PlanChanges.Exists(op, h.PlanChangeMachine.WaitingForPeriodEnd));
+        Assert.False(await h.Bus.Published.Any<UpdateSubscriptionItems>());
+
+        var report = await h.PublishedOne<ReportFinalOverage>(m => m.OperationId == op);
+        Assert.Equal("cus_acme", report.StripeCustomerId);
+        Assert.DoesNotContain("update-items", h.PlanChanges.Sagas.Contains(op)!.Steps); // not before the last overage is reported
+
+        Assert.NotNull(await h.PlanChanges.Exists(op, h.PlanChangeMachine.ReportingOverage));
+
+        await h.Bus.Bus.Publish(new FinalOverageReported { OperationId = op, Quantity = 42 });
+        Assert.NotNull(await h.PlanChanges.Exists(op, h.PlanChangeMachine.DowngradingItems));
+        var update = await h.PublishedOne<UpdateSubscriptionItems>(m => m.OperationId == op);
+        Assert.Equal("none", update.ProrationBehavior);
+        var after = SubscriptionItemsSimulation.Apply([Plans.ProFlat, Plans.ProMetered], update.Changes, SubscriptionItemsSimulation.UsageOf);
+        Assert.True(SubscriptionItemsInvariant.Check(Plans.Hobby, after).Holds);
+
+        await h.Bus.Bus.Publish(new SubscriptionItemsUpdated { OperationId = op, Step = update.Step, Items = after });
+        var changed = await h.PublishedOne<PlanChanged>(m => m.OperationId == op);
+        Assert.Equal(("pro", "hobby"), (changed.FromPlanId, changed.ToPlanId));
+        Assert.NotNull(await h.PlanChanges.Exists(op, h.PlanChangeMachine.Completed));
+    }
+}
+
+public class When_the_final_overage_cannot_be_reported
+{
+    [Fact]
+    public async Task Should_leave_the_items_alone_and_fail()
+    {
+        await using var h = await SagaHarness.Start();
+        var op = Guid.NewGuid();
+        await h.Bus.Bus.Publish(Downgrade(op, DateTimeOffset.UtcNow.AddMilliseconds(200)));
+        var report = await h.PublishedOne<ReportFinalOverage>(m => m.OperationId == op);
+
+        await h.Bus.Bus.Publish<MassTransit.Fault<ReportFinalOverage>>(new
+        {
+            Message = report,
+            Exceptions = new[] { new { Message = "meter unavailable", ExceptionType = "System.Exception" } },
+        });
+
+        var failed = await h.PublishedOne<PlanChangeFailed>(m => m.OperationId == op);
+        Assert.Contains("overage could not be reported", failed.Reason);
+        Assert.False(await h.Bus.Published.Any<UpdateSubscriptionItems>());
+    }
+}

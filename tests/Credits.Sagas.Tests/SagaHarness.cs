@@ -1,0 +1,85 @@
+using Credits.Sagas.StateMachines;
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Credits.Sagas.Tests;
+
+/// <summary>
+/// The in-memory harness with the Credits sagas and no consumers: tests play the consumers by publishing
+/// their answers, and read the commands the sagas published. Delays run on the harness's own scheduler.
+/// </summary>
+public sealed class SagaHarness : IAsyncDisposable
+{
+    private readonly ServiceProvider _provider;
+
+    private SagaHarness(ServiceProvider provider) => _provider = provider;
+
+    public ITestHarness Bus => _provider.GetRequiredService<ITestHarness>();
+
+    public ISagaStateMachineTestHarness<PlanChangeStateMachine, PlanChangeState> PlanChanges =>
+        Bus.GetSagaStateMachineHarness<PlanChangeStateMachine, PlanChangeState>();
+
+    public ISagaStateMachineTestHarness<CustomerLifecycleStateMachine, CustomerLifecycleState> Customers =>
+        Bus.GetSagaStateMachineHarness<CustomerLifecycleStateMachine, CustomerLifecycleState>();
+
+    public PlanChangeStateMachine PlanChangeMachine => _provider.GetRequiredService<PlanChangeStateMachine>();
+    public CustomerLifecycleStateMachine CustomerMachine => _provider.GetRequiredService<CustomerLifecycleStateMachine>();
+
+    public static async Task<SagaHarness> Start(TimeSpan? paymentTimeout = null)
+    {
+        var provider = new ServiceCollection()
+            .AddSingleton(new PlanChangeOptions { PaymentConfirmationTimeout = paymentTimeout ?? TimeSpan.FromMinutes(15) })
+            .AddSingleton<IPlanCatalog>(new TestCatalog())
+            .AddMassTransitTestHarness(x =>
+            {
+                x.AddDelayedMessageScheduler();
+                x.AddCreditsSagas();
+                // As in production (the transactional outbox), a saga's messages leave only after its state is saved;
+                // otherwise a fast reply could find the saga still in its previous state.
+                x.AddConfigureEndpointsCallback((context, _, endpoint) => endpoint.UseInMemoryOutbox(context));
+                x.UsingInMemory((context, cfg) =>
+                {
+                    cfg.UseDelayedMessageScheduler();
+                    cfg.ConfigureEndpoints(context);
+                });
+            })
+            .BuildServiceProvider(true);
+        var harness = new SagaHarness(provider);
+        harness.Bus.TestTimeout = TimeSpan.FromSeconds(5);
+        await harness.Bus.Start();
+        return harness;
+    }
+
+    /// <summary>
+    /// Waits for a matching published message. Polls rather than trusting the harness's inactivity detection,
+    /// which can declare the bus idle while a saga's outbox has yet to deliver.
+    /// </summary>
+    public async Task<T> PublishedOne<T>(Func<T, bool> filter) where T : class
+    {
+        var deadline = DateTime.UtcNow + Bus.TestTimeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            var found = Bus.Published.Select<T>(m => filter(m.Context.Message)).FirstOrDefault();
+            if (found is not null) return found.Context.Message;
+            await Task.Delay(20);
+        }
+        throw new Xunit.Sdk.XunitException($"no {typeof(T).Name} was published");
+    }
+
+    public async Task<int> PublishedCount<T>(Func<T, bool> filter) where T : class =>
+        await Bus.Published.SelectAsync<T>(m => filter(m.Context.Message)).Count();
+
+    public async ValueTask DisposeAsync()
+    {
+        await Bus.Stop();
+        await _provider.DisposeAsync();
+    }
+
+    private sealed class TestCatalog : IPlanCatalog
+    {
+        public string DefaultPlanId => Plans.Hobby.PlanId;
+        public Contracts.PlanChanges.PlanTerms? Find(string planId) =>
+            planId == Plans.Hobby.PlanId ? Plans.Hobby : planId == Plans.Pro.PlanId ? Plans.Pro : null;
+    }
+}
