@@ -67,6 +67,17 @@ public sealed class SagaHarness : IAsyncDisposable
         throw new Xunit.Sdk.XunitException($"no {typeof(T).Name} was published");
     }
 
+    /// <summary>Waits until <paramref name="count"/> messages of type T were consumed, so a test can check what a duplicate did.</summary>
+    public async Task WaitForConsumed<T>(int count) where T : class
+    {
+        var deadline = DateTime.UtcNow + Bus.TestTimeout;
+        while (Bus.Consumed.Select<T>().Count() < count)
+        {
+            if (DateTime.UtcNow > deadline) throw new Xunit.Sdk.XunitException($"{typeof(T).Name} was not consumed {count} times");
+            await Task.Delay(20);
+        }
+    }
+
     public async Task<int> PublishedCount<T>(Func<T, bool> filter) where T : class =>
         await Bus.Published.SelectAsync<T>(m => filter(m.Context.Message)).Count();
 

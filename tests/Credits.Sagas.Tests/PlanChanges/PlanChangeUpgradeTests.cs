@@ -137,7 +137,7 @@ public class When_the_same_plan_change_begins_twice
         await h.Bus.Bus.Publish(Upgrade(op));
         await h.PublishedOne<UpdateSubscriptionItems>(m => m.OperationId == op);
         await h.Bus.Bus.Publish(Upgrade(op));
-        Assert.Equal(2, await h.Bus.Consumed.SelectAsync<BeginPlanChange>().Count());
+        await h.WaitForConsumed<BeginPlanChange>(2);
 
         Assert.Equal(1, await h.PublishedCount<UpdateSubscriptionItems>(m => m.OperationId == op));
     }
