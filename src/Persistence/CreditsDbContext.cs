@@ -19,5 +19,6 @@ public class CreditsDbContext(DbContextOptions<CreditsDbContext> options) : DbCo
         modelBuilder.AddTransactionalOutbox();
         modelBuilder.AddScheduledMessages();
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CreditsDbContext).Assembly);
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(Credits.Sagas.SagasAssembly).Assembly);
     }
 }
