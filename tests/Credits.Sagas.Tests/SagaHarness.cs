@@ -23,13 +23,18 @@ public sealed class SagaHarness : IAsyncDisposable
     public ISagaStateMachineTestHarness<CustomerLifecycleStateMachine, CustomerLifecycleState> Customers =>
         Bus.GetSagaStateMachineHarness<CustomerLifecycleStateMachine, CustomerLifecycleState>();
 
+    public ISagaStateMachineTestHarness<TopUpStateMachine, TopUpState> TopUps =>
+        Bus.GetSagaStateMachineHarness<TopUpStateMachine, TopUpState>();
+
+    public TopUpStateMachine TopUpMachine => _provider.GetRequiredService<TopUpStateMachine>();
     public PlanChangeStateMachine PlanChangeMachine => _provider.GetRequiredService<PlanChangeStateMachine>();
     public CustomerLifecycleStateMachine CustomerMachine => _provider.GetRequiredService<CustomerLifecycleStateMachine>();
 
-    public static async Task<SagaHarness> Start(TimeSpan? paymentTimeout = null)
+    public static async Task<SagaHarness> Start(TimeSpan? paymentTimeout = null, TimeSpan? abandonAfter = null)
     {
         var provider = new ServiceCollection()
             .AddSingleton(new PlanChangeOptions { PaymentConfirmationTimeout = paymentTimeout ?? TimeSpan.FromMinutes(15) })
+            .AddSingleton(new TopUpOptions { AbandonAfter = abandonAfter ?? TimeSpan.FromHours(24) })
             .AddSingleton<IPlanCatalog>(new TestCatalog())
             .AddMassTransitTestHarness(x =>
             {

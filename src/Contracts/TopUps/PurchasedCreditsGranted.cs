@@ -1,0 +1,7 @@
+namespace Credits.Contracts.TopUps;
+
+/// <summary>Answer to <see cref="GrantPurchasedCredits"/>.</summary>
+public record PurchasedCreditsGranted
+{
+    public Guid PurchaseId { get; init; }
+}
