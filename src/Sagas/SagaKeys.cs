@@ -12,6 +12,15 @@ public static class SagaKeys
     /// <summary>The customer lifecycle saga's correlation id: a version-5 UUID of the app's customer id.</summary>
     public static Guid ForCustomer(string customerId) => NameBased(CustomerNamespace, customerId);
 
+    /// <summary>The auto top-up saga's correlation id: a version-5 UUID of "auto-top-up:" + the app's customer id.</summary>
+    public static Guid ForAutoTopUp(string customerId) => NameBased(CustomerNamespace, "auto-top-up:" + customerId);
+
+    /// <summary>
+    /// A purchase id from the client's Idempotency-Key, scoped to the customer, so the same request always names
+    /// the same top-up saga.
+    /// </summary>
+    public static Guid ForPurchase(string customerId, string idempotencyKey) => NameBased(CustomerNamespace, $"purchase:{customerId}:{idempotencyKey}");
+
     /// <summary>The Stripe idempotency key of one saga step: the same on every retry of that step.</summary>
     public static string Idempotency(string saga, Guid sagaId, string step) => $"credits:{saga}:{sagaId:N}:{step}";
 

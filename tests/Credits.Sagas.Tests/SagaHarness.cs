@@ -26,6 +26,10 @@ public sealed class SagaHarness : IAsyncDisposable
     public ISagaStateMachineTestHarness<TopUpStateMachine, TopUpState> TopUps =>
         Bus.GetSagaStateMachineHarness<TopUpStateMachine, TopUpState>();
 
+    public ISagaStateMachineTestHarness<AutoTopUpStateMachine, AutoTopUpState> AutoTopUps =>
+        Bus.GetSagaStateMachineHarness<AutoTopUpStateMachine, AutoTopUpState>();
+
+    public AutoTopUpStateMachine AutoTopUpMachine => _provider.GetRequiredService<AutoTopUpStateMachine>();
     public TopUpStateMachine TopUpMachine => _provider.GetRequiredService<TopUpStateMachine>();
     public PlanChangeStateMachine PlanChangeMachine => _provider.GetRequiredService<PlanChangeStateMachine>();
     public CustomerLifecycleStateMachine CustomerMachine => _provider.GetRequiredService<CustomerLifecycleStateMachine>();
