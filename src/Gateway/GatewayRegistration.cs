@@ -1,3 +1,5 @@
+using Credits.Billing;
+using Credits.Billing.Webhooks;
 using Credits.Gateway.Apis;
 using Credits.Gateway.Authentication;
 using Credits.Gateway.Balances;
@@ -17,6 +19,7 @@ static class GatewayRegistration
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddCreditsDbContext();
         builder.Services.AddCreditLedger<CreditsDbContext>(builder.Configuration);
+        builder.Services.AddStripeBilling(builder.Configuration);
         builder.Services.AddSingleton<BalanceChangeListener>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BalanceChangeListener>());
         builder.AddBus(x => x.AddCreditsMessaging());
@@ -41,6 +44,7 @@ static class GatewayRegistration
         app.MapOpenApi();                   // /openapi/v1.json
         app.MapScalarApiReference("/docs"); // interactive reference
         app.MapDefaultHealthEndpoints();
+        app.MapStripeWebhooks<CreditsDbContext>(); // anonymous: Stripe signs its requests instead
 
         var v1 = app.MapGroup("/v1").RequireAuthorization(ApiKeyRegistration.Policy);
         v1.MapDiagnosticsApiV1();

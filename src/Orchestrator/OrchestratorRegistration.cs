@@ -1,3 +1,4 @@
+using Credits.Billing;
 using Credits.Ledger;
 using Credits.Orchestrator.Consumers;
 using Credits.Orchestrator.Ledger;
@@ -17,6 +18,10 @@ static class OrchestratorRegistration
         builder.Services.AddCreditsDbContext();
         builder.Services.AddCreditLedger<CreditsDbContext>(builder.Configuration);
         builder.Services.AddScoped<UsageIngestion>();
+        builder.Services.AddStripeBilling(builder.Configuration);
+        builder.Services.AddOverageMetering<CreditsDbContext>(builder.Configuration);
+        builder.Services.AddBillingReconciliation<CreditsDbContext>(builder.Configuration);
+        builder.Services.AddCatalogSyncOnStart();
 
         builder.AddValidatedOptions<LedgerOptions>(LedgerOptions.Section);
         builder.Services.AddHostedService<ExpirySweep>();

@@ -1,3 +1,4 @@
+using Credits.Billing.Catalog;
 using Credits.Orchestrator;
 using Credits.Persistence;
 using Credits.ServiceDefaults;
@@ -21,5 +22,14 @@ if (args is ["migrate", ..])
 builder.AddOrchestrator();
 
 var app = builder.Build();
+
+// `Credits.Orchestrator sync-catalog` creates or checks the Stripe products, prices, meter and webhook
+// endpoint; exit code 0 in sync, 1 failure, 2 price drift (left alone: raise the plan's PriceVersion).
+if (args is [CatalogSyncCommand.Verb, ..])
+{
+    Environment.ExitCode = await CatalogSyncCommand.RunAsync(app.Services, Console.Out);
+    return;
+}
+
 app.MapDefaultHealthEndpoints();
 app.Run();

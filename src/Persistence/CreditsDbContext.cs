@@ -1,3 +1,4 @@
+using Credits.Billing;
 using Credits.Ledger.Mapping;
 using Credits.Messaging;
 using Credits.Persistence.Diagnostics;
@@ -18,6 +19,7 @@ public class CreditsDbContext(DbContextOptions<CreditsDbContext> options) : DbCo
         modelBuilder.AddLedger();
         modelBuilder.AddTransactionalOutbox();
         modelBuilder.AddScheduledMessages();
+        modelBuilder.AddStripeBilling();
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CreditsDbContext).Assembly);
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(Credits.Sagas.SagasAssembly).Assembly);
     }

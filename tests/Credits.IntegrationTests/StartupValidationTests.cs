@@ -13,6 +13,10 @@ public class StartupValidationTests
         ["RabbitMq__Url"] = "amqp://guest:guest@127.0.0.1:1/",
         ["ApiKeys__Keys__0__Name"] = "x",
         ["ApiKeys__Keys__0__Sha256"] = new string('a', 64),
+        ["Stripe__SecretKey"] = "sk_test_x",
+        ["Stripe__WebhookSecret"] = "whsec_x",
+        ["Stripe__ApiBase"] = "http://127.0.0.1:1",
+        ["Stripe__MeterEventsBase"] = "http://127.0.0.1:1",
     };
 
     [Theory]
@@ -22,6 +26,8 @@ public class StartupValidationTests
     [InlineData("Gateway", "ApiKeys__Keys__0__Sha256", "not-a-hash", "ApiKeys:Keys:0:Sha256")]
     [InlineData("Orchestrator", "Postgres__ConnectionString", "Host=;;=bad", "Postgres:ConnectionString")]
     [InlineData("Orchestrator", "RabbitMq__Url", null, "RabbitMq:Url")]
+    [InlineData("Orchestrator", "Stripe__SecretKey", null, "Stripe:SecretKey")]
+    [InlineData("Gateway", "Stripe__WebhookSecret", null, "Stripe:WebhookSecret")]
     public async Task The_host_refuses_to_start_and_names_the_key(string host, string variable, string? value, string key)
     {
         var environment = Valid();

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
+using Credits.StripeEmulator.Hosting;
 using Credits.Testing;
 using Xunit;
 
@@ -13,14 +14,22 @@ namespace Credits.IntegrationTests;
 public class SystemUnderTest : IAsyncLifetime
 {
     public const string ApiKey = "integration-test-key";
+    const string WebhookSecret = "whsec_integration_tests";
 
     public Infrastructure Infrastructure { get; } = new();
     public HostProcess Orchestrator { get; private set; } = null!;
     public HostProcess Gateway { get; private set; } = null!;
     public Accounts Accounts => new(Infrastructure.Database.ConnectionString);
 
+    public RunningEmulator Stripe { get; private set; } = null!;
+
     public Dictionary<string, string> Environment => new()
     {
+        ["Stripe__SecretKey"] = "sk_test_emulator",
+        ["Stripe__WebhookSecret"] = WebhookSecret,
+        ["Stripe__ApiBase"] = Stripe.BaseUrl.ToString().TrimEnd('/'),
+        ["Stripe__MeterEventsBase"] = Stripe.BaseUrl.ToString().TrimEnd('/'),
+        ["Metering__FlushInterval"] = "00:00:02",
         ["ASPNETCORE_ENVIRONMENT"] = "Testing",
         ["Postgres__ConnectionString"] = Infrastructure.Database.ConnectionString,
         ["RabbitMq__Url"] = Infrastructure.VirtualHost.Uri.ToString(),
@@ -31,13 +40,21 @@ public class SystemUnderTest : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Infrastructure.InitializeAsync();
+        var gatewayPort = HostProcess.FreePort();
+        // The offline Stripe emulator, delivering its signed webhooks to this system's Gateway.
+        Stripe = await StripeEmulatorApp.StartAsync(o =>
+        {
+            o.AggregationDelay = TimeSpan.Zero;
+            o.WebhookUrl = $"http://127.0.0.1:{gatewayPort}/webhooks/stripe";
+            o.WebhookSecret = WebhookSecret;
+        });
         await using (var migrate = new HostProcess("Orchestrator", Environment))
         {
             var exit = await migrate.RunToExitAsync(TimeSpan.FromSeconds(60), "migrate");
             if (exit != 0) throw new InvalidOperationException("migrate failed:\n" + migrate.Output);
         }
         Orchestrator = new HostProcess("Orchestrator", Environment);
-        Gateway = new HostProcess("Gateway", Environment);
+        Gateway = new HostProcess("Gateway", Environment, gatewayPort);
         await Task.WhenAll(Orchestrator.StartAsync(), Gateway.StartAsync());
     }
 
@@ -52,6 +69,7 @@ public class SystemUnderTest : IAsyncLifetime
     {
         await Gateway.DisposeAsync();
         await Orchestrator.DisposeAsync();
+        if (Stripe is not null) await Stripe.DisposeAsync();
         await Infrastructure.DisposeAsync();
     }
 }

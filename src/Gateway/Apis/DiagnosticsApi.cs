@@ -30,7 +30,7 @@ public static class DiagnosticsApi
     public record RoundTripResponse(Guid Id, string Text, DateTimeOffset RequestedAt, DateTimeOffset CompletedAt, string? TraceId);
 
     static async Task<Results<Accepted<RoundTripAccepted>, ValidationProblem>> StartRoundTrip(
-        StartRoundTripRequest request, IPublishEndpoint publish, TimeProvider clock, CancellationToken cancellationToken)
+        StartRoundTripRequest request, CreditsDbContext db, IPublishEndpoint publish, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Text) || request.Text.Length > 1000)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
@@ -40,6 +40,8 @@ public static class DiagnosticsApi
 
         var id = NewId.NextGuid();
         await publish.Publish(new RoundTripRequested { RoundTripId = id, Text = request.Text, RequestedAt = clock.GetUtcNow() }, cancellationToken);
+        // The bus outbox holds the message in the DbContext: it is stored now and relayed after the commit.
+        await db.SaveChangesAsync(cancellationToken);
         var trace = Activity.Current?.TraceId.ToString() ?? "";
         return TypedResults.Accepted($"/v1/diagnostics/round-trips/{id}", new RoundTripAccepted(id, trace));
     }

@@ -22,6 +22,198 @@ namespace Credits.Persistence.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Credits.Billing.Storage.MeterReport", b =>
+                {
+                    b.Property<string>("Identifier")
+                        .HasColumnType("text")
+                        .HasColumnName("identifier");
+
+                    b.Property<DateTimeOffset?>("AcceptedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("accepted_at");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("customer_id");
+
+                    b.Property<long>("LastEntryId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_entry_id");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("text")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTimeOffset>("PeriodStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_start");
+
+                    b.Property<long>("Quantity")
+                        .HasColumnType("bigint")
+                        .HasColumnName("quantity");
+
+                    b.Property<string>("StripeCustomerId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("stripe_customer_id");
+
+                    b.Property<DateTimeOffset>("Timestamp")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("timestamp");
+
+                    b.HasKey("Identifier");
+
+                    b.HasIndex("CustomerId")
+                        .HasDatabaseName("ix_stripe_meter_reports_pending")
+                        .HasFilter("accepted_at IS NULL");
+
+                    b.HasIndex("CustomerId", "PeriodStart")
+                        .HasDatabaseName("ix_stripe_meter_reports_customer_period");
+
+                    b.ToTable("stripe_meter_reports", (string)null);
+                });
+
+            modelBuilder.Entity("Credits.Billing.Storage.ReconciliationDifference", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Actual")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("actual");
+
+                    b.Property<string>("Correction")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("correction");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("customer_id");
+
+                    b.Property<string>("Expected")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("expected");
+
+                    b.Property<DateTimeOffset>("FoundAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("found_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("StripeCustomerId")
+                        .HasColumnType("text")
+                        .HasColumnName("stripe_customer_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FoundAt")
+                        .HasDatabaseName("ix_billing_reconciliation_differences_found_at");
+
+                    b.ToTable("billing_reconciliation_differences", (string)null);
+                });
+
+            modelBuilder.Entity("Credits.Billing.Storage.StripeCustomerLink", b =>
+                {
+                    b.Property<string>("CustomerId")
+                        .HasColumnType("text")
+                        .HasColumnName("customer_id");
+
+                    b.Property<string>("StripeCustomerId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("stripe_customer_id");
+
+                    b.Property<string>("SubscriptionId")
+                        .HasColumnType("text")
+                        .HasColumnName("subscription_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("CustomerId");
+
+                    b.HasIndex("StripeCustomerId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_stripe_customers_stripe_customer_id");
+
+                    b.ToTable("stripe_customers", (string)null);
+                });
+
+            modelBuilder.Entity("Credits.Billing.Storage.StripeObjectVersion", b =>
+                {
+                    b.Property<string>("ObjectId")
+                        .HasColumnType("text")
+                        .HasColumnName("object_id");
+
+                    b.Property<DateTimeOffset>("LastEventCreated")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_event_created");
+
+                    b.Property<string>("LastEventId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("last_event_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("ObjectId");
+
+                    b.ToTable("stripe_object_versions", (string)null);
+                });
+
+            modelBuilder.Entity("Credits.Billing.Storage.StripeWebhookEvent", b =>
+                {
+                    b.Property<string>("EventId")
+                        .HasColumnType("text")
+                        .HasColumnName("event_id");
+
+                    b.Property<DateTimeOffset>("EventCreated")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("event_created");
+
+                    b.Property<string>("ObjectId")
+                        .HasColumnType("text")
+                        .HasColumnName("object_id");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("outcome");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("type");
+
+                    b.HasKey("EventId");
+
+                    b.ToTable("stripe_webhook_events", (string)null);
+                });
+
             modelBuilder.Entity("Credits.Ledger.Model.CreditGrant", b =>
                 {
                     b.Property<Guid>("Id")
@@ -519,6 +711,327 @@ namespace Credits.Persistence.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("round_trip", (string)null);
+                });
+
+            modelBuilder.Entity("Credits.Sagas.StateMachines.CustomerLifecycleState", b =>
+                {
+                    b.Property<Guid>("CorrelationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("correlation_id");
+
+                    b.Property<DateTimeOffset?>("AllowancePeriodStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("allowance_period_start");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CurrentState")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("current_state");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("customer_id");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)")
+                        .HasColumnName("email");
+
+                    b.Property<string>("Items")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("items");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("text")
+                        .HasColumnName("last_error");
+
+                    b.Property<Guid?>("LastPlanChangeOperationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("last_plan_change_operation_id");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset?>("PeriodEnd")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_end");
+
+                    b.Property<DateTimeOffset?>("PeriodStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_start");
+
+                    b.Property<Guid?>("PlanChangeOperationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("plan_change_operation_id");
+
+                    b.Property<string>("PlanId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("plan_id");
+
+                    b.Property<string>("StripeCustomerId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("stripe_customer_id");
+
+                    b.Property<string>("SubscriptionId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("subscription_id");
+
+                    b.Property<string>("SubscriptionStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("subscription_status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<uint>("xmin")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("CorrelationId");
+
+                    b.HasIndex("CustomerId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_customer_lifecycle_saga_customer_id");
+
+                    b.HasIndex("SubscriptionId")
+                        .HasDatabaseName("ix_customer_lifecycle_saga_subscription_id");
+
+                    b.ToTable("customer_lifecycle_saga", (string)null);
+                });
+
+            modelBuilder.Entity("Credits.Sagas.StateMachines.PlanChangeState", b =>
+                {
+                    b.Property<Guid>("CorrelationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("correlation_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("CreditsGranted")
+                        .HasColumnType("bigint")
+                        .HasColumnName("credits_granted");
+
+                    b.Property<string>("CurrentItems")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("current_items");
+
+                    b.Property<string>("CurrentState")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("current_state");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("customer_id");
+
+                    b.Property<string>("FromPlan")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("from_plan");
+
+                    b.Property<string>("FromPlanId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("from_plan_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("text")
+                        .HasColumnName("last_error");
+
+                    b.Property<Guid?>("PaymentTimeoutTokenId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("payment_timeout_token_id");
+
+                    b.Property<DateTimeOffset>("PeriodEnd")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_end");
+
+                    b.Property<Guid?>("PeriodEndTokenId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("period_end_token_id");
+
+                    b.Property<DateTimeOffset>("PeriodStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_start");
+
+                    b.Property<string>("PreviousItems")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("previous_items");
+
+                    b.Property<string>("ProrationInvoiceId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("proration_invoice_id");
+
+                    b.Property<string>("Steps")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("steps");
+
+                    b.Property<string>("StripeCustomerId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("stripe_customer_id");
+
+                    b.Property<string>("SubscriptionId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("subscription_id");
+
+                    b.Property<string>("ToPlan")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("to_plan");
+
+                    b.Property<string>("ToPlanId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("to_plan_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<uint>("xmin")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("CorrelationId");
+
+                    b.HasIndex("CustomerId")
+                        .HasDatabaseName("ix_plan_change_saga_customer_id");
+
+                    b.HasIndex("ProrationInvoiceId")
+                        .HasDatabaseName("ix_plan_change_saga_proration_invoice_id");
+
+                    b.ToTable("plan_change_saga", (string)null);
+                });
+
+            modelBuilder.Entity("Credits.Sagas.StateMachines.TopUpState", b =>
+                {
+                    b.Property<Guid>("CorrelationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("correlation_id");
+
+                    b.Property<Guid?>("AbandonTimeoutTokenId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("abandon_timeout_token_id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<long>("AmountRefunded")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_refunded");
+
+                    b.Property<string>("CheckoutSessionId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("checkout_session_id");
+
+                    b.Property<string>("CheckoutUrl")
+                        .HasColumnType("text")
+                        .HasColumnName("checkout_url");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("Credits")
+                        .HasColumnType("bigint")
+                        .HasColumnName("credits");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("CurrentState")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("current_state");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("customer_id");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("text")
+                        .HasColumnName("last_error");
+
+                    b.Property<string>("PaymentIntentId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("payment_intent_id");
+
+                    b.Property<string>("StripeCustomerId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("stripe_customer_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<bool>("UseSavedCard")
+                        .HasColumnType("boolean")
+                        .HasColumnName("use_saved_card");
+
+                    b.Property<uint>("xmin")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("CorrelationId");
+
+                    b.HasIndex("PaymentIntentId")
+                        .HasDatabaseName("ix_top_up_saga_payment_intent_id");
+
+                    b.ToTable("top_up_saga", (string)null);
                 });
 
             modelBuilder.Entity("Credits.Ledger.Model.CreditGrant", b =>

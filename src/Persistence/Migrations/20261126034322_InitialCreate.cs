@@ -13,6 +13,53 @@ namespace Credits.Persistence.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "billing_reconciliation_differences",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    customer_id = table.Column<string>(type: "text", nullable: false),
+                    stripe_customer_id = table.Column<string>(type: "text", nullable: true),
+                    kind = table.Column<string>(type: "text", nullable: false),
+                    expected = table.Column<string>(type: "text", nullable: false),
+                    actual = table.Column<string>(type: "text", nullable: false),
+                    correction = table.Column<string>(type: "text", nullable: false),
+                    found_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_billing_reconciliation_differences", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "customer_lifecycle_saga",
+                columns: table => new
+                {
+                    correlation_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    current_state = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    customer_id = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    email = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: true),
+                    name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    plan_id = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    stripe_customer_id = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    subscription_id = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    subscription_status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    items = table.Column<string>(type: "jsonb", nullable: false),
+                    period_start = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    period_end = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    allowance_period_start = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    plan_change_operation_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    last_plan_change_operation_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    last_error = table.Column<string>(type: "text", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    xmin = table.Column<uint>(type: "xid", rowVersion: true, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_customer_lifecycle_saga", x => x.correlation_id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "inbox_state",
                 columns: table => new
                 {
@@ -131,6 +178,39 @@ namespace Credits.Persistence.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "plan_change_saga",
+                columns: table => new
+                {
+                    correlation_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    current_state = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    customer_id = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    stripe_customer_id = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    subscription_id = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    from_plan_id = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    to_plan_id = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    from_plan = table.Column<string>(type: "jsonb", nullable: false),
+                    to_plan = table.Column<string>(type: "jsonb", nullable: false),
+                    previous_items = table.Column<string>(type: "jsonb", nullable: false),
+                    current_items = table.Column<string>(type: "jsonb", nullable: false),
+                    period_start = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    period_end = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    proration_invoice_id = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    credits_granted = table.Column<long>(type: "bigint", nullable: false),
+                    payment_timeout_token_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    period_end_token_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    steps = table.Column<string>(type: "text", nullable: false),
+                    last_error = table.Column<string>(type: "text", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    xmin = table.Column<uint>(type: "xid", rowVersion: true, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_plan_change_saga", x => x.correlation_id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "round_trip",
                 columns: table => new
                 {
@@ -161,6 +241,98 @@ namespace Credits.Persistence.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_scheduled_message", x => x.token_id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "stripe_customers",
+                columns: table => new
+                {
+                    customer_id = table.Column<string>(type: "text", nullable: false),
+                    stripe_customer_id = table.Column<string>(type: "text", nullable: false),
+                    subscription_id = table.Column<string>(type: "text", nullable: true),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_stripe_customers", x => x.customer_id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "stripe_meter_reports",
+                columns: table => new
+                {
+                    identifier = table.Column<string>(type: "text", nullable: false),
+                    customer_id = table.Column<string>(type: "text", nullable: false),
+                    stripe_customer_id = table.Column<string>(type: "text", nullable: false),
+                    period_start = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    quantity = table.Column<long>(type: "bigint", nullable: false),
+                    last_entry_id = table.Column<long>(type: "bigint", nullable: false),
+                    timestamp = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    accepted_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    attempts = table.Column<int>(type: "integer", nullable: false),
+                    last_error = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_stripe_meter_reports", x => x.identifier);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "stripe_object_versions",
+                columns: table => new
+                {
+                    object_id = table.Column<string>(type: "text", nullable: false),
+                    last_event_created = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    last_event_id = table.Column<string>(type: "text", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_stripe_object_versions", x => x.object_id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "stripe_webhook_events",
+                columns: table => new
+                {
+                    event_id = table.Column<string>(type: "text", nullable: false),
+                    type = table.Column<string>(type: "text", nullable: false),
+                    object_id = table.Column<string>(type: "text", nullable: true),
+                    event_created = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    received_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    outcome = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_stripe_webhook_events", x => x.event_id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "top_up_saga",
+                columns: table => new
+                {
+                    correlation_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    current_state = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    customer_id = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    stripe_customer_id = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    credits = table.Column<long>(type: "bigint", nullable: false),
+                    amount = table.Column<long>(type: "bigint", nullable: false),
+                    currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
+                    use_saved_card = table.Column<bool>(type: "boolean", nullable: false),
+                    checkout_session_id = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    checkout_url = table.Column<string>(type: "text", nullable: true),
+                    payment_intent_id = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    amount_refunded = table.Column<long>(type: "bigint", nullable: false),
+                    abandon_timeout_token_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    last_error = table.Column<string>(type: "text", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    xmin = table.Column<uint>(type: "xid", rowVersion: true, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_top_up_saga", x => x.correlation_id);
                 });
 
             migrationBuilder.CreateTable(
@@ -213,6 +385,22 @@ namespace Credits.Persistence.Migrations
                         principalColumn: "customer_id",
                         onDelete: ReferentialAction.Cascade);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_billing_reconciliation_differences_found_at",
+                table: "billing_reconciliation_differences",
+                column: "found_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_customer_lifecycle_saga_subscription_id",
+                table: "customer_lifecycle_saga",
+                column: "subscription_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ux_customer_lifecycle_saga_customer_id",
+                table: "customer_lifecycle_saga",
+                column: "customer_id",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "ix_inbox_state_received",
@@ -288,14 +476,52 @@ namespace Credits.Persistence.Migrations
                 column: "created");
 
             migrationBuilder.CreateIndex(
+                name: "ix_plan_change_saga_customer_id",
+                table: "plan_change_saga",
+                column: "customer_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_plan_change_saga_proration_invoice_id",
+                table: "plan_change_saga",
+                column: "proration_invoice_id");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_scheduled_message_due_time",
                 table: "scheduled_message",
                 column: "due_time");
+
+            migrationBuilder.CreateIndex(
+                name: "ux_stripe_customers_stripe_customer_id",
+                table: "stripe_customers",
+                column: "stripe_customer_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_stripe_meter_reports_customer_period",
+                table: "stripe_meter_reports",
+                columns: new[] { "customer_id", "period_start" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_stripe_meter_reports_pending",
+                table: "stripe_meter_reports",
+                column: "customer_id",
+                filter: "accepted_at IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_top_up_saga_payment_intent_id",
+                table: "top_up_saga",
+                column: "payment_intent_id");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "billing_reconciliation_differences");
+
+            migrationBuilder.DropTable(
+                name: "customer_lifecycle_saga");
+
             migrationBuilder.DropTable(
                 name: "inbox_state");
 
@@ -318,10 +544,28 @@ namespace Credits.Persistence.Migrations
                 name: "outbox_state");
 
             migrationBuilder.DropTable(
+                name: "plan_change_saga");
+
+            migrationBuilder.DropTable(
                 name: "round_trip");
 
             migrationBuilder.DropTable(
                 name: "scheduled_message");
+
+            migrationBuilder.DropTable(
+                name: "stripe_customers");
+
+            migrationBuilder.DropTable(
+                name: "stripe_meter_reports");
+
+            migrationBuilder.DropTable(
+                name: "stripe_object_versions");
+
+            migrationBuilder.DropTable(
+                name: "stripe_webhook_events");
+
+            migrationBuilder.DropTable(
+                name: "top_up_saga");
 
             migrationBuilder.DropTable(
                 name: "ledger_accounts");
