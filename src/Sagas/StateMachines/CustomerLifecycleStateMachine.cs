@@ -25,6 +25,7 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
         Event(() => SubscriptionCreated, e => { e.CorrelateById(c => c.Message.CorrelationId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => SubscriptionFaulted, e => { e.CorrelateById(c => c.Message.Message.CorrelationId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => InvoicePaid, e => { e.CorrelateBy((s, c) => s.SubscriptionId == c.Message.SubscriptionId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => SubscriptionUpdated, e => { e.CorrelateBy((s, c) => s.SubscriptionId == c.Message.SubscriptionId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => ChangePlan, e =>
         {
             e.CorrelateById(c => SagaKeys.ForCustomer(c.Message.CustomerId));
@@ -88,6 +89,9 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
                     c.Saga.UpdatedAt = DateTimeOffset.UtcNow;
                 })
                 .Publish(c => Allowance(c.Saga, c.Message.PeriodStart, c.Message.PeriodEnd)),
+            // Billing publishes a subscription's events newest-last, so the latest status is the one to keep.
+            When(SubscriptionUpdated)
+                .Then(c => { c.Saga.SubscriptionStatus = c.Message.Status; c.Saga.UpdatedAt = DateTimeOffset.UtcNow; }),
             When(ChangePlan)
                 .IfElse(c => c.Saga.PlanChangeOperationId == c.Message.OperationId || c.Saga.LastPlanChangeOperationId == c.Message.OperationId,
                     duplicate => duplicate, // the same request again: it is already running or done
@@ -212,6 +216,7 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
     public Event<SubscriptionCreated> SubscriptionCreated { get; private set; } = null!;
     public Event<Fault<CreateSubscription>> SubscriptionFaulted { get; private set; } = null!;
     public Event<StripeInvoicePaid> InvoicePaid { get; private set; } = null!;
+    public Event<StripeSubscriptionUpdated> SubscriptionUpdated { get; private set; } = null!;
     public Event<ChangePlan> ChangePlan { get; private set; } = null!;
     public Event<PlanChanged> PlanChanged { get; private set; } = null!;
     public Event<PlanChangeFailed> PlanChangeFailed { get; private set; } = null!;

@@ -106,3 +106,20 @@ public class When_the_stripe_customer_cannot_be_created
         Assert.NotNull(await h.Customers.Exists(id, h.CustomerMachine.RegistrationFailed));
     }
 }
+
+public class When_stripe_reports_a_subscription_status
+{
+    [Fact]
+    public async Task Should_show_it_on_the_customer()
+    {
+        await using var h = await SagaHarness.Start();
+        var id = await Register(h, "status-1");
+
+        await h.Bus.Bus.Publish(new StripeSubscriptionUpdated { SubscriptionId = "sub_status-1", Status = "past_due" });
+
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (h.Customers.Sagas.Contains(id)?.SubscriptionStatus != "past_due" && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
+        Assert.Equal("past_due", h.Customers.Sagas.Contains(id)?.SubscriptionStatus);
+    }
+}
