@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Credits.Persistence.Migrations
 {
     [DbContext(typeof(CreditsDbContext))]
-    [Migration("20261126034322_InitialCreate")]
+    [Migration("20261126035049_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -714,6 +714,75 @@ namespace Credits.Persistence.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("round_trip", (string)null);
+                });
+
+            modelBuilder.Entity("Credits.Sagas.StateMachines.AutoTopUpState", b =>
+                {
+                    b.Property<Guid>("CorrelationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("correlation_id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<long>("Credits")
+                        .HasColumnType("bigint")
+                        .HasColumnName("credits");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("CurrentState")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("current_state");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("customer_id");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("enabled");
+
+                    b.Property<Guid?>("PurchaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("purchase_id");
+
+                    b.Property<int>("PurchasesStarted")
+                        .HasColumnType("integer")
+                        .HasColumnName("purchases_started");
+
+                    b.Property<string>("StripeCustomerId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("stripe_customer_id");
+
+                    b.Property<long>("Threshold")
+                        .HasColumnType("bigint")
+                        .HasColumnName("threshold");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<uint>("xmin")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("CorrelationId");
+
+                    b.ToTable("auto_top_up_saga", (string)null);
                 });
 
             modelBuilder.Entity("Credits.Sagas.StateMachines.CustomerLifecycleState", b =>

@@ -13,6 +13,29 @@ namespace Credits.Persistence.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "auto_top_up_saga",
+                columns: table => new
+                {
+                    correlation_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    current_state = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    customer_id = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    stripe_customer_id = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    enabled = table.Column<bool>(type: "boolean", nullable: false),
+                    threshold = table.Column<long>(type: "bigint", nullable: false),
+                    credits = table.Column<long>(type: "bigint", nullable: false),
+                    amount = table.Column<long>(type: "bigint", nullable: false),
+                    currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
+                    purchase_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    purchases_started = table.Column<int>(type: "integer", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    xmin = table.Column<uint>(type: "xid", rowVersion: true, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_auto_top_up_saga", x => x.correlation_id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "billing_reconciliation_differences",
                 columns: table => new
                 {
@@ -516,6 +539,9 @@ namespace Credits.Persistence.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "auto_top_up_saga");
+
             migrationBuilder.DropTable(
                 name: "billing_reconciliation_differences");
 
