@@ -36,6 +36,7 @@ cleanup() {
   stop_hosts
   scripts/services.sh stop dev
   echo "stopped."
+  exit 0
 }
 trap cleanup INT TERM EXIT
 

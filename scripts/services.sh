@@ -166,6 +166,10 @@ stop_rabbitmq() {
   done
   pkill -9 -f "beam.*-sname $RABBIT_NODE" 2>/dev/null || true
   pkill -9 -f "beam.*$RABBIT_DIR" 2>/dev/null || true
+  # Erlang's port mapper is started by the first node on the machine; end it when no node is left.
+  if command -v epmd >/dev/null 2>&1 && ! epmd -names 2>/dev/null | grep -q "^name "; then
+    epmd -kill >/dev/null 2>&1 || true
+  fi
 }
 
 print_env() {
