@@ -15,7 +15,7 @@ if ! scripts/services.sh status test >/dev/null 2>&1; then
   scripts/services.sh start test || { echo "0 passed, 1 failed"; exit 1; }
   started_services=1
 fi
-cleanup() { if [ "$started_services" = 1 ]; then scripts/services.sh stop test; fi; }
+cleanup() { if [ "$started_services" = 1 ]; then scripts/services.sh stop test 2>&1; started_services=0; fi; }
 trap cleanup EXIT
 eval "$(scripts/services.sh env test)"
 export CREDITS_POSTGRES_ADMIN CREDITS_RABBITMQ CREDITS_RABBITMQ_MANAGEMENT
@@ -67,5 +67,7 @@ done
 
 echo
 echo "logs and TRX files: $RESULTS"
+# Stop the services first, so the totals are the last line of the output.
+cleanup; trap - EXIT
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $status
