@@ -23,6 +23,7 @@ export CREDITS_POSTGRES_ADMIN CREDITS_RABBITMQ CREDITS_RABBITMQ_MANAGEMENT
 echo "== build"
 if ! dotnet build Credits.sln -c Debug -nologo -clp:ErrorsOnly -v:q --disable-build-servers; then
   echo "build failed"
+  cleanup; trap - EXIT
   echo "0 passed, 1 failed"
   exit 1
 fi
