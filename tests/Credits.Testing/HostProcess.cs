@@ -33,6 +33,7 @@ public sealed class HostProcess : IAsyncDisposable
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
     public string Output { get { lock (_output) return _output.ToString(); } }
     public bool HasExited => _process?.HasExited ?? true;
+    public int? ProcessId => _process?.Id;
 
     public static string AssemblyPath(string project) => Path.Combine(TestEnvironment.RepositoryRoot, "src", project, "bin",
         TestEnvironment.BuildConfiguration, "net10.0", $"Credits.{project}.dll");
