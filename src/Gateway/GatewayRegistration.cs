@@ -5,6 +5,7 @@ using Credits.Gateway.Authentication;
 using Credits.Gateway.Balances;
 using Credits.Gateway.Usage;
 using Credits.Ledger;
+using Credits.Ledger.Usage;
 using Credits.Persistence;
 using Credits.ServiceDefaults;
 using Scalar.AspNetCore;
@@ -20,6 +21,7 @@ static class GatewayRegistration
         builder.Services.AddCreditsDbContext();
         builder.Services.AddCreditLedger<CreditsDbContext>(builder.Configuration);
         builder.Services.AddStripeBilling(builder.Configuration);
+        builder.Services.AddScoped<UsageIngestion>();
         builder.Services.AddSingleton<BalanceChangeListener>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BalanceChangeListener>());
         builder.AddBus(x => x.AddCreditsMessaging());

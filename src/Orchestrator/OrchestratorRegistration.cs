@@ -1,5 +1,6 @@
 using Credits.Billing;
 using Credits.Ledger;
+using Credits.Ledger.Usage;
 using Credits.Orchestrator.Consumers;
 using Credits.Orchestrator.Ledger;
 using Credits.Orchestrator.Usage;

@@ -22,11 +22,7 @@ public static class MessagingRegistration
         {
             // Retries outside the outbox, so each attempt has a fresh scope and transaction. After the
             // last attempt MassTransit moves the message to the endpoint's _error queue with the reason.
-            endpoint.UseMessageRetry(r =>
-            {
-                r.Ignore<PermanentFailureException>();
-                r.Intervals(100, 500, 2000);
-            });
+            endpoint.UseMessageRetry(r => r.Intervals(100, 500, 2000));
             endpoint.UsePostgresOutbox<CreditsDbContext>(context);
         });
         return x;

@@ -1,6 +1,4 @@
 using Credits.Contracts.Usage;
-using Credits.Ledger;
-using Credits.Ledger.Commands;
 using Credits.Ledger.Results;
 using Credits.Ledger.Usage;
 using Credits.Persistence;
@@ -31,11 +29,8 @@ public static class UsageApi
     public record UsageEventResult(string EventId, string Status, string? ReasonCode, string? Reason, long? Available);
     public record RecordUsageResponse(int Applied, int Duplicates, int Rejected, IReadOnlyList<UsageEventResult> Results);
 
-    static UsageEventResult Rejected(UsageRejected rejection) =>
-        new(rejection.EventId, "rejected", rejection.ReasonCode, rejection.Reason, null);
-
     static async Task<Results<Ok<RecordUsageResponse>, ValidationProblem>> RecordUsage(RecordUsageRequest request,
-        CreditsDbContext db, CreditLedger ledger, IPublishEndpoint publish, TimeProvider clock, CancellationToken ct)
+        CreditsDbContext db, UsageIngestion ingestion, IPublishEndpoint publish, CancellationToken ct)
     {
         if (request.Events is not { Count: > 0 and <= MaxEvents } events)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
@@ -49,42 +44,18 @@ public static class UsageApi
             OccurredAt = e.OccurredAt ?? default, Feature = e.Feature,
         }).ToList();
 
-        var now = clock.GetUtcNow();
-        var results = new UsageEventResult[usage.Count];
-        var rejections = new List<UsageRejected>();
-        var debits = new List<(int Index, DebitCredits Debit)>();
-        for (var i = 0; i < usage.Count; i++)
-        {
-            if (UsageDebits.Malformed(usage[i]) is { } problem)
-            {
-                var rejection = UsageDebits.Rejected(usage[i], UsageRejectionCodes.Invalid, problem, now);
-                rejections.Add(rejection);
-                results[i] = Rejected(rejection);
-            }
-            else debits.Add((i, UsageDebits.ToDebit(usage[i])));
-        }
-
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var applied = await ledger.DebitBatchAsync(debits.Select(d => d.Debit).ToList(), ct);
-        for (var j = 0; j < applied.Count; j++)
-        {
-            var (index, result) = (debits[j].Index, applied[j]);
-            foreach (var notification in result.BalanceNotifications(now))
-                await publish.Publish(notification, notification.GetType(), ct);
-            if (UsageDebits.Rejection(usage[index], result, now) is { } rejection)
-            {
-                rejections.Add(rejection);
-                results[index] = Rejected(rejection);
-            }
-            else
-                results[index] = new UsageEventResult(usage[index].EventId,
-                    result.Outcome == LedgerOutcome.Duplicate ? "duplicate" : "applied", null, null, result.Account?.Available);
-        }
-        // Rejections are published too, so an operator sees every event that was not applied.
-        foreach (var rejection in rejections) await publish.Publish(rejection, ct);
+        var outcomes = await ingestion.DebitAsync(usage, ct);
+        await ingestion.PublishAsync(publish, outcomes, ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
 
+        var results = outcomes.Select(o => o switch
+        {
+            { Rejection: { } r } => new UsageEventResult(r.EventId, "rejected", r.ReasonCode, r.Reason, null),
+            { Result.Outcome: LedgerOutcome.Duplicate } => new UsageEventResult(o.Usage.EventId, "duplicate", null, null, o.Result.Account?.Available),
+            _ => new UsageEventResult(o.Usage.EventId, "applied", null, null, o.Result?.Account?.Available),
+        }).ToList();
         return TypedResults.Ok(new RecordUsageResponse(
             results.Count(r => r.Status == "applied"),
             results.Count(r => r.Status == "duplicate"),

@@ -27,14 +27,4 @@ public static class LedgerNotifications
             });
         return events;
     }
-
-    /// <summary>The live-view event for the account's figures after this result.</summary>
-    public static CreditBalanceChanged? BalanceChanged(this LedgerResult result, DateTimeOffset at) =>
-        result is { Outcome: LedgerOutcome.Applied, Account: { } account }
-            ? new CreditBalanceChanged
-            {
-                CustomerId = result.CustomerId, Available = account.Available, Held = account.Held,
-                OverageThisPeriod = account.OverageThisPeriod, OccurredAt = at,
-            }
-            : null;
 }

@@ -1,4 +1,5 @@
 using Credits.Contracts.Usage;
+using Credits.Ledger.Usage;
 using MassTransit;
 
 namespace Credits.Orchestrator.Usage;
@@ -21,7 +22,7 @@ public sealed class UsageBatchRecordedConsumer(UsageIngestion ingestion) : ICons
         }
 
         var outcomes = await ingestion.DebitAsync(events, context.CancellationToken);
-        await ingestion.PublishAsync(context, outcomes);
+        await ingestion.PublishAsync(context, outcomes, context.CancellationToken);
         foreach (var outcome in outcomes)
             if (outcome.Rejection is { } rejection)
                 await DeadLetters.SendAsync(context, outcome.Usage, $"{rejection.ReasonCode}: {rejection.Reason}");

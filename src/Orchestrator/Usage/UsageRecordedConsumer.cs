@@ -1,4 +1,5 @@
 using Credits.Contracts.Usage;
+using Credits.Ledger.Usage;
 using MassTransit;
 
 namespace Credits.Orchestrator.Usage;
@@ -17,7 +18,7 @@ public sealed class UsageRecordedConsumer(UsageIngestion ingestion) : IConsumer<
         for (var i = 0; i < events.Length; i++) events[i] = context.Message[i].Message;
 
         var outcomes = await ingestion.DebitAsync(events, context.CancellationToken);
-        await ingestion.PublishAsync(context, outcomes);
+        await ingestion.PublishAsync(context, outcomes, context.CancellationToken);
         foreach (var outcome in outcomes)
             if (outcome.Rejection is { } rejection)
                 await DeadLetters.SendAsync(context, outcome.Usage, $"{rejection.ReasonCode}: {rejection.Reason}");

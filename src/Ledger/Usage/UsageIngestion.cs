@@ -1,16 +1,15 @@
 using Credits.Contracts.Usage;
-using Credits.Ledger;
 using Credits.Ledger.Commands;
 using Credits.Ledger.Results;
-using Credits.Ledger.Usage;
 using MassTransit;
 
-namespace Credits.Orchestrator.Usage;
+namespace Credits.Ledger.Usage;
 
 /// <summary>
-/// Debits a list of usage events in one ledger transaction (the consumer's outbox transaction) and
-/// says what must be published: balance notifications once per crossing, and a rejection with its
-/// reason for every event the ledger did not apply. Nothing is dropped silently.
+/// Debits a list of usage events in one ledger transaction (the caller's: a consumer's outbox
+/// transaction or an HTTP request's) and says what must be published: balance notifications once per
+/// crossing, and a rejection with its reason for every event the ledger did not apply. Nothing is
+/// dropped silently. The one path for the bus consumers and POST /v1/usage alike.
 /// </summary>
 public sealed class UsageIngestion(CreditLedger ledger, TimeProvider clock)
 {
@@ -42,16 +41,19 @@ public sealed class UsageIngestion(CreditLedger ledger, TimeProvider clock)
         return outcomes;
     }
 
-    /// <summary>Publishes what the outcomes call for on the consume context (so through its outbox).</summary>
-    public async Task PublishAsync(ConsumeContext context, IEnumerable<Outcome> outcomes)
+    /// <summary>
+    /// Publishes what the outcomes call for: on a consume context or a request scope's bus outbox, so the
+    /// messages commit with the debits.
+    /// </summary>
+    public async Task PublishAsync(IPublishEndpoint publish, IEnumerable<Outcome> outcomes, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
         foreach (var outcome in outcomes)
         {
-            if (outcome.Rejection is { } rejection) await context.Publish(rejection);
+            if (outcome.Rejection is { } rejection) await publish.Publish(rejection, ct);
             if (outcome.Result is not { } result) continue;
             foreach (var notification in result.BalanceNotifications(now))
-                await context.Publish(notification, notification.GetType());
+                await publish.Publish(notification, notification.GetType(), ct);
         }
     }
 }
