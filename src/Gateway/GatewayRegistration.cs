@@ -3,6 +3,7 @@ using Credits.Billing.Webhooks;
 using Credits.Gateway.Apis;
 using Credits.Gateway.Authentication;
 using Credits.Gateway.Balances;
+using Credits.Gateway.Customers;
 using Credits.Gateway.Usage;
 using Credits.Ledger;
 using Credits.Ledger.Usage;
@@ -22,6 +23,7 @@ static class GatewayRegistration
         builder.Services.AddCreditLedger<CreditsDbContext>(builder.Configuration);
         builder.Services.AddStripeBilling(builder.Configuration);
         builder.Services.AddScoped<UsageIngestion>();
+        builder.Services.AddCustomerServices();
         builder.Services.AddSingleton<BalanceChangeListener>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BalanceChangeListener>());
         builder.AddBus(x => x.AddCreditsMessaging());
