@@ -4,6 +4,8 @@ using Credits.Gateway.Apis;
 using Credits.Gateway.Authentication;
 using Credits.Gateway.Balances;
 using Credits.Gateway.Customers;
+using Credits.Gateway.Operations;
+using Credits.Gateway.TopUps;
 using Credits.Gateway.Usage;
 using Credits.Ledger;
 using Credits.Ledger.Usage;
@@ -55,6 +57,9 @@ static class GatewayRegistration
         v1.MapUsageApiV1();
         v1.MapBalanceApiV1();
         v1.MapReservationApiV1();
+        v1.MapCustomersApiV1();
+        v1.MapOperationsApiV1();
+        v1.MapTopUpsApiV1();
         return app;
     }
 }
