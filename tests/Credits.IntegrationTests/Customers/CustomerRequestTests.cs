@@ -301,4 +301,29 @@ public class CustomerRequestTests(SystemUnderTest system) : IClassFixture<System
         Assert.Equal((true, 100L, 3000L, 2500L, "cus_" + customer), (configured[0].Enabled, configured[0].Threshold, configured[0].Credits,
             configured[0].Amount, configured[0].StripeCustomerId));
     }
+    [Fact]
+    public async Task The_endpoints_need_an_api_key_and_are_documented_with_their_problem_responses()
+    {
+        using var anonymous = system.Client(apiKey: null);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync("/v1/customers", new { customerId = NewCustomer("anon") })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/v1/operations/{Guid.NewGuid()}")).StatusCode);
+
+        var paths = (await anonymous.GetFromJsonAsync<JsonElement>("/openapi/v1.json")).GetProperty("paths");
+        string[] expected =
+        [
+            "post /v1/customers", "get /v1/customers/{customerId}", "post /v1/customers/{customerId}/plan",
+            "get /v1/customers/{customerId}/operations", "get /v1/operations/{operationId}", "get /v1/operations",
+            "post /v1/customers/{customerId}/top-ups", "put /v1/customers/{customerId}/auto-top-up", "get /v1/customers/{customerId}/auto-top-up",
+        ];
+        foreach (var endpoint in expected)
+        {
+            var (method, path) = (endpoint.Split(' ')[0], endpoint.Split(' ')[1]);
+            var operation = paths.EnumerateObject().Single(p => p.Name.TrimEnd('/') == path).Value.GetProperty(method);
+            Assert.False(string.IsNullOrEmpty(operation.GetProperty("summary").GetString()), endpoint);
+            Assert.True(operation.GetProperty("responses").TryGetProperty("404", out var notFound) || method == "get" && path == "/v1/operations", endpoint);
+        }
+        var plan = paths.GetProperty("/v1/customers/{customerId}/plan").GetProperty("post").GetProperty("responses");
+        Assert.True(plan.TryGetProperty("409", out _));
+        Assert.True(plan.TryGetProperty("400", out _));
+    }
 }
