@@ -191,12 +191,23 @@ public class CustomerFlowTests(SystemUnderTest system) : IClassFixture<SystemUnd
             o => o.GetProperty("topUp").GetProperty("checkoutSessionId").ValueKind == JsonValueKind.String, because: "Stripe has the Checkout session");
         Assert.Equal("running", awaiting.GetProperty("status").GetString());
         Assert.Equal("small", awaiting.GetProperty("topUp").GetProperty("packId").GetString());
+        var sessionId = awaiting.GetProperty("topUp").GetProperty("checkoutSessionId").GetString()!;
+
+        // The same PurchaseCredits delivered again (a relay that sent it twice, another Gateway): the saga ignores it.
+        var published = await Eventually.Get(() => Task.FromResult(Bus.Received<PurchaseCredits>().Where(p => p.PurchaseId == purchaseId).ToList()),
+            p => p.Count == 1, because: "the Gateway's PurchaseCredits is seen on the bus");
+        await Bus.Publisher.Publish(published[0]);
+        await Bus.Publisher.Publish(published[0]);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var sessions = await new Stripe.Checkout.SessionService(Stripe).ListAsync(new Stripe.Checkout.SessionListOptions { Limit = 100 });
+        Assert.Single(sessions.Data, s => s.Metadata.TryGetValue("purchase_id", out var id) && id == purchaseId.ToString());
+        Assert.Equal(sessionId, (await GetAsync($"/v1/operations/{purchaseId}")).GetProperty("topUp").GetProperty("checkoutSessionId").GetString());
 
         try
         {
             // Every webhook delivered twice, out of order: checkout.session.completed and payment_intent.succeeded, doubled.
             await system.Stripe.Control.ChaosAsync(duplicateRate: 1, reorderWindowMs: 300);
-            await system.Stripe.Control.CheckoutAsync(awaiting.GetProperty("topUp").GetProperty("checkoutSessionId").GetString()!, "complete");
+            await system.Stripe.Control.CheckoutAsync(sessionId, "complete");
             var completed = await FinishedOperationAsync(purchaseId);
             Assert.Equal("completed", completed.GetProperty("status").GetString());
             await Task.Delay(TimeSpan.FromSeconds(3)); // let the duplicates arrive
@@ -215,7 +226,8 @@ public class CustomerFlowTests(SystemUnderTest system) : IClassFixture<SystemUnd
         Assert.Equal((purchaseId, "completed", true), (againBody.GetProperty("purchaseId").GetGuid(), againBody.GetProperty("status").GetString(),
             againBody.GetProperty("repeated").GetBoolean()));
         await Task.Delay(TimeSpan.FromSeconds(2));
-        Assert.Single(Bus.Received<PurchaseCredits>(), p => p.CustomerId == customerId);
+        // The Gateway's one and the test's two duplicates: the repeated request published nothing.
+        Assert.Equal(3, Bus.Received<PurchaseCredits>().Count(p => p.CustomerId == customerId));
         Assert.Equal(700, (await GetAsync($"/v1/customers/{customerId}")).GetProperty("balance").GetProperty("available").GetInt64());
     }
 
