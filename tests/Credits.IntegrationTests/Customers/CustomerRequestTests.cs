@@ -199,6 +199,10 @@ public class CustomerRequestTests(SystemUnderTest system) : IClassFixture<System
         Assert.Equal("hobby", view.GetProperty("planChange").GetProperty("toPlanId").GetString());
         var listed = await client.GetFromJsonAsync<JsonElement>($"/v1/customers/{customer}/operations");
         Assert.Equal(operation, Assert.Single(listed.EnumerateArray()).GetProperty("operationId").GetGuid());
+        var console = await client.GetFromJsonAsync<JsonElement>($"/v1/operations?customerId={customer}");
+        Assert.Equal(operation, Assert.Single(console.EnumerateArray()).GetProperty("operationId").GetGuid());
+        Assert.Single((await client.GetFromJsonAsync<JsonElement>("/v1/operations?limit=1")).EnumerateArray());
+        await ProblemAsync(await client.GetAsync("/v1/operations?limit=201"), HttpStatusCode.BadRequest);
 
         await SettleOutboxAsync();
         var published = Assert.Single(Bus.Received<ChangePlan>(), m => m.CustomerId == customer);
