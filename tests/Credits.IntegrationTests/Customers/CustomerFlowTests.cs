@@ -296,4 +296,29 @@ public class CustomerFlowTests(SystemUnderTest system) : IClassFixture<SystemUnd
         var invoices = await new InvoiceService(Stripe).ListAsync(new InvoiceListOptions { Customer = customer.GetProperty("stripeCustomerId").GetString() });
         Assert.Single(invoices.Data, i => i.BillingReason == "subscription_update"); // one proration charged
     }
+    [Fact]
+    public async Task A_registration_stripe_refuses_shows_as_failed_with_its_reason_and_cannot_be_repeated()
+    {
+        var customerId = NewCustomer("refused");
+        using var client = system.Client();
+        await system.Stripe.Control.AddFaultAsync(new { method = "POST", path = "/v1/customers", status = 400, rate = 1, times = 1000 });
+        try
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsJsonAsync("/v1/customers", new { customerId, planId = "hobby" })).StatusCode);
+            var failed = await EventuallyAsync($"/v1/customers/{customerId}", c => c.GetProperty("state").GetString() == "registration-failed",
+                because: "the saga gives up when Stripe refuses the customer");
+            Assert.Contains("Stripe customer could not be created", failed.GetProperty("failureReason").GetString());
+            Assert.Equal(JsonValueKind.Null, failed.GetProperty("balance").ValueKind);
+        }
+        finally
+        {
+            await system.Stripe.Control.ClearFaultsAsync();
+        }
+
+        var again = await client.PostAsJsonAsync("/v1/customers", new { customerId, planId = "hobby" });
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Contains("could not be registered", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        var plan = await client.SendAsync(Post($"/v1/customers/{customerId}/plan", new { planId = "pro" }));
+        Assert.Equal(HttpStatusCode.Conflict, plan.StatusCode);
+    }
 }
