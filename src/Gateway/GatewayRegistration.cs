@@ -3,6 +3,7 @@ using Credits.Billing.Webhooks;
 using Credits.Gateway.Apis;
 using Credits.Gateway.Authentication;
 using Credits.Gateway.Balances;
+using Credits.Gateway.Portal;
 using Credits.Gateway.Usage;
 using Credits.Ledger;
 using Credits.Ledger.Usage;
@@ -27,6 +28,7 @@ static class GatewayRegistration
         builder.AddBus(x => x.AddCreditsMessaging());
         builder.AddApiKeyAuthentication();
         builder.Services.AddProblemDetails();
+        builder.AddPortal();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Credits API";
@@ -53,6 +55,7 @@ static class GatewayRegistration
         v1.MapUsageApiV1();
         v1.MapBalanceApiV1();
         v1.MapReservationApiV1();
+        app.MapPortal();
         return app;
     }
 }
