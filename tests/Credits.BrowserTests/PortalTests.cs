@@ -49,11 +49,11 @@ public class PortalTests(BrowserSystem system, ITestOutputHelper output) : IClas
         await page.GotoAsync(url);
 
         await Assertions.Expect(page.Locator("#current-plan")).ToHaveTextAsync("Hobby");
-        await page.GetByLabel("Pro (").CheckAsync();
+        await page.GetByRole(AriaRole.Radio, new() { Name = "Pro", Exact = true }).CheckAsync();
         // The account's period began a minute ago: nearly the whole $20 difference is due now.
         await Assertions.Expect(page.Locator("#preview-headline")).ToHaveTextAsync("Upgrade now: $20.00 due today");
         await Assertions.Expect(page.Locator("#preview")).ToContainTextAsync("5,000 Pro credits");
-        await page.GetByLabel("Hobby (current)").CheckAsync();
+        await page.GetByRole(AriaRole.Radio, new() { Name = "Hobby (current)", Exact = true }).CheckAsync();
         await Assertions.Expect(page.Locator("#preview")).ToBeHiddenAsync();
         await Screenshots.SaveAsync(page, "portal");
     }

@@ -18,12 +18,13 @@ public sealed class PortalQueries(CreditsDbContext db, CreditLedger ledger, Bill
         var grants = await db.Set<CreditGrant>().AsNoTracking()
             .Where(g => g.CustomerId == customerId && g.Remaining > 0 && g.EffectiveAt <= now && (g.ExpiresAt == null || g.ExpiresAt > now))
             .OrderBy(g => g.Priority).ThenBy(g => g.ExpiresAt).ThenBy(g => g.CreatedAt)
-            .Select(g => new PortalGrant(g.Source, g.Remaining, g.Amount, g.EffectiveAt, g.ExpiresAt))
+            .Select(g => new { g.Source, g.Remaining, g.Amount, g.EffectiveAt, g.ExpiresAt })
             .ToListAsync(ct);
         var customer = await db.Set<CustomerLifecycleState>().AsNoTracking().SingleOrDefaultAsync(c => c.CustomerId == customerId, ct);
         var autoTopUp = await db.Set<AutoTopUpState>().AsNoTracking().SingleOrDefaultAsync(a => a.CustomerId == customerId, ct);
 
-        return new PortalAccount(customerId, customer?.Name, balance.PlanId, customer?.SubscriptionStatus, balance, grants,
+        return new PortalAccount(customerId, customer?.Name, balance.PlanId, customer?.SubscriptionStatus, balance,
+            grants.Select(g => new PortalGrant(g.Source.ToString(), g.Remaining, g.Amount, g.EffectiveAt, g.ExpiresAt)).ToList(),
             Plans(balance.PlanId),
             prices.Packs.Select(p => new PortalPack(p.Id, p.DisplayName is { Length: > 0 } n ? n : $"{p.Credits:N0} credits", p.Credits, p.Amount, p.Currency)).ToList(),
             autoTopUp is null ? null : new PortalAutoTopUp(autoTopUp.Enabled, autoTopUp.Threshold, autoTopUp.Credits, autoTopUp.Amount,

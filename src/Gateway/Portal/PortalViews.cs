@@ -18,8 +18,8 @@ public sealed record PortalAccount(
     /// <summary>Whether plan changes, purchases and auto top-up can be started from the page (the customer has a subscription).</summary>
     bool CanBuy);
 
-/// <summary>Spendable credits of one grant and when they lapse (null: never).</summary>
-public sealed record PortalGrant(GrantSource Source, long Remaining, long Amount, DateTimeOffset EffectiveAt, DateTimeOffset? ExpiresAt);
+/// <summary>Spendable credits of one grant (Source: a GrantSource name) and when they lapse (null: never).</summary>
+public sealed record PortalGrant(string Source, long Remaining, long Amount, DateTimeOffset EffectiveAt, DateTimeOffset? ExpiresAt);
 
 public sealed record PortalPlan(string Id, string DisplayName, long FlatMonthlyAmount, string Currency, long IncludedCredits,
     bool OverageAllowed, decimal OverageUnitAmount, bool Current);

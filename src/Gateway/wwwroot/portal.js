@@ -143,8 +143,8 @@
         + (p.overageAllowed ? ` · then ${money(p.overageUnitAmount, p.currency)} per extra credit` : ' · no overage');
       return el('div', { class: 'plan' },
         el('input', { type: 'radio', name: 'plan', id, value: p.id, checked: p.current, 'aria-describedby': id + '-terms' }),
-        el('label', { for: id, class: 'inline' }, el('span', {}, el('strong', {}, p.displayName + (p.current ? ' (current)' : '')),
-          el('span', { id: id + '-terms', class: 'muted' }, terms))));
+        el('div', {}, el('label', { for: id }, p.displayName + (p.current ? ' (current)' : '')),
+          el('span', { id: id + '-terms', class: 'muted' }, terms)));
     });
     $('plans').replaceChildren(...list);
     $('preview').hidden = true;
