@@ -42,6 +42,7 @@ public class ConsoleTests(BrowserSystem system) : IClassFixture<BrowserSystem>
         var deadLetters = page.Locator("#dead-letters");
         await Assertions.Expect(deadLetters).ToContainTextAsync("dead-" + customer);
         await Assertions.Expect(deadLetters).ToContainTextAsync(ghost);
+        await Assertions.Expect(deadLetters).ToContainTextAsync("unknown-customer");
 
         // Reading the dead letters took nothing off the queue.
         Assert.True(await system.Infrastructure.VirtualHost.QueueDepthAsync("usage-recorded_error") >= 1);

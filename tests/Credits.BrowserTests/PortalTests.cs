@@ -44,18 +44,22 @@ public class PortalTests(BrowserSystem system, ITestOutputHelper output) : IClas
     {
         var customer = "portal-plans-" + Guid.NewGuid().ToString("N")[..12];
         await system.Accounts.OpenAsync(customer, "hobby");
+        await system.PostUsageAsync(customer, "plans-1-" + customer, 37);
         var (url, _) = await system.PortalLinkAsync(customer);
         var page = await system.NewPageAsync();
         await page.GotoAsync(url);
 
         await Assertions.Expect(page.Locator("#current-plan")).ToHaveTextAsync("Hobby");
+        await Assertions.Expect(page.Locator("#chart")).ToHaveAttributeAsync("data-total", "37");
         await page.GetByRole(AriaRole.Radio, new() { Name = "Pro", Exact = true }).CheckAsync();
         // The account's period began a minute ago: nearly the whole $20 difference is due now.
         await Assertions.Expect(page.Locator("#preview-headline")).ToHaveTextAsync("Upgrade now: $20.00 due today");
         await Assertions.Expect(page.Locator("#preview")).ToContainTextAsync("5,000 Pro credits");
+        await Assertions.Expect(page.Locator("#change-plan")).ToHaveTextAsync("Upgrade and pay $20.00");
+        await Screenshots.SaveAsync(page, "portal");
         await page.GetByRole(AriaRole.Radio, new() { Name = "Hobby (current)", Exact = true }).CheckAsync();
         await Assertions.Expect(page.Locator("#preview")).ToBeHiddenAsync();
-        await Screenshots.SaveAsync(page, "portal");
+        await Assertions.Expect(page.Locator("#change-plan")).ToBeDisabledAsync();
     }
 
     [Fact]

@@ -59,13 +59,14 @@ public sealed class DeadLetterQueues(IOptions<RabbitMqOptions> rabbit, IOptions<
     {
         var headers = got.BasicProperties.Headers ?? new Dictionary<string, object?>();
         var body = Encoding.UTF8.GetString(got.Body.Span);
-        string? messageId = got.BasicProperties.MessageId, messageType = null;
+        string? messageId = got.BasicProperties.MessageId, messageType = null, sentTime = null;
         var usage = new List<DeadLetterUsage>();
         try
         {
             using var json = JsonDocument.Parse(body);
             var root = json.RootElement;
             if (root.TryGetProperty("messageId", out var id)) messageId = id.GetString();
+            if (root.TryGetProperty("sentTime", out var sent)) sentTime = sent.GetString();
             if (root.TryGetProperty("messageType", out var types) && types.ValueKind == JsonValueKind.Array && types.GetArrayLength() > 0)
                 messageType = types[0].GetString()?.Replace("urn:message:", "");
             if (root.TryGetProperty("message", out var message))
@@ -80,7 +81,8 @@ public sealed class DeadLetterQueues(IOptions<RabbitMqOptions> rabbit, IOptions<
 
         return new DeadLetter(queue, messageId, messageType, Header(headers, "MT-Fault-Message"), Header(headers, "MT-Reason"),
             Header(headers, "MT-Fault-ExceptionType"),
-            DateTimeOffset.TryParse(Header(headers, "MT-Fault-Timestamp"), out var at) ? at : null,
+            // Faults carry their time; rejected usage was sent to the error queue when it was rejected.
+            DateTimeOffset.TryParse(Header(headers, "MT-Fault-Timestamp") ?? sentTime, out var at) ? at : null,
             usage, body.Length > 4000 ? body[..4000] + "…" : body);
     }
 

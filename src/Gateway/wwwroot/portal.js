@@ -65,8 +65,8 @@
     return node;
   }
 
-  const money = (minor, currency) =>
-    new Intl.NumberFormat('en', { style: 'currency', currency: (currency || 'usd').toUpperCase() }).format(minor / 100);
+  const money = (minor, currency, digits = 2) =>
+    new Intl.NumberFormat('en', { style: 'currency', currency: (currency || 'usd').toUpperCase(), maximumFractionDigits: digits }).format(minor / 100);
   const day = iso => new Date(iso).toLocaleDateString('en', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
   const time = iso => new Date(iso).toLocaleString('en', { dateStyle: 'medium', timeStyle: 'medium' });
   const sourceNames = { PlanAllowance: 'Plan allowance', Purchase: 'Purchased', Promotion: 'Promotion', ManualAdjustment: 'Adjustment', Rollover: 'Rolled over' };
@@ -140,7 +140,7 @@
     const list = account.plans.map(p => {
       const id = 'plan-' + p.id;
       const terms = `${money(p.flatMonthlyAmount, p.currency)} a month · ${count.format(p.includedCredits)} credits`
-        + (p.overageAllowed ? ` · then ${money(p.overageUnitAmount, p.currency)} per extra credit` : ' · no overage');
+        + (p.overageAllowed ? ` · then ${money(p.overageUnitAmount, p.currency, 4)} per extra credit` : ' · no overage');
       return el('div', { class: 'plan' },
         el('input', { type: 'radio', name: 'plan', id, value: p.id, checked: p.current, 'aria-describedby': id + '-terms' }),
         el('div', {}, el('label', { for: id }, p.displayName + (p.current ? ' (current)' : '')),
@@ -155,6 +155,7 @@
   async function previewPlan(planId) {
     const preview = $('preview');
     $('change-plan').disabled = true;
+    $('change-plan').textContent = 'Change plan';
     if (planId === state.account.planId) { preview.hidden = true; return; }
     preview.hidden = false;
     preview.replaceChildren(el('p', {}, 'Working out the change…'));
