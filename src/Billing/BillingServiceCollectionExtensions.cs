@@ -28,13 +28,18 @@ public static class BillingServiceCollectionExtensions
         services.TryAddSingleton<StripeCalls>();
         services.TryAddSingleton(BillingCatalog.FromConfiguration(configuration));
         services.TryAddSingleton<CatalogSync>();
+        services.TryAddSingleton<PriceDirectory>();
         return services;
     }
 
-    /// <summary>The Orchestrator's start-up sync: runs <see cref="CatalogSync"/> once when Catalog:SyncOnStart is true.</summary>
-    public static IServiceCollection AddCatalogSyncOnStart(this IServiceCollection services)
+    /// <summary>
+    /// The Orchestrator's catalog start-up (<see cref="CatalogStartup"/>): syncs when Catalog:SyncOnStart is true,
+    /// then resolves the price ids into <see cref="PriceDirectory"/>. Register it before the bus so the bus
+    /// starts after it.
+    /// </summary>
+    public static IServiceCollection AddCatalogStartup(this IServiceCollection services)
     {
-        services.AddHostedService<CatalogSyncOnStart>();
+        services.AddHostedService<CatalogStartup>();
         return services;
     }
 

@@ -1,10 +1,15 @@
 using Credits.Billing;
 using Credits.Ledger;
 using Credits.Ledger.Usage;
+using Credits.Orchestrator.Catalog;
 using Credits.Orchestrator.Consumers;
 using Credits.Orchestrator.Ledger;
+using Credits.Orchestrator.Steps;
+using Credits.Orchestrator.Steps.TopUps;
 using Credits.Orchestrator.Usage;
 using Credits.Persistence;
+using Credits.Sagas;
+using Credits.Sagas.StateMachines;
 using Credits.ServiceDefaults;
 
 namespace Credits.Orchestrator;
@@ -22,7 +27,12 @@ static class OrchestratorRegistration
         builder.Services.AddStripeBilling(builder.Configuration);
         builder.Services.AddOverageMetering<CreditsDbContext>(builder.Configuration);
         builder.Services.AddBillingReconciliation<CreditsDbContext>(builder.Configuration);
-        builder.Services.AddCatalogSyncOnStart();
+        // Before the bus (added last): the bus starts consuming once the Stripe price ids are known.
+        builder.Services.AddCatalogStartup();
+        builder.Services.AddSingleton<IPlanCatalog, ConfiguredPlanCatalog>();
+        builder.AddValidatedOptions<CheckoutOptions>(CheckoutOptions.Section);
+        builder.Services.AddSingleton(builder.Configuration.GetSection("Sagas:PlanChange").Get<PlanChangeOptions>() ?? new PlanChangeOptions());
+        builder.Services.AddSingleton(builder.Configuration.GetSection("Sagas:TopUp").Get<TopUpOptions>() ?? new TopUpOptions());
 
         builder.AddValidatedOptions<LedgerOptions>(LedgerOptions.Section);
         builder.Services.AddHostedService<ExpirySweep>();
@@ -33,6 +43,8 @@ static class OrchestratorRegistration
             x.AddConsumer<RoundTripRequestedConsumer>();
             x.AddConsumer<UsageRecordedConsumer>(typeof(UsageRecordedConsumerDefinition));
             x.AddConsumer<UsageBatchRecordedConsumer>();
+            x.AddCreditsSagas();
+            x.AddSagaSteps();
         });
         return builder;
     }

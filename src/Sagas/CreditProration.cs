@@ -15,4 +15,16 @@ public static class CreditProration
         var remaining = (decimal)(periodEnd - at).Ticks / (periodEnd - periodStart).Ticks;
         return (long)Math.Ceiling(includedCredits * remaining);
     }
+
+    /// <summary>
+    /// The credits a refund takes back: the purchase's credits in proportion to the money refunded by this
+    /// increase of Stripe's cumulative amount_refunded (rounded so that a full refund takes back all of them).
+    /// </summary>
+    public static long ForRefund(long credits, long amount, long refundedBefore, long refundedNow)
+    {
+        if (amount <= 0) return credits;
+        static long Share(long credits, long amount, long refunded) =>
+            (long)Math.Ceiling((decimal)credits * Math.Min(refunded, amount) / amount);
+        return Share(credits, amount, refundedNow) - Share(credits, amount, refundedBefore);
+    }
 }

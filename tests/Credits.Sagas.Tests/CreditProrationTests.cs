@@ -17,3 +17,24 @@ public class When_prorating_an_upgrades_credits
     public void Should_grant_nothing_after_the_period_end() =>
         Assert.Equal(0, CreditProration.ForUpgrade(1000, Start, End, End.AddSeconds(1)));
 }
+
+public class When_a_purchase_is_refunded_in_parts
+{
+    [Fact]
+    public void Should_take_back_each_refunds_share_adding_up_to_all_credits()
+    {
+        // 500 credits for $10.00, refunded $3.33, then $3.33 more, then the rest.
+        var shares = new[]
+        {
+            CreditProration.ForRefund(500, 1000, 0, 333),
+            CreditProration.ForRefund(500, 1000, 333, 666),
+            CreditProration.ForRefund(500, 1000, 666, 1000),
+        };
+        Assert.Equal([167, 166, 167], shares);
+        Assert.Equal(500, shares.Sum());
+    }
+
+    [Fact]
+    public void Should_take_back_everything_on_a_full_refund() =>
+        Assert.Equal(500, CreditProration.ForRefund(500, 1000, 0, 1000));
+}

@@ -34,10 +34,14 @@ public sealed class SagaHarness : IAsyncDisposable
     public PlanChangeStateMachine PlanChangeMachine => _provider.GetRequiredService<PlanChangeStateMachine>();
     public CustomerLifecycleStateMachine CustomerMachine => _provider.GetRequiredService<CustomerLifecycleStateMachine>();
 
-    public static async Task<SagaHarness> Start(TimeSpan? paymentTimeout = null, TimeSpan? abandonAfter = null)
+    public static async Task<SagaHarness> Start(TimeSpan? paymentTimeout = null, TimeSpan? abandonAfter = null, TimeSpan? downgradeLeadTime = null)
     {
         var provider = new ServiceCollection()
-            .AddSingleton(new PlanChangeOptions { PaymentConfirmationTimeout = paymentTimeout ?? TimeSpan.FromMinutes(15) })
+            .AddSingleton(new PlanChangeOptions
+            {
+                PaymentConfirmationTimeout = paymentTimeout ?? TimeSpan.FromMinutes(15),
+                DowngradeLeadTime = downgradeLeadTime ?? TimeSpan.Zero,
+            })
             .AddSingleton(new TopUpOptions { AbandonAfter = abandonAfter ?? TimeSpan.FromHours(24) })
             .AddSingleton<IPlanCatalog>(new TestCatalog())
             .AddMassTransitTestHarness(x =>

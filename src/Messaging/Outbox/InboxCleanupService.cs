@@ -19,7 +19,7 @@ public sealed class InboxCleanupService<TDbContext>(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.InboxCleanupInterval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        while (await NextTick(timer, stoppingToken))
         {
             try
             {
@@ -30,6 +30,19 @@ public sealed class InboxCleanupService<TDbContext>(
             {
                 logger.LogError(exception, "Inbox cleanup failed; retrying at the next interval");
             }
+        }
+    }
+
+    /// <summary>False once the host stops: a cancelled wait is the normal end, not a failure to report.</summary>
+    static async Task<bool> NextTick(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return false;
         }
     }
 

@@ -5,4 +5,10 @@ public sealed class PlanChangeOptions
 {
     /// <summary>How long an upgrade waits for its proration invoice to be paid before it restores the previous plan.</summary>
     public TimeSpan PaymentConfirmationTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// How long before the period end a downgrade is carried out, so that Stripe's renewal (at the period
+    /// end) already bills the new plan. The minutes in between are prorated by Stripe (create_prorations).
+    /// </summary>
+    public TimeSpan DowngradeLeadTime { get; set; } = TimeSpan.FromMinutes(10);
 }

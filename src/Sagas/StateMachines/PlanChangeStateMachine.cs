@@ -29,6 +29,7 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
         Event(() => RestoreFaulted, e => { e.CorrelateById(c => c.Message.Message.OperationId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => OverageReported, e => { e.CorrelateById(c => c.Message.OperationId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => OverageReportFaulted, e => { e.CorrelateById(c => c.Message.Message.OperationId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => ChangeRejected, e => e.CorrelateById(c => c.Message.OperationId));
         Event(() => CreditsGranted, e => { e.CorrelateById(c => c.Message.OperationId); e.OnMissingInstance(m => m.Discard()); });
         // Invoices that are not a pending change's proration invoice (renewals, other customers) are not ours.
         Event(() => InvoicePaid, e => { e.CorrelateBy((s, c) => s.ProrationInvoiceId == c.Message.InvoiceId); e.OnMissingInstance(m => m.Discard()); });
@@ -53,8 +54,13 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
                     downgrade => downgrade
                         .Then(c => Step(c.Saga, "wait-for-period-end", $"until {c.Saga.PeriodEnd:O}"))
                         .Schedule(PeriodEnd, c => new PlanPeriodEnded { OperationId = c.Saga.CorrelationId },
-                            c => c.Saga.PeriodEnd.UtcDateTime)
-                        .TransitionTo(WaitingForPeriodEnd)));
+                            c => (c.Saga.PeriodEnd - options.DowngradeLeadTime).UtcDateTime)
+                        .TransitionTo(WaitingForPeriodEnd)),
+            // A change the customer saga refused (another change in flight, unknown plan...) is kept as a record,
+            // so GET /v1/operations/{id} can say why.
+            When(ChangeRejected)
+                .Then(c => RejectedRecord(c.Saga, c.Message))
+                .TransitionTo(Rejected));
 
         During(UpgradingItems,
             When(ItemsUpdated)
@@ -64,9 +70,15 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
                         .Then(c => Step(c.Saga, "payment", "paid with the update"))
                         .Publish(c => GrantCredits(c.Saga, DateTimeOffset.UtcNow))
                         .TransitionTo(GrantingCredits),
-                    unpaid => unpaid
-                        .Schedule(PaymentTimeout, c => new PaymentConfirmationTimedOut { OperationId = c.Saga.CorrelationId })
-                        .TransitionTo(AwaitingPayment)),
+                    unpaid => unpaid.IfElse(c => c.Message.InvoiceStatus == PaymentFailedStatus,
+                        // Stripe already tried the card and failed: restore now rather than wait for the timeout.
+                        declined => declined
+                            .Then(c => Fail(c.Saga, "payment", "the upgrade's payment was declined, so the previous plan was restored"))
+                            .Publish(c => Restore(c.Saga))
+                            .TransitionTo(RestoringItems),
+                        open => open
+                            .Schedule(PaymentTimeout, c => new PaymentConfirmationTimedOut { OperationId = c.Saga.CorrelationId })
+                            .TransitionTo(AwaitingPayment))),
             When(ItemsUpdateFailed)
                 .Then(c => Fail(c.Saga, "update-items", $"Stripe refused the change: {c.Message.Reason}"))
                 .Publish(c => FailedEvent(c.Saga))
@@ -124,8 +136,10 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
 
         During(ReportingOverage,
             When(OverageReported)
-                .Then(c => Step(c.Saga, "update-items", $"overage {c.Message.Quantity} reported; sent (no proration)"))
-                .Publish(c => UpdateItems(c.Saga, "downgrade-items", "none"))
+                // create_prorations, not none: removing the metered item must still bill its usage (Stripe adds
+                // it to the next invoice), and the few minutes before the period end are prorated.
+                .Then(c => Step(c.Saga, "update-items", $"overage {c.Message.Quantity} reported; sent (create_prorations)"))
+                .Publish(c => UpdateItems(c.Saga, "downgrade-items", "create_prorations"))
                 .TransitionTo(DowngradingItems),
             When(OverageReportFaulted)
                 .Then(c => Fail(c.Saga, "report-final-overage", $"the last overage could not be reported, so the plan was not changed: {FirstMessage(c.Message)}"))
@@ -152,6 +166,9 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
         OnUnhandledEvent(c => c.Ignore());
     }
 
+    /// <summary>The update step's InvoiceStatus when Stripe attempted the proration invoice and the payment failed.</summary>
+    public const string PaymentFailedStatus = "payment_failed";
+
     private const string Upgrade = "upgrade";
     private const string Downgrade = "downgrade";
 
@@ -171,6 +188,15 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
         saga.Kind = m.ToPlan.MonthlyAmount > m.FromPlan.MonthlyAmount ? Upgrade : Downgrade;
         saga.CreatedAt = DateTimeOffset.UtcNow;
         Step(saga, "begin", $"{saga.Kind} {saga.FromPlanId} -> {saga.ToPlanId}");
+    }
+
+    private static void RejectedRecord(PlanChangeState saga, PlanChangeRejected m)
+    {
+        saga.CustomerId = m.CustomerId;
+        saga.ToPlanId = m.NewPlanId;
+        saga.Kind = "rejected";
+        saga.CreatedAt = DateTimeOffset.UtcNow;
+        Fail(saga, "begin", m.Reason);
     }
 
     private static UpdateSubscriptionItems UpdateItems(PlanChangeState saga, string step, string proration) => new()
@@ -257,6 +283,7 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
     public State Completed { get; private set; } = null!;
     public State Failed { get; private set; } = null!;
     public State CompensationFailed { get; private set; } = null!;
+    public State Rejected { get; private set; } = null!;
 
     public Event<BeginPlanChange> Begin { get; private set; } = null!;
     public Event<SubscriptionItemsUpdated> ItemsUpdated { get; private set; } = null!;
@@ -266,6 +293,7 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
     public Event<Fault<RestoreSubscriptionItems>> RestoreFaulted { get; private set; } = null!;
     public Event<FinalOverageReported> OverageReported { get; private set; } = null!;
     public Event<Fault<ReportFinalOverage>> OverageReportFaulted { get; private set; } = null!;
+    public Event<PlanChangeRejected> ChangeRejected { get; private set; } = null!;
     public Event<PlanChangeCreditsGranted> CreditsGranted { get; private set; } = null!;
     public Event<StripeInvoicePaid> InvoicePaid { get; private set; } = null!;
     public Event<StripeInvoicePaymentFailed> InvoicePaymentFailed { get; private set; } = null!;

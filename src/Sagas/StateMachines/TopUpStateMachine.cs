@@ -15,6 +15,9 @@ public sealed class TopUpStateMachine : MassTransitStateMachine<TopUpState>
     public const string SagaName = "top-up";
     public const string PurchaseIdMetadata = "purchase_id";
 
+    /// <summary>The ledger key of a purchase's grant: what a refund's reversal names.</summary>
+    public static string GrantKey(Guid purchaseId) => SagaKeys.Idempotency(SagaName, purchaseId, "grant");
+
     public TopUpStateMachine(TopUpOptions options)
     {
         InstanceState(x => x.CurrentState);
@@ -83,13 +86,15 @@ public sealed class TopUpStateMachine : MassTransitStateMachine<TopUpState>
         // A refund (full or partial, cumulative in Stripe's event) takes back what is unspent of the refunded share.
         During(Completed, Refunding, Refunded,
             When(ChargeRefunded, c => c.Message.AmountRefunded > c.Saga.AmountRefunded)
-                .Then(c => c.Saga.AmountRefunded = c.Message.AmountRefunded)
+                // Each increase of the cumulative refund takes back its own share of the credits (of what is unspent).
                 .Publish(c => new ReverseUnspentCredits
                 {
-                    PurchaseId = c.Saga.CorrelationId, CustomerId = c.Saga.CustomerId, Credits = c.Saga.Credits, Amount = c.Saga.Amount,
-                    AmountRefunded = c.Saga.AmountRefunded,
-                    IdempotencyKey = SagaKeys.Idempotency(SagaName, c.Saga.CorrelationId, $"reverse-{c.Saga.AmountRefunded}"),
+                    PurchaseId = c.Saga.CorrelationId, CustomerId = c.Saga.CustomerId, Amount = c.Saga.Amount,
+                    Credits = CreditProration.ForRefund(c.Saga.Credits, c.Saga.Amount, c.Saga.AmountRefunded, c.Message.AmountRefunded),
+                    AmountRefunded = c.Message.AmountRefunded,
+                    IdempotencyKey = SagaKeys.Idempotency(SagaName, c.Saga.CorrelationId, $"reverse-{c.Message.AmountRefunded}"),
                 })
+                .Then(c => c.Saga.AmountRefunded = c.Message.AmountRefunded)
                 .TransitionTo(Refunding));
 
         During(Refunding,
@@ -117,7 +122,7 @@ public sealed class TopUpStateMachine : MassTransitStateMachine<TopUpState>
     private static GrantPurchasedCredits Grant(TopUpState saga) => new()
     {
         PurchaseId = saga.CorrelationId, CustomerId = saga.CustomerId, Credits = saga.Credits,
-        IdempotencyKey = SagaKeys.Idempotency(SagaName, saga.CorrelationId, "grant"),
+        IdempotencyKey = GrantKey(saga.CorrelationId),
     };
 
     private static PurchaseCancelled CancelledEvent(TopUpState saga) => new()

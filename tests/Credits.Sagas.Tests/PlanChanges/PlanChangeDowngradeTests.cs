@@ -24,7 +24,8 @@ public class When_a_downgrade_is_requested
         await h.Bus.Bus.Publish(new FinalOverageReported { OperationId = op, Quantity = 42 });
         Assert.NotNull(await h.PlanChanges.Exists(op, h.PlanChangeMachine.DowngradingItems));
         var update = await h.PublishedOne<UpdateSubscriptionItems>(m => m.OperationId == op);
-        Assert.Equal("none", update.ProrationBehavior);
+        // Not "none": removing the metered item must still bill the usage it carried.
+        Assert.Equal("create_prorations", update.ProrationBehavior);
         var after = SubscriptionItemsSimulation.Apply([Plans.ProFlat, Plans.ProMetered], update.Changes, SubscriptionItemsSimulation.UsageOf);
         Assert.True(SubscriptionItemsInvariant.Check(Plans.Hobby, after).Holds);
 
@@ -54,5 +55,21 @@ public class When_the_final_overage_cannot_be_reported
         var failed = await h.PublishedOne<PlanChangeFailed>(m => m.OperationId == op);
         Assert.Contains("overage could not be reported", failed.Reason);
         Assert.False(await h.Bus.Published.Any<UpdateSubscriptionItems>());
+    }
+}
+
+public class When_a_downgrade_has_a_lead_time
+{
+    [Fact]
+    public async Task Should_report_the_overage_that_long_before_the_period_end()
+    {
+        await using var h = await SagaHarness.Start(downgradeLeadTime: TimeSpan.FromHours(1));
+        var op = Guid.NewGuid();
+        // The period ends in an hour and a second and a half: the change starts in a second and a half.
+        await h.Bus.Bus.Publish(Downgrade(op, DateTimeOffset.UtcNow.AddHours(1).AddSeconds(1.5)));
+        Assert.NotNull(await h.PlanChanges.Exists(op, h.PlanChangeMachine.WaitingForPeriodEnd));
+
+        await h.PublishedOne<ReportFinalOverage>(m => m.OperationId == op);
+        Assert.NotNull(await h.PlanChanges.Exists(op, h.PlanChangeMachine.ReportingOverage));
     }
 }

@@ -1,3 +1,4 @@
+using Credits.Sagas.StateMachines;
 using MassTransit.Testing;
 using Credits.Contracts.Billing;
 using Credits.Contracts.PlanChanges;
@@ -175,5 +176,46 @@ public class When_an_upgrade_starts_from_a_subscription_with_two_metered_items
         var after = SubscriptionItemsSimulation.Apply(broken, update.Changes, SubscriptionItemsSimulation.UsageOf);
         Assert.Single(after, i => i.UsageType == "metered");
         Assert.True(SubscriptionItemsInvariant.Check(Plans.Pro, after).Holds);
+    }
+}
+
+public class When_the_update_reports_a_failed_payment
+{
+    [Fact]
+    public async Task Should_restore_at_once_without_waiting_for_the_timeout()
+    {
+        await using var h = await SagaHarness.Start(paymentTimeout: TimeSpan.FromHours(1));
+        var op = Guid.NewGuid();
+        await h.Bus.Bus.Publish(Upgrade(op));
+        await h.PublishedOne<UpdateSubscriptionItems>(m => m.OperationId == op);
+
+        await h.Bus.Bus.Publish(new SubscriptionItemsUpdated
+        {
+            OperationId = op, Items = ProItems, InvoiceId = "in_declined", InvoiceStatus = PlanChangeStateMachine.PaymentFailedStatus,
+        });
+
+        var restore = await h.PublishedOne<RestoreSubscriptionItems>(m => m.OperationId == op);
+        Assert.Equal("in_declined", restore.VoidInvoiceId);
+        Assert.NotNull(await h.PlanChanges.Exists(op, h.PlanChangeMachine.RestoringItems));
+        Assert.False(await h.Bus.Published.Any<GrantPlanChangeCredits>());
+    }
+}
+
+public class When_the_customer_saga_rejects_a_change
+{
+    [Fact]
+    public async Task Should_keep_a_rejected_record_with_the_reason()
+    {
+        await using var h = await SagaHarness.Start();
+        var op = Guid.NewGuid();
+        await h.Bus.Bus.Publish(new PlanChangeRejected
+        {
+            OperationId = op, CustomerId = "acme", NewPlanId = "pro", InFlightOperationId = Guid.NewGuid(), Reason = "another plan change is in flight",
+        });
+
+        Assert.NotNull(await h.PlanChanges.Exists(op, h.PlanChangeMachine.Rejected));
+        var record = h.PlanChanges.Sagas.Contains(op)!;
+        Assert.Equal(("acme", "pro", "another plan change is in flight"), (record.CustomerId, record.ToPlanId, record.LastError));
+        Assert.False(await h.Bus.Published.Any<UpdateSubscriptionItems>());
     }
 }
