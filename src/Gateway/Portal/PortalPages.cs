@@ -23,6 +23,10 @@ public static class PortalPages
             OnPrepareResponse = context => Secure(context.Context.Response),
         });
         app.MapGet("/portal", (HttpContext http) => Page(http, root, "portal.html")).ExcludeFromDescription();
+        // Where Stripe Checkout sends the customer back (Checkout:SuccessUrl / CancelUrl of the Orchestrator): the
+        // portal again, which finds its token in the tab's session storage and says how the payment went.
+        app.MapGet("/portal/checkout-complete", (HttpContext http) => Page(http, root, "portal.html")).ExcludeFromDescription();
+        app.MapGet("/portal/checkout-cancelled", (HttpContext http) => Page(http, root, "portal.html")).ExcludeFromDescription();
         app.MapGet("/console", (HttpContext http) => Page(http, root, "console.html")).ExcludeFromDescription();
         return app;
     }

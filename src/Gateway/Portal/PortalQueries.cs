@@ -29,7 +29,7 @@ public sealed class PortalQueries(CreditsDbContext db, CreditLedger ledger, Bill
             prices.Packs.Select(p => new PortalPack(p.Id, p.DisplayName is { Length: > 0 } n ? n : $"{p.Credits:N0} credits", p.Credits, p.Amount, p.Currency)).ToList(),
             autoTopUp is null ? null : new PortalAutoTopUp(autoTopUp.Enabled, autoTopUp.Threshold, autoTopUp.Credits, autoTopUp.Amount,
                 autoTopUp.Currency, autoTopUp.PurchaseId is not null),
-            CanBuy: customer?.SubscriptionId is not null);
+            CanBuy: customer is { CurrentState: "Active", StripeCustomerId: not null });
     }
 
     public List<PortalPlan> Plans(string currentPlanId) =>
@@ -82,7 +82,7 @@ public sealed class PortalQueries(CreditsDbContext db, CreditLedger ledger, Bill
         p.CurrentState switch
         {
             "Completed" => "completed",
-            "Failed" or "CompensationFailed" => "failed",
+            "Failed" or "CompensationFailed" or "Rejected" => "failed",
             "WaitingForPeriodEnd" => "scheduled",
             _ => "in-progress",
         },

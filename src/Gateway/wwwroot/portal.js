@@ -65,6 +65,8 @@
     return node;
   }
 
+  // crypto.randomUUID exists only in secure contexts (https, localhost); random bytes work everywhere.
+  const newKey = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), b => b.toString(16).padStart(2, '0')).join('');
   const money = (minor, currency, digits = 2) =>
     new Intl.NumberFormat('en', { style: 'currency', currency: (currency || 'usd').toUpperCase(), maximumFractionDigits: digits }).format(minor / 100);
   const day = iso => new Date(iso).toLocaleDateString('en', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
@@ -180,7 +182,7 @@
     const button = $('change-plan');
     button.disabled = true;
     try {
-      const result = await api('/plan-changes', { method: 'POST', body: JSON.stringify({ planId: choice.value }), headers: { 'Idempotency-Key': crypto.randomUUID() } });
+      const result = await api('/plan-changes', { method: 'POST', body: JSON.stringify({ planId: choice.value }), headers: { 'Idempotency-Key': newKey() } });
       watch(result.operationId, `Plan change to ${choice.value}`);
       $('preview').hidden = true;
     } catch (e) {
@@ -200,7 +202,7 @@
     button.disabled = true;
     try {
       // One key per click: a retried request names the same purchase, so it is never bought twice.
-      const result = await api('/top-ups', { method: 'POST', body: JSON.stringify({ packId: button.dataset.pack }), headers: { 'Idempotency-Key': crypto.randomUUID() } });
+      const result = await api('/top-ups', { method: 'POST', body: JSON.stringify({ packId: button.dataset.pack }), headers: { 'Idempotency-Key': newKey() } });
       watch(result.purchaseId, 'Purchase');
       const url = result.checkoutUrl || await checkoutUrlOf(result.purchaseId);
       announce('Opening the checkout page…');
@@ -317,10 +319,12 @@
     status.textContent = text;
   }
 
-  async function loadOperations() {
+  async function loadOperations(first) {
     clearTimeout(state.pollTimer);
     let operations;
     try { operations = await api('/operations'); } catch { return; }
+    // On arrival (e.g. back from the checkout page) follow whatever is still running.
+    if (first === true) for (const op of operations) if (op.status === 'in-progress') state.watched.set(op.id, op.description);
     $('operations').replaceChildren(...(operations.length ? operations.map(renderOperation) : [el('tr', {}, el('td', { colspan: '4' }, 'Nothing yet.'))]));
     for (const op of operations) {
       if (state.watched.has(op.id) && op.status !== 'in-progress') {
@@ -329,8 +333,10 @@
         loadAccount(true).catch(() => {});
       }
     }
-    // Poll while something runs; a finished change also shows in the balance through the stream.
-    if (operations.some(o => o.status === 'in-progress')) state.pollTimer = setTimeout(loadOperations, 1000);
+    // Poll while something runs, or while a change just asked for has not started yet; a finished change
+    // also shows in the balance through the stream.
+    const notStarted = [...state.watched.keys()].some(id => !operations.some(o => o.id === id));
+    if (notStarted || operations.some(o => o.status === 'in-progress')) state.pollTimer = setTimeout(() => loadOperations(), 1000);
   }
 
   function renderOperation(op) {
@@ -363,9 +369,12 @@
       return;
     }
     $('portal').hidden = false;
+    if (location.pathname.endsWith('/checkout-complete')) announce('Payment received. The credits appear here as soon as Stripe confirms it.');
+    if (location.pathname.endsWith('/checkout-cancelled')) announce('The payment was cancelled; nothing was charged.', true);
+    if (location.pathname !== '/portal') history.replaceState(null, '', '/portal');
     openStream();
     loadUsage().catch(() => {});
-    loadOperations();
+    loadOperations(true);
     $('plans').addEventListener('change', e => { if (e.target.name === 'plan') previewPlan(e.target.value); });
     $('plan-form').addEventListener('submit', changePlan);
     $('packs').addEventListener('click', e => { const b = e.target.closest('button[data-pack]'); if (b) buyPack(b); });
