@@ -45,14 +45,19 @@ public class BrowserSystem : IAsyncLifetime
         ["ApiKeys__Keys__0__Name"] = "browser-tests",
         ["ApiKeys__Keys__0__Sha256"] = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(ApiKey))),
         ["Portal__SigningKey"] = PortalSigningKey,
+        // Stripe Checkout sends the customer back to this system's portal.
+        ["Checkout__SuccessUrl"] = $"http://127.0.0.1:{_gatewayPort}/portal/checkout-complete?session_id={{CHECKOUT_SESSION_ID}}",
+        ["Checkout__CancelUrl"] = $"http://127.0.0.1:{_gatewayPort}/portal/checkout-cancelled",
     };
+
+    readonly int _gatewayPort = HostProcess.FreePort();
 
     public async Task InitializeAsync()
     {
         if (!File.Exists(ChromiumPath))
             throw new InvalidOperationException($"Chromium is missing at {ChromiumPath}: run scripts/prerequisites.sh (apt-get install chromium).");
         await Infrastructure.InitializeAsync();
-        var gatewayPort = HostProcess.FreePort();
+        var gatewayPort = _gatewayPort;
         Stripe = await StripeEmulatorApp.StartAsync(o =>
         {
             o.AggregationDelay = TimeSpan.Zero;

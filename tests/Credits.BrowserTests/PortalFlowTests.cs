@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Credits.Testing;
+using Microsoft.Playwright;
+using Stripe;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Credits.BrowserTests;
+
+/// <summary>
+/// What customers do on the portal, end to end: the Gateway's commands, the sagas and their Stripe steps in the
+/// Orchestrator, Stripe (the emulator, its hosted Checkout page included) and the ledger, seen through the page.
+/// </summary>
+public class PortalFlowTests(BrowserSystem system, ITestOutputHelper output) : IClassFixture<BrowserSystem>
+{
+    static readonly TimeSpan SagaTimeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task A_customer_upgrades_pays_the_proration_with_the_saved_card_and_sees_the_new_balance()
+    {
+        var customer = "upgrade-" + Guid.NewGuid().ToString("N")[..12];
+        var stripeCustomerId = await RegisterAsync(customer, "hobby");
+        await SaveCardAsync(stripeCustomerId);
+        var (url, _) = await system.PortalLinkAsync(customer);
+        var page = await system.NewPageAsync();
+        await page.GotoAsync(url);
+        await Assertions.Expect(page.Locator("#available")).ToHaveAttributeAsync("data-value", "200");
+
+        await page.GetByRole(AriaRole.Radio, new() { Name = "Pro", Exact = true }).CheckAsync();
+        await Assertions.Expect(page.Locator("#preview-headline")).ToContainTextAsync("Upgrade now:");
+        var clock = Stopwatch.StartNew();
+        await page.Locator("#change-plan").ClickAsync();
+
+        var change = page.Locator("#operations tr", new() { HasText = "Upgrade from hobby to pro" });
+        await Assertions.Expect(change).ToHaveAttributeAsync("data-status", "completed", new() { Timeout = (float)SagaTimeout.TotalMilliseconds });
+        output.WriteLine($"upgrade clicked -> page shows it completed: {clock.Elapsed.TotalMilliseconds:F0} ms");
+        await Assertions.Expect(page.Locator("#current-plan")).ToHaveTextAsync("Pro");
+        await Assertions.Expect(page.Locator("#activity-status")).ToContainTextAsync("completed");
+
+        // The page shows the ledger's balance: the Hobby allowance plus the prorated Pro allowance.
+        var available = await Eventually.Get(() => system.Accounts.AvailableAsync(customer), a => a > 200, SagaTimeout);
+        Assert.InRange(available, 200 + 4_900, 200 + 5_000);
+        await Assertions.Expect(page.Locator("#available")).ToHaveAttributeAsync("data-value", available.ToString());
+
+        // Stripe charged the prorated difference of the flat fees to the saved card, once.
+        var invoices = await system.Stripe.CreateClient().V1.Invoices.ListAsync(new InvoiceListOptions { Customer = stripeCustomerId });
+        var proration = Assert.Single(invoices.Data, i => i.BillingReason == "subscription_update");
+        Assert.Equal("paid", proration.Status);
+        Assert.InRange(proration.AmountPaid, 1_950, 2_000);
+    }
+
+    [Fact]
+    public async Task A_customer_buys_credits_on_the_checkout_page_and_sees_them_arrive()
+    {
+        var customer = "top-up-" + Guid.NewGuid().ToString("N")[..12];
+        await RegisterAsync(customer, "hobby");
+        var (url, _) = await system.PortalLinkAsync(customer);
+        var page = await system.NewPageAsync();
+        await page.GotoAsync(url);
+        await Assertions.Expect(page.Locator("#available")).ToHaveAttributeAsync("data-value", "200");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Buy 500 credits for $5.00" }).ClickAsync();
+        // Stripe's hosted Checkout page (the emulator's), then back to the portal.
+        await page.WaitForURLAsync(new Regex("/checkout/cs_"), new() { Timeout = (float)SagaTimeout.TotalMilliseconds });
+        Assert.StartsWith(system.Stripe.BaseUrl.ToString().TrimEnd('/'), page.Url);
+        await page.Locator("#pay").ClickAsync();
+        await page.WaitForURLAsync(new Regex("/portal"));
+        await Assertions.Expect(page.Locator("#activity-status")).ToContainTextAsync("Payment received");
+
+        await Assertions.Expect(page.Locator("#available")).ToHaveAttributeAsync("data-value", "700", new() { Timeout = (float)SagaTimeout.TotalMilliseconds });
+        await Assertions.Expect(page.Locator("#grants")).ToContainTextAsync("Purchased");
+        var purchase = page.Locator("#operations tr", new() { HasText = "500 credits" });
+        await Assertions.Expect(purchase).ToHaveAttributeAsync("data-status", "completed");
+        Assert.Equal(700, await system.Accounts.AvailableAsync(customer));
+    }
+
+    /// <summary>POST /v1/customers and wait until the registration saga has made the customer active with its allowance.</summary>
+    async Task<string> RegisterAsync(string customer, string planId)
+    {
+        using var client = system.Client();
+        var response = await client.PostAsJsonAsync("/v1/customers", new { customerId = customer, email = $"{customer}@example.com", name = "Ada Lovelace", planId });
+        Assert.True(response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        JsonElement? view;
+        try
+        {
+        view = await Eventually.Get(async () =>
+        {
+            using var c = system.Client();
+            var r = await c.GetAsync($"/v1/customers/{customer}"); // 404 until the saga has its row
+            return r.IsSuccessStatusCode ? JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement : (JsonElement?)null;
+        }, v => v is { } found && found.GetProperty("state").GetString() == "active"
+                && found.TryGetProperty("balance", out var b) && b.ValueKind == JsonValueKind.Object,
+            SagaTimeout, "the registration completes");
+        }
+        catch (TimeoutException)
+        {
+            var logs = Path.Combine(AppContext.BaseDirectory, "logs");
+            Directory.CreateDirectory(logs);
+            await System.IO.File.WriteAllTextAsync(Path.Combine(logs, $"{customer}-orchestrator.log"), system.Orchestrator.Output);
+            await System.IO.File.WriteAllTextAsync(Path.Combine(logs, $"{customer}-gateway.log"), system.Gateway.Output);
+            output.WriteLine($"Host logs in {logs}. Orchestrator:\n" + Tail(system.Orchestrator.Output));
+            throw;
+        }
+        return view!.Value.GetProperty("stripeCustomerId").GetString()!;
+    }
+
+    static string Tail(string log) => log.Length > 6000 ? log[^6000..] : log;
+
+    /// <summary>What the app's onboarding does: a card saved as the customer's default for invoices.</summary>
+    async Task SaveCardAsync(string stripeCustomerId)
+    {
+        var stripe = system.Stripe.CreateClient();
+        var card = await stripe.V1.PaymentMethods.AttachAsync("pm_card_visa", new PaymentMethodAttachOptions { Customer = stripeCustomerId });
+        await stripe.V1.Customers.UpdateAsync(stripeCustomerId,
+            new CustomerUpdateOptions { InvoiceSettings = new CustomerInvoiceSettingsOptions { DefaultPaymentMethod = card.Id } });
+    }
+}
