@@ -74,6 +74,8 @@ public class BrowserSystem : IAsyncLifetime
         await Task.WhenAll(Orchestrator.StartAsync(), Gateway.StartAsync());
 
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        // The machine is shared and slow at times: expectations wait up to 15 s (they pass as soon as they hold).
+        Assertions.SetDefaultExpectTimeout(15_000);
         Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ChromiumPath,

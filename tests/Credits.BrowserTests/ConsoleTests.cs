@@ -46,6 +46,7 @@ public class ConsoleTests(BrowserSystem system) : IClassFixture<BrowserSystem>
 
         // Reading the dead letters took nothing off the queue.
         Assert.True(await system.Infrastructure.VirtualHost.QueueDepthAsync("usage-recorded_error") >= 1);
+        await Accessibility.AssertNoViolationsAsync(page);
         await Screenshots.SaveAsync(page, "console");
     }
 

@@ -63,6 +63,30 @@ public class PortalTests(BrowserSystem system, ITestOutputHelper output) : IClas
     }
 
     [Fact]
+    public async Task The_page_meets_wcag_aa_rules_and_works_from_the_keyboard()
+    {
+        var customer = "portal-a11y-" + Guid.NewGuid().ToString("N")[..12];
+        await system.Accounts.OpenAsync(customer, "pro");
+        await system.PostUsageAsync(customer, "a11y-1-" + customer, 12);
+        var (url, _) = await system.PortalLinkAsync(customer);
+        var page = await system.NewPageAsync();
+        await page.GotoAsync(url);
+        await Assertions.Expect(page.Locator("#chart")).ToHaveAttributeAsync("data-total", "12");
+
+        await Accessibility.AssertNoViolationsAsync(page);
+
+        // The first Tab reaches the skip link; the plan choice is a radio group the arrow keys move through.
+        await page.Keyboard.PressAsync("Tab");
+        await Assertions.Expect(page.Locator(".skip")).ToBeFocusedAsync();
+        await page.GetByRole(AriaRole.Radio, new() { Name = "Pro (current)", Exact = true }).FocusAsync();
+        await page.Keyboard.PressAsync("ArrowUp");
+        await Assertions.Expect(page.GetByRole(AriaRole.Radio, new() { Name = "Hobby", Exact = true })).ToBeCheckedAsync();
+        await Assertions.Expect(page.Locator("#preview-headline")).ToContainTextAsync("Downgrade at the end of this period");
+        await Assertions.Expect(page.Locator("#preview-headline")).ToContainTextAsync("nothing due today");
+        await Accessibility.AssertNoViolationsAsync(page);
+    }
+
+    [Fact]
     public async Task An_expired_link_is_refused_and_the_page_says_so()
     {
         var customer = "portal-expired-" + Guid.NewGuid().ToString("N")[..12];

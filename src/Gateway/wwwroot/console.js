@@ -37,22 +37,18 @@
     box.hidden = !text;
   }
 
+  // The customers answer first and prove the key; the other sections fill in as their answers arrive
+  // (the dead letters need a connection to RabbitMQ and may take longer).
   async function load() {
     $('loaded').textContent = 'Loading…';
     try {
-      const search = encodeURIComponent($('search').value.trim());
-      const [customers, sagas, differences, deadLetters] = await Promise.all([
-        api('/customers?search=' + search), api('/sagas'), api('/reconciliation'), api('/dead-letters')]);
+      const customers = await api('/customers?search=' + encodeURIComponent($('search').value.trim()));
       showProblem('');
       $('sign-in').hidden = true;
       $('console').hidden = false;
       $('sections').hidden = false;
       $('signed-in').textContent = 'Signed in with an API key';
       renderCustomers(customers);
-      renderSagas(sagas);
-      renderDifferences(differences);
-      renderDeadLetters(deadLetters);
-      $('loaded').textContent = 'Loaded ' + time(new Date().toISOString());
     } catch (e) {
       $('loaded').textContent = '';
       if (e.status === 401) {
@@ -61,7 +57,19 @@
       } else {
         showProblem('Could not load the console: ' + e.message);
       }
+      return;
     }
+    const sections = [
+      api('/sagas').then(renderSagas, e => failed('sagas', 6, e)),
+      api('/reconciliation').then(renderDifferences, e => failed('differences', 6, e)),
+      api('/dead-letters').then(renderDeadLetters, e => $('dead-letters').replaceChildren(el('p', { class: 'status-failed' }, 'Could not load: ' + e.message))),
+    ];
+    await Promise.all(sections);
+    $('loaded').textContent = 'Loaded ' + time(new Date().toISOString());
+  }
+
+  function failed(tbody, cols, e) {
+    $(tbody).replaceChildren(empty(cols, 'Could not load: ' + e.message));
   }
 
   function renderCustomers(customers) {
