@@ -51,7 +51,7 @@ public sealed record PlanChangePreview
                 NextPeriodCredits = to.IncludedCredits, NextPeriodOverage = to.OverageAllowed,
                 Summary =
                 [
-                    $"Now: {Money.Format(due, currency)} for the rest of this period ({share:P0} of it), and {credits:N0} {to.DisplayName} credits.",
+                    $"Now: {Money.Format(due, currency)} for the rest of this period ({share * 100:0}% of it), and {credits:N0} {to.DisplayName} credits.",
                     $"From {periodEnd:yyyy-MM-dd}: {Money.Format(toPrice.FlatMonthlyAmount, currency)} a month with {to.IncludedCredits:N0} credits"
                         + (to.OverageAllowed ? $", then {Money.FormatUnit(toPrice.OverageUnitAmount, currency)} per extra credit." : "."),
                 ],
