@@ -142,6 +142,17 @@ public class PortalTests(BrowserSystem system, ITestOutputHelper output) : IClas
     }
 
     [Fact]
+    public async Task A_gateway_with_a_short_signing_key_does_not_start_and_names_the_key()
+    {
+        var environment = system.HostEnvironment;
+        environment["Portal__SigningKey"] = "too-short";
+        await using var gateway = new Credits.Testing.HostProcess("Gateway", environment);
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => gateway.StartAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("Portal:SigningKey must be at least 32 bytes", failure.Message);
+        Assert.DoesNotContain("too-short", failure.Message); // the secret itself is never printed
+    }
+
+    [Fact]
     public async Task A_portal_session_needs_an_api_key_and_a_known_customer()
     {
         using var anonymous = system.Client(apiKey: null);

@@ -43,19 +43,16 @@ public sealed class ConsoleQueries(CreditsDbContext db)
         var registrations = await db.Set<CustomerLifecycleState>().AsNoTracking().Where(c => c.CurrentState != "Active")
             .OrderByDescending(c => c.UpdatedAt).Take(limit).ToListAsync(ct);
 
-        return changes.Select(p => PortalQueries.Operation(p)).Select(o => Saga("plan change", o))
-            .Concat(purchases.Select(t => PortalQueries.Operation(t)).Select(o => Saga("top-up", o)))
+        return changes.Select(p => Saga("plan change", p.CustomerId, PortalQueries.Operation(p)))
+            .Concat(purchases.Select(t => Saga("top-up", t.CustomerId, PortalQueries.Operation(t))))
             .Concat(registrations.Select(c => new ConsoleSaga("customer lifecycle", c.CorrelationId, c.CustomerId, c.CurrentState,
                 c.CurrentState == "RegistrationFailed" ? "failed" : "in-flight", $"Registration on {c.PlanId}", [], c.LastError,
                 c.CreatedAt, c.UpdatedAt)))
             .OrderByDescending(s => s.UpdatedAt).Take(limit).ToList();
-
-        ConsoleSaga Saga(string saga, PortalOperation o) => new(saga, o.Id, CustomerOf(o), o.State,
-            o.Status is "failed" ? "failed" : "in-flight", o.Description, o.Steps, o.Error, o.CreatedAt, o.UpdatedAt);
-
-        string CustomerOf(PortalOperation o) =>
-            changes.FirstOrDefault(p => p.CorrelationId == o.Id)?.CustomerId ?? purchases.FirstOrDefault(t => t.CorrelationId == o.Id)?.CustomerId ?? "";
     }
+
+    static ConsoleSaga Saga(string saga, string customerId, PortalOperation o) => new(saga, o.Id, customerId, o.State,
+        o.Status is "failed" ? "failed" : "in-flight", o.Description, o.Steps, o.Error, o.CreatedAt, o.UpdatedAt);
 
     public Task<List<ConsoleDifference>> DifferencesAsync(int limit, CancellationToken ct) =>
         db.Set<ReconciliationDifference>().AsNoTracking().OrderByDescending(d => d.FoundAt).Take(limit)

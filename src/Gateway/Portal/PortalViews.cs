@@ -1,4 +1,3 @@
-using Credits.Ledger.Model;
 using Credits.Ledger.Queries;
 
 namespace Credits.Gateway.Portal;
