@@ -71,7 +71,7 @@ public sealed class OperationQueries(CreditsDbContext db)
         Error = s.LastError,
         PlanChange = new PlanChangeDetails
         {
-            Direction = s.Kind is { Length: > 0 } kind ? kind : null,
+            Direction = s.Kind is "upgrade" or "downgrade" ? s.Kind : null, // a rejected change has no direction
             FromPlanId = s.FromPlanId is { Length: > 0 } from ? from : null,
             ToPlanId = s.ToPlanId is { Length: > 0 } to ? to : Requested<RequestedPlanChange>(request)?.PlanId ?? "",
             Steps = ParseSteps(s.Steps),
