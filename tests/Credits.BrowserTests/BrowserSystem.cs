@@ -71,7 +71,7 @@ public class BrowserSystem : IAsyncLifetime
         }
         Orchestrator = new HostProcess("Orchestrator", HostEnvironment);
         Gateway = new HostProcess("Gateway", HostEnvironment, gatewayPort);
-        await Task.WhenAll(Orchestrator.StartAsync(), Gateway.StartAsync());
+        await Task.WhenAll(Orchestrator.StartAsync(TimeSpan.FromSeconds(120)), Gateway.StartAsync(TimeSpan.FromSeconds(120)));
 
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         // The machine is shared and slow at times: expectations wait up to 15 s (they pass as soon as they hold).
