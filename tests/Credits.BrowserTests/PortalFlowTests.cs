@@ -25,10 +25,11 @@ public class PortalFlowTests(BrowserSystem system, ITestOutputHelper output) : I
         var customer = "upgrade-" + Guid.NewGuid().ToString("N")[..12];
         var stripeCustomerId = await RegisterAsync(customer, "hobby");
         await SaveCardAsync(stripeCustomerId);
+        await system.PostUsageAsync(customer, "upgrade-use-" + customer, 30);
         var (url, _) = await system.PortalLinkAsync(customer);
         var page = await system.NewPageAsync();
         await page.GotoAsync(url);
-        await Assertions.Expect(page.Locator("#available")).ToHaveAttributeAsync("data-value", "200");
+        await Assertions.Expect(page.Locator("#available")).ToHaveAttributeAsync("data-value", "170");
 
         await page.GetByRole(AriaRole.Radio, new() { Name = "Pro", Exact = true }).CheckAsync();
         await Assertions.Expect(page.Locator("#preview-headline")).ToContainTextAsync("Upgrade now:");
@@ -39,12 +40,16 @@ public class PortalFlowTests(BrowserSystem system, ITestOutputHelper output) : I
         await Assertions.Expect(change).ToHaveAttributeAsync("data-status", "completed", new() { Timeout = (float)SagaTimeout.TotalMilliseconds });
         output.WriteLine($"upgrade clicked -> page shows it completed: {clock.Elapsed.TotalMilliseconds:F0} ms");
         await Assertions.Expect(page.Locator("#current-plan")).ToHaveTextAsync("Pro");
+        await Assertions.Expect(page.GetByRole(AriaRole.Radio, new() { Name = "Pro (current)", Exact = true })).ToBeCheckedAsync();
+        await Assertions.Expect(page.Locator("#change-plan")).ToHaveTextAsync("Change plan");
         await Assertions.Expect(page.Locator("#activity-status")).ToContainTextAsync("completed");
 
         // The page shows the ledger's balance: the Hobby allowance plus the prorated Pro allowance.
-        var available = await Eventually.Get(() => system.Accounts.AvailableAsync(customer), a => a > 200, SagaTimeout);
-        Assert.InRange(available, 200 + 4_900, 200 + 5_000);
+        var available = await Eventually.Get(() => system.Accounts.AvailableAsync(customer), a => a > 170, SagaTimeout);
+        Assert.InRange(available, 170 + 4_900, 170 + 5_000);
         await Assertions.Expect(page.Locator("#available")).ToHaveAttributeAsync("data-value", available.ToString());
+        await Assertions.Expect(page.Locator("#chart")).ToHaveAttributeAsync("data-total", "30");
+        await Screenshots.SaveAsync(page, "portal");
 
         // Stripe charged the prorated difference of the flat fees to the saved card, once.
         var invoices = await system.Stripe.CreateClient().V1.Invoices.ListAsync(new InvoiceListOptions { Customer = stripeCustomerId });

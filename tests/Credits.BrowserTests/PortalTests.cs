@@ -56,7 +56,7 @@ public class PortalTests(BrowserSystem system, ITestOutputHelper output) : IClas
         await Assertions.Expect(page.Locator("#preview-headline")).ToHaveTextAsync("Upgrade now: $20.00 due today");
         await Assertions.Expect(page.Locator("#preview")).ToContainTextAsync("5,000 Pro credits");
         await Assertions.Expect(page.Locator("#change-plan")).ToHaveTextAsync("Upgrade and pay $20.00");
-        await Screenshots.SaveAsync(page, "portal");
+        await Screenshots.SaveAsync(page, "portal-preview");
         await page.GetByRole(AriaRole.Radio, new() { Name = "Hobby (current)", Exact = true }).CheckAsync();
         await Assertions.Expect(page.Locator("#preview")).ToBeHiddenAsync();
         await Assertions.Expect(page.Locator("#change-plan")).ToBeDisabledAsync();

@@ -151,6 +151,7 @@
     $('plans').replaceChildren(...list);
     $('preview').hidden = true;
     $('change-plan').disabled = true;
+    $('change-plan').textContent = 'Change plan';
     if (!account.canBuy) $('plans').after(el('p', { class: 'muted' }, 'Plan changes are available once your subscription is set up.'));
   }
 
