@@ -81,6 +81,45 @@ public class PortalFlowTests(BrowserSystem system, ITestOutputHelper output) : I
         var purchase = page.Locator("#operations tr", new() { HasText = "500 credits" });
         await Assertions.Expect(purchase).ToHaveAttributeAsync("data-status", "completed");
         Assert.Equal(700, await system.Accounts.AvailableAsync(customer));
+
+        // Auto top-up from the same page, with the keyboard-reachable form.
+        await page.GetByLabel("Buy credits automatically when the balance runs low").CheckAsync();
+        await page.GetByLabel("When available credits fall to").FillAsync("50");
+        await page.GetByLabel("Buy", new() { Exact = true }).SelectOptionAsync("small");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save automatic top-up" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#auto-status")).ToHaveTextAsync("Saved: automatic top-up is on.");
+        var policy = await Eventually.Get(async () =>
+        {
+            using var c = system.Client();
+            var r = await c.GetAsync($"/v1/customers/{customer}/auto-top-up");
+            return r.IsSuccessStatusCode ? JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement : (JsonElement?)null;
+        }, p => p is { } found && found.GetProperty("enabled").GetBoolean(), SagaTimeout, "the auto top-up saga has the policy");
+        Assert.Equal(50, policy!.Value.GetProperty("threshold").GetInt64());
+        Assert.Equal(500, policy.Value.GetProperty("credits").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_declined_upgrade_shows_the_reason_and_leaves_the_plan_as_it_was()
+    {
+        var customer = "declined-" + Guid.NewGuid().ToString("N")[..12];
+        var stripeCustomerId = await RegisterAsync(customer, "hobby");
+        await SaveCardAsync(stripeCustomerId, "pm_card_chargeDeclined");
+        var (url, _) = await system.PortalLinkAsync(customer);
+        var page = await system.NewPageAsync();
+        await page.GotoAsync(url);
+        await Assertions.Expect(page.Locator("#available")).ToHaveAttributeAsync("data-value", "200");
+
+        await page.GetByRole(AriaRole.Radio, new() { Name = "Pro", Exact = true }).CheckAsync();
+        await Assertions.Expect(page.Locator("#preview-headline")).ToContainTextAsync("Upgrade now:");
+        await page.Locator("#change-plan").ClickAsync();
+
+        var change = page.Locator("#operations tr", new() { HasText = "Upgrade from hobby to pro" });
+        await Assertions.Expect(change).ToHaveAttributeAsync("data-status", "failed", new() { Timeout = (float)SagaTimeout.TotalMilliseconds });
+        await Assertions.Expect(change).ToContainTextAsync("declined");
+        await Assertions.Expect(page.Locator("#activity-status")).ToContainTextAsync("failed");
+        await Assertions.Expect(page.Locator("#current-plan")).ToHaveTextAsync("Hobby");
+        Assert.Equal(200, await system.Accounts.AvailableAsync(customer));
+        await Assertions.Expect(page.Locator("#available")).ToHaveAttributeAsync("data-value", "200");
     }
 
     /// <summary>POST /v1/customers and wait until the registration saga has made the customer active with its allowance.</summary>
@@ -116,10 +155,10 @@ public class PortalFlowTests(BrowserSystem system, ITestOutputHelper output) : I
     static string Tail(string log) => log.Length > 6000 ? log[^6000..] : log;
 
     /// <summary>What the app's onboarding does: a card saved as the customer's default for invoices.</summary>
-    async Task SaveCardAsync(string stripeCustomerId)
+    async Task SaveCardAsync(string stripeCustomerId, string testCard = "pm_card_visa")
     {
         var stripe = system.Stripe.CreateClient();
-        var card = await stripe.V1.PaymentMethods.AttachAsync("pm_card_visa", new PaymentMethodAttachOptions { Customer = stripeCustomerId });
+        var card = await stripe.V1.PaymentMethods.AttachAsync(testCard, new PaymentMethodAttachOptions { Customer = stripeCustomerId });
         await stripe.V1.Customers.UpdateAsync(stripeCustomerId,
             new CustomerUpdateOptions { InvoiceSettings = new CustomerInvoiceSettingsOptions { DefaultPaymentMethod = card.Id } });
     }
