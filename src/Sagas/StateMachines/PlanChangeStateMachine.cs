@@ -147,10 +147,12 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
                 .TransitionTo(Failed));
 
         During(DowngradingItems,
+            // The ledger moves to the new plan too (no allowance: the old one runs to the period end), so the ledger's
+            // plan and Stripe's items agree from now on: no overage is recorded against a metered item that is gone.
             When(ItemsUpdated)
                 .Then(c => Updated(c.Saga, c.Message))
-                .Publish(c => Changed(c.Saga))
-                .TransitionTo(Completed),
+                .Publish(c => GrantCredits(c.Saga, c.Saga.PeriodEnd) with { Allowance = 0 })
+                .TransitionTo(GrantingCredits),
             When(ItemsUpdateFailed)
                 .Then(c => Fail(c.Saga, "update-items", $"Stripe refused the change: {c.Message.Reason}"))
                 .Publish(c => FailedEvent(c.Saga))

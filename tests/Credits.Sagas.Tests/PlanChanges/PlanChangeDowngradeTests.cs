@@ -30,6 +30,10 @@ public class When_a_downgrade_is_requested
         Assert.True(SubscriptionItemsInvariant.Check(Plans.Hobby, after).Holds);
 
         await h.Bus.Bus.Publish(new SubscriptionItemsUpdated { OperationId = op, Step = update.Step, Items = after });
+        // The ledger switches to Hobby for the rest of the period, with no allowance.
+        var ledgerPlan = await h.PublishedOne<GrantPlanChangeCredits>(m => m.OperationId == op);
+        Assert.Equal(("hobby", 0L), (ledgerPlan.PlanId, ledgerPlan.Allowance));
+        await h.Bus.Bus.Publish(new PlanChangeCreditsGranted { OperationId = op, Allowance = 0 });
         var changed = await h.PublishedOne<PlanChanged>(m => m.OperationId == op);
         Assert.Equal(("pro", "hobby"), (changed.FromPlanId, changed.ToPlanId));
         Assert.NotNull(await h.PlanChanges.Exists(op, h.PlanChangeMachine.Completed));
