@@ -147,7 +147,9 @@ public sealed class SagaLoadScenario : IBenchmarkScenario
                 return elapsed;
             }
             if (clock.Elapsed > TimeSpan.FromMinutes(5))
-                throw new TimeoutException($"{sagas.Count(s => s.CurrentState == "Active")} of {customers.Count} customers Active after 5 min\n{system.HostOutput()}");
+                throw new TimeoutException($"{sagas.Count(s => s.CurrentState == "Active")} of {customers.Count} customers Active after 5 min: " +
+                    string.Join(", ", sagas.GroupBy(s => s.CurrentState).Select(g => $"{g.Count()} {g.Key}")) +
+                    $"; first: {sagas.FirstOrDefault()?.LastError}\n{system.HostOutput()}");
             await Task.Delay(200, ct);
         }
     }

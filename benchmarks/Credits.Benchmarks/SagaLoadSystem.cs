@@ -50,6 +50,8 @@ public sealed class SagaLoadSystem : IAsyncDisposable
     async Task InitializeAsync(CancellationToken ct)
     {
         await _infrastructure.InitializeAsync();
+        // The in-process emulator reads its logging settings from this process's environment: keep its per-request lines out of the figures.
+        Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning");
         var gatewayPort = HostProcess.FreePort();
         Stripe = await StripeEmulatorApp.StartAsync(o =>
         {
@@ -83,15 +85,23 @@ public sealed class SagaLoadSystem : IAsyncDisposable
         await _bus.StartAsync(ct);
     }
 
-    /// <summary>What the hosts wrote, for a failure's message.</summary>
-    public string HostOutput(int lastChars = 4000)
+    /// <summary>What the hosts wrote (without MassTransit's offline telemetry warnings), for a failure's message.</summary>
+    public string HostOutput(int lastChars = 6000)
     {
-        var text = $"--- Orchestrator ---\n{_orchestrator?.Output}\n--- Gateway ---\n{_gateway?.Output}";
+        var text = $"--- Orchestrator ---\n{Filtered(_orchestrator?.Output)}\n--- Gateway ---\n{Filtered(_gateway?.Output)}";
         return text.Length <= lastChars ? text : text[^lastChars..];
     }
 
+    static string Filtered(string? output) =>
+        string.Join('\n', (output ?? "").Split('\n').Where(l => !l.Contains("usage telemetry")));
+
+    /// <summary>The hosts' whole output, kept next to the run's temporary files for a look after it.</summary>
+    public static string LogPath(string host) => Path.Combine(Path.GetTempPath(), $"credits-sagas-{host}.log");
+
     public async ValueTask DisposeAsync()
     {
+        if (_orchestrator is not null) await File.WriteAllTextAsync(LogPath("orchestrator"), Filtered(_orchestrator.Output));
+        if (_gateway is not null) await File.WriteAllTextAsync(LogPath("gateway"), Filtered(_gateway.Output));
         if (_bus is not null) await _bus.StopAsync(CancellationToken.None);
         if (_gateway is not null) await _gateway.DisposeAsync();
         if (_orchestrator is not null) await _orchestrator.DisposeAsync();
