@@ -3,6 +3,9 @@ using Credits.Billing.Webhooks;
 using Credits.Gateway.Apis;
 using Credits.Gateway.Authentication;
 using Credits.Gateway.Balances;
+using Credits.Gateway.Customers;
+using Credits.Gateway.Operations;
+using Credits.Gateway.TopUps;
 using Credits.Gateway.Usage;
 using Credits.Ledger;
 using Credits.Ledger.Usage;
@@ -22,6 +25,7 @@ static class GatewayRegistration
         builder.Services.AddCreditLedger<CreditsDbContext>(builder.Configuration);
         builder.Services.AddStripeBilling(builder.Configuration);
         builder.Services.AddScoped<UsageIngestion>();
+        builder.Services.AddCustomerServices();
         builder.Services.AddSingleton<BalanceChangeListener>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BalanceChangeListener>());
         builder.AddBus(x => x.AddCreditsMessaging());
@@ -53,6 +57,9 @@ static class GatewayRegistration
         v1.MapUsageApiV1();
         v1.MapBalanceApiV1();
         v1.MapReservationApiV1();
+        v1.MapCustomersApiV1();
+        v1.MapOperationsApiV1();
+        v1.MapTopUpsApiV1();
         return app;
     }
 }

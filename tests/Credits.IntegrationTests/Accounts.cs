@@ -29,6 +29,13 @@ public sealed class Accounts(string connectionString)
         if (!result.Succeeded) throw new InvalidOperationException($"{result.Outcome}: {result.Reason}");
     }
 
+    /// <summary>The available credits, or null while the account does not exist yet (a saga has not opened it).</summary>
+    public async Task<long?> AvailableOrNullAsync(string customerId)
+    {
+        await using var db = NewDbContext();
+        return (await new CreditLedger(db, Plans, TimeProvider.System).GetBalanceAsync(customerId))?.Available;
+    }
+
     public async Task<long> AvailableAsync(string customerId)
     {
         await using var db = NewDbContext();

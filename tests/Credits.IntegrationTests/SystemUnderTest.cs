@@ -23,8 +23,23 @@ public class SystemUnderTest : IAsyncLifetime
 
     public RunningEmulator Stripe { get; private set; } = null!;
 
-    public Dictionary<string, string> Environment => new()
+    public Dictionary<string, string> Environment
     {
+        get
+        {
+            var environment = BaseEnvironment;
+            Configure(environment);
+            return environment;
+        }
+    }
+
+    /// <summary>Settings a test class's system adds or overrides (e.g. Sagas:PlanChange:PaymentConfirmationTimeout).</summary>
+    protected virtual void Configure(Dictionary<string, string> environment) { }
+
+    Dictionary<string, string> BaseEnvironment => new()
+    {
+        // The Orchestrator creates the catalog's products and prices in the emulator and resolves their ids.
+        ["Catalog__SyncOnStart"] = "true",
         ["Stripe__SecretKey"] = "sk_test_emulator",
         ["Stripe__WebhookSecret"] = WebhookSecret,
         ["Stripe__ApiBase"] = Stripe.BaseUrl.ToString().TrimEnd('/'),
@@ -56,6 +71,16 @@ public class SystemUnderTest : IAsyncLifetime
         Orchestrator = new HostProcess("Orchestrator", Environment);
         Gateway = new HostProcess("Gateway", Environment, gatewayPort);
         await Task.WhenAll(Orchestrator.StartAsync(), Gateway.StartAsync());
+    }
+
+    /// <summary>kill -9 of the Orchestrator (no shutdown, nothing flushed), then a fresh process on the same database and vhost.</summary>
+    public async Task KillAndRestartOrchestratorAsync(Func<Task>? whileDown = null)
+    {
+        Orchestrator.Kill();
+        await Orchestrator.DisposeAsync();
+        if (whileDown is not null) await whileDown();
+        Orchestrator = new HostProcess("Orchestrator", Environment);
+        await Orchestrator.StartAsync();
     }
 
     public HttpClient Client(string? apiKey = ApiKey)

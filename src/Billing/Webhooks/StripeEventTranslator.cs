@@ -31,7 +31,7 @@ public static class StripeEventTranslator
                 EventId = id, EventCreated = created, InvoiceId = i.Id, StripeCustomerId = i.CustomerId,
                 CustomerId = CustomerId(i.Parent?.SubscriptionDetails?.Metadata ?? i.Metadata),
                 SubscriptionId = i.Parent?.SubscriptionDetails?.SubscriptionId, BillingReason = i.BillingReason,
-                AmountPaid = i.AmountPaid, Currency = i.Currency, PeriodStart = Utc(i.PeriodStart), PeriodEnd = Utc(i.PeriodEnd),
+                AmountPaid = i.AmountPaid, Currency = i.Currency, PeriodStart = ServicePeriod(i).Start, PeriodEnd = ServicePeriod(i).End,
             },
             Invoice i when stripeEvent.Type == EventTypes.InvoicePaymentFailed => new StripeInvoicePaymentFailed
             {
@@ -93,4 +93,18 @@ public static class StripeEventTranslator
         metadata is null ? new Dictionary<string, string>() : new Dictionary<string, string>(metadata);
 
     static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+
+    /// <summary>
+    /// The billing period an invoice opens. Not the invoice's own period_start/period_end: on a renewal they
+    /// look back one period (the usage billed) and on a new subscription they are one instant. The period
+    /// is on the subscription's (non-proration) lines; the latest of them is the one paid in advance.
+    /// </summary>
+    static (DateTimeOffset Start, DateTimeOffset End) ServicePeriod(Invoice invoice)
+    {
+        var line = invoice.Lines?.Data?
+            .Where(l => l.Period is not null && l.Parent?.SubscriptionItemDetails is { Proration: false })
+            .OrderByDescending(l => l.Period.End)
+            .FirstOrDefault();
+        return line is null ? (Utc(invoice.PeriodStart), Utc(invoice.PeriodEnd)) : (Utc(line.Period.Start), Utc(line.Period.End));
+    }
 }

@@ -713,6 +713,49 @@ namespace Credits.Persistence.Migrations
                     b.ToTable("round_trip", (string)null);
                 });
 
+            modelBuilder.Entity("Credits.Persistence.Operations.OperationRequest", b =>
+                {
+                    b.Property<Guid>("OperationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("operation_id");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("customer_id");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Request")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("request");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("requested_at");
+
+                    b.HasKey("OperationId");
+
+                    b.HasIndex("RequestedAt")
+                        .HasDatabaseName("ix_operation_requests_requested_at");
+
+                    b.HasIndex("CustomerId", "RequestedAt")
+                        .HasDatabaseName("ix_operation_requests_customer_id_requested_at");
+
+                    b.ToTable("operation_requests", (string)null);
+                });
+
             modelBuilder.Entity("Credits.Sagas.StateMachines.AutoTopUpState", b =>
                 {
                     b.Property<Guid>("CorrelationId")

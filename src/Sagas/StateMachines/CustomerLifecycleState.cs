@@ -18,8 +18,8 @@ public class CustomerLifecycleState : SagaStateMachineInstance
     public string? SubscriptionId { get; set; }
     /// <summary>Stripe's subscription status as last reported (active, incomplete, past_due...).</summary>
     public string? SubscriptionStatus { get; set; }
-    /// <summary>The subscription items (JSON list).</summary>
-    public string Items { get; set; } = "";
+    /// <summary>The subscription items (JSON list; a jsonb column, so never empty text).</summary>
+    public string Items { get; set; } = "[]";
     public DateTimeOffset? PeriodStart { get; set; }
     public DateTimeOffset? PeriodEnd { get; set; }
     /// <summary>The start of the latest period whose allowance was granted: a renewal is granted once.</summary>

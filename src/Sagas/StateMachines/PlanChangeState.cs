@@ -18,11 +18,11 @@ public class PlanChangeState : SagaStateMachineInstance
     public string FromPlanId { get; set; } = "";
     public string ToPlanId { get; set; } = "";
     /// <summary>The plans' terms as they were when the change began (JSON), so catalog edits mid-flight change nothing.</summary>
-    public string FromPlan { get; set; } = "";
-    public string ToPlan { get; set; } = "";
+    public string FromPlan { get; set; } = "{}";
+    public string ToPlan { get; set; } = "{}";
     /// <summary>The items before the change and as Stripe last reported them (JSON lists).</summary>
-    public string PreviousItems { get; set; } = "";
-    public string CurrentItems { get; set; } = "";
+    public string PreviousItems { get; set; } = "[]";
+    public string CurrentItems { get; set; } = "[]";
     public DateTimeOffset PeriodStart { get; set; }
     public DateTimeOffset PeriodEnd { get; set; }
     public string? ProrationInvoiceId { get; set; }

@@ -196,7 +196,7 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
         saga.ToPlanId = m.NewPlanId;
         saga.Kind = "rejected";
         saga.CreatedAt = DateTimeOffset.UtcNow;
-        Fail(saga, "begin", m.Reason);
+        Fail(saga, "begin", m.InFlightOperationId is { } inFlight ? $"{m.Reason} (operation {inFlight})" : m.Reason);
     }
 
     private static UpdateSubscriptionItems UpdateItems(PlanChangeState saga, string step, string proration) => new()

@@ -17,6 +17,7 @@ public static class Invoices
             return Lists.Page(invoice["lines"]!["data"]!.AsArray().OfType<JsonObject>(), c.Params, $"/v1/invoices/{invoice["id"]}/lines");
         }));
         api.MapPost("/v1/invoices/{id}/pay", Api.Handle(Pay));
+        api.MapPost("/v1/invoices/{id}/void", Api.Handle(Void));
         api.MapGet("/v1/invoices", Api.Handle(c =>
             Lists.Page(c.Store.All("invoice").Where(c.Params, "customer", "subscription", "status"), c.Params, "/v1/invoices")));
     }
@@ -41,6 +42,30 @@ public static class Invoices
                 subscription["status"] = "active";
                 c.Emit("customer.subscription.updated", subscription, Api.PreviousAttributes(before, subscription));
             }
+        }
+        return invoice;
+    }
+
+    /// <summary>
+    /// Voids an open invoice (Stripe allows it for open and uncollectible ones): nothing more is collected. A
+    /// subscription left past_due by it becomes active again when no other invoice of it is unpaid.
+    /// </summary>
+    private static JsonNode Void(ApiCall c)
+    {
+        var invoice = c.Store.Get("invoice", c.Route("id"), "invoice");
+        if ((string)invoice["status"]! is not ("open" or "uncollectible"))
+            throw StripeApiException.Invalid($"You can only void open or uncollectible invoices; this invoice is {invoice["status"]}.", null, "invoice_not_open");
+        var customer = c.Store.Get("customer", (string)invoice["customer"]!, "customer");
+        invoice["status"] = "void";
+        invoice["status_transitions"]!["voided_at"] = c.World.Clocks.NowFor(customer);
+        c.Emit("invoice.voided", invoice);
+        if ((string?)invoice["subscription"] is { } subId && c.Store.Find(subId) is { } subscription
+            && (string?)subscription["status"] == "past_due"
+            && !c.Store.All("invoice").Any(i => (string?)i["subscription"] == subId && (string?)i["status"] == "open"))
+        {
+            var before = (JsonObject)subscription.DeepClone();
+            subscription["status"] = "active";
+            c.Emit("customer.subscription.updated", subscription, Api.PreviousAttributes(before, subscription));
         }
         return invoice;
     }

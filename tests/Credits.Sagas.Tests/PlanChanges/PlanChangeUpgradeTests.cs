@@ -208,14 +208,15 @@ public class When_the_customer_saga_rejects_a_change
     {
         await using var h = await SagaHarness.Start();
         var op = Guid.NewGuid();
+        var inFlight = Guid.NewGuid();
         await h.Bus.Bus.Publish(new PlanChangeRejected
         {
-            OperationId = op, CustomerId = "acme", NewPlanId = "pro", InFlightOperationId = Guid.NewGuid(), Reason = "another plan change is in flight",
+            OperationId = op, CustomerId = "acme", NewPlanId = "pro", InFlightOperationId = inFlight, Reason = "another plan change is in flight",
         });
 
         Assert.NotNull(await h.PlanChanges.Exists(op, h.PlanChangeMachine.Rejected));
         var record = h.PlanChanges.Sagas.Contains(op)!;
-        Assert.Equal(("acme", "pro", "another plan change is in flight"), (record.CustomerId, record.ToPlanId, record.LastError));
+        Assert.Equal(("acme", "pro", $"another plan change is in flight (operation {inFlight})"), (record.CustomerId, record.ToPlanId, record.LastError));
         Assert.False(await h.Bus.Published.Any<UpdateSubscriptionItems>());
     }
 }

@@ -1,0 +1,20 @@
+namespace Credits.Gateway.Customers;
+
+/// <summary>The customer lifecycle saga's states as the API names them.</summary>
+public static class CustomerStates
+{
+    public const string Registering = "registering";
+    public const string Active = "active";
+    public const string RegistrationFailed = "registration-failed";
+
+    // The state names of CustomerLifecycleStateMachine, as MassTransit stores them in current_state.
+    internal const string SagaActive = "Active";
+    internal const string SagaRegistrationFailed = "RegistrationFailed";
+
+    public static string FromSaga(string sagaState) => sagaState switch
+    {
+        SagaActive => Active,
+        SagaRegistrationFailed => RegistrationFailed,
+        _ => Registering, // CreatingStripeCustomer, CreatingSubscription
+    };
+}

@@ -1,0 +1,38 @@
+namespace Credits.Gateway.Customers;
+
+/// <summary>Why a customer command did nothing. The API tells it as RFC 7807 problem details; the portal shows it.</summary>
+public enum RefusalKind
+{
+    /// <summary>The request itself is wrong (HTTP 400): a bad id, an unknown plan or pack, a missing key.</summary>
+    Invalid,
+    /// <summary>No such customer (HTTP 404).</summary>
+    UnknownCustomer,
+    /// <summary>The request is fine but the customer's state forbids it now (HTTP 409).</summary>
+    Conflict,
+}
+
+/// <summary>
+/// A refused command: nothing was written and nothing published. <see cref="Field"/> names the offending input
+/// for <see cref="RefusalKind.Invalid"/>; <see cref="InFlightOperationId"/> names the plan change that is in the way.
+/// </summary>
+public sealed record Refusal(RefusalKind Kind, string Title, string Detail, string? Field = null, Guid? InFlightOperationId = null)
+{
+    public static Refusal Invalid(string field, string detail) => new(RefusalKind.Invalid, "Invalid request", detail, field);
+
+    public static Refusal UnknownCustomer(string customerId) =>
+        new(RefusalKind.UnknownCustomer, "Unknown customer", $"Customer '{customerId}' is not registered.");
+
+    public static Refusal Conflict(string title, string detail, Guid? inFlight = null) => new(RefusalKind.Conflict, title, detail, null, inFlight);
+
+    public static Refusal IdempotencyKeyReused(string key) =>
+        Conflict("Idempotency key reused", $"The Idempotency-Key '{key}' was used before for a different request.");
+}
+
+/// <summary>A command's outcome: <see cref="Value"/> when accepted (or repeated), <see cref="Refusal"/> when not.</summary>
+public sealed record CommandResult<T>(T? Value, Refusal? Refusal) where T : class
+{
+    public bool Succeeded => Refusal is null;
+
+    public static implicit operator CommandResult<T>(T value) => new(value, null);
+    public static implicit operator CommandResult<T>(Refusal refusal) => new(null, refusal);
+}

@@ -1,0 +1,36 @@
+namespace Credits.Gateway.Operations;
+
+/// <summary>
+/// An operation's status as the API reports it, from the saga's state (shown alongside as sagaState).
+/// accepted: the Gateway took the request and published the command, and no saga has started on it yet.
+/// </summary>
+public static class OperationStatuses
+{
+    public const string Accepted = "accepted";
+    public const string Running = "running";
+    public const string Completed = "completed";
+    public const string Failed = "failed";
+    public const string Rejected = "rejected";
+    public const string Cancelled = "cancelled";
+    public const string Refunded = "refunded";
+
+    /// <summary>PlanChangeStateMachine's states; "Rejected" is the record kept for a change the customer saga refused.</summary>
+    public static string FromPlanChange(string sagaState) => sagaState switch
+    {
+        "Completed" => Completed,
+        "Failed" or "CompensationFailed" => Failed,
+        "Rejected" => Rejected,
+        _ => Running, // UpgradingItems, AwaitingPayment, GrantingCredits, RestoringItems, WaitingForPeriodEnd, ReportingOverage, DowngradingItems
+    };
+
+    /// <summary>TopUpStateMachine's states. Refunding: Stripe has refunded; the unspent credits are being taken back.</summary>
+    public static string FromTopUp(string sagaState) => sagaState switch
+    {
+        "Completed" => Completed,
+        "Cancelled" => Cancelled,
+        "Refunding" or "Refunded" => Refunded,
+        _ => Running, // AwaitingPayment, Granting
+    };
+
+    public static bool IsFinished(string status) => status is Completed or Failed or Rejected or Cancelled or Refunded;
+}

@@ -1,0 +1,8 @@
+namespace Credits.Persistence.Operations;
+
+/// <summary>The kinds of <see cref="OperationRequest"/>, as stored and as shown by the API.</summary>
+public static class OperationKinds
+{
+    public const string PlanChange = "plan-change";
+    public const string TopUp = "top-up";
+}

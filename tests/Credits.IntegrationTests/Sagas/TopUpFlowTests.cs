@@ -1,0 +1,145 @@
+using Credits.Contracts.TopUps;
+using Credits.Contracts.Usage;
+using Credits.Persistence;
+using Credits.Sagas.StateMachines;
+using Credits.Testing;
+using Microsoft.EntityFrameworkCore;
+using Xunit;
+
+namespace Credits.IntegrationTests.Sagas;
+
+/// <summary>
+/// Top-ups on the real system. The emulator delivers every webhook twice, late and out of order for this whole
+/// class (Stripe does both): credits must still be granted exactly once.
+/// </summary>
+public class TopUpFlowTests(SystemUnderTest system) : IClassFixture<SystemUnderTest>, IAsyncLifetime
+{
+    TestBus? _bus;
+    SagaFlows Flows => new(system, _bus!.Publisher);
+
+    public async Task InitializeAsync()
+    {
+        _bus = await TestBus.StartAsync(system.Infrastructure.VirtualHost.Uri);
+        await system.Stripe.Control.ChaosAsync(duplicateRate: 1.0, reorderWindowMs: 300);
+    }
+
+    public async Task DisposeAsync() { if (_bus is not null) await _bus.DisposeAsync(); }
+
+    [Fact]
+    public async Task A_checkout_purchase_grants_its_credits_once_when_paid()
+    {
+        var id = SagaFlows.NewCustomerId("checkout");
+        var customer = await Flows.RegisterAsync(id);
+        await Eventually.Get(() => system.Accounts.AvailableOrNullAsync(id), a => a == 200);
+
+        var purchase = await Flows.PurchaseAsync(customer, credits: 500, amount: 500, savedCard: false);
+        var awaiting = await Eventually.Get(() => Flows.TopUpAsync(purchase), p => p?.CheckoutUrl is not null, SagaFlows.StepTimeout, "a checkout URL");
+        Assert.StartsWith(system.Stripe.BaseUrl.ToString().TrimEnd('/') + "/checkout/", awaiting!.CheckoutUrl);
+        Assert.Equal(200, await system.Accounts.AvailableAsync(id)); // nothing before payment
+
+        await system.Stripe.Control.CheckoutAsync(awaiting.CheckoutSessionId!, "complete");
+
+        Assert.Equal("Completed", (await Flows.TopUpInStateAsync(purchase, "Completed", "Cancelled")).CurrentState);
+        Assert.Equal((long?)700, await Eventually.Get(() => system.Accounts.AvailableOrNullAsync(id), a => a == 700));
+        await Task.Delay(2000); // the duplicated, reordered webhooks arrive meanwhile
+        Assert.Equal(700, await system.Accounts.AvailableAsync(id));
+        Assert.Equal(1, await PurchaseGrantsAsync(id));
+    }
+
+    [Fact]
+    public async Task An_expired_checkout_ends_cancelled_without_credits()
+    {
+        var id = SagaFlows.NewCustomerId("expired");
+        var customer = await Flows.RegisterAsync(id);
+        var purchase = await Flows.PurchaseAsync(customer, credits: 500, amount: 500, savedCard: false);
+        var awaiting = await Eventually.Get(() => Flows.TopUpAsync(purchase), p => p?.CheckoutSessionId is not null, SagaFlows.StepTimeout);
+
+        await system.Stripe.Control.CheckoutAsync(awaiting!.CheckoutSessionId!, "expire");
+
+        Assert.Equal("Cancelled", (await Flows.TopUpInStateAsync(purchase, "Completed", "Cancelled")).CurrentState);
+        Assert.Equal(200, await system.Accounts.AvailableAsync(id));
+    }
+
+    [Fact]
+    public async Task A_saved_card_purchase_is_charged_once_and_refunds_take_back_the_unspent_share()
+    {
+        var id = SagaFlows.NewCustomerId("refund");
+        var customer = await Flows.RegisterAsync(id);
+        await Flows.SaveCardAsync(customer.StripeCustomerId!);
+
+        var purchase = await Flows.PurchaseAsync(customer, credits: 500, amount: 1000, savedCard: true);
+        var completed = await Flows.TopUpInStateAsync(purchase, "Completed", "Cancelled");
+        Assert.Equal("Completed", completed.CurrentState);
+        Assert.Equal((long?)700, await Eventually.Get(() => system.Accounts.AvailableOrNullAsync(id), a => a == 700));
+        var intents = await Flows.Stripe.V1.PaymentIntents.ListAsync(new() { Customer = customer.StripeCustomerId });
+        Assert.Single(intents.Data, p => p.Metadata.GetValueOrDefault(TopUpStateMachine.PurchaseIdMetadata) == purchase.ToString());
+
+        // Half refunded: half of the purchase's 500 credits go back (they are unspent).
+        await Flows.Stripe.V1.Refunds.CreateAsync(new() { PaymentIntent = completed.PaymentIntentId, Amount = 500 });
+        Assert.Equal((long?)450, await Eventually.Get(() => system.Accounts.AvailableOrNullAsync(id), a => a == 450, because: "250 credits reversed"));
+        // The rest refunded: the other 250.
+        await Flows.Stripe.V1.Refunds.CreateAsync(new() { PaymentIntent = completed.PaymentIntentId });
+        Assert.Equal((long?)200, await Eventually.Get(() => system.Accounts.AvailableOrNullAsync(id), a => a == 200, because: "all 500 reversed"));
+        await Task.Delay(2000);
+        Assert.Equal(200, await system.Accounts.AvailableAsync(id));
+        Assert.Equal("Refunded", (await Flows.TopUpAsync(purchase))!.CurrentState);
+        var books = await system.Accounts.BooksAsync(id);
+        Assert.Equal(books.SumOfEntries, books.Column);
+    }
+
+    [Fact]
+    public async Task A_declined_saved_card_cancels_the_purchase_with_the_reason()
+    {
+        var id = SagaFlows.NewCustomerId("decline");
+        var customer = await Flows.RegisterAsync(id);
+        await Flows.SaveCardAsync(customer.StripeCustomerId!, "pm_card_chargeDeclined");
+
+        var purchase = await Flows.PurchaseAsync(customer, credits: 500, amount: 500, savedCard: true);
+        var cancelled = await Flows.TopUpInStateAsync(purchase, "Completed", "Cancelled");
+
+        Assert.Equal("Cancelled", cancelled.CurrentState);
+        Assert.Contains("declined", cancelled.LastError, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(200, await system.Accounts.AvailableAsync(id));
+    }
+
+    [Fact]
+    public async Task Auto_top_up_buys_once_however_much_usage_keeps_arriving()
+    {
+        var id = SagaFlows.NewCustomerId("auto");
+        var customer = await Flows.RegisterAsync(id);
+        await Flows.SaveCardAsync(customer.StripeCustomerId!);
+        await Eventually.Get(() => system.Accounts.AvailableOrNullAsync(id), a => a == 200);
+        await _bus!.Publisher.Publish(new ConfigureAutoTopUp
+        {
+            CustomerId = id, StripeCustomerId = customer.StripeCustomerId!, Enabled = true, Threshold = 60, Credits = 500, Amount = 500,
+        });
+        await Eventually.True(async () => await AutoTopUpStateAsync(id) == "Idle", SagaFlows.StepTimeout, "auto top-up configured");
+
+        // 160 credits in 40 events, published at once: the balance crosses Hobby's low-balance thresholds (50, 20) on the way to 40.
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(i => _bus.Publisher.Publish(new UsageRecorded
+        {
+            EventId = $"{id}-{i}", CustomerId = id, Credits = 4, OccurredAt = DateTimeOffset.UtcNow,
+        })));
+
+        Assert.Equal((long?)540, await Eventually.Get(() => system.Accounts.AvailableOrNullAsync(id), a => a == 540, SagaFlows.StepTimeout,
+            "200 - 160 + one purchase of 500"));
+        await Task.Delay(3000);
+        Assert.Equal(540, await system.Accounts.AvailableAsync(id));
+        Assert.Equal(1, await PurchaseGrantsAsync(id));
+        Assert.Equal("Idle", await AutoTopUpStateAsync(id));
+    }
+
+    async Task<string?> AutoTopUpStateAsync(string customerId)
+    {
+        await using var db = system.Accounts.NewDbContext();
+        var key = Credits.Sagas.SagaKeys.ForAutoTopUp(customerId);
+        return await db.Set<AutoTopUpState>().Where(x => x.CorrelationId == key).Select(x => x.CurrentState).SingleOrDefaultAsync();
+    }
+
+    async Task<int> PurchaseGrantsAsync(string customerId)
+    {
+        await using var db = system.Accounts.NewDbContext();
+        return await db.Database.SqlQuery<int>(
+            $"SELECT count(*)::int AS \"Value\" FROM ledger_grants WHERE customer_id = {customerId} AND source = 'Purchase'").SingleAsync();
+    }
+}
