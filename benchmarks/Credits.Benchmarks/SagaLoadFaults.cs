@@ -1,5 +1,9 @@
 using System.Globalization;
+using System.Reflection;
 using Credits.StripeEmulator.Control;
+using Credits.StripeEmulator.Hosting;
+using Credits.StripeEmulator.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Credits.Benchmarks;
 
@@ -30,6 +34,18 @@ public static class SagaLoadFaults
         await Add("/v1/invoices*", 503, afterExecution: false);
         await Add("/v1/customers*", 429, afterExecution: false);
         return Summarise(rules, rate);
+    }
+
+    /// <summary>
+    /// How many requests the rules failed, before and after execution. The emulator keeps the count in an internal
+    /// field of each rule and does not return it from its control API, so it is read here by reflection (in-process).
+    /// </summary>
+    public static (int Before, int After) Injected(RunningEmulator emulator)
+    {
+        var failed = typeof(FaultRule).GetField("Failed", BindingFlags.Instance | BindingFlags.NonPublic);
+        if (failed is null) return (-1, -1);
+        var rules = emulator.Services.GetRequiredService<Faults>().Rules;
+        return (rules.Where(r => !r.AfterExecution).Sum(r => (int)failed.GetValue(r)!), rules.Where(r => r.AfterExecution).Sum(r => (int)failed.GetValue(r)!));
     }
 
     /// <summary>The per-subscription rules summarised in one line each kind, for the report.</summary>

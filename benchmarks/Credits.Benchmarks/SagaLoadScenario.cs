@@ -60,6 +60,7 @@ public sealed class SagaLoadScenario : IBenchmarkScenario
         await PublishAsync(system, customers, clock, ct);
         var allFinal = await WaitForFinalStatesAsync(system, customers, clock, wait, ct);
         var last = customers.SelectMany(c => new[] { c.ChangeFinalAt, c.PurchaseFinalAt }).Max() ?? clock.Elapsed.TotalMilliseconds;
+        var (before, after) = SagaLoadFaults.Injected(system.Stripe);
         await system.Stripe.Control.ClearFaultsAsync();
 
         var finalCount = customers.Count(c => c.ChangeFinalAt is not null) + customers.Count(c => c.PurchaseFinalAt is not null);
@@ -67,6 +68,8 @@ public sealed class SagaLoadScenario : IBenchmarkScenario
             ? $"{2 * count:N0} sagas ({count:N0} plan changes + {count:N0} top-ups), first publish to last final state seen"
             : $"**only {finalCount:N0} of {2 * count:N0} final after {wait.TotalMinutes:N0} min**");
         context.Report("sagas completed per second", finalCount / (last / 1000), "sagas/s", "final states / time to all final states");
+        context.Report("Stripe faults injected", before + after, "requests",
+            $"{before:N0} refused before execution (5xx, 429), {after:N0} executed with the response lost (5xx)");
         var all = customers.SelectMany(c => new[] { c.ChangeFinalAt - c.ChangePublishedAt, c.PurchaseFinalAt - c.PurchasePublishedAt })
             .OfType<double>().ToList();
         ReportPercentiles(context, "command to final state, all sagas", all, "polled every 100 ms");
