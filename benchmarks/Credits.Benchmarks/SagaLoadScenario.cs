@@ -56,6 +56,7 @@ public sealed class SagaLoadScenario : IBenchmarkScenario
         foreach (var rule in rules) Console.WriteLine($"  fault: {rule}");
 
         Console.WriteLine($"  publishing {count:N0} ChangePlan + {count:N0} PurchaseCredits ({DateTime.UtcNow:HH:mm:ss} UTC, load average {LoadAverage()})");
+        var loadStart = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         await PublishAsync(system, customers, clock, ct);
         var allFinal = await WaitForFinalStatesAsync(system, customers, clock, wait, ct);
@@ -83,6 +84,15 @@ public sealed class SagaLoadScenario : IBenchmarkScenario
             context.Report($"top-ups {group.Key.PurchaseState}, {group.Key.PurchaseKind}, {(group.Key.Declined ? "declined card" : "good card")}", group.Count(), "sagas");
 
         await SettleAsync(system, customers, ct);
+        try
+        {
+            await SagaLoadWebhooks.ReportAsync(context, system.Stripe, stripe, loadStart, ct);
+        }
+        catch (Stripe.StripeException e)
+        {
+            // A figure, not a check: say it is missing and go on to the checks.
+            Console.WriteLine($"  webhook figures unavailable: {e.Message}");
+        }
         var checks = new SagaLoadChecks(system, stripe);
         await checks.RunAsync(customers, ct);
         foreach (var (status, n) in checks.SubscriptionStatuses.OrderBy(s => s.Key))
