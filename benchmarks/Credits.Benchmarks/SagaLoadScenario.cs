@@ -93,6 +93,7 @@ public sealed class SagaLoadScenario : IBenchmarkScenario
             // A figure, not a check: say it is missing and go on to the checks.
             Console.WriteLine($"  webhook figures unavailable: {e.Message}");
         }
+        if (context.String("sabotage", "false") == "true") await SagaLoadSabotage.ApplyAsync(system, stripe, customers, ct);
         var checks = new SagaLoadChecks(system, stripe);
         await checks.RunAsync(customers, ct);
         foreach (var (status, n) in checks.SubscriptionStatuses.OrderBy(s => s.Key))
