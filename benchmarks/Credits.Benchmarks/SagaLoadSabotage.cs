@@ -23,8 +23,8 @@ public static class SagaLoadSabotage
 
         var items = customers.First(c => !c.Declined && c != paid);
         var hobbyFlat = (await stripe.V1.Prices.ListAsync(new() { LookupKeys = ["credits:hobby:flat"] }, cancellationToken: ct)).Data.Single();
-        await stripe.V1.SubscriptionItems.CreateAsync(new() { Subscription = items.SubscriptionId, Price = hobbyFlat.Id, ProrationBehavior = "none" },
-            cancellationToken: ct);
+        await stripe.V1.Subscriptions.UpdateAsync(items.SubscriptionId,
+            new() { Items = [new() { Price = hobbyFlat.Id }], ProrationBehavior = "none" }, cancellationToken: ct);
         Console.WriteLine($"  sabotage: a second flat item on subscription {items.SubscriptionId} of {items.CustomerId}");
 
         var books = customers.First(c => c != paid && c != items);
