@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What both ./run.sh and ./test.sh need on a fresh Debian machine besides the .NET 10 SDK:
-# curl (readiness checks). PostgreSQL and RabbitMQ are installed by scripts/services.sh,
-# Chromium by the browser tests' set-up when they run.
+# curl (readiness checks) and Chromium (tests/Credits.BrowserTests drive Debian's /usr/bin/chromium
+# headless through Playwright; no browser is downloaded). PostgreSQL and RabbitMQ are installed by
+# scripts/services.sh.
 set -euo pipefail
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "The .NET 10 SDK is required (dotnet on PATH)." >&2
@@ -9,6 +10,7 @@ if ! command -v dotnet >/dev/null 2>&1; then
 fi
 missing=()
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd=sudo
   $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null

@@ -5,6 +5,7 @@ using Credits.Gateway.Authentication;
 using Credits.Gateway.Balances;
 using Credits.Gateway.Customers;
 using Credits.Gateway.Operations;
+using Credits.Gateway.Portal;
 using Credits.Gateway.TopUps;
 using Credits.Gateway.Usage;
 using Credits.Ledger;
@@ -31,6 +32,7 @@ static class GatewayRegistration
         builder.AddBus(x => x.AddCreditsMessaging());
         builder.AddApiKeyAuthentication();
         builder.Services.AddProblemDetails();
+        builder.AddPortal();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Credits API";
@@ -60,6 +62,7 @@ static class GatewayRegistration
         v1.MapCustomersApiV1();
         v1.MapOperationsApiV1();
         v1.MapTopUpsApiV1();
+        app.MapPortal();
         return app;
     }
 }

@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Credits.Gateway.Console;
+
+/// <summary>/console/api (API key): the operator console's reads.</summary>
+public static class ConsoleApi
+{
+    public static RouteGroupBuilder MapConsoleApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/customers", GetCustomers).WithSummary("Customers with balance, plan and subscription state; ?search=<id prefix>");
+        api.MapGet("/sagas", GetSagas).WithSummary("Plan changes, top-ups and registrations in flight or failed, with steps and errors");
+        api.MapGet("/reconciliation", GetDifferences).WithSummary("Differences between the ledger and Stripe found by reconciliation");
+        api.MapGet("/dead-letters", GetDeadLetters).WithSummary("Usage messages in the error queues, with reasons (read without consuming)");
+        return api;
+    }
+
+    static async Task<Results<Ok<List<ConsoleCustomer>>, ProblemHttpResult>> GetCustomers(string? search, int? limit, ConsoleQueries queries,
+        CancellationToken ct)
+    {
+        if (limit is < 1 or > 1000) return TypedResults.Problem(statusCode: 400, title: "Invalid limit", detail: "limit must be between 1 and 1000.");
+        return TypedResults.Ok(await queries.CustomersAsync(search, limit ?? 200, ct));
+    }
+
+    static async Task<Ok<List<ConsoleSaga>>> GetSagas(ConsoleQueries queries, CancellationToken ct) =>
+        TypedResults.Ok(await queries.SagasAsync(200, ct));
+
+    static async Task<Ok<List<ConsoleDifference>>> GetDifferences(ConsoleQueries queries, CancellationToken ct) =>
+        TypedResults.Ok(await queries.DifferencesAsync(200, ct));
+
+    static async Task<Ok<DeadLetterReport>> GetDeadLetters(DeadLetterQueues queues, CancellationToken ct) =>
+        TypedResults.Ok(await queues.PeekAsync(ct));
+}

@@ -1,0 +1,130 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Credits.StripeEmulator.Hosting;
+using Credits.Testing;
+using Microsoft.Playwright;
+using Xunit;
+
+namespace Credits.BrowserTests;
+
+/// <summary>
+/// The real system for one test class, as in the integration tests (its own database and virtual host, the
+/// Orchestrator and the Gateway as processes, the Stripe emulator in-process), and a headless Chromium:
+/// Debian's /usr/bin/chromium driven by Playwright's bundled driver, so nothing is downloaded.
+/// </summary>
+public class BrowserSystem : IAsyncLifetime
+{
+    public const string ApiKey = "browser-test-key";
+    public const string PortalSigningKey = "browser-tests-portal-signing-key-0123456789";
+    const string WebhookSecret = "whsec_browser_tests";
+
+    public Infrastructure Infrastructure { get; } = new();
+    public HostProcess Orchestrator { get; private set; } = null!;
+    public HostProcess Gateway { get; private set; } = null!;
+    public RunningEmulator Stripe { get; private set; } = null!;
+    public IPlaywright Playwright { get; private set; } = null!;
+    public IBrowser Browser { get; private set; } = null!;
+    public Accounts Accounts => new(Infrastructure.Database.ConnectionString);
+
+    public static string ChromiumPath => Environment.GetEnvironmentVariable("CREDITS_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
+
+    public Dictionary<string, string> HostEnvironment => new()
+    {
+        ["Stripe__SecretKey"] = "sk_test_emulator",
+        ["Stripe__WebhookSecret"] = WebhookSecret,
+        ["Stripe__ApiBase"] = Stripe.BaseUrl.ToString().TrimEnd('/'),
+        ["Stripe__MeterEventsBase"] = Stripe.BaseUrl.ToString().TrimEnd('/'),
+        ["Catalog__SyncOnStart"] = "true",
+        ["Metering__FlushInterval"] = "00:00:02",
+        ["ASPNETCORE_ENVIRONMENT"] = "Testing",
+        ["Postgres__ConnectionString"] = Infrastructure.Database.ConnectionString,
+        ["RabbitMq__Url"] = Infrastructure.VirtualHost.Uri.ToString(),
+        ["ApiKeys__Keys__0__Name"] = "browser-tests",
+        ["ApiKeys__Keys__0__Sha256"] = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(ApiKey))),
+        ["Portal__SigningKey"] = PortalSigningKey,
+        // Stripe Checkout sends the customer back to this system's portal.
+        ["Checkout__SuccessUrl"] = $"http://127.0.0.1:{_gatewayPort}/portal/checkout-complete?session_id={{CHECKOUT_SESSION_ID}}",
+        ["Checkout__CancelUrl"] = $"http://127.0.0.1:{_gatewayPort}/portal/checkout-cancelled",
+    };
+
+    readonly int _gatewayPort = HostProcess.FreePort();
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+            throw new InvalidOperationException($"Chromium is missing at {ChromiumPath}: run scripts/prerequisites.sh (apt-get install chromium).");
+        await Infrastructure.InitializeAsync();
+        var gatewayPort = _gatewayPort;
+        Stripe = await StripeEmulatorApp.StartAsync(o =>
+        {
+            o.AggregationDelay = TimeSpan.Zero;
+            o.WebhookUrl = $"http://127.0.0.1:{gatewayPort}/webhooks/stripe";
+            o.WebhookSecret = WebhookSecret;
+        });
+        await using (var migrate = new HostProcess("Orchestrator", HostEnvironment))
+        {
+            var exit = await migrate.RunToExitAsync(TimeSpan.FromSeconds(60), "migrate");
+            if (exit != 0) throw new InvalidOperationException("migrate failed:\n" + migrate.Output);
+        }
+        Orchestrator = new HostProcess("Orchestrator", HostEnvironment);
+        Gateway = new HostProcess("Gateway", HostEnvironment, gatewayPort);
+        await Task.WhenAll(Orchestrator.StartAsync(TimeSpan.FromSeconds(120)), Gateway.StartAsync(TimeSpan.FromSeconds(120)));
+
+        Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        // The machine is shared and slow at times: expectations wait up to 15 s (they pass as soon as they hold).
+        Assertions.SetDefaultExpectTimeout(15_000);
+        Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            // Chromium refuses to run as root with its sandbox; CI runs as root.
+            Args = Environment.UserName == "root" ? ["--no-sandbox"] : [],
+        });
+    }
+
+    public HttpClient Client(string? apiKey = ApiKey)
+    {
+        var client = new HttpClient { BaseAddress = Gateway.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (apiKey is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        return client;
+    }
+
+    /// <summary>POST /v1/customers/{id}/portal-sessions: the link the app would redirect its customer to.</summary>
+    public async Task<(string Url, DateTimeOffset ExpiresAt)> PortalLinkAsync(string customerId)
+    {
+        using var client = Client();
+        var response = await client.PostAsync($"/v1/customers/{customerId}/portal-sessions", null);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"portal session: {(int)response.StatusCode} {body}");
+        var session = JsonDocument.Parse(body).RootElement;
+        return (session.GetProperty("url").GetString()!, session.GetProperty("expiresAt").GetDateTimeOffset());
+    }
+
+    public async Task<IPage> NewPageAsync()
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(15_000);
+        return page;
+    }
+
+    public async Task PostUsageAsync(string customerId, string eventId, long credits)
+    {
+        using var client = Client();
+        var response = await client.PostAsJsonAsync("/v1/usage", new { events = new[] { new { eventId, customerId, credits } } });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.DisposeAsync();
+        Playwright?.Dispose();
+        if (Gateway is not null) await Gateway.DisposeAsync();
+        if (Orchestrator is not null) await Orchestrator.DisposeAsync();
+        if (Stripe is not null) await Stripe.DisposeAsync();
+        await Infrastructure.DisposeAsync();
+    }
+}
