@@ -11,6 +11,11 @@ public sealed class BenchmarkContext(string scenario, IReadOnlyDictionary<string
     public int Int(string name, int fallback) => Options.TryGetValue(name, out var v) ? int.Parse(v) : fallback;
     public string String(string name, string fallback) => Options.TryGetValue(name, out var v) ? v : fallback;
 
+    /// <summary>Why the run failed (a scenario's checks found violations), or null: the process then exits 1 after printing its figures.</summary>
+    public string? Failure { get; private set; }
+
+    public void Fail(string reason) => Failure = reason;
+
     readonly List<(string Metric, string Value, string Unit, string Note)> _rows = [];
 
     public void Report(string metric, double value, string unit, string note = "")

@@ -42,6 +42,8 @@ public sealed class IngestionLoadScenario : IBenchmarkScenario
         var environment = new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            // The Orchestrator resolves the catalog's Stripe price ids at start and waits for them: create them in the emulator.
+            ["Catalog__SyncOnStart"] = "true",
             ["Postgres__ConnectionString"] = db.ConnectionString + ";Maximum Pool Size=100",
             ["RabbitMq__Url"] = infrastructure.Value.VirtualHost.Uri.ToString(),
             ["ApiKeys__Keys__0__Name"] = "benchmark",

@@ -33,4 +33,9 @@ using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(context.Int("ma
 Console.WriteLine($"{scenario.Name}: {scenario.Description}");
 await scenario.RunAsync(context, cts.Token);
 context.PrintMarkdown();
+if (context.Failure is not null)
+{
+    Console.Error.WriteLine($"{scenario.Name} FAILED: {context.Failure}");
+    return 1;
+}
 return 0;

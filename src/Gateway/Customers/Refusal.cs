@@ -27,12 +27,3 @@ public sealed record Refusal(RefusalKind Kind, string Title, string Detail, stri
     public static Refusal IdempotencyKeyReused(string key) =>
         Conflict("Idempotency key reused", $"The Idempotency-Key '{key}' was used before for a different request.");
 }
-
-/// <summary>A command's outcome: <see cref="Value"/> when accepted (or repeated), <see cref="Refusal"/> when not.</summary>
-public sealed record CommandResult<T>(T? Value, Refusal? Refusal) where T : class
-{
-    public bool Succeeded => Refusal is null;
-
-    public static implicit operator CommandResult<T>(T value) => new(value, null);
-    public static implicit operator CommandResult<T>(Refusal refusal) => new(null, refusal);
-}

@@ -191,12 +191,23 @@ public class CustomerFlowTests(SystemUnderTest system) : IClassFixture<SystemUnd
             o => o.GetProperty("topUp").GetProperty("checkoutSessionId").ValueKind == JsonValueKind.String, because: "Stripe has the Checkout session");
         Assert.Equal("running", awaiting.GetProperty("status").GetString());
         Assert.Equal("small", awaiting.GetProperty("topUp").GetProperty("packId").GetString());
+        var sessionId = awaiting.GetProperty("topUp").GetProperty("checkoutSessionId").GetString()!;
+
+        // The same PurchaseCredits delivered again (a relay that sent it twice, another Gateway): the saga ignores it.
+        var published = await Eventually.Get(() => Task.FromResult(Bus.Received<PurchaseCredits>().Where(p => p.PurchaseId == purchaseId).ToList()),
+            p => p.Count == 1, because: "the Gateway's PurchaseCredits is seen on the bus");
+        await Bus.Publisher.Publish(published[0]);
+        await Bus.Publisher.Publish(published[0]);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var sessions = await new Stripe.Checkout.SessionService(Stripe).ListAsync(new Stripe.Checkout.SessionListOptions { Limit = 100 });
+        Assert.Single(sessions.Data, s => s.Metadata.TryGetValue("purchase_id", out var id) && id == purchaseId.ToString());
+        Assert.Equal(sessionId, (await GetAsync($"/v1/operations/{purchaseId}")).GetProperty("topUp").GetProperty("checkoutSessionId").GetString());
 
         try
         {
             // Every webhook delivered twice, out of order: checkout.session.completed and payment_intent.succeeded, doubled.
             await system.Stripe.Control.ChaosAsync(duplicateRate: 1, reorderWindowMs: 300);
-            await system.Stripe.Control.CheckoutAsync(awaiting.GetProperty("topUp").GetProperty("checkoutSessionId").GetString()!, "complete");
+            await system.Stripe.Control.CheckoutAsync(sessionId, "complete");
             var completed = await FinishedOperationAsync(purchaseId);
             Assert.Equal("completed", completed.GetProperty("status").GetString());
             await Task.Delay(TimeSpan.FromSeconds(3)); // let the duplicates arrive
@@ -215,7 +226,8 @@ public class CustomerFlowTests(SystemUnderTest system) : IClassFixture<SystemUnd
         Assert.Equal((purchaseId, "completed", true), (againBody.GetProperty("purchaseId").GetGuid(), againBody.GetProperty("status").GetString(),
             againBody.GetProperty("repeated").GetBoolean()));
         await Task.Delay(TimeSpan.FromSeconds(2));
-        Assert.Single(Bus.Received<PurchaseCredits>(), p => p.CustomerId == customerId);
+        // The Gateway's one and the test's two duplicates: the repeated request published nothing.
+        Assert.Equal(3, Bus.Received<PurchaseCredits>().Count(p => p.CustomerId == customerId));
         Assert.Equal(700, (await GetAsync($"/v1/customers/{customerId}")).GetProperty("balance").GetProperty("available").GetInt64());
     }
 
@@ -232,5 +244,56 @@ public class CustomerFlowTests(SystemUnderTest system) : IClassFixture<SystemUnd
         var body = await EventuallyAsync($"/v1/customers/{customerId}/auto-top-up", _ => true, because: "the auto top-up saga stores the policy");
         Assert.Equal((true, 50L, "large", 3000L, "idle"), (body.GetProperty("enabled").GetBoolean(), body.GetProperty("threshold").GetInt64(),
             body.GetProperty("packId").GetString(), body.GetProperty("credits").GetInt64(), body.GetProperty("state").GetString()));
+    }
+    [Fact]
+    public async Task Concurrent_registrations_of_one_customer_create_one_stripe_customer_and_one_allowance()
+    {
+        var customerId = NewCustomer("racing-registration");
+        using var client = system.Client();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ =>
+            client.PostAsJsonAsync("/v1/customers", new { customerId, planId = "hobby" })));
+
+        Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK, r.StatusCode.ToString()));
+        var customer = await EventuallyAsync($"/v1/customers/{customerId}",
+            c => c.GetProperty("state").GetString() == "active" && c.GetProperty("balance").ValueKind == JsonValueKind.Object,
+            because: "the customer is registered");
+        await Task.Delay(TimeSpan.FromSeconds(3)); // the other RegisterCustomer messages, if any were to do something
+        var inStripe = await new CustomerService(Stripe).SearchAsync(new CustomerSearchOptions { Query = $"metadata['customer_id']:'{customerId}'" });
+        Assert.Single(inStripe.Data);
+        Assert.Single((await new SubscriptionService(Stripe).ListAsync(
+            new SubscriptionListOptions { Customer = customer.GetProperty("stripeCustomerId").GetString() })).Data);
+        Assert.Equal(200, (await GetAsync($"/v1/customers/{customerId}")).GetProperty("balance").GetProperty("available").GetInt64());
+    }
+
+    [Fact]
+    public async Task Concurrent_upgrades_of_one_customer_run_one_change_and_grant_its_credits_once()
+    {
+        var customerId = NewCustomer("racing-upgrade");
+        var registered = await RegisterAsync(customerId, "hobby");
+        await SaveCardAsync(registered.GetProperty("stripeCustomerId").GetString()!);
+        using var client = system.Client();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 5).Select(i =>
+            client.SendAsync(Post($"/v1/customers/{customerId}/plan", new { planId = "pro" }, $"race-{i}"))));
+
+        // Each request is refused at once (409) or accepted; of the accepted, the customer saga lets one through
+        // and keeps the others as rejected operations.
+        Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.Conflict, r.StatusCode.ToString()));
+        var accepted = new List<Guid>();
+        foreach (var response in responses.Where(r => r.StatusCode == HttpStatusCode.Accepted))
+            accepted.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("operationId").GetGuid());
+        Assert.NotEmpty(accepted);
+        var outcomes = new List<JsonElement>();
+        foreach (var id in accepted) outcomes.Add(await FinishedOperationAsync(id));
+        var completed = Assert.Single(outcomes, o => o.GetProperty("status").GetString() == "completed");
+        Assert.All(outcomes.Where(o => !o.Equals(completed)), o => Assert.Equal("rejected", o.GetProperty("status").GetString()));
+
+        var granted = completed.GetProperty("planChange").GetProperty("creditsGranted").GetInt64();
+        var customer = await EventuallyAsync($"/v1/customers/{customerId}", c => c.GetProperty("planId").GetString() == "pro",
+            because: "the customer saga records the new plan");
+        Assert.Equal(200 + granted, customer.GetProperty("balance").GetProperty("available").GetInt64());
+        var invoices = await new InvoiceService(Stripe).ListAsync(new InvoiceListOptions { Customer = customer.GetProperty("stripeCustomerId").GetString() });
+        Assert.Single(invoices.Data, i => i.BillingReason == "subscription_update"); // one proration charged
     }
 }

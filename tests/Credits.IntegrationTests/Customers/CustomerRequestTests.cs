@@ -199,6 +199,10 @@ public class CustomerRequestTests(SystemUnderTest system) : IClassFixture<System
         Assert.Equal("hobby", view.GetProperty("planChange").GetProperty("toPlanId").GetString());
         var listed = await client.GetFromJsonAsync<JsonElement>($"/v1/customers/{customer}/operations");
         Assert.Equal(operation, Assert.Single(listed.EnumerateArray()).GetProperty("operationId").GetGuid());
+        var console = await client.GetFromJsonAsync<JsonElement>($"/v1/operations?customerId={customer}");
+        Assert.Equal(operation, Assert.Single(console.EnumerateArray()).GetProperty("operationId").GetGuid());
+        Assert.Single((await client.GetFromJsonAsync<JsonElement>("/v1/operations?limit=1")).EnumerateArray());
+        await ProblemAsync(await client.GetAsync("/v1/operations?limit=201"), HttpStatusCode.BadRequest);
 
         await SettleOutboxAsync();
         var published = Assert.Single(Bus.Received<ChangePlan>(), m => m.CustomerId == customer);
@@ -300,5 +304,30 @@ public class CustomerRequestTests(SystemUnderTest system) : IClassFixture<System
             m => m.Count == 1, because: "ConfigureAutoTopUp is relayed");
         Assert.Equal((true, 100L, 3000L, 2500L, "cus_" + customer), (configured[0].Enabled, configured[0].Threshold, configured[0].Credits,
             configured[0].Amount, configured[0].StripeCustomerId));
+    }
+    [Fact]
+    public async Task The_endpoints_need_an_api_key_and_are_documented_with_their_problem_responses()
+    {
+        using var anonymous = system.Client(apiKey: null);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync("/v1/customers", new { customerId = NewCustomer("anon") })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/v1/operations/{Guid.NewGuid()}")).StatusCode);
+
+        var paths = (await anonymous.GetFromJsonAsync<JsonElement>("/openapi/v1.json")).GetProperty("paths");
+        string[] expected =
+        [
+            "post /v1/customers", "get /v1/customers/{customerId}", "post /v1/customers/{customerId}/plan",
+            "get /v1/customers/{customerId}/operations", "get /v1/operations/{operationId}", "get /v1/operations",
+            "post /v1/customers/{customerId}/top-ups", "put /v1/customers/{customerId}/auto-top-up", "get /v1/customers/{customerId}/auto-top-up",
+        ];
+        foreach (var endpoint in expected)
+        {
+            var (method, path) = (endpoint.Split(' ')[0], endpoint.Split(' ')[1]);
+            var operation = paths.EnumerateObject().Single(p => p.Name.TrimEnd('/') == path).Value.GetProperty(method);
+            Assert.False(string.IsNullOrEmpty(operation.GetProperty("summary").GetString()), endpoint);
+            Assert.True(operation.GetProperty("responses").TryGetProperty("404", out var notFound) || method == "get" && path == "/v1/operations", endpoint);
+        }
+        var plan = paths.GetProperty("/v1/customers/{customerId}/plan").GetProperty("post").GetProperty("responses");
+        Assert.True(plan.TryGetProperty("409", out _));
+        Assert.True(plan.TryGetProperty("400", out _));
     }
 }
