@@ -65,7 +65,7 @@ public class SystemUnderTest : IAsyncLifetime
         });
         await using (var migrate = new HostProcess("Orchestrator", Environment))
         {
-            var exit = await migrate.RunToExitAsync(TimeSpan.FromSeconds(60), "migrate");
+            var exit = await migrate.RunToExitAsync(TimeSpan.FromSeconds(150), "migrate");
             if (exit != 0) throw new InvalidOperationException("migrate failed:\n" + migrate.Output);
         }
         Orchestrator = new HostProcess("Orchestrator", Environment);

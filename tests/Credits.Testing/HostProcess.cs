@@ -42,7 +42,9 @@ public sealed class HostProcess : IAsyncDisposable
     public async Task StartAsync(TimeSpan? timeout = null, params string[] arguments)
     {
         await StartProcessAsync(arguments);
-        await WaitUntilReadyAsync(timeout ?? TimeSpan.FromSeconds(60));
+        // Generous: on a 2-core CI machine several test classes start their hosts at once, and a host that is
+        // merely slow to start is not the failure any test is about.
+        await WaitUntilReadyAsync(timeout ?? TimeSpan.FromSeconds(150));
     }
 
     /// <summary>Runs the host with arguments (e.g. "migrate") and waits for it to exit; returns the exit code.</summary>
