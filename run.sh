@@ -99,6 +99,7 @@ cat <<MSG
 Credits is running.
   Gateway API        $GATEWAY_URL/v1      (Authorization: Bearer $DEV_API_KEY)
   API reference      $GATEWAY_URL/docs    OpenAPI: $GATEWAY_URL/openapi/v1.json
+  Operator console   $GATEWAY_URL/console (asks for the API key)
   Orchestrator       $ORCHESTRATOR_URL/health/ready
   Stripe             ${STRIPE_SECRET_KEY:+Stripe (STRIPE_SECRET_KEY)}${STRIPE_SECRET_KEY:-offline emulator at $EMULATOR_URL}
   RabbitMQ console   http://127.0.0.1:55673  (guest/guest)
@@ -108,6 +109,10 @@ Credits is running.
 Try the round trip:
   curl -s -X POST $GATEWAY_URL/v1/diagnostics/round-trips -H 'Authorization: Bearer $DEV_API_KEY' \\
        -H 'Content-Type: application/json' -d '{"text":"hello"}'
+Register a customer, then open its portal (the "url" in the answer):
+  curl -s -X POST $GATEWAY_URL/v1/customers -H 'Authorization: Bearer $DEV_API_KEY' \\
+       -H 'Content-Type: application/json' -d '{"customerId":"acme-42","planId":"hobby"}'
+  curl -s -X POST $GATEWAY_URL/v1/customers/acme-42/portal-sessions -H 'Authorization: Bearer $DEV_API_KEY'
 
 Ctrl-C stops everything.
 MSG

@@ -21,6 +21,9 @@ public static class SagaKeys
     /// </summary>
     public static Guid ForPurchase(string customerId, string idempotencyKey) => NameBased(CustomerNamespace, $"purchase:{customerId}:{idempotencyKey}");
 
+    /// <summary>A plan change's operation id from the client's Idempotency-Key, scoped to the customer (prefix keeps it apart from purchases).</summary>
+    public static Guid ForPlanChange(string customerId, string idempotencyKey) => NameBased(CustomerNamespace, $"plan-change:{customerId}:{idempotencyKey}");
+
     /// <summary>The Stripe idempotency key of one saga step: the same on every retry of that step.</summary>
     public static string Idempotency(string saga, Guid sagaId, string step) => $"credits:{saga}:{sagaId:N}:{step}";
 

@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using Credits.Sagas;
 
 namespace Credits.Gateway.Operations;
 
@@ -10,21 +9,7 @@ namespace Credits.Gateway.Operations;
 /// </summary>
 public static class OperationIds
 {
-    // A namespace of the Gateway's own: these ids never collide with the sagas' customer and purchase ids.
-    private static readonly Guid PlanChangeNamespace = new("0b9e3c52-7f4d-4a2e-8c61-5d2a9f7e1b34");
-
+    /// <summary>With a key: the same id for the same customer and key (a retry names the same operation). Without: a new one.</summary>
     public static Guid ForPlanChange(string customerId, string? idempotencyKey) =>
-        idempotencyKey is null ? Guid.CreateVersion7() : NameBased(PlanChangeNamespace, $"plan-change:{customerId}:{idempotencyKey}");
-
-    private static Guid NameBased(Guid ns, string name)
-    {
-        var nameBytes = Encoding.UTF8.GetBytes(name);
-        var input = new byte[16 + nameBytes.Length];
-        ns.TryWriteBytes(input.AsSpan(0, 16), bigEndian: true, out _);
-        nameBytes.CopyTo(input, 16);
-        var hash = SHA1.HashData(input);
-        hash[6] = (byte)((hash[6] & 0x0F) | 0x50); // version 5
-        hash[8] = (byte)((hash[8] & 0x3F) | 0x80); // RFC 4122 variant
-        return new Guid(hash.AsSpan(0, 16), bigEndian: true);
-    }
+        idempotencyKey is null ? Guid.CreateVersion7() : SagaKeys.ForPlanChange(customerId, idempotencyKey);
 }

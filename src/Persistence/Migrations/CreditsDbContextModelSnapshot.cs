@@ -1140,6 +1140,9 @@ namespace Credits.Persistence.Migrations
 
                     b.HasKey("CorrelationId");
 
+                    b.HasIndex("CustomerId")
+                        .HasDatabaseName("ix_top_up_saga_customer_id");
+
                     b.HasIndex("PaymentIntentId")
                         .HasDatabaseName("ix_top_up_saga_payment_intent_id");
 

@@ -27,5 +27,7 @@ public sealed class TopUpStateMap : IEntityTypeConfiguration<TopUpState>
         entity.Property(x => x.UpdatedAt).HasColumnName("updated_at");
         // Refunds are matched to their purchase by payment intent.
         entity.HasIndex(x => x.PaymentIntentId).HasDatabaseName("ix_top_up_saga_payment_intent_id");
+        // Operation lists (API, portal, console) filter purchases by customer.
+        entity.HasIndex(x => x.CustomerId).HasDatabaseName("ix_top_up_saga_customer_id");
     }
 }
