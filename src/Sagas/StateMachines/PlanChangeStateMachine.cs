@@ -73,7 +73,8 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
                     unpaid => unpaid.IfElse(c => c.Message.InvoiceStatus == PaymentFailedStatus,
                         // Stripe already tried the card and failed: restore now rather than wait for the timeout.
                         declined => declined
-                            .Then(c => Fail(c.Saga, "payment", "the upgrade's payment was declined, so the previous plan was restored"))
+                            .Then(c => Fail(c.Saga, "payment",
+                                "the upgrade's payment was declined (or no card is saved), so the previous plan was restored"))
                             .Publish(c => Restore(c.Saga))
                             .TransitionTo(RestoringItems),
                         open => open
