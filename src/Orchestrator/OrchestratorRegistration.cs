@@ -30,6 +30,8 @@ static class OrchestratorRegistration
         // Before the bus (added last): the bus starts consuming once the Stripe price ids are known.
         builder.Services.AddCatalogStartup();
         builder.Services.AddSingleton<IPlanCatalog, ConfiguredPlanCatalog>();
+        // Degraded, not unhealthy: usage ingestion works without Stripe; plan changes and top-ups wait for the prices.
+        builder.Services.AddHealthChecks().AddCheck<PriceDirectoryHealthCheck>("stripe-prices", tags: [HealthEndpoints.Ready]);
         builder.AddValidatedOptions<CheckoutOptions>(CheckoutOptions.Section);
         builder.Services.AddSingleton(builder.Configuration.GetSection("Sagas:PlanChange").Get<PlanChangeOptions>() ?? new PlanChangeOptions());
         builder.Services.AddSingleton(builder.Configuration.GetSection("Sagas:TopUp").Get<TopUpOptions>() ?? new TopUpOptions());

@@ -22,10 +22,6 @@ public sealed class PriceDirectory
             : throw new InvalidOperationException($"Stripe has no price with lookup key '{lookupKey}'; run `Credits.Orchestrator sync-catalog`.");
     }
 
-    /// <summary>The lookup key of a price id, or null for a price Credits did not configure.</summary>
-    public string? LookupKey(string priceId) =>
-        _prices?.FirstOrDefault(p => p.Value == priceId).Key;
-
     public void Resolve(IReadOnlyDictionary<string, string> lookupKeyToPriceId) =>
         _prices = lookupKeyToPriceId.ToFrozenDictionary();
 }
