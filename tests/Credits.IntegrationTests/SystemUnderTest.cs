@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
@@ -81,6 +82,14 @@ public class SystemUnderTest : IAsyncLifetime
         if (whileDown is not null) await whileDown();
         Orchestrator = new HostProcess("Orchestrator", Environment);
         await Orchestrator.StartAsync();
+    }
+
+    /// <summary>Makes a message in the durable scheduler due now (Credits' clock reaching, say, a period end).</summary>
+    public async Task FireScheduledNowAsync(Guid tokenId)
+    {
+        await using var db = Accounts.NewDbContext();
+        var moved = await db.Database.ExecuteSqlAsync($"UPDATE scheduled_message SET due_time = now() WHERE token_id = {tokenId}");
+        Assert.True(moved == 1, $"no scheduled message {tokenId}");
     }
 
     public HttpClient Client(string? apiKey = ApiKey)

@@ -73,8 +73,7 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
                     unpaid => unpaid.IfElse(c => c.Message.InvoiceStatus == PaymentFailedStatus,
                         // Stripe already tried the card and failed: restore now rather than wait for the timeout.
                         declined => declined
-                            .Then(c => Fail(c.Saga, "payment",
-                                "the upgrade's payment was declined (or no card is saved), so the previous plan was restored"))
+                            .Then(c => Fail(c.Saga, "payment", PaymentDeclinedReason))
                             .Publish(c => Restore(c.Saga))
                             .TransitionTo(RestoringItems),
                         open => open
@@ -97,7 +96,7 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
                 .TransitionTo(GrantingCredits),
             When(InvoicePaymentFailed)
                 .Unschedule(PaymentTimeout)
-                .Then(c => Fail(c.Saga, "payment", "the upgrade's payment was declined, so the previous plan was restored"))
+                .Then(c => Fail(c.Saga, "payment", PaymentDeclinedReason))
                 .Publish(c => Restore(c.Saga))
                 .TransitionTo(RestoringItems),
             When(PaymentTimeout.Received)
@@ -171,6 +170,8 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
 
     /// <summary>The update step's InvoiceStatus when Stripe attempted the proration invoice and the payment failed.</summary>
     public const string PaymentFailedStatus = "payment_failed";
+
+    private const string PaymentDeclinedReason = "the upgrade's payment was declined (or no card is saved), so the previous plan was restored";
 
     private const string Upgrade = "upgrade";
     private const string Downgrade = "downgrade";

@@ -73,12 +73,7 @@ public class CustomerFlowTests(SystemUnderTest system) : IClassFixture<SystemUnd
     }
 
     /// <summary>The customer saves a card in Stripe (what the portal's card form would do), so invoices can be charged.</summary>
-    async Task SaveCardAsync(string stripeCustomerId)
-    {
-        var card = await new PaymentMethodService(Stripe).AttachAsync("pm_card_visa", new PaymentMethodAttachOptions { Customer = stripeCustomerId });
-        await new CustomerService(Stripe).UpdateAsync(stripeCustomerId,
-            new CustomerUpdateOptions { InvoiceSettings = new CustomerInvoiceSettingsOptions { DefaultPaymentMethod = card.Id } });
-    }
+    Task SaveCardAsync(string stripeCustomerId) => StripeState.SaveCardAsync(Stripe, stripeCustomerId);
 
     Task<JsonElement> FinishedOperationAsync(Guid operationId) =>
         EventuallyAsync($"/v1/operations/{operationId}",

@@ -3,7 +3,6 @@ using Credits.Contracts.PlanChanges;
 using Credits.Contracts.TopUps;
 using Credits.Persistence;
 using Credits.Sagas;
-using Credits.Sagas.Invariant;
 using Credits.Sagas.StateMachines;
 using Credits.Testing;
 using MassTransit;
@@ -98,36 +97,13 @@ public sealed class SagaFlows(SystemUnderTest system, IPublishEndpoint bus)
         return purchaseId;
     }
 
-    /// <summary>Saves a test card as the customer's default payment method, as Checkout or the portal would.</summary>
-    public async Task SaveCardAsync(string stripeCustomerId, string testCard = "pm_card_visa")
-    {
-        var card = await Stripe.V1.PaymentMethods.AttachAsync(testCard, new() { Customer = stripeCustomerId });
-        await Stripe.V1.Customers.UpdateAsync(stripeCustomerId, new() { InvoiceSettings = new() { DefaultPaymentMethod = card.Id } });
-    }
+    public Task SaveCardAsync(string stripeCustomerId, string testCard = "pm_card_visa") =>
+        StripeState.SaveCardAsync(Stripe, stripeCustomerId, testCard);
 
     public Task<Subscription> SubscriptionAsync(string subscriptionId) => Stripe.V1.Subscriptions.GetAsync(subscriptionId);
 
-    /// <summary>The issue's invariant, checked on Stripe's side: exactly the plan's items, never two metered, never none.</summary>
-    public async Task AssertItemsMatchPlanAsync(CustomerLifecycleState customer, string planId)
-    {
-        var subscription = await SubscriptionAsync(customer.SubscriptionId!);
-        var prices = await Stripe.V1.Prices.ListAsync(new() { LookupKeys = [$"credits:{planId}:flat", $"credits:{planId}:overage"] });
-        var flat = prices.Data.Single(p => p.LookupKey == $"credits:{planId}:flat").Id;
-        var metered = prices.Data.SingleOrDefault(p => p.LookupKey == $"credits:{planId}:overage")?.Id;
-        var plan = new PlanTerms { PlanId = planId, FlatPriceId = flat, MeteredPriceId = metered };
-        var items = subscription.Items.Data.Select(i => new Credits.Contracts.Customers.SubscriptionItem
-        {
-            ItemId = i.Id, PriceId = i.Price.Id, UsageType = i.Price.Recurring?.UsageType ?? "licensed",
-        }).ToList();
-        var check = SubscriptionItemsInvariant.Check(plan, items);
-        Assert.True(check.Holds, $"subscription {subscription.Id} items {string.Join(", ", items.Select(i => i.PriceId))} do not match plan {planId}: {check}");
-    }
+    public Task AssertItemsMatchPlanAsync(CustomerLifecycleState customer, string planId) =>
+        StripeState.AssertItemsMatchPlanAsync(Stripe, customer.SubscriptionId!, planId);
 
-    /// <summary>Makes a message in the durable scheduler due now (Credits' clock reaching the period end).</summary>
-    public async Task FireScheduledNowAsync(Guid tokenId)
-    {
-        await using var db = system.Accounts.NewDbContext();
-        var moved = await db.Database.ExecuteSqlAsync($"UPDATE scheduled_message SET due_time = now() WHERE token_id = {tokenId}");
-        Assert.True(moved == 1, $"no scheduled message {tokenId}");
-    }
+    public Task FireScheduledNowAsync(Guid tokenId) => system.FireScheduledNowAsync(tokenId);
 }

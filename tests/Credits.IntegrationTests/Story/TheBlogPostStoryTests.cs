@@ -54,7 +54,7 @@ public class TheBlogPostStoryTests(TestClockSystem system, ITestOutputHelper out
         Step("spent 200, stopped at zero");
 
         // 3. Upgrades to Pro with a saved card: the flat fee is charged up front, Pro's credits are there at once.
-        await SaveCardAsync(stripeCustomerId);
+        await StripeState.SaveCardAsync(Stripe, stripeCustomerId);
         var upgrade = await ChangePlanAsync(http, id, "pro");
         var upgraded = await OperationEndsAsync(http, upgrade);
         Assert.Equal("completed", upgraded.GetProperty("status").GetString());
@@ -66,7 +66,7 @@ public class TheBlogPostStoryTests(TestClockSystem system, ITestOutputHelper out
             i => i.BillingReason == "subscription_update");
         Assert.Equal("paid", proration.Status);
         Assert.InRange(proration.AmountPaid, 1_990, 2_000);
-        await AssertItemsAsync(subscriptionId, "pro");
+        await StripeState.AssertItemsMatchPlanAsync(Stripe, subscriptionId, "pro");
         Step($"upgraded to Pro: {proration.AmountPaid} cents charged now, {granted} credits granted");
 
         // 4. Goes into overage: the balance stays at zero, the overage is recorded and reaches Stripe's meter.
@@ -94,7 +94,7 @@ public class TheBlogPostStoryTests(TestClockSystem system, ITestOutputHelper out
         // 6. Downgrades to Hobby: nothing changes until the period end.
         var downgrade = await ChangePlanAsync(http, id, "hobby");
         await EventuallyAsync(http, $"/v1/operations/{downgrade}", o => o.GetProperty("sagaState").GetString() == "WaitingForPeriodEnd", "the downgrade waits");
-        await AssertItemsAsync(subscriptionId, "pro");
+        await StripeState.AssertItemsMatchPlanAsync(Stripe, subscriptionId, "pro");
         var periodEnd = customer.GetProperty("period").GetProperty("end").GetDateTimeOffset();
 
         // Stripe's clock comes to an hour before the period end, and so does Credits' (its durable scheduler
@@ -103,7 +103,7 @@ public class TheBlogPostStoryTests(TestClockSystem system, ITestOutputHelper out
         await FireDowngradeAsync(downgrade);
         var downgraded = await OperationEndsAsync(http, downgrade);
         Assert.Equal("completed", downgraded.GetProperty("status").GetString());
-        await AssertItemsAsync(subscriptionId, "hobby");
+        await StripeState.AssertItemsMatchPlanAsync(Stripe, subscriptionId, "hobby");
         Step("downgraded to Hobby at the period end (final overage reported first)");
 
         // 7. The period ends: the renewal bills Pro's last overage, and Hobby's next allowance arrives.
@@ -167,12 +167,6 @@ public class TheBlogPostStoryTests(TestClockSystem system, ITestOutputHelper out
         }
     }
 
-    async Task SaveCardAsync(string stripeCustomerId)
-    {
-        var card = await Stripe.V1.PaymentMethods.AttachAsync("pm_card_visa", new() { Customer = stripeCustomerId });
-        await Stripe.V1.Customers.UpdateAsync(stripeCustomerId, new() { InvoiceSettings = new() { DefaultPaymentMethod = card.Id } });
-    }
-
     async Task AdvanceAsync(string testClock, DateTimeOffset to)
     {
         await Stripe.V1.TestHelpers.TestClocks.AdvanceAsync(testClock, new() { FrozenTime = to.UtcDateTime });
@@ -183,17 +177,7 @@ public class TheBlogPostStoryTests(TestClockSystem system, ITestOutputHelper out
     {
         await using var db = system.Accounts.NewDbContext();
         var token = await db.Set<PlanChangeState>().Where(x => x.CorrelationId == operationId).Select(x => x.PeriodEndTokenId).SingleAsync();
-        Assert.Equal(1, await db.Database.ExecuteSqlAsync($"UPDATE scheduled_message SET due_time = now() WHERE token_id = {token}"));
-    }
-
-    async Task AssertItemsAsync(string subscriptionId, string planId)
-    {
-        var subscription = await Stripe.V1.Subscriptions.GetAsync(subscriptionId);
-        var keys = subscription.Items.Data.Select(i => (i.Price.LookupKey, i.Price.Recurring?.UsageType)).OrderBy(k => k.LookupKey).ToList();
-        var expected = planId == "pro"
-            ? new List<(string, string?)> { ("credits:pro:flat", "licensed"), ("credits:pro:overage", "metered") }
-            : [("credits:hobby:flat", "licensed")];
-        Assert.Equal(expected, keys);
+        await system.FireScheduledNowAsync(token!.Value);
     }
 
     async Task<decimal> MeteredAsync(string stripeCustomerId)
