@@ -15,7 +15,8 @@ namespace Credits.Billing.Reconciliation;
 /// current period against the meter's event summary, and the subscription's items against the plan
 /// the ledger has (one flat item; one metered item on plans with overage, none otherwise). Each
 /// difference is stored (billing_reconciliation_differences), logged and published; a missing meter
-/// report is resent under its identifier. Excess usage in Stripe is not cancelled automatically:
+/// report is resent under its identifier while Stripe still deduplicates it (24 hours), and left to an
+/// operator after that. Excess usage in Stripe is not cancelled automatically:
 /// without the identifier of the extra event there is nothing safe to cancel; an operator decides.
 /// </summary>
 public sealed class BillingReconciliation(DbContext db, StripeCalls stripe, BillingCatalog catalog, MeterEventSender sender,
@@ -87,14 +88,17 @@ public sealed class BillingReconciliation(DbContext db, StripeCalls stripe, Bill
 
     async Task<List<ReconciliationDifferenceFound>> CheckMeterAsync(LinkedAccount account, string meterId, DateTimeOffset now, CancellationToken ct)
     {
-        var reports = await db.Set<MeterReport>().AsNoTracking()
-            .Where(r => r.CustomerId == account.CustomerId && r.PeriodStart == account.PeriodStart && r.AcceptedAt != null)
-            .ToListAsync(ct);
-        var reported = reports.Sum(r => r.Quantity);
-        var settled = reports.Where(r => r.AcceptedAt <= now - options.Value.SettleTime).Sum(r => r.Quantity);
         // Summaries take whole minutes; overage is stamped inside the period, so widening to minutes adds nothing.
         var start = FloorMinute(account.PeriodStart);
         var end = FloorMinute(now < account.PeriodEnd ? now : account.PeriodEnd).AddMinutes(1);
+        // Only reports stamped inside the window read from Stripe can be compared with it: one stamped
+        // outside (a late report pulled into Stripe's timestamp limits) is in Stripe but not in this summary.
+        var reports = await db.Set<MeterReport>().AsNoTracking()
+            .Where(r => r.CustomerId == account.CustomerId && r.PeriodStart == account.PeriodStart && r.AcceptedAt != null
+                        && r.Timestamp >= start && r.Timestamp < end)
+            .ToListAsync(ct);
+        var reported = reports.Sum(r => r.Quantity);
+        var settled = reports.Where(r => r.AcceptedAt <= now - options.Value.SettleTime).Sum(r => r.Quantity);
         var summary = await stripe.ReadAsync("meter event summary", async (c, o, t) =>
         {
             decimal total = 0;
@@ -106,18 +110,26 @@ public sealed class BillingReconciliation(DbContext db, StripeCalls stripe, Bill
         if (!summary.Succeeded) return [];
         var inStripe = summary.Value;
         if (inStripe < settled)
-        {
-            var correction = "none";
-            if (options.Value.ResendMissingReports)
-            {
-                var resent = await sender.SendAsync(reports, ct);
-                correction = resent.Count == reports.Count ? "resent" : "resend_failed";
-            }
-            return [Difference(account, "meter_missing", settled.ToString(), inStripe.ToString("0.##"), correction, now)];
-        }
+            return [Difference(account, "meter_missing", settled.ToString(), inStripe.ToString("0.##"), await ResendAsync(reports, now, ct), now)];
         if (inStripe > reported)
             return [Difference(account, "meter_excess", reported.ToString(), inStripe.ToString("0.##"), "none", now)];
         return [];
+    }
+
+    /// <summary>
+    /// Resends what Stripe still deduplicates by identifier (first sent within <see cref="ReconciliationOptions.ResendWithin"/>):
+    /// Stripe counts those at most once. Older reports are never resent: "operator" when none could be,
+    /// "resent_recent" when the older ones are left for an operator.
+    /// </summary>
+    async Task<string> ResendAsync(List<MeterReport> reports, DateTimeOffset now, CancellationToken ct)
+    {
+        if (!options.Value.ResendMissingReports) return "none";
+        var resendable = reports.Where(r => r.CreatedAt > now - options.Value.ResendWithin).ToList();
+        if (resendable.Count == 0) return "operator";
+        var resent = await sender.SendAsync(resendable, ct);
+        return resent.Count < resendable.Count ? "resend_failed"
+            : resendable.Count < reports.Count ? "resent_recent"
+            : "resent";
     }
 
     async Task<List<ReconciliationDifferenceFound>> CheckSubscriptionAsync(LinkedAccount account, DateTimeOffset now, CancellationToken ct)

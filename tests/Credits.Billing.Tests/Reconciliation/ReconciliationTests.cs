@@ -40,6 +40,51 @@ public sealed class ReconciliationTests(BillingServices billing) : IClassFixture
     }
 
     [Fact]
+    public async Task A_lost_report_older_than_Stripes_dedup_window_is_left_to_an_operator_never_resent()
+    {
+        // Stripe forgets a meter event identifier after 24 hours: a resend after that could count the
+        // usage a second time if Stripe had it after all, so reconciliation must not resend it.
+        var meterId = await MeterAssertions.EnsureMeterAsync(billing);
+        var customer = await ProCustomer.CreateAsync(billing);
+        await customer.SpendAsync(billing, 40);
+        await FlushAsync();
+        await customer.SpendAsync(billing, 25);
+        await MarkReportedWithoutSendingAsync(customer, createdAt: DateTimeOffset.UtcNow.AddHours(-30));
+
+        var missing = Assert.Single(await ReconcileAsync(), d => d.CustomerId == customer.Id);
+
+        // The recent report is resent (Stripe still deduplicates it, so it counts once); the old one is not.
+        Assert.Equal(("meter_missing", "55", "30", "resent_recent"), (missing.Kind, missing.Expected, missing.Actual, missing.Correction));
+        Assert.Equal(30m, await MeterAssertions.StripeUsageAsync(billing, meterId, customer.StripeCustomerId));
+    }
+
+    [Fact]
+    public async Task Only_the_reports_stamped_inside_the_window_read_from_Stripe_are_compared()
+    {
+        // A report stamped before the period's first minute is in Stripe, but not in the summary of the
+        // period: counting it as reported would call the summary short and resend it.
+        var meterId = await MeterAssertions.EnsureMeterAsync(billing);
+        var customer = await ProCustomer.CreateAsync(billing);
+        await customer.SpendAsync(billing, 40);
+        await FlushAsync();
+        await customer.SpendAsync(billing, 25);
+        var periodStart = await billing.InScopeAsync(async sp =>
+            (await sp.GetRequiredService<CreditLedger>().GetUnreportedOverageAsync(customer.Id)).Single().PeriodStart);
+        var stamp = periodStart.AddMinutes(-5);
+        await MarkReportedWithoutSendingAsync(customer, timestamp: stamp);
+        var report = await billing.InScopeAsync(sp => sp.GetRequiredService<BillingTestDbContext>().Set<MeterReport>()
+            .SingleAsync(r => r.CustomerId == customer.Id && r.Timestamp < periodStart));
+        await billing.Stripe.V1.Billing.MeterEvents.CreateAsync(new()
+        {
+            EventName = "credits_overage", Identifier = report.Identifier, Timestamp = stamp.UtcDateTime,
+            Payload = new() { ["stripe_customer_id"] = customer.StripeCustomerId, ["value"] = "25" },
+        });
+
+        Assert.DoesNotContain(await ReconcileAsync(), d => d.CustomerId == customer.Id);
+        Assert.Equal(55m, await MeterAssertions.StripeUsageAsync(billing, meterId, customer.StripeCustomerId));
+    }
+
+    [Fact]
     public async Task Usage_in_Stripe_beyond_the_ledger_is_reported_for_an_operator()
     {
         var meterId = await MeterAssertions.EnsureMeterAsync(billing);
@@ -90,7 +135,8 @@ public sealed class ReconciliationTests(BillingServices billing) : IClassFixture
     });
 
     /// <summary>What a Stripe-side loss looks like here: the report is recorded as accepted, but Stripe never counted it.</summary>
-    Task MarkReportedWithoutSendingAsync(ProCustomer customer) => billing.InScopeAsync(async sp =>
+    Task MarkReportedWithoutSendingAsync(ProCustomer customer, DateTimeOffset? createdAt = null, DateTimeOffset? timestamp = null) =>
+        billing.InScopeAsync(async sp =>
     {
         var db = sp.GetRequiredService<BillingTestDbContext>();
         var ledger = sp.GetRequiredService<CreditLedger>();
@@ -99,7 +145,8 @@ public sealed class ReconciliationTests(BillingServices billing) : IClassFixture
         {
             Identifier = overage.ReportKey, CustomerId = customer.Id, StripeCustomerId = customer.StripeCustomerId,
             PeriodStart = overage.PeriodStart, Quantity = overage.Quantity, LastEntryId = overage.LastEntryId,
-            Timestamp = DateTimeOffset.UtcNow, CreatedAt = DateTimeOffset.UtcNow, AcceptedAt = DateTimeOffset.UtcNow.AddMinutes(-1), Attempts = 1,
+            Timestamp = timestamp ?? DateTimeOffset.UtcNow, CreatedAt = createdAt ?? DateTimeOffset.UtcNow,
+            AcceptedAt = (createdAt ?? DateTimeOffset.UtcNow).AddMinutes(-1), Attempts = 1,
         });
         await db.SaveChangesAsync();
         await ledger.MarkOverageReportedAsync(overage);
