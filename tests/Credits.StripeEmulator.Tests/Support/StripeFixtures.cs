@@ -4,17 +4,14 @@ using Stripe;
 namespace Credits.StripeEmulator.Tests.Support;
 
 /// <summary>
-/// Stripe's published example objects (../shared/stripe/fixtures3.json from the repository root, MIT
-/// licence), read at test time, and the top-level field comparison the fidelity tests make.
+/// Stripe's published example objects (Fixtures/stripe/fixtures3.json in this project, MIT licence,
+/// copied next to the test binaries), read at test time, and the top-level field comparison the fidelity tests make.
 /// </summary>
 public static class StripeFixtures
 {
     private static readonly Lazy<JsonObject> Resources = new(() =>
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !System.IO.File.Exists(Path.Combine(dir.FullName, "Credits.sln"))) dir = dir.Parent;
-        var path = Path.Combine(dir?.FullName ?? throw new InvalidOperationException("Credits.sln not found above the test binaries"),
-            "..", "shared", "stripe", "fixtures3.json");
+        var path = Path.Combine(AppContext.BaseDirectory, "Fixtures", "stripe", "fixtures3.json");
         return (JsonObject)JsonNode.Parse(System.IO.File.ReadAllText(path))!["resources"]!;
     });
 
