@@ -6,6 +6,7 @@ using Credits.Gateway.Balances;
 using Credits.Gateway.Customers;
 using Credits.Gateway.Operations;
 using Credits.Gateway.Portal;
+using Credits.Gateway.Problems;
 using Credits.Gateway.TopUps;
 using Credits.Gateway.Usage;
 using Credits.Ledger;
@@ -32,6 +33,9 @@ static class GatewayRegistration
         builder.AddBus(x => x.AddCreditsMessaging());
         builder.AddApiKeyAuthentication();
         builder.Services.AddProblemDetails();
+        // Bad requests reach one handler in every environment (Development throws them by default).
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.AddPortal();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
@@ -54,7 +58,7 @@ static class GatewayRegistration
         app.MapDefaultHealthEndpoints();
         app.MapStripeWebhooks<CreditsDbContext>(); // anonymous: Stripe signs its requests instead
 
-        var v1 = app.MapGroup("/v1").RequireAuthorization(ApiKeyRegistration.Policy);
+        var v1 = app.MapGroup("/v1").RequireAuthorization(ApiKeyRegistration.Policy).AddEndpointFilter<CustomerIdFilter>();
         v1.MapDiagnosticsApiV1();
         v1.MapUsageApiV1();
         v1.MapBalanceApiV1();

@@ -36,7 +36,9 @@ public static class BalanceApi
     static async Task<Results<Ok<Entitlement>, ProblemHttpResult>> CheckEntitlement(string customerId, long credits,
         CreditLedger ledger, CancellationToken ct)
     {
-        if (credits <= 0) return TypedResults.Problem(statusCode: 400, title: "Invalid credits", detail: "credits must be positive.");
+        if (credits is <= 0 or > LedgerLimits.MaxCredits)
+            return TypedResults.Problem(statusCode: 400, title: "Invalid credits", detail: $"credits must be between 1 and {LedgerLimits.MaxCredits}.",
+                extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["credits"] = ["credits out of range"] } });
         return await ledger.CheckEntitlementAsync(customerId, credits, ct) is { } entitlement
             ? TypedResults.Ok(entitlement)
             : UnknownCustomer(customerId);

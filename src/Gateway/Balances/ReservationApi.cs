@@ -34,6 +34,8 @@ public static class ReservationApi
         if (string.IsNullOrWhiteSpace(idempotencyKey))
             return TypedResults.Problem(statusCode: 400, title: "Idempotency-Key required",
                 detail: "Send an Idempotency-Key header so a retried reservation never holds credits twice.");
+        if (request.Credits > LedgerLimits.MaxCredits)
+            return OutOfRange("credits");
         if (request.TimeToLiveSeconds is < 1 or > 86_400)
             return TypedResults.Problem(statusCode: 400, title: "Invalid time-to-live", detail: "timeToLiveSeconds must be between 1 and 86400.");
 
@@ -46,7 +48,7 @@ public static class ReservationApi
 
     static Task<IResult> Settle(string customerId, Guid reservationId, SettleRequest request, CreditsDbContext db,
         CreditLedger ledger, IPublishEndpoint publish, TimeProvider clock, CancellationToken ct) =>
-        ApplyAsync(db, ledger, publish, clock, new SettleReservation
+        request.ActualCredits > LedgerLimits.MaxCredits ? Task.FromResult(OutOfRange("actualCredits")) : ApplyAsync(db, ledger, publish, clock, new SettleReservation
         {
             CustomerId = customerId, IdempotencyKey = $"settle:{reservationId}", ReservationId = reservationId,
             ActualCredits = request.ActualCredits,
@@ -58,6 +60,9 @@ public static class ReservationApi
         {
             CustomerId = customerId, IdempotencyKey = $"release:{reservationId}", ReservationId = reservationId,
         }, created: false, ct);
+
+    static IResult OutOfRange(string field) => Customers.RefusalResults.Problem(
+        Customers.Refusal.Invalid(field, $"{field} must be at most {LedgerLimits.MaxCredits:N0} credits."));
 
     /// <summary>One ledger command and the notifications it causes, committed together.</summary>
     static async Task<IResult> ApplyAsync(CreditsDbContext db, CreditLedger ledger, IPublishEndpoint publish,

@@ -1,5 +1,6 @@
 using Credits.Billing.Catalog;
 using Credits.Contracts.Customers;
+using Credits.Ledger;
 using Credits.Persistence;
 using Credits.Persistence.Operations;
 using Credits.Sagas.StateMachines;
@@ -26,10 +27,10 @@ public sealed partial class CustomerCommands(CreditsDbContext db, IPublishEndpoi
         CancellationToken ct = default)
     {
         if (CustomerIds.Check(customerId) is { } badId) return badId;
-        if (email is not null && (email.Length > MaxEmailLength || !email.Contains('@')))
+        if (email is not null && (email.Length > MaxEmailLength || !email.Contains('@') || LedgerLimits.HasControlCharacters(email)))
             return Refusal.Invalid("email", $"email must be an address of at most {MaxEmailLength} characters.");
-        if (name is not null && name.Length > MaxNameLength)
-            return Refusal.Invalid("name", $"name must be at most {MaxNameLength} characters.");
+        if (name is not null && (name.Length > MaxNameLength || LedgerLimits.HasControlCharacters(name)))
+            return Refusal.Invalid("name", $"name must be at most {MaxNameLength} characters, without control characters.");
         if (planId is not null && catalog.Plan(planId) is null) return UnknownPlan(planId);
 
         if (await customers.FindAsync(customerId!, ct) is { } existing)

@@ -25,7 +25,7 @@ public static class UsageApi
     }
 
     public record UsageEvent(string? EventId, string? CustomerId, long Credits, DateTimeOffset? OccurredAt, string? Feature);
-    public record RecordUsageRequest(IReadOnlyList<UsageEvent>? Events);
+    public record RecordUsageRequest(IReadOnlyList<UsageEvent?>? Events);
     public record UsageEventResult(string EventId, string Status, string? ReasonCode, string? Reason, long? Available);
     public record RecordUsageResponse(int Applied, int Duplicates, int Rejected, IReadOnlyList<UsageEventResult> Results);
 
@@ -38,9 +38,13 @@ public static class UsageApi
                 ["events"] = [$"between 1 and {MaxEvents} events are required, got {request.Events?.Count ?? 0}."],
             });
 
+        if (UsageRequestCheck.Errors(events) is { Count: > 0 } errors)
+            return TypedResults.ValidationProblem(errors, title: "Invalid usage events",
+                detail: "Nothing was recorded: correct the events named in errors and send the request again.");
+
         var usage = events.Select(e => new UsageRecorded
         {
-            EventId = e.EventId ?? "", CustomerId = e.CustomerId ?? "", Credits = e.Credits,
+            EventId = e!.EventId ?? "", CustomerId = e.CustomerId ?? "", Credits = e.Credits,
             OccurredAt = e.OccurredAt ?? default, Feature = e.Feature,
         }).ToList();
 

@@ -55,8 +55,17 @@ public static class UsageDebits
     /// <summary>Checks that need no database: an empty event id can not even be deduplicated.</summary>
     public static string? Malformed(UsageRecorded usage) =>
         string.IsNullOrWhiteSpace(usage.EventId) ? "eventId is required"
-        : usage.EventId.Length > 190 ? "eventId is longer than 190 characters"
+        : usage.EventId.Length > MaxEventIdLength ? $"eventId is longer than {MaxEventIdLength} characters"
+        : LedgerLimits.HasControlCharacters(usage.EventId) ? "eventId must not contain control characters"
         : string.IsNullOrWhiteSpace(usage.CustomerId) ? "customerId is required"
+        : usage.CustomerId.Length > LedgerLimits.MaxCustomerIdLength ? $"customerId is longer than {LedgerLimits.MaxCustomerIdLength} characters"
+        : LedgerLimits.HasControlCharacters(usage.CustomerId) ? "customerId must not contain control characters"
         : usage.Credits <= 0 ? "credits must be positive"
+        : usage.Credits > LedgerLimits.MaxCredits ? $"credits must be at most {LedgerLimits.MaxCredits:N0} per event"
+        : usage.Feature?.Length > LedgerLimits.MaxFeatureLength ? $"feature is longer than {LedgerLimits.MaxFeatureLength} characters"
+        : LedgerLimits.HasControlCharacters(usage.Feature) ? "feature must not contain control characters"
         : null;
+
+    /// <summary>The event id becomes the ledger key "usage:&lt;id&gt;", of at most 200 characters.</summary>
+    public const int MaxEventIdLength = 190;
 }

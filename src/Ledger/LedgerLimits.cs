@@ -1,0 +1,24 @@
+namespace Credits.Ledger;
+
+/// <summary>
+/// The largest amounts and texts the ledger takes, so that no sum it keeps (a balance, a period's overage, a
+/// customer's usage over years) can overflow a 64-bit count: a billion credits per event, reservation or grant,
+/// times the 9.2 billion billions a long holds, leaves room for nine billion such operations on one account.
+/// </summary>
+public static class LedgerLimits
+{
+    /// <summary>Credits in one usage event, reservation, settlement or grant.</summary>
+    public const long MaxCredits = 1_000_000_000;
+
+    /// <summary>The feature (or model) named on a usage event.</summary>
+    public const int MaxFeatureLength = 100;
+
+    /// <summary>The app's customer id (the ledger and saga columns hold 128 characters).</summary>
+    public const int MaxCustomerIdLength = 128;
+
+    /// <summary>
+    /// Control characters (NUL above all: PostgreSQL's text cannot hold it) have no place in ids, names or features.
+    /// </summary>
+    public static bool HasControlCharacters(string? text) =>
+        text is not null && (text.AsSpan().ContainsAnyInRange('\0', '\u001f') || text.AsSpan().ContainsAnyInRange('\u007f', '\u009f'));
+}
