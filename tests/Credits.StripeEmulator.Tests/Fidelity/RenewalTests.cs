@@ -88,8 +88,7 @@ public abstract partial class StripeFidelity
         Assert.Equal("active", (await Eventually.Get(() => Client.V1.Subscriptions.GetAsync(subscription.Id), s => s.Status == "active", Patience)).Status);
     }
 
-    /// <summary>Emulator only: what happens after the last retry is an account setting on real Stripe (here Stripe's default).</summary>
-    [StripeFact(EmulatorOnly = true)]
+    [StripeFact(EmulatorOnly = true, EmulatorOnlyBecause = "What follows the last retry is the account's setting on real Stripe; the emulator applies Stripe's default.")]
     public async Task When_every_retry_fails_the_subscription_is_canceled_and_the_invoice_left_open()
     {
         var (clock, customer, subscription, _, periodEnd) = await SubscribedOnAClockAsync();
