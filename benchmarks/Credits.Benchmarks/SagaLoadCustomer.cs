@@ -10,13 +10,13 @@ public sealed class SagaLoadCustomer(int index, string runId)
     public int Index { get; } = index;
     public string CustomerId { get; } = $"{runId}-{index:D4}";
 
-    /// <summary>Every tenth customer's saved card is pm_card_chargeDeclined: the upgrade compensates, a saved-card top-up is cancelled.</summary>
+    /// <summary>Every tenth customer's saved card is pm_card_chargeCustomerFail (attaches, declines when charged): the upgrade compensates, a saved-card top-up is cancelled.</summary>
     public bool Declined => Index % 10 == 0;
 
     /// <summary>Half of the top-ups charge the saved card; the others go through Checkout (half of the declined customers too).</summary>
     public bool SavedCard => Index % 20 < 10;
 
-    public string TestCard => Declined ? "pm_card_chargeDeclined" : "pm_card_visa";
+    public string TestCard => Declined ? "pm_card_chargeCustomerFail" : "pm_card_visa";
 
     public string StripeCustomerId { get; set; } = "";
     public string SubscriptionId { get; set; } = "";

@@ -103,7 +103,7 @@ public class PortalFlowTests(BrowserSystem system, ITestOutputHelper output) : I
     {
         var customer = "declined-" + Guid.NewGuid().ToString("N")[..12];
         var stripeCustomerId = await RegisterAsync(customer, "hobby");
-        await SaveCardAsync(stripeCustomerId, "pm_card_chargeDeclined");
+        await SaveCardAsync(stripeCustomerId, "pm_card_chargeCustomerFail");
         var (url, _) = await system.PortalLinkAsync(customer);
         var page = await system.NewPageAsync();
         await page.GotoAsync(url);

@@ -5,13 +5,14 @@ using Credits.StripeEmulator.State;
 namespace Credits.StripeEmulator.Billing;
 
 /// <summary>
-/// Invoices from draft to paid: created, finalized at once (the emulator has no one-hour draft grace
-/// period), then charged to the subscription's or customer's default payment method.
+/// Invoices from draft to paid: created, finalized (at once, or for renewals about an hour later, see
+/// <see cref="SubscriptionRenewal"/>), then charged to the subscription's or customer's default payment method.
 /// </summary>
 public static class InvoiceLifecycle
 {
     public static JsonObject Draft(World w, JsonObject customer, JsonObject? subscription, string billingReason,
-        IReadOnlyList<JsonObject> lines, long periodStart, long periodEnd, string currency, bool preview = false)
+        IReadOnlyList<JsonObject> lines, long periodStart, long periodEnd, string currency, bool preview = false,
+        long? finalizesAt = null, bool autoAdvance = true)
     {
         var id = preview ? "upcoming_" + Ids.Random(24) : Ids.New("in");
         var now = w.Clocks.NowFor(customer);
@@ -32,9 +33,9 @@ public static class InvoiceLifecycle
             ["application"] = null,
             ["attempt_count"] = 0L,
             ["attempted"] = false,
-            ["auto_advance"] = !preview,
+            ["auto_advance"] = !preview && autoAdvance,
             ["automatic_tax"] = new JsonObject { ["disabled_reason"] = null, ["enabled"] = false, ["liability"] = null, ["provider"] = null, ["status"] = null },
-            ["automatically_finalizes_at"] = null,
+            ["automatically_finalizes_at"] = finalizesAt,
             ["billing_reason"] = billingReason,
             ["collection_method"] = "charge_automatically",
             ["created"] = now,
@@ -113,6 +114,7 @@ public static class InvoiceLifecycle
         customer["next_invoice_sequence"] = sequence + 1;
         invoice["number"] = $"{customer["invoice_prefix"]}-{sequence:0000}";
         invoice["status"] = "open";
+        invoice["automatically_finalizes_at"] = null;
         invoice["effective_at"] = now;
         invoice["status_transitions"]!["finalized_at"] = now;
         invoice["webhooks_delivered_at"] = now;
@@ -128,8 +130,11 @@ public static class InvoiceLifecycle
         return (string?)subscription?["default_payment_method"] ?? (string?)customer?["invoice_settings"]?["default_payment_method"];
     }
 
-    /// <summary>Charges an open invoice; returns the decline, or null when paid.</summary>
-    public static StripeApiException? Pay(World w, JsonObject invoice)
+    /// <summary>
+    /// Charges an open invoice; returns the decline, or null when paid. An automatic attempt (Stripe's own, not
+    /// a <c>POST /pay</c>) that fails schedules the next retry in <c>next_payment_attempt</c> (see <see cref="Dunning"/>).
+    /// </summary>
+    public static StripeApiException? Pay(World w, JsonObject invoice, bool automatic = false)
     {
         if ((string?)invoice["status"] == "paid") return null;
         var customer = w.Store.Get("customer", (string)invoice["customer"]!, "customer");
@@ -153,7 +158,7 @@ public static class InvoiceLifecycle
             MarkPaid(w, invoice, now);
             return null;
         }
-        invoice["next_payment_attempt"] = null;
+        if (automatic) invoice["next_payment_attempt"] = Dunning.NextAttempt(w, invoice, pm is not null);
         w.Emit("invoice.payment_failed", invoice);
         return error;
     }
@@ -161,11 +166,39 @@ public static class InvoiceLifecycle
     private static void MarkPaid(World w, JsonObject invoice, long now)
     {
         invoice["status"] = "paid";
+        invoice["auto_advance"] = false;
+        invoice["next_payment_attempt"] = null;
         invoice["amount_paid"] = invoice["amount_due"]!.DeepClone();
         invoice["amount_remaining"] = 0L;
         invoice["status_transitions"]!["paid_at"] = now;
         w.Emit("invoice.paid", invoice);
         w.Emit("invoice.payment_succeeded", invoice);
+    }
+
+    /// <summary>Voids an open or uncollectible invoice: nothing more is collected (<c>invoice.voided</c>).</summary>
+    public static void Void(World w, JsonObject invoice)
+    {
+        var customer = w.Store.Get("customer", (string)invoice["customer"]!, "customer");
+        invoice["status"] = "void";
+        invoice["auto_advance"] = false;
+        invoice["next_payment_attempt"] = null;
+        invoice["status_transitions"]!["voided_at"] = w.Clocks.NowFor(customer);
+        w.Emit("invoice.voided", invoice);
+    }
+
+    /// <summary>Replaces a draft's lines and recomputes its amounts (a renewal draft's usage, recounted at finalization).</summary>
+    public static void SetLines(JsonObject invoice, IReadOnlyList<JsonObject> lines)
+    {
+        var id = (string)invoice["id"]!;
+        foreach (var line in lines) line["invoice"] = id;
+        var total = lines.Sum(l => (long)l["amount"]!);
+        invoice["lines"] = Lists.Envelope(lines, false, $"/v1/invoices/{id}/lines");
+        invoice["amount_due"] = Math.Max(0, total);
+        invoice["amount_remaining"] = Math.Max(0, total);
+        invoice["subtotal"] = total;
+        invoice["subtotal_excluding_tax"] = total;
+        invoice["total"] = total;
+        invoice["total_excluding_tax"] = total;
     }
 
     /// <summary>Whether charging this customer (or subscription) now would succeed, without charging.</summary>
@@ -175,12 +208,7 @@ public static class InvoiceLifecycle
         if (pmId is null)
             return StripeApiException.Invalid("This customer has no attached payment source or default payment method.", null, "resource_missing");
         var pm = w.Store.Get("payment_method", pmId, "PaymentMethod");
-        return Resources.PaymentMethods.OutcomeOf(pm) switch
-        {
-            Resources.TestCardOutcome.Succeeds => null,
-            Resources.TestCardOutcome.InsufficientFunds => StripeApiException.CardDeclined("card_declined", "insufficient_funds", "Your card has insufficient funds."),
-            Resources.TestCardOutcome.RequiresAction => StripeApiException.CardDeclined("authentication_required", "authentication_required", "Your card was declined. This transaction requires authentication."),
-            _ => StripeApiException.CardDeclined("card_declined", "generic_decline", "Your card was declined."),
-        };
+        var outcome = Resources.PaymentMethods.OutcomeOf(pm);
+        return outcome == Resources.TestCardOutcome.RequiresAction ? Resources.TestCard.AuthenticationRequired() : Resources.TestCard.Decline(outcome);
     }
 }

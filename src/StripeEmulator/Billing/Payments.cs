@@ -76,8 +76,7 @@ public static class Payments
         {
             if (offSession)
             {
-                var error = StripeApiException.CardDeclined("authentication_required", "authentication_required",
-                    "Your card was declined. This transaction requires authentication.");
+                var error = TestCard.AuthenticationRequired();
                 Fail(w, intent, pm, error);
                 return error;
             }
@@ -90,13 +89,10 @@ public static class Payments
             w.Emit("payment_intent.requires_action", intent);
             return null;
         }
-        if (outcome is TestCardOutcome.Declined or TestCardOutcome.InsufficientFunds)
+        if (TestCard.Decline(outcome) is { } declined)
         {
-            var error = outcome == TestCardOutcome.Declined
-                ? StripeApiException.CardDeclined("card_declined", "generic_decline", "Your card was declined.")
-                : StripeApiException.CardDeclined("card_declined", "insufficient_funds", "Your card has insufficient funds.");
-            Fail(w, intent, pm, error);
-            return error;
+            Fail(w, intent, pm, declined);
+            return declined;
         }
         var charge = NewCharge(w, intent, pm, null);
         intent["status"] = "succeeded";

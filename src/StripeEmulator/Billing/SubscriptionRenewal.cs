@@ -6,35 +6,22 @@ namespace Credits.StripeEmulator.Billing;
 
 /// <summary>
 /// What happens when a subscription's period ends (by a test clock or by the wall clock): it is
-/// canceled if asked to end then, otherwise it rolls to the next period and a <c>subscription_cycle</c>
-/// invoice bills the ended period's metered usage, pending prorations and the next period's fees.
+/// canceled if asked to end then, otherwise it moves to the next period at once
+/// (<c>customer.subscription.updated</c>) and a <c>subscription_cycle</c> invoice is created as a draft
+/// (<c>invoice.created</c>) billing the ended period's metered usage, pending prorations and the next
+/// period's fees. Stripe finalizes and charges it about an hour later
+/// (https://docs.stripe.com/billing/invoices/subscription, "automatically finalizing draft invoices after one
+/// hour": https://docs.stripe.com/invoicing/integration/automatic-advancement-collection); until then usage for
+/// the ended period still counts (https://docs.stripe.com/billing/subscriptions/usage-based/configure-grace-period),
+/// so the usage lines are recounted at finalization. Both delays are <c>RenewalFinalizeDelay</c>.
 /// </summary>
 public static class SubscriptionRenewal
 {
-    private static readonly string[] Renewing = ["active", "past_due", "trialing"];
+    private static readonly string[] Renewing = ["active", "past_due", "trialing", "unpaid"];
 
-    /// <summary>The earliest period end at or before <paramref name="until"/> among subscriptions on this clock (null: no clock).</summary>
-    public static long? NextDue(EmulatorStore store, string? testClock, long until) =>
-        Due(store, testClock, until).Select(s => (long?)SubscriptionCreation.Period(s).End).Min();
+    public static bool Renews(string status) => Renewing.Contains(status);
 
-    /// <summary>Processes every period end at or before <paramref name="until"/>, in time order.</summary>
-    public static void RunUntil(World w, string? testClock, long until)
-    {
-        for (var guard = 0; guard < 10_000; guard++)
-        {
-            var due = Due(w.Store, testClock, until).OrderBy(s => SubscriptionCreation.Period(s).End).FirstOrDefault();
-            if (due is null) return;
-            Renew(w, due);
-        }
-    }
-
-    private static IEnumerable<JsonObject> Due(EmulatorStore store, string? testClock, long until) =>
-        store.All("subscription").Where(s => (string?)s["test_clock"] == testClock
-            && Renewing.Contains((string)s["status"]!)
-            && SubscriptionCreation.Period(s).End <= until)
-            .ToList();
-
-    private static void Renew(World w, JsonObject subscription)
+    public static void Renew(World w, JsonObject subscription)
     {
         var id = (string)subscription["id"]!;
         var customer = w.Store.Get("customer", (string)subscription["customer"]!, "customer");
@@ -46,7 +33,7 @@ public static class SubscriptionRenewal
 
         if ((bool)subscription["cancel_at_period_end"]! || subscription["cancel_at"] is JsonValue c && (long)c <= end)
         {
-            if (lines.Count > 0) Bill(w, customer, subscription, lines, start, end);
+            if (lines.Count > 0) DraftRenewal(w, customer, subscription, lines, start, end);
             End(w, subscription, end, "cancellation_requested");
             return;
         }
@@ -63,10 +50,60 @@ public static class SubscriptionRenewal
             lines.Add(InvoiceLines.ForItem(item, id, InvoiceLines.Amount(item, quantity), quantity, end, nextEnd,
                 $"{quantity} × {InvoiceLines.ProductName(w.Store, item)}", false));
         }
-        var failed = Bill(w, customer, subscription, lines, start, end);
-        subscription["status"] = failed ? "past_due" : "active";
+        DraftRenewal(w, customer, subscription, lines, start, end);
         w.Emit("customer.subscription.updated", subscription, Api.PreviousAttributes(before, subscription));
     }
+
+    /// <summary>
+    /// The renewal's draft, finalized after <c>RenewalFinalizeDelay</c>. An <c>unpaid</c> subscription's
+    /// invoices stay drafts without automatic advancement, as Stripe leaves them.
+    /// </summary>
+    private static void DraftRenewal(World w, JsonObject customer, JsonObject subscription, List<JsonObject> lines, long start, long end)
+    {
+        var unpaid = (string?)subscription["status"] == "unpaid";
+        long? finalizesAt = unpaid ? null : w.Clocks.NowFor(customer) + (long)w.Options.RenewalFinalizeDelay.TotalSeconds;
+        var invoice = InvoiceLifecycle.Draft(w, customer, subscription, "subscription_cycle", lines, start, end,
+            (string)subscription["currency"]!, finalizesAt: finalizesAt, autoAdvance: !unpaid);
+        subscription["latest_invoice"] = (string)invoice["id"]!;
+    }
+
+    /// <summary>
+    /// A renewal draft's hour is up: its usage lines are recounted with every meter event processed by now
+    /// (late events for the ended period included), then it is finalized and charged (see <see cref="Dunning"/>).
+    /// </summary>
+    public static void FinalizeRenewal(World w, JsonObject invoice)
+    {
+        var customer = w.Store.Get("customer", (string)invoice["customer"]!, "customer");
+        RecountUsage(w, invoice);
+        InvoiceLifecycle.Finalize(w, invoice, customer);
+        if ((string)invoice["status"]! != "paid") Dunning.Collect(w, invoice);
+    }
+
+    private static void RecountUsage(World w, JsonObject invoice)
+    {
+        var customer = (string)invoice["customer"]!;
+        var periodEnd = (long)invoice["period_end"]!;
+        var lines = invoice["lines"]!["data"]!.AsArray().Select(l => (JsonObject)l!).ToList();
+        foreach (var line in lines)
+        {
+            if ((bool?)line["parent"]?["subscription_item_details"]?["proration"] == true) continue;
+            if ((long)line["period"]!["end"]! != periodEnd) continue;
+            if (w.Store.Find((string)line["pricing"]!["price_details"]!["price"]!) is not { } price
+                || (string?)price["recurring"]?["usage_type"] != "metered"
+                || (string?)price["recurring"]?["meter"] is not { } meterId || w.Store.Find(meterId) is not { } meter) continue;
+            var usage = MeterUsage.Aggregate(w.Store, meter, customer, (long)line["period"]!["start"]!, periodEnd, ProcessedBefore(w));
+            var amount = InvoiceLines.Amount(new JsonObject { ["price"] = price.DeepClone() }, usage);
+            line["amount"] = amount;
+            line["subtotal"] = amount;
+            line["quantity"] = usage == decimal.Truncate(usage) ? (long)usage : null;
+            line["quantity_decimal"] = usage.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            line["description"] = $"{usage} × {(string?)w.Store.Find((string)price["product"]!)?["name"] ?? "Subscription"} (usage)";
+        }
+        InvoiceLifecycle.SetLines(invoice, lines);
+    }
+
+    /// <summary>Meter events count once Stripe has processed them (<c>AggregationDelay</c> after they arrived).</summary>
+    private static DateTimeOffset ProcessedBefore(World w) => w.Clocks.WallTime - w.Options.AggregationDelay;
 
     private static List<JsonObject> UsageLines(World w, JsonObject subscription, List<JsonObject> items, long start, long end)
     {
@@ -74,13 +111,15 @@ public static class SubscriptionRenewal
         var customer = (string)subscription["customer"]!;
         return items.Where(InvoiceLines.IsMetered).Select(item =>
         {
-            var usage = Proration.UsageSoFar(w, item, customer, start, end);
+            var usage = item["price"]!["recurring"]!["meter"] is JsonValue m && w.Store.Find((string)m!) is { } meter
+                ? MeterUsage.Aggregate(w.Store, meter, customer, Proration.UsageStart(item, start), end, ProcessedBefore(w))
+                : 0;
             return InvoiceLines.ForItem(item, id, InvoiceLines.Amount(item, usage), usage, Proration.UsageStart(item, start), end,
                 $"{usage} × {InvoiceLines.ProductName(w.Store, item)} (usage)", false);
         }).ToList();
     }
 
-    /// <summary>Creates, finalizes and charges a cycle invoice; true when the charge was declined.</summary>
+    /// <summary>The final invoice of <c>DELETE ?invoice_now=true</c>: created, finalized and charged at once.</summary>
     private static bool Bill(World w, JsonObject customer, JsonObject subscription, List<JsonObject> lines, long start, long end)
     {
         var invoice = InvoiceLifecycle.Draft(w, customer, subscription, "subscription_cycle", lines, start, end, (string)subscription["currency"]!);

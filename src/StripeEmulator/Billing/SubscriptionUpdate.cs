@@ -20,6 +20,10 @@ public static class SubscriptionUpdate
         var status = (string)subscription["status"]!;
         if (status is "canceled" or "incomplete_expired")
             throw StripeApiException.Invalid("A canceled subscription can only update its cancellation_details and metadata.", null, "resource_missing");
+        // Stripe's own words: until its first invoice is paid, only minor attributes may change.
+        if (status == "incomplete" && p.Has("items"))
+            throw StripeApiException.Invalid("You cannot update a subscription in `incomplete` status in a way that results in a new invoice or invoice items. "
+                + "Only minor attributes, like `metadata` or `default_payment_method`, can be updated on such subscriptions.");
         var customer = w.Store.Get("customer", (string)subscription["customer"]!, "customer");
         var now = w.Clocks.NowFor(customer);
         var proration = p.String("proration_behavior") ?? "create_prorations";

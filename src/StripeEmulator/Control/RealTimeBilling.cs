@@ -6,7 +6,10 @@ using Microsoft.Extensions.Options;
 
 namespace Credits.StripeEmulator.Control;
 
-/// <summary>Renews subscriptions without a test clock when their period ends in real time, and expires open checkout sessions.</summary>
+/// <summary>
+/// Runs what is due in real time for objects without a test clock (period ends, renewal finalizations, payment
+/// retries, incomplete expiries: <see cref="BillingClock"/>), and expires open checkout sessions.
+/// </summary>
 public sealed class RealTimeBilling(EmulatorStore store, Clocks clocks, EventLog events, IOptions<EmulatorOptions> options,
     ILogger<RealTimeBilling> logger) : BackgroundService
 {
@@ -19,8 +22,8 @@ public sealed class RealTimeBilling(EmulatorStore store, Clocks clocks, EventLog
             {
                 lock (store.Gate)
                 {
-                    var world = new World(store, clocks, events, null);
-                    SubscriptionRenewal.RunUntil(world, null, clocks.WallNow);
+                    var world = new World(store, clocks, events, null) { Options = options.Value };
+                    BillingClock.RunUntil(world, null, clocks.WallNow);
                     foreach (var session in store.All("checkout.session").Where(s => (string?)s["status"] == "open"
                         && (long)s["expires_at"]! <= clocks.NowForCustomer((string?)s["customer"] ?? "")).ToList())
                         CheckoutFlow.Expire(world, session);

@@ -1,11 +1,18 @@
 using Credits.StripeEmulator.Billing;
+using Credits.StripeEmulator.Hosting;
 using Credits.StripeEmulator.State;
 using Credits.StripeEmulator.Webhooks;
+using Microsoft.Extensions.Options;
 
 namespace Credits.StripeEmulator.Control;
 
-/// <summary>Advances a test clock in the background, stopping at each period end on the way so renewals happen in order.</summary>
-public sealed class TestClockRunner(EmulatorStore store, Clocks clocks, EventLog events, ILogger<TestClockRunner> logger)
+/// <summary>
+/// Advances a test clock in the background, stopping at each moment something is due on the way (a
+/// period end, a renewal draft's finalization, a payment retry, an incomplete subscription's expiry), so
+/// they happen in order and at their own time.
+/// </summary>
+public sealed class TestClockRunner(EmulatorStore store, Clocks clocks, EventLog events, IOptions<EmulatorOptions> options,
+    ILogger<TestClockRunner> logger)
 {
     public void Start(string clockId, long target) => _ = Task.Run(() =>
     {
@@ -22,11 +29,11 @@ public sealed class TestClockRunner(EmulatorStore store, Clocks clocks, EventLog
     private void Advance(string clockId, long target)
     {
         if (store.Find(clockId) is not { } clock) return;
-        var world = new World(store, clocks, events, null);
-        while (SubscriptionRenewal.NextDue(store, clockId, target) is { } next)
+        var world = new World(store, clocks, events, null) { Options = options.Value };
+        while (BillingClock.NextDue(world, clockId, target) is { } next)
         {
             clock["frozen_time"] = Math.Max((long)clock["frozen_time"]!, next);
-            SubscriptionRenewal.RunUntil(world, clockId, next);
+            BillingClock.RunUntil(world, clockId, next);
         }
         clock["frozen_time"] = target;
         clock["status"] = "ready";

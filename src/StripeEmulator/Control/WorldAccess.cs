@@ -10,7 +10,10 @@ public static class WorldAccess
     {
         var store = http.RequestServices.GetRequiredService<EmulatorStore>();
         var world = new World(store, http.RequestServices.GetRequiredService<Clocks>(),
-            http.RequestServices.GetRequiredService<EventLog>(), null);
+            http.RequestServices.GetRequiredService<EventLog>(), null)
+        {
+            Options = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Hosting.EmulatorOptions>>().Value,
+        };
         lock (store.Gate) return change(world);
     }
 }

@@ -34,6 +34,32 @@ public sealed class EmulatorOptions : IValidatableObject
     public TimeSpan BillingTick { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// How long a renewal (<c>subscription_cycle</c>) invoice stays a draft before it is finalized and charged,
+    /// measured on the customer's test clock when it has one. Stripe: "automatically finalizing draft invoices
+    /// after one hour"; it is also the meter events' grace window (usage for the ended period reported until
+    /// then is billed on that invoice).
+    /// </summary>
+    public TimeSpan RenewalFinalizeDelay { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Automatic retries of a declined renewal invoice (Stripe's recommended Smart Retries: 8 within 2 weeks).</summary>
+    public int PaymentRetries { get; set; } = 8;
+
+    /// <summary>The retries are spread evenly over this window, counted from the first failed attempt.</summary>
+    public TimeSpan PaymentRetryWindow { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>What a subscription becomes when every retry failed: <c>canceled</c> (Stripe's default setting), <c>unpaid</c> or <c>past_due</c>.</summary>
+    public string SubscriptionStatusAfterRetries { get; set; } = "canceled";
+
+    /// <summary>What the invoice becomes when every retry failed: <c>open</c> (left past due, Stripe's default) or <c>uncollectible</c>.</summary>
+    public string InvoiceStatusAfterRetries { get; set; } = "open";
+
+    /// <summary>How long an <c>incomplete</c> subscription waits for its first payment before it becomes <c>incomplete_expired</c> (Stripe: 23 hours).</summary>
+    public TimeSpan IncompleteExpiry { get; set; } = TimeSpan.FromHours(23);
+
+    /// <summary>Test cards that Stripe's testing docs say cannot be attached to a customer (4000000000000002, ...) fail at attach (Stripe: true).</summary>
+    public bool DeclineCardsAtAttach { get; set; } = true;
+
+    /// <summary>
     /// When set, state is saved to this JSON file every few seconds and on shutdown, and loaded at
     /// start-up, so ids the app stored survive an emulator restart. Idempotency keys are not kept.
     /// </summary>
@@ -57,5 +83,15 @@ public sealed class EmulatorOptions : IValidatableObject
             yield return new("WebhookRetryDelay must be positive and WebhookMaxAttempts at least 1", [nameof(WebhookRetryDelay)]);
         if (BillingTick <= TimeSpan.Zero)
             yield return new("BillingTick must be positive", [nameof(BillingTick)]);
+        if (RenewalFinalizeDelay < TimeSpan.Zero)
+            yield return new("RenewalFinalizeDelay must not be negative", [nameof(RenewalFinalizeDelay)]);
+        if (PaymentRetries < 0 || PaymentRetryWindow <= TimeSpan.Zero)
+            yield return new("PaymentRetries must not be negative and PaymentRetryWindow must be positive", [nameof(PaymentRetries)]);
+        if (SubscriptionStatusAfterRetries is not ("canceled" or "unpaid" or "past_due"))
+            yield return new("SubscriptionStatusAfterRetries must be canceled, unpaid or past_due", [nameof(SubscriptionStatusAfterRetries)]);
+        if (InvoiceStatusAfterRetries is not ("open" or "uncollectible"))
+            yield return new("InvoiceStatusAfterRetries must be open or uncollectible", [nameof(InvoiceStatusAfterRetries)]);
+        if (IncompleteExpiry <= TimeSpan.Zero)
+            yield return new("IncompleteExpiry must be positive", [nameof(IncompleteExpiry)]);
     }
 }

@@ -23,6 +23,9 @@ public static class Customers
     {
         var clock = c.Params.String("test_clock");
         if (clock is not null) c.Store.Get("test_helpers.test_clock", clock, "test clock", "test_clock");
+        // A card Stripe cannot attach fails the whole request: no customer is created.
+        PaymentMethods.RefuseAtAttach(c, c.Params.String("payment_method"));
+        PaymentMethods.RefuseAtAttach(c, c.Params.String("invoice_settings.default_payment_method"));
         var id = Ids.New("cus");
         var customer = new JsonObject
         {
@@ -78,12 +81,14 @@ public static class Customers
     private static JsonNode Update(ApiCall c)
     {
         var customer = c.Store.Get("customer", c.Route("id"), "customer");
+        PaymentMethods.RefuseAtAttach(c, c.Params.String("payment_method"));
+        PaymentMethods.RefuseAtAttach(c, c.Params.String("invoice_settings.default_payment_method"));
         var before = (JsonObject)customer.DeepClone();
         foreach (var field in new[] { "email", "name", "description", "phone" })
             if (c.Params.Has(field)) customer[field] = c.Params.String(field) is { Length: > 0 } v ? v : null;
         if (c.Params.Has("metadata")) customer["metadata"] = Api.Metadata(customer["metadata"] as JsonObject, c.Params);
         if (c.Params.Has("balance")) customer["balance"] = c.Params.Long("balance");
-        if (c.Params.String("payment_method") is { Length: > 0 } pm) PaymentMethods.Resolve(c, pm, c.Route("id"), "payment_method");
+        if (c.Params.String("payment_method") is { Length: > 0 } pm) PaymentMethods.Resolve(c, pm, c.Route("id"), "payment_method", attaching: true);
         SetDefaultPaymentMethod(c, customer);
         var previous = Api.PreviousAttributes(before, customer);
         if (previous.Count > 0) c.Emit("customer.updated", customer, previous);

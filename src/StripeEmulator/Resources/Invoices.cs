@@ -25,7 +25,8 @@ public static class Invoices
     private static JsonNode Pay(ApiCall c)
     {
         var invoice = c.Store.Get("invoice", c.Route("id"), "invoice");
-        if ((string)invoice["status"]! != "open") throw StripeApiException.Invalid("Invoice is already paid or not open.", null, "invoice_not_open");
+        if ((string)invoice["status"]! is not ("open" or "uncollectible"))
+            throw StripeApiException.Invalid("Invoice is already paid or not open.", null, "invoice_not_open");
         if (c.Params.String("payment_method") is { Length: > 0 } pm)
         {
             var resolved = PaymentMethods.Resolve(c, pm, (string)invoice["customer"]!, "payment_method");
@@ -33,16 +34,7 @@ public static class Invoices
         }
         var error = InvoiceLifecycle.Pay(c.World, invoice);
         if (error is not null) throw error;
-        if ((string?)invoice["subscription"] is { } subId && c.Store.Find(subId) is { } subscription)
-        {
-            if (subscription["pending_update"] is JsonObject) SubscriptionUpdate.CompletePendingUpdate(c.World, subscription);
-            else if ((string?)subscription["status"] is "past_due" or "incomplete")
-            {
-                var before = (JsonObject)subscription.DeepClone();
-                subscription["status"] = "active";
-                c.Emit("customer.subscription.updated", subscription, Api.PreviousAttributes(before, subscription));
-            }
-        }
+        Dunning.Settled(c.World, invoice);
         return invoice;
     }
 
@@ -55,10 +47,7 @@ public static class Invoices
         var invoice = c.Store.Get("invoice", c.Route("id"), "invoice");
         if ((string)invoice["status"]! is not ("open" or "uncollectible"))
             throw StripeApiException.Invalid($"You can only void open or uncollectible invoices; this invoice is {invoice["status"]}.", null, "invoice_not_open");
-        var customer = c.Store.Get("customer", (string)invoice["customer"]!, "customer");
-        invoice["status"] = "void";
-        invoice["status_transitions"]!["voided_at"] = c.World.Clocks.NowFor(customer);
-        c.Emit("invoice.voided", invoice);
+        InvoiceLifecycle.Void(c.World, invoice);
         if ((string?)invoice["subscription"] is { } subId && c.Store.Find(subId) is { } subscription
             && (string?)subscription["status"] == "past_due"
             && !c.Store.All("invoice").Any(i => (string?)i["subscription"] == subId && (string?)i["status"] == "open"))

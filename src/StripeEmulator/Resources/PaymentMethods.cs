@@ -16,11 +16,16 @@ public static class PaymentMethods
         api.MapPost("/v1/payment_methods/{id}/detach", Api.Handle(Detach));
     }
 
-    /// <summary>A payment method id, or a test token (<c>pm_card_visa</c>) turned into one attached to the customer.</summary>
-    public static JsonObject Resolve(ApiCall call, string idOrToken, string? customer, string param)
+    /// <summary>
+    /// A payment method id, or a test token (<c>pm_card_visa</c>) turned into one attached to the customer.
+    /// <paramref name="attaching"/>: the request attaches the card (attach, a customer's <c>payment_method</c>),
+    /// so a card Stripe cannot attach is declined here.
+    /// </summary>
+    public static JsonObject Resolve(ApiCall call, string idOrToken, string? customer, string param, bool attaching = false)
     {
         if (TestCard.ByToken(idOrToken) is not { } card)
             return call.Store.Get("payment_method", idOrToken, "PaymentMethod", param);
+        if (attaching) RefuseAtAttach(call, idOrToken);
         if (customer is not null && call.Store.ResolvedTokens.TryGetValue((customer, idOrToken), out var existing))
             return call.Store.Get("payment_method", existing, "PaymentMethod", param);
         var pm = Create(call.World, card, customer);
@@ -73,6 +78,16 @@ public static class PaymentMethods
         return pm;
     }
 
+    /// <summary>
+    /// Stripe validates a card when it is attached to a customer; the declining test cards fail there
+    /// (402 card_error), before anything is created. Off with <c>DeclineCardsAtAttach=false</c>.
+    /// </summary>
+    public static void RefuseAtAttach(ApiCall call, string? token)
+    {
+        if (token is null || !call.Options.DeclineCardsAtAttach || TestCard.ByToken(token) is not { FailsAtAttach: true } card) return;
+        throw TestCard.Decline(card.Outcome)!;
+    }
+
     public static TestCardOutcome OutcomeOf(JsonObject pm) => TestCard.OutcomeOf((string?)pm["card"]?["last4"]);
 
     private static JsonNode List(ApiCall c)
@@ -87,7 +102,7 @@ public static class PaymentMethods
     {
         var customer = c.Params.Required("customer");
         c.Store.Get("customer", customer, "customer", "customer");
-        var pm = Resolve(c, c.Route("id"), customer, "id");
+        var pm = Resolve(c, c.Route("id"), customer, "id", attaching: true);
         if ((string?)pm["customer"] is { } owner && owner != customer)
             throw StripeApiException.Invalid("The payment method you provided has already been attached to a customer.");
         if (pm["customer"] is null)

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Credits.StripeEmulator.Hosting;
 using Credits.StripeEmulator.Webhooks;
 
 namespace Credits.StripeEmulator.State;
@@ -9,6 +10,9 @@ namespace Credits.StripeEmulator.State;
 /// </summary>
 public sealed record World(EmulatorStore Store, Clocks Clocks, EventLog Events, RequestRef? Request)
 {
+    /// <summary>The emulator's settings (renewal delay, retries, expiry...); Stripe's defaults unless set.</summary>
+    public EmulatorOptions Options { get; init; } = new();
+
     public JsonObject Emit(string type, JsonObject obj, JsonObject? previous = null) =>
         Events.Publish(type, obj, previous, Request);
 }

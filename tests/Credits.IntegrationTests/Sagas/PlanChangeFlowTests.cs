@@ -59,7 +59,7 @@ public class PlanChangeFlowTests(SystemUnderTest system) : IClassFixture<SystemU
     {
         var id = SagaFlows.NewCustomerId("declined");
         var customer = await Flows.RegisterAsync(id);
-        await Flows.SaveCardAsync(customer.StripeCustomerId!, "pm_card_chargeDeclined");
+        await Flows.SaveCardAsync(customer.StripeCustomerId!, "pm_card_chargeCustomerFail");
 
         var change = await Flows.PlanChangeEndsAsync(await Flows.ChangePlanAsync(id, "pro"), "Completed", "Failed", "CompensationFailed");
 

@@ -92,7 +92,7 @@ public class TopUpFlowTests(SystemUnderTest system) : IClassFixture<SystemUnderT
     {
         var id = SagaFlows.NewCustomerId("decline");
         var customer = await Flows.RegisterAsync(id);
-        await Flows.SaveCardAsync(customer.StripeCustomerId!, "pm_card_chargeDeclined");
+        await Flows.SaveCardAsync(customer.StripeCustomerId!, "pm_card_chargeCustomerFail");
 
         var purchase = await Flows.PurchaseAsync(customer, credits: 500, amount: 500, savedCard: true);
         var cancelled = await Flows.TopUpInStateAsync(purchase, "Completed", "Cancelled");

@@ -75,7 +75,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         await _client.V1.Refunds.CreateAsync(new RefundCreateOptions { PaymentIntent = paid.PaymentIntentId });
         var declining = await _client.V1.Customers.CreateAsync(new CustomerCreateOptions
         {
-            PaymentMethod = "pm_card_chargeDeclined", InvoiceSettings = new() { DefaultPaymentMethod = "pm_card_chargeDeclined" },
+            PaymentMethod = "pm_card_chargeCustomerFail", InvoiceSettings = new() { DefaultPaymentMethod = "pm_card_chargeCustomerFail" },
         });
         await Assert.ThrowsAsync<StripeException>(() => _client.V1.Subscriptions.CreateAsync(new SubscriptionCreateOptions
         {

@@ -34,7 +34,7 @@ public abstract partial class StripeFidelity
     [StripeFact]
     public async Task A_declined_saved_card_answers_402_card_declined_with_the_payment_intent()
     {
-        var customer = await CustomerWithCardAsync("pm_card_chargeDeclined");
+        var customer = await CustomerWithCardAsync("pm_card_chargeCustomerFail");
 
         var error = await Assert.ThrowsAsync<StripeException>(() => ChargeOffSessionAsync(customer));
 

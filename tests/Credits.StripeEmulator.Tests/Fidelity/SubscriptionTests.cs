@@ -110,7 +110,7 @@ public abstract partial class StripeFidelity
         {
             Customer = customer.Id, Items = [new() { Price = hobby.Id, Quantity = 1 }],
         });
-        await SwitchCardAsync(customer, "pm_card_chargeDeclined");
+        await SwitchCardAsync(customer, "pm_card_chargeCustomerFail");
 
         var declined = await Assert.ThrowsAsync<StripeException>(() => Client.V1.Subscriptions.UpdateAsync(subscription.Id, new SubscriptionUpdateOptions
         {
@@ -136,7 +136,7 @@ public abstract partial class StripeFidelity
         {
             Customer = customer.Id, Items = [new() { Price = hobby.Id, Quantity = 1 }],
         });
-        await SwitchCardAsync(customer, "pm_card_chargeDeclined");
+        await SwitchCardAsync(customer, "pm_card_chargeCustomerFail");
 
         var pending = await Client.V1.Subscriptions.UpdateAsync(subscription.Id, new SubscriptionUpdateOptions
         {

@@ -53,7 +53,7 @@ public abstract partial class StripeFidelity
         var ending = await Client.V1.Subscriptions.CreateAsync(new SubscriptionCreateOptions { Customer = leaving.Id, Items = [new() { Price = flat.Id, Quantity = 1 }] });
         var renewing = await Client.V1.Subscriptions.CreateAsync(new SubscriptionCreateOptions { Customer = declining.Id, Items = [new() { Price = flat.Id, Quantity = 1 }] });
         await Client.V1.Subscriptions.UpdateAsync(ending.Id, new SubscriptionUpdateOptions { CancelAtPeriodEnd = true });
-        await SwitchCardAsync(declining, "pm_card_chargeDeclined");
+        await SwitchCardAsync(declining, "pm_card_chargeCustomerFail");
 
         await AdvanceAndWaitAsync(clock.Id, ending.Items.Data[0].CurrentPeriodEnd.AddHours(2));
 

@@ -16,6 +16,9 @@ public interface IRunsAgainstRealStripe;
 public sealed class StripeFactAttribute : FactAttribute
 {
     public bool EmulatorOnly { get; set; }
+
+    /// <summary>Why an <see cref="EmulatorOnly"/> test cannot run on real Stripe, when it is not the control endpoints.</summary>
+    public string? EmulatorOnlyBecause { get; set; }
 }
 
 public sealed class StripeFactDiscoverer(IMessageSink diagnostics) : IXunitTestCaseDiscoverer
@@ -40,7 +43,8 @@ public sealed class StripeTestCase : XunitTestCase
         var type = TestMethod.TestClass.Class.ToRuntimeType();
         if (type is null || !typeof(IRunsAgainstRealStripe).IsAssignableFrom(type)) return base.GetSkipReason(factAttribute);
         if (factAttribute.GetNamedArgument<bool>(nameof(StripeFactAttribute.EmulatorOnly)))
-            return "Uses the emulator's control endpoints (/_emulator), which real Stripe does not have.";
+            return factAttribute.GetNamedArgument<string?>(nameof(StripeFactAttribute.EmulatorOnlyBecause))
+                ?? "Uses the emulator's control endpoints (/_emulator), which real Stripe does not have.";
         if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(StripeTarget.KeyVariable)))
             return $"{StripeTarget.KeyVariable} is not set: the real-Stripe run of this test is skipped.";
         return base.GetSkipReason(factAttribute);
