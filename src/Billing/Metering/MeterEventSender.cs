@@ -46,8 +46,8 @@ public sealed class MeterEventSender(StripeCalls stripe, IOptions<StripeOptions>
                 Timestamp = report.Timestamp.UtcDateTime,
                 Payload = Payload(report),
             }, o, t), ct);
-        // Stripe refuses a second event with an identifier it has: that event was counted already.
-        var ok = result.Succeeded || result.Failure is { Status: System.Net.HttpStatusCode.BadRequest, Param: "identifier" };
+        // Stripe refuses a second event with an identifier it holds: that event was counted already.
+        var ok = result.Succeeded || DuplicateMeterEvent.IsAlreadyCounted(result.Failure!, report.Identifier);
         statistics.Called(ok, 1);
         report.LastError = ok ? null : result.Failure!.ToString();
         return ok;

@@ -69,8 +69,7 @@ public static class ControlApi
         WorldAccess.Change(http, w => { w.Store.Clear(); return 0; });
         keys.Clear();
         faults.Clear();
-        dispatcher.Chaos.DuplicateRate = 0;
-        dispatcher.Chaos.ReorderWindow = TimeSpan.Zero;
+        dispatcher.Chaos.Restore();
         dispatcher.ClearLog();
         return Results.NoContent();
     }

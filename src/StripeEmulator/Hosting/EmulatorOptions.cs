@@ -93,5 +93,35 @@ public sealed class EmulatorOptions : IValidatableObject
             yield return new("InvoiceStatusAfterRetries must be open or uncollectible", [nameof(InvoiceStatusAfterRetries)]);
         if (IncompleteExpiry <= TimeSpan.Zero)
             yield return new("IncompleteExpiry must be positive", [nameof(IncompleteExpiry)]);
+        if (WebhookDuplicateRate is < 0 or > 1)
+            yield return new("WebhookDuplicateRate must be between 0 and 1", [nameof(WebhookDuplicateRate)]);
+        if (WebhookReorderWindow < TimeSpan.Zero)
+            yield return new("WebhookReorderWindow must not be negative", [nameof(WebhookReorderWindow)]);
+        if (!Webhooks.ApiVersions.IsWellFormed(AccountApiVersion))
+            yield return new("AccountApiVersion must look like 2026-10-28.endive", [nameof(AccountApiVersion)]);
     }
+
+    // Webhook delivery as unkind as Stripe's (https://docs.stripe.com/webhooks): on by default.
+
+    /// <summary>
+    /// Each delivery waits a random time up to this before it is sent, so events overtake each other
+    /// (Stripe does not guarantee order). Zero delivers in the order events happen.
+    /// </summary>
+    public TimeSpan WebhookReorderWindow { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Share of deliveries (0..1) sent a second time (Stripe may deliver an event more than once).</summary>
+    public double WebhookDuplicateRate { get; set; } = 0.02;
+
+    /// <summary>Seeds the reorder delays and duplicate draws, so a run can be repeated; null draws a seed.</summary>
+    public int? WebhookSeed { get; set; }
+
+    /// <summary>How failed deliveries are retried: Stripe's three-day shape (default) or <see cref="WebhookMaxAttempts"/> attempts.</summary>
+    public Webhooks.WebhookRetrySchedule WebhookRetrySchedule { get; set; } = Webhooks.WebhookRetrySchedule.StripeLiveMode;
+
+    /// <summary>
+    /// The account's default API version: events are stored and listed in it, and sent in it to
+    /// <see cref="WebhookUrl"/> and to endpoints created without <c>api_version</c>. Defaults to
+    /// Stripe.net's pinned version.
+    /// </summary>
+    public string AccountApiVersion { get; set; } = Stripe.StripeConfiguration.ApiVersion;
 }

@@ -26,6 +26,8 @@ public static class Api
         {
             status = e.Status;
             body = e.ToEnvelope(RequestId.Of(http));
+            foreach (var (name, value) in e.Headers) http.Response.Headers[name] = value;
+            if (e.BeforeExecution) Idempotency.DoNotSave(http);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -33,6 +35,12 @@ public static class Api
             http.RequestServices.GetRequiredService<ILogger<EmulatorStore>>().LogError(e, "Unhandled error in {Path}", http.Request.Path);
             status = 500;
             body = new StripeApiException(500, "api_error", null, $"Stripe emulator error: {e.Message}").ToEnvelope(RequestId.Of(http));
+        }
+        // A fault rule that fails the request while it executes: the changes are made, the error is the answer.
+        if (StoredFault.Of(http) is { } fault && !Idempotency.IsNotSaved(http))
+        {
+            status = fault.Status;
+            body = fault.ToEnvelope(RequestId.Of(http));
         }
         await WriteAsync(http, status, body);
     };
@@ -44,8 +52,11 @@ public static class Api
         await http.Response.WriteAsync(body.ToJsonString());
     }
 
-    public static Task WriteErrorAsync(HttpContext http, StripeApiException error) =>
-        WriteAsync(http, error.Status, error.ToEnvelope(RequestId.Of(http)));
+    public static Task WriteErrorAsync(HttpContext http, StripeApiException error)
+    {
+        foreach (var (name, value) in error.Headers) http.Response.Headers[name] = value;
+        return WriteAsync(http, error.Status, error.ToEnvelope(RequestId.Of(http)));
+    }
 
     /// <summary>Stripe's <c>metadata</c> update rule: keys set to "" are removed, others merged.</summary>
     public static JsonObject Metadata(JsonObject? current, StripeParams p, string path = "metadata")

@@ -26,6 +26,12 @@ public sealed class FaultInjection(RequestDelegate next)
             return;
         }
         Interlocked.Increment(ref rule.Failed);
+        if (rule.Stored)
+        {
+            StoredFault.Mark(http, rule.Error());
+            await next(http);
+            return;
+        }
         if (rule.AfterExecution)
         {
             var original = http.Response.Body;

@@ -5,7 +5,8 @@ namespace Credits.StripeEmulator.Http;
 /// <summary>
 /// One injected fault, matched by method and path pattern (<c>*</c> matches any characters).
 /// <see cref="AfterExecution"/> lets the request succeed inside the emulator and then answers the
-/// error: the "timed out after commit" case that idempotency keys exist for.
+/// error: the "timed out after commit" case that idempotency keys exist for. <see cref="Stored"/> makes
+/// the error the request's saved result (a 500 during execution, replayed for every retry).
 /// </summary>
 public sealed class FaultRule
 {
@@ -22,6 +23,13 @@ public sealed class FaultRule
     /// <summary>Never answer; the request ends when the client gives up.</summary>
     public bool Hang { get; set; }
     public bool AfterExecution { get; set; }
+    /// <summary>
+    /// The error happens while the endpoint executes: the request's changes are made and the error is
+    /// saved under its idempotency key, so every retry with that key gets the same error replayed
+    /// (<c>Idempotent-Replayed: true</c>), as Stripe replays a 500 raised during execution. Unlike
+    /// <see cref="AfterExecution"/> (the success is saved and only this answer is lost).
+    /// </summary>
+    public bool Stored { get; set; }
     /// <summary>Stop after failing this many requests (null: forever).</summary>
     public int? Times { get; set; }
 

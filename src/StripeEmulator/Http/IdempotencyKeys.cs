@@ -26,12 +26,22 @@ public sealed class IdempotencyKeys
 }
 
 /// <summary>
-/// Stripe's idempotency layer for POSTs: the first response (errors included) is saved and replayed for
-/// the same key; the same key with other parameters is a 400 <c>idempotency_error</c>; a key still in
-/// flight is a 409, which Stripe.net retries.
+/// Stripe's idempotency layer for POSTs: once the endpoint began executing, its response (errors
+/// included, 5xx too) is saved and replayed for the same key; the same key with other parameters is a
+/// 400 <c>idempotency_error</c>; a key still in flight is a 409, which Stripe.net retries. A request
+/// refused by parameter validation before execution (<see cref="StripeApiException.BeforeExecution"/>)
+/// saves nothing, so a corrected retry under the same key executes
+/// (https://docs.stripe.com/api/idempotent_requests, https://docs.stripe.com/error-low-level).
 /// </summary>
 public sealed class Idempotency(RequestDelegate next)
 {
+    private const string NotSaved = "stripe.idempotency.not_saved";
+
+    /// <summary>Marks the response as a refusal before execution: not saved under the key.</summary>
+    public static void DoNotSave(HttpContext http) => http.Items[NotSaved] = true;
+
+    public static bool IsNotSaved(HttpContext http) => http.Items.ContainsKey(NotSaved);
+
     public async Task InvokeAsync(HttpContext http, IdempotencyKeys keys, TimeProvider time)
     {
         var key = http.Request.Headers["Idempotency-Key"].FirstOrDefault();
@@ -68,6 +78,12 @@ public sealed class Idempotency(RequestDelegate next)
             throw;
         }
         http.Response.Body = original;
+        if (IsNotSaved(http))
+        {
+            keys.Entries.TryRemove(KeyValuePair.Create(key, entry));
+            await original.WriteAsync(buffer.ToArray());
+            return;
+        }
         entry.Status = http.Response.StatusCode;
         entry.Body = buffer.ToArray();
         entry.RequestId = RequestId.Of(http);

@@ -22,7 +22,7 @@ public static class RequestParams
             }
             catch (JsonException e)
             {
-                throw StripeApiException.Invalid($"Invalid JSON body: {e.Message}");
+                throw new StripeApiException(400, "invalid_request_error", null, $"Invalid JSON body: {e.Message}") { BeforeExecution = true };
             }
         }
         else if (http.Request.HasFormContentType)

@@ -13,6 +13,16 @@ public sealed class StripeApiException(int status, string type, string? code, st
     public string? DeclineCode { get; init; }
     public JsonObject? PaymentIntent { get; init; }
 
+    /// <summary>
+    /// Refused by parameter validation, before the endpoint began executing: Stripe saves no idempotent
+    /// result for it, so a corrected retry under the same key executes (<see cref="Idempotency"/>).
+    /// Errors raised while executing (a missing resource, a declined card, a state rule) are saved.
+    /// </summary>
+    public bool BeforeExecution { get; init; }
+
+    /// <summary>Headers Stripe sends with this error (e.g. <c>Stripe-Should-Retry: false</c>).</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
     public JsonObject ToEnvelope(string requestId)
     {
         var error = new JsonObject
@@ -30,7 +40,11 @@ public sealed class StripeApiException(int status, string type, string? code, st
     }
 
     public static StripeApiException MissingParam(string param) =>
-        new(400, "invalid_request_error", "parameter_missing", $"Missing required param: {param}.", param);
+        new(400, "invalid_request_error", "parameter_missing", $"Missing required param: {param}.", param) { BeforeExecution = true };
+
+    /// <summary>A parameter of the wrong type or format (not a number, not a date, an unknown enum value): refused before execution.</summary>
+    public static StripeApiException Malformed(string param, string message) =>
+        new(400, "invalid_request_error", "parameter_invalid", message, param) { BeforeExecution = true };
 
     public static StripeApiException InvalidParam(string param, string message) =>
         new(400, "invalid_request_error", "parameter_invalid", message, param);

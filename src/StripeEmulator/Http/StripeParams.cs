@@ -46,7 +46,7 @@ public sealed class StripeParams(JsonObject root)
         var s = String(path);
         if (string.IsNullOrEmpty(s)) return null;
         if (long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l)) return l;
-        throw StripeApiException.InvalidParam(path, $"Invalid integer: {s}");
+        throw StripeApiException.Malformed(path, $"Invalid integer: {s}");
     }
 
     public decimal? Decimal(string path)
@@ -54,7 +54,7 @@ public sealed class StripeParams(JsonObject root)
         var s = String(path);
         if (string.IsNullOrEmpty(s)) return null;
         if (decimal.TryParse(s, NumberStyles.Number, CultureInfo.InvariantCulture, out var d)) return d;
-        throw StripeApiException.InvalidParam(path, $"Invalid decimal: {s}");
+        throw StripeApiException.Malformed(path, $"Invalid decimal: {s}");
     }
 
     public bool? Bool(string path) => String(path) switch
@@ -62,7 +62,7 @@ public sealed class StripeParams(JsonObject root)
         null or "" => null,
         "true" => true,
         "false" => false,
-        var s => throw StripeApiException.InvalidParam(path, $"Invalid boolean: {s}"),
+        var s => throw StripeApiException.Malformed(path, $"Invalid boolean: {s}"),
     };
 
     /// <summary>Unix seconds (v1) or ISO-8601 (v2).</summary>
@@ -73,7 +73,7 @@ public sealed class StripeParams(JsonObject root)
         if (long.TryParse(s, out var unix)) return unix;
         if (DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t))
             return t.ToUnixTimeSeconds();
-        throw StripeApiException.InvalidParam(path, $"Invalid timestamp: {s}");
+        throw StripeApiException.Malformed(path, $"Invalid timestamp: {s}");
     }
 
     public IReadOnlyList<StripeParams> Objects(string path) => Node(path) switch

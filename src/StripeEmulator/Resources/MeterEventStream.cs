@@ -40,7 +40,7 @@ public static class MeterEventStream
         var events = c.Params.Objects("events");
         if (events.Count == 0) throw StripeApiException.MissingParam("events");
         if (events.Count > 100) throw StripeApiException.InvalidParam("events", "At most 100 events per request.");
-        foreach (var e in events) MeterEvents.Accept(c, e, strict: false);
+        foreach (var e in events) MeterEvents.AcceptFromStream(c, e);
         return new JsonObject();
     }
 }

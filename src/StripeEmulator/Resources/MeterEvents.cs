@@ -7,31 +7,58 @@ namespace Credits.StripeEmulator.Resources;
 
 /// <summary>
 /// Meter events over v1 (<c>billing.meter_event</c>) and v2 (<c>v2.billing.meter_event</c>): the
-/// identifier is unique over 24 hours, timestamps at most 35 days old and 5 minutes ahead (of the
-/// customer's test clock when it has one).
+/// identifier is unique over 24 hours (a repeat is refused with Stripe's own error body, which differs
+/// between v1 and v2), timestamps at most 35 days old and 5 minutes ahead (of the customer's test clock
+/// when it has one). Accepted events reach summaries and invoices only after the aggregation delay.
 /// </summary>
 public static class MeterEvents
 {
     public static void Map(IEndpointRouteBuilder api)
     {
-        api.MapPost("/v1/billing/meter_events", Api.Handle(c => V1(Accept(c, c.Params, strict: true))));
-        api.MapPost("/v2/billing/meter_events", Api.Handle(c => V2(Accept(c, c.Params, strict: true))));
+        api.MapPost("/v1/billing/meter_events", Api.Handle(c => V1(Record(c, c.Params, DuplicateV1))));
+        api.MapPost("/v2/billing/meter_events", Api.Handle(c => V2(Record(c, c.Params, DuplicateV2))));
     }
 
-    /// <summary>Validates and records one event. Non-strict (the stream) drops bad events silently, as Stripe reports them asynchronously.</summary>
-    public static MeterEventRecord? Accept(ApiCall c, StripeParams p, bool strict)
+    /// <summary>
+    /// Validates and records one event of the v2 stream. Bad or duplicate events are dropped silently:
+    /// the stream validates asynchronously and answers 200 for the batch (Stripe reports invalid events
+    /// later, in <c>v1.billing.meter.error_report_triggered</c>, which the emulator does not send).
+    /// </summary>
+    public static MeterEventRecord? AcceptFromStream(ApiCall c, StripeParams p)
     {
         try
         {
-            return Record(c, p);
+            return Record(c, p, DuplicateV1);
         }
-        catch (StripeApiException) when (!strict)
+        catch (StripeApiException)
         {
             return null;
         }
     }
 
-    private static MeterEventRecord Record(ApiCall c, StripeParams p)
+    /// <summary>
+    /// v1's refusal of an identifier it already holds, as Stripe answers it: 400
+    /// <c>invalid_request_error</c> with no <c>code</c> and no <c>param</c>, the identifier in the
+    /// message, and <c>Stripe-Should-Retry: false</c> (observed by integrators; e.g.
+    /// https://github.com/langfuse/langfuse/pull/16292).
+    /// </summary>
+    public static StripeApiException DuplicateV1(string identifier) =>
+        new(400, "invalid_request_error", null, $"An event already exists with identifier {identifier}.")
+        {
+            Headers = new Dictionary<string, string> { ["Stripe-Should-Retry"] = "false" },
+        };
+
+    /// <summary>
+    /// v2's documented refusal (<c>v2.error.duplicate_meter_event</c> in Stripe's OpenAPI spec): 400 with
+    /// <c>code: duplicate_meter_event</c>.
+    /// </summary>
+    public static StripeApiException DuplicateV2(string identifier) =>
+        new(400, "invalid_request_error", "duplicate_meter_event", "A meter event with a duplicate identifier has already been submitted.")
+        {
+            Headers = new Dictionary<string, string> { ["Stripe-Should-Retry"] = "false" },
+        };
+
+    private static MeterEventRecord Record(ApiCall c, StripeParams p, Func<string, StripeApiException> duplicate)
     {
         var eventName = p.Required("event_name");
         var meter = BillingMeters.ActiveByEventName(c.Store, eventName)
@@ -49,7 +76,7 @@ public static class MeterEvents
         var identifier = p.String("identifier") is { Length: > 0 } given ? given : Ids.Random(32);
         var wall = c.Clocks.WallTime;
         if (c.Store.MeterEvents.ByIdentifier(identifier) is { } earlier && wall - earlier.ReceivedAt < TimeSpan.FromHours(24))
-            throw StripeApiException.Invalid($"An event already exists with identifier {identifier}.", "identifier");
+            throw duplicate(identifier);
         var record = new MeterEventRecord(identifier, eventName, customer, value, timestamp, wall);
         c.Store.MeterEvents.Add(record);
         return record;

@@ -5,7 +5,10 @@ using Credits.StripeEmulator.Webhooks;
 
 namespace Credits.StripeEmulator.Resources;
 
-/// <summary><c>webhook_endpoint</c>: the <c>whsec_</c> secret is returned only by create, as with Stripe.</summary>
+/// <summary>
+/// <c>webhook_endpoint</c>: the <c>whsec_</c> secret is returned only by create, as with Stripe; events
+/// reach it rendered in its <c>api_version</c> (the account's default when it has none).
+/// </summary>
 public static class WebhookEndpoints
 {
     public static void Map(IEndpointRouteBuilder api)
@@ -38,11 +41,15 @@ public static class WebhookEndpoints
         if (!Uri.TryCreate(url, UriKind.Absolute, out _)) throw StripeApiException.InvalidParam("url", "Invalid URL.");
         var events = c.Params.Strings("enabled_events");
         if (events.Count == 0) throw StripeApiException.MissingParam("enabled_events");
+        var apiVersion = c.Params.String("api_version");
+        if (apiVersion is not null && !ApiVersions.IsWellFormed(apiVersion))
+            throw StripeApiException.Malformed("api_version", $"Invalid API version: {apiVersion}.");
         var endpoint = new JsonObject
         {
             ["id"] = Ids.New("we"),
             ["object"] = "webhook_endpoint",
-            ["api_version"] = c.Params.String("api_version") ?? EventLog.ApiVersion,
+            // Null means the account's default version, as at Stripe; events are rendered in this one.
+            ["api_version"] = apiVersion,
             ["application"] = null,
             ["created"] = c.Clocks.WallNow,
             ["description"] = c.Params.String("description"),

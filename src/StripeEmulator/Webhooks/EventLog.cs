@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using Credits.StripeEmulator.Hosting;
 using Credits.StripeEmulator.State;
+using Microsoft.Extensions.Options;
 
 namespace Credits.StripeEmulator.Webhooks;
 
@@ -7,8 +9,9 @@ namespace Credits.StripeEmulator.Webhooks;
 /// Records an <c>event</c> for each state change (listable at /v1/events) and hands it to the
 /// dispatcher. Called under the store's gate, so events are numbered in the order changes happen.
 /// </summary>
-public sealed class EventLog(EmulatorStore store, Clocks clocks, WebhookDispatcher dispatcher)
+public sealed class EventLog(EmulatorStore store, Clocks clocks, WebhookDispatcher dispatcher, IOptions<EmulatorOptions> options)
 {
+    /// <summary>Stripe.net's pinned version: the shape of every object the emulator renders.</summary>
     public static string ApiVersion => Stripe.StripeConfiguration.ApiVersion;
 
     public JsonObject Publish(string type, JsonObject obj, JsonObject? previousAttributes = null, RequestRef? request = null)
@@ -20,7 +23,7 @@ public sealed class EventLog(EmulatorStore store, Clocks clocks, WebhookDispatch
         {
             ["id"] = Ids.New("evt"),
             ["object"] = "event",
-            ["api_version"] = ApiVersion,
+            ["api_version"] = options.Value.AccountApiVersion,
             ["created"] = clocks.WallNow,
             ["data"] = data,
             ["livemode"] = false,

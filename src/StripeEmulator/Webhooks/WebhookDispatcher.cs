@@ -9,9 +9,11 @@ using Microsoft.Extensions.Options;
 namespace Credits.StripeEmulator.Webhooks;
 
 /// <summary>
-/// Delivers signed events in the background, as Stripe does: in order by default, a failed attempt
-/// retried later with exponential backoff (without holding up later events), optionally duplicated
-/// or reordered (<see cref="DeliveryChaos"/>).
+/// Delivers signed events in the background, as Stripe does (https://docs.stripe.com/webhooks): in no
+/// guaranteed order (each delivery waits a random time within the reorder window), now and then twice,
+/// a failed attempt retried on Stripe's schedule (<see cref="WebhookRetries"/>) without holding up later
+/// events, each rendered in its endpoint's API version. The draws come from one random source, seeded
+/// by <c>WebhookSeed</c> when a run must be repeatable.
 /// </summary>
 public sealed class WebhookDispatcher(
     EmulatorStore store,
@@ -23,45 +25,62 @@ public sealed class WebhookDispatcher(
     private sealed record Delivery(WebhookTarget Target, string EventId, string EventType, string Payload, int Attempt);
 
     private readonly Channel<Delivery> _queue = Channel.CreateUnbounded<Delivery>();
+    private readonly Random _random = options.Value.WebhookSeed is { } seed ? new Random(seed) : new Random();
+    private readonly Lock _randomGate = new();
     private int _inFlight;
 
     public ConcurrentQueue<DeliveryAttempt> Attempts { get; } = new();
 
-    public DeliveryChaos Chaos { get; } = new();
+    public DeliveryChaos Chaos { get; } = new(options.Value.WebhookDuplicateRate, options.Value.WebhookReorderWindow);
 
     /// <summary>Deliveries queued, waiting for a retry or being sent.</summary>
     public int Pending => Volatile.Read(ref _inFlight);
 
     public IReadOnlyList<WebhookTarget> TargetsFor(string eventType)
     {
+        var account = options.Value.AccountApiVersion;
         var targets = new List<WebhookTarget>();
         if (options.Value.WebhookUrl is { Length: > 0 } url)
-            targets.Add(new WebhookTarget(url, options.Value.WebhookSecret, null));
+            targets.Add(new WebhookTarget(url, options.Value.WebhookSecret, null, account));
         foreach (var endpoint in store.All("webhook_endpoint"))
         {
             if ((string?)endpoint["status"] != "enabled") continue;
             var enabled = endpoint["enabled_events"]!.AsArray().Select(e => (string?)e).ToList();
             if (enabled.Contains("*") || enabled.Contains(eventType))
-                targets.Add(new WebhookTarget((string)endpoint["url"]!, (string)endpoint["secret"]!, (string)endpoint["id"]!));
+                targets.Add(new WebhookTarget((string)endpoint["url"]!, (string)endpoint["secret"]!, (string)endpoint["id"]!,
+                    (string?)endpoint["api_version"] ?? account));
         }
         return targets;
     }
 
     public void Enqueue(JsonObject evt, IReadOnlyList<WebhookTarget> targets)
     {
-        var payload = evt.ToJsonString();
         foreach (var target in targets)
         {
-            var delivery = new Delivery(target, (string)evt["id"]!, (string)evt["type"]!, payload, 1);
+            var delivery = new Delivery(target, (string)evt["id"]!, (string)evt["type"]!, Render(evt, target), 1);
             Schedule(delivery, ChaosDelay());
-            if (Random.Shared.NextDouble() < Chaos.DuplicateRate) Schedule(delivery, ChaosDelay() + TimeSpan.FromMilliseconds(50));
+            if (Draw() < Chaos.DuplicateRate) Schedule(delivery, ChaosDelay() + TimeSpan.FromMilliseconds(50));
         }
+    }
+
+    /// <summary>The event as its endpoint receives it: in the endpoint's API version (only the field differs; see <see cref="ApiVersions"/>).</summary>
+    private static string Render(JsonObject evt, WebhookTarget target)
+    {
+        if ((string?)evt["api_version"] == target.ApiVersion) return evt.ToJsonString();
+        var rendered = (JsonObject)evt.DeepClone();
+        rendered["api_version"] = target.ApiVersion;
+        return rendered.ToJsonString();
     }
 
     public void ClearLog() => Attempts.Clear();
 
+    private double Draw()
+    {
+        lock (_randomGate) return _random.NextDouble();
+    }
+
     private TimeSpan ChaosDelay() => Chaos.ReorderWindow > TimeSpan.Zero
-        ? TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * Chaos.ReorderWindow.TotalMilliseconds)
+        ? TimeSpan.FromMilliseconds(Draw() * Chaos.ReorderWindow.TotalMilliseconds)
         : TimeSpan.Zero;
 
     private void Schedule(Delivery delivery, TimeSpan delay)
@@ -84,9 +103,8 @@ public sealed class WebhookDispatcher(
             Attempts.Enqueue(new DeliveryAttempt(delivery.EventId, delivery.EventType, delivery.Target.Url,
                 delivery.Attempt, status, error, time.GetUtcNow()));
             var ok = status is >= 200 and < 300;
-            if (!ok && delivery.Attempt < options.Value.WebhookMaxAttempts)
+            if (!ok && WebhookRetries.NextDelay(delivery.Attempt, options.Value) is { } backoff)
             {
-                var backoff = options.Value.WebhookRetryDelay * Math.Pow(2, delivery.Attempt - 1);
                 Schedule(delivery with { Attempt = delivery.Attempt + 1 }, backoff);
             }
             else if (!ok)

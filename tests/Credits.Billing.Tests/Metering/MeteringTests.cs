@@ -121,4 +121,24 @@ public sealed class Metering_over_v1_meter_events(V1Metering billing)
     : MeteringTests<V1Metering>(billing), IClassFixture<V1Metering>
 {
     protected override string MeterPath => "/v1/billing/meter_events";
+
+    [Fact]
+    public async Task A_stored_500_then_Stripe_refusing_the_resent_identifier_marks_the_report_reported_and_sends_it_no_more()
+    {
+        var meterId = await MeterAssertions.EnsureMeterAsync(Billing);
+        await DrainAsync();
+        var customer = await ProCustomer.CreateAsync(Billing);
+        await customer.SpendAsync(Billing, 40);
+        // Stripe records the event and answers a 500 it saves under that request's key; our retry is a new
+        // request for the same identifier, which Stripe refuses as a duplicate: the usage is counted.
+        Billing.Faults.Add(new FaultRule { Method = "POST", Path = MeterPath, Status = 500, Stored = true, Times = 1 });
+
+        var flush = await FlushAsync();
+        var again = await FlushAsync();
+
+        Assert.Equal(1, flush.Accepted);
+        Assert.Equal(0, flush.Pending);
+        Assert.Equal(0, again.Sent);
+        await MeterAssertions.AssertMeterMatchesLedgerAsync(Billing, meterId, [customer]);
+    }
 }

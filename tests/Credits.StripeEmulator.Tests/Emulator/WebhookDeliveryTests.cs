@@ -95,7 +95,9 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.Equal("paid", completed.PaymentStatus);
         Assert.IsType<Invoice>(events.First(e => e.Type == EventTypes.InvoicePaymentFailed).Data.Object);
         Assert.IsType<Charge>(events.First(e => e.Type == EventTypes.ChargeRefunded).Data.Object);
-        Assert.Single(events, e => e.Type == EventTypes.CustomerSubscriptionCreated && ((Subscription)e.Data.Object).CustomerId == declining.Id);
+        // One subscription for the declining customer (error_if_incomplete created none), however often its event arrived.
+        Assert.Single(events.Where(e => e.Type == EventTypes.CustomerSubscriptionCreated && ((Subscription)e.Data.Object).CustomerId == declining.Id)
+            .DistinctBy(e => e.Id));
         var bad = _receiver.Received.First();
         Assert.Throws<StripeException>(() => EventUtility.ConstructEvent(bad.Payload, bad.Signature, "whsec_wrong", 300, true));
         var listed = await _client.V1.Events.ListAsync(new EventListOptions { Type = EventTypes.ChargeRefunded });
@@ -106,6 +108,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     public async Task A_refused_delivery_is_retried_with_exponential_backoff_until_accepted()
     {
         await _emulator.Control.ConfigureAsync(new { webhookRetryDelayMs = 400 });
+        await _emulator.Control.ChaosAsync(duplicateRate: 0, reorderWindowMs: 0); // a duplicate would take one of the refusals
         _receiver.RefuseNext(3);
 
         var customer = await _client.V1.Customers.CreateAsync(new CustomerCreateOptions { Email = "retry@example.com" });

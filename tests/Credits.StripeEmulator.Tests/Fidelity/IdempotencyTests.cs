@@ -65,6 +65,53 @@ public abstract partial class StripeFidelity
     }
 
     [StripeFact]
+    public async Task A_request_refused_by_parameter_validation_is_not_saved_and_a_corrected_retry_under_the_same_key_executes()
+    {
+        var product = await Client.V1.Products.CreateAsync(new ProductCreateOptions { Name = "Validation " + Target.Unique });
+        var key = new RequestOptions { IdempotencyKey = "create-price-" + Guid.NewGuid().ToString("n") };
+
+        var refused = await Assert.ThrowsAsync<StripeException>(() =>
+            Client.V1.Prices.CreateAsync(new PriceCreateOptions { Product = product.Id, UnitAmount = 100 }, key));
+        var corrected = await Client.V1.Prices.CreateAsync(new PriceCreateOptions { Product = product.Id, UnitAmount = 100, Currency = "usd" }, key);
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.HttpStatusCode);
+        Assert.Equal("parameter_missing", refused.StripeError.Code);
+        Assert.Equal("currency", refused.StripeError.Param);
+        Assert.Equal("usd", corrected.Currency);
+        Assert.False(corrected.StripeResponse.Headers.Contains("Idempotent-Replayed"), "the corrected request executed; nothing was replayed");
+    }
+
+    [StripeFact(EmulatorOnly = true)]
+    public async Task A_500_raised_while_executing_is_saved_and_replayed_to_every_retry_under_the_same_key()
+    {
+        var email = $"{Target.Unique}-stored500-{Guid.NewGuid():n}@example.com";
+        var options = new CustomerCreateOptions { Email = email };
+        var key = new RequestOptions { IdempotencyKey = "stored-500-" + Guid.NewGuid().ToString("n") };
+        await Control.AddFaultAsync(new { method = "POST", path = "/v1/customers", status = 500, times = 1, stored = true });
+        try
+        {
+            // Stripe.net retries a 500 twice under the same key: both retries get the saved 500.
+            var retrying = Target.Emulator!.CreateClient(maxNetworkRetries: 2);
+            var first = await Assert.ThrowsAsync<StripeException>(() => retrying.V1.Customers.CreateAsync(options, key));
+            var later = await Assert.ThrowsAsync<StripeException>(() => retrying.V1.Customers.CreateAsync(options, key));
+            var created = (await Client.V1.Customers.ListAsync(new CustomerListOptions { Email = email })).Data;
+            var freshKey = await Client.V1.Customers.CreateAsync(options);
+
+            Assert.Equal(System.Net.HttpStatusCode.InternalServerError, first.HttpStatusCode);
+            Assert.Equal("true", first.StripeResponse.Headers.GetValues("Idempotent-Replayed").Single());
+            Assert.Equal(System.Net.HttpStatusCode.InternalServerError, later.HttpStatusCode);
+            Assert.Equal("true", later.StripeResponse.Headers.GetValues("Idempotent-Replayed").Single());
+            Assert.Equal(first.StripeError.Message, later.StripeError.Message);
+            Assert.Single(created); // the request executed once: its changes stand behind the 500
+            Assert.NotEqual(created[0].Id, freshKey.Id);
+        }
+        finally
+        {
+            await Control.ClearFaultsAsync();
+        }
+    }
+
+    [StripeFact]
     public async Task Events_are_listed_by_type_with_the_pinned_api_version()
     {
         var customer = await CustomerWithCardAsync();

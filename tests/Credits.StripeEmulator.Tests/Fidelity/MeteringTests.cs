@@ -44,6 +44,11 @@ public abstract partial class StripeFidelity
         AssertShapedLike(first, "billing.meter_event");
         AssertShapedLike(adjustment, "billing.meter_event_adjustment");
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, duplicate.HttpStatusCode);
+        // Stripe's v1 body: no code and no param, the identifier in the message, and not to be retried.
+        Assert.Equal("invalid_request_error", duplicate.StripeError.Type);
+        Assert.Null(duplicate.StripeError.Code);
+        Assert.Equal($"An event already exists with identifier usage-{Target.Unique}-1.", duplicate.StripeError.Message);
+        Assert.Equal("false", duplicate.StripeResponse.Headers.GetValues("Stripe-Should-Retry").Single());
         await Eventually.True(async () => await SummedAsync(meter, customer.Id, start, start.AddHours(3)) == 7,
             TimeSpan.FromMinutes(Target.IsEmulator ? 0.1 : 5), "summary equals the events not cancelled");
         var summaries = await Client.V1.Billing.Meters.EventSummaries.ListAsync(meter.Id, new MeterEventSummaryListOptions
@@ -83,6 +88,34 @@ public abstract partial class StripeFidelity
         var start = DateTime.UtcNow.Date;
         await Eventually.True(async () => await SummedAsync(meter, customer.Id, start, start.AddDays(1)) == 31,
             TimeSpan.FromMinutes(Target.IsEmulator ? 0.1 : 5), "streamed and single v2 events are aggregated");
+    }
+
+    [StripeFact]
+    public async Task A_repeated_v2_identifier_is_refused_with_duplicate_meter_event_and_a_repeat_in_the_stream_is_dropped()
+    {
+        var customer = await CustomerWithCardAsync();
+        var (_, _, meter) = await CatalogAsync();
+        Stripe.V2.Billing.MeterEventCreateOptions Event(string value) => new()
+        {
+            EventName = meter.EventName,
+            Identifier = $"v2-dup-{Target.Unique}",
+            Payload = new Dictionary<string, string> { ["stripe_customer_id"] = customer.Id, ["value"] = value },
+        };
+        await Client.V2.Billing.MeterEvents.CreateAsync(Event("3"));
+
+        var duplicate = await Assert.ThrowsAsync<StripeException>(() => Client.V2.Billing.MeterEvents.CreateAsync(Event("3")));
+        var session = await Client.V2.Billing.MeterEventSession.CreateAsync(new Stripe.V2.Billing.MeterEventSessionCreateOptions());
+        var stream = Target.IsEmulator ? Target.Emulator!.CreateClient(session.AuthenticationToken) : new StripeClient(session.AuthenticationToken);
+        await stream.V2.Billing.MeterEventStream.CreateAsync(new Stripe.V2.Billing.MeterEventStreamCreateOptions
+        {
+            Events = [new() { EventName = meter.EventName, Identifier = $"v2-dup-{Target.Unique}", Payload = new Dictionary<string, string> { ["stripe_customer_id"] = customer.Id, ["value"] = "3" } }],
+        });
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, duplicate.HttpStatusCode);
+        Assert.Equal("duplicate_meter_event", duplicate.StripeError.Code);
+        var start = DateTime.UtcNow.Date;
+        await Eventually.True(async () => await SummedAsync(meter, customer.Id, start, start.AddDays(1)) == 3,
+            TimeSpan.FromMinutes(Target.IsEmulator ? 0.1 : 5), "the first event counts, neither repeat does");
     }
 
     [StripeFact(EmulatorOnly = true)]
