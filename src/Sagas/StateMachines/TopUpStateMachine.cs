@@ -116,14 +116,14 @@ public sealed class TopUpStateMachine : MassTransitStateMachine<TopUpState>
             // A refund while the credits are being granted: remembered, and taken back once they are granted.
             When(ChargeRefunded, c => c.Message.AmountRefunded > c.Saga.RefundReported)
                 .Then(c => c.Saga.RefundReported = c.Message.AmountRefunded),
-            When(CreditsGranted, c => c.Saga.RefundReported > c.Saga.AmountRefunded)
+            When(CreditsGranted)
                 .Publish(c => Purchased(c.Saga))
-                .Publish(c => Reverse(c.Saga, c.Saga.RefundReported))
-                .Then(c => c.Saga.AmountRefunded = c.Saga.RefundReported)
-                .TransitionTo(Refunding),
-            When(CreditsGranted, c => c.Saga.RefundReported <= c.Saga.AmountRefunded)
-                .Publish(c => Purchased(c.Saga))
-                .TransitionTo(Completed));
+                .IfElse(c => c.Saga.RefundReported > c.Saga.AmountRefunded,
+                    refunded => refunded
+                        .Publish(c => Reverse(c.Saga, c.Saga.RefundReported))
+                        .Then(c => c.Saga.AmountRefunded = c.Saga.RefundReported)
+                        .TransitionTo(Refunding),
+                    paid => paid.TransitionTo(Completed)));
 
         // A refund (full or partial, cumulative in Stripe's event) takes back what is unspent of the refunded share.
         During(Completed, Refunding, Refunded,
