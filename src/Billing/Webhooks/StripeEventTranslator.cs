@@ -15,6 +15,7 @@ public static class StripeEventTranslator
         EventTypes.CheckoutSessionExpired, EventTypes.CheckoutSessionAsyncPaymentFailed,
         EventTypes.PaymentIntentSucceeded, EventTypes.PaymentIntentPaymentFailed,
         EventTypes.ChargeRefunded,
+        EventTypes.ChargeDisputeCreated, EventTypes.ChargeDisputeClosed,
     ];
 
     /// <summary>The customer id of the app, when the Stripe object carries it in metadata.</summary>
@@ -79,6 +80,16 @@ public static class StripeEventTranslator
             {
                 EventId = id, EventCreated = created, ChargeId = c.Id, PaymentIntentId = c.PaymentIntentId, StripeCustomerId = c.CustomerId,
                 Amount = c.Amount, AmountRefunded = c.AmountRefunded, Currency = c.Currency, Metadata = Copy(c.Metadata),
+            },
+            Dispute d when stripeEvent.Type == EventTypes.ChargeDisputeCreated => new StripeDisputeCreated
+            {
+                EventId = id, EventCreated = created, DisputeId = d.Id, ChargeId = d.ChargeId, PaymentIntentId = d.PaymentIntentId,
+                Amount = d.Amount, Currency = d.Currency, Reason = d.Reason ?? "", Status = d.Status,
+            },
+            Dispute d when stripeEvent.Type == EventTypes.ChargeDisputeClosed => new StripeDisputeClosed
+            {
+                EventId = id, EventCreated = created, DisputeId = d.Id, ChargeId = d.ChargeId, PaymentIntentId = d.PaymentIntentId,
+                Amount = d.Amount, Currency = d.Currency, Status = d.Status,
             },
             _ => null,
         };

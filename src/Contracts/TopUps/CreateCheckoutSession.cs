@@ -10,4 +10,6 @@ public record CreateCheckoutSession
     public long Amount { get; init; }
     public string Currency { get; init; } = "";
     public string IdempotencyKey { get; init; } = "";
+    /// <summary>The session's own expiry, set before the purchase's abandon time (Stripe accepts 30 minutes to 24 hours ahead).</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
 }

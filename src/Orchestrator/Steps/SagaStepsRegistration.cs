@@ -24,6 +24,9 @@ static class SagaStepsRegistration
         x.AddConsumer<ChargeSavedCardConsumer>();
         x.AddConsumer<GrantPurchasedCreditsConsumer>();
         x.AddConsumer<ReverseUnspentCreditsConsumer>();
+        x.AddConsumer<ExpireCheckoutSessionConsumer>();
+        x.AddConsumer<FreezeDisputedCreditsConsumer>();
+        x.AddConsumer<RestoreDisputedCreditsConsumer>();
         return x;
     }
 }

@@ -1091,6 +1091,10 @@ namespace Credits.Persistence.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("credits");
 
+                    b.Property<long?>("CreditsFrozen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("credits_frozen");
+
                     b.Property<string>("Currency")
                         .IsRequired()
                         .HasMaxLength(3)
@@ -1109,6 +1113,20 @@ namespace Credits.Persistence.Migrations
                         .HasColumnType("character varying(128)")
                         .HasColumnName("customer_id");
 
+                    b.Property<string>("DisputeId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("dispute_id");
+
+                    b.Property<string>("DisputeStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("dispute_status");
+
+                    b.Property<long>("DisputedAmount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("disputed_amount");
+
                     b.Property<string>("LastError")
                         .HasColumnType("text")
                         .HasColumnName("last_error");
@@ -1117,6 +1135,10 @@ namespace Credits.Persistence.Migrations
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")
                         .HasColumnName("payment_intent_id");
+
+                    b.Property<long>("RefundReported")
+                        .HasColumnType("bigint")
+                        .HasColumnName("refund_reported");
 
                     b.Property<string>("StripeCustomerId")
                         .IsRequired()

@@ -6,9 +6,13 @@ namespace Credits.Sagas.StateMachines;
 
 /// <summary>
 /// One credit purchase: PurchaseCredits -> CreateCheckoutSession (URL) or ChargeSavedCard -> payment succeeded
-/// -> GrantPurchasedCredits (once: only AwaitingPayment reacts to a payment) -> CreditsPurchased. Declined,
-/// expired or abandoned -> PurchaseCancelled. A refund later -> ReverseUnspentCredits. Stripe events find the
-/// purchase through the metadata <c>purchase_id</c> the consumers put on sessions and payment intents.
+/// -> GrantPurchasedCredits (once: only AwaitingPayment and Cancelled react to a payment) -> CreditsPurchased.
+/// A declined saved card, an expired session or the abandon timeout -> PurchaseCancelled; a card declined on the
+/// Checkout page is not the end (the customer may try another card until the session expires). A payment that
+/// succeeds after the purchase was cancelled is granted all the same: the customer paid for these credits.
+/// A refund later -> ReverseUnspentCredits; a dispute freezes the disputed share until it is won or lost.
+/// Stripe events find the purchase through the metadata <c>purchase_id</c> the consumers put on sessions and
+/// payment intents; refunds and disputes through the payment intent. Rules and their tests: docs/boundaries/payments.md.
 /// </summary>
 public sealed class TopUpStateMachine : MassTransitStateMachine<TopUpState>
 {
@@ -35,6 +39,9 @@ public sealed class TopUpStateMachine : MassTransitStateMachine<TopUpState>
         Event(() => ChargeRefunded, e => { e.CorrelateBy((s, c) => s.PaymentIntentId == c.Message.PaymentIntentId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => CreditsGranted, e => { e.CorrelateById(c => c.Message.PurchaseId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => CreditsReversed, e => { e.CorrelateById(c => c.Message.PurchaseId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => DisputeCreated, e => { e.CorrelateBy((s, c) => s.PaymentIntentId == c.Message.PaymentIntentId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => DisputeClosed, e => { e.CorrelateBy((s, c) => s.PaymentIntentId == c.Message.PaymentIntentId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => CreditsFrozen, e => { e.CorrelateById(c => c.Message.PurchaseId); e.OnMissingInstance(m => m.Discard()); });
 
         Schedule(() => AbandonTimeout, x => x.AbandonTimeoutTokenId, s =>
         {
@@ -56,49 +63,109 @@ public sealed class TopUpStateMachine : MassTransitStateMachine<TopUpState>
                     {
                         PurchaseId = c.Saga.CorrelationId, CustomerId = c.Saga.CustomerId, StripeCustomerId = c.Saga.StripeCustomerId, Credits = c.Saga.Credits,
                         Amount = c.Saga.Amount, Currency = c.Saga.Currency, IdempotencyKey = SagaKeys.Idempotency(SagaName, c.Saga.CorrelationId, "create-checkout-session"),
+                        // Stripe expires the page before the saga gives up: its checkout.session.expired ends the purchase.
+                        ExpiresAt = c.Saga.CreatedAt + options.CheckoutLifetime,
                     }))
                 .TransitionTo(AwaitingPayment));
 
         During(AwaitingPayment,
             When(SessionCreated)
                 .Then(c => { c.Saga.CheckoutSessionId = c.Message.SessionId; c.Saga.CheckoutUrl = c.Message.Url; }),
-            When(CardCharged)
+            When(CardCharged, c => c.Message.Status == "succeeded")
                 .Then(c => c.Saga.PaymentIntentId = c.Message.PaymentIntentId)
-                .If(c => c.Message.Status == "succeeded", paid => paid.Then(c => c.Saga.UpdatedAt = DateTimeOffset.UtcNow).Unschedule(AbandonTimeout).Publish(c => Grant(c.Saga)).TransitionTo(Granting)),
+                .Unschedule(AbandonTimeout).Then(c => Paid(c.Saga)).Publish(c => Grant(c.Saga)).TransitionTo(Granting),
+            // Processing, or Stripe's answer lost (5xx, timeout): not a decline. payment_intent.succeeded or
+            // payment_intent.payment_failed decides; the abandon timeout is the backstop.
+            When(CardCharged, c => c.Message.Status != "succeeded")
+                .Then(c => c.Saga.PaymentIntentId = NullIfEmpty(c.Message.PaymentIntentId) ?? c.Saga.PaymentIntentId)
+                .Then(c => c.Saga.LastError = $"the payment's outcome is not known yet ({c.Message.Status}); waiting for Stripe"),
             When(CheckoutCompleted, c => c.Message.PaymentStatus == "paid")
                 .Then(c => c.Saga.PaymentIntentId = c.Message.PaymentIntentId)
-                .Then(c => c.Saga.UpdatedAt = DateTimeOffset.UtcNow).Unschedule(AbandonTimeout).Publish(c => Grant(c.Saga)).TransitionTo(Granting),
+                .Unschedule(AbandonTimeout).Then(c => Paid(c.Saga)).Publish(c => Grant(c.Saga)).TransitionTo(Granting),
             When(PaymentSucceeded)
                 .Then(c => c.Saga.PaymentIntentId = c.Message.PaymentIntentId)
-                .Then(c => c.Saga.UpdatedAt = DateTimeOffset.UtcNow).Unschedule(AbandonTimeout).Publish(c => Grant(c.Saga)).TransitionTo(Granting),
+                .Unschedule(AbandonTimeout).Then(c => Paid(c.Saga)).Publish(c => Grant(c.Saga)).TransitionTo(Granting),
             When(Declined).Then(c => c.Saga.LastError = $"the payment was declined: {c.Message.Reason}").Unschedule(AbandonTimeout).Publish(c => CancelledEvent(c.Saga)).TransitionTo(Cancelled),
-            When(PaymentFailed).Then(c => c.Saga.LastError = $"the payment failed: {c.Message.FailureMessage}").Unschedule(AbandonTimeout).Publish(c => CancelledEvent(c.Saga)).TransitionTo(Cancelled),
+            // On the Checkout page a declined card leaves the session open: the customer may try another card.
+            When(PaymentFailed, c => !c.Saga.UseSavedCard).Then(c => c.Saga.LastError = $"a card was declined on the checkout page: {c.Message.FailureMessage}"),
+            When(PaymentFailed, c => c.Saga.UseSavedCard).Then(c => c.Saga.LastError = $"the payment failed: {c.Message.FailureMessage}").Unschedule(AbandonTimeout).Publish(c => CancelledEvent(c.Saga)).TransitionTo(Cancelled),
             When(CheckoutExpired).Then(c => c.Saga.LastError = "the checkout session expired unpaid").Unschedule(AbandonTimeout).Publish(c => CancelledEvent(c.Saga)).TransitionTo(Cancelled),
             When(SessionFaulted).Then(c => c.Saga.LastError = "the checkout session could not be created").Unschedule(AbandonTimeout).Publish(c => CancelledEvent(c.Saga)).TransitionTo(Cancelled),
             When(CardFaulted).Then(c => c.Saga.LastError = "the saved card could not be charged").Unschedule(AbandonTimeout).Publish(c => CancelledEvent(c.Saga)).TransitionTo(Cancelled),
-            When(AbandonTimeout.Received).Then(c => c.Saga.LastError = $"the purchase was not paid within {options.AbandonAfter}").Publish(c => CancelledEvent(c.Saga)).TransitionTo(Cancelled));
+            When(AbandonTimeout.Received)
+                .Then(c => c.Saga.LastError = $"the purchase was not paid within {options.AbandonAfter}")
+                // The page must not stay payable after Credits stopped waiting for it.
+                .If(c => c.Saga.CheckoutSessionId is not null, expire => expire.Publish(c => new ExpireCheckoutSession
+                {
+                    PurchaseId = c.Saga.CorrelationId, SessionId = c.Saga.CheckoutSessionId!,
+                    IdempotencyKey = SagaKeys.Idempotency(SagaName, c.Saga.CorrelationId, "expire-checkout-session"),
+                }))
+                .Publish(c => CancelledEvent(c.Saga)).TransitionTo(Cancelled));
+
+        // A payment that succeeds after the purchase was cancelled (abandoned, expired, a lost answer): every
+        // cancellation only means Credits stopped waiting, none makes granting wrong, so the paid credits are granted.
+        During(Cancelled,
+            When(CardCharged, c => c.Message.Status == "succeeded")
+                .Then(c => c.Saga.PaymentIntentId = c.Message.PaymentIntentId).Then(c => PaidLate(c.Saga)).Publish(c => Grant(c.Saga)).TransitionTo(Granting),
+            When(CheckoutCompleted, c => c.Message.PaymentStatus == "paid")
+                .Then(c => c.Saga.PaymentIntentId = c.Message.PaymentIntentId).Then(c => PaidLate(c.Saga)).Publish(c => Grant(c.Saga)).TransitionTo(Granting),
+            When(PaymentSucceeded)
+                .Then(c => c.Saga.PaymentIntentId = c.Message.PaymentIntentId).Then(c => PaidLate(c.Saga)).Publish(c => Grant(c.Saga)).TransitionTo(Granting));
 
         During(Granting,
+            // A refund while the credits are being granted: remembered, and taken back once they are granted.
+            When(ChargeRefunded, c => c.Message.AmountRefunded > c.Saga.RefundReported)
+                .Then(c => c.Saga.RefundReported = c.Message.AmountRefunded),
             When(CreditsGranted)
-                .Publish(c => new CreditsPurchased { PurchaseId = c.Saga.CorrelationId, CustomerId = c.Saga.CustomerId, Credits = c.Saga.Credits })
-                .TransitionTo(Completed));
+                .Publish(c => Purchased(c.Saga))
+                .IfElse(c => c.Saga.RefundReported > c.Saga.AmountRefunded,
+                    refunded => refunded
+                        .Publish(c => Reverse(c.Saga, c.Saga.RefundReported))
+                        .Then(c => c.Saga.AmountRefunded = c.Saga.RefundReported)
+                        .TransitionTo(Refunding),
+                    paid => paid.TransitionTo(Completed)));
 
         // A refund (full or partial, cumulative in Stripe's event) takes back what is unspent of the refunded share.
         During(Completed, Refunding, Refunded,
             When(ChargeRefunded, c => c.Message.AmountRefunded > c.Saga.AmountRefunded)
                 // Each increase of the cumulative refund takes back its own share of the credits (of what is unspent).
-                .Publish(c => new ReverseUnspentCredits
-                {
-                    PurchaseId = c.Saga.CorrelationId, CustomerId = c.Saga.CustomerId, Amount = c.Saga.Amount,
-                    Credits = CreditProration.ForRefund(c.Saga.Credits, c.Saga.Amount, c.Saga.AmountRefunded, c.Message.AmountRefunded),
-                    AmountRefunded = c.Message.AmountRefunded,
-                    IdempotencyKey = SagaKeys.Idempotency(SagaName, c.Saga.CorrelationId, $"reverse-{c.Message.AmountRefunded}"),
-                })
-                .Then(c => c.Saga.AmountRefunded = c.Message.AmountRefunded)
+                .Publish(c => Reverse(c.Saga, c.Message.AmountRefunded))
+                .Then(c => c.Saga.AmountRefunded = c.Saga.RefundReported = c.Message.AmountRefunded)
                 .TransitionTo(Refunding));
 
         During(Refunding,
             When(CreditsReversed).TransitionTo(Refunded));
+
+        // A dispute freezes the disputed share of what is unspent (ledger reversal, recorded); won gives it back, lost
+        // keeps it taken. Stripe allows one dispute per charge. Credits already spent stay spent: the shortfall is
+        // written on the purchase for operators (LastError, shown on the console while the dispute is open or lost).
+        During(Completed, Refunded,
+            When(DisputeCreated, c => c.Saga.DisputeId is null)
+                .Then(c => OpenDispute(c.Saga, c.Message.DisputeId, c.Message.Amount, "open"))
+                .Publish(c => Freeze(c.Saga))
+                .TransitionTo(Disputed),
+            // The closing event overtook the opening one: a lost dispute still takes the share back; a won one changes nothing.
+            When(DisputeClosed, c => c.Saga.DisputeId is null && c.Message.Status == "lost")
+                .Then(c => OpenDispute(c.Saga, c.Message.DisputeId, c.Message.Amount, "lost"))
+                .Publish(c => Freeze(c.Saga))
+                .TransitionTo(DisputeLost),
+            When(DisputeClosed, c => c.Saga.DisputeId is null && c.Message.Status != "lost")
+                .Then(c => OpenDispute(c.Saga, c.Message.DisputeId, c.Message.Amount, c.Message.Status)));
+
+        During(Disputed,
+            When(CreditsFrozen, c => c.Saga.CreditsFrozen is null)
+                .Then(c => Frozen(c.Saga, c.Message.CreditsFrozen))
+                .If(c => c.Saga.DisputeStatus == "won", won => won.Publish(c => Restore(c.Saga)).TransitionTo(Completed)),
+            When(DisputeClosed, c => c.Message.DisputeId == c.Saga.DisputeId && c.Message.Status == "lost")
+                .Then(c => c.Saga.DisputeStatus = "lost")
+                .TransitionTo(DisputeLost),
+            When(DisputeClosed, c => c.Message.DisputeId == c.Saga.DisputeId && c.Message.Status != "lost")
+                .Then(c => c.Saga.DisputeStatus = "won")
+                // Given back once the freeze is known; if the ledger has not answered yet, its answer does it.
+                .If(c => c.Saga.CreditsFrozen is not null, known => known.Publish(c => Restore(c.Saga)).TransitionTo(Completed)));
+
+        During(DisputeLost,
+            When(CreditsFrozen, c => c.Saga.CreditsFrozen is null).Then(c => Frozen(c.Saga, c.Message.CreditsFrozen)));
 
         // Duplicated Stripe events and replies, a second PurchaseCredits with the same key, late timeouts: the
         // state has moved on, so they do nothing.
@@ -119,6 +186,61 @@ public sealed class TopUpStateMachine : MassTransitStateMachine<TopUpState>
         saga.CreatedAt = saga.UpdatedAt = DateTimeOffset.UtcNow;
     }
 
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private static void Paid(TopUpState saga) => saga.UpdatedAt = DateTimeOffset.UtcNow;
+
+    private static void PaidLate(TopUpState saga)
+    {
+        saga.LastError = $"paid after the purchase was cancelled ({saga.LastError}); the credits are granted";
+        saga.UpdatedAt = DateTimeOffset.UtcNow;
+    }
+
+    private static CreditsPurchased Purchased(TopUpState saga) => new()
+    {
+        PurchaseId = saga.CorrelationId, CustomerId = saga.CustomerId, Credits = saga.Credits,
+    };
+
+    /// <summary>Takes back the share of the credits for the increase of Stripe's cumulative refund up to <paramref name="refundedNow"/>.</summary>
+    private static ReverseUnspentCredits Reverse(TopUpState saga, long refundedNow) => new()
+    {
+        PurchaseId = saga.CorrelationId, CustomerId = saga.CustomerId, Amount = saga.Amount,
+        Credits = CreditProration.ForRefund(saga.Credits, saga.Amount, saga.AmountRefunded, refundedNow),
+        AmountRefunded = refundedNow,
+        IdempotencyKey = SagaKeys.Idempotency(SagaName, saga.CorrelationId, $"reverse-{refundedNow}"),
+    };
+
+    private static void OpenDispute(TopUpState saga, string disputeId, long amount, string status)
+    {
+        saga.DisputeId = disputeId;
+        saga.DisputedAmount = amount;
+        saga.DisputeStatus = status;
+        saga.UpdatedAt = DateTimeOffset.UtcNow;
+    }
+
+    /// <summary>The disputed share of the purchase's credits, in proportion to the disputed amount.</summary>
+    private static FreezeDisputedCredits Freeze(TopUpState saga) => new()
+    {
+        PurchaseId = saga.CorrelationId, CustomerId = saga.CustomerId, DisputeId = saga.DisputeId!,
+        Credits = CreditProration.ForRefund(saga.Credits, saga.Amount, 0, saga.DisputedAmount),
+        IdempotencyKey = SagaKeys.Idempotency(SagaName, saga.CorrelationId, $"dispute-{saga.DisputeId}-freeze"),
+    };
+
+    private static void Frozen(TopUpState saga, long credits)
+    {
+        saga.CreditsFrozen = credits;
+        var share = CreditProration.ForRefund(saga.Credits, saga.Amount, 0, saga.DisputedAmount);
+        if (credits < share)
+            saga.LastError = $"dispute {saga.DisputeId}: {share - credits} of the {share} disputed credits were already spent";
+        saga.UpdatedAt = DateTimeOffset.UtcNow;
+    }
+
+    private static RestoreDisputedCredits Restore(TopUpState saga) => new()
+    {
+        PurchaseId = saga.CorrelationId, CustomerId = saga.CustomerId, DisputeId = saga.DisputeId!, Credits = saga.CreditsFrozen ?? 0,
+        IdempotencyKey = SagaKeys.Idempotency(SagaName, saga.CorrelationId, $"dispute-{saga.DisputeId}-restore"),
+    };
+
     private static GrantPurchasedCredits Grant(TopUpState saga) => new()
     {
         PurchaseId = saga.CorrelationId, CustomerId = saga.CustomerId, Credits = saga.Credits,
@@ -136,6 +258,8 @@ public sealed class TopUpStateMachine : MassTransitStateMachine<TopUpState>
     public State Cancelled { get; private set; } = null!;
     public State Refunding { get; private set; } = null!;
     public State Refunded { get; private set; } = null!;
+    public State Disputed { get; private set; } = null!;
+    public State DisputeLost { get; private set; } = null!;
 
     public Event<PurchaseCredits> Purchase { get; private set; } = null!;
     public Event<CheckoutSessionCreated> SessionCreated { get; private set; } = null!;
@@ -150,6 +274,9 @@ public sealed class TopUpStateMachine : MassTransitStateMachine<TopUpState>
     public Event<StripeChargeRefunded> ChargeRefunded { get; private set; } = null!;
     public Event<PurchasedCreditsGranted> CreditsGranted { get; private set; } = null!;
     public Event<UnspentCreditsReversed> CreditsReversed { get; private set; } = null!;
+    public Event<StripeDisputeCreated> DisputeCreated { get; private set; } = null!;
+    public Event<StripeDisputeClosed> DisputeClosed { get; private set; } = null!;
+    public Event<DisputedCreditsFrozen> CreditsFrozen { get; private set; } = null!;
 
     public Schedule<TopUpState, PurchaseAbandoned> AbandonTimeout { get; private set; } = null!;
 }

@@ -21,6 +21,11 @@ public sealed class TopUpStateMap : IEntityTypeConfiguration<TopUpState>
         entity.Property(x => x.CheckoutUrl).HasColumnName("checkout_url");
         entity.Property(x => x.PaymentIntentId).HasColumnName("payment_intent_id").HasMaxLength(128);
         entity.Property(x => x.AmountRefunded).HasColumnName("amount_refunded");
+        entity.Property(x => x.RefundReported).HasColumnName("refund_reported");
+        entity.Property(x => x.DisputeId).HasColumnName("dispute_id").HasMaxLength(128);
+        entity.Property(x => x.DisputeStatus).HasColumnName("dispute_status").HasMaxLength(32);
+        entity.Property(x => x.DisputedAmount).HasColumnName("disputed_amount");
+        entity.Property(x => x.CreditsFrozen).HasColumnName("credits_frozen");
         entity.Property(x => x.AbandonTimeoutTokenId).HasColumnName("abandon_timeout_token_id");
         entity.Property(x => x.LastError).HasColumnName("last_error");
         entity.Property(x => x.CreatedAt).HasColumnName("created_at");

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Credits.StripeEmulator.Billing;
 using Credits.StripeEmulator.Hosting;
 using Credits.StripeEmulator.Http;
+using Credits.StripeEmulator.Resources;
 using Credits.StripeEmulator.State;
 using Credits.StripeEmulator.Webhooks;
 using Microsoft.Extensions.Options;
@@ -48,10 +49,16 @@ public static class ControlApi
             Checkout(http, id, w => CheckoutFlow.Pay(w, Session(w, id), "pm_card_chargeDeclined")));
         control.MapPost("/checkout/{id}/expire", (HttpContext http, string id) =>
             Checkout(http, id, w => CheckoutFlow.Expire(w, Session(w, id))));
+        // A card issuer's dispute of a charge (optionally of part of it), then its outcome: Resources/Disputes.cs.
+        control.MapPost("/charges/{id}/dispute", (HttpContext http, string id, long? amount, string? reason) =>
+            Checkout(http, id, w => Disputes.Create(w, w.Store.Get("charge", id, "charge"), amount, reason ?? "fraudulent")));
+        control.MapPost("/disputes/{id}/close", (HttpContext http, string id, string outcome) =>
+            Checkout(http, id, w => Disputes.Close(w, Disputes.Open(w.Store.Get("dispute", id, "dispute")), outcome)));
     }
 
     private static JsonObject Session(World w, string id) => w.Store.Get("checkout.session", id, "checkout session");
 
+    /// <summary>Runs a change of the world and answers the changed object, or Stripe's error envelope.</summary>
     private static IResult Checkout(HttpContext http, string id, Func<World, JsonObject> action)
     {
         try { return Results.Content(WorldAccess.Change(http, action).ToJsonString(), "application/json"); }

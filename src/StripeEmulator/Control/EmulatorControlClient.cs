@@ -41,6 +41,22 @@ public sealed class EmulatorControlClient(Uri baseUrl) : IDisposable
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
     }
 
+    /// <summary>Opens a dispute on a charge (all of it unless <paramref name="amount"/>); answers the dispute.</summary>
+    public async Task<JsonObject> DisputeAsync(string chargeId, long? amount = null, string reason = "fraudulent")
+    {
+        var response = await _http.PostAsync($"/_emulator/charges/{chargeId}/dispute?reason={reason}{(amount is { } a ? $"&amount={a}" : "")}", null);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
+    /// <summary>Decides a dispute: <paramref name="outcome"/> is <c>won</c> or <c>lost</c>.</summary>
+    public async Task<JsonObject> CloseDisputeAsync(string disputeId, string outcome)
+    {
+        var response = await _http.PostAsync($"/_emulator/disputes/{disputeId}/close?outcome={outcome}", null);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
     public Task<HttpResponseMessage> GetAsync(string path) => _http.GetAsync(path);
 
     public Task<HttpResponseMessage> PostFormAsync(string path) => _http.PostAsync(path, new FormUrlEncodedContent([]));

@@ -24,8 +24,9 @@ public sealed class RealTimeBilling(EmulatorStore store, Clocks clocks, EventLog
                 {
                     var world = new World(store, clocks, events, null) { Options = options.Value };
                     BillingClock.RunUntil(world, null, clocks.WallNow);
+                    // expires_at is real time (Stripe validates it against the request's time), whatever the customer's test clock.
                     foreach (var session in store.All("checkout.session").Where(s => (string?)s["status"] == "open"
-                        && (long)s["expires_at"]! <= clocks.NowForCustomer((string?)s["customer"] ?? "")).ToList())
+                        && (long)s["expires_at"]! <= clocks.WallNow).ToList())
                         CheckoutFlow.Expire(world, session);
                 }
             }

@@ -93,6 +93,7 @@ public static class StripeEmulatorApp
         PaymentIntents.Map(app);
         Charges.Map(app);
         Refunds.Map(app);
+        Disputes.Map(app);
         CheckoutSessions.Map(app);
         TestClocks.Map(app);
         WebhookEndpoints.Map(app);

@@ -53,6 +53,25 @@ public static class CheckoutSessions
         return session;
     }
 
+    /// <summary>
+    /// Stripe: "The value must be between 30 minutes and 24 hours after the current time. If you don't specify
+    /// expires_at, the default value is 24 hours after the current time." The current time is the request's (real
+    /// time, not a customer's test clock), and the session expires at that real time (<c>RealTimeBilling</c>).
+    /// https://docs.stripe.com/payments/checkout/managing-limited-inventory
+    /// </summary>
+    private static long ExpiresAt(ApiCall c)
+    {
+        var now = c.Clocks.WallNow;
+        if (c.Params.Timestamp("expires_at") is not { } at) return now + MaxLifetime;
+        if (at < now + MinLifetime)
+            throw StripeApiException.InvalidParam("expires_at", "The `expires_at` timestamp must be at least 30 minutes from Checkout Session creation.");
+        if (at > now + MaxLifetime)
+            throw StripeApiException.InvalidParam("expires_at", "The `expires_at` timestamp must be less than 24 hours from Checkout Session creation.");
+        return at;
+    }
+
+    private const long MinLifetime = 30 * 60, MaxLifetime = 24 * 3600;
+
     private static (long Unit, string Currency) UnitPrice(ApiCall c, StripeParams line, string param)
     {
         if (line.String("price") is { } priceId)
@@ -96,7 +115,7 @@ public static class CheckoutSessions
         ["customer_details"] = null,
         ["customer_email"] = c.Params.String("customer_email"),
         ["discounts"] = new JsonArray(),
-        ["expires_at"] = c.Params.Timestamp("expires_at") ?? now + 24 * 3600,
+        ["expires_at"] = ExpiresAt(c),
         ["integration_identifier"] = null,
         ["invoice"] = null,
         ["invoice_creation"] = new JsonObject { ["enabled"] = false, ["invoice_data"] = null },
