@@ -115,7 +115,7 @@ public class PeriodBoundaryTests(LedgerDatabase database) : IClassFixture<Ledger
         var stale = await customer.DebitAsync(30, occurredAt: OldEnd.AddMinutes(-30));
 
         Assert.Equal(30, stale.Debited);
-        Assert.Equal(970, await customer.AvailableAsync());
+        Assert.Equal(1000 + 300 - 30, await customer.AvailableAsync());   // the new allowance and the rollover, rollover first
         Assert.Equal(0L, await database.ScalarAsync<long>(
             $"SELECT count(*) FROM ledger_entries WHERE customer_id = '{customer.Id}' AND kind = 'Debit' AND period_start <> '{OldEnd:O}'"));
         await LedgerInvariants.AssertHoldAsync(database);

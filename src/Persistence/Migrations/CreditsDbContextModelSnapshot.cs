@@ -352,6 +352,18 @@ namespace Credits.Persistence.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("held");
 
+                    b.Property<long?>("LowBalanceThreshold")
+                        .HasColumnType("bigint")
+                        .HasColumnName("low_balance_threshold");
+
+                    b.Property<long>("OverageNextPeriod")
+                        .HasColumnType("bigint")
+                        .HasColumnName("overage_next_period");
+
+                    b.Property<bool>("OverageSuspended")
+                        .HasColumnType("boolean")
+                        .HasColumnName("overage_suspended");
+
                     b.Property<long>("OverageThisPeriod")
                         .HasColumnType("bigint")
                         .HasColumnName("overage_this_period");
@@ -368,6 +380,10 @@ namespace Credits.Persistence.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("plan_id");
+
+                    b.Property<DateTimeOffset?>("PreviousPeriodStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("previous_period_start");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
