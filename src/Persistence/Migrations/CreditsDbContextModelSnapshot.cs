@@ -890,6 +890,10 @@ namespace Credits.Persistence.Migrations
                         .HasColumnType("character varying(256)")
                         .HasColumnName("name");
 
+                    b.Property<bool>("OverageSuspended")
+                        .HasColumnType("boolean")
+                        .HasColumnName("overage_suspended");
+
                     b.Property<DateTimeOffset?>("PeriodEnd")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("period_end");
@@ -907,6 +911,14 @@ namespace Credits.Persistence.Migrations
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")
                         .HasColumnName("plan_id");
+
+                    b.Property<Guid?>("RenewalGraceTokenId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("renewal_grace_token_id");
+
+                    b.Property<DateTimeOffset?>("RenewalUnpaidSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("renewal_unpaid_since");
 
                     b.Property<string>("StripeCustomerId")
                         .HasMaxLength(128)
