@@ -53,16 +53,27 @@ public sealed partial class CreditLedger
             return await command.ExecuteNonQueryAsync(ct) == 1;
         }, ct);
 
-    /// <summary>Customers with grants or reservations past their expiry, for the expiry sweep.</summary>
+    /// <summary>
+    /// Customers with grants or reservations due to lapse, for the expiry sweep: a period's allowance once
+    /// its late-usage grace is over and the next period is known (or the renewal wait ran out), other
+    /// grants at their expiry (the rule of AccountBook.IsDue).
+    /// </summary>
     public async Task<IReadOnlyList<string>> FindAccountsWithDueExpiryAsync(int limit = 500, CancellationToken ct = default) =>
         await LedgerConnection.ReadAsync(db, async (connection, transaction) =>
         {
+            var now = clock.GetUtcNow();
             await using var command = new NpgsqlCommand("""
-                (SELECT customer_id FROM ledger_grants WHERE remaining > 0 AND expires_at <= @now LIMIT @limit)
+                (SELECT g.customer_id FROM ledger_grants g JOIN ledger_accounts a ON a.customer_id = g.customer_id
+                 WHERE g.remaining > 0 AND g.expires_at <= @now
+                   AND (g.period_start IS NULL
+                        OR g.expires_at <= @grace_over AND (a.period_start >= g.expires_at OR g.expires_at <= @wait_over))
+                 LIMIT @limit)
                 UNION
                 (SELECT customer_id FROM ledger_reservations WHERE status = 'Open' AND expires_at <= @now LIMIT @limit)
                 """, connection, transaction);
-            command.Parameters.AddWithValue("now", clock.GetUtcNow().UtcDateTime);
+            command.Parameters.AddWithValue("now", now.UtcDateTime);
+            command.Parameters.AddWithValue("grace_over", (now - _boundaries.LateUsageGrace).UtcDateTime);
+            command.Parameters.AddWithValue("wait_over", (now - _boundaries.RenewalWait).UtcDateTime);
             command.Parameters.AddWithValue("limit", limit);
             var ids = new List<string>();
             await using var reader = await command.ExecuteReaderAsync(ct);

@@ -16,7 +16,7 @@ public sealed partial class CreditLedger
             {
                 BatchCommands =
                 {
-                    Command("SELECT plan_id, period_start, period_end, held, overage_this_period FROM ledger_accounts WHERE customer_id = @c",
+                    Command("SELECT plan_id, period_start, period_end, held, overage_this_period, overage_suspended FROM ledger_accounts WHERE customer_id = @c",
                         customerId),
                     Command("""
                         SELECT source, effective_at <= @now AS effective, sum(remaining)::bigint FROM ledger_grants
@@ -32,6 +32,7 @@ public sealed partial class CreditLedger
             var periodEnd = reader.GetFieldValue<DateTimeOffset>(2);
             var held = reader.GetInt64(3);
             var overage = reader.GetInt64(4);
+            var suspended = reader.GetBoolean(5);
             await reader.NextResultAsync(ct);
             var bySource = new Dictionary<GrantSource, long>();
             long upcoming = 0;
@@ -44,7 +45,7 @@ public sealed partial class CreditLedger
             {
                 CustomerId = customerId,
                 PlanId = planId,
-                OverageAllowed = plans.Contains(planId) && plans.Get(planId).OverageAllowed,
+                OverageAllowed = plans.Contains(planId) && plans.Get(planId).OverageAllowed && !suspended,
                 Available = Math.Max(0, bySource.Values.Sum() - held),
                 Held = held,
                 BySource = bySource,

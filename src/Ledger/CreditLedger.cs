@@ -1,5 +1,6 @@
 using Credits.Ledger.Commands;
 using Credits.Ledger.Engine;
+using Credits.Ledger.Periods;
 using Credits.Ledger.Plans;
 using Credits.Ledger.Results;
 using Credits.Ledger.Storage;
@@ -13,10 +14,13 @@ namespace Credits.Ledger;
 /// together with your outbox messages), else in a transaction of its own. Concurrent writers on
 /// one customer serialize on the account row (SELECT ... FOR UPDATE); the unique index on the
 /// entries' idempotency keys is the last line of defence. If a call throws inside your
-/// transaction, roll that transaction back.
+/// transaction, roll that transaction back. <paramref name="boundaries"/> (section "Ledger") says how
+/// late usage of an ended period may arrive; null takes the defaults.
 /// </summary>
-public sealed partial class CreditLedger(DbContext db, PlanCatalog plans, TimeProvider clock)
+public sealed partial class CreditLedger(DbContext db, PlanCatalog plans, TimeProvider clock, PeriodBoundaryOptions? boundaries = null)
 {
+    readonly PeriodBoundaryOptions _boundaries = boundaries ?? new PeriodBoundaryOptions();
+
     public Task<LedgerResult> StartPeriodAsync(StartPeriod command, CancellationToken ct = default) => OneAsync(command, ct);
 
     public Task<LedgerResult> GrantAsync(GrantCredits command, CancellationToken ct = default) => OneAsync(command, ct);
@@ -39,17 +43,21 @@ public sealed partial class CreditLedger(DbContext db, PlanCatalog plans, TimePr
 
     public Task<LedgerResult> ReverseGrantAsync(ReverseGrant command, CancellationToken ct = default) => OneAsync(command, ct);
 
+    public Task<LedgerResult> SuspendOverageAsync(SuspendOverage command, CancellationToken ct = default) => OneAsync(command, ct);
+
+    public Task<LedgerResult> SetLowBalanceThresholdAsync(SetLowBalanceThreshold command, CancellationToken ct = default) => OneAsync(command, ct);
+
     /// <summary>Any mix of commands in one transaction, applied in order.</summary>
     public async Task<IReadOnlyList<LedgerResult>> ApplyAsync(IReadOnlyList<LedgerCommand> commands, CancellationToken ct = default)
     {
         if (commands.Count == 0) return [];
         return await LedgerConnection.InTransactionAsync(db,
-            (connection, transaction) => LedgerTransaction.RunAsync(connection, transaction, plans, clock.GetUtcNow(), commands, ct), ct);
+            (connection, transaction) => LedgerTransaction.RunAsync(connection, transaction, plans, _boundaries, clock.GetUtcNow(), commands, ct), ct);
     }
 
     /// <summary>
-    /// Lapses what is due on one account: grants past their expiry (plan allowance at the period
-    /// end, with rollover) and forgotten reservations. For the expiry sweep; see
+    /// Lapses what is due on one account: grants past their expiry (plan allowance when its period's
+    /// late-usage grace ends, with rollover) and forgotten reservations. For the expiry sweep; see
     /// <see cref="FindAccountsWithDueExpiryAsync"/>. The result reports threshold crossings too.
     /// </summary>
     public Task<LedgerResult> ExpireDueAsync(string customerId, CancellationToken ct = default) =>

@@ -1,3 +1,4 @@
+using Credits.Ledger.Periods;
 using Credits.Ledger.Plans;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -17,9 +18,11 @@ public static class LedgerServiceCollectionExtensions
         where TContext : DbContext
     {
         services.AddSingleton(PlanCatalog.FromConfiguration(configuration));
+        services.AddSingleton(configuration.GetSection(PeriodBoundaryOptions.Section).Get<PeriodBoundaryOptions>() ?? new PeriodBoundaryOptions());
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped(sp => new CreditLedger(
-            sp.GetRequiredService<TContext>(), sp.GetRequiredService<PlanCatalog>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TContext>(), sp.GetRequiredService<PlanCatalog>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<PeriodBoundaryOptions>()));
         return services;
     }
 }

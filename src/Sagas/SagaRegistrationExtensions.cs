@@ -9,13 +9,14 @@ public static class SagaRegistrationExtensions
 {
     /// <summary>
     /// Registers the Credits state machines with their definitions. The host must also register an
-    /// <see cref="IPlanCatalog"/> and may register <see cref="PlanChangeOptions"/> and <see cref="TopUpOptions"/> (defaults otherwise), choose
+    /// <see cref="IPlanCatalog"/> and may register <see cref="PlanChangeOptions"/>, <see cref="TopUpOptions"/> and <see cref="CustomerLifecycleOptions"/> (defaults otherwise), choose
     /// the saga repository (<c>SetPostgresSagaRepositoryProvider</c>) and a scheduler for Schedule/Unschedule.
     /// </summary>
     public static IBusRegistrationConfigurator AddCreditsSagas(this IBusRegistrationConfigurator x)
     {
         x.TryAddSingleton(new PlanChangeOptions());
         x.TryAddSingleton(new TopUpOptions());
+        x.TryAddSingleton(new CustomerLifecycleOptions());
         x.AddSagaStateMachine<CustomerLifecycleStateMachine, CustomerLifecycleState, CustomerLifecycleStateMachineDefinition>();
         x.AddSagaStateMachine<PlanChangeStateMachine, PlanChangeState, PlanChangeStateMachineDefinition>();
         x.AddSagaStateMachine<TopUpStateMachine, TopUpState, TopUpStateMachineDefinition>();

@@ -11,19 +11,24 @@ public class PeriodTests(LedgerDatabase database) : IClassFixture<LedgerDatabase
     static readonly DateTimeOffset NextEnd = new(2027, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public async Task The_allowance_expires_at_the_period_end_in_the_sweep_without_any_usage()
+    public async Task Without_a_renewal_the_allowance_lapses_in_the_sweep_after_the_renewal_wait_and_is_no_low_balance_crossing()
     {
         await using var customer = new Customer(database);
         await customer.StartAsync("hobby");
         await customer.DebitAsync(50);
         customer.Clock.Set(Customer.PeriodEnd.AddSeconds(1));
+        // Not available for new usage from the period end, but kept for late usage and the renewal.
+        Assert.Equal(0, await customer.AvailableAsync());
+        Assert.DoesNotContain(customer.Id, await customer.Ledger.FindAccountsWithDueExpiryAsync());
+        customer.Clock.Set(Customer.PeriodEnd.AddDays(3).AddSeconds(1));
 
         Assert.Contains(customer.Id, await customer.Ledger.FindAccountsWithDueExpiryAsync());
         var swept = await customer.Ledger.ExpireDueAsync(customer.Id);
 
         Assert.Equal(0, swept.Account!.Available);
-        Assert.Equal([50L, 20L], swept.ThresholdsCrossed);
-        Assert.True(swept.Exhausted);
+        // The balance left at the period end; a lapse is not a crossing (it must never buy an auto top-up).
+        Assert.Empty(swept.ThresholdsCrossed);
+        Assert.False(swept.Exhausted);
         Assert.Equal(150L, await database.ScalarAsync<long>($"SELECT quantity FROM ledger_entries WHERE customer_id = '{customer.Id}' AND kind = 'Expiry'"));
         Assert.Equal(0, (await customer.Ledger.ExpireDueAsync(customer.Id)).Account!.Balance);
         await LedgerInvariants.AssertHoldAsync(database);
@@ -36,12 +41,11 @@ public class PeriodTests(LedgerDatabase database) : IClassFixture<LedgerDatabase
         await customer.StartAsync("pro");                        // 1000, rollover cap 300
         await customer.DebitAsync(200);
         customer.Clock.Set(Customer.PeriodEnd.AddSeconds(1));
-        await customer.Ledger.ExpireDueAsync(customer.Id);
-
-        Assert.Equal(300, await customer.AvailableAsync());
         var renewal = await customer.StartAsync("pro", start: Customer.PeriodEnd, end: NextEnd);
+        Assert.Equal(1000, renewal.Account!.Available);          // the old allowance waits for late usage
 
-        Assert.Equal(1300, renewal.Account!.Available);
+        customer.Clock.Set(Customer.PeriodEnd.AddHours(1));      // the late-usage grace is over
+        Assert.Equal(1300, (await customer.Ledger.ExpireDueAsync(customer.Id)).Account!.Available);
         var balance = await customer.Ledger.GetBalanceAsync(customer.Id);
         Assert.Equal(300, balance!.BySource[GrantSource.Rollover]);
         Assert.Equal(1000, balance.BySource[GrantSource.PlanAllowance]);
@@ -50,9 +54,11 @@ public class PeriodTests(LedgerDatabase database) : IClassFixture<LedgerDatabase
         Assert.Equal(200, (await customer.Ledger.GetBalanceAsync(customer.Id))!.BySource[GrantSource.Rollover]);
 
         customer.Clock.Set(NextEnd.AddSeconds(1));
+        await customer.StartAsync("pro", start: NextEnd, end: NextEnd.AddMonths(1));
+        customer.Clock.Set(NextEnd.AddHours(1));
         await customer.Ledger.ExpireDueAsync(customer.Id);
         // Rollover credits do not roll again; the December allowance rolls over up to the cap.
-        Assert.Equal(300, await customer.AvailableAsync());
+        Assert.Equal(1300, await customer.AvailableAsync());
         await LedgerInvariants.AssertHoldAsync(database);
     }
 

@@ -34,7 +34,8 @@ public sealed class SagaHarness : IAsyncDisposable
     public PlanChangeStateMachine PlanChangeMachine => _provider.GetRequiredService<PlanChangeStateMachine>();
     public CustomerLifecycleStateMachine CustomerMachine => _provider.GetRequiredService<CustomerLifecycleStateMachine>();
 
-    public static async Task<SagaHarness> Start(TimeSpan? paymentTimeout = null, TimeSpan? abandonAfter = null, TimeSpan? downgradeLeadTime = null)
+    public static async Task<SagaHarness> Start(TimeSpan? paymentTimeout = null, TimeSpan? abandonAfter = null, TimeSpan? downgradeLeadTime = null,
+        TimeSpan? renewalGrace = null)
     {
         var provider = new ServiceCollection()
             .AddSingleton(new PlanChangeOptions
@@ -43,6 +44,7 @@ public sealed class SagaHarness : IAsyncDisposable
                 DowngradeLeadTime = downgradeLeadTime ?? TimeSpan.Zero,
             })
             .AddSingleton(new TopUpOptions { AbandonAfter = abandonAfter ?? TimeSpan.FromHours(24) })
+            .AddSingleton(new CustomerLifecycleOptions { RenewalGrace = renewalGrace ?? TimeSpan.FromDays(3) })
             .AddSingleton<IPlanCatalog>(new TestCatalog())
             .AddMassTransitTestHarness(x =>
             {

@@ -9,7 +9,7 @@ public static class StripeEventTranslator
 {
     public static readonly IReadOnlyList<string> HandledTypes =
     [
-        EventTypes.InvoicePaid, EventTypes.InvoicePaymentFailed,
+        EventTypes.InvoiceCreated, EventTypes.InvoicePaid, EventTypes.InvoicePaymentFailed,
         EventTypes.CustomerSubscriptionCreated, EventTypes.CustomerSubscriptionUpdated, EventTypes.CustomerSubscriptionDeleted,
         EventTypes.CheckoutSessionCompleted, EventTypes.CheckoutSessionAsyncPaymentSucceeded,
         EventTypes.CheckoutSessionExpired, EventTypes.CheckoutSessionAsyncPaymentFailed,
@@ -33,6 +33,14 @@ public static class StripeEventTranslator
                 CustomerId = CustomerId(i.Parent?.SubscriptionDetails?.Metadata ?? i.Metadata),
                 SubscriptionId = i.Parent?.SubscriptionDetails?.SubscriptionId, BillingReason = i.BillingReason,
                 AmountPaid = i.AmountPaid, Currency = i.Currency, PeriodStart = ServicePeriod(i).Start, PeriodEnd = ServicePeriod(i).End,
+            },
+            // A renewal's draft, created when the period rolls: the period it opens has begun.
+            Invoice i when stripeEvent.Type == EventTypes.InvoiceCreated => new StripeInvoiceCreated
+            {
+                EventId = id, EventCreated = created, InvoiceId = i.Id, StripeCustomerId = i.CustomerId,
+                CustomerId = CustomerId(i.Parent?.SubscriptionDetails?.Metadata ?? i.Metadata),
+                SubscriptionId = i.Parent?.SubscriptionDetails?.SubscriptionId, BillingReason = i.BillingReason, Status = i.Status ?? "",
+                PeriodStart = ServicePeriod(i).Start, PeriodEnd = ServicePeriod(i).End,
             },
             Invoice i when stripeEvent.Type == EventTypes.InvoicePaymentFailed => new StripeInvoicePaymentFailed
             {

@@ -9,24 +9,26 @@ sealed partial class AccountBook
 {
     LedgerResult Debit(DebitCredits c)
     {
-        var posting = Post(c, c.OccurredAt, c.Note);
-        var burnt = Burn(posting, c.Credits);
+        var charge = ChargeFor(c.OccurredAt);
+        var posting = Post(c, c.OccurredAt, c.Note, periodStart: charge.PeriodStart);
+        var burnt = Burn(posting, c.Credits, charge.At);
         return Applied(c) with { Debited = burnt.Debited, Overage = burnt.Overage, WrittenOff = burnt.WrittenOff };
     }
 
     readonly record struct Burnt(long Debited, long Overage, long WrittenOff);
 
     /// <summary>
-    /// Burns up to the available credits from the spendable grants, lowest priority number first,
-    /// then soonest expiry (never-expiring last), then oldest; one debit entry per grant touched.
-    /// Usage beyond that is overage on a plan that allows it (billable, the balance stays at zero)
-    /// and written off otherwise: a plan without overage never goes below zero.
+    /// Burns up to the available credits from the grants that may pay for usage at <paramref name="at"/>
+    /// (<see cref="ChargeFor"/>), lowest priority number first, then soonest expiry (never-expiring last),
+    /// then oldest; one debit entry per grant touched. Usage beyond that is overage on a plan that allows
+    /// it (billable, the balance stays at zero) and written off otherwise: a plan without overage (or with
+    /// overage suspended) never goes below zero.
     /// </summary>
-    Burnt Burn(Posting posting, long credits)
+    Burnt Burn(Posting posting, long credits, DateTimeOffset at)
     {
-        var toBurn = Math.Min(credits, Available);
+        var toBurn = Math.Min(credits, AvailableAt(at));
         var left = toBurn;
-        foreach (var grant in BurnOrder())
+        foreach (var grant in BurnOrder(at))
         {
             if (left == 0) break;
             var take = Math.Min(grant.Remaining, left);
@@ -38,7 +40,7 @@ sealed partial class AccountBook
 
         var excess = credits - toBurn;
         if (excess == 0) return new Burnt(toBurn, 0, 0);
-        if (Plan.OverageAllowed)
+        if (OverageAllowed)
         {
             posting.Add(EntryKind.Overage, 0, 0, excess);
             return new Burnt(toBurn, excess, 0);
@@ -47,8 +49,8 @@ sealed partial class AccountBook
         return new Burnt(toBurn, 0, excess);
     }
 
-    IEnumerable<GrantState> BurnOrder() => _grants
-        .Where(g => g.IsSpendable(_now))
+    IEnumerable<GrantState> BurnOrder(DateTimeOffset at) => _grants
+        .Where(g => SpendableAt(g, at))
         .OrderBy(g => g.Priority)
         .ThenBy(g => g.ExpiresAt ?? DateTimeOffset.MaxValue)
         .ThenBy(g => g.CreatedAt)

@@ -35,7 +35,10 @@ sealed partial class AccountBook
         if (reservation.Status is ReservationStatus.Settled or ReservationStatus.Released)
             return NotApplied(c, LedgerOutcome.Refused, $"reservation {c.ReservationId} is already {reservation.Status.ToString().ToLowerInvariant()}");
 
-        var posting = Post(c, c.OccurredAt, reservationId: reservation.Id);
+        // The work was reserved when the reservation was made: without a time of its own, its usage is
+        // charged to the period the reservation was made in (while that period's late-usage grace lasts).
+        var charge = ChargeFor(c.OccurredAt ?? reservation.CreatedAt);
+        var posting = Post(c, c.OccurredAt, reservationId: reservation.Id, periodStart: charge.PeriodStart);
         long released = 0;
         // An expired hold was lifted already; the work was still done, so its usage is still debited.
         if (reservation.Status == ReservationStatus.Open)
@@ -44,7 +47,7 @@ sealed partial class AccountBook
             released = reservation.Amount;
         }
         reservation.Close(ReservationStatus.Settled, _now);
-        var burnt = c.ActualCredits > 0 ? Burn(posting, c.ActualCredits) : default;
+        var burnt = c.ActualCredits > 0 ? Burn(posting, c.ActualCredits, charge.At) : default;
         return Applied(c) with
         {
             Released = released, Debited = burnt.Debited, Overage = burnt.Overage, WrittenOff = burnt.WrittenOff,

@@ -1,5 +1,6 @@
 using Credits.Ledger.Commands;
 using Credits.Ledger.Model;
+using Credits.Ledger.Periods;
 using Credits.Ledger.Plans;
 using Credits.Ledger.Results;
 
@@ -17,6 +18,7 @@ sealed partial class AccountBook
     readonly List<GrantState> _grants;
     readonly Dictionary<Guid, ReservationState> _reservations;
     readonly PlanCatalog _plans;
+    readonly PeriodBoundaryOptions _boundaries;
     readonly DateTimeOffset _now;
     readonly List<NewEntry> _entries;
     // The available credits as last reported to the caller: crossings are measured from here, so a
@@ -24,12 +26,13 @@ sealed partial class AccountBook
     long _reportedAvailable;
 
     public AccountBook(AccountState account, IEnumerable<GrantState> grants, IEnumerable<ReservationState> reservations,
-        PlanCatalog plans, DateTimeOffset now, List<NewEntry> entries)
+        PlanCatalog plans, PeriodBoundaryOptions boundaries, DateTimeOffset now, List<NewEntry> entries)
     {
         _account = account;
         _grants = grants.ToList();
         _reservations = reservations.ToDictionary(r => r.Id);
         _plans = plans;
+        _boundaries = boundaries;
         _now = now;
         _entries = entries;
         _reportedAvailable = AvailableAsLastRecorded();
@@ -45,17 +48,37 @@ sealed partial class AccountBook
         ? _plans.Get(_account.PlanId)
         : new PlanDefinition { Id = _account.PlanId, DisplayName = _account.PlanId };
 
-    /// <summary>Spendable now: effective, unexpired grants minus what reservations hold.</summary>
-    public long Available =>
-        Math.Max(0, _grants.Where(g => g.IsSpendable(_now)).Sum(g => g.Remaining) - _account.Held);
+    /// <summary>
+    /// Spendable by usage now: effective, unexpired grants minus what reservations hold. An ended period's
+    /// allowance is not counted, though it is kept for late usage until its grace ends.
+    /// </summary>
+    public long Available => AvailableAt(_now);
 
+    /// <summary>Spendable by usage that occurred at <paramref name="at"/> (see <see cref="SpendableAt"/>).</summary>
+    long AvailableAt(DateTimeOffset at) =>
+        Math.Max(0, _grants.Where(g => SpendableAt(g, at)).Sum(g => g.Remaining) - _account.Held);
+
+    /// <summary>
+    /// Available as last reported, before this transaction lapsed anything: grants not lapsed yet count,
+    /// except an allowance whose period has ended, which left the balance at the roll and not by a lapse.
+    /// So the end of a period is never a low-balance crossing by itself (it never buys an auto top-up).
+    /// </summary>
     long AvailableAsLastRecorded() =>
-        Math.Max(0, _grants.Where(g => g.Remaining > 0 && g.EffectiveAt <= _now).Sum(g => g.Remaining) - _account.Held);
+        Math.Max(0, _grants.Where(g => g.Remaining > 0 && g.EffectiveAt <= _now && !(g.PeriodStart is not null && g.ExpiresAt <= _now))
+            .Sum(g => g.Remaining) - _account.Held);
+
+    /// <summary>Usage beyond the available credits is billed: the plan allows overage and it is not suspended.</summary>
+    bool OverageAllowed => Plan.OverageAllowed && !_account.OverageSuspended;
+
+    /// <summary>The plan's low-balance thresholds and the customer's own (its auto top-up threshold).</summary>
+    IEnumerable<long> Thresholds => _account.LowBalanceThreshold is { } own && own > 0
+        ? Plan.LowBalanceThresholds.Append(own).Distinct()
+        : Plan.LowBalanceThresholds;
 
     public AccountSnapshot Snapshot() => new()
     {
         PlanId = _account.PlanId,
-        OverageAllowed = Plan.OverageAllowed,
+        OverageAllowed = OverageAllowed,
         Available = Available,
         Held = _account.Held,
         Balance = _account.Balance,
@@ -75,6 +98,8 @@ sealed partial class AccountBook
             ReleaseReservation c => Release(c),
             ReverseGrant c => Reverse(c),
             StartPeriod c => StartPeriod(c),
+            SuspendOverage c => Suspend(c),
+            SetLowBalanceThreshold c => SetThreshold(c),
             ExpireDue c => Applied(c),
             _ => throw new NotSupportedException(command.GetType().Name),
         };
@@ -90,7 +115,7 @@ sealed partial class AccountBook
         return result with
         {
             Account = Snapshot(),
-            ThresholdsCrossed = Plan.LowBalanceThresholds.Where(t => before > t && after <= t).OrderDescending().ToList(),
+            ThresholdsCrossed = Thresholds.Where(t => before > t && after <= t).OrderDescending().ToList(),
             Exhausted = before > 0 && after == 0,
         };
     }
@@ -101,14 +126,17 @@ sealed partial class AccountBook
     LedgerResult NotApplied(LedgerCommand c, LedgerOutcome outcome, string reason) =>
         new() { Outcome = outcome, CustomerId = c.CustomerId, IdempotencyKey = c.IdempotencyKey, Reason = reason };
 
-    Posting Post(LedgerCommand c, DateTimeOffset? occurredAt = null, string? note = null, Guid? reservationId = null) =>
-        new(this, c.IdempotencyKey, c.Fingerprint(), occurredAt ?? _now, note, reservationId);
+    Posting Post(LedgerCommand c, DateTimeOffset? occurredAt = null, string? note = null, Guid? reservationId = null,
+        DateTimeOffset? periodStart = null) =>
+        new(this, c.IdempotencyKey, c.Fingerprint(), occurredAt ?? _now, note, reservationId, periodStart);
 
     /// <summary>
     /// Writes one operation's entries, numbered from 0, and moves the totals with them. Entries of an
-    /// operation on a reservation (a settle's debits too) carry the reservation's id.
+    /// operation on a reservation (a settle's debits too) carry the reservation's id. Entries belong to
+    /// the account's current period unless the operation names another (late usage, a lapsed allowance).
     /// </summary>
-    sealed class Posting(AccountBook book, string key, string fingerprint, DateTimeOffset occurredAt, string? note, Guid? reservation = null)
+    sealed class Posting(AccountBook book, string key, string fingerprint, DateTimeOffset occurredAt, string? note,
+        Guid? reservation = null, DateTimeOffset? periodStart = null)
     {
         int _sequence;
 
@@ -117,12 +145,14 @@ sealed partial class AccountBook
         public void Add(EntryKind kind, long amount, long heldChange, long quantity, Guid? grantId = null, Guid? reservationId = null)
         {
             var account = book._account;
+            var period = periodStart ?? account.PeriodStart;
             book._entries.Add(new NewEntry(account.CustomerId, kind, amount, heldChange, quantity, grantId, reservationId ?? reservation,
-                key, _sequence, _sequence == 0 ? fingerprint : null, account.PeriodStart, occurredAt, book._now, note));
+                key, _sequence, _sequence == 0 ? fingerprint : null, period, occurredAt, book._now, note));
             _sequence++;
             account.Balance += amount;
             account.Held += heldChange;
-            if (kind == EntryKind.Overage) account.OverageThisPeriod += quantity;
+            if (kind == EntryKind.Overage && period == account.PeriodStart) account.OverageThisPeriod += quantity;
+            else if (kind == EntryKind.Overage && period == account.PeriodEnd) account.OverageNextPeriod += quantity;
             account.Changed = true;
         }
     }

@@ -10,5 +10,9 @@ sealed class AccountState
     public long Balance { get; set; }
     public long Held { get; set; }
     public long OverageThisPeriod { get; set; }
+    public DateTimeOffset? PreviousPeriodStart { get; set; }
+    public long OverageNextPeriod { get; set; }
+    public bool OverageSuspended { get; set; }
+    public long? LowBalanceThreshold { get; set; }
     public bool Changed { get; set; }
 }

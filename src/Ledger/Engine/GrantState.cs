@@ -19,7 +19,4 @@ sealed class GrantState
     public bool IsNew { get; init; }
     public bool Changed { get; set; }
 
-    public bool IsDue(DateTimeOffset now) => Remaining > 0 && ExpiresAt <= now;
-
-    public bool IsSpendable(DateTimeOffset now) => Remaining > 0 && EffectiveAt <= now && !(ExpiresAt <= now);
 }

@@ -1,5 +1,6 @@
 using Credits.Ledger.Commands;
 using Credits.Ledger.Model;
+using Credits.Ledger.Periods;
 using Credits.Ledger.Plans;
 using Credits.Ledger.Results;
 using Credits.Ledger.Storage;
@@ -14,7 +15,7 @@ namespace Credits.Ledger.Engine;
 static class LedgerTransaction
 {
     public static async Task<LedgerResult[]> RunAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
-        PlanCatalog plans, DateTimeOffset now, IReadOnlyList<LedgerCommand> commands, CancellationToken ct)
+        PlanCatalog plans, PeriodBoundaryOptions boundaries, DateTimeOffset now, IReadOnlyList<LedgerCommand> commands, CancellationToken ct)
     {
         var results = new LedgerResult[commands.Count];
         var valid = new List<int>(commands.Count);
@@ -43,7 +44,7 @@ static class LedgerTransaction
         var grants = loaded.Grants.ToLookup(x => x.CustomerId, x => x.Grant);
         var reservations = loaded.Reservations.ToLookup(x => x.CustomerId, x => x.Reservation);
         var books = loaded.Accounts.ToDictionary(a => a.CustomerId,
-            a => new AccountBook(a, grants[a.CustomerId], reservations[a.CustomerId], plans, now, entries));
+            a => new AccountBook(a, grants[a.CustomerId], reservations[a.CustomerId], plans, boundaries, now, entries));
         var prior = loaded.PriorEntries.ToLookup(e => e.IdempotencyKey);
         var appliedHere = new Dictionary<string, (string Fingerprint, LedgerResult Result)>();
 

@@ -17,6 +17,10 @@ sealed class LedgerAccountConfiguration : IEntityTypeConfiguration<LedgerAccount
         b.Property(x => x.Balance).HasColumnName("balance");
         b.Property(x => x.Held).HasColumnName("held");
         b.Property(x => x.OverageThisPeriod).HasColumnName("overage_this_period");
+        b.Property(x => x.PreviousPeriodStart).HasColumnName("previous_period_start");
+        b.Property(x => x.OverageNextPeriod).HasColumnName("overage_next_period");
+        b.Property(x => x.OverageSuspended).HasColumnName("overage_suspended");
+        b.Property(x => x.LowBalanceThreshold).HasColumnName("low_balance_threshold");
         b.Property(x => x.CreatedAt).HasColumnName("created_at");
         b.Property(x => x.UpdatedAt).HasColumnName("updated_at");
     }

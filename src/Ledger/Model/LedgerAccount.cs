@@ -14,6 +14,14 @@ public class LedgerAccount
     public long Balance { get; set; }
     public long Held { get; set; }
     public long OverageThisPeriod { get; set; }
+    /// <summary>The period before the current one: usage that occurred in it may still arrive during the late-usage grace.</summary>
+    public DateTimeOffset? PreviousPeriodStart { get; set; }
+    /// <summary>Overage of usage after <see cref="PeriodEnd"/> recorded before the next period opened (Σ of its overage entries).</summary>
+    public long OverageNextPeriod { get; set; }
+    /// <summary>Usage beyond the available credits is written off even on a plan with overage (an unpaid renewal).</summary>
+    public bool OverageSuspended { get; set; }
+    /// <summary>The customer's own low-balance level (its auto top-up threshold), reported like the plan's thresholds.</summary>
+    public long? LowBalanceThreshold { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

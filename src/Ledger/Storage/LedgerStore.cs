@@ -22,8 +22,9 @@ static class LedgerStore
         {
             // A period start opens the account; the row must exist before it can be locked.
             batch.BatchCommands.Add(Command("""
-                INSERT INTO ledger_accounts (customer_id, plan_id, period_start, period_end, balance, held, overage_this_period, created_at, updated_at)
-                SELECT c, p, s, e, 0, 0, 0, @now, @now FROM unnest(@c, @p, @s, @e) AS t(c, p, s, e)
+                INSERT INTO ledger_accounts (customer_id, plan_id, period_start, period_end, balance, held, overage_this_period,
+                    overage_next_period, overage_suspended, created_at, updated_at)
+                SELECT c, p, s, e, 0, 0, 0, 0, false, @now, @now FROM unnest(@c, @p, @s, @e) AS t(c, p, s, e)
                 ON CONFLICT (customer_id) DO NOTHING
                 """,
                 Param("c", seeds.Select(s => s.CustomerId).ToArray()),
@@ -34,7 +35,8 @@ static class LedgerStore
         }
         // Locks in customer-id order, so that transactions touching several accounts cannot deadlock.
         batch.BatchCommands.Add(Command("""
-            SELECT customer_id, plan_id, period_start, period_end, balance, held, overage_this_period
+            SELECT customer_id, plan_id, period_start, period_end, balance, held, overage_this_period,
+                   previous_period_start, overage_next_period, overage_suspended, low_balance_threshold
             FROM ledger_accounts WHERE customer_id = ANY(@c) ORDER BY customer_id FOR UPDATE
             """, Param("c", customers)));
         batch.BatchCommands.Add(Command("""
@@ -64,6 +66,10 @@ static class LedgerStore
                 Balance = reader.GetInt64(4),
                 Held = reader.GetInt64(5),
                 OverageThisPeriod = reader.GetInt64(6),
+                PreviousPeriodStart = reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7),
+                OverageNextPeriod = reader.GetInt64(8),
+                OverageSuspended = reader.GetBoolean(9),
+                LowBalanceThreshold = reader.IsDBNull(10) ? null : reader.GetInt64(10),
             });
         await reader.NextResultAsync(ct);
         var ordinal = 0;
@@ -188,8 +194,10 @@ static class LedgerStore
         if (accounts.Count > 0)
             batch.BatchCommands.Add(Command("""
                 UPDATE ledger_accounts a SET plan_id = u.plan, period_start = u.ps, period_end = u.pe, balance = u.balance,
-                    held = u.held, overage_this_period = u.overage, updated_at = @now
-                FROM unnest(@c, @plan, @ps, @pe, @balance, @held, @overage) AS u(c, plan, ps, pe, balance, held, overage)
+                    held = u.held, overage_this_period = u.overage, previous_period_start = u.previous,
+                    overage_next_period = u.overage_next, overage_suspended = u.suspended, low_balance_threshold = u.threshold, updated_at = @now
+                FROM unnest(@c, @plan, @ps, @pe, @balance, @held, @overage, @previous, @overage_next, @suspended, @threshold)
+                    AS u(c, plan, ps, pe, balance, held, overage, previous, overage_next, suspended, threshold)
                 WHERE a.customer_id = u.c
                 """,
                 Param("c", accounts.Select(a => a.CustomerId).ToArray()),
@@ -199,6 +207,10 @@ static class LedgerStore
                 Param("balance", accounts.Select(a => a.Balance).ToArray()),
                 Param("held", accounts.Select(a => a.Held).ToArray()),
                 Param("overage", accounts.Select(a => a.OverageThisPeriod).ToArray()),
+                Param("previous", accounts.Select(a => a.PreviousPeriodStart?.UtcDateTime).ToArray()),
+                Param("overage_next", accounts.Select(a => a.OverageNextPeriod).ToArray()),
+                Param("suspended", accounts.Select(a => a.OverageSuspended).ToArray()),
+                Param("threshold", accounts.Select(a => a.LowBalanceThreshold).ToArray()),
                 Param("now", now.UtcDateTime)));
 
         if (batch.BatchCommands.Count > 0) await batch.ExecuteNonQueryAsync(ct);

@@ -16,6 +16,8 @@ static class SagaStepsRegistration
         x.AddConsumer<CreateStripeCustomerConsumer>();
         x.AddConsumer<CreateSubscriptionConsumer>();
         x.AddConsumer<StartAllowancePeriodConsumer>();
+        x.AddConsumer<SetOverageSuspendedConsumer>();
+        x.AddConsumer<SetCustomerLowBalanceThresholdConsumer>();
         x.AddConsumer<UpdateSubscriptionItemsConsumer>();
         x.AddConsumer<RestoreSubscriptionItemsConsumer>();
         x.AddConsumer<ReportFinalOverageConsumer>();

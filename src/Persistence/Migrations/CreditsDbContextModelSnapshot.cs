@@ -352,6 +352,18 @@ namespace Credits.Persistence.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("held");
 
+                    b.Property<long?>("LowBalanceThreshold")
+                        .HasColumnType("bigint")
+                        .HasColumnName("low_balance_threshold");
+
+                    b.Property<long>("OverageNextPeriod")
+                        .HasColumnType("bigint")
+                        .HasColumnName("overage_next_period");
+
+                    b.Property<bool>("OverageSuspended")
+                        .HasColumnType("boolean")
+                        .HasColumnName("overage_suspended");
+
                     b.Property<long>("OverageThisPeriod")
                         .HasColumnType("bigint")
                         .HasColumnName("overage_this_period");
@@ -368,6 +380,10 @@ namespace Credits.Persistence.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("plan_id");
+
+                    b.Property<DateTimeOffset?>("PreviousPeriodStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("previous_period_start");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -874,6 +890,10 @@ namespace Credits.Persistence.Migrations
                         .HasColumnType("character varying(256)")
                         .HasColumnName("name");
 
+                    b.Property<bool>("OverageSuspended")
+                        .HasColumnType("boolean")
+                        .HasColumnName("overage_suspended");
+
                     b.Property<DateTimeOffset?>("PeriodEnd")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("period_end");
@@ -891,6 +911,14 @@ namespace Credits.Persistence.Migrations
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")
                         .HasColumnName("plan_id");
+
+                    b.Property<Guid?>("RenewalGraceTokenId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("renewal_grace_token_id");
+
+                    b.Property<DateTimeOffset?>("RenewalUnpaidSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("renewal_unpaid_since");
 
                     b.Property<string>("StripeCustomerId")
                         .HasMaxLength(128)

@@ -20,6 +20,7 @@ public sealed class AutoTopUpStateMachineDefinition : SagaDefinition<AutoTopUpSt
         endpointConfigurator.UseMessageRetry(r => r.Intervals(50, 200, 1000));
         var partition = endpointConfigurator.CreatePartitioner(ConcurrencyLimit);
         sagaConfigurator.Message<CreditBalanceLow>(m => m.UsePartitioner(partition, c => SagaKeys.ForAutoTopUp(c.Message.CustomerId)));
+        sagaConfigurator.Message<CreditsExhausted>(m => m.UsePartitioner(partition, c => SagaKeys.ForAutoTopUp(c.Message.CustomerId)));
         sagaConfigurator.Message<ConfigureAutoTopUp>(m => m.UsePartitioner(partition, c => SagaKeys.ForAutoTopUp(c.Message.CustomerId)));
     }
 }

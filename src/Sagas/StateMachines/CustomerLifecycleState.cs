@@ -24,6 +24,11 @@ public class CustomerLifecycleState : SagaStateMachineInstance
     public DateTimeOffset? PeriodEnd { get; set; }
     /// <summary>The start of the latest period whose allowance was granted: a renewal is granted once.</summary>
     public DateTimeOffset? AllowancePeriodStart { get; set; }
+    /// <summary>Since when a renewal has been unpaid (payment failed, past_due, unpaid); null when nothing is overdue.</summary>
+    public DateTimeOffset? RenewalUnpaidSince { get; set; }
+    public Guid? RenewalGraceTokenId { get; set; }
+    /// <summary>Overage stopped in the ledger because a renewal stayed unpaid past its grace.</summary>
+    public bool OverageSuspended { get; set; }
     /// <summary>The plan change in flight; at most one per customer.</summary>
     public Guid? PlanChangeOperationId { get; set; }
     public Guid? LastPlanChangeOperationId { get; set; }

@@ -7,15 +7,19 @@ namespace Credits.Sagas.StateMachines;
 
 /// <summary>
 /// A customer from registration on: RegisterCustomer -> CreateStripeCustomer -> CreateSubscription on the plan
-/// -> CustomerRegistered; the period's allowance is granted at once on a free plan, on invoice paid on a paid
-/// plan, and again at every renewal. It also holds the customer's one plan-change slot: a ChangePlan while
-/// another change is in flight is rejected (PlanChangeRejected, HTTP 409), never queued.
+/// -> CustomerRegistered. The first period's allowance is granted at once on a free plan and when the first
+/// invoice is paid on a paid plan (whichever of that webhook and the subscription's reply comes first); a paid
+/// plan whose first invoice cannot be paid fails registration (SubscriptionNotStarted). Every later period
+/// opens when it rolls (the draft renewal invoice or the subscription's new period), not when it is paid; a
+/// renewal unpaid past Sagas:Customer:RenewalGrace stops overage until it is paid. It also holds the
+/// customer's one plan-change slot: a ChangePlan while another change is in flight is rejected
+/// (PlanChangeRejected, HTTP 409), never queued. docs/boundaries/periods.md tells the period rules.
 /// </summary>
 public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<CustomerLifecycleState>
 {
     public const string SagaName = "customer";
 
-    public CustomerLifecycleStateMachine(IPlanCatalog catalog)
+    public CustomerLifecycleStateMachine(IPlanCatalog catalog, CustomerLifecycleOptions options)
     {
         InstanceState(x => x.CurrentState);
 
@@ -24,8 +28,18 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
         Event(() => StripeCustomerFaulted, e => { e.CorrelateById(c => c.Message.Message.CorrelationId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => SubscriptionCreated, e => { e.CorrelateById(c => c.Message.CorrelationId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => SubscriptionFaulted, e => { e.CorrelateById(c => c.Message.Message.CorrelationId); e.OnMissingInstance(m => m.Discard()); });
-        Event(() => InvoicePaid, e => { e.CorrelateBy((s, c) => s.SubscriptionId == c.Message.SubscriptionId); e.OnMissingInstance(m => m.Discard()); });
-        Event(() => SubscriptionUpdated, e => { e.CorrelateBy((s, c) => s.SubscriptionId == c.Message.SubscriptionId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => SubscriptionNotStarted, e => { e.CorrelateById(c => c.Message.CorrelationId); e.OnMissingInstance(m => m.Discard()); });
+        // Stripe's events name the subscription, and the app's customer id from its metadata: a webhook that
+        // overtakes the subscription's reply (the saga has no subscription id yet) still finds its customer.
+        Event(() => InvoicePaid, e => { e.CorrelateBy((s, c) => s.SubscriptionId == c.Message.SubscriptionId || s.CustomerId == c.Message.CustomerId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => InvoiceCreated, e => { e.CorrelateBy((s, c) => s.SubscriptionId == c.Message.SubscriptionId || s.CustomerId == c.Message.CustomerId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => InvoicePaymentFailed, e => { e.CorrelateBy((s, c) => s.SubscriptionId == c.Message.SubscriptionId || s.CustomerId == c.Message.CustomerId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => SubscriptionUpdated, e => { e.CorrelateBy((s, c) => s.SubscriptionId == c.Message.SubscriptionId || s.CustomerId == c.Message.CustomerId); e.OnMissingInstance(m => m.Discard()); });
+        Schedule(() => RenewalGrace, x => x.RenewalGraceTokenId, s =>
+        {
+            s.Delay = options.RenewalGrace;
+            s.Received = r => { r.CorrelateById(c => c.Message.CorrelationId); r.OnMissingInstance(m => m.Discard()); };
+        });
         Event(() => ChangePlan, e =>
         {
             e.CorrelateById(c => SagaKeys.ForCustomer(c.Message.CustomerId));
@@ -61,6 +75,11 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
                 .TransitionTo(RegistrationFailed));
 
         During(CreatingSubscription,
+            // The first invoice's webhook may overtake the subscription's reply: its period opens now all the same.
+            When(InvoicePaid, c => c.Message.SubscriptionId is not null && OpensPeriod(c.Message) && c.Saga.AllowancePeriodStart is null)
+                .Then(c => c.Saga.SubscriptionId = c.Message.SubscriptionId)
+                .Then(c => OpenPeriod(c.Saga, c.Message.PeriodStart, c.Message.PeriodEnd))
+                .Publish(c => Allowance(c.Saga, c.Message.PeriodStart, c.Message.PeriodEnd)),
             When(SubscriptionCreated)
                 .Then(c => Subscribed(c.Saga, c.Message))
                 .Publish(c => Registered(c.Saga))
@@ -69,6 +88,10 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
                     .Then(c => c.Saga.AllowancePeriodStart = c.Saga.PeriodStart)
                     .Publish(c => Allowance(c.Saga, c.Saga.PeriodStart!.Value, c.Saga.PeriodEnd!.Value)))
                 .TransitionTo(Active),
+            When(SubscriptionNotStarted)
+                .Then(c => c.Saga.LastError = c.Message.Reason)
+                .Publish(c => RegistrationFailedEvent(c.Saga, "create-subscription"))
+                .TransitionTo(RegistrationFailed),
             When(SubscriptionFaulted)
                 .Then(c => c.Saga.LastError = $"the subscription could not be created: {FirstMessage(c.Message)}")
                 .Publish(c => RegistrationFailedEvent(c.Saga, "create-subscription"))
@@ -78,20 +101,44 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
             // A repeated registration is acknowledged with the customer as it is.
             When(Register)
                 .Publish(c => Registered(c.Saga)),
-            // The first paid invoice and every renewal open a period; proration invoices (subscription_update) do not.
-            When(InvoicePaid, c => OpensPeriod(c.Message) && (c.Saga.AllowancePeriodStart is null || c.Message.PeriodStart > c.Saga.AllowancePeriodStart))
-                .Then(c =>
-                {
-                    c.Saga.PeriodStart = c.Message.PeriodStart;
-                    c.Saga.PeriodEnd = c.Message.PeriodEnd;
-                    c.Saga.AllowancePeriodStart = c.Message.PeriodStart;
-                    c.Saga.SubscriptionStatus = "active";
-                    c.Saga.UpdatedAt = DateTimeOffset.UtcNow;
-                })
+            // --- Billing periods (docs/boundaries/periods.md) ---
+            // A renewal opens the next period when it rolls: the draft renewal invoice (created at the roll,
+            // charged about an hour later) or the subscription's new period, whichever comes first. Usage in
+            // the draft window burns the new allowance, never overage of the old period. Only once a first
+            // period was granted: a paid plan's first period waits for its first payment.
+            When(InvoiceCreated, c => c.Message.BillingReason == "subscription_cycle" && Rolls(c.Saga, c.Message.PeriodStart))
+                .Then(c => OpenPeriod(c.Saga, c.Message.PeriodStart, c.Message.PeriodEnd))
                 .Publish(c => Allowance(c.Saga, c.Message.PeriodStart, c.Message.PeriodEnd)),
             // Billing publishes a subscription's events newest-last, so the latest status is the one to keep.
             When(SubscriptionUpdated)
-                .Then(c => { c.Saga.SubscriptionStatus = c.Message.Status; c.Saga.UpdatedAt = DateTimeOffset.UtcNow; }),
+                .Then(c => { c.Saga.SubscriptionStatus = c.Message.Status; c.Saga.UpdatedAt = DateTimeOffset.UtcNow; })
+                .If(c => SubscriptionPeriod(c.Message) is { } period && Rolls(c.Saga, period.Start), roll => roll
+                    .Then(c => OpenPeriod(c.Saga, SubscriptionPeriod(c.Message)!.Value.Start, SubscriptionPeriod(c.Message)!.Value.End))
+                    .Publish(c => Allowance(c.Saga, c.Saga.PeriodStart!.Value, c.Saga.PeriodEnd!.Value)))
+                .If(c => c.Message.Status is "past_due" or "unpaid" && c.Saga.RenewalUnpaidSince is null, unpaid => unpaid
+                    .Then(c => c.Saga.RenewalUnpaidSince = DateTimeOffset.UtcNow)
+                    .Schedule(RenewalGrace, c => new RenewalGraceEnded { CorrelationId = c.Saga.CorrelationId }))
+                .If(c => c.Message.Status == "active" && c.Saga.RenewalUnpaidSince is not null, paid => RenewalPaid(paid)),
+            // The first paid invoice opens the first period of a paid plan; a renewal paid before its roll was seen
+            // opens its period now. Proration invoices (subscription_update) open nothing.
+            When(InvoicePaid, c => OpensPeriod(c.Message) && (c.Saga.AllowancePeriodStart is null || c.Message.PeriodStart > c.Saga.AllowancePeriodStart))
+                .Then(c => OpenPeriod(c.Saga, c.Message.PeriodStart, c.Message.PeriodEnd))
+                .Then(c => c.Saga.SubscriptionStatus = "active")
+                .Publish(c => Allowance(c.Saga, c.Message.PeriodStart, c.Message.PeriodEnd)),
+            RenewalPaid(When(InvoicePaid, c => c.Message.BillingReason == "subscription_cycle" && c.Saga.RenewalUnpaidSince is not null)
+                .Then(c => c.Saga.SubscriptionStatus = "active")),
+            // A declined renewal: Stripe retries it (Smart Retries); the plan's terms hold for the grace.
+            When(InvoicePaymentFailed, c => c.Message.BillingReason == "subscription_cycle" && c.Saga.RenewalUnpaidSince is null)
+                .Then(c => c.Saga.RenewalUnpaidSince = DateTimeOffset.UtcNow)
+                .Schedule(RenewalGrace, c => new RenewalGraceEnded { CorrelationId = c.Saga.CorrelationId }),
+            When(RenewalGrace.Received, c => c.Saga.RenewalUnpaidSince is not null && !c.Saga.OverageSuspended)
+                .Then(c =>
+                {
+                    c.Saga.OverageSuspended = true;
+                    c.Saga.LastError = "the renewal is unpaid past its grace: overage is stopped until it is paid";
+                    c.Saga.UpdatedAt = DateTimeOffset.UtcNow;
+                })
+                .Publish(c => new SetOverageSuspended { CorrelationId = c.Saga.CorrelationId, CustomerId = c.Saga.CustomerId, Suspended = true }),
             When(ChangePlan)
                 .IfElse(c => c.Saga.PlanChangeOperationId == c.Message.OperationId || c.Saga.LastPlanChangeOperationId == c.Message.OperationId,
                     duplicate => duplicate, // the same request again: it is already running or done
@@ -156,6 +203,33 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
         saga.UpdatedAt = DateTimeOffset.UtcNow;
     }
 
+    /// <summary>A period later than the latest one granted, once a first period was granted.</summary>
+    private static bool Rolls(CustomerLifecycleState saga, DateTimeOffset periodStart) =>
+        saga.AllowancePeriodStart is { } granted && periodStart > granted;
+
+    private static void OpenPeriod(CustomerLifecycleState saga, DateTimeOffset start, DateTimeOffset end)
+    {
+        saga.PeriodStart = start;
+        saga.PeriodEnd = end;
+        saga.AllowancePeriodStart = start;
+        saga.UpdatedAt = DateTimeOffset.UtcNow;
+    }
+
+    /// <summary>The subscription's current period, from its flat (licensed) item.</summary>
+    private static (DateTimeOffset Start, DateTimeOffset End)? SubscriptionPeriod(StripeSubscriptionUpdated m) =>
+        m.Items.Where(i => i.UsageType == "licensed" && i.CurrentPeriodEnd > i.CurrentPeriodStart)
+            .Select(i => ((DateTimeOffset Start, DateTimeOffset End)?)(i.CurrentPeriodStart, i.CurrentPeriodEnd))
+            .FirstOrDefault();
+
+    /// <summary>The overdue renewal is paid: the grace stops and overage resumes if it was stopped.</summary>
+    private EventActivityBinder<CustomerLifecycleState, T> RenewalPaid<T>(EventActivityBinder<CustomerLifecycleState, T> binder) where T : class =>
+        binder
+            .Unschedule(RenewalGrace)
+            .Then(c => c.Saga.RenewalUnpaidSince = null)
+            .If(c => c.Saga.OverageSuspended, suspended => suspended
+                .Then(c => { c.Saga.OverageSuspended = false; c.Saga.LastError = null; })
+                .Publish(c => new SetOverageSuspended { CorrelationId = c.Saga.CorrelationId, CustomerId = c.Saga.CustomerId, Suspended = false }));
+
     private static bool OpensPeriod(StripeInvoicePaid m) =>
         m.BillingReason is null or "subscription_create" or "subscription_cycle";
 
@@ -215,7 +289,11 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
     public Event<Fault<CreateStripeCustomer>> StripeCustomerFaulted { get; private set; } = null!;
     public Event<SubscriptionCreated> SubscriptionCreated { get; private set; } = null!;
     public Event<Fault<CreateSubscription>> SubscriptionFaulted { get; private set; } = null!;
+    public Event<SubscriptionNotStarted> SubscriptionNotStarted { get; private set; } = null!;
     public Event<StripeInvoicePaid> InvoicePaid { get; private set; } = null!;
+    public Event<StripeInvoiceCreated> InvoiceCreated { get; private set; } = null!;
+    public Event<StripeInvoicePaymentFailed> InvoicePaymentFailed { get; private set; } = null!;
+    public Schedule<CustomerLifecycleState, RenewalGraceEnded> RenewalGrace { get; private set; } = null!;
     public Event<StripeSubscriptionUpdated> SubscriptionUpdated { get; private set; } = null!;
     public Event<ChangePlan> ChangePlan { get; private set; } = null!;
     public Event<PlanChanged> PlanChanged { get; private set; } = null!;

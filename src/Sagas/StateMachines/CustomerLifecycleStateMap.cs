@@ -22,6 +22,9 @@ public sealed class CustomerLifecycleStateMap : IEntityTypeConfiguration<Custome
         entity.Property(x => x.PeriodStart).HasColumnName("period_start");
         entity.Property(x => x.PeriodEnd).HasColumnName("period_end");
         entity.Property(x => x.AllowancePeriodStart).HasColumnName("allowance_period_start");
+        entity.Property(x => x.RenewalUnpaidSince).HasColumnName("renewal_unpaid_since");
+        entity.Property(x => x.RenewalGraceTokenId).HasColumnName("renewal_grace_token_id");
+        entity.Property(x => x.OverageSuspended).HasColumnName("overage_suspended");
         entity.Property(x => x.PlanChangeOperationId).HasColumnName("plan_change_operation_id");
         entity.Property(x => x.LastPlanChangeOperationId).HasColumnName("last_plan_change_operation_id");
         entity.Property(x => x.LastError).HasColumnName("last_error");

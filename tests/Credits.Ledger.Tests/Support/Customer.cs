@@ -40,8 +40,8 @@ public sealed class Customer : IAsyncDisposable
             CustomerId = Id, IdempotencyKey = key ?? NextKey(), Credits = credits, Source = source, Priority = priority, ExpiresAt = expiresAt,
         }));
 
-    public Task<LedgerResult> DebitAsync(long credits, string? key = null) =>
-        Ledger.DebitAsync(new DebitCredits { CustomerId = Id, IdempotencyKey = key ?? NextKey(), Credits = credits });
+    public Task<LedgerResult> DebitAsync(long credits, string? key = null, DateTimeOffset? occurredAt = null) =>
+        Ledger.DebitAsync(new DebitCredits { CustomerId = Id, IdempotencyKey = key ?? NextKey(), Credits = credits, OccurredAt = occurredAt });
 
     public Task<LedgerResult> ReserveAsync(long credits, TimeSpan? ttl = null, string? key = null) =>
         Ledger.ReserveAsync(new ReserveCredits { CustomerId = Id, IdempotencyKey = key ?? NextKey(), Credits = credits, TimeToLive = ttl ?? TimeSpan.FromMinutes(5) });

@@ -9,6 +9,9 @@ namespace Credits.Orchestrator.Steps.Customers;
 /// <summary>
 /// Registration step 2: one subscription with the plan's items (a flat item, plus the metered overage item
 /// on plans with overage). A subscription already linked to the customer is answered again, not duplicated.
+/// A paid plan whose first invoice cannot be paid now (no card on file, a decline) would stay `incomplete`
+/// and expire after 23 hours: it is cancelled at once and answered SubscriptionNotStarted, so registration
+/// fails with a reason instead (docs/boundaries/periods.md).
 /// </summary>
 public sealed class CreateSubscriptionConsumer(StripeCalls stripe, StripeCustomerLinks links) : IConsumer<CreateSubscription>
 {
@@ -22,6 +25,21 @@ public sealed class CreateSubscriptionConsumer(StripeCalls stripe, StripeCustome
             : (await stripe.WriteAsync("create subscription", m.IdempotencyKey,
                 (c, o, t) => c.V1.Subscriptions.CreateAsync(Options(m), o, t), ct)).GetValueOrThrow();
         if (existing is null) await links.LinkAsync(m.CustomerId, m.StripeCustomerId, subscription.Id, ct);
+
+        if (subscription.Status is "incomplete" or "incomplete_expired" or "canceled")
+        {
+            if (subscription.Status == "incomplete")
+                (await stripe.WriteAsync("cancel incomplete subscription", m.IdempotencyKey + ":cancel",
+                    (c, o, t) => c.V1.Subscriptions.CancelAsync(subscription.Id, null, o, t), ct)).GetValueOrThrow();
+            await context.Publish(new SubscriptionNotStarted
+            {
+                CorrelationId = m.CorrelationId,
+                SubscriptionId = subscription.Id,
+                Reason = $"the first invoice of plan '{m.PlanId}' could not be paid (no card on file, or it was declined), so the " +
+                         "subscription was cancelled; register on the free plan, add a card, then upgrade",
+            }, ct);
+            return;
+        }
 
         var (start, end) = StripeSubscriptions.Period(subscription);
         await context.Publish(new SubscriptionCreated

@@ -1,0 +1,148 @@
+using Credits.Contracts.Billing;
+using Credits.Contracts.Customers;
+using static Credits.Sagas.Tests.Customers.CustomerScenario;
+
+namespace Credits.Sagas.Tests.Customers;
+
+public class When_the_subscription_rolls_into_its_next_period
+{
+    [Fact]
+    public async Task Should_open_the_next_periods_allowance_at_the_roll_before_the_renewal_is_paid()
+    {
+        await using var h = await SagaHarness.Start();
+        await Register(h, "roll-1");
+        var next = PeriodEnd.AddMonths(1);
+
+        // Stripe moves the subscription's period at the roll; the renewal invoice is a draft charged an hour later.
+        await h.Bus.Bus.Publish(new StripeSubscriptionUpdated
+        {
+            SubscriptionId = "sub_roll-1", CustomerId = "roll-1", Status = "active",
+            Items = [new StripeSubscriptionItemState { ItemId = "si_flat", PriceId = "price_hobby", UsageType = "licensed", CurrentPeriodStart = PeriodEnd, CurrentPeriodEnd = next }],
+        });
+
+        var allowance = await h.PublishedOne<StartAllowancePeriod>(m => m.CustomerId == "roll-1" && m.PeriodStart == PeriodEnd);
+        Assert.Equal(next, allowance.PeriodEnd);
+    }
+
+    [Fact]
+    public async Task Should_open_it_once_from_the_draft_renewal_invoice_and_not_again_when_it_is_paid()
+    {
+        await using var h = await SagaHarness.Start();
+        await Register(h, "roll-2");
+        var next = PeriodEnd.AddMonths(1);
+
+        await h.Bus.Bus.Publish(new StripeInvoiceCreated
+        {
+            InvoiceId = "in_cycle", SubscriptionId = "sub_roll-2", CustomerId = "roll-2", BillingReason = "subscription_cycle", Status = "draft",
+            PeriodStart = PeriodEnd, PeriodEnd = next,
+        });
+        await h.PublishedOne<StartAllowancePeriod>(m => m.CustomerId == "roll-2" && m.PeriodStart == PeriodEnd);
+        await h.Bus.Bus.Publish(new StripeInvoicePaid
+        {
+            InvoiceId = "in_cycle", SubscriptionId = "sub_roll-2", BillingReason = "subscription_cycle", PeriodStart = PeriodEnd, PeriodEnd = next,
+        });
+        await h.WaitForConsumed<StripeInvoicePaid>(1);
+
+        Assert.Equal(1, await h.PublishedCount<StartAllowancePeriod>(m => m.CustomerId == "roll-2" && m.PeriodStart == PeriodEnd));
+    }
+}
+
+public class When_the_first_invoice_is_paid_before_the_subscription_reply_arrives
+{
+    [Fact]
+    public async Task Should_open_the_first_period_all_the_same()
+    {
+        await using var h = await SagaHarness.Start();
+        var id = SagaKeys.ForCustomer("early-1");
+        await h.Bus.Bus.Publish(new RegisterCustomer { CustomerId = "early-1", PlanId = "pro" });
+        await h.PublishedOne<CreateStripeCustomer>(m => m.CorrelationId == id);
+        await h.Bus.Bus.Publish(new StripeCustomerCreated { CorrelationId = id, StripeCustomerId = "cus_early-1" });
+        await h.PublishedOne<CreateSubscription>(m => m.CorrelationId == id);
+
+        // invoice.paid (its subscription's metadata names the customer) overtakes the CreateSubscription reply.
+        await h.Bus.Bus.Publish(new StripeInvoicePaid
+        {
+            InvoiceId = "in_first", SubscriptionId = "sub_early-1", CustomerId = "early-1", BillingReason = "subscription_create",
+            PeriodStart = PeriodStart, PeriodEnd = PeriodEnd,
+        });
+        await h.WaitForConsumed<StripeInvoicePaid>(1);
+        await h.Bus.Bus.Publish(new SubscriptionCreated
+        {
+            CorrelationId = id, SubscriptionId = "sub_early-1", Status = "active", Items = [Plans.ProFlat, Plans.ProMetered],
+            PeriodStart = PeriodStart, PeriodEnd = PeriodEnd,
+        });
+
+        var allowance = await h.PublishedOne<StartAllowancePeriod>(m => m.CustomerId == "early-1");
+        Assert.Equal(("pro", PeriodStart), (allowance.PlanId, allowance.PeriodStart));
+        Assert.NotNull(await h.Customers.Exists(id, h.CustomerMachine.Active));
+        Assert.Equal(1, await h.PublishedCount<StartAllowancePeriod>(m => m.CustomerId == "early-1"));
+    }
+}
+
+public class When_the_first_invoice_of_a_paid_plan_cannot_be_paid
+{
+    [Fact]
+    public async Task Should_fail_the_registration_with_the_reason()
+    {
+        await using var h = await SagaHarness.Start();
+        var id = SagaKeys.ForCustomer("nocard-1");
+        await h.Bus.Bus.Publish(new RegisterCustomer { CustomerId = "nocard-1", PlanId = "pro" });
+        await h.PublishedOne<CreateStripeCustomer>(m => m.CorrelationId == id);
+        await h.Bus.Bus.Publish(new StripeCustomerCreated { CorrelationId = id, StripeCustomerId = "cus_nocard-1" });
+        await h.PublishedOne<CreateSubscription>(m => m.CorrelationId == id);
+
+        await h.Bus.Bus.Publish(new SubscriptionNotStarted { CorrelationId = id, SubscriptionId = "sub_nocard-1", Reason = "no card on file" });
+
+        var failed = await h.PublishedOne<CustomerRegistrationFailed>(m => m.CustomerId == "nocard-1");
+        Assert.Equal(("create-subscription", "no card on file"), (failed.Step, failed.Reason));
+        Assert.NotNull(await h.Customers.Exists(id, h.CustomerMachine.RegistrationFailed));
+    }
+}
+
+public class When_a_renewal_stays_unpaid
+{
+    [Fact]
+    public async Task Should_stop_overage_after_the_grace_and_resume_it_when_the_renewal_is_paid()
+    {
+        await using var h = await SagaHarness.Start(renewalGrace: TimeSpan.FromMilliseconds(300));
+        var id = await Register(h, "unpaid-1");
+        var next = PeriodEnd.AddMonths(1);
+
+        await h.Bus.Bus.Publish(new StripeInvoicePaymentFailed
+        {
+            InvoiceId = "in_cycle", SubscriptionId = "sub_unpaid-1", CustomerId = "unpaid-1", BillingReason = "subscription_cycle", AttemptCount = 1,
+        });
+        await h.Bus.Bus.Publish(new StripeSubscriptionUpdated { SubscriptionId = "sub_unpaid-1", Status = "past_due" });
+
+        var stopped = await h.PublishedOne<SetOverageSuspended>(m => m.CustomerId == "unpaid-1");
+        Assert.True(stopped.Suspended);
+        Assert.Equal(1, await h.PublishedCount<SetOverageSuspended>(m => m.CustomerId == "unpaid-1"));
+
+        await h.Bus.Bus.Publish(new StripeInvoicePaid
+        {
+            InvoiceId = "in_cycle", SubscriptionId = "sub_unpaid-1", BillingReason = "subscription_cycle", PeriodStart = PeriodEnd, PeriodEnd = next,
+        });
+        var resumed = await h.PublishedOne<SetOverageSuspended>(m => m.CustomerId == "unpaid-1" && !m.Suspended);
+        Assert.False(resumed.Suspended);
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (h.Customers.Sagas.Contains(id)?.RenewalUnpaidSince is not null && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.Null(h.Customers.Sagas.Contains(id)?.RenewalUnpaidSince);
+    }
+
+    [Fact]
+    public async Task Should_keep_the_plans_terms_when_it_is_paid_within_the_grace()
+    {
+        await using var h = await SagaHarness.Start(renewalGrace: TimeSpan.FromSeconds(3));
+        await Register(h, "unpaid-2");
+
+        await h.Bus.Bus.Publish(new StripeSubscriptionUpdated { SubscriptionId = "sub_unpaid-2", Status = "past_due" });
+        await h.WaitForConsumed<StripeSubscriptionUpdated>(1);
+        await h.Bus.Bus.Publish(new StripeSubscriptionUpdated { SubscriptionId = "sub_unpaid-2", Status = "active" });
+        await h.WaitForConsumed<StripeSubscriptionUpdated>(2);
+        await Task.Delay(TimeSpan.FromSeconds(3.5));
+
+        var saga = h.Customers.Sagas.Contains(SagaKeys.ForCustomer("unpaid-2"))!;
+        Assert.Equal((null, "active"), (saga.RenewalUnpaidSince, saga.SubscriptionStatus));
+        Assert.Equal(0, await h.PublishedCount<SetOverageSuspended>(m => m.CustomerId == "unpaid-2"));
+    }
+}
