@@ -34,13 +34,15 @@ public sealed class SagaHarness : IAsyncDisposable
     public PlanChangeStateMachine PlanChangeMachine => _provider.GetRequiredService<PlanChangeStateMachine>();
     public CustomerLifecycleStateMachine CustomerMachine => _provider.GetRequiredService<CustomerLifecycleStateMachine>();
 
-    public static async Task<SagaHarness> Start(TimeSpan? paymentTimeout = null, TimeSpan? abandonAfter = null, TimeSpan? downgradeLeadTime = null)
+    public static async Task<SagaHarness> Start(TimeSpan? paymentTimeout = null, TimeSpan? abandonAfter = null, TimeSpan? downgradeLeadTime = null,
+        TimeSpan? planChangeDeadline = null)
     {
         var provider = new ServiceCollection()
             .AddSingleton(new PlanChangeOptions
             {
                 PaymentConfirmationTimeout = paymentTimeout ?? TimeSpan.FromMinutes(15),
                 DowngradeLeadTime = downgradeLeadTime ?? TimeSpan.Zero,
+                Deadline = planChangeDeadline ?? TimeSpan.FromHours(2),
             })
             .AddSingleton(new TopUpOptions { AbandonAfter = abandonAfter ?? TimeSpan.FromHours(24) })
             .AddSingleton<IPlanCatalog>(new TestCatalog())
