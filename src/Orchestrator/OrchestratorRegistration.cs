@@ -40,8 +40,11 @@ static class OrchestratorRegistration
         builder.AddValidatedOptions<LedgerOptions>(LedgerOptions.Section);
         builder.Services.AddHostedService<ExpirySweep>();
 
+        var stepRedelivery = builder.Configuration.GetSection(StepRedeliveryOptions.Section).Get<StepRedeliveryOptions>() ?? new StepRedeliveryOptions();
         builder.AddBus(x =>
         {
+            // First: its endpoint callback must wrap the immediate retries that AddCreditsMessaging adds.
+            x.AddSagaStepRedelivery(stepRedelivery);
             x.AddCreditsMessaging();
             x.AddConsumer<RoundTripRequestedConsumer>();
             x.AddConsumer<UsageRecordedConsumer>(typeof(UsageRecordedConsumerDefinition));

@@ -35,13 +35,14 @@ public sealed class SagaHarness : IAsyncDisposable
     public CustomerLifecycleStateMachine CustomerMachine => _provider.GetRequiredService<CustomerLifecycleStateMachine>();
 
     public static async Task<SagaHarness> Start(TimeSpan? paymentTimeout = null, TimeSpan? abandonAfter = null, TimeSpan? downgradeLeadTime = null,
-        TimeSpan? renewalGrace = null)
+        TimeSpan? renewalGrace = null, TimeSpan? planChangeDeadline = null)
     {
         var provider = new ServiceCollection()
             .AddSingleton(new PlanChangeOptions
             {
                 PaymentConfirmationTimeout = paymentTimeout ?? TimeSpan.FromMinutes(15),
                 DowngradeLeadTime = downgradeLeadTime ?? TimeSpan.Zero,
+                Deadline = planChangeDeadline ?? TimeSpan.FromHours(2),
             })
             .AddSingleton(new TopUpOptions { AbandonAfter = abandonAfter ?? TimeSpan.FromHours(24) })
             .AddSingleton(new CustomerLifecycleOptions { RenewalGrace = renewalGrace ?? TimeSpan.FromDays(3) })

@@ -1,6 +1,9 @@
 namespace Credits.Contracts.PlanChanges;
 
-/// <summary>Step command for the ledger after an upgrade is paid: start the new plan in the current period with <see cref="Allowance"/> (the prorated credits; see docs/sagas.md). Answer: <see cref="PlanChangeCreditsGranted"/>.</summary>
+/// <summary>
+/// Step command for the ledger: start <see cref="PlanId"/> in the current period with <see cref="Allowance"/> (an upgrade's
+/// prorated credits once paid; 0 when a downgrade moves the ledger, or moves it back). Answer: <see cref="PlanChangeCreditsGranted"/>.
+/// </summary>
 public record GrantPlanChangeCredits
 {
     public Guid OperationId { get; init; }
@@ -9,4 +12,6 @@ public record GrantPlanChangeCredits
     public DateTimeOffset PeriodStart { get; init; }
     public DateTimeOffset PeriodEnd { get; init; }
     public long Allowance { get; init; }
+    /// <summary>Names the ledger write within the operation (its idempotency key): "credits", or "ledger-back" when a downgrade is undone.</summary>
+    public string Step { get; init; } = "credits";
 }

@@ -82,7 +82,7 @@ public sealed class PortalQueries(CreditsDbContext db, CreditLedger ledger, Bill
         p.CurrentState switch
         {
             "Completed" => "completed",
-            "Failed" or "CompensationFailed" or "Rejected" => "failed",
+            "Failed" or "CompensationFailed" or "GrantFailed" or "Rejected" => "failed",
             "WaitingForPeriodEnd" => "scheduled",
             _ => "in-progress",
         },

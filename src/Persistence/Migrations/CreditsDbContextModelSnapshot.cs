@@ -988,6 +988,10 @@ namespace Credits.Persistence.Migrations
                         .HasColumnType("character varying(128)")
                         .HasColumnName("customer_id");
 
+                    b.Property<Guid?>("DeadlineTokenId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("deadline_token_id");
+
                     b.Property<string>("FromPlan")
                         .IsRequired()
                         .HasColumnType("jsonb")

@@ -11,4 +11,12 @@ public sealed class PlanChangeOptions
     /// end) already bills the new plan. The minutes in between are prorated by Stripe (create_prorations).
     /// </summary>
     public TimeSpan DowngradeLeadTime { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How long a plan change may stay in flight before it reads Stripe's state and ends (Completed, Failed or
+    /// CompensationFailed), counted from its start (an upgrade) or from the time its downgrade is carried out. Longer
+    /// than the step redelivery schedule (Sagas:StepRedelivery), so a step being retried later is not cut short.
+    /// Every end publishes PlanChanged or PlanChangeFailed, which frees the customer's plan-change slot.
+    /// </summary>
+    public TimeSpan Deadline { get; set; } = TimeSpan.FromHours(2);
 }

@@ -29,6 +29,7 @@ public class PlanChangeState : SagaStateMachineInstance
     public long CreditsGranted { get; set; }
     public Guid? PaymentTimeoutTokenId { get; set; }
     public Guid? PeriodEndTokenId { get; set; }
+    public Guid? DeadlineTokenId { get; set; }
     /// <summary>One line per step: "timestamp step outcome".</summary>
     public string Steps { get; set; } = "";
     public string? LastError { get; set; }

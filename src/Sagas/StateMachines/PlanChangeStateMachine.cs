@@ -9,9 +9,13 @@ namespace Credits.Sagas.StateMachines;
 /// One plan change across the subscription's two items. Upgrade: one Stripe update (always_invoice) -> wait
 /// for the proration invoice to be paid -> grant the new plan's prorated credits -> PlanChanged; a failed or
 /// unconfirmed payment restores the previous items -> PlanChangeFailed. Downgrade: wait for the period end ->
-/// report the last overage -> one Stripe update (no proration) -> PlanChanged. Every Stripe call is a command
-/// to a consumer; every items[] update comes from <see cref="SubscriptionItemsInvariant.ChangesTo"/>.
-/// The customer lifecycle saga guarantees at most one change per customer is in flight.
+/// move the ledger to the new plan (no overage accrues on the old terms from then on) -> report the last overage
+/// -> one Stripe update (create_prorations) -> PlanChanged. Every Stripe call is a command to a consumer; every
+/// items[] update comes from <see cref="SubscriptionItemsInvariant.ChangesTo"/>.
+/// A Stripe write that ends in doubt (faulted after its retries: Stripe may have applied it) is never taken for a
+/// refusal: the saga reads Stripe's state (<see cref="ReadSubscriptionState"/>) and decides on it. A deadline
+/// (<see cref="PlanChangeOptions.Deadline"/>) does the same for a change that is stuck, so every change ends and
+/// frees the customer's plan-change slot (held by the customer lifecycle saga until PlanChanged or PlanChangeFailed).
 /// </summary>
 public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeState>
 {
@@ -31,6 +35,9 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
         Event(() => OverageReportFaulted, e => { e.CorrelateById(c => c.Message.Message.OperationId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => ChangeRejected, e => e.CorrelateById(c => c.Message.OperationId));
         Event(() => CreditsGranted, e => { e.CorrelateById(c => c.Message.OperationId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => GrantFaulted, e => { e.CorrelateById(c => c.Message.Message.OperationId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => StateRead, e => { e.CorrelateById(c => c.Message.OperationId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => ReadFaulted, e => { e.CorrelateById(c => c.Message.Message.OperationId); e.OnMissingInstance(m => m.Discard()); });
         // Invoices that are not a pending change's proration invoice (renewals, other customers) are not ours.
         Event(() => InvoicePaid, e => { e.CorrelateBy((s, c) => s.ProrationInvoiceId == c.Message.InvoiceId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => InvoicePaymentFailed, e => { e.CorrelateBy((s, c) => s.ProrationInvoiceId == c.Message.InvoiceId); e.OnMissingInstance(m => m.Discard()); });
@@ -42,12 +49,18 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
         });
         Schedule(() => PeriodEnd, x => x.PeriodEndTokenId, s =>
             s.Received = r => { r.CorrelateById(c => c.Message.OperationId); r.OnMissingInstance(m => m.Discard()); });
+        Schedule(() => Deadline, x => x.DeadlineTokenId, s =>
+        {
+            s.Delay = options.Deadline;
+            s.Received = r => { r.CorrelateById(c => c.Message.OperationId); r.OnMissingInstance(m => m.Discard()); };
+        });
 
         Initially(
             When(Begin)
                 .Then(c => Start(c.Saga, c.Message))
                 .IfElse(c => c.Saga.Kind == Upgrade,
                     upgrade => upgrade
+                        .Schedule(Deadline, c => new PlanChangeDeadlinePassed { OperationId = c.Saga.CorrelationId })
                         .Then(c => Step(c.Saga, "update-items", "sent (always_invoice)"))
                         .Publish(c => UpdateItems(c.Saga, "upgrade-items", "always_invoice"))
                         .TransitionTo(UpgradingItems),
@@ -55,6 +68,8 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
                         .Then(c => Step(c.Saga, "wait-for-period-end", $"until {c.Saga.PeriodEnd:O}"))
                         .Schedule(PeriodEnd, c => new PlanPeriodEnded { OperationId = c.Saga.CorrelationId },
                             c => (c.Saga.PeriodEnd - options.DowngradeLeadTime).UtcDateTime)
+                        .Schedule(Deadline, c => new PlanChangeDeadlinePassed { OperationId = c.Saga.CorrelationId },
+                            c => (c.Saga.PeriodEnd - options.DowngradeLeadTime + options.Deadline).UtcDateTime)
                         .TransitionTo(WaitingForPeriodEnd)),
             // A change the customer saga refused (another change in flight, unknown plan...) is kept as a record,
             // so GET /v1/operations/{id} can say why.
@@ -83,10 +98,12 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
                 .Then(c => Fail(c.Saga, "update-items", $"Stripe refused the change: {c.Message.Reason}"))
                 .Publish(c => FailedEvent(c.Saga))
                 .TransitionTo(Failed),
+            // Retries exhausted on a 5xx or a timeout: Stripe may have applied the update (and charged the card), so
+            // its state decides, not the error.
             When(ItemsUpdateFaulted)
-                .Then(c => Fail(c.Saga, "update-items", $"the subscription could not be updated: {FirstMessage(c.Message)}"))
-                .Publish(c => FailedEvent(c.Saga))
-                .TransitionTo(Failed));
+                .Then(c => Step(c.Saga, "update-items", $"in doubt after retries ({FirstMessage(c.Message)}); reading Stripe's state"))
+                .Publish(c => ReadState(c.Saga))
+                .TransitionTo(VerifyingChange));
 
         During(AwaitingPayment,
             When(InvoicePaid)
@@ -109,22 +126,37 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
             When(CreditsGranted)
                 .Then(c => { c.Saga.CreditsGranted = c.Message.Allowance; Step(c.Saga, "grant-credits", $"{c.Message.Allowance} credits"); })
                 .Publish(c => Changed(c.Saga))
-                .TransitionTo(Completed));
+                .TransitionTo(Completed),
+            // The ledger refused the grant through every retry and scheduled redelivery. Stripe holds the paid new
+            // plan; the credits are owed. An end an operator sees (console, GET /v1/operations/{id}), not a hang.
+            When(GrantFaulted)
+                .Then(c => Fail(c.Saga, "grant-credits",
+                    $"the upgrade was paid but its {c.Message.Message.Allowance} credits could not be granted ({FirstMessage(c.Message)}); an operator must grant them"))
+                .Publish(c => FailedEvent(c.Saga))
+                .TransitionTo(GrantFailed));
 
         During(RestoringItems,
             When(ItemsRestored)
                 .Then(c => { c.Saga.CurrentItems = SagaJson.Write(c.Message.Items); Step(c.Saga, "restore-items", "done"); })
                 .Publish(c => FailedEvent(c.Saga))
                 .TransitionTo(Failed),
+            // Retries exhausted: the void or the restore may have been applied (or the invoice was paid meanwhile).
             When(RestoreFaulted)
-                // Retries are exhausted: the items may not match the plan. Reconciliation reports it; a person decides.
-                .Then(c => Fail(c.Saga, "restore-items",
-                    $"{c.Saga.LastError}; restoring the previous items also failed ({FirstMessage(c.Message)}), an operator must check the subscription"))
-                .Publish(c => FailedEvent(c.Saga))
-                .TransitionTo(CompensationFailed));
+                .Then(c => Step(c.Saga, "restore-items", $"in doubt after retries ({FirstMessage(c.Message)}); reading Stripe's state"))
+                .Publish(c => ReadState(c.Saga))
+                .TransitionTo(VerifyingRestore));
 
+        // The ledger moves to the new plan FIRST (no allowance: the old one runs to the period end). From then on no
+        // usage becomes overage on the old plan's terms, so the overage report that follows is final: nothing accrues
+        // between the last report and the removal of the metered item, where Stripe would no longer bill it.
         During(WaitingForPeriodEnd,
             When(PeriodEnd.Received)
+                .Then(c => Step(c.Saga, "move-ledger", $"to {c.Saga.ToPlanId}, no allowance"))
+                .Publish(c => MoveLedger(c.Saga, c.Saga.ToPlanId, "credits"))
+                .TransitionTo(MovingLedger));
+
+        During(MovingLedger,
+            When(CreditsGranted)
                 .Then(c => Step(c.Saga, "report-final-overage", "sent"))
                 .Publish(c => new ReportFinalOverage
                 {
@@ -132,7 +164,11 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
                     PeriodStart = c.Saga.PeriodStart, PeriodEnd = c.Saga.PeriodEnd,
                     IdempotencyKey = SagaKeys.Idempotency(SagaName, c.Saga.CorrelationId, "report-final-overage"),
                 })
-                .TransitionTo(ReportingOverage));
+                .TransitionTo(ReportingOverage),
+            When(GrantFaulted)
+                .Then(c => Fail(c.Saga, "move-ledger", $"the ledger could not move to the new plan, so the plan was not changed: {FirstMessage(c.Message)}"))
+                .Publish(c => FailedEvent(c.Saga))
+                .TransitionTo(Failed));
 
         During(ReportingOverage,
             When(OverageReported)
@@ -143,24 +179,129 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
                 .TransitionTo(DowngradingItems),
             When(OverageReportFaulted)
                 .Then(c => Fail(c.Saga, "report-final-overage", $"the last overage could not be reported, so the plan was not changed: {FirstMessage(c.Message)}"))
-                .Publish(c => FailedEvent(c.Saga))
-                .TransitionTo(Failed));
+                .Then(c => Step(c.Saga, "move-ledger-back", $"to {c.Saga.FromPlanId}"))
+                .Publish(c => MoveLedger(c.Saga, c.Saga.FromPlanId, "ledger-back"))
+                .TransitionTo(RevertingLedger));
 
         During(DowngradingItems,
-            // The ledger moves to the new plan too (no allowance: the old one runs to the period end), so the ledger's
-            // plan and Stripe's items agree from now on: no overage is recorded against a metered item that is gone.
             When(ItemsUpdated)
                 .Then(c => Updated(c.Saga, c.Message))
-                .Publish(c => GrantCredits(c.Saga, c.Saga.PeriodEnd) with { Allowance = 0 })
-                .TransitionTo(GrantingCredits),
+                .Publish(c => Changed(c.Saga))
+                .TransitionTo(Completed),
             When(ItemsUpdateFailed)
                 .Then(c => Fail(c.Saga, "update-items", $"Stripe refused the change: {c.Message.Reason}"))
+                .Then(c => Step(c.Saga, "move-ledger-back", $"to {c.Saga.FromPlanId}"))
+                .Publish(c => MoveLedger(c.Saga, c.Saga.FromPlanId, "ledger-back"))
+                .TransitionTo(RevertingLedger),
+            When(ItemsUpdateFaulted)
+                .Then(c => Step(c.Saga, "update-items", $"in doubt after retries ({FirstMessage(c.Message)}); reading Stripe's state"))
+                .Publish(c => ReadState(c.Saga))
+                .TransitionTo(VerifyingChange));
+
+        // A downgrade that did not happen on Stripe puts the ledger back on the old plan, then fails.
+        During(RevertingLedger,
+            When(CreditsGranted)
                 .Publish(c => FailedEvent(c.Saga))
                 .TransitionTo(Failed),
-            When(ItemsUpdateFaulted)
-                .Then(c => Fail(c.Saga, "update-items", $"the subscription could not be updated: {FirstMessage(c.Message)}"))
+            When(GrantFaulted)
+                .Then(c => Fail(c.Saga, "move-ledger-back",
+                    $"{c.Saga.LastError}; the ledger could not be moved back to {c.Saga.FromPlanId} ({FirstMessage(c.Message)}), an operator must move it"))
                 .Publish(c => FailedEvent(c.Saga))
-                .TransitionTo(Failed));
+                .TransitionTo(CompensationFailed));
+
+        // Stripe's state decides a change whose write ended in doubt or whose deadline passed (see Resolve).
+        During(VerifyingChange,
+            When(StateRead)
+                .Then(c => { c.Saga.CurrentItems = SagaJson.Write(c.Message.Items); c.Saga.ProrationInvoiceId = c.Message.InvoiceId ?? c.Saga.ProrationInvoiceId; })
+                .IfElse(c => c.Saga.Kind == Upgrade,
+                    upgrade => upgrade
+                        .IfElse(c => OnPlan(c.Saga.ToPlan, c.Message) && c.Message.InvoiceStatus is null or "paid",
+                            paid => paid
+                                .Then(c => Step(c.Saga, "read-stripe", $"the new plan's items are on Stripe and paid (invoice {c.Message.InvoiceId ?? "none"})"))
+                                .Publish(c => GrantCredits(c.Saga, DateTimeOffset.UtcNow))
+                                .TransitionTo(GrantingCredits),
+                            notPaid => notPaid.IfElse(c => OnPlan(c.Saga.FromPlan, c.Message),
+                                unchanged => unchanged
+                                    .Then(c => Fail(c.Saga, "read-stripe", "Stripe did not apply the upgrade (the previous items are in place), so the plan was not changed"))
+                                    .Publish(c => FailedEvent(c.Saga))
+                                    .TransitionTo(Failed),
+                                unpaid => unpaid.IfElse(c => c.Message.InvoiceStatus == "paid",
+                                    odd => odd
+                                        .Then(c => Fail(c.Saga, "read-stripe",
+                                            $"invoice {c.Message.InvoiceId} is paid but the items match neither plan; an operator must check the subscription"))
+                                        .Publish(c => FailedEvent(c.Saga))
+                                        .TransitionTo(CompensationFailed),
+                                    // The new items are on Stripe, unpaid: the normal compensation (void, restore).
+                                    restore => restore
+                                        .Then(c => Fail(c.Saga, "read-stripe",
+                                            $"the upgrade reached Stripe but invoice {c.Message.InvoiceId} is {c.Message.InvoiceStatus}, so the previous plan was restored"))
+                                        .Publish(c => Restore(c.Saga) with { VoidInvoiceId = c.Message.InvoiceStatus is "open" or "draft" ? c.Message.InvoiceId : null })
+                                        .TransitionTo(RestoringItems)))),
+                    downgrade => downgrade
+                        .IfElse(c => OnPlan(c.Saga.ToPlan, c.Message),
+                            // The ledger's move is repeated under its own key: a no-op if it was done.
+                            done => done
+                                .Then(c => Step(c.Saga, "read-stripe", "the new plan's items are on Stripe"))
+                                .Publish(c => MoveLedger(c.Saga, c.Saga.ToPlanId, "credits"))
+                                .TransitionTo(GrantingCredits),
+                            notDone => notDone.IfElse(c => OnPlan(c.Saga.FromPlan, c.Message),
+                                unchanged => unchanged
+                                    .Then(c => Fail(c.Saga, "read-stripe", "Stripe did not apply the downgrade (the previous items are in place), so the plan was not changed"))
+                                    .Then(c => Step(c.Saga, "move-ledger-back", $"to {c.Saga.FromPlanId}"))
+                                    .Publish(c => MoveLedger(c.Saga, c.Saga.FromPlanId, "ledger-back"))
+                                    .TransitionTo(RevertingLedger),
+                                odd => odd
+                                    .Then(c => Fail(c.Saga, "read-stripe", "the items match neither plan; an operator must check the subscription"))
+                                    .Publish(c => FailedEvent(c.Saga))
+                                    .TransitionTo(CompensationFailed)))),
+            When(ReadFaulted)
+                .Then(c => Fail(c.Saga, "read-stripe", $"Stripe's state could not be read ({FirstMessage(c.Message)}); an operator must check the subscription"))
+                .Publish(c => FailedEvent(c.Saga))
+                .TransitionTo(CompensationFailed));
+
+        // After a restore that ended in doubt: restored, paid after all (grant), or a case for an operator.
+        During(VerifyingRestore,
+            When(StateRead)
+                .Then(c => c.Saga.CurrentItems = SagaJson.Write(c.Message.Items))
+                .IfElse(c => OnPlan(c.Saga.FromPlan, c.Message) && c.Message.InvoiceStatus != "paid",
+                    restored => restored
+                        .Then(c => Step(c.Saga, "read-stripe", "the previous items are back on Stripe"))
+                        .Publish(c => FailedEvent(c.Saga))
+                        .TransitionTo(Failed),
+                    notRestored => notRestored.IfElse(c => OnPlan(c.Saga.ToPlan, c.Message) && c.Message.InvoiceStatus == "paid",
+                        paidAfterAll => paidAfterAll
+                            .Then(c => { c.Saga.LastError = null; Step(c.Saga, "read-stripe", $"invoice {c.Message.InvoiceId} was paid after all: the upgrade stands"); })
+                            .Publish(c => GrantCredits(c.Saga, DateTimeOffset.UtcNow))
+                            .TransitionTo(GrantingCredits),
+                        odd => odd
+                            .Then(c => Fail(c.Saga, "restore-items",
+                                $"{c.Saga.LastError}; restoring the previous items also failed, an operator must check the subscription"))
+                            .Publish(c => FailedEvent(c.Saga))
+                            .TransitionTo(CompensationFailed))),
+            When(ReadFaulted)
+                .Then(c => Fail(c.Saga, "read-stripe", $"Stripe's state could not be read ({FirstMessage(c.Message)}); an operator must check the subscription"))
+                .Publish(c => FailedEvent(c.Saga))
+                .TransitionTo(CompensationFailed));
+
+        // A change still in flight at its deadline lost a message or is stuck: Stripe's state decides how it ends.
+        During(new[] { UpgradingItems, AwaitingPayment, GrantingCredits, RestoringItems, WaitingForPeriodEnd, MovingLedger, ReportingOverage,
+                DowngradingItems, RevertingLedger, VerifyingChange }.AsEnumerable(),
+            When(Deadline.Received)
+                .Then(c => Step(c.Saga, "deadline", $"still {c.Saga.CurrentState} after {options.Deadline}; reading Stripe's state"))
+                .Unschedule(PaymentTimeout)
+                .Publish(c => ReadState(c.Saga))
+                .Schedule(Deadline, c => new PlanChangeDeadlinePassed { OperationId = c.Saga.CorrelationId })
+                .TransitionTo(VerifyingChange));
+        During(VerifyingRestore,
+            When(Deadline.Received)
+                .Then(c => Step(c.Saga, "deadline", $"still {c.Saga.CurrentState} after {options.Deadline}; reading Stripe's state"))
+                .Publish(c => ReadState(c.Saga))
+                .Schedule(Deadline, c => new PlanChangeDeadlinePassed { OperationId = c.Saga.CorrelationId }));
+
+        WhenEnter(Completed, x => x.Unschedule(Deadline));
+        WhenEnter(Failed, x => x.Unschedule(Deadline));
+        WhenEnter(CompensationFailed, x => x.Unschedule(Deadline));
+        WhenEnter(GrantFailed, x => x.Unschedule(Deadline));
 
         // The state decides: a repeated BeginPlanChange, a reply delivered twice or a timeout that fires after the
         // change moved on finds a state that does not expect it and is dropped. Instances are kept (not
@@ -220,6 +361,30 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
         saga.ProrationInvoiceId = m.InvoiceId;
         Step(saga, "update-items", m.InvoiceId is null ? "done" : $"done, invoice {m.InvoiceId} {m.InvoiceStatus}");
     }
+
+    private static ReadSubscriptionState ReadState(PlanChangeState saga) => new()
+    {
+        OperationId = saga.CorrelationId,
+        CustomerId = saga.CustomerId,
+        SubscriptionId = saga.SubscriptionId,
+        InvoiceId = saga.ProrationInvoiceId,
+    };
+
+    /// <summary>Whether Stripe's items are exactly the plan's (nothing to change).</summary>
+    private static bool OnPlan(string planJson, SubscriptionStateRead read) =>
+        SubscriptionItemsInvariant.ChangesTo(SagaJson.Plan(planJson), read.Items).Count == 0;
+
+    /// <summary>A downgrade's ledger step: the account on <paramref name="planId"/> for the rest of the period, no allowance.</summary>
+    private static GrantPlanChangeCredits MoveLedger(PlanChangeState saga, string planId, string step) => new()
+    {
+        OperationId = saga.CorrelationId,
+        CustomerId = saga.CustomerId,
+        PlanId = planId,
+        PeriodStart = saga.PeriodStart,
+        PeriodEnd = saga.PeriodEnd,
+        Allowance = 0,
+        Step = step,
+    };
 
     private static GrantPlanChangeCredits GrantCredits(PlanChangeState saga, DateTimeOffset paidAt) => new()
     {
@@ -283,10 +448,16 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
     public State RestoringItems { get; private set; } = null!;
     public State WaitingForPeriodEnd { get; private set; } = null!;
     public State ReportingOverage { get; private set; } = null!;
+    public State MovingLedger { get; private set; } = null!;
     public State DowngradingItems { get; private set; } = null!;
+    public State RevertingLedger { get; private set; } = null!;
+    public State VerifyingChange { get; private set; } = null!;
+    public State VerifyingRestore { get; private set; } = null!;
     public State Completed { get; private set; } = null!;
     public State Failed { get; private set; } = null!;
     public State CompensationFailed { get; private set; } = null!;
+    /// <summary>Final: the upgrade was paid and Stripe holds it, but the ledger refused its credits to the end.</summary>
+    public State GrantFailed { get; private set; } = null!;
     public State Rejected { get; private set; } = null!;
 
     public Event<BeginPlanChange> Begin { get; private set; } = null!;
@@ -299,9 +470,13 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
     public Event<Fault<ReportFinalOverage>> OverageReportFaulted { get; private set; } = null!;
     public Event<PlanChangeRejected> ChangeRejected { get; private set; } = null!;
     public Event<PlanChangeCreditsGranted> CreditsGranted { get; private set; } = null!;
+    public Event<Fault<GrantPlanChangeCredits>> GrantFaulted { get; private set; } = null!;
+    public Event<SubscriptionStateRead> StateRead { get; private set; } = null!;
+    public Event<Fault<ReadSubscriptionState>> ReadFaulted { get; private set; } = null!;
     public Event<StripeInvoicePaid> InvoicePaid { get; private set; } = null!;
     public Event<StripeInvoicePaymentFailed> InvoicePaymentFailed { get; private set; } = null!;
 
     public Schedule<PlanChangeState, PaymentConfirmationTimedOut> PaymentTimeout { get; private set; } = null!;
     public Schedule<PlanChangeState, PlanPeriodEnded> PeriodEnd { get; private set; } = null!;
+    public Schedule<PlanChangeState, PlanChangeDeadlinePassed> Deadline { get; private set; } = null!;
 }

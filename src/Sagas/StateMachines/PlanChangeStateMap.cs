@@ -27,6 +27,7 @@ public sealed class PlanChangeStateMap : IEntityTypeConfiguration<PlanChangeStat
         entity.Property(x => x.CreditsGranted).HasColumnName("credits_granted");
         entity.Property(x => x.PaymentTimeoutTokenId).HasColumnName("payment_timeout_token_id");
         entity.Property(x => x.PeriodEndTokenId).HasColumnName("period_end_token_id");
+        entity.Property(x => x.DeadlineTokenId).HasColumnName("deadline_token_id");
         entity.Property(x => x.Steps).HasColumnName("steps");
         entity.Property(x => x.LastError).HasColumnName("last_error");
         entity.Property(x => x.CreatedAt).HasColumnName("created_at");

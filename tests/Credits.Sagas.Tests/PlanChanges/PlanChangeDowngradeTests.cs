@@ -7,13 +7,21 @@ namespace Credits.Sagas.Tests.PlanChanges;
 public class When_a_downgrade_is_requested
 {
     [Fact]
-    public async Task Should_wait_for_the_period_end_then_report_overage_before_changing_the_items()
+    public async Task Should_wait_for_the_period_end_move_the_ledger_then_report_overage_before_changing_the_items()
     {
         await using var h = await SagaHarness.Start();
         var op = Guid.NewGuid();
         await h.Bus.Bus.Publish(Downgrade(op, DateTimeOffset.UtcNow.AddSeconds(1.5)));
         Assert.NotNull(await h.PlanChanges.Exists(op, h.PlanChangeMachine.WaitingForPeriodEnd));
         Assert.False(await h.Bus.Published.Any<UpdateSubscriptionItems>());
+
+        // The ledger switches to Hobby for the rest of the period, with no allowance, BEFORE the last overage is
+        // reported: from then on no usage becomes overage on Pro's terms, so the report is final.
+        var ledgerPlan = await h.PublishedOne<GrantPlanChangeCredits>(m => m.OperationId == op);
+        Assert.Equal(("hobby", 0L), (ledgerPlan.PlanId, ledgerPlan.Allowance));
+        Assert.NotNull(await h.PlanChanges.Exists(op, h.PlanChangeMachine.MovingLedger));
+        Assert.False(await h.Bus.Published.Any<ReportFinalOverage>());
+        await h.Bus.Bus.Publish(new PlanChangeCreditsGranted { OperationId = op, Allowance = 0 });
 
         var report = await h.PublishedOne<ReportFinalOverage>(m => m.OperationId == op);
         Assert.Equal("cus_acme", report.StripeCustomerId);
@@ -30,10 +38,6 @@ public class When_a_downgrade_is_requested
         Assert.True(SubscriptionItemsInvariant.Check(Plans.Hobby, after).Holds);
 
         await h.Bus.Bus.Publish(new SubscriptionItemsUpdated { OperationId = op, Step = update.Step, Items = after });
-        // The ledger switches to Hobby for the rest of the period, with no allowance.
-        var ledgerPlan = await h.PublishedOne<GrantPlanChangeCredits>(m => m.OperationId == op);
-        Assert.Equal(("hobby", 0L), (ledgerPlan.PlanId, ledgerPlan.Allowance));
-        await h.Bus.Bus.Publish(new PlanChangeCreditsGranted { OperationId = op, Allowance = 0 });
         var changed = await h.PublishedOne<PlanChanged>(m => m.OperationId == op);
         Assert.Equal(("pro", "hobby"), (changed.FromPlanId, changed.ToPlanId));
         Assert.NotNull(await h.PlanChanges.Exists(op, h.PlanChangeMachine.Completed));
@@ -43,11 +47,13 @@ public class When_a_downgrade_is_requested
 public class When_the_final_overage_cannot_be_reported
 {
     [Fact]
-    public async Task Should_leave_the_items_alone_and_fail()
+    public async Task Should_leave_the_items_alone_move_the_ledger_back_and_fail()
     {
         await using var h = await SagaHarness.Start();
         var op = Guid.NewGuid();
         await h.Bus.Bus.Publish(Downgrade(op, DateTimeOffset.UtcNow.AddMilliseconds(200)));
+        await h.PublishedOne<GrantPlanChangeCredits>(m => m.OperationId == op);
+        await h.Bus.Bus.Publish(new PlanChangeCreditsGranted { OperationId = op, Allowance = 0 });
         var report = await h.PublishedOne<ReportFinalOverage>(m => m.OperationId == op);
 
         await h.Bus.Bus.Publish<MassTransit.Fault<ReportFinalOverage>>(new
@@ -56,6 +62,9 @@ public class When_the_final_overage_cannot_be_reported
             Exceptions = new[] { new { Message = "meter unavailable", ExceptionType = "System.Exception" } },
         });
 
+        var back = await h.PublishedOne<GrantPlanChangeCredits>(m => m.OperationId == op && m.PlanId == "pro");
+        Assert.Equal(("ledger-back", 0L), (back.Step, back.Allowance));
+        await h.Bus.Bus.Publish(new PlanChangeCreditsGranted { OperationId = op, Allowance = 0 });
         var failed = await h.PublishedOne<PlanChangeFailed>(m => m.OperationId == op);
         Assert.Contains("overage could not be reported", failed.Reason);
         Assert.False(await h.Bus.Published.Any<UpdateSubscriptionItems>());
@@ -65,7 +74,7 @@ public class When_the_final_overage_cannot_be_reported
 public class When_a_downgrade_has_a_lead_time
 {
     [Fact]
-    public async Task Should_report_the_overage_that_long_before_the_period_end()
+    public async Task Should_start_that_long_before_the_period_end()
     {
         await using var h = await SagaHarness.Start(downgradeLeadTime: TimeSpan.FromHours(1));
         var op = Guid.NewGuid();
@@ -73,7 +82,7 @@ public class When_a_downgrade_has_a_lead_time
         await h.Bus.Bus.Publish(Downgrade(op, DateTimeOffset.UtcNow.AddHours(1).AddSeconds(1.5)));
         Assert.NotNull(await h.PlanChanges.Exists(op, h.PlanChangeMachine.WaitingForPeriodEnd));
 
-        await h.PublishedOne<ReportFinalOverage>(m => m.OperationId == op);
-        Assert.NotNull(await h.PlanChanges.Exists(op, h.PlanChangeMachine.ReportingOverage));
+        await h.PublishedOne<GrantPlanChangeCredits>(m => m.OperationId == op);
+        Assert.NotNull(await h.PlanChanges.Exists(op, h.PlanChangeMachine.MovingLedger));
     }
 }

@@ -7,7 +7,8 @@ namespace Credits.Orchestrator.Steps.PlanChanges;
 
 /// <summary>
 /// An upgrade's credits, once its payment is confirmed: the ledger moves the account to the new plan for the
-/// same period and grants the prorated allowance (the saga computed it). Keyed by operation: granted once.
+/// same period and grants the prorated allowance (the saga computed it). A downgrade uses it with no allowance to move
+/// the ledger (and to move it back). Keyed by operation and step: each done once.
 /// </summary>
 public sealed class GrantPlanChangeCreditsConsumer(CreditLedger ledger) : IConsumer<GrantPlanChangeCredits>
 {
@@ -17,7 +18,7 @@ public sealed class GrantPlanChangeCreditsConsumer(CreditLedger ledger) : IConsu
         LedgerStepFailedException.ThrowUnlessSucceeded(await ledger.StartPeriodAsync(new StartPeriod
         {
             CustomerId = m.CustomerId,
-            IdempotencyKey = $"plan-change:{m.OperationId:N}:credits",
+            IdempotencyKey = $"plan-change:{m.OperationId:N}:{m.Step}",
             PlanId = m.PlanId,
             PeriodStart = m.PeriodStart,
             PeriodEnd = m.PeriodEnd,
