@@ -122,9 +122,9 @@ public class PaymentBoundaryTests(PaymentBoundaryTests.ShortAbandonSystem system
         await Flows.SaveCardAsync(customer.StripeCustomerId!);
         await Eventually.Get(() => system.Accounts.AvailableOrNullAsync(id), a => a == 200);
         // Stripe charges the card, then every answer is a 500 (as a stored 500 replayed under the idempotency key);
-        // its webhooks arrive late.
+        // its webhooks arrive late (up to 45 s).
         await system.Stripe.Control.AddFaultAsync(new { method = "POST", path = "/v1/payment_intents", status = 500, rate = 1, afterExecution = true });
-        await system.Stripe.Control.ChaosAsync(duplicateRate: 0, reorderWindowMs: 20_000);
+        await system.Stripe.Control.ChaosAsync(duplicateRate: 0, reorderWindowMs: 45_000);
         Guid purchase;
         try
         {
