@@ -1,0 +1,77 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Credits.IntegrationTests.Story;
+using Credits.Testing;
+using Stripe;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Credits.IntegrationTests.Periods;
+
+/// <summary>
+/// The next period opens when the subscription rolls, not when the renewal is paid: a Pro customer on a Stripe
+/// test clock whose renewal is declined still gets the new period's allowance at the roll, and the unpaid
+/// renewal is remembered for its grace (docs/boundaries/periods.md).
+/// </summary>
+public class RenewalAtTheRollTests(TestClockSystem system, ITestOutputHelper output) : IClassFixture<TestClockSystem>
+{
+    static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(90);
+    StripeClient Stripe => system.Stripe.CreateClient();
+
+    [Fact]
+    public async Task A_declined_renewal_still_opens_the_next_period_at_the_roll()
+    {
+        using var http = system.Client();
+        var id = $"roll-{Guid.NewGuid():N}";
+        Assert.Equal(HttpStatusCode.Accepted, (await http.PostAsJsonAsync("/v1/customers", new { customerId = id, email = $"{id}@example.com", planId = "hobby" })).StatusCode);
+        var customer = await EventuallyAsync(http, $"/v1/customers/{id}", c => c.GetProperty("state").GetString() == "active"
+            && c.GetProperty("balance").ValueKind == JsonValueKind.Object, "the Hobby customer is active");
+        var stripeCustomerId = customer.GetProperty("stripeCustomerId").GetString()!;
+        var subscriptionId = customer.GetProperty("subscription").GetProperty("id").GetString()!;
+        var testClock = (await Stripe.V1.Customers.GetAsync(stripeCustomerId)).TestClockId!;
+        var periodEnd = customer.GetProperty("period").GetProperty("end").GetDateTimeOffset();
+
+        await StripeState.SaveCardAsync(Stripe, stripeCustomerId);
+        var upgrade = await http.PostAsJsonAsync($"/v1/customers/{id}/plan", new { planId = "pro" });
+        var operation = (await upgrade.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("operationId").GetGuid();
+        await EventuallyAsync(http, $"/v1/operations/{operation}", o => o.GetProperty("status").GetString() == "completed", "the upgrade completes");
+
+        // The card on file now fails at charge: the renewal will be declined.
+        await StripeState.SaveCardAsync(Stripe, stripeCustomerId, "pm_card_chargeCustomerFail");
+        await Stripe.V1.TestHelpers.TestClocks.AdvanceAsync(testClock, new() { FrozenTime = periodEnd.AddMinutes(30).UtcDateTime });
+        await Eventually.Get(() => Stripe.V1.TestHelpers.TestClocks.GetAsync(testClock), c => c.Status == "ready", StepTimeout, "the test clock settles");
+
+        // Stripe: the renewal is not paid and the subscription is past_due.
+        var renewal = Assert.Single((await Stripe.V1.Invoices.ListAsync(new() { Subscription = subscriptionId })).Data, i => i.BillingReason == "subscription_cycle");
+        Assert.NotEqual("paid", renewal.Status);
+        Assert.Equal("past_due", (await Stripe.V1.Subscriptions.GetAsync(subscriptionId)).Status);
+
+        // Credits: the new period is open with Pro's allowance all the same. (The test clock runs a month ahead of
+        // the ledger's wall clock, so the new period's allowance shows as upcoming.)
+        var rolled = await EventuallyAsync(http, $"/v1/customers/{id}",
+            c => c.GetProperty("balance").GetProperty("periodStart").GetDateTimeOffset() == periodEnd, "the next period opens at the roll");
+        output.WriteLine(rolled.ToString());
+        Assert.Equal(periodEnd, rolled.GetProperty("period").GetProperty("start").GetDateTimeOffset());
+        Assert.Equal(5000, rolled.GetProperty("balance").GetProperty("upcoming").GetInt64());   // Pro includes 5000
+        var books = await system.Accounts.BooksAsync(id);
+        Assert.Equal(books.Column, books.SumOfEntries);
+    }
+
+    async Task<JsonElement> EventuallyAsync(HttpClient http, string path, Func<JsonElement, bool> until, string because)
+    {
+        try
+        {
+            return (await Eventually.Get(async () =>
+            {
+                var response = await http.GetAsync(path);
+                return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : (JsonElement?)null;
+            }, body => body is { } b && until(b), StepTimeout, because))!.Value;
+        }
+        catch (TimeoutException e)
+        {
+            var log = system.Orchestrator.Output;
+            throw new TimeoutException($"{e.Message}\nOrchestrator output (tail):\n{log[Math.Max(0, log.Length - 6000)..]}", e);
+        }
+    }
+}
