@@ -75,9 +75,15 @@ public sealed class OverageMeter(DbContext db, CreditLedger ledger, StripeCustom
         if (unreported.Count == 0) return [];
         var linked = await links.FindManyAsync(unreported.Select(u => u.CustomerId).Distinct().ToList(), ct);
         var lastEntryIds = unreported.Select(u => u.LastEntryId).ToArray();
-        var recordedAt = await db.Database
-            .SqlQuery<EntryTime>($"SELECT id AS \"Id\", recorded_at AS \"RecordedAt\" FROM ledger_entries WHERE id = ANY({lastEntryIds})")
-            .ToDictionaryAsync(e => e.Id, e => e.RecordedAt, ct);
+        var usedAt = await db.Database
+            // When the usage happened, inside the entry's period and never after it was recorded: Stripe bills a meter
+            // event on the invoice of the period its timestamp falls in, and late usage of the previous period
+            // (the ledger's late-usage grace) must land on that period's invoice, still a draft for an hour.
+            .SqlQuery<EntryTime>($"""
+                SELECT id AS "Id", greatest(period_start, least(occurred_at, recorded_at)) AS "UsedAt"
+                FROM ledger_entries WHERE id = ANY({lastEntryIds})
+                """)
+            .ToDictionaryAsync(e => e.Id, e => e.UsedAt, ct);
         var reports = new List<MeterReport>();
         foreach (var overage in unreported)
         {
@@ -95,7 +101,7 @@ public sealed class OverageMeter(DbContext db, CreditLedger ledger, StripeCustom
                 PeriodStart = overage.PeriodStart,
                 Quantity = overage.Quantity,
                 LastEntryId = overage.LastEntryId,
-                Timestamp = MeterEventWindow.Clamp(recordedAt.GetValueOrDefault(overage.LastEntryId, now), now),
+                Timestamp = MeterEventWindow.Clamp(usedAt.GetValueOrDefault(overage.LastEntryId, now), now),
                 CreatedAt = now,
             });
         }
@@ -133,7 +139,7 @@ public sealed class OverageMeter(DbContext db, CreditLedger ledger, StripeCustom
     sealed class EntryTime
     {
         public long Id { get; set; }
-        public DateTimeOffset RecordedAt { get; set; }
+        public DateTimeOffset UsedAt { get; set; }
     }
 }
 

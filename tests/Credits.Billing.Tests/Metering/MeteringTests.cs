@@ -1,6 +1,7 @@
 using Credits.Billing.Metering;
 using Credits.Billing.Tests.Support;
 using Credits.StripeEmulator.Http;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
@@ -54,6 +55,25 @@ public abstract class MeteringTests<TFixture>(TFixture billing) where TFixture :
 
         Assert.True(Statistics.FailedCalls >= failedBefore + 3, "each deterministic round must have failed a call");
         await MeterAssertions.AssertMeterMatchesLedgerAsync(Billing, meterId, customers);
+    }
+
+    [Fact]
+    public async Task Late_overage_of_the_previous_period_is_stamped_inside_that_period_so_its_invoice_bills_it()
+    {
+        // The period rolled ten minutes ago; usage of the old period arrives now, inside the ledger's late-usage
+        // grace. Its overage belongs to the old period, so its meter event must fall in the old period too:
+        // Stripe bills a meter event on the invoice of the period its timestamp falls in.
+        await MeterAssertions.EnsureMeterAsync(Billing);
+        var roll = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeSeconds());
+        var customer = await ProCustomer.CreateAsync(Billing, allowance: 10, periodEnd: roll);
+        await customer.RenewAsync(Billing, roll, roll.AddDays(30));
+        await customer.SpendAsync(Billing, 25, occurredAt: roll.AddMinutes(-3));
+        await DrainAsync();
+
+        var report = await Billing.InScopeAsync(sp => sp.GetRequiredService<BillingTestDbContext>().Set<Storage.MeterReport>()
+            .SingleAsync(r => r.CustomerId == customer.Id));
+        Assert.Equal((roll.AddDays(-30), 15L), (report.PeriodStart, report.Quantity));
+        Assert.InRange(report.Timestamp, roll.AddDays(-30), roll.AddSeconds(-1));
     }
 
     [Fact]
