@@ -67,6 +67,14 @@ public class DowngradeOverageTests(SystemUnderTest system, ITestOutputHelper out
             var reported = await db.Set<Credits.Billing.Storage.MeterReport>().Where(r => r.CustomerId == id).SumAsync(r => r.Quantity);
             Assert.Equal(10, reported);
         }
+        // The usage of the window fell under Hobby's terms (no balance left, no overage): the ledger wrote it off, with
+        // an entry of its own. Recorded, not billed, not lost silently.
+        await using (var db = system.Accounts.NewDbContext())
+        {
+            var writtenOff = await db.Database.SqlQuery<long>(
+                $"SELECT coalesce(sum(quantity), 0)::bigint AS \"Value\" FROM ledger_entries WHERE customer_id = {id} AND kind = 'WriteOff'").SingleAsync();
+            Assert.Equal(7, writtenOff);
+        }
         var books = await system.Accounts.BooksAsync(id);
         Assert.Equal(books.SumOfEntries, books.Column);
     }
