@@ -38,12 +38,15 @@ public static class PostgresMessageSchedulerExtensions
 
     /// <summary>
     /// Lets consumers of this bus (not only sagas, which get the scheduler from their repository) call
-    /// <c>context.ScheduleSend</c>. Their schedule rows are written in a scope of their own and commit at once,
-    /// independently of the consumer's transaction.
+    /// <c>context.ScheduleSend</c>, and lets <c>UseScheduledRedelivery</c> schedule. Their schedule rows are written in
+    /// a scope of their own and commit at once, independently of the consumer's transaction. A pre-pipe filter, like
+    /// MassTransit's own UseMessageScheduler: it runs on the received context before any message-type filter, so the
+    /// redelivery filter (a message-type filter) finds the scheduler; a plain UseFilter would run after it.
     /// </summary>
     public static void UsePostgresMessageScheduler<TDbContext>(this IConsumePipeConfigurator configurator, IRegistrationContext context)
         where TDbContext : DbContext
     {
-        configurator.UseFilter(new ConsumerMessageSchedulerFilter<TDbContext>(context.GetRequiredService<IServiceScopeFactory>()));
+        configurator.AddPrePipeSpecification(new FilterPipeSpecification<ConsumeContext>(
+            new ConsumerMessageSchedulerFilter<TDbContext>(context.GetRequiredService<IServiceScopeFactory>())));
     }
 }
