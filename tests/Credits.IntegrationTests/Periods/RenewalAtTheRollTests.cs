@@ -39,23 +39,37 @@ public class RenewalAtTheRollTests(TestClockSystem system, ITestOutputHelper out
 
         // The card on file now fails at charge: the renewal will be declined.
         await StripeState.SaveCardAsync(Stripe, stripeCustomerId, "pm_card_chargeCustomerFail");
-        await Stripe.V1.TestHelpers.TestClocks.AdvanceAsync(testClock, new() { FrozenTime = periodEnd.AddMinutes(30).UtcDateTime });
-        await Eventually.Get(() => Stripe.V1.TestHelpers.TestClocks.GetAsync(testClock), c => c.Status == "ready", StepTimeout, "the test clock settles");
+        await AdvanceAsync(testClock, periodEnd.AddMinutes(30));
 
-        // Stripe: the renewal is not paid and the subscription is past_due.
+        // Stripe, half an hour after the roll: the subscription is in its new period, the renewal is a draft (it is
+        // finalized and charged about an hour after the roll), nothing is paid yet.
         var renewal = Assert.Single((await Stripe.V1.Invoices.ListAsync(new() { Subscription = subscriptionId })).Data, i => i.BillingReason == "subscription_cycle");
-        Assert.NotEqual("paid", renewal.Status);
-        Assert.Equal("past_due", (await Stripe.V1.Subscriptions.GetAsync(subscriptionId)).Status);
+        Assert.Equal("draft", renewal.Status);
+        Assert.Equal("active", (await Stripe.V1.Subscriptions.GetAsync(subscriptionId)).Status);
 
-        // Credits: the new period is open with Pro's allowance all the same. (The test clock runs a month ahead of
-        // the ledger's wall clock, so the new period's allowance shows as upcoming.)
+        // Credits: the new period is open with Pro's allowance already, while the renewal is a draft. (The test clock
+        // runs a month ahead of the ledger's wall clock, so the new period's allowance shows as upcoming.)
         var rolled = await EventuallyAsync(http, $"/v1/customers/{id}",
             c => c.GetProperty("balance").GetProperty("periodStart").GetDateTimeOffset() == periodEnd, "the next period opens at the roll");
         output.WriteLine(rolled.ToString());
         Assert.Equal(periodEnd, rolled.GetProperty("period").GetProperty("start").GetDateTimeOffset());
         Assert.Equal(5000, rolled.GetProperty("balance").GetProperty("upcoming").GetInt64());   // Pro includes 5000
+
+        // Two hours after the roll the renewal has been charged and declined: past_due. The period stays open.
+        await AdvanceAsync(testClock, periodEnd.AddHours(2));
+        Assert.NotEqual("paid", (await Stripe.V1.Invoices.GetAsync(renewal.Id)).Status);
+        Assert.Equal("past_due", (await Stripe.V1.Subscriptions.GetAsync(subscriptionId)).Status);
+        var after = await EventuallyAsync(http, $"/v1/customers/{id}",
+            c => c.GetProperty("balance").GetProperty("periodStart").GetDateTimeOffset() == periodEnd, "the period stays open");
+        Assert.Equal(5000, after.GetProperty("balance").GetProperty("upcoming").GetInt64());
         var books = await system.Accounts.BooksAsync(id);
         Assert.Equal(books.Column, books.SumOfEntries);
+    }
+
+    async Task AdvanceAsync(string testClock, DateTimeOffset to)
+    {
+        await Stripe.V1.TestHelpers.TestClocks.AdvanceAsync(testClock, new() { FrozenTime = to.UtcDateTime });
+        await Eventually.Get(() => Stripe.V1.TestHelpers.TestClocks.GetAsync(testClock), c => c.Status == "ready", StepTimeout, "the test clock settles");
     }
 
     async Task<JsonElement> EventuallyAsync(HttpClient http, string path, Func<JsonElement, bool> until, string because)

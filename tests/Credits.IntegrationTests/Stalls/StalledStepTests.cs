@@ -148,7 +148,7 @@ public class StalledStepTests(ShortRedeliverySystem system, ITestOutputHelper ou
     [Fact]
     public async Task An_upgrade_applied_with_a_declined_card_and_answered_500_is_restored_and_its_invoice_voided()
     {
-        var customer = await HobbyWithCardAsync("declined-500", "pm_card_chargeDeclined");
+        var customer = await HobbyWithCardAsync("declined-500", "pm_card_chargeCustomerFail");
         // The update and the restore both execute and answer 500, every time: only Stripe's state tells what happened.
         await system.Stripe.Control.AddFaultAsync(new
         {
