@@ -186,6 +186,50 @@ public class PaymentBoundaryTests(PaymentBoundaryTests.ShortAbandonSystem system
         await AssertBooksBalanceAsync(id);
     }
 
+    [Fact]
+    public async Task A_refund_that_arrives_while_the_credits_are_granted_is_taken_back_after_the_grant()
+    {
+        var id = SagaFlows.NewCustomerId("refund-while-granting");
+        var customer = await Flows.RegisterAsync(id);
+        await Flows.SaveCardAsync(customer.StripeCustomerId!);
+        await Eventually.Get(() => system.Accounts.AvailableOrNullAsync(id), a => a == 200);
+        // The purchase's ledger grant takes 15 seconds (a slow database), so the refund arrives while it is being written.
+        await SlowPurchaseGrantsAsync(id, seconds: 15);
+        var purchase = await Flows.PurchaseAsync(customer, credits: 500, amount: 1000, savedCard: true);
+        var granting = await Eventually.Get(() => Flows.TopUpAsync(purchase), p => p?.CurrentState == "Granting" && p.PaymentIntentId is not null,
+            SagaFlows.StepTimeout, "the payment succeeded and the grant is being written");
+
+        await Flows.Stripe.V1.Refunds.CreateAsync(new() { PaymentIntent = granting!.PaymentIntentId });
+
+        var refunded = await Flows.TopUpInStateAsync(purchase, "Refunded");
+        Assert.Equal(1000, refunded.AmountRefunded);
+        Assert.Equal((long?)200, await Eventually.Get(() => system.Accounts.AvailableOrNullAsync(id), a => a == 200, SagaFlows.StepTimeout,
+            "the refunded purchase's credits taken back after the grant"));
+        Assert.Equal(1, await PurchaseGrantsAsync(id));
+        var charge = await Flows.Stripe.V1.Charges.GetAsync((await Flows.Stripe.V1.PaymentIntents.GetAsync(granting.PaymentIntentId)).LatestChargeId);
+        Assert.Equal((true, 1000L), (charge.Refunded, charge.AmountRefunded));
+        await AssertBooksBalanceAsync(id);
+    }
+
+    /// <summary>A trigger that makes the customer's purchase grant (its ledger entries) wait before it is written.</summary>
+    async Task SlowPurchaseGrantsAsync(string customerId, int seconds)
+    {
+        await using var db = system.Accounts.NewDbContext();
+        // The name comes from the test's own customer id (letters and digits only), never from input.
+        var name = "slow_" + new string(customerId.Where(char.IsLetterOrDigit).ToArray())[^16..];
+        var sql = $"""
+            CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.customer_id = '{customerId}' AND NEW.idempotency_key LIKE '%top-up%grant%' THEN
+                    PERFORM pg_sleep({seconds});
+                END IF;
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER {name} BEFORE INSERT ON ledger_grants FOR EACH ROW EXECUTE FUNCTION {name}();
+            """;
+        await db.Database.ExecuteSqlRawAsync(sql);
+    }
+
     async Task<(string CustomerId, TopUpState Completed)> PaidSavedCardPurchaseAsync(string prefix)
     {
         var id = SagaFlows.NewCustomerId(prefix);
