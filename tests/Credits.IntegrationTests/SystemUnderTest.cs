@@ -56,7 +56,7 @@ public class SystemUnderTest : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Infrastructure.InitializeAsync();
-        var gatewayPort = HostProcess.FreePort();
+        var gatewayPort = _gatewayPort = HostProcess.FreePort();
         // The offline Stripe emulator, delivering its signed webhooks to this system's Gateway.
         Stripe = await StripeEmulatorApp.StartAsync(o =>
         {
@@ -82,6 +82,24 @@ public class SystemUnderTest : IAsyncLifetime
         if (whileDown is not null) await whileDown();
         Orchestrator = new HostProcess("Orchestrator", Environment);
         await Orchestrator.StartAsync();
+    }
+
+    int _gatewayPort;
+
+    /// <summary>
+    /// kill -9 of the Gateway, <paramref name="whileDown"/> (Stripe's webhooks fail and are retried later, as when
+    /// the endpoint is down), then a fresh Gateway on the same port.
+    /// </summary>
+    public async Task WithGatewayDownAsync(Func<Task> whileDown)
+    {
+        Gateway.Kill();
+        await Gateway.DisposeAsync();
+        try { await whileDown(); }
+        finally
+        {
+            Gateway = new HostProcess("Gateway", Environment, _gatewayPort);
+            await Gateway.StartAsync();
+        }
     }
 
     /// <summary>Makes a message in the durable scheduler due now (Credits' clock reaching, say, a period end).</summary>
