@@ -16,7 +16,6 @@ namespace Credits.IntegrationTests.Periods;
 /// </summary>
 public class RenewalAtTheRollTests(TestClockSystem system, ITestOutputHelper output) : IClassFixture<TestClockSystem>
 {
-    static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(90);
     StripeClient Stripe => system.Stripe.CreateClient();
 
     [Fact]
@@ -25,7 +24,7 @@ public class RenewalAtTheRollTests(TestClockSystem system, ITestOutputHelper out
         using var http = system.Client();
         var id = $"roll-{Guid.NewGuid():N}";
         Assert.Equal(HttpStatusCode.Accepted, (await http.PostAsJsonAsync("/v1/customers", new { customerId = id, email = $"{id}@example.com", planId = "hobby" })).StatusCode);
-        var customer = await EventuallyAsync(http, $"/v1/customers/{id}", c => c.GetProperty("state").GetString() == "active"
+        var customer = await system.EventuallyAsync(http, $"/v1/customers/{id}", c => c.GetProperty("state").GetString() == "active"
             && c.GetProperty("balance").ValueKind == JsonValueKind.Object, "the Hobby customer is active");
         var stripeCustomerId = customer.GetProperty("stripeCustomerId").GetString()!;
         var subscriptionId = customer.GetProperty("subscription").GetProperty("id").GetString()!;
@@ -35,11 +34,11 @@ public class RenewalAtTheRollTests(TestClockSystem system, ITestOutputHelper out
         await StripeState.SaveCardAsync(Stripe, stripeCustomerId);
         var upgrade = await http.PostAsJsonAsync($"/v1/customers/{id}/plan", new { planId = "pro" });
         var operation = (await upgrade.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("operationId").GetGuid();
-        await EventuallyAsync(http, $"/v1/operations/{operation}", o => o.GetProperty("status").GetString() == "completed", "the upgrade completes");
+        await system.EventuallyAsync(http, $"/v1/operations/{operation}", o => o.GetProperty("status").GetString() == "completed", "the upgrade completes");
 
         // The card on file now fails at charge: the renewal will be declined.
         await StripeState.SaveCardAsync(Stripe, stripeCustomerId, "pm_card_chargeCustomerFail");
-        await AdvanceAsync(testClock, periodEnd.AddMinutes(30));
+        await system.AdvanceClockAsync(testClock, periodEnd.AddMinutes(30));
 
         // Stripe, half an hour after the roll: the subscription is in its new period, the renewal is a draft (it is
         // finalized and charged about an hour after the roll), nothing is paid yet.
@@ -49,43 +48,20 @@ public class RenewalAtTheRollTests(TestClockSystem system, ITestOutputHelper out
 
         // Credits: the new period is open with Pro's allowance already, while the renewal is a draft. (The test clock
         // runs a month ahead of the ledger's wall clock, so the new period's allowance shows as upcoming.)
-        var rolled = await EventuallyAsync(http, $"/v1/customers/{id}",
+        var rolled = await system.EventuallyAsync(http, $"/v1/customers/{id}",
             c => c.GetProperty("balance").GetProperty("periodStart").GetDateTimeOffset() == periodEnd, "the next period opens at the roll");
         output.WriteLine(rolled.ToString());
         Assert.Equal(periodEnd, rolled.GetProperty("period").GetProperty("start").GetDateTimeOffset());
         Assert.Equal(5000, rolled.GetProperty("balance").GetProperty("upcoming").GetInt64());   // Pro includes 5000
 
         // Two hours after the roll the renewal has been charged and declined: past_due. The period stays open.
-        await AdvanceAsync(testClock, periodEnd.AddHours(2));
+        await system.AdvanceClockAsync(testClock, periodEnd.AddHours(2));
         Assert.NotEqual("paid", (await Stripe.V1.Invoices.GetAsync(renewal.Id)).Status);
         Assert.Equal("past_due", (await Stripe.V1.Subscriptions.GetAsync(subscriptionId)).Status);
-        var after = await EventuallyAsync(http, $"/v1/customers/{id}",
+        var after = await system.EventuallyAsync(http, $"/v1/customers/{id}",
             c => c.GetProperty("balance").GetProperty("periodStart").GetDateTimeOffset() == periodEnd, "the period stays open");
         Assert.Equal(5000, after.GetProperty("balance").GetProperty("upcoming").GetInt64());
         var books = await system.Accounts.BooksAsync(id);
         Assert.Equal(books.Column, books.SumOfEntries);
-    }
-
-    async Task AdvanceAsync(string testClock, DateTimeOffset to)
-    {
-        await Stripe.V1.TestHelpers.TestClocks.AdvanceAsync(testClock, new() { FrozenTime = to.UtcDateTime });
-        await Eventually.Get(() => Stripe.V1.TestHelpers.TestClocks.GetAsync(testClock), c => c.Status == "ready", StepTimeout, "the test clock settles");
-    }
-
-    async Task<JsonElement> EventuallyAsync(HttpClient http, string path, Func<JsonElement, bool> until, string because)
-    {
-        try
-        {
-            return (await Eventually.Get(async () =>
-            {
-                var response = await http.GetAsync(path);
-                return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : (JsonElement?)null;
-            }, body => body is { } b && until(b), StepTimeout, because))!.Value;
-        }
-        catch (TimeoutException e)
-        {
-            var log = system.Orchestrator.Output;
-            throw new TimeoutException($"{e.Message}\nOrchestrator output (tail):\n{log[Math.Max(0, log.Length - 6000)..]}", e);
-        }
     }
 }

@@ -21,7 +21,6 @@ namespace Credits.IntegrationTests.Story;
 /// </summary>
 public class TheBlogPostStoryTests(TestClockSystem system, ITestOutputHelper output) : IClassFixture<TestClockSystem>
 {
-    static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(90);
     StripeClient Stripe => system.Stripe.CreateClient();
 
     [Fact]
@@ -32,7 +31,7 @@ public class TheBlogPostStoryTests(TestClockSystem system, ITestOutputHelper out
 
         // 1. A Hobby customer gets 200 credits.
         Assert.Equal(HttpStatusCode.Accepted, (await http.PostAsJsonAsync("/v1/customers", new { customerId = id, email = $"{id}@example.com", planId = "hobby" })).StatusCode);
-        var customer = await EventuallyAsync(http, $"/v1/customers/{id}", c => c.GetProperty("state").GetString() == "active"
+        var customer = await system.EventuallyAsync(http, $"/v1/customers/{id}", c => c.GetProperty("state").GetString() == "active"
             && c.GetProperty("balance").ValueKind == JsonValueKind.Object, "the Hobby customer is active with its allowance");
         Assert.Equal(200, customer.GetProperty("balance").GetProperty("available").GetInt64());
         var stripeCustomerId = customer.GetProperty("stripeCustomerId").GetString()!;
@@ -75,7 +74,7 @@ public class TheBlogPostStoryTests(TestClockSystem system, ITestOutputHelper out
         await UseAsync(http, id, 120, ++events);
         var balance = await http.GetFromJsonAsync<JsonElement>($"/v1/customers/{id}/balance");
         Assert.Equal((0L, 120L), (balance.GetProperty("available").GetInt64(), balance.GetProperty("overageThisPeriod").GetInt64()));
-        await Eventually.Get(() => MeteredAsync(stripeCustomerId), total => total == 120, StepTimeout, "the overage reaches Stripe's meter");
+        await Eventually.Get(() => MeteredAsync(stripeCustomerId), total => total == 120, TestClockSystem.StepTimeout, "the overage reaches Stripe's meter");
         Step("120 credits of overage metered to Stripe");
 
         // 5. Tops up through Checkout: 500 credits once the payment succeeds.
@@ -83,7 +82,7 @@ public class TheBlogPostStoryTests(TestClockSystem system, ITestOutputHelper out
         purchase.Headers.Add("Idempotency-Key", $"story-top-up-{id}");
         var purchased = await (await http.SendAsync(purchase)).Content.ReadFromJsonAsync<JsonElement>();
         var purchaseId = purchased.GetProperty("purchaseId").GetGuid();
-        var topUp = await EventuallyAsync(http, $"/v1/operations/{purchaseId}",
+        var topUp = await system.EventuallyAsync(http, $"/v1/operations/{purchaseId}",
             o => o.GetProperty("topUp").TryGetProperty("checkoutUrl", out var url) && url.ValueKind == JsonValueKind.String, "a checkout URL");
         var sessionId = new Uri(topUp.GetProperty("topUp").GetProperty("checkoutUrl").GetString()!).Segments[^1];
         await system.Stripe.Control.CheckoutAsync(sessionId, "complete");
@@ -93,13 +92,13 @@ public class TheBlogPostStoryTests(TestClockSystem system, ITestOutputHelper out
 
         // 6. Downgrades to Hobby: nothing changes until the period end.
         var downgrade = await ChangePlanAsync(http, id, "hobby");
-        await EventuallyAsync(http, $"/v1/operations/{downgrade}", o => o.GetProperty("sagaState").GetString() == "WaitingForPeriodEnd", "the downgrade waits");
+        await system.EventuallyAsync(http, $"/v1/operations/{downgrade}", o => o.GetProperty("sagaState").GetString() == "WaitingForPeriodEnd", "the downgrade waits");
         await StripeState.AssertItemsMatchPlanAsync(Stripe, subscriptionId, "pro");
         var periodEnd = customer.GetProperty("period").GetProperty("end").GetDateTimeOffset();
 
         // Stripe's clock comes to an hour before the period end, and so does Credits' (its durable scheduler
         // holds the downgrade until then; here the scheduled message is made due now).
-        await AdvanceAsync(testClock!, periodEnd.AddHours(-1));
+        await system.AdvanceClockAsync(testClock!, periodEnd.AddHours(-1));
         await FireDowngradeAsync(downgrade);
         var downgraded = await OperationEndsAsync(http, downgrade);
         Assert.Equal("completed", downgraded.GetProperty("status").GetString());
@@ -107,8 +106,8 @@ public class TheBlogPostStoryTests(TestClockSystem system, ITestOutputHelper out
         Step("downgraded to Hobby at the period end (final overage reported first)");
 
         // 7. The period ends: the renewal bills Pro's last overage, and Hobby's next allowance arrives.
-        await AdvanceAsync(testClock!, periodEnd.AddHours(1));
-        var renewed = await EventuallyAsync(http, $"/v1/customers/{id}",
+        await system.AdvanceClockAsync(testClock!, periodEnd.AddHours(1));
+        var renewed = await system.EventuallyAsync(http, $"/v1/customers/{id}",
             c => c.GetProperty("period").GetProperty("start").GetDateTimeOffset() == periodEnd
                  && c.GetProperty("balance").GetProperty("periodStart").GetDateTimeOffset() == periodEnd, "the next period opens");
         Assert.Equal("hobby", renewed.GetProperty("planId").GetString());
@@ -147,31 +146,10 @@ public class TheBlogPostStoryTests(TestClockSystem system, ITestOutputHelper out
     }
 
     Task<JsonElement> OperationEndsAsync(HttpClient http, Guid operationId) =>
-        EventuallyAsync(http, $"/v1/operations/{operationId}",
+        system.EventuallyAsync(http, $"/v1/operations/{operationId}",
             o => o.GetProperty("status").GetString() is "completed" or "failed" or "rejected" or "cancelled", $"operation {operationId} ends");
 
-    async Task<JsonElement> EventuallyAsync(HttpClient http, string path, Func<JsonElement, bool> until, string because)
-    {
-        try
-        {
-            return (await Eventually.Get(async () =>
-            {
-                var response = await http.GetAsync(path);
-                return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : (JsonElement?)null;
-            }, body => body is { } b && until(b), StepTimeout, because))!.Value;
-        }
-        catch (TimeoutException e)
-        {
-            var log = system.Orchestrator.Output;
-            throw new TimeoutException($"{e.Message}\nOrchestrator output (tail):\n{log[Math.Max(0, log.Length - 8000)..]}", e);
-        }
-    }
 
-    async Task AdvanceAsync(string testClock, DateTimeOffset to)
-    {
-        await Stripe.V1.TestHelpers.TestClocks.AdvanceAsync(testClock, new() { FrozenTime = to.UtcDateTime });
-        await Eventually.Get(() => Stripe.V1.TestHelpers.TestClocks.GetAsync(testClock), c => c.Status == "ready", StepTimeout, "the test clock settles");
-    }
 
     async Task FireDowngradeAsync(Guid operationId)
     {
