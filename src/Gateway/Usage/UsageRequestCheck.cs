@@ -1,4 +1,3 @@
-using Credits.Ledger;
 using Credits.Ledger.Usage;
 
 namespace Credits.Gateway.Usage;
@@ -6,8 +5,8 @@ namespace Credits.Gateway.Usage;
 /// <summary>
 /// What makes a POST /v1/usage request malformed as a whole (400, nothing recorded), as opposed to an event the
 /// ledger refuses on its merits (credits not positive, an unknown customer: a per-event "rejected" result):
-/// a null where an event belongs, control characters, ids or features too long to store, credits above
-/// <see cref="LedgerLimits.MaxCredits"/>. The same limits hold on the bus (<see cref="UsageDebits.Malformed"/>).
+/// a null where an event belongs, or an event that can never be stored (<see cref="UsageDebits.Unstorable"/>,
+/// the same rule the bus applies).
 /// </summary>
 static class UsageRequestCheck
 {
@@ -19,19 +18,9 @@ static class UsageRequestCheck
         var errors = new Dictionary<string, string[]>();
         for (var i = 0; i < events.Count && errors.Count < MaxErrors; i++)
         {
-            if (events[i] is not { } e)
-            {
-                errors[$"events[{i}]"] = ["an event object is required."];
-                continue;
-            }
-            if (e.EventId is { } id && (id.Length > UsageDebits.MaxEventIdLength || LedgerLimits.HasControlCharacters(id)))
-                errors[$"events[{i}].eventId"] = [$"eventId must be at most {UsageDebits.MaxEventIdLength} characters, without control characters."];
-            if (e.CustomerId is { } customer && (customer.Length > LedgerLimits.MaxCustomerIdLength || LedgerLimits.HasControlCharacters(customer)))
-                errors[$"events[{i}].customerId"] = [$"customerId must be at most {LedgerLimits.MaxCustomerIdLength} characters, without control characters."];
-            if (e.Credits > LedgerLimits.MaxCredits)
-                errors[$"events[{i}].credits"] = [$"credits must be at most {LedgerLimits.MaxCredits:N0} per event."];
-            if (e.Feature is { } feature && (feature.Length > LedgerLimits.MaxFeatureLength || LedgerLimits.HasControlCharacters(feature)))
-                errors[$"events[{i}].feature"] = [$"feature must be at most {LedgerLimits.MaxFeatureLength} characters, without control characters."];
+            if (events[i] is not { } e) errors[$"events[{i}]"] = ["an event object is required."];
+            else if (UsageDebits.Unstorable(e.EventId, e.CustomerId, e.Credits, e.Feature) is { } problem)
+                errors[$"events[{i}].{problem.Field}"] = [problem.Problem + "."];
         }
         return errors;
     }

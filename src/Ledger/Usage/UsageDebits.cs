@@ -55,15 +55,23 @@ public static class UsageDebits
     /// <summary>Checks that need no database: an empty event id can not even be deduplicated.</summary>
     public static string? Malformed(UsageRecorded usage) =>
         string.IsNullOrWhiteSpace(usage.EventId) ? "eventId is required"
-        : usage.EventId.Length > MaxEventIdLength ? $"eventId is longer than {MaxEventIdLength} characters"
-        : LedgerLimits.HasControlCharacters(usage.EventId) ? "eventId must not contain control characters"
         : string.IsNullOrWhiteSpace(usage.CustomerId) ? "customerId is required"
-        : usage.CustomerId.Length > LedgerLimits.MaxCustomerIdLength ? $"customerId is longer than {LedgerLimits.MaxCustomerIdLength} characters"
-        : LedgerLimits.HasControlCharacters(usage.CustomerId) ? "customerId must not contain control characters"
         : usage.Credits <= 0 ? "credits must be positive"
-        : usage.Credits > LedgerLimits.MaxCredits ? $"credits must be at most {LedgerLimits.MaxCredits:N0} per event"
-        : usage.Feature?.Length > LedgerLimits.MaxFeatureLength ? $"feature is longer than {LedgerLimits.MaxFeatureLength} characters"
-        : LedgerLimits.HasControlCharacters(usage.Feature) ? "feature must not contain control characters"
+        : Unstorable(usage.EventId, usage.CustomerId, usage.Credits, usage.Feature)?.Problem;
+
+    /// <summary>
+    /// What of an event can never be stored, whatever the account: text too long for its column or with control
+    /// characters (PostgreSQL's text cannot hold NUL), credits above <see cref="LedgerLimits.MaxCredits"/>. The one
+    /// rule for the bus (a rejection) and POST /v1/usage (a 400 naming the field).
+    /// </summary>
+    public static (string Field, string Problem)? Unstorable(string? eventId, string? customerId, long credits, string? feature) =>
+        eventId?.Length > MaxEventIdLength || LedgerLimits.HasControlCharacters(eventId)
+            ? ("eventId", $"eventId must be at most {MaxEventIdLength} characters, without control characters")
+        : customerId?.Length > LedgerLimits.MaxCustomerIdLength || LedgerLimits.HasControlCharacters(customerId)
+            ? ("customerId", $"customerId must be at most {LedgerLimits.MaxCustomerIdLength} characters, without control characters")
+        : credits > LedgerLimits.MaxCredits ? ("credits", $"credits must be at most {LedgerLimits.MaxCredits:N0} per event")
+        : feature?.Length > LedgerLimits.MaxFeatureLength || LedgerLimits.HasControlCharacters(feature)
+            ? ("feature", $"feature must be at most {LedgerLimits.MaxFeatureLength} characters, without control characters")
         : null;
 
     /// <summary>The event id becomes the ledger key "usage:&lt;id&gt;", of at most 200 characters.</summary>
