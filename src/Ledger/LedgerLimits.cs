@@ -10,6 +10,18 @@ public static class LedgerLimits
     /// <summary>Credits in one usage event, reservation, settlement or grant.</summary>
     public const long MaxCredits = 1_000_000_000;
 
+    /// <summary>
+    /// The most credits one account may hold: a million of the largest grants. A grant past it is refused, so the
+    /// balance, and with the per-operation bound every sum the ledger keeps or queries, stays far below a long's range.
+    /// </summary>
+    public const long MaxBalance = 1_000_000 * MaxCredits;
+
+    /// <summary>Null when <paramref name="credits"/> is an amount one operation may move (1 to <see cref="MaxCredits"/>).</summary>
+    public static string? CheckCredits(long credits, string name = "credits") =>
+        credits <= 0 ? $"{name} must be positive"
+        : credits > MaxCredits ? $"{name} must be at most {MaxCredits:N0}"
+        : null;
+
     /// <summary>The feature (or model) named on a usage event.</summary>
     public const int MaxFeatureLength = 100;
 

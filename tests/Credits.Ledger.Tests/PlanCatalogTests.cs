@@ -38,4 +38,14 @@ public class PlanCatalogTests
         Assert.Contains("'pro': RolloverCap", error.Message);
         Assert.Throws<InvalidOperationException>(() => PlanCatalog.FromConfiguration(Config()));
     }
+
+    [Fact]
+    public void A_plan_granting_more_than_one_operation_may_move_fails_at_start()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => PlanCatalog.FromConfiguration(Config(
+            ("Plans:max:DisplayName", "Max"), ("Plans:max:IncludedCredits", "1000000001"), ("Plans:max:LowBalanceThresholds:0", "2000000000"))));
+
+        Assert.Contains("'max': IncludedCredits must be at most 1000000000", error.Message);
+        Assert.Contains("'max': LowBalanceThresholds must be at most 1000000000", error.Message);
+    }
 }

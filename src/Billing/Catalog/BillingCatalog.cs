@@ -1,3 +1,4 @@
+using Credits.Ledger;
 using Microsoft.Extensions.Configuration;
 
 namespace Credits.Billing.Catalog;
@@ -48,6 +49,7 @@ public sealed class BillingCatalog
         foreach (var p in Packs)
         {
             if (p.Credits <= 0) errors.Add($"CreditPacks:{p.Id}:Credits must be positive");
+            if (p.Credits > LedgerLimits.MaxCredits) errors.Add($"CreditPacks:{p.Id}:Credits must be at most {LedgerLimits.MaxCredits}");
             if (p.Amount <= 0) errors.Add($"CreditPacks:{p.Id}:Amount must be positive");
             if (p.Currency is not { Length: 3 }) errors.Add($"CreditPacks:{p.Id}:Currency must be a 3-letter ISO code");
             if (p.PriceVersion < 1) errors.Add($"CreditPacks:{p.Id}:PriceVersion must be at least 1");

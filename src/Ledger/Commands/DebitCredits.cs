@@ -19,6 +19,6 @@ public sealed record DebitCredits : LedgerCommand
 
     internal override string? Invalid(DateTimeOffset now) =>
         base.Invalid(now)
-        ?? (Credits <= 0 ? "credits must be positive" : null)
+        ?? LedgerLimits.CheckCredits(Credits)
         ?? (OccurredAt > now + MaxFutureSkew ? "the usage timestamp is in the future" : null);
 }

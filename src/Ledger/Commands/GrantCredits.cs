@@ -20,7 +20,7 @@ public sealed record GrantCredits : LedgerCommand
 
     internal override string? Invalid(DateTimeOffset now) =>
         base.Invalid(now)
-        ?? (Credits <= 0 ? "credits must be positive" : null)
+        ?? LedgerLimits.CheckCredits(Credits)
         // Not checked against the clock: a retry of a grant must still be recognised after it expired.
         ?? (ExpiresAt <= EffectiveAt ? "expiry must be after the grant takes effect" : null);
 }

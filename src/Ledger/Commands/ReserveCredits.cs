@@ -13,6 +13,6 @@ public sealed record ReserveCredits : LedgerCommand
 
     internal override string? Invalid(DateTimeOffset now) =>
         base.Invalid(now)
-        ?? (Credits <= 0 ? "credits must be positive" : null)
+        ?? LedgerLimits.CheckCredits(Credits)
         ?? (TimeToLive <= TimeSpan.Zero ? "time-to-live must be positive" : null);
 }

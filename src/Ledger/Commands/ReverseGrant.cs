@@ -14,5 +14,5 @@ public sealed record ReverseGrant : LedgerCommand
     internal override string Fingerprint() => $"reverse|{CustomerId}|{GrantKey}|{Credits}";
 
     internal override string? Invalid(DateTimeOffset now) =>
-        base.Invalid(now) ?? (Credits <= 0 ? "credits must be positive" : null);
+        base.Invalid(now) ?? (Credits is { } credits ? LedgerLimits.CheckCredits(credits) : null);
 }

@@ -11,5 +11,7 @@ public sealed record SetLowBalanceThreshold : LedgerCommand
     internal override string Fingerprint() => $"threshold|{CustomerId}|{Threshold}";
 
     internal override string? Invalid(DateTimeOffset now) =>
-        base.Invalid(now) ?? (Threshold < 0 ? "the threshold must not be negative" : null);
+        base.Invalid(now)
+        ?? (Threshold < 0 ? "the threshold must not be negative" : null)
+        ?? (Threshold > LedgerLimits.MaxCredits ? $"the threshold must be at most {LedgerLimits.MaxCredits:N0}" : null);
 }

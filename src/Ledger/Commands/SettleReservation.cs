@@ -14,5 +14,7 @@ public sealed record SettleReservation : LedgerCommand
     internal override string Fingerprint() => $"settle|{CustomerId}|{ReservationId}|{ActualCredits}|{Stamp(OccurredAt)}";
 
     internal override string? Invalid(DateTimeOffset now) =>
-        base.Invalid(now) ?? (ActualCredits < 0 ? "actual credits must not be negative" : null);
+        base.Invalid(now)
+        ?? (ActualCredits < 0 ? "actual credits must not be negative" : null)
+        ?? (ActualCredits > LedgerLimits.MaxCredits ? $"actual credits must be at most {LedgerLimits.MaxCredits:N0}" : null);
 }

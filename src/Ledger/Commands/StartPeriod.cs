@@ -22,5 +22,6 @@ public sealed record StartPeriod : LedgerCommand
         base.Invalid(now)
         ?? (string.IsNullOrWhiteSpace(PlanId) ? "plan id is required" : null)
         ?? (PeriodEnd <= PeriodStart ? "the period must end after it starts" : null)
-        ?? (Allowance < 0 ? "allowance must not be negative" : null);
+        ?? (Allowance < 0 ? "allowance must not be negative" : null)
+        ?? (Allowance > LedgerLimits.MaxCredits ? $"allowance must be at most {LedgerLimits.MaxCredits:N0}" : null);
 }

@@ -8,6 +8,8 @@ sealed partial class AccountBook
 {
     LedgerResult Grant(GrantCredits c)
     {
+        if (_account.Balance > LedgerLimits.MaxBalance - c.Credits)
+            return NotApplied(c, LedgerOutcome.Refused, $"the account would hold more than {LedgerLimits.MaxBalance:N0} credits");
         var grant = AddGrant(c.Source, c.Credits, c.Priority, c.EffectiveAt ?? _now, c.ExpiresAt, null, c.IdempotencyKey);
         Post(c, note: c.Note).Add(EntryKind.Grant, c.Credits, 0, c.Credits, grantId: grant.Id);
         return Applied(c) with { Granted = c.Credits, GrantId = grant.Id };

@@ -50,7 +50,10 @@ public sealed class PlanCatalog
             if (string.IsNullOrWhiteSpace(p.Id)) errors.Add("a plan has no id");
             if (string.IsNullOrWhiteSpace(p.DisplayName)) errors.Add($"plan '{p.Id}': DisplayName is required");
             if (p.IncludedCredits < 0) errors.Add($"plan '{p.Id}': IncludedCredits must not be negative");
+            if (p.IncludedCredits > LedgerLimits.MaxCredits) errors.Add($"plan '{p.Id}': IncludedCredits must be at most {LedgerLimits.MaxCredits}");
             if (p.RolloverCap < 0) errors.Add($"plan '{p.Id}': RolloverCap must not be negative");
+            if (p.LowBalanceThresholds.Any(t => t > LedgerLimits.MaxCredits))
+                errors.Add($"plan '{p.Id}': LowBalanceThresholds must be at most {LedgerLimits.MaxCredits}");
             if (p.LowBalanceThresholds.Any(t => t <= 0))
                 errors.Add($"plan '{p.Id}': LowBalanceThresholds must be positive");
             if (p.LowBalanceThresholds.Distinct().Count() != p.LowBalanceThresholds.Length)
