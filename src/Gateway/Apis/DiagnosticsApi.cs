@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Credits.Contracts.Diagnostics;
+using Credits.Ledger;
 using Credits.Persistence;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -32,10 +33,10 @@ public static class DiagnosticsApi
     static async Task<Results<Accepted<RoundTripAccepted>, ValidationProblem>> StartRoundTrip(
         StartRoundTripRequest request, CreditsDbContext db, IPublishEndpoint publish, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(request.Text) || request.Text.Length > 1000)
+        if (string.IsNullOrWhiteSpace(request.Text) || request.Text.Length > 1000 || LedgerLimits.HasControlCharacters(request.Text))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {
-                ["text"] = ["text is required and at most 1000 characters."],
+                ["text"] = ["text is required: at most 1000 characters, without control characters."],
             });
 
         var id = NewId.NextGuid();

@@ -1,3 +1,4 @@
+using Credits.Ledger;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Credits.Gateway.Console;
@@ -18,6 +19,10 @@ public static class ConsoleApi
         CancellationToken ct)
     {
         if (limit is < 1 or > 1000) return TypedResults.Problem(statusCode: 400, title: "Invalid limit", detail: "limit must be between 1 and 1000.");
+        // A prefix of a customer id: no longer than one, and nothing PostgreSQL's text cannot hold.
+        if (search is { Length: > LedgerLimits.MaxCustomerIdLength } || LedgerLimits.HasControlCharacters(search))
+            return TypedResults.Problem(statusCode: 400, title: "Invalid search",
+                detail: $"search must be at most {LedgerLimits.MaxCustomerIdLength} characters, without control characters.");
         return TypedResults.Ok(await queries.CustomersAsync(search, limit ?? 200, ct));
     }
 

@@ -1,3 +1,4 @@
+using Credits.Ledger;
 using Credits.Contracts.TopUps;
 using Credits.Gateway.Operations;
 using Credits.Persistence.Operations;
@@ -82,6 +83,7 @@ public sealed partial class CustomerCommands
     {
         if (CustomerIds.Check(customerId) is { } badId) return badId;
         if (threshold < 0) return Refusal.Invalid("threshold", "threshold must not be negative.");
+        if (threshold > LedgerLimits.MaxCredits) return Refusal.Invalid("threshold", $"threshold must be at most {LedgerLimits.MaxCredits:N0} credits.");
         if (string.IsNullOrEmpty(packId)) return Refusal.Invalid("packId", "packId is required.");
         if (catalog.Pack(packId) is not { } pack) return Refusal.Invalid("packId", $"There is no credit pack '{packId}'.");
 

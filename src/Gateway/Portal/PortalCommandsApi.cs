@@ -16,9 +16,10 @@ public static class PortalCommandsApi
 
     public record PlanChangeRequest(string? PlanId);
     public record PlanChangeStarted(Guid OperationId, string PlanId, bool Repeated);
-    public record PurchaseRequest(string? PackId);
+    // Named apart from /v1's requests: OpenAPI names a schema by its type's name, and the portal's take fewer fields.
+    public record PortalPurchaseRequest(string? PackId);
     public record PurchaseStarted(Guid PurchaseId, string Status, string? CheckoutUrl, string? Error, bool Repeated);
-    public record AutoTopUpRequest(bool Enabled, long Threshold, string? PackId);
+    public record PortalAutoTopUpRequest(bool Enabled, long Threshold, string? PackId);
 
     public static RouteGroupBuilder MapPortalCommandsApi(this RouteGroupBuilder api)
     {
@@ -37,7 +38,7 @@ public static class PortalCommandsApi
             : RefusalResults.Problem(result.Refusal!);
     }
 
-    static async Task<IResult> BuyCredits(PurchaseRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+    static async Task<IResult> BuyCredits(PortalPurchaseRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
         ClaimsPrincipal user, CustomerCommands commands, CancellationToken ct)
     {
         var result = await commands.PurchaseCreditsAsync(PortalTokenAuthenticationHandler.Customer(user), request.PackId, useSavedCard: false,
@@ -47,7 +48,7 @@ public static class PortalCommandsApi
             : RefusalResults.Problem(result.Refusal!);
     }
 
-    static async Task<IResult> ConfigureAutoTopUp(AutoTopUpRequest request, ClaimsPrincipal user, CustomerCommands commands, CancellationToken ct)
+    static async Task<IResult> ConfigureAutoTopUp(PortalAutoTopUpRequest request, ClaimsPrincipal user, CustomerCommands commands, CancellationToken ct)
     {
         var result = await commands.ConfigureAutoTopUpAsync(PortalTokenAuthenticationHandler.Customer(user), request.Enabled, request.Threshold,
             request.PackId, ct);

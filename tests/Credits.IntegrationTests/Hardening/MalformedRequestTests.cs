@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using Xunit;
 
 namespace Credits.IntegrationTests.Hardening;
@@ -84,15 +83,5 @@ public class MalformedRequestTests(SystemUnderTest system) : IClassFixture<Syste
         Assert.Equal(before, await WrittenAsync());
     }
 
-    /// <summary>What a request could have written: ledger entries, accounts, reservations, operation requests, outbox messages (ever).</summary>
-    async Task<string> WrittenAsync()
-    {
-        await using var db = system.Accounts.NewDbContext();
-        return await db.Database.SqlQuery<string>($"""
-            SELECT concat_ws('/', (SELECT count(*) FROM ledger_entries), (SELECT count(*) FROM ledger_accounts),
-                   (SELECT count(*) FROM ledger_reservations), (SELECT count(*) FROM operation_requests),
-                   -- the outbox's identity sequence: rows leave the table once relayed, the sequence never goes back
-                   coalesce(pg_sequence_last_value(pg_get_serial_sequence('outbox_message', 'sequence_number')), 0)) AS "Value"
-            """).SingleAsync();
-    }
+    Task<string> WrittenAsync() => WrittenState.ReadAsync(system.Accounts);
 }
