@@ -1,3 +1,4 @@
+using Credits.Contracts.Customers;
 using Credits.Ledger;
 using Credits.Ledger.Commands;
 using Credits.Ledger.Results;
@@ -41,7 +42,8 @@ public static class ReservationApi
 
         return await ApplyAsync(db, ledger, publish, clock, new ReserveCredits
         {
-            CustomerId = customerId, IdempotencyKey = $"reserve:{customerId}:{idempotencyKey}",
+            CustomerId = customerId, IdempotencyKey = CustomerScopedKey.Of("reserve", customerId, idempotencyKey),
+            FormerIdempotencyKey = $"reserve:{customerId}:{idempotencyKey}", // a reservation made before keys were scoped
             Credits = request.Credits, TimeToLive = TimeSpan.FromSeconds(request.TimeToLiveSeconds),
         }, created: true, ct);
     }
