@@ -10,7 +10,7 @@ PIDS="$ROOT/.data/dev/pids"
 GATEWAY_URL=${GATEWAY_URL:-http://127.0.0.1:5180}
 ORCHESTRATOR_URL=${ORCHESTRATOR_URL:-http://127.0.0.1:5181}
 EMULATOR_URL=${EMULATOR_URL:-http://127.0.0.1:12111}
-DEV_API_KEY=credits-dev-key   # local development default; its hash is in src/Gateway/appsettings.Development.json
+DEV_API_KEY=credits-dev-key   # local development default with every scope; its hash and scopes are in src/Gateway/appsettings.Development.json
 
 mkdir -p "$LOGS" "$PIDS"
 
@@ -99,7 +99,7 @@ cat <<MSG
 Credits is running.
   Gateway API        $GATEWAY_URL/v1      (Authorization: Bearer $DEV_API_KEY)
   API reference      $GATEWAY_URL/docs    OpenAPI: $GATEWAY_URL/openapi/v1.json
-  Operator console   $GATEWAY_URL/console (asks for the API key)
+  Operator console   $GATEWAY_URL/console (asks for an operator key; the development key has every scope)
   Orchestrator       $ORCHESTRATOR_URL/health/ready
   Stripe             ${STRIPE_SECRET_KEY:+Stripe (STRIPE_SECRET_KEY)}${STRIPE_SECRET_KEY:-offline emulator at $EMULATOR_URL}
   RabbitMQ console   http://127.0.0.1:55673  (guest/guest)

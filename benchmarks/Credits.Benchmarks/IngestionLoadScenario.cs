@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
-using System.Text;
 using Credits.Contracts.Usage;
 using Credits.Ledger;
 using Credits.Ledger.Commands;
@@ -46,12 +44,10 @@ public sealed class IngestionLoadScenario : IBenchmarkScenario
             ["Catalog__SyncOnStart"] = "true",
             ["Postgres__ConnectionString"] = db.ConnectionString + ";Maximum Pool Size=100",
             ["RabbitMq__Url"] = infrastructure.Value.VirtualHost.Uri.ToString(),
-            ["ApiKeys__Keys__0__Name"] = "benchmark",
-            ["ApiKeys__Keys__0__Sha256"] = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(ApiKey))),
             ["Stripe__SecretKey"] = "sk_test_emulator", ["Stripe__WebhookSecret"] = "whsec_emulator",
             ["Stripe__ApiBase"] = stripe.BaseUrl.ToString().TrimEnd('/'), ["Stripe__MeterEventsBase"] = stripe.BaseUrl.ToString().TrimEnd('/'),
             ["Logging__LogLevel__Default"] = "Warning",
-        };
+        }.WithApiKey(0, "benchmark", ApiKey, ApiKeySettings.AllScopes);
         await using (var migrate = new HostProcess("Orchestrator", environment))
             if (await migrate.RunToExitAsync(TimeSpan.FromMinutes(2), "migrate") != 0) throw new InvalidOperationException(migrate.Output);
         await using var orchestrator = new HostProcess("Orchestrator", environment);
@@ -77,7 +73,7 @@ public sealed class IngestionLoadScenario : IBenchmarkScenario
             context.Report("no-op consumer (baseline)", events / noOp.TotalSeconds, "msg/s", $"{events:N0} messages, publish to consumed");
 
             var single = await TimeAsync(events, i => bus.Publish(Usage($"s-{i}", $"c{i % customers}"), ct),
-                () => CountDebitsAsync(db.ConnectionString, "usage:s-%", ct), ct);
+                () => CountDebitsAsync(db.ConnectionString, "usage:%:s-%", ct), ct);
             var peak = events / single.TotalSeconds;
             context.Report("single UsageRecorded messages", peak, "events/s", $"{events:N0} over {customers:N0} customers, publish to committed debit");
 
@@ -87,12 +83,12 @@ public sealed class IngestionLoadScenario : IBenchmarkScenario
                     BatchId = Guid.NewGuid(),
                     Events = Enumerable.Range(0, 1000).Select(j => Usage($"b-{i}-{j}", $"c{(i * 1000 + j) % customers}")).ToList(),
                 }, ct),
-                () => CountDebitsAsync(db.ConnectionString, "usage:b-%", ct), ct, expected: batches * 1000);
+                () => CountDebitsAsync(db.ConnectionString, "usage:%:b-%", ct), ct, expected: batches * 1000);
             context.Report("UsageBatchRecorded (1,000 events each)", batches * 1000 / batch.TotalSeconds, "events/s", $"{batches * 1000:N0} events");
 
             var hotEvents = events / 2;
             var hot = await TimeAsync(hotEvents, i => bus.Publish(Usage($"h-{i}", "hot"), ct),
-                () => CountDebitsAsync(db.ConnectionString, "usage:h-%", ct), ct);
+                () => CountDebitsAsync(db.ConnectionString, "usage:%:h-%", ct), ct);
             context.Report("one hot customer, single messages", hotEvents / hot.TotalSeconds, "events/s", $"{hotEvents:N0} events");
 
             var (p50, p99, rate) = await LatencyAtAsync(bus, db.ConnectionString, peak / 2, customers, TimeSpan.FromSeconds(10), ct);
@@ -199,7 +195,7 @@ public sealed class IngestionLoadScenario : IBenchmarkScenario
                 if (Volatile.Read(ref seen) > 0)
                 {
                     Interlocked.Exchange(ref seen, 0);
-                    var count = await CountDebitsAsync(connectionString, "usage:p-%", ct);
+                    var count = await CountDebitsAsync(connectionString, "usage:%:p-%", ct);
                     var now = clock.Elapsed.TotalMilliseconds;
                     lock (published)
                         for (var i = (int)visible; i < count; i++)

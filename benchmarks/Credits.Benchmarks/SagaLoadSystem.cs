@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Credits.Persistence;
 using Credits.StripeEmulator.Hosting;
 using Credits.Testing;
@@ -66,14 +64,12 @@ public sealed class SagaLoadSystem : IAsyncDisposable
             ["Catalog__SyncOnStart"] = "true",
             ["Postgres__ConnectionString"] = ConnectionString + ";Maximum Pool Size=100",
             ["RabbitMq__Url"] = _infrastructure.VirtualHost.Uri.ToString(),
-            ["ApiKeys__Keys__0__Name"] = "benchmark",
-            ["ApiKeys__Keys__0__Sha256"] = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(ApiKey))),
             ["Stripe__SecretKey"] = "sk_test_emulator",
             ["Stripe__WebhookSecret"] = WebhookSecret,
             ["Stripe__ApiBase"] = Stripe.BaseUrl.ToString().TrimEnd('/'),
             ["Stripe__MeterEventsBase"] = Stripe.BaseUrl.ToString().TrimEnd('/'),
             ["Logging__LogLevel__Default"] = "Warning",
-        };
+        }.WithApiKey(0, "benchmark", ApiKey, ApiKeySettings.AllScopes);
         await using (var migrate = new HostProcess("Orchestrator", environment))
             if (await migrate.RunToExitAsync(TimeSpan.FromMinutes(2), "migrate") != 0) throw new InvalidOperationException(migrate.Output);
         _orchestrator = new HostProcess("Orchestrator", environment);

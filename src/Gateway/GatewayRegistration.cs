@@ -42,7 +42,7 @@ static class GatewayRegistration
             document.Info.Title = "Credits API";
             document.Info.Description = "Credit-based billing on Stripe: balances, usage, plan changes and top-ups.";
             return Task.CompletedTask;
-        }));
+        }).AddOperationTransformer(ApiScopes.DescribeRequiredScope));
         return builder;
     }
 

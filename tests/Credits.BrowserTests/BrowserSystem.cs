@@ -1,7 +1,5 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Credits.StripeEmulator.Hosting;
 using Credits.Testing;
@@ -31,7 +29,7 @@ public class BrowserSystem : IAsyncLifetime
 
     public static string ChromiumPath => Environment.GetEnvironmentVariable("CREDITS_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
 
-    public Dictionary<string, string> HostEnvironment => new()
+    public Dictionary<string, string> HostEnvironment => new Dictionary<string, string>
     {
         ["Stripe__SecretKey"] = "sk_test_emulator",
         ["Stripe__WebhookSecret"] = WebhookSecret,
@@ -42,13 +40,11 @@ public class BrowserSystem : IAsyncLifetime
         ["ASPNETCORE_ENVIRONMENT"] = "Testing",
         ["Postgres__ConnectionString"] = Infrastructure.Database.ConnectionString,
         ["RabbitMq__Url"] = Infrastructure.VirtualHost.Uri.ToString(),
-        ["ApiKeys__Keys__0__Name"] = "browser-tests",
-        ["ApiKeys__Keys__0__Sha256"] = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(ApiKey))),
         ["Portal__SigningKey"] = PortalSigningKey,
         // Stripe Checkout sends the customer back to this system's portal.
         ["Checkout__SuccessUrl"] = $"http://127.0.0.1:{_gatewayPort}/portal/checkout-complete?session_id={{CHECKOUT_SESSION_ID}}",
         ["Checkout__CancelUrl"] = $"http://127.0.0.1:{_gatewayPort}/portal/checkout-cancelled",
-    };
+    }.WithApiKey(0, "browser-tests", ApiKey, ApiKeySettings.AllScopes);
 
     readonly int _gatewayPort = HostProcess.FreePort();
 

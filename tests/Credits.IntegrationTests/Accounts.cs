@@ -29,6 +29,13 @@ public sealed class Accounts(string connectionString)
         if (!result.Succeeded) throw new InvalidOperationException($"{result.Outcome}: {result.Reason}");
     }
 
+    /// <summary>One ledger command applied directly, as the ledger would have from any host.</summary>
+    public async Task<Credits.Ledger.Results.LedgerResult> ApplyAsync(LedgerCommand command)
+    {
+        await using var db = NewDbContext();
+        return (await new CreditLedger(db, Plans, TimeProvider.System).ApplyAsync([command]))[0];
+    }
+
     /// <summary>The available credits, or null while the account does not exist yet (a saga has not opened it).</summary>
     public async Task<long?> AvailableOrNullAsync(string customerId)
     {

@@ -13,6 +13,7 @@ public class StartupValidationTests
         ["RabbitMq__Url"] = "amqp://guest:guest@127.0.0.1:1/",
         ["ApiKeys__Keys__0__Name"] = "x",
         ["ApiKeys__Keys__0__Sha256"] = new string('a', 64),
+        ["ApiKeys__Keys__0__Scopes__0"] = "read",
         ["Stripe__SecretKey"] = "sk_test_x",
         ["Stripe__WebhookSecret"] = "whsec_x",
         ["Stripe__ApiBase"] = "http://127.0.0.1:1",
@@ -24,6 +25,11 @@ public class StartupValidationTests
     [InlineData("Gateway", "RabbitMq__Url", "http://not-amqp", "RabbitMq:Url")]
     [InlineData("Gateway", "Postgres__ConnectionString", null, "Postgres:ConnectionString")]
     [InlineData("Gateway", "ApiKeys__Keys__0__Sha256", "not-a-hash", "ApiKeys:Keys:0:Sha256")]
+    // A key without scopes is refused, not given every scope; a misspelt scope is refused, not ignored.
+    [InlineData("Gateway", "ApiKeys__Keys__0__Scopes__0", null, "ApiKeys:Keys:0:Scopes must list at least one scope")]
+    [InlineData("Gateway", "ApiKeys__Keys__0__Scopes__0", "Admin", "ApiKeys:Keys:0:Scopes:0 'Admin' is not a scope")]
+    [InlineData("Gateway", "ApiKeys__Keys__0__Scopes__0", "*", "ApiKeys:Keys:0:Scopes:0 '*' is not a scope")]
+    [InlineData("Gateway", "ApiKeys__Keys__1__Sha256", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "ApiKeys:Keys:1:Sha256 is the hash of an earlier key")]
     [InlineData("Orchestrator", "Postgres__ConnectionString", "Host=;;=bad", "Postgres:ConnectionString")]
     [InlineData("Orchestrator", "RabbitMq__Url", null, "RabbitMq:Url")]
     [InlineData("Orchestrator", "Stripe__SecretKey", null, "Stripe:SecretKey")]

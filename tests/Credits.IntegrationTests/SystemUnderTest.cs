@@ -1,7 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
-using System.Text;
 using Credits.StripeEmulator.Hosting;
 using Credits.Testing;
 using Xunit;
@@ -37,7 +35,7 @@ public class SystemUnderTest : IAsyncLifetime
     /// <summary>Settings a test class's system adds or overrides (e.g. Sagas:PlanChange:PaymentConfirmationTimeout).</summary>
     protected virtual void Configure(Dictionary<string, string> environment) { }
 
-    Dictionary<string, string> BaseEnvironment => new()
+    Dictionary<string, string> BaseEnvironment => new Dictionary<string, string>
     {
         // The Orchestrator creates the catalog's products and prices in the emulator and resolves their ids.
         ["Catalog__SyncOnStart"] = "true",
@@ -49,9 +47,7 @@ public class SystemUnderTest : IAsyncLifetime
         ["ASPNETCORE_ENVIRONMENT"] = "Testing",
         ["Postgres__ConnectionString"] = Infrastructure.Database.ConnectionString,
         ["RabbitMq__Url"] = Infrastructure.VirtualHost.Uri.ToString(),
-        ["ApiKeys__Keys__0__Name"] = "integration-tests",
-        ["ApiKeys__Keys__0__Sha256"] = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(ApiKey))),
-    };
+    }.WithApiKey(0, "integration-tests", ApiKey, ApiKeySettings.AllScopes);
 
     public async Task InitializeAsync()
     {

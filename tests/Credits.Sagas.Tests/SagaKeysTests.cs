@@ -13,3 +13,25 @@ public class When_deriving_a_customers_saga_id
     public void Should_be_a_version_5_uuid() =>
         Assert.Equal('5', SagaKeys.ForCustomer("cus-1").ToString()[14]);
 }
+
+public class When_deriving_an_operation_id_from_a_customer_and_an_idempotency_key
+{
+    [Fact]
+    public void Should_not_let_a_colon_in_the_customer_id_or_the_key_make_two_customers_share_it()
+    {
+        Assert.NotEqual(SagaKeys.ForPurchase("a:b", "c"), SagaKeys.ForPurchase("a", "b:c"));
+        Assert.NotEqual(SagaKeys.ForPlanChange("a:b", "c"), SagaKeys.ForPlanChange("a", "b:c"));
+        // The former encoding did: kept only to find requests accepted before the upgrade.
+        Assert.Equal(SagaKeys.Former.ForPurchase("a:b", "c"), SagaKeys.Former.ForPurchase("a", "b:c"));
+    }
+
+    [Fact]
+    public void Should_keep_purchases_plan_changes_and_customers_apart()
+    {
+        Assert.NotEqual(SagaKeys.ForPurchase("cus-1", "k"), SagaKeys.ForPlanChange("cus-1", "k"));
+        Assert.NotEqual(SagaKeys.ForPurchase("cus-1", "k"), SagaKeys.Former.ForPurchase("cus-1", "k"));
+        // A customer id spelling an operation's name is still a customer (operations have their own namespace).
+        Assert.NotEqual(SagaKeys.ForCustomer("purchase:5:cus-1:k"), SagaKeys.ForPurchase("cus-1", "k"));
+        Assert.Equal(SagaKeys.ForPurchase("cus-1", "k"), SagaKeys.ForPurchase("cus-1", "k"));
+    }
+}

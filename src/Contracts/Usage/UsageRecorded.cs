@@ -1,9 +1,9 @@
 namespace Credits.Contracts.Usage;
 
 /// <summary>
-/// One unit of consumption reported by the app. <see cref="EventId"/> is the producer's own id: the
-/// same id again, at any later time, is acknowledged and ignored; the same id with different content
-/// is rejected (<see cref="UsageRejected"/>).
+/// One unit of consumption reported by the app. <see cref="EventId"/> is the producer's own id, unique per
+/// customer: the same id for the same customer again, at any later time, is acknowledged and ignored; with
+/// different content it is rejected (<see cref="UsageRejected"/>). The same id for another customer is another event.
 /// </summary>
 public record UsageRecorded
 {

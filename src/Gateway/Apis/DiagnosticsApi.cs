@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Credits.Contracts.Diagnostics;
+using Credits.Gateway.Authentication;
 using Credits.Ledger;
 using Credits.Persistence;
 using MassTransit;
@@ -16,7 +17,7 @@ public static class DiagnosticsApi
 {
     public static RouteGroupBuilder MapDiagnosticsApiV1(this RouteGroupBuilder v1)
     {
-        var api = v1.MapGroup("/diagnostics").WithTags("Diagnostics");
+        var api = v1.MapGroup("/diagnostics").WithTags("Diagnostics").RequireScope(ApiScopes.Operator);
         api.MapPost("/round-trips", StartRoundTrip)
             .WithSummary("Publish a round trip for the Orchestrator to store");
         api.MapGet("/round-trips/{id:guid}", GetRoundTrip)

@@ -9,7 +9,8 @@ namespace Credits.Gateway.Authentication;
 
 /// <summary>
 /// `Authorization: Bearer KEY`, compared by SHA-256 hash in constant time. A missing or wrong key
-/// answers 401 with problem details; the key itself never reaches a log.
+/// answers 401 with problem details; the key itself never reaches a log. The key's scopes become
+/// "scope" claims, checked per endpoint by <see cref="ScopeRequirementHandler"/>.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
@@ -33,7 +34,8 @@ public sealed class ApiKeyAuthenticationHandler(
         {
             if (CryptographicOperations.FixedTimeEquals(presented, Convert.FromHexString(key.Sha256)))
             {
-                var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, key.Name)], SchemeName);
+                var identity = new ClaimsIdentity(
+                    [new Claim(ClaimTypes.Name, key.Name), .. key.Scopes.Select(scope => new Claim(ApiScopes.ClaimType, scope))], SchemeName);
                 return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
             }
         }

@@ -1,3 +1,4 @@
+using Credits.Gateway.Authentication;
 using Credits.Ledger;
 using Credits.Ledger.Queries;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -9,7 +10,7 @@ public static class BalanceApi
 {
     public static RouteGroupBuilder MapBalanceApiV1(this RouteGroupBuilder v1)
     {
-        var customers = v1.MapGroup("/customers/{customerId}").WithTags("Balances");
+        var customers = v1.MapGroup("/customers/{customerId}").WithTags("Balances").RequireScope(ApiScopes.Read);
         customers.MapGet("/balance", GetBalance)
             .WithSummary("Available credits, by source, held, overage this period and the period end");
         customers.MapGet("/ledger", GetEntries)

@@ -1,3 +1,5 @@
+using Credits.Contracts.Customers;
+using Credits.Gateway.Authentication;
 using Credits.Ledger;
 using Credits.Ledger.Commands;
 using Credits.Ledger.Results;
@@ -16,7 +18,7 @@ public static class ReservationApi
 {
     public static RouteGroupBuilder MapReservationApiV1(this RouteGroupBuilder v1)
     {
-        var reservations = v1.MapGroup("/customers/{customerId}/reservations").WithTags("Reservations");
+        var reservations = v1.MapGroup("/customers/{customerId}/reservations").WithTags("Reservations").RequireScope(ApiScopes.UsageWrite);
         reservations.MapPost("/", Reserve).WithSummary("Hold credits for a time-to-live (refused when not enough are available)");
         reservations.MapPost("/{reservationId:guid}/settle", Settle).WithSummary("End a reservation with the credits actually used");
         reservations.MapPost("/{reservationId:guid}/release", Release).WithSummary("End a reservation without spending");
@@ -41,7 +43,8 @@ public static class ReservationApi
 
         return await ApplyAsync(db, ledger, publish, clock, new ReserveCredits
         {
-            CustomerId = customerId, IdempotencyKey = $"reserve:{customerId}:{idempotencyKey}",
+            CustomerId = customerId, IdempotencyKey = CustomerScopedKey.Of("reserve", customerId, idempotencyKey),
+            FormerIdempotencyKey = $"reserve:{customerId}:{idempotencyKey}", // a reservation made before keys were scoped
             Credits = request.Credits, TimeToLive = TimeSpan.FromSeconds(request.TimeToLiveSeconds),
         }, created: true, ct);
     }

@@ -1,13 +1,15 @@
+using Credits.Gateway.Authentication;
 using Credits.Ledger;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Credits.Gateway.Console;
 
-/// <summary>/console/api (API key): the operator console's reads.</summary>
+/// <summary>/console/api (an API key with the operator scope, never the app's): the operator console's reads.</summary>
 public static class ConsoleApi
 {
     public static RouteGroupBuilder MapConsoleApi(this RouteGroupBuilder api)
     {
+        api.RequireScope(ApiScopes.Operator);
         api.MapGet("/customers", GetCustomers).WithSummary("Customers with balance, plan and subscription state; ?search=<id prefix>");
         api.MapGet("/sagas", GetSagas).WithSummary("Plan changes, top-ups and registrations in flight or failed, with steps and errors");
         api.MapGet("/reconciliation", GetDifferences).WithSummary("Differences between the ledger and Stripe found by reconciliation");

@@ -1,6 +1,7 @@
 using Credits.Contracts.PlanChanges;
 using Credits.Gateway.Operations;
 using Credits.Persistence.Operations;
+using Credits.Sagas;
 using Credits.Sagas.StateMachines;
 using Microsoft.EntityFrameworkCore;
 
@@ -32,7 +33,7 @@ public sealed partial class CustomerCommands
         if (refusal is not null) return refusal;
 
         var operationId = OperationIds.ForPlanChange(customerId, idempotencyKey);
-        if (await RepeatedPlanChangeAsync(operationId, planId, idempotencyKey, ct) is { } repeat) return repeat;
+        if (await RepeatedPlanChangeAsync(customerId, operationId, planId, idempotencyKey, ct) is { } repeat) return repeat;
 
         if (await InFlightPlanChangeAsync(customer!, ct) is { } inFlight)
             return Refusal.Conflict("Plan change in flight",
@@ -47,15 +48,18 @@ public sealed partial class CustomerCommands
         };
         if (await AcceptOnceAsync(request, new ChangePlan { OperationId = operationId, CustomerId = customerId, NewPlanId = planId }, ct))
             return new PlanChangeAccepted(operationId, planId, Repeated: false);
-        return await RepeatedPlanChangeAsync(operationId, planId, idempotencyKey, ct)
+        return await RepeatedPlanChangeAsync(customerId, operationId, planId, idempotencyKey, ct)
             ?? throw new InvalidOperationException($"operation {operationId} conflicted but cannot be read");
     }
 
-    async Task<CommandResult<PlanChangeAccepted>?> RepeatedPlanChangeAsync(Guid operationId, string planId, string? key, CancellationToken ct)
+    async Task<CommandResult<PlanChangeAccepted>?> RepeatedPlanChangeAsync(string customerId, Guid operationId, string planId, string? key,
+        CancellationToken ct)
     {
-        if (key is null || await FindRequestAsync(operationId, ct) is not { } earlier) return null;
+        if (key is null
+            || await FindRepeatedAsync(operationId, SagaKeys.Former.ForPlanChange(customerId, key), customerId, key, ct) is not { } earlier)
+            return null;
         return earlier.Kind == OperationKinds.PlanChange && RequestJson.Read<RequestedPlanChange>(earlier.Request)?.PlanId == planId
-            ? new PlanChangeAccepted(operationId, planId, Repeated: true)
+            ? new PlanChangeAccepted(earlier.OperationId, planId, Repeated: true)
             : Refusal.IdempotencyKeyReused(key);
     }
 

@@ -14,7 +14,8 @@ public sealed partial class CustomerCommands
 
     /// <summary>
     /// Buys a credit pack. The purchase id is <see cref="SagaKeys.ForPurchase"/>(customer, Idempotency-Key), so the same
-    /// key again returns the same purchase and publishes nothing. For a Checkout payment it then waits up to
+    /// key again for the same customer returns the same purchase and publishes nothing; for another customer it is
+    /// another purchase. For a Checkout payment it then waits up to
     /// <paramref name="waitForCheckout"/> for the session's URL (the saga stores it when Stripe has created it).
     /// </summary>
     public async Task<CommandResult<PurchaseAccepted>> PurchaseCreditsAsync(string customerId, string? packId, bool useSavedCard,
@@ -31,7 +32,9 @@ public sealed partial class CustomerCommands
 
         var purchaseId = SagaKeys.ForPurchase(customerId, idempotencyKey!);
         var requested = new RequestedTopUp(pack.Id, pack.Credits, pack.Amount, pack.Currency, useSavedCard);
-        var earlier = await FindRequestAsync(purchaseId, ct);
+        var earlier = await FindRepeatedAsync(purchaseId, SagaKeys.Former.ForPurchase(customerId, idempotencyKey!), customerId, idempotencyKey!, ct);
+        // A purchase accepted before ids were scoped to the customer keeps the id its client was given.
+        if (earlier is not null) purchaseId = earlier.OperationId;
         var repeated = earlier is not null;
         if (!repeated)
         {

@@ -85,4 +85,17 @@ public sealed partial class CustomerCommands(CreditsDbContext db, IPublishEndpoi
 
     Task<OperationRequest?> FindRequestAsync(Guid operationId, CancellationToken ct) =>
         db.Set<OperationRequest>().AsNoTracking().FirstOrDefaultAsync(r => r.OperationId == operationId, ct);
+
+    /// <summary>
+    /// The request that one with this customer and Idempotency-Key repeats: the one stored under its id, or one the
+    /// same customer sent with the same key before ids were scoped to the customer, stored under its
+    /// <paramref name="formerId"/> (a retry across that upgrade). A request stored under the former id for another
+    /// customer or key is someone else's: not a repeat (docs/security/scopes.md).
+    /// </summary>
+    Task<OperationRequest?> FindRepeatedAsync(Guid operationId, Guid formerId, string customerId, string idempotencyKey, CancellationToken ct) =>
+        db.Set<OperationRequest>().AsNoTracking()
+            .Where(r => r.OperationId == operationId
+                || (r.OperationId == formerId && r.CustomerId == customerId && r.IdempotencyKey == idempotencyKey))
+            .OrderBy(r => r.OperationId == operationId ? 0 : 1)
+            .FirstOrDefaultAsync(ct);
 }

@@ -1,3 +1,4 @@
+using Credits.Gateway.Authentication;
 using Credits.Gateway.Operations;
 using Microsoft.AspNetCore.Mvc;
 
@@ -13,20 +14,20 @@ public static class CustomersApi
     public static RouteGroupBuilder MapCustomersApiV1(this RouteGroupBuilder v1)
     {
         var customers = v1.MapGroup("/customers").WithTags("Customers");
-        customers.MapPost("/", Register)
+        customers.MapPost("/", Register).RequireScope(ApiScopes.Admin)
             .WithSummary("Register a customer (Stripe customer and subscription on the plan)")
             .WithDescription("Idempotent on customerId: 202 + Location while the registration runs, 200 with the customer once it is active. " +
                 "planId defaults to the catalog's default plan. Publishes RegisterCustomer.")
             .Produces<CustomerView>().Produces<CustomerAccepted>(StatusCodes.Status202Accepted).ProducesRefusals();
-        customers.MapGet("/{customerId}", GetCustomer)
+        customers.MapGet("/{customerId}", GetCustomer).RequireScope(ApiScopes.Read)
             .WithSummary("A customer: registration state, plan, subscription, period, balance, the plan change in flight")
             .Produces<CustomerView>().ProducesProblem(StatusCodes.Status404NotFound);
-        customers.MapPost("/{customerId}/plan", ChangePlan)
+        customers.MapPost("/{customerId}/plan", ChangePlan).RequireScope(ApiScopes.Admin)
             .WithSummary("Change the customer's plan (upgrades now, prorated; downgrades at the period end)")
             .WithDescription("Answers 202 with the operation to follow at /v1/operations/{id}. One change at a time: 409 names the change in flight. " +
                 "With an Idempotency-Key header a retry returns the same operation and publishes nothing. Publishes ChangePlan.")
             .Produces<OperationAcceptedResponse>(StatusCodes.Status202Accepted).ProducesRefusals();
-        customers.MapGet("/{customerId}/operations", ListOperations)
+        customers.MapGet("/{customerId}/operations", ListOperations).RequireScope(ApiScopes.Read)
             .WithSummary("The customer's plan changes and top-ups, newest first (?limit=, at most 200)")
             .Produces<IReadOnlyList<OperationView>>().ProducesProblem(StatusCodes.Status404NotFound).ProducesValidationProblem();
         return v1;

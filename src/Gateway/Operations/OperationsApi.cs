@@ -1,3 +1,4 @@
+using Credits.Gateway.Authentication;
 using Credits.Gateway.Customers;
 
 namespace Credits.Gateway.Operations;
@@ -7,7 +8,7 @@ public static class OperationsApi
 {
     public static RouteGroupBuilder MapOperationsApiV1(this RouteGroupBuilder v1)
     {
-        var operations = v1.MapGroup("/operations").WithTags("Operations");
+        var operations = v1.MapGroup("/operations").WithTags("Operations").RequireScope(ApiScopes.Read);
         operations.MapGet("/{operationId:guid}", GetOperation)
             .WithSummary("A plan change or top-up: status (accepted, running, completed, failed, rejected, cancelled, refunded), saga state, steps, error")
             .Produces<OperationView>().ProducesProblem(StatusCodes.Status404NotFound);

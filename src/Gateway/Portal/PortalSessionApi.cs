@@ -1,3 +1,4 @@
+using Credits.Gateway.Authentication;
 using Credits.Gateway.Balances;
 using Credits.Ledger;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -16,7 +17,7 @@ public static class PortalSessionApi
 
     public static RouteGroupBuilder MapPortalSessionApiV1(this RouteGroupBuilder v1)
     {
-        v1.MapPost("/customers/{customerId}/portal-sessions", Create).WithTags("Portal")
+        v1.MapPost("/customers/{customerId}/portal-sessions", Create).WithTags("Portal").RequireScope(ApiScopes.Admin)
             .WithSummary("A link to the customer portal for one customer, valid for Portal:SessionLifetime (default 1 hour)");
         return v1;
     }

@@ -1,3 +1,4 @@
+using Credits.Gateway.Authentication;
 using Credits.Gateway.Customers;
 using Microsoft.AspNetCore.Mvc;
 
@@ -15,18 +16,18 @@ public static class TopUpsApi
     public static RouteGroupBuilder MapTopUpsApiV1(this RouteGroupBuilder v1)
     {
         var customer = v1.MapGroup("/customers/{customerId}").WithTags("Top-ups");
-        customer.MapPost("/top-ups", Purchase)
+        customer.MapPost("/top-ups", Purchase).RequireScope(ApiScopes.Admin)
             .WithSummary("Buy a credit pack through Stripe Checkout or on the saved card")
             .WithDescription("Needs an Idempotency-Key header: the same key returns the same purchase and publishes nothing. " +
                 "201 with checkoutUrl once Stripe has the session (waits up to 5 s), else 202; follow at /v1/operations/{purchaseId}. " +
                 "Publishes PurchaseCredits.")
             .Produces<PurchaseResponse>(StatusCodes.Status201Created).Produces<PurchaseResponse>(StatusCodes.Status202Accepted)
             .ProducesRefusals();
-        customer.MapPut("/auto-top-up", ConfigureAutoTopUp)
+        customer.MapPut("/auto-top-up", ConfigureAutoTopUp).RequireScope(ApiScopes.Admin)
             .WithSummary("Set the auto top-up: buy packId on the saved card when the balance falls to threshold or below")
             .WithDescription("Publishes ConfigureAutoTopUp; the last setting wins. 202: the policy applies once the saga has it (GET shows it).")
             .Produces<AutoTopUpConfigured>(StatusCodes.Status202Accepted).ProducesRefusals();
-        customer.MapGet("/auto-top-up", GetAutoTopUp)
+        customer.MapGet("/auto-top-up", GetAutoTopUp).RequireScope(ApiScopes.Read)
             .WithSummary("The customer's auto top-up policy and the purchase it has in flight")
             .Produces<AutoTopUpView>().ProducesProblem(StatusCodes.Status404NotFound);
         return v1;

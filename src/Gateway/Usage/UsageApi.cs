@@ -1,4 +1,5 @@
 using Credits.Contracts.Usage;
+using Credits.Gateway.Authentication;
 using Credits.Ledger.Results;
 using Credits.Ledger.Usage;
 using Credits.Persistence;
@@ -18,7 +19,7 @@ public static class UsageApi
 
     public static RouteGroupBuilder MapUsageApiV1(this RouteGroupBuilder v1)
     {
-        v1.MapPost("/usage", RecordUsage).WithTags("Usage")
+        v1.MapPost("/usage", RecordUsage).WithTags("Usage").RequireScope(ApiScopes.UsageWrite)
             .WithSummary("Record usage events (debited from the ledger at once)")
             .WithDescription("Idempotent on each event's eventId, for ever. The response has one result per event, in order.");
         return v1;

@@ -1,4 +1,5 @@
-// The operator console: plain JavaScript, no build step. Reads /console/api with the operator's API key.
+// The operator console: plain JavaScript, no build step. Reads /console/api with an operator API key (scope
+// "operator"); an app's key is refused with 403 (docs/security/scopes.md).
 'use strict';
 (() => {
   const $ = id => document.getElementById(id);
@@ -47,13 +48,13 @@
       $('sign-in').hidden = true;
       $('console').hidden = false;
       $('sections').hidden = false;
-      $('signed-in').textContent = 'Signed in with an API key';
+      $('signed-in').textContent = 'Signed in with an operator key';
       renderCustomers(customers);
     } catch (e) {
       $('loaded').textContent = '';
-      if (e.status === 401) {
+      if (e.status === 401 || e.status === 403) {
         signOut();
-        showProblem('The API key was refused: ' + e.message);
+        showProblem((e.status === 403 ? 'This key may not open the console (it needs the operator scope): ' : 'The API key was refused: ') + e.message);
       } else {
         showProblem('Could not load the console: ' + e.message);
       }

@@ -9,8 +9,18 @@ namespace Credits.Ledger.Commands;
 /// </summary>
 public abstract record LedgerCommand
 {
+    /// <summary>Keys hold a customer id and a caller's value of up to 255 characters (<c>CustomerScopedKey</c>).</summary>
+    public const int MaxIdempotencyKeyLength = 400;
+
     public required string CustomerId { get; init; }
     public required string IdempotencyKey { get; init; }
+
+    /// <summary>
+    /// The key the same operation had before caller-chosen keys were scoped to the customer (issue 12), if it had
+    /// another: entries the same customer wrote under it count as this command's, so a retry across that upgrade is
+    /// still a duplicate. Another customer's entries under it are not this command's.
+    /// </summary>
+    public string? FormerIdempotencyKey { get; init; }
 
     /// <summary>The content that a reuse of the key must repeat exactly.</summary>
     internal abstract string Fingerprint();
@@ -19,7 +29,7 @@ public abstract record LedgerCommand
     internal virtual string? Invalid(DateTimeOffset now) =>
         string.IsNullOrWhiteSpace(CustomerId) ? "customer id is required"
         : string.IsNullOrWhiteSpace(IdempotencyKey) ? "idempotency key is required"
-        : IdempotencyKey.Length > 200 ? "idempotency key is longer than 200 characters"
+        : IdempotencyKey.Length > MaxIdempotencyKeyLength ? $"idempotency key is longer than {MaxIdempotencyKeyLength} characters"
         : null;
 
     protected static string Stamp(DateTimeOffset? at) =>

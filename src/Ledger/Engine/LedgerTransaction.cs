@@ -32,7 +32,8 @@ static class LedgerTransaction
         var toApply = valid.Select(i => commands[i]).ToList();
         var loaded = await LedgerStore.LoadAsync(connection, transaction,
             toApply.Select(c => c.CustomerId).Distinct().Order(StringComparer.Ordinal).ToArray(),
-            toApply.Where(c => c is not ExpireDue).Select(c => c.IdempotencyKey).Distinct().ToArray(),
+            toApply.Where(c => c is not ExpireDue).SelectMany(c => c.FormerIdempotencyKey is { } former ? [c.IdempotencyKey, former] : new[] { c.IdempotencyKey })
+                .Distinct().ToArray(),
             toApply.OfType<ReverseGrant>().Select(c => c.GrantKey).Distinct().ToArray(),
             toApply.Select(c => c switch { SettleReservation s => s.ReservationId, ReleaseReservation r => r.ReservationId, _ => Guid.Empty })
                 .Where(id => id != Guid.Empty).Distinct().ToArray(),
@@ -69,7 +70,7 @@ static class LedgerTransaction
                     : Conflict(command, book);
                 continue;
             }
-            if (prior[command.IdempotencyKey].ToList() is { Count: > 0 } written)
+            if (Written(prior, command) is { Count: > 0 } written)
             {
                 results[i] = written.Single(e => e.Sequence == 0).Fingerprint == fingerprint
                     ? Duplicate(command, written, book)
@@ -88,6 +89,15 @@ static class LedgerTransaction
         await BalanceNotifications.NotifyAsync(connection, transaction,
             entries.Select(e => e.CustomerId).Distinct().ToArray(), ct);
         return results;
+    }
+
+    /// <summary>What the command's key wrote before, or else what its former key wrote for the same customer.</summary>
+    static List<PriorEntry> Written(ILookup<string, PriorEntry> prior, LedgerCommand c)
+    {
+        var written = prior[c.IdempotencyKey].ToList();
+        if (written.Count == 0 && c.FormerIdempotencyKey is { } former)
+            written = prior[former].Where(e => e.CustomerId == c.CustomerId).ToList();
+        return written;
     }
 
     static LedgerResult Outcome(LedgerCommand c, LedgerOutcome outcome, string reason) =>

@@ -1,3 +1,4 @@
+using Credits.Contracts.Customers;
 using Credits.Contracts.Usage;
 using Credits.Ledger.Commands;
 using Credits.Ledger.Results;
@@ -11,13 +12,17 @@ namespace Credits.Ledger.Usage;
 public static class UsageDebits
 {
     /// <summary>
-    /// The producer's event id is the idempotency key, for ever: the same id again is a duplicate,
-    /// the same id with other content (another customer, amount or time) is a conflict.
+    /// The producer's event id, scoped to the customer, is the idempotency key, for ever: the same id for the same
+    /// customer again is a duplicate, with other content (amount, time, feature) a conflict. The same id for another
+    /// customer is another event, debited from that customer: dedupe per customer, so that no customer's usage is
+    /// dropped because another's producer chose the same id (docs/security/scopes.md).
     /// </summary>
     public static DebitCredits ToDebit(UsageRecorded usage) => new()
     {
         CustomerId = usage.CustomerId,
-        IdempotencyKey = "usage:" + usage.EventId,
+        IdempotencyKey = CustomerScopedKey.Of("usage", usage.CustomerId, usage.EventId),
+        // Events recorded before keys were scoped to the customer: their retries stay duplicates.
+        FormerIdempotencyKey = "usage:" + usage.EventId,
         Credits = usage.Credits,
         OccurredAt = usage.OccurredAt == default ? null : usage.OccurredAt,
         Note = usage.Feature,
@@ -74,6 +79,6 @@ public static class UsageDebits
             ? ("feature", $"feature must be at most {LedgerLimits.MaxFeatureLength} characters, without control characters")
         : null;
 
-    /// <summary>The event id becomes the ledger key "usage:&lt;id&gt;", of at most 200 characters.</summary>
+    /// <summary>The event id becomes part of the ledger key "usage:&lt;n&gt;:&lt;customer&gt;:&lt;id&gt;", of at most <see cref="LedgerCommand.MaxIdempotencyKeyLength"/> characters.</summary>
     public const int MaxEventIdLength = 190;
 }
