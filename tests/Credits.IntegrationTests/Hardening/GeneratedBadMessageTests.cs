@@ -237,7 +237,7 @@ public class GeneratedBadMessageTests(SystemUnderTest system) : IClassFixture<Sy
             Assert.False(string.IsNullOrWhiteSpace(letter!.Reason), $"{bad.Description}: the dead letter says why");
             if (bad.Mentions is { } field)
                 Assert.True(letter.Reason!.Contains(field, StringComparison.OrdinalIgnoreCase),
-                    $"{bad.Description}: the reason names {field}: {letter.Reason}");
+                    $"{bad.Description}: the reason names {field}: {letter}");
         }, iter: Iterations, threads: 4, print: bad => bad.Description);
         Assert.Equal(before, await WrittenAsync());
     }

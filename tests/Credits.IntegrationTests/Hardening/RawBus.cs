@@ -14,7 +14,7 @@ public sealed class RawBus(RabbitMqVirtualHost virtualHost) : IAsyncDisposable
 {
     public const string ContentType = "application/vnd.masstransit+json";
 
-    readonly SemaphoreSlim _gate = new(1, 1);
+    readonly SemaphoreSlim _gate = new(1, 1), _peek = new(1, 1);
     IConnection? _connection;
     IChannel? _channel;
 
@@ -22,7 +22,9 @@ public sealed class RawBus(RabbitMqVirtualHost virtualHost) : IAsyncDisposable
     public static string Exchange<T>() => $"{typeof(T).Namespace}:{typeof(T).Name}";
 
     /// <summary>A MassTransit envelope around <paramref name="messageJson"/> (any JSON text, well-formed or not).</summary>
-    public static string Envelope<T>(Guid messageId, string messageJson) =>
+    public static string Envelope<T>(Guid messageId, string messageJson) => Envelope<T>(messageId.ToString(), messageJson);
+
+    public static string Envelope<T>(string messageId, string messageJson) =>
         $$"""{"messageId":"{{messageId}}","messageType":["urn:message:{{Exchange<T>()}}"],"message":{{messageJson}},"sentTime":"{{DateTime.UtcNow:O}}"}""";
 
     public async Task PublishAsync(string exchange, Guid messageId, string body)
@@ -52,7 +54,12 @@ public sealed class RawBus(RabbitMqVirtualHost virtualHost) : IAsyncDisposable
     public async Task<IReadOnlyList<DeadLetter>> FindDeadLettersAsync(string queue, Guid messageId, string marker)
     {
         var found = new List<DeadLetter>();
-        foreach (var message in await virtualHost.PeekAsync(queue))
+        // One look at a time: a message another look holds (until it requeues it) would seem to be missing.
+        await _peek.WaitAsync();
+        IReadOnlyList<JsonElement> messages;
+        try { messages = await virtualHost.PeekAsync(queue); }
+        finally { _peek.Release(); }
+        foreach (var message in messages)
         {
             var properties = message.GetProperty("properties");
             var id = properties.TryGetProperty("message_id", out var m) ? m.GetString() : null;
@@ -61,7 +68,8 @@ public sealed class RawBus(RabbitMqVirtualHost virtualHost) : IAsyncDisposable
                 payload = Encoding.UTF8.GetString(Convert.FromBase64String(payload));
             if (id != messageId.ToString() && !payload.Contains(marker) && !payload.Contains(messageId.ToString())) continue;
             var headers = properties.TryGetProperty("headers", out var h) ? h : default;
-            found.Add(new DeadLetter(Header(headers, "MT-Reason"), Header(headers, "MT-Fault-Message"), payload));
+            found.Add(new DeadLetter(Header(headers, "MT-Reason"), Header(headers, "MT-Fault-Message"), payload,
+                Header(headers, "MT-Fault-ExceptionType"), Header(headers, "MT-Fault-StackTrace")));
         }
         return found;
     }
@@ -77,4 +85,7 @@ public sealed class RawBus(RabbitMqVirtualHost virtualHost) : IAsyncDisposable
 }
 
 /// <summary>A message in an _error queue: MassTransit's MT-Reason ("fault", or "rejected" by Credits) and MT-Fault-Message (why).</summary>
-public sealed record DeadLetter(string? Kind, string? Reason, string Body);
+public sealed record DeadLetter(string? Kind, string? Reason, string Body, string? ExceptionType = null, string? StackTrace = null)
+{
+    public override string ToString() => $"{Kind} {ExceptionType}: {Reason}\n{string.Join("\n", (StackTrace ?? "").Split('\n').Where(l => !l.Contains("System.Text.Json")).Take(25))}";
+}
