@@ -69,7 +69,7 @@ public sealed class RawBus(RabbitMqVirtualHost virtualHost) : IAsyncDisposable
             if (id != messageId.ToString() && !payload.Contains(marker) && !payload.Contains(messageId.ToString())) continue;
             var headers = properties.TryGetProperty("headers", out var h) ? h : default;
             found.Add(new DeadLetter(Header(headers, "MT-Reason"), Header(headers, "MT-Fault-Message"), payload,
-                Header(headers, "MT-Fault-ExceptionType"), Header(headers, "MT-Fault-StackTrace")));
+                Header(headers, "MT-Fault-ExceptionType")));
         }
         return found;
     }
@@ -84,8 +84,8 @@ public sealed class RawBus(RabbitMqVirtualHost virtualHost) : IAsyncDisposable
     }
 }
 
-/// <summary>A message in an _error queue: MassTransit's MT-Reason ("fault", or "rejected" by Credits) and MT-Fault-Message (why).</summary>
-public sealed record DeadLetter(string? Kind, string? Reason, string Body, string? ExceptionType = null, string? StackTrace = null)
+/// <summary>A message in an _error queue: MassTransit's MT-Reason ("fault", or "rejected" by Credits), MT-Fault-Message (why) and MT-Fault-ExceptionType.</summary>
+public sealed record DeadLetter(string? Kind, string? Reason, string Body, string? ExceptionType)
 {
-    public override string ToString() => $"{Kind} {ExceptionType}: {Reason}\n{string.Join("\n", (StackTrace ?? "").Split('\n').Where(l => !l.Contains("System.Text.Json")).Take(25))}";
+    public override string ToString() => $"{Kind} {ExceptionType}: {Reason}";
 }
