@@ -1,6 +1,7 @@
 using Credits.Billing;
 using Credits.Ledger;
 using Credits.Ledger.Usage;
+using Credits.Orchestrator.AppMessages;
 using Credits.Orchestrator.Catalog;
 using Credits.Orchestrator.Consumers;
 using Credits.Orchestrator.Ledger;
@@ -11,6 +12,7 @@ using Credits.Persistence;
 using Credits.Sagas;
 using Credits.Sagas.StateMachines;
 using Credits.ServiceDefaults;
+using MassTransit;
 
 namespace Credits.Orchestrator;
 
@@ -43,7 +45,9 @@ static class OrchestratorRegistration
         var stepRedelivery = builder.Configuration.GetSection(StepRedeliveryOptions.Section).Get<StepRedeliveryOptions>() ?? new StepRedeliveryOptions();
         builder.AddBus(x =>
         {
-            // First: its endpoint callback must wrap the immediate retries that AddCreditsMessaging adds.
+            // Outermost: a message an app got wrong is refused before any retry, transaction or saga sees it.
+            x.AddConfigureEndpointsCallback((_, _, endpoint) => endpoint.AddPrePipeSpecification(AppMessageCheck.Specification));
+            // Then: its endpoint callback must wrap the immediate retries that AddCreditsMessaging adds.
             x.AddSagaStepRedelivery(stepRedelivery);
             x.AddCreditsMessaging();
             x.AddConsumer<RoundTripRequestedConsumer>();

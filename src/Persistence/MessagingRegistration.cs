@@ -21,8 +21,9 @@ public static class MessagingRegistration
         x.AddConfigureEndpointsCallback((context, _, endpoint) =>
         {
             // Retries outside the outbox, so each attempt has a fresh scope and transaction. After the
-            // last attempt MassTransit moves the message to the endpoint's _error queue with the reason.
-            endpoint.UseMessageRetry(r => r.Intervals(100, 500, 2000));
+            // last attempt MassTransit moves the message to the endpoint's _error queue with the reason. A message
+            // that can never be consumed goes there at once.
+            endpoint.UseMessageRetry(r => r.Intervals(100, 500, 2000).Ignore<InvalidMessageException>());
             endpoint.UsePostgresOutbox<CreditsDbContext>(context);
         });
         return x;

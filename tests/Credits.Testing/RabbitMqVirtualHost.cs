@@ -43,6 +43,19 @@ public class RabbitMqVirtualHost : IAsyncLifetime
         return doc.RootElement.TryGetProperty("messages", out var m) ? m.GetInt64() : 0;
     }
 
+    /// <summary>
+    /// Up to <paramref name="count"/> messages of a queue, read through the management API and requeued in place
+    /// (ackmode ack_requeue_true): each as the management API's JSON (payload, properties with message_id and headers).
+    /// </summary>
+    public async Task<IReadOnlyList<System.Text.Json.JsonElement>> PeekAsync(string queue, int count = 1000)
+    {
+        var response = await _management.PostAsync($"api/queues/{Name}/{Uri.EscapeDataString(queue)}/get", new StringContent(
+            $$"""{"count":{{count}},"ackmode":"ack_requeue_true","encoding":"auto","truncate":200000}""", Encoding.UTF8, "application/json"));
+        if (!response.IsSuccessStatusCode) return [];
+        using var doc = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return doc.RootElement.EnumerateArray().Select(m => m.Clone()).ToList();
+    }
+
     static HttpClient CreateManagementClient()
     {
         var management = TestEnvironment.RabbitMqManagement;

@@ -19,18 +19,13 @@ namespace Credits.Gateway.Customers;
 public sealed partial class CustomerCommands(CreditsDbContext db, IPublishEndpoint publish, CustomerQueries customers,
     BillingCatalog catalog, TimeProvider clock)
 {
-    public const int MaxEmailLength = 320;
-    public const int MaxNameLength = 256;
-
     /// <summary>Registers a customer, idempotent on the id: an active customer is returned as is, a running registration is left to run.</summary>
     public async Task<CommandResult<Registration>> RegisterAsync(string? customerId, string? email, string? name, string? planId,
         CancellationToken ct = default)
     {
         if (CustomerIds.Check(customerId) is { } badId) return badId;
-        if (email is not null && (email.Length > MaxEmailLength || !email.Contains('@') || LedgerLimits.HasControlCharacters(email)))
-            return Refusal.Invalid("email", $"email must be an address of at most {MaxEmailLength} characters.");
-        if (name is not null && (name.Length > MaxNameLength || LedgerLimits.HasControlCharacters(name)))
-            return Refusal.Invalid("name", $"name must be at most {MaxNameLength} characters, without control characters.");
+        if (CustomerRules.EmailProblem(email) is { } badEmail) return Refusal.Invalid("email", badEmail);
+        if (CustomerRules.NameProblem(name) is { } badName) return Refusal.Invalid("name", badName);
         if (planId is not null && catalog.Plan(planId) is null) return UnknownPlan(planId);
 
         if (await customers.FindAsync(customerId!, ct) is { } existing)

@@ -1,19 +1,17 @@
+using Credits.Ledger;
+
 namespace Credits.Gateway.Customers;
 
 /// <summary>What the Gateway accepts as an app's customer id and as an Idempotency-Key, checked before anything is written.</summary>
 public static class CustomerIds
 {
     /// <summary>The saga and ledger columns hold 128 characters.</summary>
-    public const int MaxLength = 128;
+    public const int MaxLength = CustomerRules.MaxIdLength;
     public const int MaxIdempotencyKeyLength = 255;
 
-    /// <summary>Null when the id is usable: 1 to 128 characters, no white space, no control characters, no '/'.</summary>
+    /// <summary>Null when the id is usable (<see cref="CustomerRules.IdProblem"/>, the rule the bus checks too).</summary>
     public static Refusal? Check(string? customerId) =>
-        string.IsNullOrEmpty(customerId) ? Refusal.Invalid("customerId", "customerId is required.")
-        : customerId.Length > MaxLength ? Refusal.Invalid("customerId", $"customerId must be at most {MaxLength} characters.")
-        : customerId.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c == '/')
-            ? Refusal.Invalid("customerId", "customerId must not contain white space, control characters or '/'.")
-        : null;
+        CustomerRules.IdProblem(customerId) is { } problem ? Refusal.Invalid("customerId", problem) : null;
 
     public static Refusal? CheckIdempotencyKey(string? key, bool required) =>
         key is null ? (required ? Refusal.Invalid("Idempotency-Key", "Send an Idempotency-Key header so a retried request never buys twice.") : null)

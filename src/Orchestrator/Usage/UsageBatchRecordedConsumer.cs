@@ -5,8 +5,10 @@ using MassTransit;
 namespace Credits.Orchestrator.Usage;
 
 /// <summary>
-/// A producer's own batch (up to 1,000 events) in one ledger transaction. Rejected events are
-/// dead-lettered one by one as <see cref="UsageRecorded"/> with their reasons; the rest apply.
+/// A producer's own batch (1 to 1,000 events, checked by AppMessageCheck before it gets here) in one ledger
+/// transaction. Each event is applied or rejected on its own: a rejected event is dead-lettered as
+/// <see cref="UsageRecorded"/> with its reason, a null in the list as a batch of that one null with its position;
+/// the rest apply.
 /// </summary>
 public sealed class UsageBatchRecordedConsumer(UsageIngestion ingestion) : IConsumer<UsageBatchRecorded>
 {
@@ -14,11 +16,12 @@ public sealed class UsageBatchRecordedConsumer(UsageIngestion ingestion) : ICons
 
     public async Task Consume(ConsumeContext<UsageBatchRecorded> context)
     {
-        var events = context.Message.Events;
-        if (events.Count > MaxEvents)
+        var events = new List<UsageRecorded>(context.Message.Events.Count);
+        for (var i = 0; i < context.Message.Events.Count; i++)
         {
-            await DeadLetters.SendAsync(context, context.Message, $"invalid: a batch holds at most {MaxEvents} events, this one {events.Count}");
-            return;
+            if (context.Message.Events[i] is { } usage) events.Add(usage);
+            else await DeadLetters.SendAsync(context, new UsageBatchRecorded { BatchId = context.Message.BatchId, Events = [null!] },
+                $"{UsageRejectionCodes.Invalid}: events[{i}] of batch {context.Message.BatchId} is null, not a usage event");
         }
 
         var outcomes = await ingestion.DebitAsync(events, context.CancellationToken);

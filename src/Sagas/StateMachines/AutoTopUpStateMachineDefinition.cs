@@ -1,3 +1,4 @@
+using Credits.Messaging;
 using Credits.Contracts.Ledger;
 using Credits.Contracts.TopUps;
 using MassTransit;
@@ -17,7 +18,7 @@ public sealed class AutoTopUpStateMachineDefinition : SagaDefinition<AutoTopUpSt
     protected override void ConfigureSaga(IReceiveEndpointConfigurator endpointConfigurator,
         ISagaConfigurator<AutoTopUpState> sagaConfigurator, IRegistrationContext context)
     {
-        endpointConfigurator.UseMessageRetry(r => r.Intervals(50, 200, 1000));
+        endpointConfigurator.UseMessageRetry(r => r.Intervals(50, 200, 1000).Ignore<InvalidMessageException>());
         var partition = endpointConfigurator.CreatePartitioner(ConcurrencyLimit);
         sagaConfigurator.Message<CreditBalanceLow>(m => m.UsePartitioner(partition, c => SagaKeys.ForAutoTopUp(c.Message.CustomerId)));
         sagaConfigurator.Message<CreditsExhausted>(m => m.UsePartitioner(partition, c => SagaKeys.ForAutoTopUp(c.Message.CustomerId)));

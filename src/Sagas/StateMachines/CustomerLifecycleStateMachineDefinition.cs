@@ -1,3 +1,4 @@
+using Credits.Messaging;
 using Credits.Contracts.Customers;
 using Credits.Contracts.PlanChanges;
 using MassTransit;
@@ -14,7 +15,7 @@ public sealed class CustomerLifecycleStateMachineDefinition : SagaDefinition<Cus
     protected override void ConfigureSaga(IReceiveEndpointConfigurator endpointConfigurator,
         ISagaConfigurator<CustomerLifecycleState> sagaConfigurator, IRegistrationContext context)
     {
-        endpointConfigurator.UseMessageRetry(r => r.Intervals(50, 200, 1000));
+        endpointConfigurator.UseMessageRetry(r => r.Intervals(50, 200, 1000).Ignore<InvalidMessageException>());
         var partition = endpointConfigurator.CreatePartitioner(ConcurrencyLimit);
         sagaConfigurator.Message<RegisterCustomer>(m => m.UsePartitioner(partition, c => SagaKeys.ForCustomer(c.Message.CustomerId)));
         sagaConfigurator.Message<ChangePlan>(m => m.UsePartitioner(partition, c => SagaKeys.ForCustomer(c.Message.CustomerId)));

@@ -1,3 +1,4 @@
+using Credits.Messaging;
 using MassTransit;
 
 namespace Credits.Sagas.StateMachines;
@@ -15,7 +16,7 @@ public sealed class PlanChangeStateMachineDefinition : SagaDefinition<PlanChange
     protected override void ConfigureSaga(IReceiveEndpointConfigurator endpointConfigurator,
         ISagaConfigurator<PlanChangeState> sagaConfigurator, IRegistrationContext context)
     {
-        endpointConfigurator.UseMessageRetry(r => r.Intervals(50, 200, 1000));
+        endpointConfigurator.UseMessageRetry(r => r.Intervals(50, 200, 1000).Ignore<InvalidMessageException>());
         var partition = endpointConfigurator.CreatePartitioner(ConcurrencyLimit);
         sagaConfigurator.Message<Contracts.PlanChanges.BeginPlanChange>(m => m.UsePartitioner(partition, c => c.Message.OperationId));
         sagaConfigurator.Message<Contracts.PlanChanges.SubscriptionItemsUpdated>(m => m.UsePartitioner(partition, c => c.Message.OperationId));

@@ -1,3 +1,4 @@
+using Credits.Messaging;
 using MassTransit;
 
 namespace Credits.Sagas.StateMachines;
@@ -9,5 +10,5 @@ public sealed class TopUpStateMachineDefinition : SagaDefinition<TopUpState>
 
     protected override void ConfigureSaga(IReceiveEndpointConfigurator endpointConfigurator,
         ISagaConfigurator<TopUpState> sagaConfigurator, IRegistrationContext context) =>
-        endpointConfigurator.UseMessageRetry(r => r.Intervals(50, 200, 1000));
+        endpointConfigurator.UseMessageRetry(r => r.Intervals(50, 200, 1000).Ignore<InvalidMessageException>());
 }

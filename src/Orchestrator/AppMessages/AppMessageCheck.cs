@@ -1,0 +1,62 @@
+using Credits.Contracts.Customers;
+using Credits.Contracts.PlanChanges;
+using Credits.Contracts.TopUps;
+using Credits.Contracts.Usage;
+using Credits.Messaging;
+using MassTransit;
+using MassTransit.Configuration;
+
+namespace Credits.Orchestrator.AppMessages;
+
+/// <summary>
+/// The first filter of every Orchestrator endpoint, before MassTransit routes the message to its type's pipe (where
+/// a body that does not read as the type would fault with the JSON reader's innermost words, without the field): a message of an app-facing type that cannot be read as that type
+/// (a wrong JSON type, a fraction or a number too big for its field, a null message) or breaks its rule
+/// (<see cref="AppMessageRules"/>) never reaches a consumer or a saga, so no saga row, ledger entry or Stripe call
+/// comes of it. It is refused with <see cref="InvalidMessageException"/>, which no retry policy retries: MassTransit
+/// moves it to the endpoint's _error queue at once, the reason in MT-Fault-Message.
+/// </summary>
+public sealed class AppMessageCheck : IFilter<ConsumeContext>
+{
+    /// <summary>For <c>endpoint.AddPrePipeSpecification</c>: ahead of the message type router, once for all types.</summary>
+    public static IPipeSpecification<ConsumeContext> Specification { get; } = new PipeSpecification();
+
+    public Task Send(ConsumeContext context, IPipe<ConsumeContext> next)
+    {
+        var problem = Check<UsageRecorded>(context, _ => null)
+            ?? Check<UsageBatchRecorded>(context, AppMessageRules.Problem)
+            ?? Check<RegisterCustomer>(context, AppMessageRules.Problem)
+            ?? Check<ChangePlan>(context, AppMessageRules.Problem)
+            ?? Check<PurchaseCredits>(context, AppMessageRules.Problem)
+            ?? Check<ConfigureAutoTopUp>(context, AppMessageRules.Problem);
+        if (problem is not null) throw new InvalidMessageException(problem);
+        return next.Send(context);
+    }
+
+    static string? Check<T>(ConsumeContext context, Func<T, string?> rule) where T : class
+    {
+        if (!context.HasMessageType(typeof(T))) return null;
+        ConsumeContext<T>? typed;
+        try
+        {
+            if (!context.TryGetMessage(out typed) || typed.Message is null) return $"the message is not a {typeof(T).Name}: it holds none";
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The JSON reader's own words name the field it could not convert ("... Path: $.credits").
+            return $"the message is not a {typeof(T).Name}: {JsonProblem(e).Message}";
+        }
+        return rule(typed.Message) is { } problem ? $"invalid {typeof(T).Name}: {problem}" : null;
+    }
+
+    static Exception JsonProblem(Exception e) =>
+        e is System.Text.Json.JsonException || e.InnerException is null ? e : JsonProblem(e.InnerException);
+
+    public void Probe(ProbeContext context) => context.CreateFilterScope("appMessageCheck");
+
+    sealed class PipeSpecification : IPipeSpecification<ConsumeContext>
+    {
+        public void Apply(IPipeBuilder<ConsumeContext> builder) => builder.AddFilter(new AppMessageCheck());
+        public IEnumerable<ValidationResult> Validate() => [];
+    }
+}
