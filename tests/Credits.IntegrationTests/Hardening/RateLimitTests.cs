@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Credits.Contracts.TopUps;
 using Credits.IntegrationTests.Customers;
 using Credits.Testing;
 using Stripe;
@@ -12,7 +13,8 @@ namespace Credits.IntegrationTests.Hardening;
 /// <summary>
 /// A customer's commands (plan change, purchase, auto top-up; from the portal or /v1) are rate limited per customer, and
 /// new purchases (each a Checkout Session or a charge at Stripe) have their own limit counted in PostgreSQL, so it holds
-/// across Gateway instances. A refused request answers 429 problem+json with Retry-After and changes nothing.
+/// across Gateway instances. A refused request answers 429 problem+json with Retry-After and changes nothing: no request
+/// stored, no command published (seen on the bus), no Checkout Session at Stripe.
 /// </summary>
 [Collection(AbuseCollection.Name)]
 public class RateLimitTests(AbuseSystem system)
@@ -24,6 +26,7 @@ public class RateLimitTests(AbuseSystem system)
     {
         var customer = $"limited-{Guid.NewGuid():N}";
         await Rows.WriteActiveAsync(customer, "pro", "cus_" + customer);
+        await using var bus = await TestBus.StartAsync(system.Infrastructure.VirtualHost.Uri, typeof(ConfigureAutoTopUp));
         using var api = system.Client();
         using var portal = PortalClient(customer);
 
@@ -34,8 +37,8 @@ public class RateLimitTests(AbuseSystem system)
                 : await portal.PutAsJsonAsync("/portal/api/auto-top-up", AutoTopUp(10 + i));
             Assert.True(response.IsSuccessStatusCode, $"command {i + 1}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         }
-        var last = 10 + AbuseSystem.CommandsPerMinute - 1;
-        await Eventually.True(async () => await ThresholdAsync(api, customer) == last, TimeSpan.FromSeconds(30), "the accepted settings reach the saga");
+        await Eventually.True(() => Task.FromResult(Published(bus, customer).Count == AbuseSystem.CommandsPerMinute), TimeSpan.FromSeconds(30),
+            "the accepted settings are published");
 
         var refused = new[]
         {
@@ -47,10 +50,11 @@ public class RateLimitTests(AbuseSystem system)
         };
 
         foreach (var response in refused) await AssertTooManyAsync(response);
-        // Nothing reached the sagas: no accepted plan change or purchase, and the policy is still the last accepted one.
+        // Nothing reached the sagas: no accepted plan change or purchase, no further auto top-up setting published.
         Assert.Empty(await Rows.RequestsAsync(customer));
-        await Task.Delay(TimeSpan.FromSeconds(2));
-        Assert.Equal(last, await ThresholdAsync(api, customer));
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Equal(AbuseSystem.CommandsPerMinute, Published(bus, customer).Count);
+        Assert.DoesNotContain(Published(bus, customer), c => c.Threshold == 99);
 
         // Another customer is not held back by this one.
         var other = $"unlimited-{Guid.NewGuid():N}";
@@ -140,9 +144,6 @@ public class RateLimitTests(AbuseSystem system)
         return active!.Value.GetProperty("stripeCustomerId").GetString()!;
     }
 
-    static async Task<long?> ThresholdAsync(HttpClient api, string customer)
-    {
-        var response = await api.GetAsync($"/v1/customers/{customer}/auto-top-up");
-        return response.IsSuccessStatusCode ? (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("threshold").GetInt64() : null;
-    }
+    static List<ConfigureAutoTopUp> Published(TestBus bus, string customer) =>
+        bus.Received<ConfigureAutoTopUp>().Where(c => c.CustomerId == customer).ToList();
 }
