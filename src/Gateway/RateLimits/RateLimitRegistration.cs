@@ -37,7 +37,7 @@ public static class RateLimitRegistration
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : limit.Window;
                 return new ValueTask(LimitProblems.TooManyRequests("Too many requests",
                     $"At most {limit.PermitLimit} plan changes, purchases and auto top-up changes per customer every {limit.Window:c}; " +
-                    "nothing was done. Try again after Retry-After seconds.", retryAfter).ExecuteAsync(context.HttpContext));
+                    $"nothing was done. Try again in {Math.Ceiling(retryAfter.TotalSeconds):0} s.", retryAfter).ExecuteAsync(context.HttpContext));
             };
         });
         return builder;
