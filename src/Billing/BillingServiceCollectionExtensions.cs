@@ -26,6 +26,8 @@ public static class BillingServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => StripeClientFactory.Create(sp.GetRequiredService<IOptions<StripeOptions>>().Value));
         services.TryAddSingleton<StripeCalls>();
+        services.AddMetrics();
+        services.TryAddSingleton<Webhooks.WebhookRejections>();
         services.TryAddSingleton(BillingCatalog.FromConfiguration(configuration));
         services.TryAddSingleton<CatalogSync>();
         services.TryAddSingleton<PriceDirectory>();

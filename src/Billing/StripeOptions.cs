@@ -25,6 +25,12 @@ public sealed class StripeOptions : IValidatableObject
     /// <summary>Seconds a webhook signature stays valid (Stripe's default: 300).</summary>
     public long WebhookToleranceSeconds { get; set; } = 300;
 
+    /// <summary>
+    /// The largest webhook body read before the signature is checked; larger ones get 413 unread. Stripe documents no
+    /// maximum; its events carry one object and are usually a few KB (tens of KB for large invoices). Default 1 MiB.
+    /// </summary>
+    public int WebhookMaxBodyBytes { get; set; } = 1024 * 1024;
+
     /// <summary>Retries inside Stripe.net for network errors, 409 and 5xx (same idempotency key).</summary>
     public int MaxNetworkRetries { get; set; } = 2;
 
@@ -51,6 +57,8 @@ public sealed class StripeOptions : IValidatableObject
             yield return new("Stripe:WebhookSecret must be a webhook signing secret (whsec_...)", [nameof(WebhookSecret)]);
         if (WebhookToleranceSeconds is < 1 or > 3600)
             yield return new("Stripe:WebhookToleranceSeconds must be between 1 and 3600", [nameof(WebhookToleranceSeconds)]);
+        if (WebhookMaxBodyBytes is < 64 * 1024 or > 16 * 1024 * 1024)
+            yield return new("Stripe:WebhookMaxBodyBytes must be between 65536 (64 KiB) and 16777216 (16 MiB)", [nameof(WebhookMaxBodyBytes)]);
         if (MaxNetworkRetries is < 0 or > 10)
             yield return new("Stripe:MaxNetworkRetries must be between 0 and 10", [nameof(MaxNetworkRetries)]);
         if (TransientRetries is < 0 or > 10)

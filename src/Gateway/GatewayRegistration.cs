@@ -1,5 +1,5 @@
-using Credits.Billing;
 using Credits.Billing.Webhooks;
+using Credits.Billing;
 using Credits.Gateway.Apis;
 using Credits.Gateway.Authentication;
 using Credits.Gateway.Balances;
@@ -7,10 +7,11 @@ using Credits.Gateway.Customers;
 using Credits.Gateway.Operations;
 using Credits.Gateway.Portal;
 using Credits.Gateway.Problems;
+using Credits.Gateway.RateLimits;
 using Credits.Gateway.TopUps;
 using Credits.Gateway.Usage;
-using Credits.Ledger;
 using Credits.Ledger.Usage;
+using Credits.Ledger;
 using Credits.Persistence;
 using Credits.ServiceDefaults;
 using Scalar.AspNetCore;
@@ -37,6 +38,7 @@ static class GatewayRegistration
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.AddPortal();
+        builder.AddCreditsRateLimits();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Credits API";
@@ -52,6 +54,7 @@ static class GatewayRegistration
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter(); // after authentication: limits count per customer, and only authorized requests
 
         app.MapOpenApi();                   // /openapi/v1.json
         app.MapScalarApiReference("/docs"); // interactive reference

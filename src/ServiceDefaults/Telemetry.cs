@@ -42,6 +42,7 @@ public static class Telemetry
             .WithMetrics(m => m
                 .AddMeter(MassTransitSource)
                 .AddMeter(serviceName)
+                .AddMeter("Credits.Billing") // the webhook endpoint's refusals (Credits.Billing.Webhooks.WebhookRejections)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation());

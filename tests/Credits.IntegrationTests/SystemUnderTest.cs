@@ -13,7 +13,7 @@ namespace Credits.IntegrationTests;
 public class SystemUnderTest : IAsyncLifetime
 {
     public const string ApiKey = "integration-test-key";
-    const string WebhookSecret = "whsec_integration_tests";
+    public const string WebhookSecret = "whsec_integration_tests";
 
     public Infrastructure Infrastructure { get; } = new();
     public HostProcess Orchestrator { get; private set; } = null!;

@@ -22,5 +22,6 @@ public static class StripeWebhookEndpoints
             .DisableAntiforgery()
             .WithName("StripeWebhook")
             .Produces(StatusCodes.Status200OK)
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using Credits.Billing.Storage;
 using global::Stripe;
 using MassTransit;
@@ -10,20 +11,26 @@ using Microsoft.Extensions.Options;
 namespace Credits.Billing.Webhooks;
 
 /// <summary>
-/// POST /webhooks/stripe. Verifies the signature on the raw body; then, in one transaction, records the
+/// POST /webhooks/stripe. Reads at most Stripe:WebhookMaxBodyBytes (413 beyond, unparsed), verifies the signature
+/// on the raw body (400 with one generic answer for every failure, see <see cref="WebhookRejections"/>); then, in one transaction, records the
 /// event id (unique for good), moves the object's watermark and writes the translated message to the
 /// bus outbox. 200 only after that commit; a repeated delivery finds its id and is acknowledged.
 /// </summary>
 public static class StripeWebhookReceiver
 {
     public static async Task<IResult> ReceiveAsync<TDbContext>(HttpContext http, TDbContext db, IPublishEndpoint publish,
-        IOptions<StripeOptions> options, TimeProvider clock, ILoggerFactory loggers)
+        IOptions<StripeOptions> options, TimeProvider clock, WebhookRejections rejections, ILoggerFactory loggers)
         where TDbContext : DbContext
     {
         var logger = loggers.CreateLogger(typeof(StripeWebhookReceiver));
         var ct = http.RequestAborted;
-        using var reader = new StreamReader(http.Request.Body);
-        var json = await reader.ReadToEndAsync(ct);
+        var max = options.Value.WebhookMaxBodyBytes;
+        if (await ReadBoundedAsync(http.Request, max, ct) is not { } json)
+        {
+            rejections.Record("oversize", $"body over {max} bytes");
+            return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Webhook body too large",
+                detail: $"A Stripe webhook body is at most {max} bytes.");
+        }
 
         Event stripeEvent;
         try
@@ -33,8 +40,10 @@ public static class StripeWebhookReceiver
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogWarning("Rejected a Stripe webhook: {Reason}", e.Message);
-            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid Stripe webhook", detail: e.Message);
+            // The reason (no header, wrong secret, too old, edited, not JSON) is ours to know: a forger learns nothing from the answer.
+            rejections.Record(e is StripeException ? "signature" : "malformed", e.Message);
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid Stripe webhook",
+                detail: "The request is not a valid Stripe event for this endpoint.");
         }
 
         var translated = StripeEventTranslator.Translate(stripeEvent);
@@ -44,6 +53,24 @@ public static class StripeWebhookReceiver
         else
             logger.LogInformation("Stripe event {EventId} ({Type}, {ObjectId}): {Outcome}", stripeEvent.Id, stripeEvent.Type, translated.ObjectId, outcome);
         return Results.Ok(new { received = stripeEvent.Id, outcome = outcome.ToString().ToLowerInvariant() });
+    }
+
+    /// <summary>
+    /// The body as text, or null when it is longer than <paramref name="max"/> bytes: a declared Content-Length over the
+    /// bound is refused unread, and a chunked body is read only until it passes the bound.
+    /// </summary>
+    static async Task<string?> ReadBoundedAsync(HttpRequest request, int max, CancellationToken ct)
+    {
+        if (request.ContentLength > max) return null;
+        using var body = new MemoryStream();
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(buffer, ct)) > 0)
+        {
+            if (body.Length + read > max) return null;
+            body.Write(buffer, 0, read);
+        }
+        return Encoding.UTF8.GetString(body.GetBuffer(), 0, (int)body.Length);
     }
 
     static async Task<WebhookOutcome> RecordAsync(DbContext db, IPublishEndpoint publish, Event stripeEvent, TranslatedEvent translated,

@@ -1,17 +1,20 @@
 using System.Diagnostics;
 using Credits.Contracts.Diagnostics;
 using Credits.Gateway.Authentication;
+using Credits.Gateway.Balances;
+using Credits.Gateway.RateLimits;
 using Credits.Ledger;
 using Credits.Persistence;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Credits.Gateway.Apis;
 
 /// <summary>
 /// A round trip through every part of the system (Gateway -> RabbitMQ -> Orchestrator -> PostgreSQL
-/// -> Gateway), for smoke tests and operators checking a deployment.
+/// -> Gateway), for smoke tests and operators checking a deployment; and this instance's open balance streams.
 /// </summary>
 public static class DiagnosticsApi
 {
@@ -22,6 +25,8 @@ public static class DiagnosticsApi
             .WithSummary("Publish a round trip for the Orchestrator to store");
         api.MapGet("/round-trips/{id:guid}", GetRoundTrip)
             .WithSummary("A round trip, once the Orchestrator has stored it");
+        api.MapGet("/balance-streams", GetBalanceStreams)
+            .WithSummary("Balance streams open on this Gateway instance, the customers they are for, and the caps");
         return v1;
     }
 
@@ -47,6 +52,12 @@ public static class DiagnosticsApi
         var trace = Activity.Current?.TraceId.ToString() ?? "";
         return TypedResults.Accepted($"/v1/diagnostics/round-trips/{id}", new RoundTripAccepted(id, trace));
     }
+
+    public record BalanceStreamsResponse(int Streams, int Customers, int PerCustomerLimit, int TotalLimit);
+
+    static Ok<BalanceStreamsResponse> GetBalanceStreams(BalanceChangeListener listener, IOptionsMonitor<RateLimitOptions> limits) =>
+        TypedResults.Ok(new BalanceStreamsResponse(listener.Streams, listener.Customers,
+            limits.CurrentValue.BalanceStreams.PerCustomer, limits.CurrentValue.BalanceStreams.Total));
 
     static async Task<Results<Ok<RoundTripResponse>, NotFound>> GetRoundTrip(Guid id, CreditsDbContext db, CancellationToken cancellationToken)
     {

@@ -48,7 +48,9 @@ public sealed partial class CustomerCommands
                 PurchaseId = purchaseId, CustomerId = customerId, StripeCustomerId = customer!.StripeCustomerId!,
                 Credits = pack.Credits, Amount = pack.Amount, Currency = pack.Currency, UseSavedCard = useSavedCard,
             };
-            repeated = !await AcceptOnceAsync(request, command, ct);
+            var (accepted, tooMany) = await AcceptPurchaseOnceAsync(request, command, ct);
+            if (tooMany is not null) return tooMany;
+            repeated = !accepted;
             earlier = repeated ? await FindRequestAsync(purchaseId, ct) : null;
         }
         if (repeated && !SamePurchase(earlier, requested)) return Refusal.IdempotencyKeyReused(idempotencyKey!);

@@ -1,5 +1,6 @@
 using Credits.Gateway.Authentication;
 using Credits.Gateway.Operations;
+using Credits.Gateway.RateLimits;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Credits.Gateway.Customers;
@@ -26,7 +27,7 @@ public static class CustomersApi
             .WithSummary("Change the customer's plan (upgrades now, prorated; downgrades at the period end)")
             .WithDescription("Answers 202 with the operation to follow at /v1/operations/{id}. One change at a time: 409 names the change in flight. " +
                 "With an Idempotency-Key header a retry returns the same operation and publishes nothing. Publishes ChangePlan.")
-            .Produces<OperationAcceptedResponse>(StatusCodes.Status202Accepted).ProducesRefusals();
+            .Produces<OperationAcceptedResponse>(StatusCodes.Status202Accepted).ProducesRefusals().LimitedPerCustomer();
         customers.MapGet("/{customerId}/operations", ListOperations).RequireScope(ApiScopes.Read)
             .WithSummary("The customer's plan changes and top-ups, newest first (?limit=, at most 200)")
             .Produces<IReadOnlyList<OperationView>>().ProducesProblem(StatusCodes.Status404NotFound).ProducesValidationProblem();

@@ -70,6 +70,6 @@ public static class PortalApi
     }
 
     static Task StreamBalance(ClaimsPrincipal user, HttpContext http, BalanceChangeListener listener, IServiceScopeFactory scopes,
-        IOptions<JsonOptions> json, CancellationToken ct) =>
-        BalanceStream.Stream(PortalTokenAuthenticationHandler.Customer(user), http, listener, scopes, json, ct);
+        IOptions<JsonOptions> json, TimeProvider clock, CancellationToken ct) =>
+        BalanceStream.Stream(PortalTokenAuthenticationHandler.Customer(user), http, listener, scopes, json, clock, ct);
 }

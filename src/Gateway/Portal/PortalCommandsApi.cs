@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Credits.Gateway.Customers;
+using Credits.Gateway.RateLimits;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Credits.Gateway.Portal;
@@ -23,9 +24,12 @@ public static class PortalCommandsApi
 
     public static RouteGroupBuilder MapPortalCommandsApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/plan-changes", ChangePlan).WithSummary("Change plan (upgrade now, downgrade at the period end); Idempotency-Key recommended");
-        api.MapPost("/top-ups", BuyCredits).WithSummary("Buy a credit pack through Stripe Checkout; answers with the checkout URL; Idempotency-Key required");
-        api.MapPut("/auto-top-up", ConfigureAutoTopUp).WithSummary("Buy a pack on the saved card when the balance falls to a threshold");
+        api.MapPost("/plan-changes", ChangePlan).WithSummary("Change plan (upgrade now, downgrade at the period end); Idempotency-Key recommended")
+            .LimitedPerCustomer();
+        api.MapPost("/top-ups", BuyCredits).WithSummary("Buy a credit pack through Stripe Checkout; answers with the checkout URL; Idempotency-Key required")
+            .LimitedPerCustomer();
+        api.MapPut("/auto-top-up", ConfigureAutoTopUp).WithSummary("Buy a pack on the saved card when the balance falls to a threshold")
+            .LimitedPerCustomer();
         return api;
     }
 

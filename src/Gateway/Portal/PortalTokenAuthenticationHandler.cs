@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using Credits.Gateway.Balances;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -33,13 +35,15 @@ public sealed class PortalTokenAuthenticationHandler(
             token = Request.Query["access_token"];
         if (string.IsNullOrEmpty(token)) return Task.FromResult(AuthenticateResult.NoResult());
 
-        var (customerId, refusal) = tokens.Verify(token);
+        var (customerId, expiresAt, refusal) = tokens.Verify(token);
         if (customerId is null)
         {
             Context.Items[RefusalItem] = refusal;
             return Task.FromResult(AuthenticateResult.Fail($"Portal token refused: {refusal}."));
         }
-        var identity = new ClaimsIdentity([new Claim(CustomerClaim, customerId)], SchemeName);
+        // The expiry goes with the principal: what stays open on the token (the balance stream) ends with it.
+        var identity = new ClaimsIdentity([new Claim(CustomerClaim, customerId),
+            new Claim(BalanceStream.ExpiresClaim, expiresAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture))], SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
 

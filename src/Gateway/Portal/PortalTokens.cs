@@ -28,20 +28,20 @@ public sealed class PortalTokens(IOptionsMonitor<PortalOptions> options, TimePro
         return new Minted($"{Version}.{id}.{expiry}.{Base64Url.EncodeToString(Mac(key, id, expiry))}", expiresAt);
     }
 
-    /// <summary>The customer the token was minted for, or why it is refused.</summary>
-    public (string? CustomerId, Refusal Refusal) Verify(string token)
+    /// <summary>The customer the token was minted for and when it expires, or why it is refused.</summary>
+    public (string? CustomerId, DateTimeOffset ExpiresAt, Refusal Refusal) Verify(string token)
     {
-        if (Key() is not { } key) return (null, Refusal.Disabled);
+        if (Key() is not { } key) return (null, default, Refusal.Disabled);
         var parts = token.Split('.');
         if (parts.Length != 4 || parts[0] != Version
             || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var expiry)
             || !Base64Url.IsValid(parts[1]) || !Base64Url.IsValid(parts[3]))
-            return (null, Refusal.Malformed);
+            return (null, default, Refusal.Malformed);
         // Signature first: an expiry is only believed once the MAC shows it was not edited.
         if (!CryptographicOperations.FixedTimeEquals(Mac(key, parts[1], parts[2]), Base64Url.DecodeFromChars(parts[3])))
-            return (null, Refusal.BadSignature);
-        if (clock.GetUtcNow().ToUnixTimeSeconds() >= expiry) return (null, Refusal.Expired);
-        return (Encoding.UTF8.GetString(Base64Url.DecodeFromChars(parts[1])), Refusal.None);
+            return (null, default, Refusal.BadSignature);
+        if (clock.GetUtcNow().ToUnixTimeSeconds() >= expiry) return (null, default, Refusal.Expired);
+        return (Encoding.UTF8.GetString(Base64Url.DecodeFromChars(parts[1])), DateTimeOffset.FromUnixTimeSeconds(expiry), Refusal.None);
     }
 
     byte[]? Key() => options.CurrentValue.SigningKey is { Length: > 0 } k ? Encoding.UTF8.GetBytes(k) : null;

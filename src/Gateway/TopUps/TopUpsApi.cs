@@ -1,5 +1,6 @@
 using Credits.Gateway.Authentication;
 using Credits.Gateway.Customers;
+using Credits.Gateway.RateLimits;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Credits.Gateway.TopUps;
@@ -22,11 +23,11 @@ public static class TopUpsApi
                 "201 with checkoutUrl once Stripe has the session (waits up to 5 s), else 202; follow at /v1/operations/{purchaseId}. " +
                 "Publishes PurchaseCredits.")
             .Produces<PurchaseResponse>(StatusCodes.Status201Created).Produces<PurchaseResponse>(StatusCodes.Status202Accepted)
-            .ProducesRefusals();
+            .ProducesRefusals().LimitedPerCustomer();
         customer.MapPut("/auto-top-up", ConfigureAutoTopUp).RequireScope(ApiScopes.Admin)
             .WithSummary("Set the auto top-up: buy packId on the saved card when the balance falls to threshold or below")
             .WithDescription("Publishes ConfigureAutoTopUp; the last setting wins. 202: the policy applies once the saga has it (GET shows it).")
-            .Produces<AutoTopUpConfigured>(StatusCodes.Status202Accepted).ProducesRefusals();
+            .Produces<AutoTopUpConfigured>(StatusCodes.Status202Accepted).ProducesRefusals().LimitedPerCustomer();
         customer.MapGet("/auto-top-up", GetAutoTopUp).RequireScope(ApiScopes.Read)
             .WithSummary("The customer's auto top-up policy and the purchase it has in flight")
             .Produces<AutoTopUpView>().ProducesProblem(StatusCodes.Status404NotFound);
