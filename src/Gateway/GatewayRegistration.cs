@@ -7,6 +7,7 @@ using Credits.Gateway.Customers;
 using Credits.Gateway.Operations;
 using Credits.Gateway.Portal;
 using Credits.Gateway.Problems;
+using Credits.Gateway.Security;
 using Credits.Gateway.TopUps;
 using Credits.Gateway.Usage;
 using Credits.Ledger;
@@ -32,6 +33,7 @@ static class GatewayRegistration
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BalanceChangeListener>());
         builder.AddBus(x => x.AddCreditsMessaging());
         builder.AddApiKeyAuthentication();
+        builder.RefuseDevelopmentSecretsOutsideDevelopment();
         builder.Services.AddProblemDetails();
         // Bad requests reach one handler in every environment (Development throws them by default).
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
