@@ -8,8 +8,10 @@ namespace Credits.ServiceDefaults;
 /// <list type="bullet">
 /// <item>Key per file: every file in <c>SecretsDirectory</c> (default <c>/run/secrets</c>, where Docker and Kubernetes
 /// mount secrets) is a setting named after the file, <c>__</c> separating sections: <c>/run/secrets/Stripe__SecretKey</c>.</item>
-/// <item><c>NAME_FILE</c>: a setting whose name ends in <c>_FILE</c> holds the path of the file with the value of NAME,
-/// e.g. <c>Stripe__SecretKey_FILE=/run/secrets/stripe_key</c> (the convention of the postgres and rabbitmq images).</item>
+/// <item><c>NAME_FILE</c>: a setting of a section (a name with <c>__</c>) that ends in <c>_FILE</c> holds the path of the
+/// file with the value of NAME, e.g. <c>Stripe__SecretKey_FILE=/run/secrets/stripe_key</c> (the convention of the
+/// postgres and rabbitmq images). Names without a section (TF_CLI_CONFIG_FILE and the like) belong to other programs
+/// and are left alone.</item>
 /// </list>
 /// Files win over environment variables. A trailing newline (as left by <c>echo</c> or an editor) is not part of the value.
 /// A <c>_FILE</c> path that cannot be read stops the host with a message naming the setting.
@@ -40,7 +42,8 @@ public static class SecretFiles
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         foreach (var (key, path) in configuration.AsEnumerable())
         {
-            if (!key.EndsWith(FileSuffix, StringComparison.OrdinalIgnoreCase) || string.IsNullOrEmpty(path)) continue;
+            if (!key.EndsWith(FileSuffix, StringComparison.OrdinalIgnoreCase) || !key.Contains(ConfigurationPath.KeyDelimiter)
+                || string.IsNullOrEmpty(path)) continue;
             var setting = key[..^FileSuffix.Length];
             try { values[setting] = Read(path); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
