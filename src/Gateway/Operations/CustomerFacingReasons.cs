@@ -55,8 +55,8 @@ public static partial class CustomerFacingReasons
         if (Kept().IsMatch(reason)) return reason;
         if (CardDecline().Match(reason) is { Success: true } decline)
             return IsCardholderMessage(decline.Groups["card"].Value)
-                ? $"the payment was declined: {decline.Groups["card"].Value}"
-                : "the payment was declined";
+                ? $"{decline.Groups["what"].Value}: {decline.Groups["card"].Value}"
+                : decline.Groups["what"].Value;
         if (WithRawTail().Match(reason) is { Success: true } tail) return tail.Groups["said"].Value;
         if (WithRawDetail().Match(reason) is { Success: true } detail) return detail.Groups["before"].Value + detail.Groups["after"].Value;
         if (Disputed().IsMatch(reason)) return "the payment was disputed";
@@ -113,7 +113,7 @@ public static partial class CustomerFacingReasons
         RegexOptions.IgnorePatternWhitespace)]
     private static partial Regex Compound();
 
-    [GeneratedRegex("^(?:the payment was declined|a card was declined on the checkout page|the payment failed): (?<card>.+)$")]
+    [GeneratedRegex("^(?<what>the payment was declined|a card was declined on the checkout page|the payment failed): (?<card>.+)$")]
     private static partial Regex CardDecline();
 
     [GeneratedRegex(@"^(?:Your card[^\n]*|An error occurred while processing your card\.[^\n]*|there is no saved card to charge|the payment needs the customer \(requires_action\)|the payment was canceled|the payment failed)$")]

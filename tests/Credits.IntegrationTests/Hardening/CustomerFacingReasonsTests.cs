@@ -84,6 +84,26 @@ public class CustomerFacingReasonsTests(PortalShortRedeliverySystem system, ITes
         await StallFaults.UnblockLedgerAsync(system, customer.CustomerId);
     }
 
+    [Fact]
+    public async Task A_card_decline_keeps_Stripes_message_for_the_cardholder()
+    {
+        var customer = await Flows.RegisterAsync(SagaFlows.NewCustomerId("decline"));
+        await Flows.SaveCardAsync(customer.StripeCustomerId!, "pm_card_chargeCustomerFail");
+
+        var purchase = await Flows.PurchaseAsync(customer, credits: 500, amount: 500, savedCard: true);
+        var cancelled = await Flows.TopUpInStateAsync(purchase, "Completed", "Cancelled");
+        Assert.Equal("Cancelled", cancelled.CurrentState);
+        output.WriteLine(cancelled.LastError);
+
+        // Stripe writes card_error messages for cardholders: the decline reason is shown as Stripe gave it.
+        using var http = system.Client();
+        var view = await http.GetFromJsonAsync<JsonElement>($"/v1/operations/{purchase}");
+        Assert.Equal("the payment was declined: Your card was declined.", view.GetProperty("error").GetString());
+        using var portal = await PortalClientAsync(http, customer.CustomerId);
+        var shown = await portal.GetFromJsonAsync<JsonElement>($"/portal/api/operations/{purchase}");
+        Assert.Equal("the payment was declined: Your card was declined.", shown.GetProperty("error").GetString());
+    }
+
     /// <summary>The app's and the customer's views of the operation and the customer: the safe sentence, never the marker.</summary>
     async Task AssertCustomerSeesAsync(string customerId, Guid operation, string expected)
     {
