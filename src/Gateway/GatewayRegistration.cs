@@ -38,6 +38,7 @@ static class GatewayRegistration
         // Bad requests reach one handler in every environment (Development throws them by default).
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddExceptionHandler<TransientOutageExceptionHandler>();
         builder.AddPortal();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
