@@ -38,7 +38,7 @@ sealed class TransientOutageExceptionHandler(IProblemDetailsService problems, IL
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Title = "Service unavailable",
                 Detail = $"Credits cannot reach its {(dependency == Database ? "database" : "message broker")} just now. " +
-                         $"Retry in {RetryAfterSeconds} seconds, with the same Idempotency-Key or event id: a repeat is never applied twice.",
+                         $"Retry in {RetryAfterSeconds} seconds; a retry with the same Idempotency-Key or event id is applied at most once.",
                 Type = "https://tools.ietf.org/html/rfc9110#section-15.6.4",
             },
         });
