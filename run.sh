@@ -2,6 +2,10 @@
 # Runs Credits on this machine: PostgreSQL and RabbitMQ (profile "dev", ports 55432/55672, data in
 # .data/dev), the EF Core migrations, the offline Stripe emulator when no STRIPE_SECRET_KEY is set,
 # the Orchestrator and the Gateway. Ctrl-C stops everything it started. Safe to run again.
+# Without STRIPE_SECRET_KEY the hosts run in Development with the repository's public development keys
+# (API key credits-dev-key, emulator secrets). With STRIPE_SECRET_KEY (and STRIPE_WEBHOOK_SECRET) they run in
+# Production, where those keys are refused: the API key is CREDITS_API_KEY (or a random one, printed) and the
+# portal signing key PORTAL_SIGNING_KEY (or a random one). See docs/security/production.md.
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -10,7 +14,8 @@ PIDS="$ROOT/.data/dev/pids"
 GATEWAY_URL=${GATEWAY_URL:-http://127.0.0.1:5180}
 ORCHESTRATOR_URL=${ORCHESTRATOR_URL:-http://127.0.0.1:5181}
 EMULATOR_URL=${EMULATOR_URL:-http://127.0.0.1:12111}
-DEV_API_KEY=credits-dev-key   # local development default with every scope; its hash and scopes are in src/Gateway/appsettings.Development.json
+API_KEY=credits-dev-key   # local development default with every scope; its hash and scopes are in src/Gateway/appsettings.Development.json
+OPERATOR_KEY=$API_KEY
 
 mkdir -p "$LOGS" "$PIDS"
 
@@ -49,7 +54,23 @@ dotnet build Credits.sln -c Release -nologo -clp:ErrorsOnly -v:q --disable-build
 
 bin() { echo "$ROOT/src/$1/bin/Release/net10.0/Credits.$1.dll"; }
 
-export ASPNETCORE_ENVIRONMENT=Development
+# A real Stripe key never runs in Development: Development loads appsettings.Development.json, whose keys are public.
+if [ -z "${STRIPE_SECRET_KEY:-}" ]; then
+  export ASPNETCORE_ENVIRONMENT=Development
+else
+  export ASPNETCORE_ENVIRONMENT=Production
+  random() { head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+  # Two keys, as in production: the app's (usage, reads, customer changes) and the console's (operator).
+  API_KEY=${CREDITS_API_KEY:-$(random 24)}
+  export ApiKeys__Keys__0__Name=${CREDITS_API_KEY_NAME:-local}
+  export ApiKeys__Keys__0__Sha256=$(printf %s "$API_KEY" | sha256sum | cut -d' ' -f1)
+  export ApiKeys__Keys__0__Scopes__0=usage:write ApiKeys__Keys__0__Scopes__1=read ApiKeys__Keys__0__Scopes__2=admin
+  OPERATOR_KEY=${CREDITS_OPERATOR_KEY:-$(random 24)}
+  export ApiKeys__Keys__1__Name=operator
+  export ApiKeys__Keys__1__Sha256=$(printf %s "$OPERATOR_KEY" | sha256sum | cut -d' ' -f1)
+  export ApiKeys__Keys__1__Scopes__0=operator
+  export Portal__SigningKey=${PORTAL_SIGNING_KEY:-$(random 32)}
+fi
 export Postgres__ConnectionString="$CREDITS_POSTGRES"
 export RabbitMq__Url="$CREDITS_RABBITMQ"
 
@@ -74,7 +95,7 @@ wait_ready() { # name url
 }
 
 if [ -z "${STRIPE_SECRET_KEY:-}" ]; then
-  echo "no STRIPE_SECRET_KEY: starting the offline Stripe emulator"
+  echo "no STRIPE_SECRET_KEY: starting the offline Stripe emulator; the hosts run in Development with the public development keys"
   # Its state is kept in .data/dev so the Stripe ids stored in PostgreSQL stay valid across restarts.
   StripeEmulator__Url="$EMULATOR_URL" \
   StripeEmulator__WebhookUrl="$GATEWAY_URL/webhooks/stripe" \
@@ -87,6 +108,7 @@ if [ -z "${STRIPE_SECRET_KEY:-}" ]; then
 else
   export Stripe__SecretKey="$STRIPE_SECRET_KEY"
   export Stripe__WebhookSecret="${STRIPE_WEBHOOK_SECRET:?set STRIPE_WEBHOOK_SECRET with STRIPE_SECRET_KEY}"
+  echo "STRIPE_SECRET_KEY set: the hosts run in Production (development keys refused)"
 fi
 
 start_host Orchestrator "$ORCHESTRATOR_URL"
@@ -97,9 +119,10 @@ wait_ready Gateway "$GATEWAY_URL"
 cat <<MSG
 
 Credits is running.
-  Gateway API        $GATEWAY_URL/v1      (Authorization: Bearer $DEV_API_KEY)
+  Environment        $ASPNETCORE_ENVIRONMENT
+  Gateway API        $GATEWAY_URL/v1      (Authorization: Bearer $API_KEY)
   API reference      $GATEWAY_URL/docs    OpenAPI: $GATEWAY_URL/openapi/v1.json
-  Operator console   $GATEWAY_URL/console (asks for an operator key; the development key has every scope)
+  Operator console   $GATEWAY_URL/console (operator key: $OPERATOR_KEY)
   Orchestrator       $ORCHESTRATOR_URL/health/ready
   Stripe             ${STRIPE_SECRET_KEY:+Stripe (STRIPE_SECRET_KEY)}${STRIPE_SECRET_KEY:-offline emulator at $EMULATOR_URL}
   RabbitMQ console   http://127.0.0.1:55673  (guest/guest)
@@ -107,12 +130,12 @@ Credits is running.
   Logs               $LOGS
 
 Try the round trip:
-  curl -s -X POST $GATEWAY_URL/v1/diagnostics/round-trips -H 'Authorization: Bearer $DEV_API_KEY' \\
+  curl -s -X POST $GATEWAY_URL/v1/diagnostics/round-trips -H 'Authorization: Bearer $OPERATOR_KEY' \\
        -H 'Content-Type: application/json' -d '{"text":"hello"}'
 Register a customer, then open its portal (the "url" in the answer):
-  curl -s -X POST $GATEWAY_URL/v1/customers -H 'Authorization: Bearer $DEV_API_KEY' \\
+  curl -s -X POST $GATEWAY_URL/v1/customers -H 'Authorization: Bearer $API_KEY' \\
        -H 'Content-Type: application/json' -d '{"customerId":"acme-42","planId":"hobby"}'
-  curl -s -X POST $GATEWAY_URL/v1/customers/acme-42/portal-sessions -H 'Authorization: Bearer $DEV_API_KEY'
+  curl -s -X POST $GATEWAY_URL/v1/customers/acme-42/portal-sessions -H 'Authorization: Bearer $API_KEY'
 
 Ctrl-C stops everything.
 MSG

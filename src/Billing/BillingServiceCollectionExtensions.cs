@@ -22,6 +22,7 @@ public static class BillingServiceCollectionExtensions
     public static IServiceCollection AddStripeBilling(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<StripeOptions>().Bind(configuration.GetSection(StripeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StripeOptions>, DevelopmentStripeSecretsValidator>();
         services.AddOptions<CatalogOptions>().Bind(configuration.GetSection(CatalogOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => StripeClientFactory.Create(sp.GetRequiredService<IOptions<StripeOptions>>().Value));

@@ -8,6 +8,7 @@ using Credits.Gateway.Operations;
 using Credits.Gateway.Portal;
 using Credits.Gateway.Problems;
 using Credits.Gateway.RateLimits;
+using Credits.Gateway.Security;
 using Credits.Gateway.TopUps;
 using Credits.Gateway.Usage;
 using Credits.Ledger.Usage;
@@ -33,10 +34,12 @@ static class GatewayRegistration
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BalanceChangeListener>());
         builder.AddBus(x => x.AddCreditsMessaging());
         builder.AddApiKeyAuthentication();
+        builder.RefuseDevelopmentSecretsOutsideDevelopment();
         builder.Services.AddProblemDetails();
         // Bad requests reach one handler in every environment (Development throws them by default).
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddExceptionHandler<TransientOutageExceptionHandler>();
         builder.AddPortal();
         builder.AddCreditsRateLimits();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>

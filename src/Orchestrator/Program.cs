@@ -10,6 +10,7 @@ var builder = WebApplication.CreateBuilder(args);
 // so several instances starting together never race on the schema.
 if (args is ["migrate", ..])
 {
+    builder.AddSecretFiles();
     builder.AddPostgres();
     builder.Services.AddCreditsDbContext();
     using var migrator = builder.Build();

@@ -35,6 +35,19 @@ public class SystemUnderTest : IAsyncLifetime
     /// <summary>Settings a test class's system adds or overrides (e.g. Sagas:PlanChange:PaymentConfirmationTimeout).</summary>
     protected virtual void Configure(Dictionary<string, string> environment) { }
 
+    /// <summary>Settings only the Gateway gets, over <see cref="Environment"/> (e.g. its PostgreSQL through a relay).</summary>
+    protected virtual void ConfigureGateway(Dictionary<string, string> environment) { }
+
+    Dictionary<string, string> GatewayEnvironment
+    {
+        get
+        {
+            var environment = Environment;
+            ConfigureGateway(environment);
+            return environment;
+        }
+    }
+
     Dictionary<string, string> BaseEnvironment => new Dictionary<string, string>
     {
         // The Orchestrator creates the catalog's products and prices in the emulator and resolves their ids.
@@ -66,7 +79,7 @@ public class SystemUnderTest : IAsyncLifetime
             if (exit != 0) throw new InvalidOperationException("migrate failed:\n" + migrate.Output);
         }
         Orchestrator = new HostProcess("Orchestrator", Environment);
-        Gateway = new HostProcess("Gateway", Environment, gatewayPort);
+        Gateway = new HostProcess("Gateway", GatewayEnvironment, gatewayPort);
         await Task.WhenAll(Orchestrator.StartAsync(), Gateway.StartAsync());
     }
 
@@ -93,7 +106,7 @@ public class SystemUnderTest : IAsyncLifetime
         try { await whileDown(); }
         finally
         {
-            Gateway = new HostProcess("Gateway", Environment, _gatewayPort);
+            Gateway = new HostProcess("Gateway", GatewayEnvironment, _gatewayPort);
             await Gateway.StartAsync();
         }
     }

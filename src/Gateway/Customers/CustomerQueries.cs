@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Credits.Billing.Catalog;
 using Credits.Contracts.Customers;
+using Credits.Gateway.Operations;
 using Credits.Ledger;
 using Credits.Persistence;
 using Credits.Sagas;
@@ -40,7 +41,8 @@ public sealed class CustomerQueries(CreditsDbContext db, CreditLedger ledger, Bi
         CustomerId = row.CustomerId,
         State = CustomerStates.FromSaga(row.CurrentState),
         SagaState = row.CurrentState,
-        FailureReason = row.CurrentState == CustomerStates.SagaRegistrationFailed ? row.LastError : null,
+        // The sagas' reasons are for operators; an app (and its customer) gets the safe sentence (CustomerFacingReasons).
+        FailureReason = row.CurrentState == CustomerStates.SagaRegistrationFailed ? CustomerFacingReasons.ForCustomer(row.LastError) : null,
         PlanId = row.PlanId,
         Email = row.Email,
         Name = row.Name,
@@ -52,7 +54,7 @@ public sealed class CustomerQueries(CreditsDbContext db, CreditLedger ledger, Bi
         Balance = balance,
         PlanChangeInFlight = row.PlanChangeOperationId,
         LastPlanChangeOperationId = row.LastPlanChangeOperationId,
-        LastError = row.LastError,
+        LastError = CustomerFacingReasons.ForCustomer(row.LastError),
         CreatedAt = row.CreatedAt,
         UpdatedAt = row.UpdatedAt,
     };

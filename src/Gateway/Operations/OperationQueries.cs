@@ -8,7 +8,8 @@ namespace Credits.Gateway.Operations;
 
 /// <summary>
 /// Plan changes and top-ups, read from the saga rows (plan_change_saga, top_up_saga) and the requests the
-/// Gateway accepted (operation_requests). Used by GET /v1/operations, the customer portal and the operator console.
+/// Gateway accepted (operation_requests). Used by GET /v1/operations and /v1/customers/{id}/operations: reasons and step
+/// outcomes pass <see cref="CustomerFacingReasons"/> (the operator console reads the sagas' own text elsewhere).
 /// </summary>
 public sealed class OperationQueries(CreditsDbContext db)
 {
@@ -68,13 +69,13 @@ public sealed class OperationQueries(CreditsDbContext db)
         RequestedAt = request?.RequestedAt,
         StartedAt = s.CreatedAt,
         UpdatedAt = s.UpdatedAt,
-        Error = s.LastError,
+        Error = CustomerFacingReasons.ForPlanChange(s.LastError),
         PlanChange = new PlanChangeDetails
         {
             Direction = s.Kind is "upgrade" or "downgrade" ? s.Kind : null, // a rejected change has no direction
             FromPlanId = s.FromPlanId is { Length: > 0 } from ? from : null,
             ToPlanId = s.ToPlanId is { Length: > 0 } to ? to : Requested<RequestedPlanChange>(request)?.PlanId ?? "",
-            Steps = ParseSteps(s.Steps),
+            Steps = ParseSteps(s.Steps).Select(step => step with { Outcome = CustomerFacingReasons.StepOutcome(step.Outcome) }).ToList(),
             CreditsGranted = s.CreditsGranted,
             PeriodStart = s.PeriodStart == default ? null : s.PeriodStart,
             PeriodEnd = s.PeriodEnd == default ? null : s.PeriodEnd,
@@ -91,7 +92,7 @@ public sealed class OperationQueries(CreditsDbContext db)
         RequestedAt = request?.RequestedAt,
         StartedAt = s.CreatedAt,
         UpdatedAt = s.UpdatedAt,
-        Error = s.LastError,
+        Error = CustomerFacingReasons.ForPurchase(s.LastError),
         TopUp = new TopUpDetails
         {
             PackId = Requested<RequestedTopUp>(request)?.PackId,

@@ -1,4 +1,5 @@
 using Credits.Billing.Catalog;
+using Credits.Gateway.Operations;
 using Credits.Ledger;
 using Credits.Ledger.Model;
 using Credits.Ledger.Plans;
@@ -65,15 +66,15 @@ public sealed class PortalQueries(CreditsDbContext db, CreditLedger ledger, Bill
         var purchases = await db.Set<TopUpState>().AsNoTracking().Where(p => p.CustomerId == customerId)
             .OrderByDescending(p => p.CreatedAt).Take(limit).ToListAsync(ct);
         return changes.Select(Operation).Concat(purchases.Select(Operation))
-            .OrderByDescending(o => o.CreatedAt).Take(limit).ToList();
+            .OrderByDescending(o => o.CreatedAt).Take(limit).Select(ForCustomer).ToList();
     }
 
     public async Task<PortalOperation?> OperationAsync(string customerId, Guid id, CancellationToken ct)
     {
         if (await db.Set<PlanChangeState>().AsNoTracking().SingleOrDefaultAsync(p => p.CorrelationId == id && p.CustomerId == customerId, ct) is { } change)
-            return Operation(change);
+            return ForCustomer(Operation(change));
         if (await db.Set<TopUpState>().AsNoTracking().SingleOrDefaultAsync(p => p.CorrelationId == id && p.CustomerId == customerId, ct) is { } purchase)
-            return Operation(purchase);
+            return ForCustomer(Operation(purchase));
         return null;
     }
 
@@ -98,6 +99,13 @@ public sealed class PortalQueries(CreditsDbContext db, CreditLedger ledger, Bill
             _ => "in-progress",
         },
         [], t.LastError, t.CurrentState == "AwaitingPayment" ? t.CheckoutUrl : null, t.CreatedAt, t.UpdatedAt);
+
+    /// <summary>The customer sees safe reasons (CustomerFacingReasons); the console shows <see cref="Operation(PlanChangeState)"/> as it is.</summary>
+    static PortalOperation ForCustomer(PortalOperation o) => o with
+    {
+        Steps = o.Steps.Select(CustomerFacingReasons.StepLine).ToList(),
+        Error = o.Type == "purchase" ? CustomerFacingReasons.ForPurchase(o.Error) : CustomerFacingReasons.ForPlanChange(o.Error),
+    };
 
     static List<string> Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
 }

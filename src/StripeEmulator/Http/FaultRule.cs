@@ -19,6 +19,8 @@ public sealed class FaultRule
     public int Status { get; set; } = 500;
     /// <summary>Error code, e.g. <c>card_declined</c>, <c>rate_limit</c>; defaults by status.</summary>
     public string? Code { get; set; }
+    /// <summary>The error's message instead of the default (e.g. one with ids, as Stripe's invalid_request_error messages have).</summary>
+    public string? Message { get; set; }
     public int LatencyMs { get; set; }
     /// <summary>Never answer; the request ends when the client gives up.</summary>
     public bool Hang { get; set; }
@@ -49,7 +51,7 @@ public sealed class FaultRule
         >= 500 => new StripeApiException(Status, "api_error", Code, "An unknown error occurred (injected fault)."),
         401 => new StripeApiException(401, "invalid_request_error", Code, "Invalid API Key provided (injected fault)."),
         409 => new StripeApiException(409, "invalid_request_error", Code ?? "lock_timeout", "Conflict (injected fault)."),
-        _ => new StripeApiException(Status, "invalid_request_error", Code, "Injected fault."),
+        _ => new StripeApiException(Status, "invalid_request_error", Code, Message ?? "Injected fault."),
     };
 }
 

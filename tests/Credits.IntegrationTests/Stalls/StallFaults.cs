@@ -13,8 +13,9 @@ static class StallFaults
     /// <summary>
     /// Every ledger write keyed plan-change:... for <paramref name="customerId"/> fails until <see cref="UnblockLedgerAsync"/>.
     /// The attempts are counted in a sequence (nextval survives the rollback of the failing transaction).
+    /// <paramref name="fault"/> starts the exception's message (a test's own text, no quotes).
     /// </summary>
-    public static async Task BlockPlanChangeLedgerWritesAsync(SystemUnderTest system, string customerId)
+    public static async Task BlockPlanChangeLedgerWritesAsync(SystemUnderTest system, string customerId, string fault = "injected fault")
     {
         await using var db = system.Accounts.NewDbContext();
         var name = Name(customerId);
@@ -25,7 +26,7 @@ static class StallFaults
             BEGIN
                 IF NEW.customer_id = '{customerId}' AND NEW.idempotency_key LIKE 'plan-change:%' THEN
                     PERFORM nextval('{name}_attempts');
-                    RAISE EXCEPTION 'injected fault: the ledger is unavailable for %', NEW.customer_id;
+                    RAISE EXCEPTION '{fault}: the ledger is unavailable for %', NEW.customer_id;
                 END IF;
                 RETURN NEW;
             END $$;

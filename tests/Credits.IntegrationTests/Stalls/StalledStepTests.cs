@@ -9,7 +9,7 @@ using Xunit.Abstractions;
 namespace Credits.IntegrationTests.Stalls;
 
 /// <summary>The system with a short step redelivery schedule (three redeliveries, 3 s apart), so a test can outlast it.</summary>
-public sealed class ShortRedeliverySystem : SystemUnderTest
+public class ShortRedeliverySystem : SystemUnderTest
 {
     protected override void Configure(Dictionary<string, string> environment)
     {
