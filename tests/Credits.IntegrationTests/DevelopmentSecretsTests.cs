@@ -24,6 +24,7 @@ public class DevelopmentSecretsTests(Infrastructure infrastructure) : IClassFixt
         ["RabbitMq__Url"] = "amqp://guest:guest@127.0.0.1:1/",
         ["ApiKeys__Keys__0__Name"] = "app",
         ["ApiKeys__Keys__0__Sha256"] = new string('a', 64),
+        ["ApiKeys__Keys__0__Scopes__0"] = "read",
         ["Stripe__SecretKey"] = "sk_test_x",
         ["Stripe__WebhookSecret"] = "whsec_x",
         ["Stripe__ApiBase"] = "http://127.0.0.1:1",

@@ -13,12 +13,17 @@ public static class OperationStatuses
     public const string Rejected = "rejected";
     public const string Cancelled = "cancelled";
     public const string Refunded = "refunded";
+    /// <summary>The card holder disputed the payment: the disputed credits are frozen until the dispute closes.</summary>
+    public const string Disputed = "disputed";
+    /// <summary>The dispute was lost: the payment went back to the card holder and the disputed credits stay taken.</summary>
+    public const string ChargedBack = "charged-back";
 
     /// <summary>PlanChangeStateMachine's states; "Rejected" is the record kept for a change the customer saga refused.</summary>
     public static string FromPlanChange(string sagaState) => sagaState switch
     {
         "Completed" => Completed,
-        "Failed" or "CompensationFailed" => Failed,
+        // GrantFailed: Stripe has the new plan, the credits could not be granted and an operator must grant them.
+        "Failed" or "CompensationFailed" or "GrantFailed" => Failed,
         "Rejected" => Rejected,
         _ => Running, // UpgradingItems, AwaitingPayment, GrantingCredits, RestoringItems, WaitingForPeriodEnd, ReportingOverage, DowngradingItems
     };
@@ -29,8 +34,10 @@ public static class OperationStatuses
         "Completed" => Completed,
         "Cancelled" => Cancelled,
         "Refunding" or "Refunded" => Refunded,
+        "Disputed" => Disputed,
+        "DisputeLost" => ChargedBack,
         _ => Running, // AwaitingPayment, Granting
     };
 
-    public static bool IsFinished(string status) => status is Completed or Failed or Rejected or Cancelled or Refunded;
+    public static bool IsFinished(string status) => status is Completed or Failed or Rejected or Cancelled or Refunded or ChargedBack;
 }

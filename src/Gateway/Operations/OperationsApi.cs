@@ -10,7 +10,7 @@ public static class OperationsApi
     {
         var operations = v1.MapGroup("/operations").WithTags("Operations").RequireScope(ApiScopes.Read);
         operations.MapGet("/{operationId:guid}", GetOperation)
-            .WithSummary("A plan change or top-up: status (accepted, running, completed, failed, rejected, cancelled, refunded), saga state, steps, error")
+            .WithSummary("A plan change or top-up: status (accepted, running, completed, failed, rejected, cancelled, refunded, disputed, charged-back), saga state, steps, error")
             .Produces<OperationView>().ProducesProblem(StatusCodes.Status404NotFound);
         operations.MapGet("/", ListOperations)
             .WithSummary("Plan changes and top-ups of every customer (or ?customerId=), newest first (?limit=, at most 200)")

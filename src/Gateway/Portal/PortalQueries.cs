@@ -96,6 +96,8 @@ public sealed class PortalQueries(CreditsDbContext db, CreditLedger ledger, Bill
             "Completed" => "completed",
             "Cancelled" => "failed",
             "Refunding" or "Refunded" => "refunded",
+            "Disputed" => "disputed",
+            "DisputeLost" => "charged-back",
             _ => "in-progress",
         },
         [], t.LastError, t.CurrentState == "AwaitingPayment" ? t.CheckoutUrl : null, t.CreatedAt, t.UpdatedAt);

@@ -52,6 +52,8 @@ public static class MeterEvents
     /// v2's documented refusal (<c>v2.error.duplicate_meter_event</c> in Stripe's OpenAPI spec): 400 with
     /// <c>code: duplicate_meter_event</c>.
     /// </summary>
+    public const int MaxIdentifierLength = 100;
+
     public static StripeApiException DuplicateV2(string identifier) =>
         new(400, "invalid_request_error", "duplicate_meter_event", "A meter event with a duplicate identifier has already been submitted.")
         {
@@ -74,6 +76,10 @@ public static class MeterEvents
         if (timestamp < now - (long)TimeSpan.FromDays(35).TotalSeconds || timestamp > now + 300)
             throw StripeApiException.InvalidParam("timestamp", "Timestamp must be within the past 35 days and not more than 5 minutes in the future.");
         var identifier = p.String("identifier") is { Length: > 0 } given ? given : Ids.Random(32);
+        // Stripe's API reference: "identifier ... Max length: 100" (billing.meter_event create; stripe-node's and
+        // tiger_stripe's generated params, https://hexdocs.pm/tiger_stripe/StripeElixir.Params.Billing.MeterEventCreateParams.html).
+        if (identifier.Length > MaxIdentifierLength)
+            throw StripeApiException.InvalidParam("identifier", $"Invalid string: {identifier[..20]}...; must be at most {MaxIdentifierLength} characters");
         var wall = c.Clocks.WallTime;
         if (c.Store.MeterEvents.ByIdentifier(identifier) is { } earlier && wall - earlier.ReceivedAt < TimeSpan.FromHours(24))
             throw duplicate(identifier);

@@ -58,6 +58,22 @@ public abstract class MeteringTests<TFixture>(TFixture billing) where TFixture :
     }
 
     [Fact]
+    public async Task Overage_of_a_customer_with_the_longest_id_is_reported_under_an_identifier_Stripe_takes()
+    {
+        // 128 characters, the longest customer id Credits takes: "overage:<id>:<ticks>:<entry>" would be ~160, past
+        // Stripe's 100, and Stripe would refuse the report on every flush (the overage never billed).
+        var meterId = await MeterAssertions.EnsureMeterAsync(Billing);
+        var id = "c_" + Guid.NewGuid().ToString("N") + new string('x', 94);
+        Assert.Equal(128, id.Length);
+        var customer = await ProCustomer.CreateAsync(Billing, id: id);
+        await customer.SpendAsync(Billing, 25);
+
+        await DrainAsync();
+
+        await MeterAssertions.AssertMeterMatchesLedgerAsync(Billing, meterId, [customer]);
+    }
+
+    [Fact]
     public async Task Late_overage_of_the_previous_period_is_stamped_inside_that_period_so_its_invoice_bills_it()
     {
         // The period rolled ten minutes ago; usage of the old period arrives now, inside the ledger's late-usage

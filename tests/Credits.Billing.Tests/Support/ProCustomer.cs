@@ -16,9 +16,10 @@ public sealed class ProCustomer
     public string StripeCustomerId { get; }
     int _debits;
 
-    public static async Task<ProCustomer> CreateAsync(BillingServices billing, long allowance = 10, DateTimeOffset? periodEnd = null)
+    public static async Task<ProCustomer> CreateAsync(BillingServices billing, long allowance = 10, DateTimeOffset? periodEnd = null,
+        string? id = null)
     {
-        var id = "c_" + Guid.NewGuid().ToString("N")[..12];
+        id ??= "c_" + Guid.NewGuid().ToString("N")[..12];
         var stripeCustomer = await billing.Stripe.V1.Customers.CreateAsync(new() { Name = id, Metadata = new() { ["customer_id"] = id } });
         var now = DateTimeOffset.UtcNow;
         await billing.InScopeAsync(async sp =>

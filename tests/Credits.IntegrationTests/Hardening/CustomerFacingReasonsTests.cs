@@ -80,6 +80,8 @@ public class CustomerFacingReasonsTests(PortalShortRedeliverySystem system, ITes
         Assert.Contains(Marker, change.LastError);
 
         await AssertCustomerSeesAsync(customer.CustomerId, operation, "credits could not be granted; an operator must grant them");
+        using (var http = system.Client())
+            Assert.Equal("failed", (await http.GetFromJsonAsync<JsonElement>($"/v1/operations/{operation}")).GetProperty("status").GetString());
         await AssertConsoleShowsMarkerAsync(operation);
         await StallFaults.UnblockLedgerAsync(system, customer.CustomerId);
     }

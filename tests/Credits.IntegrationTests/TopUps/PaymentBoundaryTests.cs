@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Credits.IntegrationTests.Sagas;
 using Credits.Persistence;
 using Credits.Sagas.StateMachines;
@@ -162,6 +163,7 @@ public class PaymentBoundaryTests(PaymentBoundaryTests.ShortAbandonSystem system
         Assert.Equal((long?)450, await Eventually.Get(() => system.Accounts.AvailableOrNullAsync(id), a => a == 450, SagaFlows.StepTimeout,
             "half the purchase's 500 credits frozen"));
         Assert.Equal("Disputed", (await Flows.TopUpAsync(completed.CorrelationId))!.CurrentState);
+        Assert.Equal("disputed", await OperationStatusAsync(completed.CorrelationId));
 
         await system.Stripe.Control.CloseDisputeAsync((string)opened["id"]!, "won");
 
@@ -189,6 +191,7 @@ public class PaymentBoundaryTests(PaymentBoundaryTests.ShortAbandonSystem system
         var lost = await Flows.TopUpInStateAsync(completed.CorrelationId, "DisputeLost");
         Assert.Equal(("lost", 500L), (lost.DisputeStatus, lost.CreditsFrozen));
         Assert.Equal("lost", (await Flows.Stripe.V1.Disputes.GetAsync((string)opened["id"]!)).Status);
+        Assert.Equal("charged-back", await OperationStatusAsync(completed.CorrelationId));
         await Task.Delay(1000);
         Assert.Equal(200, await system.Accounts.AvailableAsync(id));
         await AssertBooksBalanceAsync(id);
@@ -262,5 +265,13 @@ public class PaymentBoundaryTests(PaymentBoundaryTests.ShortAbandonSystem system
     {
         var books = await system.Accounts.BooksAsync(customerId);
         Assert.Equal(books.SumOfEntries, books.Column);
+    }
+
+    /// <summary>The status /v1/operations/{id} reports to the app.</summary>
+    async Task<string?> OperationStatusAsync(Guid operationId)
+    {
+        using var http = system.Client();
+        var view = await http.GetFromJsonAsync<System.Text.Json.JsonElement>($"/v1/operations/{operationId}");
+        return view.GetProperty("status").GetString();
     }
 }
