@@ -17,19 +17,7 @@ public class DevelopmentSecretsTests(Infrastructure infrastructure) : IClassFixt
     const string DevelopmentKeySha256 = "3817b1addc2d8f93cef79faf4fd8c193ba89ebe4aaa3b0e652ed7a3dd9de28dc";
     const string DevelopmentPortalKey = "local-development-portal-signing-key-not-a-secret";
 
-    static Dictionary<string, string> Production() => new()
-    {
-        ["ASPNETCORE_ENVIRONMENT"] = "Production",
-        ["Postgres__ConnectionString"] = "Host=127.0.0.1;Port=1;Database=none",
-        ["RabbitMq__Url"] = "amqp://guest:guest@127.0.0.1:1/",
-        ["ApiKeys__Keys__0__Name"] = "app",
-        ["ApiKeys__Keys__0__Sha256"] = new string('a', 64),
-        ["ApiKeys__Keys__0__Scopes__0"] = "read",
-        ["Stripe__SecretKey"] = "sk_test_x",
-        ["Stripe__WebhookSecret"] = "whsec_x",
-        ["Stripe__ApiBase"] = "http://127.0.0.1:1",
-        ["Stripe__MeterEventsBase"] = "http://127.0.0.1:1",
-    };
+    static Dictionary<string, string> Production() => StartupSettings.Valid("Production");
 
     [Theory]
     [InlineData("Gateway", "ApiKeys__Keys__0__Sha256", DevelopmentKeySha256, "ApiKeys:Keys:0:Sha256")]

@@ -6,19 +6,7 @@ namespace Credits.IntegrationTests;
 /// <summary>A missing or malformed setting stops a host at start-up with a message that names the key.</summary>
 public class StartupValidationTests
 {
-    static Dictionary<string, string> Valid() => new()
-    {
-        ["ASPNETCORE_ENVIRONMENT"] = "Testing",
-        ["Postgres__ConnectionString"] = "Host=127.0.0.1;Port=1;Database=none",
-        ["RabbitMq__Url"] = "amqp://guest:guest@127.0.0.1:1/",
-        ["ApiKeys__Keys__0__Name"] = "x",
-        ["ApiKeys__Keys__0__Sha256"] = new string('a', 64),
-        ["ApiKeys__Keys__0__Scopes__0"] = "read",
-        ["Stripe__SecretKey"] = "sk_test_x",
-        ["Stripe__WebhookSecret"] = "whsec_x",
-        ["Stripe__ApiBase"] = "http://127.0.0.1:1",
-        ["Stripe__MeterEventsBase"] = "http://127.0.0.1:1",
-    };
+    static Dictionary<string, string> Valid() => StartupSettings.Valid("Testing");
 
     [Theory]
     [InlineData("Gateway", "RabbitMq__Url", null, "RabbitMq:Url")]

@@ -36,6 +36,9 @@ public static class ReservationApi
         if (string.IsNullOrWhiteSpace(idempotencyKey))
             return TypedResults.Problem(statusCode: 400, title: "Idempotency-Key required",
                 detail: "Send an Idempotency-Key header so a retried reservation never holds credits twice.");
+        // The same bound as every other Idempotency-Key (the generated requests found reservations took any length).
+        if (Customers.CustomerIds.CheckIdempotencyKey(idempotencyKey, required: true) is { } badKey)
+            return Customers.RefusalResults.Problem(badKey);
         if (request.Credits > LedgerLimits.MaxCredits)
             return OutOfRange("credits");
         if (request.TimeToLiveSeconds is < 1 or > 86_400)

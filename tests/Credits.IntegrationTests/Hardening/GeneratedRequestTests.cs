@@ -27,8 +27,12 @@ public class GeneratedRequestTests(GeneratedRequestTests.PortalSystem system, IT
             environment["Portal__SigningKey"] = "generated-requests-portal-signing-key-" + new string('k', 32);
     }
 
-    /// <summary>Samples per operation: every operation is tried, each with this many generated requests.</summary>
-    const int SamplesPerOperation = 40;
+    /// <summary>
+    /// Samples per operation: every operation is tried, each with this many generated requests (40 in ./test.sh;
+    /// CREDITS_GENERATED_SAMPLES=400 for a deeper search).
+    /// </summary>
+    static readonly int SamplesPerOperation =
+        int.TryParse(System.Environment.GetEnvironmentVariable("CREDITS_GENERATED_SAMPLES"), out var samples) && samples > 0 ? samples : 40;
 
     [Fact]
     public async Task Every_operation_refuses_generated_bad_requests_with_a_4xx_and_changes_nothing()
