@@ -31,9 +31,7 @@ public sealed partial class CustomerCommands
                 "nothing was bought. Finish or wait out an earlier one.",
                 recent[0] + limit.Window - request.RequestedAt));
 
-        db.Add(request);
-        await publish.Publish(command, ct);
-        await db.SaveChangesAsync(ct);
+        if (!await AcceptOnceAsync(request, command, ct)) return (false, null);
         await transaction.CommitAsync(ct);
         return (true, null);
     }

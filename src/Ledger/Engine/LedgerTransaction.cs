@@ -32,8 +32,7 @@ static class LedgerTransaction
         var toApply = valid.Select(i => commands[i]).ToList();
         var loaded = await LedgerStore.LoadAsync(connection, transaction,
             toApply.Select(c => c.CustomerId).Distinct().Order(StringComparer.Ordinal).ToArray(),
-            toApply.Where(c => c is not ExpireDue).SelectMany(c => c.FormerIdempotencyKey is { } former ? [c.IdempotencyKey, former] : new[] { c.IdempotencyKey })
-                .Distinct().ToArray(),
+            KeysOf(toApply),
             toApply.OfType<ReverseGrant>().Select(c => c.GrantKey).Distinct().ToArray(),
             toApply.Select(c => c switch { SettleReservation s => s.ReservationId, ReleaseReservation r => r.ReservationId, _ => Guid.Empty })
                 .Where(id => id != Guid.Empty).Distinct().ToArray(),
@@ -89,6 +88,19 @@ static class LedgerTransaction
         await BalanceNotifications.NotifyAsync(connection, transaction,
             entries.Select(e => e.CustomerId).Distinct().ToArray(), ct);
         return results;
+    }
+
+    /// <summary>The keys whose earlier entries decide duplicates: each command's, and its former key if it has one.</summary>
+    static string[] KeysOf(List<LedgerCommand> commands)
+    {
+        var keys = new HashSet<string>(commands.Count * 2, StringComparer.Ordinal);
+        foreach (var c in commands)
+        {
+            if (c is ExpireDue) continue;
+            keys.Add(c.IdempotencyKey);
+            if (c.FormerIdempotencyKey is { } former) keys.Add(former);
+        }
+        return [.. keys];
     }
 
     /// <summary>What the command's key wrote before, or else what its former key wrote for the same customer.</summary>

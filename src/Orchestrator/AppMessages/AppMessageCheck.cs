@@ -21,21 +21,34 @@ public sealed class AppMessageCheck : IFilter<ConsumeContext>
     /// <summary>For <c>endpoint.AddPrePipeSpecification</c>: ahead of the message type router, once for all types.</summary>
     public static IPipeSpecification<ConsumeContext> Specification { get; } = new PipeSpecification();
 
+    /// <summary>
+    /// Each app-facing type and its check, the usage event first: it is most of the traffic, and a message is checked
+    /// as the first of these types it carries and no other (one type lookup for a usage event, on the measured path).
+    /// </summary>
+    static readonly (Type Type, Func<ConsumeContext, string?> Check)[] Checks =
+    [
+        (typeof(UsageRecorded), c => Check<UsageRecorded>(c, null)),
+        (typeof(UsageBatchRecorded), c => Check<UsageBatchRecorded>(c, AppMessageRules.Problem)),
+        (typeof(RegisterCustomer), c => Check<RegisterCustomer>(c, AppMessageRules.Problem)),
+        (typeof(ChangePlan), c => Check<ChangePlan>(c, AppMessageRules.Problem)),
+        (typeof(PurchaseCredits), c => Check<PurchaseCredits>(c, AppMessageRules.Problem)),
+        (typeof(ConfigureAutoTopUp), c => Check<ConfigureAutoTopUp>(c, AppMessageRules.Problem)),
+    ];
+
     public Task Send(ConsumeContext context, IPipe<ConsumeContext> next)
     {
-        var problem = Check<UsageRecorded>(context, _ => null)
-            ?? Check<UsageBatchRecorded>(context, AppMessageRules.Problem)
-            ?? Check<RegisterCustomer>(context, AppMessageRules.Problem)
-            ?? Check<ChangePlan>(context, AppMessageRules.Problem)
-            ?? Check<PurchaseCredits>(context, AppMessageRules.Problem)
-            ?? Check<ConfigureAutoTopUp>(context, AppMessageRules.Problem);
-        if (problem is not null) throw new InvalidMessageException(problem);
+        foreach (var (type, check) in Checks)
+        {
+            if (!context.HasMessageType(type)) continue;
+            if (check(context) is { } problem) throw new InvalidMessageException(problem);
+            break;
+        }
         return next.Send(context);
     }
 
-    static string? Check<T>(ConsumeContext context, Func<T, string?> rule) where T : class
+    /// <summary>The message read as <typeparamref name="T"/> (MassTransit keeps it for the consumer), then its rule if it has one.</summary>
+    static string? Check<T>(ConsumeContext context, Func<T, string?>? rule) where T : class
     {
-        if (!context.HasMessageType(typeof(T))) return null;
         ConsumeContext<T>? typed;
         try
         {
@@ -46,7 +59,7 @@ public sealed class AppMessageCheck : IFilter<ConsumeContext>
             // The JSON reader's own words name the field it could not convert ("... Path: $.credits").
             return $"the message is not a {typeof(T).Name}: {JsonProblem(e).Message}";
         }
-        return rule(typed.Message) is { } problem ? $"invalid {typeof(T).Name}: {problem}" : null;
+        return rule?.Invoke(typed.Message) is { } problem ? $"invalid {typeof(T).Name}: {problem}" : null;
     }
 
     static Exception JsonProblem(Exception e) =>
