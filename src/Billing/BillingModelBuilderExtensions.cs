@@ -1,3 +1,4 @@
+using Credits.Billing.Audit;
 using Credits.Billing.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -7,11 +8,12 @@ public static class BillingModelBuilderExtensions
 {
     /// <summary>
     /// Maps every billing table into the host's DbContext (webhook events and object versions,
-    /// customer links, meter reports, reconciliation differences), so they migrate with it.
+    /// customer links, meter reports, reconciliation differences, the money audit's runs and differences), so they migrate with it.
     /// </summary>
     public static ModelBuilder AddStripeBilling(this ModelBuilder modelBuilder)
     {
         modelBuilder.AddStripeWebhookEvents();
+        modelBuilder.AddMoneyAudit();
         modelBuilder.Entity<StripeCustomerLink>(b =>
         {
             b.ToTable("stripe_customers");

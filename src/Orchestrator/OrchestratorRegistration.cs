@@ -1,7 +1,9 @@
 using Credits.Billing;
+using Credits.Billing.Audit;
 using Credits.Ledger;
 using Credits.Ledger.Usage;
 using Credits.Orchestrator.AppMessages;
+using Credits.Orchestrator.Audit;
 using Credits.Orchestrator.Catalog;
 using Credits.Orchestrator.Consumers;
 using Credits.Orchestrator.Ledger;
@@ -29,6 +31,7 @@ static class OrchestratorRegistration
         builder.Services.AddStripeBilling(builder.Configuration);
         builder.Services.AddOverageMetering<CreditsDbContext>(builder.Configuration);
         builder.Services.AddBillingReconciliation<CreditsDbContext>(builder.Configuration);
+        builder.Services.AddMoneyAudit<CreditsDbContext>(builder.Configuration);
         // Before the bus (added last): the bus starts consuming once the Stripe price ids are known.
         builder.Services.AddCatalogStartup();
         builder.Services.AddSingleton<IPlanCatalog, ConfiguredPlanCatalog>();
@@ -51,6 +54,7 @@ static class OrchestratorRegistration
             x.AddSagaStepRedelivery(stepRedelivery);
             x.AddCreditsMessaging();
             x.AddConsumer<RoundTripRequestedConsumer>();
+            x.AddConsumer<RunMoneyAuditConsumer>();
             x.AddConsumer<UsageRecordedConsumer>(typeof(UsageRecordedConsumerDefinition));
             x.AddConsumer<UsageBatchRecordedConsumer>();
             x.AddCreditsSagas();

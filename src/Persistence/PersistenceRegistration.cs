@@ -1,15 +1,22 @@
 using Microsoft.EntityFrameworkCore;
+using Credits.Persistence.Operators;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 
 namespace Credits.Persistence;
 
 public static class PersistenceRegistration
 {
-    /// <summary>The scoped CreditsDbContext on the host's shared NpgsqlDataSource.</summary>
-    public static IServiceCollection AddCreditsDbContext(this IServiceCollection services) =>
+    /// <summary>The scoped CreditsDbContext on the host's shared NpgsqlDataSource, and the operator action log on it.</summary>
+    public static IServiceCollection AddCreditsDbContext(this IServiceCollection services)
+    {
         services.AddDbContext<CreditsDbContext>((sp, options) =>
             options.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>(),
                 npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history")));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddScoped<OperatorActionLog>();
+        return services;
+    }
 
 }
