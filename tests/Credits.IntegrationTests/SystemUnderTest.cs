@@ -119,6 +119,19 @@ public class SystemUnderTest : IAsyncLifetime
         Assert.True(moved == 1, $"no scheduled message {tokenId}");
     }
 
+    /// <summary>
+    /// `Credits.Orchestrator audit` as an operator runs it: a process of its own on this system's database, Stripe and
+    /// bus. Extra <paramref name="settings"/> (e.g. Audit__SettleTime=00:00:00) are added to its environment.
+    /// </summary>
+    public async Task<(int ExitCode, string Output)> RunAuditAsync(IReadOnlyDictionary<string, string>? settings = null, params string[] arguments)
+    {
+        var environment = new Dictionary<string, string>(Environment);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) environment[key] = value;
+        await using var audit = new HostProcess("Orchestrator", environment);
+        var exit = await audit.RunToExitAsync(TimeSpan.FromSeconds(150), ["audit", .. arguments]);
+        return (exit, audit.Output);
+    }
+
     public HttpClient Client(string? apiKey = ApiKey)
     {
         var client = new HttpClient { BaseAddress = Gateway.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
