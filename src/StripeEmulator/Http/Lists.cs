@@ -46,12 +46,28 @@ public static class Lists
         };
     }
 
-    /// <summary>Filters on <c>created[gte]</c>-style ranges and plain equality of top-level string fields.</summary>
+    /// <summary>
+    /// Filters on plain equality of top-level string fields, and on <c>created</c> as Stripe's list endpoints take it:
+    /// a Unix time, or a range of <c>created[gt]</c>, <c>[gte]</c>, <c>[lt]</c>, <c>[lte]</c>
+    /// (https://docs.stripe.com/api/payment_intents/list#list_payment_intents-created, the same on invoices,
+    /// refunds, disputes, checkout sessions, subscriptions, charges).
+    /// </summary>
     public static IEnumerable<JsonObject> Where(this IEnumerable<JsonObject> items, StripeParams p, params string[] fields)
     {
         foreach (var field in fields)
             if (p.String(field) is { Length: > 0 } wanted)
                 items = items.Where(o => (string?)o[field] == wanted).ToList();
-        return items;
+        return items.CreatedIn(p);
     }
+
+    static IEnumerable<JsonObject> CreatedIn(this IEnumerable<JsonObject> items, StripeParams p)
+    {
+        if (p.Long("created") is { } exactly) return items.Where(o => Created(o) == exactly).ToList();
+        var (gt, gte, lt, lte) = (p.Long("created.gt"), p.Long("created.gte"), p.Long("created.lt"), p.Long("created.lte"));
+        if (gt is null && gte is null && lt is null && lte is null) return items;
+        return items.Where(o => Created(o) is { } c && (gt is null || c > gt) && (gte is null || c >= gte) && (lt is null || c < lt) && (lte is null || c <= lte))
+            .ToList();
+    }
+
+    static long? Created(JsonObject o) => o["created"] is JsonValue v && v.TryGetValue<long>(out var c) ? c : null;
 }
