@@ -102,16 +102,17 @@ public sealed class AuditScaleScenario : IBenchmarkScenario
         }
     }
 
-    static string Describe((double Seconds, AuditRun Run) audit, int customers) =>
-        $"{audit.Run.Status}, {audit.Run.Found} differences, {audit.Seconds * 1000 / customers:N2} ms per customer";
+    static string Describe((double Seconds, AuditRun Run, long StripeCalls) audit, int customers) =>
+        $"{audit.Run.Status}, {audit.Run.Found} differences, {audit.Seconds * 1000 / customers:N2} ms and {(double)audit.StripeCalls / customers:N2} Stripe calls per customer ({audit.StripeCalls:N0} calls)";
 
-    static async Task<(double Seconds, AuditRun Run)> AuditAsync(IServiceProvider provider, CancellationToken ct)
+    static async Task<(double Seconds, AuditRun Run, long StripeCalls)> AuditAsync(IServiceProvider provider, CancellationToken ct)
     {
         await using var scope = provider.CreateAsyncScope();
         var audit = scope.ServiceProvider.GetRequiredService<MoneyAudit>();
+        using var calls = new HttpRequestCounter();
         var clock = Stopwatch.StartNew();
         var run = await audit.RunAsync("benchmark", ct: ct);
-        return (clock.Elapsed.TotalSeconds, run);
+        return (clock.Elapsed.TotalSeconds, run, calls.Count);
     }
 
     /// <summary>Builds clean books the way Credits' own steps would leave them, but directly (no sagas), so seeding is fast.</summary>
