@@ -1,3 +1,5 @@
+using Credits.Contracts.TopUps;
+
 namespace Credits.Sagas;
 
 /// <summary>
@@ -16,15 +18,7 @@ public static class CreditProration
         return (long)Math.Ceiling(includedCredits * remaining);
     }
 
-    /// <summary>
-    /// The credits a refund takes back: the purchase's credits in proportion to the money refunded by this
-    /// increase of Stripe's cumulative amount_refunded (rounded so that a full refund takes back all of them).
-    /// </summary>
-    public static long ForRefund(long credits, long amount, long refundedBefore, long refundedNow)
-    {
-        if (amount <= 0) return credits;
-        static long Share(long credits, long amount, long refunded) =>
-            (long)Math.Ceiling((decimal)credits * Math.Min(refunded, amount) / amount);
-        return Share(credits, amount, refundedNow) - Share(credits, amount, refundedBefore);
-    }
+    /// <summary>The credits a refund takes back (<see cref="RefundShare"/>: the money audit applies the same rule).</summary>
+    public static long ForRefund(long credits, long amount, long refundedBefore, long refundedNow) =>
+        RefundShare.Credits(credits, amount, refundedBefore, refundedNow);
 }

@@ -17,10 +17,10 @@ namespace Credits.Sagas.StateMachines;
 public sealed class TopUpStateMachine : MassTransitStateMachine<TopUpState>
 {
     public const string SagaName = "top-up";
-    public const string PurchaseIdMetadata = "purchase_id";
+    public const string PurchaseIdMetadata = PurchaseKeys.PurchaseIdMetadata;
 
-    /// <summary>The ledger key of a purchase's grant: what a refund's reversal names.</summary>
-    public static string GrantKey(Guid purchaseId) => SagaKeys.Idempotency(SagaName, purchaseId, "grant");
+    /// <summary>The ledger key of a purchase's grant (<see cref="PurchaseKeys"/>: the money audit reads it too).</summary>
+    public static string GrantKey(Guid purchaseId) => PurchaseKeys.Grant(purchaseId);
 
     public TopUpStateMachine(TopUpOptions options)
     {
@@ -207,7 +207,7 @@ public sealed class TopUpStateMachine : MassTransitStateMachine<TopUpState>
         PurchaseId = saga.CorrelationId, CustomerId = saga.CustomerId, Amount = saga.Amount,
         Credits = CreditProration.ForRefund(saga.Credits, saga.Amount, saga.AmountRefunded, refundedNow),
         AmountRefunded = refundedNow,
-        IdempotencyKey = SagaKeys.Idempotency(SagaName, saga.CorrelationId, $"reverse-{refundedNow}"),
+        IdempotencyKey = PurchaseKeys.Reversal(saga.CorrelationId, refundedNow),
     };
 
     private static void OpenDispute(TopUpState saga, string disputeId, long amount, string status)
@@ -223,7 +223,7 @@ public sealed class TopUpStateMachine : MassTransitStateMachine<TopUpState>
     {
         PurchaseId = saga.CorrelationId, CustomerId = saga.CustomerId, DisputeId = saga.DisputeId!,
         Credits = CreditProration.ForRefund(saga.Credits, saga.Amount, 0, saga.DisputedAmount),
-        IdempotencyKey = SagaKeys.Idempotency(SagaName, saga.CorrelationId, $"dispute-{saga.DisputeId}-freeze"),
+        IdempotencyKey = PurchaseKeys.DisputeFreeze(saga.CorrelationId, saga.DisputeId!),
     };
 
     private static void Frozen(TopUpState saga, long credits)
@@ -238,7 +238,7 @@ public sealed class TopUpStateMachine : MassTransitStateMachine<TopUpState>
     private static RestoreDisputedCredits Restore(TopUpState saga) => new()
     {
         PurchaseId = saga.CorrelationId, CustomerId = saga.CustomerId, DisputeId = saga.DisputeId!, Credits = saga.CreditsFrozen ?? 0,
-        IdempotencyKey = SagaKeys.Idempotency(SagaName, saga.CorrelationId, $"dispute-{saga.DisputeId}-restore"),
+        IdempotencyKey = PurchaseKeys.DisputeRestore(saga.CorrelationId, saga.DisputeId!),
     };
 
     private static GrantPurchasedCredits Grant(TopUpState saga) => new()
