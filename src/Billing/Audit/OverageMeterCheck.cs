@@ -187,7 +187,10 @@ public sealed class OverageMeterCheck(AuditDatabase database, StripeCalls stripe
         {
             if (invoice.Status is not ("open" or "paid" or "uncollectible") || invoice.CustomerId is null) continue;
             if (invoice.StatusTransitions?.FinalizedAt is not { } finalized || InvoicesCreated.Utc(finalized) > settledBefore) continue;
-            var usage = invoice.Lines?.Data?.Where(l => l.Pricing?.PriceDetails?.PriceId is { } price && prices.Metered.ContainsKey(price)).ToList() ?? [];
+            // Usage is billed in arrears: only a line for a period that had ended when the invoice was made bills usage (a
+            // new subscription's first invoice may carry its metered price for the period ahead, at zero).
+            var usage = invoice.Lines?.Data?.Where(l => l.Pricing?.PriceDetails?.PriceId is { } price && prices.Metered.ContainsKey(price)
+                                                        && l.Period is not null && l.Period.End <= invoice.Created).ToList() ?? [];
             foreach (var line in usage)
             {
                 var key = (invoice.CustomerId, InvoicesCreated.Utc(line.Period.Start));
