@@ -100,6 +100,27 @@ public class PeriodAuditTests(PeriodAuditSystem system, ITestOutputHelper output
     }
 
     [Fact]
+    public async Task An_allowance_granted_twice_for_one_period_is_found()
+    {
+        var customer = await RegisterProAsync("twice");
+        // Behind the saga's back: the current period's allowance granted again under another key.
+        var again = await system.Accounts.ApplyAsync(new StartPeriod
+        {
+            CustomerId = customer.CustomerId, IdempotencyKey = $"duplicate:{customer.CustomerId}", PlanId = "pro",
+            PeriodStart = customer.AllowancePeriodStart!.Value, PeriodEnd = customer.PeriodEnd!.Value,
+        });
+        Assert.True(again.Succeeded, again.Reason);
+
+        await AuditAsync();
+
+        var twice = Assert.Single(await DifferencesAsync(customer.CustomerId));
+        Assert.Equal((AuditKinds.AllowanceGrantedTwice, "2 grants, 10000 credits", AuditDifferenceStatus.Open),
+            (twice.Kind, twice.Actual, twice.Status));
+        Assert.Contains(AllowanceKeys.Period(customer.CustomerId, customer.AllowancePeriodStart!.Value), twice.Evidence);
+        Assert.Contains($"duplicate:{customer.CustomerId}", twice.Evidence);
+    }
+
+    [Fact]
     public async Task A_lost_meter_report_is_resent_once_and_Stripe_then_bills_what_the_ledger_holds()
     {
         var customer = await RegisterProAsync("lost-report");
