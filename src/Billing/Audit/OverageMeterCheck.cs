@@ -181,12 +181,12 @@ public sealed class OverageMeterCheck(AuditDatabase database, StripeCalls stripe
     {
         var prices = await CatalogPrices.ReadAsync(stripe, catalog, ct);
         if (prices.Metered.Count == 0) return;
-        var settledBefore = run.Now - options.Value.SettleTime;
         var billed = new Dictionary<(string StripeCustomerId, DateTimeOffset PeriodStart), BilledUsage>();
         foreach (var invoice in await InvoicesCreated.ListAsync(stripe, run.Window.From, run.Window.To, ct))
         {
             if (invoice.Status is not ("open" or "paid" or "uncollectible") || invoice.CustomerId is null) continue;
-            if (invoice.StatusTransitions?.FinalizedAt is not { } finalized || InvoicesCreated.Utc(finalized) > settledBefore) continue;
+            // Finalized is final: overage not on it by then is never billed on it, so there is nothing to wait for.
+            if (invoice.StatusTransitions?.FinalizedAt is not { } finalized) continue;
             // Usage is billed in arrears: only a line for a period that had ended when the invoice was made bills usage (a
             // new subscription's first invoice may carry its metered price for the period ahead, at zero).
             var usage = invoice.Lines?.Data?.Where(l => l.Pricing?.PriceDetails?.PriceId is { } price && prices.Metered.ContainsKey(price)
