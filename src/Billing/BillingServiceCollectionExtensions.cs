@@ -1,7 +1,6 @@
 using Credits.Billing.Catalog;
 using Credits.Billing.Customers;
 using Credits.Billing.Metering;
-using Credits.Billing.Reconciliation;
 using Credits.Billing.StripeAdapter;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -62,21 +61,6 @@ public static class BillingServiceCollectionExtensions
         services.TryAddSingleton<MeterEventSender>();
         services.TryAddScoped(sp => ActivatorUtilities.CreateInstance<OverageMeter>(sp, sp.GetRequiredService<TDbContext>()));
         if (runInBackground) services.AddHostedService<OverageMeteringService>();
-        return services;
-    }
-
-    /// <summary>Reconciliation (section "Reconciliation"): <see cref="BillingReconciliation"/> on demand and, optionally, periodically.</summary>
-    public static IServiceCollection AddBillingReconciliation<TDbContext>(this IServiceCollection services, IConfiguration configuration,
-        bool runInBackground = true)
-        where TDbContext : DbContext
-    {
-        services.AddOptions<ReconciliationOptions>().Bind(configuration.GetSection(ReconciliationOptions.Section))
-            .ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<OverageMeteringOptions>().Bind(configuration.GetSection(OverageMeteringOptions.Section));
-        services.TryAddSingleton<MeteringStatistics>();
-        services.TryAddSingleton<MeterEventSender>();
-        services.TryAddScoped(sp => ActivatorUtilities.CreateInstance<BillingReconciliation>(sp, sp.GetRequiredService<TDbContext>()));
-        if (runInBackground) services.AddHostedService<ReconciliationService>();
         return services;
     }
 

@@ -30,7 +30,6 @@ static class OrchestratorRegistration
         builder.Services.AddScoped<UsageIngestion>();
         builder.Services.AddStripeBilling(builder.Configuration);
         builder.Services.AddOverageMetering<CreditsDbContext>(builder.Configuration);
-        builder.Services.AddBillingReconciliation<CreditsDbContext>(builder.Configuration);
         builder.Services.AddMoneyAudit<CreditsDbContext>(builder.Configuration);
         // Before the bus (added last): the bus starts consuming once the Stripe price ids are known.
         builder.Services.AddCatalogStartup();

@@ -16,6 +16,9 @@ public sealed class Accounts(string connectionString)
     public CreditsDbContext NewDbContext() =>
         new(new DbContextOptionsBuilder<CreditsDbContext>().UseNpgsql(connectionString).Options);
 
+    /// <summary>The ledger on <paramref name="db"/>, as a host would have it, for what a test does behind the hosts' back.</summary>
+    public static CreditLedger Ledger(CreditsDbContext db) => new(db, Plans, TimeProvider.System);
+
     /// <summary>Opens an account on a plan for the current month, with the plan's allowance.</summary>
     public async Task OpenAsync(string customerId, string planId)
     {

@@ -116,9 +116,10 @@ public static class StripeEventTranslator
     /// <summary>
     /// The billing period an invoice opens. Not the invoice's own period_start/period_end: on a renewal they
     /// look back one period (the usage billed) and on a new subscription they are one instant. The period
-    /// is on the subscription's (non-proration) lines; the latest of them is the one paid in advance.
+    /// is on the subscription's (non-proration) lines; the latest of them is the one paid in advance. The money audit
+    /// finds a period's invoice by it too.
     /// </summary>
-    static (DateTimeOffset Start, DateTimeOffset End) ServicePeriod(Invoice invoice)
+    internal static (DateTimeOffset Start, DateTimeOffset End) ServicePeriod(Invoice invoice)
     {
         var line = invoice.Lines?.Data?
             .Where(l => l.Period is not null && l.Parent?.SubscriptionItemDetails is { Proration: false })

@@ -1,5 +1,6 @@
 using Credits.Ledger.Commands;
 using Credits.Ledger.Model;
+using Credits.Ledger.Periods;
 using Credits.Ledger.Results;
 
 namespace Credits.Ledger.Engine;
@@ -32,7 +33,7 @@ sealed partial class AccountBook
         _account.Changed = true;
 
         var credits = c.Allowance ?? Plan.IncludedCredits;
-        var posting = Post(c, c.PeriodStart, $"plan {c.PlanId}");
+        var posting = Post(c, c.PeriodStart, PeriodNotes.Opened(c.PlanId));
         LedgerResult result;
         if (credits == 0)
         {

@@ -1,3 +1,4 @@
+using Credits.Billing.Audit;
 using Credits.Ledger;
 using Credits.StripeEmulator.Hosting;
 using Credits.StripeEmulator.Http;
@@ -38,7 +39,7 @@ public class BillingServices : IAsyncLifetime
         services.AddCreditLedger<BillingTestDbContext>(Configuration);
         services.AddStripeBilling(Configuration);
         services.AddOverageMetering<BillingTestDbContext>(Configuration, runInBackground: false);
-        services.AddBillingReconciliation<BillingTestDbContext>(Configuration, runInBackground: false);
+        services.AddMoneyAudit<BillingTestDbContext>(Configuration, runInBackground: false);
         Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
         await using var scope = Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<BillingTestDbContext>().Database.EnsureCreatedAsync();

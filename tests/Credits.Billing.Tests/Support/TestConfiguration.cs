@@ -32,7 +32,7 @@ public static class TestConfiguration
         ["CreditPacks:small:Amount"] = "500",
         ["CreditPacks:small:Currency"] = "usd",
         ["Metering:FlushInterval"] = "00:00:00.200",
-        ["Reconciliation:SettleTime"] = "00:00:00",
+        ["Audit:SettleTime"] = "00:00:00",
     };
 
     public static IConfiguration Build(Dictionary<string, string?> values) => new ConfigurationBuilder().AddInMemoryCollection(values).Build();

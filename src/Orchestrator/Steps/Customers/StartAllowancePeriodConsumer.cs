@@ -1,7 +1,7 @@
-using System.Globalization;
 using Credits.Contracts.Customers;
 using Credits.Ledger;
 using Credits.Ledger.Commands;
+using Credits.Ledger.Periods;
 using MassTransit;
 
 namespace Credits.Orchestrator.Steps.Customers;
@@ -18,14 +18,11 @@ public sealed class StartAllowancePeriodConsumer(CreditLedger ledger) : IConsume
         LedgerStepFailedException.ThrowUnlessSucceeded(await ledger.StartPeriodAsync(new StartPeriod
         {
             CustomerId = m.CustomerId,
-            IdempotencyKey = Key(m.CustomerId, m.PeriodStart),
+            IdempotencyKey = AllowanceKeys.Period(m.CustomerId, m.PeriodStart),
             PlanId = m.PlanId,
             PeriodStart = m.PeriodStart,
             PeriodEnd = m.PeriodEnd,
             Allowance = m.Allowance,
         }, context.CancellationToken));
     }
-
-    public static string Key(string customerId, DateTimeOffset periodStart) =>
-        $"allowance:{customerId}:{periodStart.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)}";
 }

@@ -1,6 +1,7 @@
 using Credits.Contracts.PlanChanges;
 using Credits.Ledger;
 using Credits.Ledger.Commands;
+using Credits.Ledger.Periods;
 using MassTransit;
 
 namespace Credits.Orchestrator.Steps.PlanChanges;
@@ -18,7 +19,7 @@ public sealed class GrantPlanChangeCreditsConsumer(CreditLedger ledger) : IConsu
         LedgerStepFailedException.ThrowUnlessSucceeded(await ledger.StartPeriodAsync(new StartPeriod
         {
             CustomerId = m.CustomerId,
-            IdempotencyKey = $"plan-change:{m.OperationId:N}:{m.Step}",
+            IdempotencyKey = AllowanceKeys.PlanChange(m.OperationId, m.Step),
             PlanId = m.PlanId,
             PeriodStart = m.PeriodStart,
             PeriodEnd = m.PeriodEnd,

@@ -1,0 +1,42 @@
+using Credits.Billing.StripeAdapter;
+using global::Stripe;
+
+namespace Credits.Billing.Audit;
+
+/// <summary>
+/// Every invoice created in a span, in pages of 100 with Stripe's <c>created</c> range
+/// (https://docs.stripe.com/api/invoices/list#list_invoices-created): a window of 10,000 customers' renewals is about a
+/// hundred calls, not one per customer. Stripe includes an invoice's first lines with it; the rest (rare: a plan has two
+/// items) are read for the invoices that have more.
+/// </summary>
+public static class InvoicesCreated
+{
+    public static async Task<List<Invoice>> ListAsync(StripeCalls stripe, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        var listed = await stripe.ReadAsync("list invoices", async (c, o, t) =>
+        {
+            var invoices = new List<Invoice>();
+            var options = new InvoiceListOptions
+            {
+                Created = new DateRangeOptions { GreaterThanOrEqual = from.UtcDateTime, LessThan = to.UtcDateTime }, Limit = 100,
+            };
+            await foreach (var invoice in c.V1.Invoices.ListAutoPagingAsync(options, o, t)) invoices.Add(invoice);
+            return invoices;
+        }, ct);
+        var invoices = listed.GetValueOrThrow();
+        foreach (var invoice in invoices.Where(i => i.Lines?.HasMore == true))
+        {
+            var lines = await stripe.ReadAsync("list invoice lines", async (c, o, t) =>
+            {
+                var all = new List<InvoiceLineItem>();
+                await foreach (var line in c.V1.Invoices.LineItems.ListAutoPagingAsync(invoice.Id, new() { Limit = 100 }, o, t)) all.Add(line);
+                return all;
+            }, ct);
+            invoice.Lines = new StripeList<InvoiceLineItem> { Data = lines.GetValueOrThrow(), HasMore = false };
+        }
+        return invoices;
+    }
+
+    /// <summary>Stripe's Unix seconds as Credits keeps times.</summary>
+    public static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+}
