@@ -51,7 +51,7 @@ public sealed class CustomerPageQuery(CreditsDbContext db, CreditLedger ledger, 
             balance,
             grants.Select(g => new ConsoleGrant(g.Id, g.Source.ToString(), g.Amount, g.Remaining, g.Priority, g.EffectiveAt, g.ExpiresAt,
                 g.IdempotencyKey, g.CreatedAt)).ToList(),
-            entries, sagas, stripe,
+            entries.Entries.Select(ConsoleEntry.From).ToList(), entries.NextBefore, sagas, stripe,
             await audit.DifferencesAsync(null, customerId, Listed, ct),
             await audit.OperatorActionsAsync(customerId, Listed, ct));
     }

@@ -40,16 +40,24 @@ public sealed record ConsoleOperatorAction(long Id, DateTimeOffset At, string Ac
     string Reason, string Details);
 
 /// <summary>
-/// One customer on one page: the ledger (balance, grants with credits left, a page of entries), every saga of theirs,
+/// One customer on one page: the ledger (balance, grants with credits left, a page of entries, newest first: <see cref="NextBefore"/> asks for the next), every saga of theirs,
 /// the Stripe objects Credits knows of, and the audit differences and operator actions about them.
 /// </summary>
 public sealed record ConsoleCustomerPage(string CustomerId, string? Name, string? Email, string? PlanId, string? LifecycleState,
-    CreditBalance? Balance, IReadOnlyList<ConsoleGrant> Grants, EntryPage Entries, IReadOnlyList<ConsoleSaga> Sagas,
+    CreditBalance? Balance, IReadOnlyList<ConsoleGrant> Grants, IReadOnlyList<ConsoleEntry> Entries, long? NextBefore, IReadOnlyList<ConsoleSaga> Sagas,
     ConsoleStripeObjects Stripe, IReadOnlyList<ConsoleAuditDifference> AuditDifferences, IReadOnlyList<ConsoleOperatorAction> OperatorActions);
 
 /// <summary>A grant with credits left or still to come (expired and spent grants show in the entries).</summary>
 public sealed record ConsoleGrant(Guid Id, string Source, long Amount, long Remaining, int Priority, DateTimeOffset EffectiveAt,
     DateTimeOffset? ExpiresAt, string IdempotencyKey, DateTimeOffset CreatedAt);
+
+/// <summary>A ledger entry, its kind by name (Grant, Debit, Expiry, Reversal, Hold, Release, Overage, WriteOff).</summary>
+public sealed record ConsoleEntry(long Id, string Kind, long Amount, long HeldChange, long Quantity, Guid? GrantId, Guid? ReservationId,
+    string IdempotencyKey, DateTimeOffset PeriodStart, DateTimeOffset OccurredAt, DateTimeOffset RecordedAt, string? Note)
+{
+    public static ConsoleEntry From(LedgerEntryView e) => new(e.Id, e.Kind.ToString(), e.Amount, e.HeldChange, e.Quantity, e.GrantId,
+        e.ReservationId, e.IdempotencyKey, e.PeriodStart, e.OccurredAt, e.RecordedAt, e.Note);
+}
 
 /// <summary>The Stripe ids Credits holds for a customer, read from its own tables (no call to Stripe).</summary>
 public sealed record ConsoleStripeObjects(string? CustomerId, string? SubscriptionId, string? SubscriptionStatus,
