@@ -270,7 +270,8 @@
       if (!done) return;
       formKeys[form] = newKey();
       $(form).reset();
-      await Promise.all([openCustomer(customer, { focus: false }), loadOperatorLog()]);
+      await Promise.all([openCustomer(customer, { focus: false }), loadOperatorLog(),
+        api('/customers?search=' + encodeURIComponent($('search').value.trim())).then(renderCustomers, () => {})]);
     });
   }
 
