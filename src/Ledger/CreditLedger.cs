@@ -43,6 +43,8 @@ public sealed partial class CreditLedger(DbContext db, PlanCatalog plans, TimePr
 
     public Task<LedgerResult> ReverseGrantAsync(ReverseGrant command, CancellationToken ct = default) => OneAsync(command, ct);
 
+    public Task<LedgerResult> RevokeAsync(RevokeCredits command, CancellationToken ct = default) => OneAsync(command, ct);
+
     public Task<LedgerResult> SuspendOverageAsync(SuspendOverage command, CancellationToken ct = default) => OneAsync(command, ct);
 
     public Task<LedgerResult> SetLowBalanceThresholdAsync(SetLowBalanceThreshold command, CancellationToken ct = default) => OneAsync(command, ct);

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Credits.Ledger.Results;
 
 namespace Credits.Gateway.Balances;
@@ -5,7 +6,7 @@ namespace Credits.Gateway.Balances;
 /// <summary>How a ledger outcome that did not apply is told over HTTP: RFC 7807 problem details.</summary>
 public static class LedgerResults
 {
-    public static IResult Problem(LedgerResult result) => result.Outcome switch
+    public static ProblemHttpResult Problem(LedgerResult result) => result.Outcome switch
     {
         LedgerOutcome.UnknownCustomer => TypedResults.Problem(statusCode: 404, title: "Unknown customer",
             detail: $"Customer '{result.CustomerId}' has no credit account."),

@@ -45,14 +45,20 @@ public sealed class ConsoleQueries(CreditsDbContext db)
 
         return changes.Select(p => Saga("plan change", p.CustomerId, PortalQueries.Operation(p)))
             .Concat(purchases.Select(t => Saga("top-up", t.CustomerId, PortalQueries.Operation(t))))
-            .Concat(registrations.Select(c => new ConsoleSaga("customer lifecycle", c.CorrelationId, c.CustomerId, c.CurrentState,
-                c.CurrentState == "RegistrationFailed" ? "failed" : "in-flight", $"Registration on {c.PlanId}", [], c.LastError,
-                c.CreatedAt, c.UpdatedAt)))
+            .Concat(registrations.Select(Saga))
             .OrderByDescending(s => s.UpdatedAt).Take(limit).ToList();
     }
 
-    static ConsoleSaga Saga(string saga, string customerId, PortalOperation o) => new(saga, o.Id, customerId, o.State,
-        o.Status is "failed" ? "failed" : "in-flight", o.Description, o.Steps, o.Error, o.CreatedAt, o.UpdatedAt);
+    /// <summary>
+    /// A plan change or purchase as a console row. In the list of sagas needing a look the status is "failed" or
+    /// "in-flight"; on a customer's own page (<paramref name="own"/>) it is the operation's status (completed too).
+    /// </summary>
+    internal static ConsoleSaga Saga(string saga, string customerId, PortalOperation o, bool own = false) => new(saga, o.Id, customerId, o.State,
+        own ? o.Status : o.Status is "failed" ? "failed" : "in-flight", o.Description, o.Steps, o.Error, o.CreatedAt, o.UpdatedAt);
+
+    internal static ConsoleSaga Saga(CustomerLifecycleState c) => new("customer lifecycle", c.CorrelationId, c.CustomerId, c.CurrentState,
+        c.CurrentState switch { "RegistrationFailed" => "failed", "Active" => "active", _ => "in-flight" },
+        $"Registration on {c.PlanId}", [], c.LastError, c.CreatedAt, c.UpdatedAt);
 
     public Task<List<ConsoleDifference>> DifferencesAsync(int limit, CancellationToken ct) =>
         db.Set<ReconciliationDifference>().AsNoTracking().OrderByDescending(d => d.FoundAt).Take(limit)

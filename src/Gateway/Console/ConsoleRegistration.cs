@@ -1,3 +1,4 @@
+using Credits.Billing.Audit;
 using Credits.ServiceDefaults;
 
 namespace Credits.Gateway.Console;
@@ -9,6 +10,12 @@ public static class ConsoleRegistration
         builder.AddValidatedOptions<ConsoleOptions>(ConsoleOptions.Section);
         builder.Services.AddScoped<ConsoleQueries>();
         builder.Services.AddSingleton<DeadLetterQueues>();
+        // Operator actions: a run asked for on the console covers the schedule's lookback unless told otherwise.
+        builder.AddValidatedOptions<MoneyAuditOptions>(MoneyAuditOptions.Section);
+        builder.Services.AddScoped<CreditAdjustments>();
+        builder.Services.AddScoped<AuditActions>();
+        builder.Services.AddScoped<AuditQueries>();
+        builder.Services.AddScoped<CustomerPageQuery>();
         return builder;
     }
 }

@@ -97,6 +97,7 @@ sealed partial class AccountBook
             SettleReservation c => Settle(c),
             ReleaseReservation c => Release(c),
             ReverseGrant c => Reverse(c),
+            RevokeCredits c => Revoke(c),
             StartPeriod c => StartPeriod(c),
             SuspendOverage c => Suspend(c),
             SetLowBalanceThreshold c => SetThreshold(c),
