@@ -14,6 +14,7 @@ public static class ConsoleApi
         api.MapGet("/sagas", GetSagas).WithSummary("Plan changes, top-ups and registrations in flight or failed, with steps and errors");
         api.MapGet("/reconciliation", GetDifferences).WithSummary("Differences between the ledger and Stripe found by reconciliation");
         api.MapGet("/dead-letters", GetDeadLetters).WithSummary("Usage messages in the error queues, with reasons (read without consuming)");
+        api.MapRedriveApi();
         return api;
     }
 

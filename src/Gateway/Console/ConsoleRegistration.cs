@@ -9,6 +9,8 @@ public static class ConsoleRegistration
         builder.AddValidatedOptions<ConsoleOptions>(ConsoleOptions.Section);
         builder.Services.AddScoped<ConsoleQueries>();
         builder.Services.AddSingleton<DeadLetterQueues>();
+        builder.Services.AddSingleton<DeadLetterRedrive>();
+        builder.Services.AddScoped<SagaRetries>();
         return builder;
     }
 }
