@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Credits.ServiceDefaults;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -69,11 +70,24 @@ public sealed class DeadLetterRedrive(IOptions<RabbitMqOptions> rabbit, ILogger<
                 break;
             }
             await channel.BasicAckAsync(got.DeliveryTag, multiple: false, ct);
-            moved.Add(new RedrivenMessage(letter.MessageId, letter.MessageType, target, letter.Reason, letter.Usage));
+            moved.Add(new RedrivenMessage(letter.MessageId, letter.MessageType, target, letter.Reason, letter.Usage, Content(letter.Body)));
             if (messageId is not null) break;
         }
         await channel.CloseAsync(ct); // everything not acknowledged goes back in its place
         return new RedriveOutcome(moved, problem);
+    }
+
+    /// <summary>The envelope's message (a step's command with its ids), kept short: the log's record of what was moved.</summary>
+    static string? Content(string body)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            if (!json.RootElement.TryGetProperty("message", out var message)) return null;
+            var text = message.GetRawText();
+            return text.Length > 1000 ? text[..1000] + "…" : text;
+        }
+        catch (JsonException) { return null; } // not a MassTransit envelope, or cut short for display
     }
 
     /// <summary>MassTransit's MT-Fault-InputAddress (the endpoint that faulted), else the error queue's name without "_error".</summary>
@@ -109,5 +123,6 @@ public sealed class DeadLetterRedrive(IOptions<RabbitMqOptions> rabbit, ILogger<
 /// <summary>What a redrive moved, and why it stopped early if it did.</summary>
 public sealed record RedriveOutcome(IReadOnlyList<RedrivenMessage> Moved, string? Problem);
 
-/// <summary>One message moved back: its id, type, the queue it went to, why it had failed, and the usage in it.</summary>
-public sealed record RedrivenMessage(string? MessageId, string? MessageType, string Queue, string? Reason, IReadOnlyList<DeadLetterUsage> Usage);
+/// <summary>One message moved back: its id, type, the queue it went to, why it had failed, the usage in it, and its content (JSON, cut at 1,000 characters).</summary>
+public sealed record RedrivenMessage(string? MessageId, string? MessageType, string Queue, string? Reason, IReadOnlyList<DeadLetterUsage> Usage,
+    string? Content);

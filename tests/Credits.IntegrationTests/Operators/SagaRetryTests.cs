@@ -88,4 +88,59 @@ public class SagaRetryTests(ShortRedeliverySystem system, ITestOutputHelper outp
 
         Assert.Equal(HttpStatusCode.NotFound, (await RetryAsync(http, Guid.NewGuid(), new { reason = "r", @operator = "alice" })).StatusCode);
     }
+
+    [Fact]
+    public async Task A_purchase_whose_grant_stalled_is_redriven_from_the_step_error_queue_and_completes_with_its_credits_once()
+    {
+        var customer = await Flows.RegisterAsync(SagaFlows.NewCustomerId("stalled-grant"));
+        await Flows.SaveCardAsync(customer.StripeCustomerId!);
+        await Eventually.Get(() => system.Accounts.AvailableOrNullAsync(customer.CustomerId), a => a == 200);
+        await StallFaults.BlockLedgerWritesAsync(system, customer.CustomerId, "credits:top-up:%");
+
+        // Paid by the saved card; the grant fails through its retries and redeliveries and waits in its error queue.
+        var purchase = await Flows.PurchaseAsync(customer, 500, 1000, savedCard: true);
+        await Eventually.Get(() => StallFaults.BlockedAttemptsAsync(system, customer.CustomerId), n => n == 16, TimeSpan.FromSeconds(120),
+            "the grant is tried 4 x (1 + 3 redeliveries) times");
+        using var http = system.Client();
+        const string queue = "grant-purchased-credits_error";
+        var letter = await Eventually.Get(async () =>
+            {
+                var report = await http.GetFromJsonAsync<JsonElement>("/console/api/dead-letters");
+                return report.GetProperty("queues").EnumerateArray().Single(q => q.GetProperty("queue").GetString() == queue)
+                    .GetProperty("messages").EnumerateArray().Where(m => m.GetProperty("body").GetString()!.Contains(purchase.ToString()))
+                    .Select(m => (JsonElement?)m).FirstOrDefault();
+            }, m => m is not null, because: "the grant's command waits in its error queue");
+        Assert.Contains("injected fault", letter!.Value.GetProperty("reason").GetString());
+        Assert.Equal("Granting", (await Flows.TopUpAsync(purchase))!.CurrentState);
+        Assert.Equal(200, await system.Accounts.AvailableAsync(customer.CustomerId));
+
+        // The cause fixed, the operator moves the command back: it runs again under its key and the purchase completes.
+        await StallFaults.UnblockLedgerAsync(system, customer.CustomerId);
+        var response = await http.PostAsJsonAsync($"/console/api/dead-letters/{queue}/redrive",
+            new { messageId = letter.Value.GetProperty("messageId").GetString(), reason = "ledger trigger removed", @operator = "carol" });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var moved = Assert.Single((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("moved").EnumerateArray());
+        Assert.Equal("grant-purchased-credits", moved.GetProperty("queue").GetString());
+
+        await Flows.TopUpInStateAsync(purchase, "Completed");
+        Assert.Equal(700, await system.Accounts.AvailableAsync(customer.CustomerId));
+        await using (var db = system.Accounts.NewDbContext())
+        {
+            var key = TopUpStateMachine.GrantKey(purchase);
+            var grants = await db.Set<LedgerEntry>().AsNoTracking()
+                .Where(e => e.CustomerId == customer.CustomerId && e.Kind == EntryKind.Grant && e.IdempotencyKey == key).ToListAsync();
+            Assert.Equal(500, Assert.Single(grants).Amount);
+        }
+        var books = await system.Accounts.BooksAsync(customer.CustomerId);
+        Assert.Equal(books.SumOfEntries, books.Column);
+        // Stripe charged once: the redrive repeated the ledger step, never the payment.
+        var payments = await Flows.Stripe.V1.PaymentIntents.ListAsync(new() { Customer = customer.StripeCustomerId });
+        Assert.Equal(1000, Assert.Single(payments.Data, p => p.Status == "succeeded").Amount);
+        // The management API's counts lag by a few seconds.
+        await Eventually.Get(() => system.Infrastructure.VirtualHost.QueueDepthAsync(queue), d => d == 0, because: "the command left its error queue");
+        var logged = Assert.Single(await OperatorLog.ActionsAsync(system, OperatorActionKinds.RedriveDeadLetters, queue),
+            a => a.Actor == "carol via integration-tests");
+        Assert.Equal("ledger trigger removed", logged.Reason);
+        Assert.Contains(purchase.ToString(), logged.Details, StringComparison.OrdinalIgnoreCase);
+    }
 }
