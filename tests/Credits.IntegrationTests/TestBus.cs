@@ -15,6 +15,9 @@ public sealed class TestBus : IAsyncDisposable
     TestBus(IBusControl bus) => _bus = bus;
 
     public IPublishEndpoint Publisher => _bus;
+
+    /// <summary>Sends straight to a queue of the system (e.g. an error queue), as MassTransit would.</summary>
+    public Task<ISendEndpoint> QueueAsync(string queue) => _bus.GetSendEndpoint(new Uri($"queue:{queue}"));
     public IReadOnlyList<T> Received<T>() => _received.OfType<T>().ToList();
 
     public static async Task<TestBus> StartAsync(Uri virtualHost, params Type[] observed)

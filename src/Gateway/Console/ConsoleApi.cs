@@ -15,6 +15,7 @@ public static class ConsoleApi
         api.MapGet("/reconciliation", GetDifferences).WithSummary("Differences between the ledger and Stripe found by reconciliation");
         api.MapGet("/dead-letters", GetDeadLetters).WithSummary("Usage messages in the error queues, with reasons (read without consuming)");
         api.MapOperatorActions();
+        api.MapRedriveApi();
         return api;
     }
 

@@ -16,6 +16,8 @@ public static class ConsoleRegistration
         builder.Services.AddScoped<AuditActions>();
         builder.Services.AddScoped<AuditQueries>();
         builder.Services.AddScoped<CustomerPageQuery>();
+        builder.Services.AddSingleton<DeadLetterRedrive>();
+        builder.Services.AddScoped<SagaRetries>();
         return builder;
     }
 }

@@ -55,7 +55,8 @@ public sealed class DeadLetterQueues(IOptions<RabbitMqOptions> rabbit, IOptions<
         return new DeadLetterQueueReport(queue, depth, messages, null);
     }
 
-    static DeadLetter Read(string queue, BasicGetResult got)
+    /// <summary>One message as the console shows it (also what a redrive records of what it moved).</summary>
+    internal static DeadLetter Read(string queue, BasicGetResult got)
     {
         var headers = got.BasicProperties.Headers ?? new Dictionary<string, object?>();
         var body = Encoding.UTF8.GetString(got.Body.Span);

@@ -120,7 +120,7 @@
         el('td', {}, m.reason || '(no reason given)', m.exceptionType ? el('div', { class: 'muted' }, m.exceptionType) : null),
         el('td', {}, m.messageType || '–', el('details', {}, el('summary', {}, 'message'), el('pre', {}, m.body))),
         el('td', {}, time(m.faultedAt)))));
-      return el('div', {}, heading, el('table', {},
+      return el('div', { 'data-queue': q.queue }, heading, el('table', {},
         el('caption', { class: 'visually-hidden' }, 'Dead letters in ' + q.queue),
         el('thead', {}, el('tr', {}, ...['Event', 'Customer', 'Credits', 'Reason', 'Message', 'When'].map(h => el('th', { scope: 'col', class: h === 'Credits' ? 'num' : null }, h)))),
         el('tbody', {}, ...(rows.length ? rows : [empty(6, 'Empty.')]))));

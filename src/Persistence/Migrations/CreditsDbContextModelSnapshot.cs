@@ -1217,6 +1217,10 @@ namespace Credits.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("deadline_token_id");
 
+                    b.Property<long?>("FailedGrantAllowance")
+                        .HasColumnType("bigint")
+                        .HasColumnName("failed_grant_allowance");
+
                     b.Property<string>("FromPlan")
                         .IsRequired()
                         .HasColumnType("jsonb")

@@ -147,7 +147,10 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
                         accepted => accepted
                             .Then(c => { c.Saga.PlanChangeOperationId = c.Message.OperationId; c.Saga.LastPlanChangeOperationId = c.Message.OperationId; })
                             .Publish(c => Begin(c.Saga, c.Message, catalog)))),
-            When(PlanChanged, c => c.Message.OperationId == c.Saga.PlanChangeOperationId)
+            // The change in flight, or the latest one completing after it was reported failed (an operator retried its
+            // grant, SagaRetry): Stripe and the ledger hold the new plan, so the customer does too.
+            When(PlanChanged, c => c.Message.OperationId == c.Saga.PlanChangeOperationId
+                || (c.Saga.PlanChangeOperationId is null && c.Message.OperationId == c.Saga.LastPlanChangeOperationId))
                 .Then(c =>
                 {
                     c.Saga.PlanId = c.Message.ToPlanId;

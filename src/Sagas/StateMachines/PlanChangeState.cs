@@ -27,6 +27,8 @@ public class PlanChangeState : SagaStateMachineInstance
     public DateTimeOffset PeriodEnd { get; set; }
     public string? ProrationInvoiceId { get; set; }
     public long CreditsGranted { get; set; }
+    /// <summary>The allowance of the upgrade's grant that faulted (GrantFailed): an operator's retry sends exactly this again.</summary>
+    public long? FailedGrantAllowance { get; set; }
     public Guid? PaymentTimeoutTokenId { get; set; }
     public Guid? PeriodEndTokenId { get; set; }
     public Guid? DeadlineTokenId { get; set; }

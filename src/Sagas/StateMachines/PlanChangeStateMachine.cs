@@ -1,4 +1,5 @@
 using Credits.Contracts.Billing;
+using Credits.Contracts.Operators;
 using Credits.Contracts.PlanChanges;
 using Credits.Sagas.Invariant;
 using MassTransit;
@@ -39,6 +40,7 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
         Event(() => StateRead, e => { e.CorrelateById(c => c.Message.OperationId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => ReadFaulted, e => { e.CorrelateById(c => c.Message.Message.OperationId); e.OnMissingInstance(m => m.Discard()); });
         // Invoices that are not a pending change's proration invoice (renewals, other customers) are not ours.
+        Event(() => Retry, e => { e.CorrelateById(c => c.Message.SagaId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => InvoicePaid, e => { e.CorrelateBy((s, c) => s.ProrationInvoiceId == c.Message.InvoiceId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => InvoicePaymentFailed, e => { e.CorrelateBy((s, c) => s.ProrationInvoiceId == c.Message.InvoiceId); e.OnMissingInstance(m => m.Discard()); });
 
@@ -130,10 +132,20 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
             // The ledger refused the grant through every retry and scheduled redelivery. Stripe holds the paid new
             // plan; the credits are owed. An end an operator sees (console, GET /v1/operations/{id}), not a hang.
             When(GrantFaulted)
+                .Then(c => c.Saga.FailedGrantAllowance = c.Message.Message.Allowance)
                 .Then(c => Fail(c.Saga, "grant-credits",
                     $"the upgrade was paid but its {c.Message.Message.Allowance} credits could not be granted ({FirstMessage(c.Message)}); an operator must grant them"))
                 .Publish(c => FailedEvent(c.Saga))
                 .TransitionTo(GrantFailed));
+
+        // An operator retries the grant once its cause is fixed (SagaRetry): the same command as the one that failed, same
+        // allowance, same ledger key (plan-change:<op>:credits), so the ledger applies it once even if it was applied after all.
+        // Success completes the change (PlanChanged: the customer saga takes the new plan); another fault ends it here again.
+        During(GrantFailed,
+            When(Retry, c => c.Saga.FailedGrantAllowance is not null)
+                .Then(c => { c.Saga.LastError = null; Step(c.Saga, "retry", $"by {c.Message.RequestedBy}: {c.Message.Reason}; grant sent again"); })
+                .Publish(c => GrantCredits(c.Saga, c.Saga.FailedGrantAllowance!.Value))
+                .TransitionTo(GrantingCredits));
 
         During(RestoringItems,
             When(ItemsRestored)
@@ -386,14 +398,17 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
         Step = step,
     };
 
-    private static GrantPlanChangeCredits GrantCredits(PlanChangeState saga, DateTimeOffset paidAt) => new()
+    private static GrantPlanChangeCredits GrantCredits(PlanChangeState saga, DateTimeOffset paidAt) =>
+        GrantCredits(saga, CreditProration.ForUpgrade(SagaJson.Plan(saga.ToPlan).IncludedCredits, saga.PeriodStart, saga.PeriodEnd, paidAt));
+
+    private static GrantPlanChangeCredits GrantCredits(PlanChangeState saga, long allowance) => new()
     {
         OperationId = saga.CorrelationId,
         CustomerId = saga.CustomerId,
         PlanId = saga.ToPlanId,
         PeriodStart = saga.PeriodStart,
         PeriodEnd = saga.PeriodEnd,
-        Allowance = CreditProration.ForUpgrade(SagaJson.Plan(saga.ToPlan).IncludedCredits, saga.PeriodStart, saga.PeriodEnd, paidAt),
+        Allowance = allowance,
     };
 
     /// <summary>Compensation: the changes that take the items as Stripe reported them back to the previous plan.</summary>
@@ -473,6 +488,7 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
     public Event<Fault<GrantPlanChangeCredits>> GrantFaulted { get; private set; } = null!;
     public Event<SubscriptionStateRead> StateRead { get; private set; } = null!;
     public Event<Fault<ReadSubscriptionState>> ReadFaulted { get; private set; } = null!;
+    public Event<RetrySagaStep> Retry { get; private set; } = null!;
     public Event<StripeInvoicePaid> InvoicePaid { get; private set; } = null!;
     public Event<StripeInvoicePaymentFailed> InvoicePaymentFailed { get; private set; } = null!;
 

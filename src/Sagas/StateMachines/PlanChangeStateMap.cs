@@ -25,6 +25,7 @@ public sealed class PlanChangeStateMap : IEntityTypeConfiguration<PlanChangeStat
         entity.Property(x => x.PeriodEnd).HasColumnName("period_end");
         entity.Property(x => x.ProrationInvoiceId).HasColumnName("proration_invoice_id").HasMaxLength(128);
         entity.Property(x => x.CreditsGranted).HasColumnName("credits_granted");
+        entity.Property(x => x.FailedGrantAllowance).HasColumnName("failed_grant_allowance");
         entity.Property(x => x.PaymentTimeoutTokenId).HasColumnName("payment_timeout_token_id");
         entity.Property(x => x.PeriodEndTokenId).HasColumnName("period_end_token_id");
         entity.Property(x => x.DeadlineTokenId).HasColumnName("deadline_token_id");

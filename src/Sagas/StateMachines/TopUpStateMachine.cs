@@ -1,4 +1,5 @@
 using Credits.Contracts.Billing;
+using Credits.Contracts.Operators;
 using Credits.Contracts.TopUps;
 using MassTransit;
 
@@ -41,6 +42,7 @@ public sealed class TopUpStateMachine : MassTransitStateMachine<TopUpState>
         Event(() => CreditsReversed, e => { e.CorrelateById(c => c.Message.PurchaseId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => DisputeCreated, e => { e.CorrelateBy((s, c) => s.PaymentIntentId == c.Message.PaymentIntentId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => DisputeClosed, e => { e.CorrelateBy((s, c) => s.PaymentIntentId == c.Message.PaymentIntentId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => Retry, e => { e.CorrelateById(c => c.Message.SagaId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => CreditsFrozen, e => { e.CorrelateById(c => c.Message.PurchaseId); e.OnMissingInstance(m => m.Discard()); });
 
         Schedule(() => AbandonTimeout, x => x.AbandonTimeoutTokenId, s =>
@@ -123,7 +125,12 @@ public sealed class TopUpStateMachine : MassTransitStateMachine<TopUpState>
                         .Publish(c => Reverse(c.Saga, c.Saga.RefundReported))
                         .Then(c => c.Saga.AmountRefunded = c.Saga.RefundReported)
                         .TransitionTo(Refunding),
-                    paid => paid.TransitionTo(Completed)));
+                    paid => paid.TransitionTo(Completed)),
+            // The grant's fault ends nothing (the saga waits for its credits): an operator retries it once the cause is fixed
+            // (SagaRetry). Same command, same ledger key (top-up:<purchase>:grant): applied once however often it is sent.
+            When(Retry)
+                .Then(c => c.Saga.UpdatedAt = DateTimeOffset.UtcNow)
+                .Publish(c => Grant(c.Saga)));
 
         // A refund (full or partial, cumulative in Stripe's event) takes back what is unspent of the refunded share.
         During(Completed, Refunding, Refunded,
@@ -277,6 +284,7 @@ public sealed class TopUpStateMachine : MassTransitStateMachine<TopUpState>
     public Event<StripeDisputeCreated> DisputeCreated { get; private set; } = null!;
     public Event<StripeDisputeClosed> DisputeClosed { get; private set; } = null!;
     public Event<DisputedCreditsFrozen> CreditsFrozen { get; private set; } = null!;
+    public Event<RetrySagaStep> Retry { get; private set; } = null!;
 
     public Schedule<TopUpState, PurchaseAbandoned> AbandonTimeout { get; private set; } = null!;
 }

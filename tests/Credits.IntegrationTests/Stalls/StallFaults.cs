@@ -15,7 +15,11 @@ static class StallFaults
     /// The attempts are counted in a sequence (nextval survives the rollback of the failing transaction).
     /// <paramref name="fault"/> starts the exception's message (a test's own text, no quotes).
     /// </summary>
-    public static async Task BlockPlanChangeLedgerWritesAsync(SystemUnderTest system, string customerId, string fault = "injected fault")
+    public static Task BlockPlanChangeLedgerWritesAsync(SystemUnderTest system, string customerId, string fault = "injected fault") =>
+        BlockLedgerWritesAsync(system, customerId, "plan-change:%", fault);
+
+    /// <summary>As <see cref="BlockPlanChangeLedgerWritesAsync"/>, for the ledger keys LIKE <paramref name="keyPattern"/> (a test's own constant).</summary>
+    public static async Task BlockLedgerWritesAsync(SystemUnderTest system, string customerId, string keyPattern, string fault = "injected fault")
     {
         await using var db = system.Accounts.NewDbContext();
         var name = Name(customerId);
@@ -24,7 +28,7 @@ static class StallFaults
             CREATE SEQUENCE {name}_attempts;
             CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
-                IF NEW.customer_id = '{customerId}' AND NEW.idempotency_key LIKE 'plan-change:%' THEN
+                IF NEW.customer_id = '{customerId}' AND NEW.idempotency_key LIKE '{keyPattern}' THEN
                     PERFORM nextval('{name}_attempts');
                     RAISE EXCEPTION '{fault}: the ledger is unavailable for %', NEW.customer_id;
                 END IF;
