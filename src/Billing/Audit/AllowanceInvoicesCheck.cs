@@ -23,12 +23,9 @@ namespace Credits.Billing.Audit;
 /// operator makes with a reason (recorded in the operator action log). A free plan has no invoice to pay and is skipped; a
 /// plan change's prorated allowance belongs to the change's own invoice and is not a period's allowance.
 /// </summary>
-public sealed class AllowanceInvoicesCheck(AuditDatabase database, StripeCalls stripe, BillingCatalog catalog,
+public sealed class AllowanceInvoicesCheck(AuditDatabase database, StripeCalls stripe, InvoicesCreated invoicesCreated, BillingCatalog catalog,
     IOptions<MoneyAuditOptions> options) : IAuditCheck
 {
-    /// <summary>A renewal opens its period at the roll; the first invoice of a paid plan may be paid a while after it is created.</summary>
-    static readonly TimeSpan InvoiceBeforeGrant = TimeSpan.FromDays(1);
-
     DbContext Db => database.Db;
 
     public string Name => "allowances";
@@ -40,7 +37,7 @@ public sealed class AllowanceInvoicesCheck(AuditDatabase database, StripeCalls s
     {
         var settledBefore = run.Now - options.Value.SettleTime;
         var prices = await CatalogPrices.ReadAsync(stripe, catalog, ct);
-        var invoices = (await InvoicesCreated.ListAsync(stripe, run.Window.From - InvoiceBeforeGrant, run.Window.To, ct))
+        var invoices = (await invoicesCreated.ForAsync(run.Window, ct))
             .Where(i => OpensPeriod(i.BillingReason) && i.CustomerId is not null).Select(i => new PeriodInvoice(i)).ToList();
         var paidInWindow = invoices.Where(i => i.Invoice.Status == "paid" && run.Window.Contains(i.Created)).ToList();
 

@@ -20,6 +20,8 @@ public static class AuditServiceCollectionExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         // Checks read the host's DbContext as a plain DbContext (ledger and billing tables are mapped in it).
         services.TryAddScoped<AuditDatabase>(sp => new AuditDatabase(sp.GetRequiredService<TDbContext>()));
+        // One listing of the window's invoices per run, shared by the checks that read them.
+        services.TryAddScoped<InvoicesCreated>();
         foreach (var check in typeof(IAuditCheck).Assembly.GetTypes()
                      .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IAuditCheck).IsAssignableFrom(t)))
             services.TryAddEnumerable(ServiceDescriptor.Scoped(typeof(IAuditCheck), check));

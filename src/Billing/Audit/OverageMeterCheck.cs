@@ -24,7 +24,7 @@ namespace Credits.Billing.Audit;
 /// period. No repair: a finalized invoice cannot change; an operator credits or bills the difference.</item>
 /// </list>
 /// </summary>
-public sealed class OverageMeterCheck(AuditDatabase database, StripeCalls stripe, BillingCatalog catalog, MeterEventSender sender,
+public sealed class OverageMeterCheck(AuditDatabase database, StripeCalls stripe, InvoicesCreated invoicesCreated, BillingCatalog catalog, MeterEventSender sender,
     IOptions<StripeOptions> stripeOptions, IOptions<MoneyAuditOptions> options) : IAuditCheck
 {
     DbContext Db => database.Db;
@@ -182,7 +182,7 @@ public sealed class OverageMeterCheck(AuditDatabase database, StripeCalls stripe
         var prices = await CatalogPrices.ReadAsync(stripe, catalog, ct);
         if (prices.Metered.Count == 0) return;
         var billed = new Dictionary<(string StripeCustomerId, DateTimeOffset PeriodStart), BilledUsage>();
-        foreach (var invoice in await InvoicesCreated.ListAsync(stripe, run.Window.From, run.Window.To, ct))
+        foreach (var invoice in await invoicesCreated.ForAsync(run.Window, ct))
         {
             if (invoice.Status is not ("open" or "paid" or "uncollectible") || invoice.CustomerId is null) continue;
             // Finalized is final: overage not on it by then is never billed on it, so there is nothing to wait for.

@@ -4,6 +4,7 @@ using Credits.Persistence;
 using Credits.Persistence.Operators;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using RabbitMQ.Client.Exceptions;
 
 namespace Credits.Gateway.Console;
 
@@ -49,7 +50,15 @@ public static class RedriveApi
         if (RedrivePolicy.WhyNot(queue) is { } why)
             return TypedResults.Problem(statusCode: 409, title: "Not redrivable", detail: $"{queue}: {why}.");
 
-        var outcome = await redrive.MoveAsync(queue, messageId, ct);
+        RedriveOutcome outcome;
+        try
+        {
+            outcome = await redrive.MoveAsync(queue, messageId, ct);
+        }
+        catch (BrokerUnreachableException)
+        {
+            return TypedResults.Problem(statusCode: 503, title: "RabbitMQ unreachable", detail: "Nothing was moved; try again once RabbitMQ is back.");
+        }
         if (messageId is not null && outcome.Moved.Count == 0 && outcome.Problem is null)
             return TypedResults.Problem(statusCode: 404, title: "No such dead letter", detail: $"{queue} holds no message '{messageId}'.");
 
