@@ -8,7 +8,7 @@ public static class BillingModelBuilderExtensions
 {
     /// <summary>
     /// Maps every billing table into the host's DbContext (webhook events and object versions,
-    /// customer links, meter reports, reconciliation differences, the money audit's runs and differences), so they migrate with it.
+    /// customer links, meter reports, the money audit's runs and differences), so they migrate with it.
     /// </summary>
     public static ModelBuilder AddStripeBilling(this ModelBuilder modelBuilder)
     {
@@ -39,23 +39,9 @@ public static class BillingModelBuilderExtensions
             b.Property(x => x.AcceptedAt).HasColumnName("accepted_at");
             b.Property(x => x.Attempts).HasColumnName("attempts");
             b.Property(x => x.LastError).HasColumnName("last_error");
-            // The metering loop looks for pending reports; reconciliation sums accepted ones per period.
+            // The metering loop looks for pending reports; the audit sums accepted ones per period.
             b.HasIndex(x => x.CustomerId).HasFilter("accepted_at IS NULL").HasDatabaseName("ix_stripe_meter_reports_pending");
             b.HasIndex(x => new { x.CustomerId, x.PeriodStart }).HasDatabaseName("ix_stripe_meter_reports_customer_period");
-        });
-        modelBuilder.Entity<ReconciliationDifference>(b =>
-        {
-            b.ToTable("billing_reconciliation_differences");
-            b.HasKey(x => x.Id);
-            b.Property(x => x.Id).HasColumnName("id").ValueGeneratedNever();
-            b.Property(x => x.CustomerId).HasColumnName("customer_id").IsRequired();
-            b.Property(x => x.StripeCustomerId).HasColumnName("stripe_customer_id");
-            b.Property(x => x.Kind).HasColumnName("kind").IsRequired();
-            b.Property(x => x.Expected).HasColumnName("expected");
-            b.Property(x => x.Actual).HasColumnName("actual");
-            b.Property(x => x.Correction).HasColumnName("correction");
-            b.Property(x => x.FoundAt).HasColumnName("found_at");
-            b.HasIndex(x => x.FoundAt).HasDatabaseName("ix_billing_reconciliation_differences_found_at");
         });
         return modelBuilder;
     }

@@ -1,5 +1,5 @@
 using System.Net;
-using Credits.Billing.Storage;
+using Credits.Billing.Audit;
 using Credits.Contracts.Usage;
 using Credits.Persistence;
 using Credits.Sagas.StateMachines;
@@ -38,7 +38,7 @@ public class ConsoleTests(BrowserSystem system) : IClassFixture<BrowserSystem>
         var saga = page.Locator($"tr[data-saga='{purchaseId}']");
         await Assertions.Expect(saga).ToHaveAttributeAsync("data-status", "failed");
         await Assertions.Expect(saga).ToContainTextAsync("The card was declined");
-        await Assertions.Expect(page.Locator("#differences")).ToContainTextAsync("overage-quantity");
+        await Assertions.Expect(page.Locator("#audit-differences")).ToContainTextAsync("meter_missing");
         var deadLetters = page.Locator("#dead-letters");
         await Assertions.Expect(deadLetters).ToContainTextAsync("dead-" + customer);
         await Assertions.Expect(deadLetters).ToContainTextAsync(ghost);
@@ -54,7 +54,7 @@ public class ConsoleTests(BrowserSystem system) : IClassFixture<BrowserSystem>
     public async Task A_wrong_key_is_refused_and_the_console_api_needs_a_key()
     {
         using var anonymous = system.Client(apiKey: null);
-        foreach (var path in new[] { "/console/api/customers", "/console/api/sagas", "/console/api/reconciliation", "/console/api/dead-letters" })
+        foreach (var path in new[] { "/console/api/customers", "/console/api/sagas", "/console/api/audit/differences", "/console/api/dead-letters" })
             Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync(path)).StatusCode);
         using var wrong = system.Client(apiKey: "not-the-key");
         Assert.Equal(HttpStatusCode.Unauthorized, (await wrong.GetAsync("/console/api/customers")).StatusCode);
@@ -88,10 +88,12 @@ public class ConsoleTests(BrowserSystem system) : IClassFixture<BrowserSystem>
     async Task ArrangeDifferenceAsync(string customer)
     {
         await using var db = NewDbContext();
-        db.Add(new ReconciliationDifference
+        var now = DateTimeOffset.UtcNow;
+        db.Add(new AuditDifference
         {
-            Id = Guid.NewGuid(), CustomerId = customer, StripeCustomerId = "cus_test", Kind = "overage-quantity", Expected = "120",
-            Actual = "100", Correction = "resent 20", FoundAt = DateTimeOffset.UtcNow,
+            Id = Guid.NewGuid(), Fingerprint = $"meter_missing:{customer}", Kind = "meter_missing", Subject = customer, CustomerId = customer,
+            StripeCustomerId = "cus_test", Expected = "120", Actual = "100", OccurredAt = now, Status = AuditDifferenceStatus.Open,
+            FoundAt = now, LastSeenAt = now,
         });
         await db.SaveChangesAsync();
     }

@@ -12,7 +12,6 @@ public static class ConsoleApi
         api.RequireScope(ApiScopes.Operator);
         api.MapGet("/customers", GetCustomers).WithSummary("Customers with balance, plan and subscription state; ?search=<id prefix>");
         api.MapGet("/sagas", GetSagas).WithSummary("Plan changes, top-ups and registrations in flight or failed, with steps and errors");
-        api.MapGet("/reconciliation", GetDifferences).WithSummary("Differences between the ledger and Stripe found by reconciliation");
         api.MapGet("/dead-letters", GetDeadLetters).WithSummary("Usage messages in the error queues, with reasons (read without consuming)");
         api.MapOperatorActions();
         api.MapRedriveApi();
@@ -32,9 +31,6 @@ public static class ConsoleApi
 
     static async Task<Ok<List<ConsoleSaga>>> GetSagas(ConsoleQueries queries, CancellationToken ct) =>
         TypedResults.Ok(await queries.SagasAsync(200, ct));
-
-    static async Task<Ok<List<ConsoleDifference>>> GetDifferences(ConsoleQueries queries, CancellationToken ct) =>
-        TypedResults.Ok(await queries.DifferencesAsync(200, ct));
 
     static async Task<Ok<DeadLetterReport>> GetDeadLetters(DeadLetterQueues queues, CancellationToken ct) =>
         TypedResults.Ok(await queues.PeekAsync(ct));

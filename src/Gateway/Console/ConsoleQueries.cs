@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Credits.Gateway.Console;
 
-/// <summary>What operators look at: customers, sagas that are running or failed, reconciliation differences.</summary>
+/// <summary>What operators look at: customers and sagas that are running or failed (the money audit's differences: AuditQueries).</summary>
 public sealed class ConsoleQueries(CreditsDbContext db)
 {
     /// <summary>Customers whose id starts with <paramref name="search"/> (all when empty), most recently changed first.</summary>
@@ -60,8 +60,4 @@ public sealed class ConsoleQueries(CreditsDbContext db)
         c.CurrentState switch { "RegistrationFailed" => "failed", "Active" => "active", _ => "in-flight" },
         $"Registration on {c.PlanId}", [], c.LastError, c.CreatedAt, c.UpdatedAt);
 
-    public Task<List<ConsoleDifference>> DifferencesAsync(int limit, CancellationToken ct) =>
-        db.Set<ReconciliationDifference>().AsNoTracking().OrderByDescending(d => d.FoundAt).Take(limit)
-            .Select(d => new ConsoleDifference(d.Id, d.CustomerId, d.StripeCustomerId, d.Kind, d.Expected, d.Actual, d.Correction, d.FoundAt))
-            .ToListAsync(ct);
 }

@@ -11,9 +11,6 @@ public sealed record ConsoleCustomer(string CustomerId, string? Name, string? Em
 public sealed record ConsoleSaga(string Saga, Guid Id, string CustomerId, string State, string Status, string Description,
     IReadOnlyList<string> Steps, string? Error, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
-public sealed record ConsoleDifference(Guid Id, string CustomerId, string? StripeCustomerId, string Kind, string Expected,
-    string Actual, string Correction, DateTimeOffset FoundAt);
-
 /// <summary>A message in an error queue: its reason (MT-Fault-Message), what it was, and the usage in it.</summary>
 public sealed record DeadLetter(string Queue, string? MessageId, string? MessageType, string? Reason, string? ReasonKind,
     string? ExceptionType, DateTimeOffset? FaultedAt, IReadOnlyList<DeadLetterUsage> Usage, string Body);

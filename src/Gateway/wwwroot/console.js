@@ -66,7 +66,6 @@
     }
     const sections = [
       api('/sagas').then(renderSagas, e => failed('sagas', 6, e)),
-      api('/reconciliation').then(renderDifferences, e => failed('differences', 6, e)),
       api('/dead-letters').then(renderDeadLetters, e => $('dead-letters').replaceChildren(el('p', { class: 'status-failed' }, 'Could not load: ' + e.message))),
       loadAudit(),
       loadOperatorLog(),
@@ -103,12 +102,6 @@
       el('td', {}, s.error ? el('p', { class: 'status-failed' }, s.error) : null,
         s.steps.length ? el('details', {}, el('summary', {}, `${s.steps.length} steps`), el('ol', { class: 'steps' }, ...s.steps.map(x => el('li', {}, x)))) : null),
       el('td', {}, time(s.updatedAt)))) : [empty(6, 'Nothing in flight, nothing failed.')]));
-  }
-
-  function renderDifferences(differences) {
-    $('differences').replaceChildren(...(differences.length ? differences.map(d => el('tr', {},
-      el('td', {}, time(d.foundAt)), el('td', {}, d.customerId), el('td', {}, d.kind),
-      el('td', {}, d.expected), el('td', {}, d.actual), el('td', {}, d.correction))) : [empty(6, 'No differences found.')]));
   }
 
   function renderDeadLetters(report) {

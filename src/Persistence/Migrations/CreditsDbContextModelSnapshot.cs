@@ -251,53 +251,6 @@ namespace Credits.Persistence.Migrations
                     b.ToTable("stripe_meter_reports", (string)null);
                 });
 
-            modelBuilder.Entity("Credits.Billing.Storage.ReconciliationDifference", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("uuid")
-                        .HasColumnName("id");
-
-                    b.Property<string>("Actual")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("actual");
-
-                    b.Property<string>("Correction")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("correction");
-
-                    b.Property<string>("CustomerId")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("customer_id");
-
-                    b.Property<string>("Expected")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("expected");
-
-                    b.Property<DateTimeOffset>("FoundAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("found_at");
-
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("kind");
-
-                    b.Property<string>("StripeCustomerId")
-                        .HasColumnType("text")
-                        .HasColumnName("stripe_customer_id");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("FoundAt")
-                        .HasDatabaseName("ix_billing_reconciliation_differences_found_at");
-
-                    b.ToTable("billing_reconciliation_differences", (string)null);
-                });
-
             modelBuilder.Entity("Credits.Billing.Storage.StripeCustomerLink", b =>
                 {
                     b.Property<string>("CustomerId")

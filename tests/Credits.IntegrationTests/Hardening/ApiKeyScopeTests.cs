@@ -107,7 +107,7 @@ public class ApiKeyScopeTests(ScopedKeysSystem system) : IClassFixture<ScopedKey
     [Theory]
     [InlineData("/console/api/customers")]
     [InlineData("/console/api/sagas")]
-    [InlineData("/console/api/reconciliation")]
+    [InlineData("/console/api/audit/differences")]
     [InlineData("/console/api/dead-letters")]
     public async Task The_console_api_refuses_the_apps_key_and_takes_an_operator_key(string path)
     {
