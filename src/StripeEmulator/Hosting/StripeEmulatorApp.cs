@@ -91,6 +91,7 @@ public static class StripeEmulatorApp
         SubscriptionItems.Map(app);
         Invoices.Map(app);
         PaymentIntents.Map(app);
+        SetupIntents.Map(app);
         Charges.Map(app);
         Refunds.Map(app);
         Disputes.Map(app);
