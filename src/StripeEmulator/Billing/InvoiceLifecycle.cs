@@ -114,6 +114,7 @@ public static class InvoiceLifecycle
         var sequence = (long)customer["next_invoice_sequence"]!;
         customer["next_invoice_sequence"] = sequence + 1;
         invoice["number"] = $"{customer["invoice_prefix"]}-{sequence:0000}";
+        ApplyCustomerBalance(invoice, customer);
         invoice["status"] = "open";
         invoice["automatically_finalizes_at"] = null;
         invoice["effective_at"] = now;
@@ -124,6 +125,23 @@ public static class InvoiceLifecycle
         invoice["invoice_pdf"] = w.PageUrl($"/invoice/{invoice["id"]}/pdf");
         w.Emit("invoice.finalized", invoice);
         if ((long)invoice["amount_due"]! == 0) MarkPaid(w, invoice, now);
+    }
+
+    /// <summary>
+    /// The customer's balance at finalization (https://docs.stripe.com/billing/customer/balance): a credit (negative)
+    /// reduces what is due, a debit (positive) adds to it, and a negative total is added to the credit. The invoice
+    /// records <c>starting_balance</c> and <c>ending_balance</c>; the customer keeps the ending balance.
+    /// </summary>
+    private static void ApplyCustomerBalance(JsonObject invoice, JsonObject customer)
+    {
+        var balance = (long?)customer["balance"] ?? 0;
+        var due = (long)invoice["total"]! + balance;
+        var ending = Math.Min(due, 0);
+        invoice["starting_balance"] = balance;
+        invoice["ending_balance"] = ending;
+        invoice["amount_due"] = Math.Max(0, due);
+        invoice["amount_remaining"] = Math.Max(0, due);
+        customer["balance"] = ending;
     }
 
     /// <summary>
