@@ -179,12 +179,15 @@ public static class InvoiceLifecycle
         {
             var intent = Payments.NewIntent(w, (long)invoice["amount_due"]!, (string)invoice["currency"]!, (string)customer["id"]!, pm,
                 $"Invoice {invoice["number"]}", new JsonObject { ["invoice"] = (string)invoice["id"]! });
-            error = Payments.Confirm(w, intent, offSession: card is null);
+            // An invoice's PaymentIntent waits for the customer when the card needs authentication (requires_action, so
+            // the hosted invoice page can finish it) instead of failing like an off-session PaymentIntent; Stripe sends
+            // invoice.payment_action_required, then invoice.payment_failed ("The PaymentIntent status changes to
+            // requires_action", https://docs.stripe.com/billing/subscriptions/webhooks).
+            error = Payments.Confirm(w, intent, offSession: false);
             if (error is null && (string?)intent["status"] == "requires_action")
             {
-                // The customer must authenticate (https://docs.stripe.com/api/events/types#event_types-invoice.payment_action_required).
                 w.Emit("invoice.payment_action_required", invoice);
-                return TestCard.AuthenticationRequired();
+                error = TestCard.AuthenticationRequired();
             }
         }
         if (error is null)
