@@ -130,9 +130,10 @@ public static class InvoiceLifecycle
     /// <summary>
     /// The customer's balance at finalization (https://docs.stripe.com/billing/customer/balance): a credit (negative)
     /// reduces what is due, a debit (positive) adds to it, and a negative total is added to the credit. The invoice
-    /// records <c>starting_balance</c> and <c>ending_balance</c>; the customer keeps the ending balance.
+    /// records <c>starting_balance</c> and <c>ending_balance</c>; the customer keeps the ending balance. A preview shows
+    /// the current balance applied and changes nothing (<paramref name="preview"/>).
     /// </summary>
-    private static void ApplyCustomerBalance(JsonObject invoice, JsonObject customer)
+    public static void ApplyCustomerBalance(JsonObject invoice, JsonObject customer, bool preview = false)
     {
         var balance = (long?)customer["balance"] ?? 0;
         var due = (long)invoice["total"]! + balance;
@@ -141,6 +142,7 @@ public static class InvoiceLifecycle
         invoice["ending_balance"] = ending;
         invoice["amount_due"] = Math.Max(0, due);
         invoice["amount_remaining"] = Math.Max(0, due);
+        if (preview) return;
         customer["balance"] = ending;
     }
 
