@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Credits.StripeEmulator.Http;
+using Credits.StripeEmulator.Resources;
 using Credits.StripeEmulator.State;
 
 namespace Credits.StripeEmulator.Billing;
@@ -113,35 +114,64 @@ public static class InvoiceLifecycle
         var sequence = (long)customer["next_invoice_sequence"]!;
         customer["next_invoice_sequence"] = sequence + 1;
         invoice["number"] = $"{customer["invoice_prefix"]}-{sequence:0000}";
+        ApplyCustomerBalance(invoice, customer);
         invoice["status"] = "open";
         invoice["automatically_finalizes_at"] = null;
         invoice["effective_at"] = now;
         invoice["status_transitions"]!["finalized_at"] = now;
         invoice["webhooks_delivered_at"] = now;
+        // Set once an invoice is finalized; null on drafts (https://docs.stripe.com/api/invoices/object#invoice_object-hosted_invoice_url).
+        invoice["hosted_invoice_url"] = w.PageUrl($"/invoice/{invoice["id"]}");
+        invoice["invoice_pdf"] = w.PageUrl($"/invoice/{invoice["id"]}/pdf");
         w.Emit("invoice.finalized", invoice);
         if ((long)invoice["amount_due"]! == 0) MarkPaid(w, invoice, now);
     }
 
-    /// <summary>The payment method an invoice is charged to: the subscription's, else the customer's default.</summary>
+    /// <summary>
+    /// The customer's balance at finalization (https://docs.stripe.com/billing/customer/balance): a credit (negative)
+    /// reduces what is due, a debit (positive) adds to it, and a negative total is added to the credit. The invoice
+    /// records <c>starting_balance</c> and <c>ending_balance</c>; the customer keeps the ending balance. A preview shows
+    /// the current balance applied and changes nothing (<paramref name="preview"/>).
+    /// </summary>
+    public static void ApplyCustomerBalance(JsonObject invoice, JsonObject customer, bool preview = false)
+    {
+        var balance = (long?)customer["balance"] ?? 0;
+        var due = (long)invoice["total"]! + balance;
+        var ending = Math.Min(due, 0);
+        invoice["starting_balance"] = balance;
+        invoice["ending_balance"] = ending;
+        invoice["amount_due"] = Math.Max(0, due);
+        invoice["amount_remaining"] = Math.Max(0, due);
+        if (preview) return;
+        customer["balance"] = ending;
+    }
+
+    /// <summary>
+    /// The payment method an invoice is charged to: its own <c>default_payment_method</c> (set by <c>POST /pay</c> with
+    /// <c>payment_method</c>), else the subscription's, else the customer's invoice default
+    /// (https://docs.stripe.com/api/invoices/object#invoice_object-default_payment_method).
+    /// </summary>
     public static string? PaymentMethodFor(World w, JsonObject invoice)
     {
         var subscription = (string?)invoice["subscription"] is { } s ? w.Store.Find(s) : null;
         var customer = w.Store.Find((string)invoice["customer"]!);
-        return (string?)subscription?["default_payment_method"] ?? (string?)customer?["invoice_settings"]?["default_payment_method"];
+        return (string?)invoice["default_payment_method"] ?? (string?)subscription?["default_payment_method"]
+            ?? (string?)customer?["invoice_settings"]?["default_payment_method"];
     }
 
     /// <summary>
     /// Charges an open invoice; returns the decline, or null when paid. An automatic attempt (Stripe's own, not
     /// a <c>POST /pay</c>) that fails schedules the next retry in <c>next_payment_attempt</c> (see <see cref="Dunning"/>).
     /// </summary>
-    public static StripeApiException? Pay(World w, JsonObject invoice, bool automatic = false)
+    /// <paramref name="card"/>: a card the customer typed on the hosted invoice page, charged on-session instead of the saved one.
+    public static StripeApiException? Pay(World w, JsonObject invoice, bool automatic = false, string? card = null)
     {
         if ((string?)invoice["status"] == "paid") return null;
         var customer = w.Store.Get("customer", (string)invoice["customer"]!, "customer");
         var now = w.Clocks.NowFor(customer);
         invoice["attempted"] = true;
         invoice["attempt_count"] = (long)invoice["attempt_count"]! + 1;
-        var pm = PaymentMethodFor(w, invoice);
+        var pm = card ?? PaymentMethodFor(w, invoice);
         StripeApiException? error;
         if (pm is null)
         {
@@ -151,7 +181,16 @@ public static class InvoiceLifecycle
         {
             var intent = Payments.NewIntent(w, (long)invoice["amount_due"]!, (string)invoice["currency"]!, (string)customer["id"]!, pm,
                 $"Invoice {invoice["number"]}", new JsonObject { ["invoice"] = (string)invoice["id"]! });
-            error = Payments.Confirm(w, intent, offSession: true);
+            // An invoice's PaymentIntent waits for the customer when the card needs authentication (requires_action, so
+            // the hosted invoice page can finish it) instead of failing like an off-session PaymentIntent; Stripe sends
+            // invoice.payment_action_required, then invoice.payment_failed ("The PaymentIntent status changes to
+            // requires_action", https://docs.stripe.com/billing/subscriptions/webhooks).
+            error = Payments.Confirm(w, intent, offSession: false);
+            if (error is null && (string?)intent["status"] == "requires_action")
+            {
+                w.Emit("invoice.payment_action_required", invoice);
+                error = TestCard.AuthenticationRequired();
+            }
         }
         if (error is null)
         {

@@ -178,7 +178,8 @@ public static class Payments
             },
             ["receipt_email"] = null,
             ["receipt_number"] = null,
-            ["receipt_url"] = null,
+            // Stripe's receipt page for a paid charge (https://docs.stripe.com/api/charges/object#charge_object-receipt_url).
+            ["receipt_url"] = paid ? w.PageUrl($"/receipts/{id}") : null,
             ["refunded"] = false,
             ["refunds"] = Lists.Envelope([], false, $"/v1/charges/{id}/refunds"),
             ["review"] = null,

@@ -33,9 +33,7 @@ public static class Proration
                         $"{InvoiceLines.ProductName(w.Store, old)} (usage until change)", false));
                 continue;
             }
-            var quantity = (long)old["quantity"]!;
-            lines.Add(InvoiceLines.ForItem(old, id, -(long)Math.Round(InvoiceLines.Amount(old, quantity) * fraction, MidpointRounding.AwayFromZero),
-                quantity, at, end, $"Unused time on {quantity} × {InvoiceLines.ProductName(w.Store, old)}", true));
+            lines.Add(UnusedTime(w, id, old, at, end, fraction));
         }
         foreach (var item in after)
         {
@@ -48,6 +46,27 @@ public static class Proration
                 quantity, at, end, $"Remaining time on {quantity} × {InvoiceLines.ProductName(w.Store, item)}", true));
         }
         return lines;
+    }
+
+    /// <summary>
+    /// The credit for a licensed item's unused time from <paramref name="at"/> to the period end (a change, or
+    /// <c>DELETE ?prorate=true</c>: "a proration invoice item that credits remaining unused time until the subscription
+    /// period end", https://docs.stripe.com/api/subscriptions/cancel#cancel_subscription-prorate).
+    /// </summary>
+    public static JsonObject UnusedTime(World w, string subscription, JsonObject item, long at, long end, decimal fraction)
+    {
+        var quantity = (long)item["quantity"]!;
+        return InvoiceLines.ForItem(item, subscription, -(long)Math.Round(InvoiceLines.Amount(item, quantity) * fraction, MidpointRounding.AwayFromZero),
+            quantity, at, end, $"Unused time on {quantity} × {InvoiceLines.ProductName(w.Store, item)}", true);
+    }
+
+    /// <summary>The credits for every licensed item's unused time when the subscription ends at <paramref name="at"/>.</summary>
+    public static List<JsonObject> UnusedTime(World w, JsonObject subscription, IEnumerable<JsonObject> items, long at)
+    {
+        var (start, end) = SubscriptionCreation.Period(subscription);
+        var fraction = end > start ? Math.Clamp((decimal)(end - at) / (end - start), 0, 1) : 0;
+        return items.Where(i => !InvoiceLines.IsMetered(i)).Select(i => UnusedTime(w, (string)subscription["id"]!, i, at, end, fraction))
+            .Where(l => (long)l["amount"]! != 0).ToList();
     }
 
     /// <summary>Usage of a metered item counts from when it joined the subscription, within the period.</summary>

@@ -139,8 +139,15 @@ public static class SubscriptionRenewal
         w.Emit("customer.subscription.deleted", subscription);
     }
 
-    /// <summary>DELETE /v1/subscriptions/{id}: optionally invoices usage so far (<c>invoice_now</c>).</summary>
-    public static JsonObject CancelNow(World w, JsonObject subscription, bool invoiceNow)
+    /// <summary>
+    /// DELETE /v1/subscriptions/{id} (https://docs.stripe.com/api/subscriptions/cancel). <c>invoice_now</c>: a final
+    /// invoice, finalized and charged at once, for the metered usage not yet invoiced and pending prorations.
+    /// <c>prorate</c>: a credit for the licensed items' unused time, on that final invoice; a negative total goes to the
+    /// customer's credit balance (<see cref="InvoiceLifecycle.Finalize"/>). Without <c>invoice_now</c> Stripe keeps the
+    /// credit as a pending invoice item for the customer's next invoice; the emulator has no customer-level pending
+    /// items and drops it (documented in docs/stripe-emulator.md).
+    /// </summary>
+    public static JsonObject CancelNow(World w, JsonObject subscription, bool invoiceNow, bool prorate = false)
     {
         if ((string)subscription["status"]! == "canceled")
             throw StripeApiException.Invalid($"No such subscription: '{subscription["id"]}'", "id", "resource_missing");
@@ -152,6 +159,7 @@ public static class SubscriptionRenewal
             var items = SubscriptionCreation.Items(subscription).Select(i => (JsonObject)i!).ToList();
             var lines = UsageLines(w, subscription, items, start, now);
             lines.AddRange(SubscriptionUpdate.TakePendingLines(w, (string)subscription["id"]!));
+            if (prorate) lines.AddRange(Proration.UnusedTime(w, subscription, items, now));
             if (lines.Count > 0) Bill(w, customer, subscription, lines, start, now);
         }
         subscription["canceled_at"] = now;

@@ -43,8 +43,9 @@ public static class ControlApi
         });
         control.MapPost("/meter_event_sessions/expire", (HttpContext http) =>
             Results.Json(new { expired = WorldAccess.Change(http, w => ExpireSessions(w)) }, Json));
-        control.MapPost("/checkout/{id}/complete", (HttpContext http, string id, string? card) =>
-            Checkout(http, id, w => CheckoutFlow.Pay(w, Session(w, id), card ?? "pm_card_visa")));
+        // card: a test token (default pm_card_visa); save=true: the buyer ticks "save my card" where the session offers it.
+        control.MapPost("/checkout/{id}/complete", (HttpContext http, string id, string? card, bool? save) =>
+            Checkout(http, id, w => CheckoutFlow.Pay(w, Session(w, id), card ?? "pm_card_visa", save == true)));
         control.MapPost("/checkout/{id}/decline", (HttpContext http, string id) =>
             Checkout(http, id, w => CheckoutFlow.Pay(w, Session(w, id), "pm_card_chargeDeclined")));
         control.MapPost("/checkout/{id}/expire", (HttpContext http, string id) =>

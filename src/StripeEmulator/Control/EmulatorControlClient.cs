@@ -59,7 +59,8 @@ public sealed class EmulatorControlClient(Uri baseUrl) : IDisposable
 
     public Task<HttpResponseMessage> GetAsync(string path) => _http.GetAsync(path);
 
-    public Task<HttpResponseMessage> PostFormAsync(string path) => _http.PostAsync(path, new FormUrlEncodedContent([]));
+    public Task<HttpResponseMessage> PostFormAsync(string path, params (string Name, string Value)[] fields) =>
+        _http.PostAsync(path, new FormUrlEncodedContent(fields.Select(f => KeyValuePair.Create(f.Name, f.Value))));
 
     public void Dispose() => _http.Dispose();
 }

@@ -10,7 +10,7 @@ namespace Credits.StripeEmulator.Control;
 /// Runs what is due in real time for objects without a test clock (period ends, renewal finalizations, payment
 /// retries, incomplete expiries: <see cref="BillingClock"/>), and expires open checkout sessions.
 /// </summary>
-public sealed class RealTimeBilling(EmulatorStore store, Clocks clocks, EventLog events, IOptions<EmulatorOptions> options,
+public sealed class RealTimeBilling(EmulatorStore store, Clocks clocks, EventLog events, IOptions<EmulatorOptions> options, PublicAddress address,
     ILogger<RealTimeBilling> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -22,7 +22,7 @@ public sealed class RealTimeBilling(EmulatorStore store, Clocks clocks, EventLog
             {
                 lock (store.Gate)
                 {
-                    var world = new World(store, clocks, events, null) { Options = options.Value };
+                    var world = new World(store, clocks, events, null) { Options = options.Value, Address = address };
                     BillingClock.RunUntil(world, null, clocks.WallNow);
                     // expires_at is real time (Stripe validates it against the request's time), whatever the customer's test clock.
                     foreach (var session in store.All("checkout.session").Where(s => (string?)s["status"] == "open"

@@ -11,7 +11,7 @@ namespace Credits.StripeEmulator.Control;
 /// period end, a renewal draft's finalization, a payment retry, an incomplete subscription's expiry), so
 /// they happen in order and at their own time.
 /// </summary>
-public sealed class TestClockRunner(EmulatorStore store, Clocks clocks, EventLog events, IOptions<EmulatorOptions> options,
+public sealed class TestClockRunner(EmulatorStore store, Clocks clocks, EventLog events, IOptions<EmulatorOptions> options, PublicAddress address,
     ILogger<TestClockRunner> logger)
 {
     public void Start(string clockId, long target) => _ = Task.Run(() =>
@@ -29,7 +29,7 @@ public sealed class TestClockRunner(EmulatorStore store, Clocks clocks, EventLog
     private void Advance(string clockId, long target)
     {
         if (store.Find(clockId) is not { } clock) return;
-        var world = new World(store, clocks, events, null) { Options = options.Value };
+        var world = new World(store, clocks, events, null) { Options = options.Value, Address = address };
         while (BillingClock.NextDue(world, clockId, target) is { } next)
         {
             clock["frozen_time"] = Math.Max((long)clock["frozen_time"]!, next);

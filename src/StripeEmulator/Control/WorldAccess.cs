@@ -13,6 +13,7 @@ public static class WorldAccess
             http.RequestServices.GetRequiredService<EventLog>(), null)
         {
             Options = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Hosting.EmulatorOptions>>().Value,
+            Address = http.RequestServices.GetRequiredService<Hosting.PublicAddress>(),
         };
         lock (store.Gate) return change(world);
     }

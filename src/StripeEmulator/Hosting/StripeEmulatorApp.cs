@@ -91,6 +91,7 @@ public static class StripeEmulatorApp
         SubscriptionItems.Map(app);
         Invoices.Map(app);
         PaymentIntents.Map(app);
+        SetupIntents.Map(app);
         Charges.Map(app);
         Refunds.Map(app);
         Disputes.Map(app);
@@ -99,6 +100,7 @@ public static class StripeEmulatorApp
         WebhookEndpoints.Map(app);
         Events.Map(app);
         CheckoutPage.Map(app);
+        InvoicePage.Map(app);
         ControlApi.Map(app);
         app.MapFallback(http => Api.WriteErrorAsync(http, new StripeApiException(404, "invalid_request_error", null,
             $"Unrecognized request URL ({http.Request.Method}: {http.Request.Path}). The Stripe emulator does not emulate this endpoint.")));

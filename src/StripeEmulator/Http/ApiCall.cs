@@ -26,5 +26,5 @@ public sealed class ApiCall(HttpContext http, StripeParams parameters)
         _events.Publish(type, obj, previous, Request);
 
     /// <summary>The state and the event log, for billing logic shared with clock-driven changes.</summary>
-    public World World => new(Store, Clocks, _events, Request) { Options = Options };
+    public World World => new(Store, Clocks, _events, Request) { Options = Options, Address = Service<PublicAddress>() };
 }

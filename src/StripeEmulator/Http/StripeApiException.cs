@@ -13,6 +13,9 @@ public sealed class StripeApiException(int status, string type, string? code, st
     public string? DeclineCode { get; init; }
     public JsonObject? PaymentIntent { get; init; }
 
+    /// <summary>The SetupIntent a declined setup carries in its error, as Stripe's <c>error.setup_intent</c>.</summary>
+    public JsonObject? SetupIntent { get; init; }
+
     /// <summary>
     /// Refused by parameter validation, before the endpoint began executing: Stripe saves no idempotent
     /// result for it, so a corrected retry under the same key executes (<see cref="Idempotency"/>).
@@ -36,6 +39,7 @@ public sealed class StripeApiException(int status, string type, string? code, st
         if (Code is not null) error["doc_url"] = $"https://stripe.com/docs/error-codes/{Code.Replace('_', '-')}";
         if (DeclineCode is not null) error["decline_code"] = DeclineCode;
         if (PaymentIntent is not null) error["payment_intent"] = PaymentIntent.DeepClone();
+        if (SetupIntent is not null) error["setup_intent"] = SetupIntent.DeepClone();
         return new JsonObject { ["error"] = error };
     }
 

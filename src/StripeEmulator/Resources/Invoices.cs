@@ -77,6 +77,10 @@ public static class Invoices
         var current = SubscriptionCreation.Items(copy).Select(i => (JsonObject)i!).ToList();
         var preview = SubscriptionPreview.Lines(c.World, copy, current, details, now);
         var (start, end) = SubscriptionCreation.Period(copy);
-        return InvoiceLifecycle.Draft(c.World, customer, copy, "subscription_update", preview, start, end, (string)copy["currency"]!, preview: true);
+        var invoice = InvoiceLifecycle.Draft(c.World, customer, copy, "subscription_update", preview, start, end, (string)copy["currency"]!, preview: true);
+        // A preview shows what is due with the customer's current balance applied (https://docs.stripe.com/billing/customer/balance).
+        InvoiceLifecycle.ApplyCustomerBalance(invoice, customer, preview: true);
+        invoice["ending_balance"] = null;
+        return invoice;
     }
 }

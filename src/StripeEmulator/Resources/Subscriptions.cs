@@ -15,7 +15,7 @@ public static class Subscriptions
         api.MapGet("/v1/subscriptions/{id}", Api.Handle(c => Get(c)));
         api.MapPost("/v1/subscriptions/{id}", Api.Handle(c => SubscriptionUpdate.Update(c.World, Get(c), c.Params)));
         api.MapDelete("/v1/subscriptions/{id}", Api.Handle(c =>
-            SubscriptionRenewal.CancelNow(c.World, Get(c), c.Params.Bool("invoice_now") == true)));
+            SubscriptionRenewal.CancelNow(c.World, Get(c), c.Params.Bool("invoice_now") == true, c.Params.Bool("prorate") == true)));
         api.MapGet("/v1/subscriptions", Api.Handle(List));
     }
 

@@ -27,6 +27,12 @@ public sealed class EmulatorStore
     /// <summary>Payment methods resolved from test tokens (<c>pm_card_visa</c>) per customer.</summary>
     public Dictionary<(string Customer, string Token), string> ResolvedTokens { get; } = [];
 
+    /// <summary>
+    /// A payment-mode checkout session's <c>payment_intent_data</c> (metadata, setup_future_usage, description): the
+    /// session does not show it, the PaymentIntent made when the buyer pays takes it.
+    /// </summary>
+    public Dictionary<string, JsonObject> CheckoutIntentData { get; } = new(StringComparer.Ordinal);
+
     public void Add(JsonObject obj)
     {
         var id = (string)obj["id"]!;
@@ -64,5 +70,6 @@ public sealed class EmulatorStore
         MeterEventSessions.Clear();
         PendingLines.Clear();
         ResolvedTokens.Clear();
+        CheckoutIntentData.Clear();
     }
 }

@@ -22,6 +22,7 @@ public static class StateSnapshot
             {
                 ["customer"] = kv.Key.Customer, ["token"] = kv.Key.Token, ["paymentMethod"] = kv.Value,
             }).ToArray()),
+            ["checkoutIntentData"] = new JsonObject(store.CheckoutIntentData.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value.DeepClone()))),
         };
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var temporary = path + ".tmp";
@@ -43,5 +44,7 @@ public static class StateSnapshot
             store.PendingLines[subscription] = lines!.AsArray().Select(l => l!.DeepClone().AsObject()).ToList();
         foreach (var t in snapshot["resolvedTokens"]!.AsArray())
             store.ResolvedTokens[((string)t!["customer"]!, (string)t["token"]!)] = (string)t["paymentMethod"]!;
+        if (snapshot["checkoutIntentData"] is JsonObject intentData) // absent in snapshots written before it existed
+            foreach (var (session, data) in intentData) store.CheckoutIntentData[session] = data!.DeepClone().AsObject();
     }
 }

@@ -13,6 +13,12 @@ public sealed record World(EmulatorStore Store, Clocks Clocks, EventLog Events, 
     /// <summary>The emulator's settings (renewal delay, retries, expiry...); Stripe's defaults unless set.</summary>
     public EmulatorOptions Options { get; init; } = new();
 
+    /// <summary>The emulator's own base URL, for the pages it links to (hosted invoices, receipts).</summary>
+    public PublicAddress Address { get; init; } = new();
+
+    /// <summary>An absolute link to one of the emulator's pages, e.g. <c>/invoices/in_123</c>.</summary>
+    public string PageUrl(string path) => $"{Address.Value}{path}";
+
     public JsonObject Emit(string type, JsonObject obj, JsonObject? previous = null) =>
         Events.Publish(type, obj, previous, Request);
 }
