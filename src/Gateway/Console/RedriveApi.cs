@@ -32,16 +32,13 @@ public static class RedriveApi
     public record RedriveResponse(string Queue, IReadOnlyList<RedrivenMessage> Moved, string? Problem, long OperatorActionId);
     public record RetryResponse(Guid SagaId, string Saga, string State, long OperatorActionId);
 
-    const int MaxOperatorLength = 100;
-    const int MaxReasonLength = 2000;
-
     static async Task<Results<Ok<RedriveResponse>, ProblemHttpResult>> Redrive(string queue, RedriveRequest? request, ClaimsPrincipal user,
         IOptions<ConsoleOptions> options, DeadLetterRedrive redrive, OperatorActionLog log, CreditsDbContext db, CancellationToken ct)
     {
         if (!options.Value.DeadLetterQueues.Contains(queue, StringComparer.Ordinal))
             return TypedResults.Problem(statusCode: 404, title: "Unknown queue",
                 detail: "Only the console's dead-letter queues (Console:DeadLetterQueues) can be redriven.");
-        if (Check(request?.Operator, request?.Reason) is { } invalid) return invalid;
+        if (OperatorFields.Check(request?.Operator, request?.Reason) is { } invalid) return invalid;
         var messageId = request!.MessageId;
         if ((messageId is null) == (request.All != true))
             return TypedResults.Problem(statusCode: 400, title: "Invalid redrive", detail: "Give either messageId (one message) or all: true.");
@@ -64,7 +61,7 @@ public static class RedriveApi
 
         // Logged after the move, with what was moved; a move is safe to repeat (duplicates are absorbed), a log without it is not.
         var customers = outcome.Moved.SelectMany(m => m.Usage).Select(u => u.CustomerId).Distinct().ToList();
-        var entry = log.Add(Actor(request.Operator!, user), OperatorActionKinds.RedriveDeadLetters, request.Reason!.Trim(),
+        var entry = log.Add(OperatorFields.Actor(request.Operator!, user), OperatorActionKinds.RedriveDeadLetters, request.Reason!.Trim(),
             customers is [{ } single] ? single : null, messageId is null ? queue : $"{queue}/{messageId}",
             new { queue, messageId, all = messageId is null, outcome.Moved, outcome.Problem });
         await db.SaveChangesAsync(ct);
@@ -74,25 +71,11 @@ public static class RedriveApi
     static async Task<Results<Ok<RetryResponse>, ProblemHttpResult>> Retry(Guid sagaId, RetryRequest? request, ClaimsPrincipal user,
         SagaRetries retries, CancellationToken ct)
     {
-        if (Check(request?.Operator, request?.Reason) is { } invalid) return invalid;
-        var result = await retries.RetryAsync(sagaId, Actor(request!.Operator!, user), request.Reason!.Trim(), ct);
+        if (OperatorFields.Check(request?.Operator, request?.Reason) is { } invalid) return invalid;
+        var result = await retries.RetryAsync(sagaId, OperatorFields.Actor(request!.Operator!, user), request.Reason!.Trim(), ct);
         if (!result.Found) return TypedResults.Problem(statusCode: 404, title: "No such saga", detail: $"No saga has the id {sagaId}.");
         if (!result.Retried)
             return TypedResults.Problem(statusCode: 409, title: "Not retryable", detail: $"The {result.Saga} saga is {result.State}: {result.Refusal}.");
         return TypedResults.Ok(new RetryResponse(sagaId, result.Saga!, result.State!, result.OperatorActionId));
     }
-
-    static ProblemHttpResult? Check(string? operatorName, string? reason)
-    {
-        if (string.IsNullOrWhiteSpace(operatorName) || operatorName.Trim().Length > MaxOperatorLength || LedgerLimits.HasControlCharacters(operatorName))
-            return TypedResults.Problem(statusCode: 400, title: "Operator required",
-                detail: $"operator (who is acting) is required: at most {MaxOperatorLength} characters, without control characters.");
-        if (string.IsNullOrWhiteSpace(reason) || reason.Trim().Length > MaxReasonLength || LedgerLimits.HasControlCharacters(reason))
-            return TypedResults.Problem(statusCode: 400, title: "Reason required",
-                detail: $"reason (why) is required: at most {MaxReasonLength} characters, without control characters.");
-        return null;
-    }
-
-    /// <summary>Who acted: the name the operator gave and the API key that made the call.</summary>
-    static string Actor(string operatorName, ClaimsPrincipal user) => $"{operatorName.Trim()} via {user.Identity?.Name ?? "unknown key"}";
 }
