@@ -73,7 +73,7 @@ public class PortalFlowTests(BrowserSystem system, ITestOutputHelper output) : I
         await page.WaitForURLAsync(new Regex("/checkout/cs_"), new() { Timeout = (float)SagaTimeout.TotalMilliseconds });
         Assert.StartsWith(system.Stripe.BaseUrl.ToString().TrimEnd('/'), page.Url);
         await page.Locator("#pay").ClickAsync();
-        await page.WaitForURLAsync(new Regex("/portal"));
+        await page.WaitForURLAsync(new Regex("/portal"), new() { Timeout = (float)SagaTimeout.TotalMilliseconds });
         await Assertions.Expect(page.Locator("#activity-status")).ToContainTextAsync("Payment received");
 
         await Assertions.Expect(page.Locator("#available")).ToHaveAttributeAsync("data-value", "700", new() { Timeout = (float)SagaTimeout.TotalMilliseconds });
