@@ -1,4 +1,5 @@
 using Credits.Billing.Audit;
+using Credits.Contracts.Billing;
 using Credits.Contracts.TopUps;
 using Credits.IntegrationTests.Sagas;
 using Credits.Ledger.Commands;
@@ -102,10 +103,17 @@ public class PurchaseAuditTests(SystemUnderTest system) : IClassFixture<SystemUn
         });
         Assert.True(written.Succeeded);
         var entry = Assert.Single(await Audit.PurchaseGrantEntriesAsync(id));
+        await using var bus = await TestBus.StartAsync(system.Infrastructure.VirtualHost.Uri, typeof(AuditDifferenceFound));
 
         await Audit.RunAsync();
         var found = Assert.Single(await Audit.DifferencesAsync(id));
         await Audit.RunAsync();
+        // Published once, through the audit's outbox (the running Orchestrator delivers it), however many runs see it.
+        await Eventually.Get(() => Task.FromResult(bus.Received<AuditDifferenceFound>().Where(e => e.CustomerId == id).ToList()),
+            e => e.Count >= 1, because: "the new difference is published");
+        await Task.Delay(TimeSpan.FromSeconds(2)); // a second publication, if the second run made one, would be here by now
+        var single = Assert.Single(bus.Received<AuditDifferenceFound>(), e => e.CustomerId == id);
+        Assert.Equal((found.Id, AuditKinds.GrantWithoutPayment, key, AuditDifferenceStatus.Open), (single.DifferenceId, single.Kind, single.Subject, single.Status));
 
         var again = Assert.Single(await Audit.DifferencesAsync(id));
         Assert.Equal((found.Id, AuditKinds.GrantWithoutPayment, key, AuditDifferenceStatus.Open), (again.Id, again.Kind, again.Subject, again.Status));
