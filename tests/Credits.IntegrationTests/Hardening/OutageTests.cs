@@ -108,15 +108,17 @@ public class OutageTests(RelayedGatewaySystem system, ITestOutputHelper output) 
             var accepted = await http.PostAsJsonAsync("/v1/customers", new { customerId = newcomer, planId = "hobby" });
             output.WriteLine(await accepted.Content.ReadAsStringAsync());
             Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
-            Assert.Equal(1, await CountAsync("SELECT count(*) FROM outbox_message WHERE body LIKE '%' || @id || '%'", newcomer));
+            // Stored with the request in the shared outbox. Every instance relays that outbox (nothing assumes one
+            // instance), so the Orchestrator, whose connection is not cut, may send it on at once: the command is either
+            // still waiting there or already registered (or between the two, on the broker), never lost.
+            await Eventually.True(async () =>
+                await CountAsync("SELECT count(*) FROM outbox_message WHERE body LIKE '%' || @id || '%'", newcomer)
+                + await CountAsync("SELECT count(*) FROM customer_lifecycle_saga WHERE customer_id = @id", newcomer) == 1,
+                Recovery, "the command is in the outbox or registered");
             // The console reads the error queues over its own connection: it says RabbitMQ could not be reached, not a 500.
             var console = await http.GetAsync("/console/api/dead-letters");
             Assert.Equal(HttpStatusCode.OK, console.StatusCode);
             Assert.Contains("could not be reached", await console.Content.ReadAsStringAsync());
-            // Still out after a while: the command has not left (the relay really holds the broker away).
-            await Task.Delay(TimeSpan.FromSeconds(5));
-            Assert.Equal(1, await CountAsync("SELECT count(*) FROM outbox_message WHERE body LIKE '%' || @id || '%'", newcomer));
-            Assert.Equal(0, await CountAsync("SELECT count(*) FROM customer_lifecycle_saga WHERE customer_id = @id", newcomer));
             // The Gateway's readiness does not hang on RabbitMQ: it has no receive endpoint and still serves (decision in
             // docs/security/outages.md).
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/ready")).StatusCode);
@@ -124,7 +126,7 @@ public class OutageTests(RelayedGatewaySystem system, ITestOutputHelper output) 
         finally { system.RabbitMq.Restore(); }
 
         await Eventually.True(async () => await system.Accounts.AvailableOrNullAsync(newcomer) == 200, Recovery,
-            "the registration accepted during the outage is delivered once RabbitMQ is back");
+            "the registration accepted during the outage is delivered, by whichever instance's relay reached RabbitMQ");
         Assert.Equal(1, await CountAsync("SELECT count(*) FROM customer_lifecycle_saga WHERE customer_id = @id", newcomer));
     }
 
