@@ -7,7 +7,7 @@ namespace Credits.Gateway.Console;
 /// <summary>
 /// Who did it and why, as every operator action records it: the operator's name as typed in the request and the API
 /// key that made the call ("alice via console-key": a shared key still leaves a name, and the name cannot hide the
-/// key), and a reason in the operator's words. Both are required; texts are checked before anything is written.
+/// key), and a reason in the operator's words. Both are required; texts are checked before anything is written. One line each, like every other text of the API (the generated bad requests count a line break as bad input).
 /// </summary>
 public static class OperatorFields
 {
@@ -25,7 +25,7 @@ public static class OperatorFields
 
     /// <summary>A problem naming the first field that is missing or unusable, or null.</summary>
     public static ProblemHttpResult? Check(string? operatorName, string? reason) =>
-        Text("operator", operatorName, MaxOperatorLength, multiline: false) ?? Text("reason", reason, MaxReasonLength, multiline: true);
+        Text("operator", operatorName, MaxOperatorLength, multiline: false) ?? Text("reason", reason, MaxReasonLength, multiline: false);
 
     /// <summary>
     /// A required text: 1 to <paramref name="max"/> characters, not blank, without control characters (PostgreSQL's text
