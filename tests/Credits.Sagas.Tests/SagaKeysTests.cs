@@ -46,6 +46,8 @@ public class When_the_money_audit_names_a_purchases_ledger_entries
         var purchase = Guid.Parse("6c1f3a52-9e0b-4d7a-8f21-3b5c7d9e1a04");
         // Grants written before the keys moved to Contracts must still be found: the text is fixed, not just consistent.
         Assert.Equal("credits:top-up:6c1f3a529e0b4d7a8f213b5c7d9e1a04:grant", Credits.Contracts.TopUps.PurchaseKeys.Grant(purchase));
+        Assert.Equal(purchase, Credits.Contracts.TopUps.PurchaseKeys.PurchaseOfKey(Credits.Contracts.TopUps.PurchaseKeys.Grant(purchase)));
+        Assert.Null(Credits.Contracts.TopUps.PurchaseKeys.PurchaseOfKey("plan-change:6c1f3a529e0b4d7a8f213b5c7d9e1a04:credits"));
         Assert.Equal(SagaKeys.Idempotency(TopUpStateMachine.SagaName, purchase, "grant"), TopUpStateMachine.GrantKey(purchase));
         Assert.Equal(SagaKeys.Idempotency(TopUpStateMachine.SagaName, purchase, "reverse-500"), Credits.Contracts.TopUps.PurchaseKeys.Reversal(purchase, 500));
         Assert.Equal(SagaKeys.Idempotency(TopUpStateMachine.SagaName, purchase, "dispute-dp_1-freeze"),

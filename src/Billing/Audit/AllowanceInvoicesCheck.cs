@@ -2,6 +2,7 @@ using Credits.Billing.Catalog;
 using Credits.Billing.Storage;
 using Credits.Billing.StripeAdapter;
 using Credits.Billing.Webhooks;
+using Credits.Contracts.Billing;
 using Credits.Ledger.Periods;
 using global::Stripe;
 using Microsoft.EntityFrameworkCore;
@@ -23,7 +24,7 @@ namespace Credits.Billing.Audit;
 /// operator makes with a reason (recorded in the operator action log). A free plan has no invoice to pay and is skipped; a
 /// plan change's prorated allowance belongs to the change's own invoice and is not a period's allowance.
 /// </summary>
-public sealed class AllowanceInvoicesCheck(AuditDatabase database, StripeCalls stripe, InvoicesCreated invoicesCreated, BillingCatalog catalog,
+public sealed class AllowanceInvoicesCheck(AuditDatabase database, StripeCalls stripe, InvoicesCreated invoicesCreated, CatalogPrices catalogPrices, BillingCatalog catalog,
     IOptions<MoneyAuditOptions> options) : IAuditCheck
 {
     DbContext Db => database.Db;
@@ -36,9 +37,9 @@ public sealed class AllowanceInvoicesCheck(AuditDatabase database, StripeCalls s
     public async Task RunAsync(AuditRunContext run, CancellationToken ct)
     {
         var settledBefore = run.Now - options.Value.SettleTime;
-        var prices = await CatalogPrices.ReadAsync(stripe, catalog, ct);
+        var prices = await catalogPrices.ReadAsync(ct);
         var invoices = (await invoicesCreated.ForAsync(run.Window, ct))
-            .Where(i => OpensPeriod(i.BillingReason) && i.CustomerId is not null).Select(i => new PeriodInvoice(i)).ToList();
+            .Where(i => InvoiceBillingReasons.OpensPeriod(i.BillingReason) && i.CustomerId is not null).Select(i => new PeriodInvoice(i)).ToList();
         var paidInWindow = invoices.Where(i => i.Invoice.Status == "paid" && run.Window.Contains(i.Created)).ToList();
 
         var links = await LinksAsync(paidInWindow.Select(i => i.Invoice.CustomerId).Distinct().ToArray(), ct);
@@ -52,14 +53,11 @@ public sealed class AllowanceInvoicesCheck(AuditDatabase database, StripeCalls s
         await CheckGrantsAsync(run, grants.Where(g => run.Window.Contains(g.CreatedAt) && g.CreatedAt <= settledBefore).ToList(), invoices, ct);
     }
 
-    /// <summary>What the customer saga treats as opening a period (CustomerLifecycleStateMachine.OpensPeriod); prorations open none.</summary>
-    static bool OpensPeriod(string? billingReason) => billingReason is "subscription_create" or "subscription_cycle";
-
     void CheckInvoice(AuditRunContext run, PeriodInvoice paid, CatalogPrices prices, Dictionary<string, StripeCustomerLink> links,
         ILookup<(string, long), AllowanceGrant> grantsByPeriod, DateTimeOffset settledBefore)
     {
         var invoice = paid.Invoice;
-        var paidAt = invoice.StatusTransitions?.PaidAt is { } at ? InvoicesCreated.Utc(at) : paid.Created;
+        var paidAt = invoice.StatusTransitions?.PaidAt is { } at ? StripeTime.Utc(at) : paid.Created;
         if (paidAt > settledBefore) return; // its webhook may still be on the way to the saga
         var plan = invoice.Lines?.Data?.Select(l => l.Pricing?.PriceDetails?.PriceId).OfType<string>()
             .Select(price => prices.Flat.GetValueOrDefault(price)).FirstOrDefault(p => p is not null);
@@ -148,7 +146,7 @@ public sealed class AllowanceInvoicesCheck(AuditDatabase database, StripeCalls s
                 Created = new DateRangeOptions { GreaterThanOrEqual = (periodStart - TimeSpan.FromDays(40)).UtcDateTime },
             };
             await foreach (var invoice in c.V1.Invoices.ListAutoPagingAsync(list, o, t))
-                if (OpensPeriod(invoice.BillingReason)) found.Add(new PeriodInvoice(invoice));
+                if (InvoiceBillingReasons.OpensPeriod(invoice.BillingReason)) found.Add(new PeriodInvoice(invoice));
             return found;
         }, ct);
         return listed.GetValueOrThrow();
@@ -190,7 +188,7 @@ public sealed class AllowanceInvoicesCheck(AuditDatabase database, StripeCalls s
     sealed class PeriodInvoice(Invoice invoice)
     {
         public Invoice Invoice { get; } = invoice;
-        public DateTimeOffset Created { get; } = InvoicesCreated.Utc(invoice.Created);
+        public DateTimeOffset Created { get; } = StripeTime.Utc(invoice.Created);
         public DateTimeOffset PeriodStart { get; } = StripeEventTranslator.ServicePeriod(invoice).Start;
         public DateTimeOffset PeriodEnd { get; } = StripeEventTranslator.ServicePeriod(invoice).End;
     }

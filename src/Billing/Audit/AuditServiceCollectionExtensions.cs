@@ -22,6 +22,7 @@ public static class AuditServiceCollectionExtensions
         services.TryAddScoped<AuditDatabase>(sp => new AuditDatabase(sp.GetRequiredService<TDbContext>()));
         // One listing of the window's invoices per run, shared by the checks that read them.
         services.TryAddScoped<InvoicesCreated>();
+        services.TryAddScoped<CatalogPrices>();
         foreach (var check in typeof(IAuditCheck).Assembly.GetTypes()
                      .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IAuditCheck).IsAssignableFrom(t)))
             services.TryAddEnumerable(ServiceDescriptor.Scoped(typeof(IAuditCheck), check));

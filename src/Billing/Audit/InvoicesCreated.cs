@@ -28,30 +28,18 @@ public sealed class InvoicesCreated(StripeCalls stripe)
 
     static async Task<List<Invoice>> ListAsync(StripeCalls stripe, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
-        var listed = await stripe.ReadAsync("list invoices", async (c, o, t) =>
+        var options = new InvoiceListOptions
         {
-            var invoices = new List<Invoice>();
-            var options = new InvoiceListOptions
-            {
-                Created = new DateRangeOptions { GreaterThanOrEqual = from.UtcDateTime, LessThan = to.UtcDateTime }, Limit = 100,
-            };
-            await foreach (var invoice in c.V1.Invoices.ListAutoPagingAsync(options, o, t)) invoices.Add(invoice);
-            return invoices;
-        }, ct);
-        var invoices = listed.GetValueOrThrow();
+            Created = new DateRangeOptions { GreaterThanOrEqual = from.UtcDateTime, LessThan = to.UtcDateTime }, Limit = 100,
+        };
+        var invoices = (await stripe.ReadAllAsync("list invoices", (c, o, t) => c.V1.Invoices.ListAutoPagingAsync(options, o, t), ct))
+            .GetValueOrThrow();
         foreach (var invoice in invoices.Where(i => i.Lines?.HasMore == true))
         {
-            var lines = await stripe.ReadAsync("list invoice lines", async (c, o, t) =>
-            {
-                var all = new List<InvoiceLineItem>();
-                await foreach (var line in c.V1.Invoices.LineItems.ListAutoPagingAsync(invoice.Id, new() { Limit = 100 }, o, t)) all.Add(line);
-                return all;
-            }, ct);
+            var lines = await stripe.ReadAllAsync("list invoice lines",
+                (c, o, t) => c.V1.Invoices.LineItems.ListAutoPagingAsync(invoice.Id, new() { Limit = 100 }, o, t), ct);
             invoice.Lines = new StripeList<InvoiceLineItem> { Data = lines.GetValueOrThrow(), HasMore = false };
         }
         return invoices;
     }
-
-    /// <summary>Stripe's Unix seconds as Credits keeps times.</summary>
-    public static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 }

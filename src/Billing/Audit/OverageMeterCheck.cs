@@ -24,7 +24,7 @@ namespace Credits.Billing.Audit;
 /// period. No repair: a finalized invoice cannot change; an operator credits or bills the difference.</item>
 /// </list>
 /// </summary>
-public sealed class OverageMeterCheck(AuditDatabase database, StripeCalls stripe, InvoicesCreated invoicesCreated, BillingCatalog catalog, MeterEventSender sender,
+public sealed class OverageMeterCheck(AuditDatabase database, StripeCalls stripe, InvoicesCreated invoicesCreated, CatalogPrices catalogPrices, BillingCatalog catalog, MeterEventSender sender,
     IOptions<StripeOptions> stripeOptions, IOptions<MoneyAuditOptions> options) : IAuditCheck
 {
     DbContext Db => database.Db;
@@ -71,16 +71,9 @@ public sealed class OverageMeterCheck(AuditDatabase database, StripeCalls stripe
 
     async Task<string?> FindMeterIdAsync(CancellationToken ct)
     {
-        var eventName = stripeOptions.Value.MeterEventName;
-        var meter = await stripe.ReadAsync("list meters", async (c, o, t) =>
-        {
-            await foreach (var m in c.V1.Billing.Meters.ListAutoPagingAsync(new() { Status = "active", Limit = 100 }, o, t))
-                if (m.EventName == eventName) return m.Id;
-            return null;
-        }, ct);
         // No meter yet (the catalog was never synced) leaves nothing to compare; a failed read fails the check, which then
         // clears nothing.
-        return meter.GetValueOrThrow();
+        return (await ActiveMeter.FindAsync(stripe, stripeOptions.Value.MeterEventName, ct)).GetValueOrThrow()?.Id;
     }
 
     async Task CompareWithMeterAsync(AuditRunContext run, string meterId, List<LedgerPeriod> periods, CancellationToken ct)
@@ -179,7 +172,7 @@ public sealed class OverageMeterCheck(AuditDatabase database, StripeCalls stripe
     /// </summary>
     async Task CompareWithInvoicesAsync(AuditRunContext run, CancellationToken ct)
     {
-        var prices = await CatalogPrices.ReadAsync(stripe, catalog, ct);
+        var prices = await catalogPrices.ReadAsync(ct);
         if (prices.Metered.Count == 0) return;
         var billed = new Dictionary<(string StripeCustomerId, DateTimeOffset PeriodStart), BilledUsage>();
         foreach (var invoice in await invoicesCreated.ForAsync(run.Window, ct))
@@ -193,12 +186,12 @@ public sealed class OverageMeterCheck(AuditDatabase database, StripeCalls stripe
                                                         && l.Period is not null && l.Period.End <= invoice.Created).ToList() ?? [];
             foreach (var line in usage)
             {
-                var key = (invoice.CustomerId, InvoicesCreated.Utc(line.Period.Start));
+                var key = (invoice.CustomerId, StripeTime.Utc(line.Period.Start));
                 var entry = billed.TryGetValue(key, out var known) ? known : billed[key] = new BilledUsage(key.CustomerId, key.Item2);
                 entry.Quantity += line.QuantityDecimal ?? line.Quantity ?? 0;
                 entry.InvoiceIds.Add(invoice.Id);
                 entry.LineIds.Add(line.Id);
-                entry.FinalizedAt = InvoicesCreated.Utc(finalized);
+                entry.FinalizedAt = StripeTime.Utc(finalized);
             }
         }
         if (billed.Count == 0) return;

@@ -44,7 +44,7 @@ public sealed partial class PurchasePaymentsCheck(AuditDatabase database, Stripe
         var payments = await SucceededPurchasePaymentsAsync(run.Window.From, to, ct);
         var grantsMade = await books.PurchaseGrantsMadeAsync(run.Window.From, to, ct);
         var purchaseIds = payments.Select(p => p.PurchaseId)
-            .Concat(grantsMade.Select(g => PurchaseOfKey(g.Key)).OfType<Guid>())
+            .Concat(grantsMade.Select(g => PurchaseKeys.PurchaseOfKey(g.Key)).OfType<Guid>())
             .Concat(grantsMade.SelectMany(g => PurchasesNamedIn(g.Note)))
             .ToHashSet();
         var purchases = await books.PurchasesAsync(purchaseIds, ct);
@@ -120,7 +120,7 @@ public sealed partial class PurchasePaymentsCheck(AuditDatabase database, Stripe
                 CustomerId = purchase?.CustomerId ?? payment.CustomerId, StripeCustomerId = intent.CustomerId,
                 Expected = purchase is null ? $"a purchase grant under {key}" : $"one purchase grant of {purchase.Credits} credits under {key}",
                 Actual = why is null ? "no grant" : $"no grant; not repaired: {why}",
-                OccurredAt = Utc(intent.Created),
+                OccurredAt = StripeTime.Utc(intent.Created),
                 Evidence = Evidence(payment, purchase, key, grant: null),
                 Repair = why is null ? GrantMissingCredits(purchase!, intent) : null,
             });
@@ -133,7 +133,7 @@ public sealed partial class PurchasePaymentsCheck(AuditDatabase database, Stripe
                 Kind = AuditKinds.PurchaseGrantAmount, Subject = intent.Id, CustomerId = purchase.CustomerId, StripeCustomerId = intent.CustomerId,
                 Expected = $"{purchase.Credits} credits for {Money(purchase.Amount, purchase.Currency)} paid by {purchase.StripeCustomerId}",
                 Actual = $"{grant.Quantity} credits granted for {Money(intent.Amount, intent.Currency)} paid by {intent.CustomerId}",
-                OccurredAt = Utc(intent.Created),
+                OccurredAt = StripeTime.Utc(intent.Created),
                 Evidence = Evidence(payment, purchase, key, grant),
             });
     }
@@ -148,7 +148,7 @@ public sealed partial class PurchasePaymentsCheck(AuditDatabase database, Stripe
             CustomerId = purchase?.CustomerId ?? extra.CustomerId, StripeCustomerId = extra.Intent.CustomerId,
             Expected = "one payment per purchase, each with its grant",
             Actual = $"a second succeeded payment of purchase {extra.PurchaseId}; its one grant ({key}) stands for {granted.Intent.Id}: refund one or grant by hand",
-            OccurredAt = Utc(extra.Intent.Created),
+            OccurredAt = StripeTime.Utc(extra.Intent.Created),
             Evidence = Evidence(extra, purchase, key, grant) with { StripeIds = [extra.Intent.Id, granted.Intent.Id] },
         });
     }
@@ -156,7 +156,7 @@ public sealed partial class PurchasePaymentsCheck(AuditDatabase database, Stripe
     async Task CheckGrantAsync(AuditRunContext run, PurchaseBooks.Entry made, List<Payment> payments, Dictionary<string, Payment> paid,
         Dictionary<Guid, PurchaseBooks.Purchase> purchases, Dictionary<string, PurchaseBooks.Entry> grants, CancellationToken ct)
     {
-        if (PurchaseOfKey(made.Key) is { } purchaseId)
+        if (PurchaseKeys.PurchaseOfKey(made.Key) is { } purchaseId)
         {
             // A won dispute's restore is a purchase grant too; the dispute check answers for it.
             if (made.Key != PurchaseKeys.Grant(purchaseId)) return;
@@ -263,10 +263,6 @@ public sealed partial class PurchasePaymentsCheck(AuditDatabase database, Stripe
         };
     }
 
-    /// <summary>The purchase whose saga wrote this ledger key, if a saga did.</summary>
-    static Guid? PurchaseOfKey(string key) =>
-        key.StartsWith("credits:top-up:", StringComparison.Ordinal) && key.Length > 47 && Guid.TryParseExact(key[15..47], "N", out var id) ? id : null;
-
     static IEnumerable<Guid> PurchasesNamedIn(string? note) =>
         note is null ? [] : GuidPattern().Matches(note).Select(m => Guid.Parse(m.Value));
 
@@ -274,8 +270,6 @@ public sealed partial class PurchasePaymentsCheck(AuditDatabase database, Stripe
         note is null ? [] : PaymentIntentPattern().Matches(note).Select(m => m.Value);
 
     static string Money(long amount, string? currency) => $"{amount} {currency}";
-
-    static DateTimeOffset Utc(DateTime t) => new(DateTime.SpecifyKind(t, DateTimeKind.Utc));
 
     [GeneratedRegex("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")]
     private static partial Regex GuidPattern();

@@ -36,10 +36,10 @@ public sealed class RefundsAndDisputesCheck(AuditDatabase database, StripeCalls 
         var range = new DateRangeOptions { GreaterThanOrEqual = run.Window.From.UtcDateTime, LessThan = to.UtcDateTime };
 
         // https://docs.stripe.com/api/refunds/list and https://docs.stripe.com/api/disputes/list: both take created.
-        var refunds = await ListAsync("audit: list refunds",
-            (c, o, t) => c.V1.Refunds.ListAutoPagingAsync(new RefundListOptions { Created = range, Limit = 100 }, o, t), ct);
-        var disputes = await ListAsync("audit: list disputes",
-            (c, o, t) => c.V1.Disputes.ListAutoPagingAsync(new DisputeListOptions { Created = range, Limit = 100 }, o, t), ct);
+        var refunds = (await stripe.ReadAllAsync("audit: list refunds",
+            (c, o, t) => c.V1.Refunds.ListAutoPagingAsync(new RefundListOptions { Created = range, Limit = 100 }, o, t), ct)).GetValueOrThrow();
+        var disputes = (await stripe.ReadAllAsync("audit: list disputes",
+            (c, o, t) => c.V1.Disputes.ListAutoPagingAsync(new DisputeListOptions { Created = range, Limit = 100 }, o, t), ct)).GetValueOrThrow();
         var intents = refunds.Select(r => r.PaymentIntentId).Concat(disputes.Select(d => d.PaymentIntentId)).OfType<string>().ToHashSet();
         if (intents.Count == 0) return;
 
@@ -67,15 +67,15 @@ public sealed class RefundsAndDisputesCheck(AuditDatabase database, StripeCalls 
     {
         // The whole refunded amount, refunds before the window included (Stripe's reversal keys are cumulative); the
         // ones still settling are left for the next run.
-        var all = await ListAsync("audit: list a payment's refunds",
-            (c, o, t) => c.V1.Refunds.ListAutoPagingAsync(new RefundListOptions { PaymentIntent = paymentIntentId, Limit = 100 }, o, t), ct);
-        var counted = all.Where(r => r.Status is "succeeded" or "pending" && Utc(r.Created) < settled).ToList();
+        var all = (await stripe.ReadAllAsync("audit: list a payment's refunds",
+            (c, o, t) => c.V1.Refunds.ListAutoPagingAsync(new RefundListOptions { PaymentIntent = paymentIntentId, Limit = 100 }, o, t), ct)).GetValueOrThrow();
+        var counted = all.Where(r => r.Status is "succeeded" or "pending" && StripeTime.Utc(r.Created) < settled).ToList();
         var refundedTotal = counted.Sum(r => r.Amount);
         if (refundedTotal <= 0) return;
 
         var reversals = await books.ReversalsOfAsync(purchase.CustomerId, grant.GrantId!.Value, ct);
-        var refundReversals = reversals.Where(r => ReversedUpTo(purchase.PurchaseId, r.Key) is not null).ToList();
-        var reversedUpTo = refundReversals.Select(r => ReversedUpTo(purchase.PurchaseId, r.Key)!.Value).DefaultIfEmpty(0).Max();
+        var refundReversals = reversals.Where(r => PurchaseKeys.RefundedUpTo(purchase.PurchaseId, r.Key) is not null).ToList();
+        var reversedUpTo = refundReversals.Select(r => PurchaseKeys.RefundedUpTo(purchase.PurchaseId, r.Key)!.Value).DefaultIfEmpty(0).Max();
         if (reversedUpTo >= refundedTotal) return;
 
         var expected = RefundShare.Credits(purchase.Credits, purchase.Amount, 0, refundedTotal);
@@ -86,7 +86,7 @@ public sealed class RefundsAndDisputesCheck(AuditDatabase database, StripeCalls 
             Kind = AuditKinds.RefundNotReversed, Subject = paymentIntentId, CustomerId = purchase.CustomerId, StripeCustomerId = purchase.StripeCustomerId,
             Expected = $"the unspent share of {expected} credits taken back for {refundedTotal} {purchase.Currency} refunded (key {PurchaseKeys.Reversal(purchase.PurchaseId, refundedTotal)})",
             Actual = reversedUpTo == 0 ? "no reversal" : $"reversed for {reversedUpTo} {purchase.Currency} refunded only ({takenBack} credits taken back)",
-            OccurredAt = Utc(latest.Created),
+            OccurredAt = StripeTime.Utc(latest.Created),
             Evidence = new AuditEvidence
             {
                 StripeIds = [paymentIntentId, .. counted.Select(r => r.Id)],
@@ -128,7 +128,7 @@ public sealed class RefundsAndDisputesCheck(AuditDatabase database, StripeCalls 
             Expected = won ? $"the {freeze!.Quantity} frozen credits given back (key {restoreKey})"
                 : $"the unspent share of {share} credits frozen for {dispute.Amount} {dispute.Currency} disputed (key {freezeKey})",
             Actual = won ? $"dispute {dispute.Status}, credits still frozen" : $"dispute {dispute.Status}, nothing frozen",
-            OccurredAt = Utc(dispute.Created),
+            OccurredAt = StripeTime.Utc(dispute.Created),
             Evidence = new AuditEvidence
             {
                 StripeIds = [dispute.Id, dispute.ChargeId, dispute.PaymentIntentId],
@@ -164,22 +164,4 @@ public sealed class RefundsAndDisputesCheck(AuditDatabase database, StripeCalls 
         }
         return known;
     }
-
-    async Task<List<T>> ListAsync<T>(string operation, Func<StripeClient, RequestOptions, CancellationToken, IAsyncEnumerable<T>> list,
-        CancellationToken ct) =>
-        (await stripe.ReadAsync(operation, async (c, o, t) =>
-        {
-            var all = new List<T>();
-            await foreach (var item in list(c, o, t)) all.Add(item);
-            return all;
-        }, ct)).GetValueOrThrow();
-
-    /// <summary>The cumulative refunded amount a reversal key of this purchase's saga names, or null for another key (a freeze).</summary>
-    static long? ReversedUpTo(Guid purchaseId, string key)
-    {
-        var prefix = PurchaseKeys.Reversal(purchaseId, 0)[..^1];
-        return key.StartsWith(prefix, StringComparison.Ordinal) && long.TryParse(key[prefix.Length..], out var amount) ? amount : null;
-    }
-
-    static DateTimeOffset Utc(DateTime t) => new(DateTime.SpecifyKind(t, DateTimeKind.Utc));
 }

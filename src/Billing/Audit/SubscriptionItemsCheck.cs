@@ -79,13 +79,9 @@ public sealed class SubscriptionItemsCheck(AuditDatabase database, StripeCalls s
 
     async Task<Dictionary<string, Subscription>> SubscriptionsAsync(CancellationToken ct)
     {
-        var listed = await stripe.ReadAsync("list subscriptions", async (c, o, t) =>
-        {
-            var all = new Dictionary<string, Subscription>();
-            await foreach (var s in c.V1.Subscriptions.ListAutoPagingAsync(new() { Status = "all", Limit = 100 }, o, t)) all[s.Id] = s;
-            return all;
-        }, ct);
-        return listed.GetValueOrThrow();
+        var listed = await stripe.ReadAllAsync("list subscriptions",
+            (c, o, t) => c.V1.Subscriptions.ListAutoPagingAsync(new() { Status = "all", Limit = 100 }, o, t), ct);
+        return listed.GetValueOrThrow().DistinctBy(s => s.Id).ToDictionary(s => s.Id);
     }
 
     static AuditFinding Finding(string kind, SagaCustomer customer, DateTimeOffset now, string expected, string actual, IReadOnlyList<string> stripeIds) => new()

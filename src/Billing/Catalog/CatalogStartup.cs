@@ -54,18 +54,13 @@ public sealed class CatalogStartup(CatalogSync sync, StripeCalls stripe, Billing
     {
         var keys = catalog.Plans.SelectMany(p => p.OverageAllowed ? new[] { p.FlatLookupKey, p.OverageLookupKey } : [p.FlatLookupKey])
             .Concat(catalog.Packs.Select(p => p.LookupKey)).Distinct().ToList();
-        var found = new Dictionary<string, string>();
-        foreach (var chunk in keys.Chunk(10))
+        var prices = await PriceLookup.ByLookupKeysAsync(stripe, keys, ct);
+        if (!prices.Succeeded)
         {
-            var page = await stripe.ReadAsync("list prices by lookup key", (c, o, t) =>
-                c.V1.Prices.ListAsync(new() { LookupKeys = [.. chunk], Limit = 100 }, o, t), ct);
-            if (!page.Succeeded)
-            {
-                logger.LogWarning("Could not resolve Stripe prices: {Failure}", page.Failure);
-                return false;
-            }
-            foreach (var price in page.Value!.Data.Where(p => p.LookupKey is not null)) found[price.LookupKey] = price.Id;
+            logger.LogWarning("Could not resolve Stripe prices: {Failure}", prices.Failure);
+            return false;
         }
+        var found = prices.Value!.ToDictionary(p => p.Key, p => p.Value.Id);
         var missing = keys.Where(k => !found.ContainsKey(k)).ToList();
         if (missing.Count > 0)
         {

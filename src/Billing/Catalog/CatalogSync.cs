@@ -1,4 +1,5 @@
 using System.Globalization;
+using Credits.Billing.Metering;
 using Credits.Billing.StripeAdapter;
 using global::Stripe;
 using Microsoft.Extensions.Logging;
@@ -37,12 +38,7 @@ public sealed class CatalogSync(StripeCalls stripe, BillingCatalog catalog, IOpt
     async Task<BillingMeter?> EnsureMeterAsync(CatalogSyncReport report, CancellationToken ct)
     {
         var eventName = stripeOptions.Value.MeterEventName;
-        var found = await stripe.ReadAsync("list meters", async (c, o, t) =>
-        {
-            await foreach (var m in c.V1.Billing.Meters.ListAutoPagingAsync(new() { Status = "active", Limit = 100 }, o, t))
-                if (m.EventName == eventName) return m;
-            return null;
-        }, ct);
+        var found = await ActiveMeter.FindAsync(stripe, eventName, ct);
         if (!found.Succeeded) return Fail<BillingMeter>(report, "meter", found.Failure!);
         if (found.Value is { } existing)
         {

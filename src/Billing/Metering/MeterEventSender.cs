@@ -98,7 +98,7 @@ public sealed class MeterEventSender(StripeCalls stripe, IOptions<StripeOptions>
                 MeterEventsBase = settings.MeterEventsBase.TrimEnd('/'),
                 HttpClient = StripeClientFactory.CreateHttpClient(settings),
             });
-            _session = (client, new DateTimeOffset(DateTime.SpecifyKind(created.Value.ExpiresAt, DateTimeKind.Utc)));
+            _session = (client, StripeTime.Utc(created.Value.ExpiresAt));
             return client;
         }
         finally

@@ -36,6 +36,16 @@ public sealed class StripeCalls(StripeClient client, IOptions<StripeOptions> opt
         Func<StripeClient, RequestOptions, CancellationToken, Task<T>> call, CancellationToken ct = default) =>
         RunAsync(operation, new RequestOptions(), call, ct);
 
+    /// <summary>A whole list read page by page (Stripe.net's auto-paging); a transient failure reads it again from the start.</summary>
+    public Task<StripeResult<List<T>>> ReadAllAsync<T>(string operation,
+        Func<StripeClient, RequestOptions, CancellationToken, IAsyncEnumerable<T>> list, CancellationToken ct = default) =>
+        ReadAsync(operation, async (c, o, t) =>
+        {
+            var all = new List<T>();
+            await foreach (var item in list(c, o, t)) all.Add(item);
+            return all;
+        }, ct);
+
     async Task<StripeResult<T>> RunAsync<T>(string operation, RequestOptions request,
         Func<StripeClient, RequestOptions, CancellationToken, Task<T>> call, CancellationToken ct)
     {

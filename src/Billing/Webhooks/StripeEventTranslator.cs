@@ -1,3 +1,4 @@
+using Credits.Billing.StripeAdapter;
 using Credits.Contracts.Billing;
 using global::Stripe;
 using global::Stripe.Checkout;
@@ -23,7 +24,7 @@ public static class StripeEventTranslator
 
     public static TranslatedEvent Translate(Event stripeEvent)
     {
-        var created = new DateTimeOffset(DateTime.SpecifyKind(stripeEvent.Created, DateTimeKind.Utc));
+        var created = StripeTime.Utc(stripeEvent.Created);
         var id = stripeEvent.Id;
         object? message = stripeEvent.Data.Object switch
         {
@@ -57,7 +58,7 @@ public static class StripeEventTranslator
                 {
                     ItemId = item.Id, PriceId = item.Price?.Id ?? "", PriceLookupKey = item.Price?.LookupKey,
                     UsageType = item.Price?.Recurring?.UsageType ?? "licensed",
-                    CurrentPeriodStart = Utc(item.CurrentPeriodStart), CurrentPeriodEnd = Utc(item.CurrentPeriodEnd),
+                    CurrentPeriodStart = StripeTime.Utc(item.CurrentPeriodStart), CurrentPeriodEnd = StripeTime.Utc(item.CurrentPeriodEnd),
                 }).ToList() ?? [],
             },
             Session s when stripeEvent.Type is EventTypes.CheckoutSessionCompleted or EventTypes.CheckoutSessionAsyncPaymentSucceeded =>
@@ -111,7 +112,7 @@ public static class StripeEventTranslator
     static IReadOnlyDictionary<string, string> Copy(IDictionary<string, string>? metadata) =>
         metadata is null ? new Dictionary<string, string>() : new Dictionary<string, string>(metadata);
 
-    static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+
 
     /// <summary>
     /// The billing period an invoice opens. Not the invoice's own period_start/period_end: on a renewal they
@@ -125,6 +126,6 @@ public static class StripeEventTranslator
             .Where(l => l.Period is not null && l.Parent?.SubscriptionItemDetails is { Proration: false })
             .OrderByDescending(l => l.Period.End)
             .FirstOrDefault();
-        return line is null ? (Utc(invoice.PeriodStart), Utc(invoice.PeriodEnd)) : (Utc(line.Period.Start), Utc(line.Period.End));
+        return line is null ? (StripeTime.Utc(invoice.PeriodStart), StripeTime.Utc(invoice.PeriodEnd)) : (StripeTime.Utc(line.Period.Start), StripeTime.Utc(line.Period.End));
     }
 }

@@ -18,14 +18,28 @@ public static class PurchaseKeys
     /// <summary>The reversal of the credits of Stripe's cumulative refund up to <paramref name="amountRefunded"/>.</summary>
     public static string Reversal(Guid purchaseId, long amountRefunded) => Step(purchaseId, $"reverse-{amountRefunded}");
 
+    /// <summary>The cumulative refunded amount a reversal key of this purchase names (the inverse of <see cref="Reversal"/>), if it is one.</summary>
+    public static long? RefundedUpTo(Guid purchaseId, string key)
+    {
+        var prefix = Step(purchaseId, "reverse-");
+        return key.StartsWith(prefix, StringComparison.Ordinal) && long.TryParse(key.AsSpan(prefix.Length), out var amount) ? amount : null;
+    }
+
     /// <summary>The freeze of a dispute's share of the credits.</summary>
     public static string DisputeFreeze(Guid purchaseId, string disputeId) => Step(purchaseId, $"dispute-{disputeId}-freeze");
 
     /// <summary>The grant that gives a won dispute's frozen credits back.</summary>
     public static string DisputeRestore(Guid purchaseId, string disputeId) => Step(purchaseId, $"dispute-{disputeId}-restore");
 
+    const string KeyStart = "credits:top-up:";
+
     /// <summary>What every ledger key of this purchase starts with.</summary>
-    public static string Prefix(Guid purchaseId) => $"credits:top-up:{purchaseId:N}:";
+    public static string Prefix(Guid purchaseId) => $"{KeyStart}{purchaseId:N}:";
+
+    /// <summary>The purchase whose steps wrote this ledger key, if a top-up saga did (the inverse of <see cref="Prefix"/>).</summary>
+    public static Guid? PurchaseOfKey(string key) =>
+        key.StartsWith(KeyStart, StringComparison.Ordinal) && key.Length > KeyStart.Length + 32
+        && Guid.TryParseExact(key.AsSpan(KeyStart.Length, 32), "N", out var id) ? id : null;
 
     static string Step(Guid purchaseId, string step) => Prefix(purchaseId) + step;
 

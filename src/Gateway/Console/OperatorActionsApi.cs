@@ -89,7 +89,7 @@ public static class OperatorActionsApi
     static async Task<Results<Ok<ConsoleAuditDifference>, ProblemHttpResult>> Resolve(Guid id, ResolveDifferenceRequest request,
         ClaimsPrincipal user, AuditActions actions, CancellationToken ct)
     {
-        if ((OperatorFields.Text("resolution", request.Resolution, OperatorFields.MaxReasonLength, multiline: false)
+        if ((OperatorFields.Text("resolution", request.Resolution, OperatorFields.MaxReasonLength)
              ?? OperatorFields.Check(request.Operator, request.Reason)) is { } bad) return bad;
         return await actions.ResolveAsync(id, request, OperatorFields.Actor(request.Operator!, user), ct);
     }

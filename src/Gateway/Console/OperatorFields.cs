@@ -25,19 +25,19 @@ public static class OperatorFields
 
     /// <summary>A problem naming the first field that is missing or unusable, or null.</summary>
     public static ProblemHttpResult? Check(string? operatorName, string? reason) =>
-        Text("operator", operatorName, MaxOperatorLength, multiline: false) ?? Text("reason", reason, MaxReasonLength, multiline: false);
+        Text("operator", operatorName, MaxOperatorLength) ?? Text("reason", reason, MaxReasonLength);
 
     /// <summary>
-    /// A required text: 1 to <paramref name="max"/> characters, not blank, without control characters (PostgreSQL's text
-    /// cannot hold NUL; line breaks and tabs are allowed in a multi-line text).
+    /// A required text on one line: 1 to <paramref name="max"/> characters, not blank, without control characters
+    /// (PostgreSQL's text cannot hold NUL; a line break is a control character too).
     /// </summary>
-    public static ProblemHttpResult? Text(string field, string? value, int max, bool multiline)
+    public static ProblemHttpResult? Text(string field, string? value, int max)
     {
         if (string.IsNullOrWhiteSpace(value))
             return Invalid(field, $"{field} is required.");
         if (value.Length > max)
             return Invalid(field, $"{field} must be at most {max} characters.");
-        if (LedgerLimits.HasControlCharacters(multiline ? value.Replace('\n', ' ').Replace('\r', ' ').Replace('\t', ' ') : value))
+        if (LedgerLimits.HasControlCharacters(value))
             return Invalid(field, $"{field} must not contain control characters.");
         return null;
     }

@@ -26,18 +26,7 @@ sealed partial class AccountBook
     /// </summary>
     Burnt Burn(Posting posting, long credits, DateTimeOffset at)
     {
-        var toBurn = Math.Min(credits, AvailableAt(at));
-        var left = toBurn;
-        foreach (var grant in BurnOrder(at))
-        {
-            if (left == 0) break;
-            var take = Math.Min(grant.Remaining, left);
-            grant.Remaining -= take;
-            grant.Changed = true;
-            posting.Add(EntryKind.Debit, -take, 0, take, grantId: grant.Id);
-            left -= take;
-        }
-
+        var toBurn = TakeInBurnOrder(posting, credits, at, EntryKind.Debit);
         var excess = credits - toBurn;
         if (excess == 0) return new Burnt(toBurn, 0, 0);
         if (OverageAllowed)
@@ -47,6 +36,27 @@ sealed partial class AccountBook
         }
         posting.Add(EntryKind.WriteOff, 0, 0, excess);
         return new Burnt(toBurn, 0, excess);
+    }
+
+    /// <summary>
+    /// Takes up to <paramref name="credits"/>, at most what is available at <paramref name="at"/>, from the grants in
+    /// <see cref="BurnOrder"/>, one <paramref name="kind"/> entry per grant touched; returns how many were taken. Usage
+    /// (Debit) and an operator's revocation (Reversal) take credits the same way.
+    /// </summary>
+    long TakeInBurnOrder(Posting posting, long credits, DateTimeOffset at, EntryKind kind)
+    {
+        var taken = Math.Min(credits, AvailableAt(at));
+        var left = taken;
+        foreach (var grant in BurnOrder(at))
+        {
+            if (left == 0) break;
+            var take = Math.Min(grant.Remaining, left);
+            grant.Remaining -= take;
+            grant.Changed = true;
+            posting.Add(kind, -take, 0, take, grantId: grant.Id);
+            left -= take;
+        }
+        return taken;
     }
 
     IEnumerable<GrantState> BurnOrder(DateTimeOffset at) => _grants

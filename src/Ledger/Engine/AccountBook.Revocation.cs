@@ -15,18 +15,7 @@ sealed partial class AccountBook
     LedgerResult Revoke(RevokeCredits c)
     {
         var posting = Post(c, note: c.Note);
-        var left = Math.Min(c.Credits, Available);
-        var taken = 0L;
-        foreach (var grant in BurnOrder(_now))
-        {
-            if (left == 0) break;
-            var take = Math.Min(grant.Remaining, left);
-            grant.Remaining -= take;
-            grant.Changed = true;
-            posting.Add(EntryKind.Reversal, -take, 0, take, grantId: grant.Id);
-            left -= take;
-            taken += take;
-        }
+        var taken = TakeInBurnOrder(posting, c.Credits, _now, EntryKind.Reversal);
         // Nothing to take: an empty reversal still records the key as used, so a retry is a duplicate, not a second try.
         if (!posting.Wrote) posting.Add(EntryKind.Reversal, 0, 0, 0);
         return Applied(c) with { Reversed = taken };

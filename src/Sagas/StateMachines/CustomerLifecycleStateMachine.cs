@@ -233,8 +233,8 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
                 .Then(c => { c.Saga.OverageSuspended = false; c.Saga.LastError = null; })
                 .Publish(c => new SetOverageSuspended { CorrelationId = c.Saga.CorrelationId, CustomerId = c.Saga.CustomerId, Suspended = false }));
 
-    private static bool OpensPeriod(StripeInvoicePaid m) =>
-        m.BillingReason is null or "subscription_create" or "subscription_cycle";
+    // An invoice.paid without a billing reason is taken as opening its period, as before the reason was translated.
+    private static bool OpensPeriod(StripeInvoicePaid m) => m.BillingReason is null || InvoiceBillingReasons.OpensPeriod(m.BillingReason);
 
     private static StartAllowancePeriod Allowance(CustomerLifecycleState saga, DateTimeOffset start, DateTimeOffset end) => new()
     {

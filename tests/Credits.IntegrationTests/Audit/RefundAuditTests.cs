@@ -1,7 +1,6 @@
 using Credits.Billing.Audit;
 using Credits.Contracts.TopUps;
 using Credits.IntegrationTests.Sagas;
-using Credits.Sagas.StateMachines;
 using Credits.Testing;
 using Xunit;
 
@@ -33,7 +32,7 @@ public class RefundAuditTests(SystemUnderTest system) : IClassFixture<SystemUnde
     [Fact]
     public async Task A_refund_whose_webhook_is_lost_is_reported_with_its_figures_and_cleared_once_the_credits_are_taken_back()
     {
-        var (id, purchase) = await PaidPurchaseAsync("audit-refund");
+        var (id, purchase) = await Flows.PaidSavedCardPurchaseAsync("audit-refund");
         var refundId = "";
 
         await system.WithGatewayDownAsync(async () =>
@@ -63,7 +62,7 @@ public class RefundAuditTests(SystemUnderTest system) : IClassFixture<SystemUnde
     [Fact]
     public async Task A_dispute_whose_webhook_is_lost_is_reported_not_frozen_and_cleared_once_frozen()
     {
-        var (id, purchase) = await PaidPurchaseAsync("audit-dispute");
+        var (id, purchase) = await Flows.PaidSavedCardPurchaseAsync("audit-dispute");
         var charge = (await Flows.Stripe.V1.PaymentIntents.GetAsync(purchase.PaymentIntentId)).LatestChargeId;
         var disputeId = "";
 
@@ -91,7 +90,7 @@ public class RefundAuditTests(SystemUnderTest system) : IClassFixture<SystemUnde
     [Fact]
     public async Task A_won_dispute_whose_close_is_lost_is_reported_still_frozen_and_cleared_once_restored()
     {
-        var (id, purchase) = await PaidPurchaseAsync("audit-dispute-won");
+        var (id, purchase) = await Flows.PaidSavedCardPurchaseAsync("audit-dispute-won");
         var charge = (await Flows.Stripe.V1.PaymentIntents.GetAsync(purchase.PaymentIntentId)).LatestChargeId;
         var disputeId = (string)(await system.Stripe.Control.DisputeAsync(charge, amount: 500))["id"]!;
         Assert.Equal((long?)450, await Eventually.Get(() => system.Accounts.AvailableOrNullAsync(id), a => a == 450, SagaFlows.StepTimeout,
@@ -116,18 +115,5 @@ public class RefundAuditTests(SystemUnderTest system) : IClassFixture<SystemUnde
             "the retried charge.dispute.closed gives the 250 credits back"));
         await Audit.RunAsync();
         Assert.Equal(AuditDifferenceStatus.Cleared, Assert.Single(await Audit.DifferencesAsync(id)).Status);
-    }
-
-    async Task<(string CustomerId, TopUpState Completed)> PaidPurchaseAsync(string prefix)
-    {
-        var id = SagaFlows.NewCustomerId(prefix);
-        var customer = await Flows.RegisterAsync(id);
-        await Flows.SaveCardAsync(customer.StripeCustomerId!);
-        await Eventually.Get(() => system.Accounts.AvailableOrNullAsync(id), a => a == 200);
-        var purchase = await Flows.PurchaseAsync(customer, credits: 500, amount: 1000, savedCard: true);
-        var completed = await Flows.TopUpInStateAsync(purchase, "Completed", "Cancelled");
-        Assert.Equal("Completed", completed.CurrentState);
-        Assert.Equal((long?)700, await Eventually.Get(() => system.Accounts.AvailableOrNullAsync(id), a => a == 700));
-        return (id, completed);
     }
 }

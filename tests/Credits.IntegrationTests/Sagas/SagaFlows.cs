@@ -97,6 +97,23 @@ public sealed class SagaFlows(SystemUnderTest system, IPublishEndpoint bus)
         return purchaseId;
     }
 
+    /// <summary>
+    /// A Hobby customer (200 credits) with a saved card who bought 500 credits for $10.00 with it: the purchase
+    /// completed and 700 credits available. Where refund, dispute and audit tests start.
+    /// </summary>
+    public async Task<(string CustomerId, TopUpState Completed)> PaidSavedCardPurchaseAsync(string prefix)
+    {
+        var id = NewCustomerId(prefix);
+        var customer = await RegisterAsync(id);
+        await SaveCardAsync(customer.StripeCustomerId!);
+        await Eventually.Get(() => system.Accounts.AvailableOrNullAsync(id), a => a == 200);
+        var purchase = await PurchaseAsync(customer, credits: 500, amount: 1000, savedCard: true);
+        var completed = await TopUpInStateAsync(purchase, "Completed", "Cancelled");
+        Assert.Equal("Completed", completed.CurrentState);
+        Assert.Equal((long?)700, await Eventually.Get(() => system.Accounts.AvailableOrNullAsync(id), a => a == 700));
+        return (id, completed);
+    }
+
     public Task SaveCardAsync(string stripeCustomerId, string testCard = "pm_card_visa") =>
         StripeState.SaveCardAsync(Stripe, stripeCustomerId, testCard);
 

@@ -156,7 +156,7 @@ public class PaymentBoundaryTests(PaymentBoundaryTests.ShortAbandonSystem system
     [Fact]
     public async Task A_dispute_freezes_the_disputed_credits_and_a_won_dispute_gives_them_back()
     {
-        var (id, completed) = await PaidSavedCardPurchaseAsync("dispute-won");
+        var (id, completed) = await Flows.PaidSavedCardPurchaseAsync("dispute-won");
         var intent = await Flows.Stripe.V1.PaymentIntents.GetAsync(completed.PaymentIntentId);
 
         var opened = await system.Stripe.Control.DisputeAsync(intent.LatestChargeId, amount: 500);
@@ -179,7 +179,7 @@ public class PaymentBoundaryTests(PaymentBoundaryTests.ShortAbandonSystem system
     [Fact]
     public async Task A_lost_dispute_keeps_the_disputed_credits_taken()
     {
-        var (id, completed) = await PaidSavedCardPurchaseAsync("dispute-lost");
+        var (id, completed) = await Flows.PaidSavedCardPurchaseAsync("dispute-lost");
         var intent = await Flows.Stripe.V1.PaymentIntents.GetAsync(completed.PaymentIntentId);
 
         var opened = await system.Stripe.Control.DisputeAsync(intent.LatestChargeId);
@@ -239,19 +239,6 @@ public class PaymentBoundaryTests(PaymentBoundaryTests.ShortAbandonSystem system
             CREATE TRIGGER {name} BEFORE INSERT ON ledger_grants FOR EACH ROW EXECUTE FUNCTION {name}();
             """;
         await db.Database.ExecuteSqlRawAsync(sql);
-    }
-
-    async Task<(string CustomerId, TopUpState Completed)> PaidSavedCardPurchaseAsync(string prefix)
-    {
-        var id = SagaFlows.NewCustomerId(prefix);
-        var customer = await Flows.RegisterAsync(id);
-        await Flows.SaveCardAsync(customer.StripeCustomerId!);
-        await Eventually.Get(() => system.Accounts.AvailableOrNullAsync(id), a => a == 200);
-        var purchase = await Flows.PurchaseAsync(customer, credits: 500, amount: 1000, savedCard: true);
-        var completed = await Flows.TopUpInStateAsync(purchase, "Completed", "Cancelled");
-        Assert.Equal("Completed", completed.CurrentState);
-        Assert.Equal((long?)700, await Eventually.Get(() => system.Accounts.AvailableOrNullAsync(id), a => a == 700));
-        return (id, completed);
     }
 
     async Task<int> PurchaseGrantsAsync(string customerId)
