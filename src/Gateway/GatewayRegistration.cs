@@ -3,6 +3,7 @@ using Credits.Billing;
 using Credits.Gateway.Apis;
 using Credits.Gateway.Authentication;
 using Credits.Gateway.Balances;
+using Credits.Gateway.Billing;
 using Credits.Gateway.Customers;
 using Credits.Gateway.Operations;
 using Credits.Gateway.Portal;
@@ -30,6 +31,7 @@ static class GatewayRegistration
         builder.Services.AddStripeBilling(builder.Configuration);
         builder.Services.AddScoped<UsageIngestion>();
         builder.Services.AddCustomerServices();
+        builder.Services.AddScoped<InvoiceQueries>(); // reads Stripe through StripeCalls (AddStripeBilling)
         builder.Services.AddSingleton<BalanceChangeListener>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BalanceChangeListener>());
         builder.AddBus(x => x.AddCreditsMessaging());
@@ -72,6 +74,7 @@ static class GatewayRegistration
         v1.MapCustomersApiV1();
         v1.MapOperationsApiV1();
         v1.MapTopUpsApiV1();
+        v1.MapInvoicesApiV1();
         app.MapPortal();
         return app;
     }
