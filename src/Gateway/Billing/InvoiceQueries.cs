@@ -20,12 +20,13 @@ public sealed class InvoiceQueries(StripeCalls stripe, CreditsDbContext db)
     public const int MaxLimit = 100;
 
     /// <summary>
-    /// Pages of 100 read at most per list. Receipts are found among all the customer's PaymentIntents (each paid
-    /// invoice has one too), so a long-lived customer's older top-ups may lie beyond this; they are then not shown.
+    /// Pages read at most per list. Invoices are read in pages of <c>limit</c> (only drafts are skipped, rarely more than
+    /// one); receipts in pages of 100, since they are found among all the customer's PaymentIntents (each paid invoice
+    /// has one too): a long-lived customer's top-ups older than 500 payments are not shown.
     /// </summary>
     public const int MaxPages = 5;
 
-    const int PageSize = 100;
+    const int PaymentPageSize = 100;
 
     /// <summary>How long a person waits for Stripe (retries included) before the section says Stripe is unreachable.</summary>
     public static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(15);
@@ -62,7 +63,7 @@ public sealed class InvoiceQueries(StripeCalls stripe, CreditsDbContext db)
     /// <summary>The newest finalized invoices: Stripe's list has no "not draft" filter, so drafts are skipped here.</summary>
     Task<StripeResult<Found<Invoice>>> InvoicesAsync(string stripeCustomerId, int limit, CancellationToken ct) =>
         stripe.ReadAsync("list invoices", (c, o, t) => CollectAsync(limit, i => i.Status != "draft", i => i.Id,
-            after => c.V1.Invoices.ListAsync(new InvoiceListOptions { Customer = stripeCustomerId, Limit = PageSize, StartingAfter = after }, o, t)), ct);
+            after => c.V1.Invoices.ListAsync(new InvoiceListOptions { Customer = stripeCustomerId, Limit = limit, StartingAfter = after }, o, t)), ct);
 
     /// <summary>
     /// The newest succeeded PaymentIntents that pay a purchase (metadata purchase_id, set by the top-up saga on the
@@ -73,7 +74,7 @@ public sealed class InvoiceQueries(StripeCalls stripe, CreditsDbContext db)
             p => p.Status == "succeeded" && PurchaseKeys.PurchaseOf(p.Metadata) is not null, p => p.Id,
             after => c.V1.PaymentIntents.ListAsync(new PaymentIntentListOptions
             {
-                Customer = stripeCustomerId, Limit = PageSize, StartingAfter = after, Expand = ["data.latest_charge"],
+                Customer = stripeCustomerId, Limit = PaymentPageSize, StartingAfter = after, Expand = ["data.latest_charge"],
             }, o, t)), ct);
 
     static async Task<Found<T>> CollectAsync<T>(int limit, Func<T, bool> wanted, Func<T, string> id, Func<string?, Task<StripeList<T>>> page)
