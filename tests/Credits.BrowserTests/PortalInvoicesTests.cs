@@ -39,6 +39,7 @@ public class PortalInvoicesTests(BrowserSystem system) : IClassFixture<BrowserSy
         await Assertions.Expect(receipt).ToContainTextAsync("$5.00");
         await Assertions.Expect(receipt.GetByRole(AriaRole.Link, new() { NameRegex = new("^Receipt of") })).ToHaveAttributeAsync("href",
             new System.Text.RegularExpressions.Regex("/receipts/ch_"));
+        await Accessibility.AssertNoViolationsAsync(page); // the section with its tables, badges and links
 
         // The hosted invoice page opens in a tab of its own, on Stripe (the emulator), showing this invoice as paid.
         var view = row.GetByRole(AriaRole.Link, new() { Name = $"View invoice {invoice.Number}" });
