@@ -89,7 +89,8 @@ public class PortalInvoicesTests(BrowserSystem system) : IClassFixture<BrowserSy
         using var api = system.Client();
         var registered = await api.PostAsJsonAsync("/v1/customers", new { customerId = customer, email = $"{customer}@example.com", planId = "hobby" });
         Assert.True(registered.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK, await registered.Content.ReadAsStringAsync());
-        var view = await Eventually.Get(() => CustomerAsync(customer), v => v?.GetProperty("state").GetString() == "active", SagaTimeout,
+        var view = await Eventually.Get(() => CustomerAsync(customer), v => v is { } found && found.GetProperty("state").GetString() == "active"
+            && found.TryGetProperty("balance", out var b) && b.ValueKind == JsonValueKind.Object, SagaTimeout,
             "the registration completes");
         var stripeCustomerId = view!.Value.GetProperty("stripeCustomerId").GetString()!;
         var stripe = system.Stripe.CreateClient();

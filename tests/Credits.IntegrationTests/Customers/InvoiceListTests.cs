@@ -20,8 +20,13 @@ public class InvoiceListTests(InvoiceListTests.InvoiceSystem system) : IClassFix
     /// <summary>The system with the portal on, and one customer who upgraded to Pro and bought credits twice, arranged once.</summary>
     public sealed class InvoiceSystem : SystemUnderTest
     {
-        protected override void Configure(Dictionary<string, string> environment) =>
+        public const string UsageOnlyKey = "invoice-tests-usage-only-key";
+
+        protected override void Configure(Dictionary<string, string> environment)
+        {
             environment["Portal__SigningKey"] = "invoice-list-tests-portal-signing-key-0123456789abcdef";
+            environment.WithApiKey(1, "usage-only", UsageOnlyKey, "usage:write");
+        }
 
         readonly SemaphoreSlim _arranging = new(1, 1);
         Billed? _billed;
@@ -177,6 +182,8 @@ public class InvoiceListTests(InvoiceListTests.InvoiceSystem system) : IClassFix
         var billed = await system.BilledCustomerAsync();
         await using var bus = await TestBus.StartAsync(system.Infrastructure.VirtualHost.Uri);
         var other = await new SagaFlows(system, bus.Publisher).RegisterAsync(SagaFlows.NewCustomerId("other"));
+        // The ledger account opens just after the saga is Active; a portal session needs it.
+        await Eventually.Get(() => system.Accounts.AvailableOrNullAsync(other.CustomerId), a => a == 200);
         var theirs = (await StripeInvoicesAsync(billed.StripeCustomerId)).Select(i => i.Id).ToHashSet();
         var own = (await StripeInvoicesAsync(other.StripeCustomerId!)).Select(i => i.Id).ToList();
         Assert.NotEmpty(own); // Hobby's first invoice (of zero)
@@ -213,6 +220,16 @@ public class InvoiceListTests(InvoiceListTests.InvoiceSystem system) : IClassFix
 
         await ProblemAsync(await api.GetAsync($"/v1/customers/{billed.CustomerId}/invoices?limit={limit}"), HttpStatusCode.BadRequest);
         await ProblemAsync(await portal.GetAsync($"/portal/api/invoices?limit={limit}"), HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task A_key_without_the_read_scope_is_refused_with_403()
+    {
+        var billed = await system.BilledCustomerAsync();
+        using var producer = system.Client(InvoiceSystem.UsageOnlyKey);
+
+        var problem = await ProblemAsync(await producer.GetAsync($"/v1/customers/{billed.CustomerId}/invoices"), HttpStatusCode.Forbidden);
+        Assert.Equal("read", problem.GetProperty("requiredScope").GetString());
     }
 
     [Fact]
