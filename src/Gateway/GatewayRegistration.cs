@@ -30,6 +30,7 @@ static class GatewayRegistration
         builder.Services.AddStripeBilling(builder.Configuration);
         builder.Services.AddScoped<UsageIngestion>();
         builder.Services.AddCustomerServices();
+        builder.AddValidatedOptions<Credits.Sagas.StateMachines.AutoTopUpOptions>(Credits.Sagas.StateMachines.AutoTopUpOptions.Section);
         builder.Services.AddSingleton<BalanceChangeListener>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BalanceChangeListener>());
         builder.AddBus(x => x.AddCreditsMessaging());

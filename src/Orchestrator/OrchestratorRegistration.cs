@@ -40,6 +40,8 @@ static class OrchestratorRegistration
         builder.Services.AddSingleton(builder.Configuration.GetSection("Sagas:PlanChange").Get<PlanChangeOptions>() ?? new PlanChangeOptions());
         builder.Services.AddSingleton(builder.Configuration.GetSection("Sagas:TopUp").Get<TopUpOptions>() ?? new TopUpOptions());
         builder.Services.AddSingleton(builder.Configuration.GetSection("Sagas:Customer").Get<CustomerLifecycleOptions>() ?? new CustomerLifecycleOptions());
+        builder.AddValidatedOptions<AutoTopUpOptions>(AutoTopUpOptions.Section);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AutoTopUpOptions>>().Value);
 
         builder.AddValidatedOptions<LedgerOptions>(LedgerOptions.Section);
         builder.Services.AddHostedService<ExpirySweep>();
