@@ -6,6 +6,7 @@ using Credits.Orchestrator.AppMessages;
 using Credits.Orchestrator.Audit;
 using Credits.Orchestrator.Catalog;
 using Credits.Orchestrator.Consumers;
+using Credits.Orchestrator.Expiry;
 using Credits.Orchestrator.Ledger;
 using Credits.Orchestrator.Steps;
 using Credits.Orchestrator.Steps.TopUps;
@@ -45,6 +46,8 @@ static class OrchestratorRegistration
 
         builder.AddValidatedOptions<LedgerOptions>(LedgerOptions.Section);
         builder.Services.AddHostedService<ExpirySweep>();
+        builder.AddValidatedOptions<ExpiryWarningOptions>(ExpiryWarningOptions.Section);
+        builder.Services.AddHostedService<CreditsExpiringJob>();
 
         var stepRedelivery = builder.Configuration.GetSection(StepRedeliveryOptions.Section).Get<StepRedeliveryOptions>() ?? new StepRedeliveryOptions();
         builder.AddBus(x =>
