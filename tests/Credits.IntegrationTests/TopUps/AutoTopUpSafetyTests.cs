@@ -13,13 +13,20 @@ using Xunit;
 
 namespace Credits.IntegrationTests.TopUps;
 
+/// <summary>The system with the customer portal turned on (a signing key for its tokens).</summary>
+public sealed class PortalSystem : SystemUnderTest
+{
+    protected override void Configure(Dictionary<string, string> environment) =>
+        environment["Portal__SigningKey"] = "auto-top-up-safety-tests-signing-key-0123456789";
+}
+
 /// <summary>
 /// The auto top-up's safety rules on the real system (docs/lifecycle/autotopup.md): a card that keeps declining stops
 /// auto top-up after three purchases, and the monthly cap stops purchases that would exceed it. The policy is set
 /// through the API as an app would; the balance falls through usage on the bus; the books are read at Stripe (the
 /// customer's PaymentIntents) and in the ledger.
 /// </summary>
-public class AutoTopUpSafetyTests(SystemUnderTest system) : IClassFixture<SystemUnderTest>, IAsyncLifetime
+public class AutoTopUpSafetyTests(PortalSystem system) : IClassFixture<PortalSystem>, IAsyncLifetime
 {
     TestBus? _bus;
     SagaFlows Flows => new(system, _bus!.Publisher);
@@ -38,6 +45,7 @@ public class AutoTopUpSafetyTests(SystemUnderTest system) : IClassFixture<System
         await Eventually.Get(() => system.Accounts.AvailableOrNullAsync(id), a => a == 200);
         await ConfigureAsync(id, new { enabled = true, threshold = 150, packId = "small" }, HttpStatusCode.Accepted);
         await Eventually.True(async () => (await SagaAsync(id))?.CurrentState == "Idle", SagaFlows.StepTimeout, "auto top-up configured");
+        await Eventually.True(async () => await LedgerThresholdAsync(id) == 150, SagaFlows.StepTimeout, "the ledger has the customer's threshold");
 
         // Each crossing (150: the customer's threshold; 50 and 20: Hobby's) starts a purchase; each is declined.
         await UseAsync(id, 60, "a");   // 140
@@ -96,6 +104,7 @@ public class AutoTopUpSafetyTests(SystemUnderTest system) : IClassFixture<System
         // Two small packs ($5.00 each) a month.
         await ConfigureAsync(id, new { enabled = true, threshold = 150, packId = "small", monthlyCap = 1000 }, HttpStatusCode.Accepted);
         await Eventually.True(async () => (await SagaAsync(id))?.MonthlyCap == 1000, SagaFlows.StepTimeout, "auto top-up configured");
+        await Eventually.True(async () => await LedgerThresholdAsync(id) == 150, SagaFlows.StepTimeout, "the ledger has the customer's threshold");
 
         await UseAsync(id, 60, "a");   // 140 -> buys: 640
         await Eventually.Get(() => system.Accounts.AvailableOrNullAsync(id), a => a == 640, SagaFlows.StepTimeout, "the first purchase");
@@ -142,6 +151,13 @@ public class AutoTopUpSafetyTests(SystemUnderTest system) : IClassFixture<System
         await using var db = system.Accounts.NewDbContext();
         var key = SagaKeys.ForAutoTopUp(customerId);
         return await db.Set<AutoTopUpState>().AsNoTracking().SingleOrDefaultAsync(x => x.CorrelationId == key);
+    }
+
+    async Task<long?> LedgerThresholdAsync(string customerId)
+    {
+        await using var db = system.Accounts.NewDbContext();
+        return await db.Set<Credits.Ledger.Model.LedgerAccount>().AsNoTracking().Where(a => a.CustomerId == customerId)
+            .Select(a => a.LowBalanceThreshold).SingleOrDefaultAsync();
     }
 
     async Task<int> PurchaseGrantsAsync(string customerId)
