@@ -238,12 +238,13 @@
     $('auto-cap').value = s && s.monthlyCap ? (s.monthlyCap / 100).toFixed(2) : '';
     $('auto-cap').placeholder = 'default';
     $('auto-month').textContent = !s ? ''
-      : `This month: ${money(s.startedThisMonth, a.currency)} bought automatically` + (s.monthlyCap ? ` of ${money(s.monthlyCap, a.currency)}` : '')
-        + (s.capReachedThisMonth ? '. The monthly limit is reached: nothing more is bought automatically until next month.' : '.');
+      : `Started automatically this month: ${money(s.startedThisMonth, a.currency)}` + (s.monthlyCap ? ` of ${money(s.monthlyCap, a.currency)}` : '')
+        + ' (a declined payment counts too).'
+        + (s.capReachedThisMonth ? ' The monthly limit is reached: nothing more is bought automatically until next month.' : '');
     const stopped = $('auto-stopped');
     stopped.hidden = !(s && s.stopped);
     stopped.textContent = s && s.stopped
-      ? `Automatic top-up stopped: ${s.stoppedReason || 'the last payments failed'}. Update your card, then turn automatic top-up on again and save.`
+      ? `Automatic top-up stopped: ${(s.stoppedReason || 'the last payments failed').replace(/\.+$/, '')}. Update your card, then turn automatic top-up on again and save.`
       : '';
     $('auto-save').disabled = !account.canBuy;
   }
