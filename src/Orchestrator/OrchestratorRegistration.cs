@@ -6,6 +6,7 @@ using Credits.Orchestrator.AppMessages;
 using Credits.Orchestrator.Audit;
 using Credits.Orchestrator.Catalog;
 using Credits.Orchestrator.Consumers;
+using Credits.Orchestrator.Expiry;
 using Credits.Orchestrator.Ledger;
 using Credits.Orchestrator.Steps;
 using Credits.Orchestrator.Steps.TopUps;
@@ -40,9 +41,13 @@ static class OrchestratorRegistration
         builder.Services.AddSingleton(builder.Configuration.GetSection("Sagas:PlanChange").Get<PlanChangeOptions>() ?? new PlanChangeOptions());
         builder.Services.AddSingleton(builder.Configuration.GetSection("Sagas:TopUp").Get<TopUpOptions>() ?? new TopUpOptions());
         builder.Services.AddSingleton(builder.Configuration.GetSection("Sagas:Customer").Get<CustomerLifecycleOptions>() ?? new CustomerLifecycleOptions());
+        builder.AddValidatedOptions<AutoTopUpOptions>(AutoTopUpOptions.Section);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AutoTopUpOptions>>().Value);
 
         builder.AddValidatedOptions<LedgerOptions>(LedgerOptions.Section);
         builder.Services.AddHostedService<ExpirySweep>();
+        builder.AddValidatedOptions<ExpiryWarningOptions>(ExpiryWarningOptions.Section);
+        builder.Services.AddHostedService<CreditsExpiringJob>();
 
         var stepRedelivery = builder.Configuration.GetSection(StepRedeliveryOptions.Section).Get<StepRedeliveryOptions>() ?? new StepRedeliveryOptions();
         builder.AddBus(x =>

@@ -17,6 +17,8 @@ public static class SagaRegistrationExtensions
         x.TryAddSingleton(new PlanChangeOptions());
         x.TryAddSingleton(new TopUpOptions());
         x.TryAddSingleton(new CustomerLifecycleOptions());
+        x.TryAddSingleton(new AutoTopUpOptions());
+        x.TryAddSingleton(TimeProvider.System);
         x.AddSagaStateMachine<CustomerLifecycleStateMachine, CustomerLifecycleState, CustomerLifecycleStateMachineDefinition>();
         x.AddSagaStateMachine<PlanChangeStateMachine, PlanChangeState, PlanChangeStateMachineDefinition>();
         x.AddSagaStateMachine<TopUpStateMachine, TopUpState, TopUpStateMachineDefinition>();

@@ -35,9 +35,11 @@ public sealed class SagaHarness : IAsyncDisposable
     public CustomerLifecycleStateMachine CustomerMachine => _provider.GetRequiredService<CustomerLifecycleStateMachine>();
 
     public static async Task<SagaHarness> Start(TimeSpan? paymentTimeout = null, TimeSpan? abandonAfter = null, TimeSpan? downgradeLeadTime = null,
-        TimeSpan? renewalGrace = null, TimeSpan? planChangeDeadline = null)
+        TimeSpan? renewalGrace = null, TimeSpan? planChangeDeadline = null, AutoTopUpOptions? autoTopUp = null, TimeProvider? clock = null)
     {
         var provider = new ServiceCollection()
+            .AddSingleton(autoTopUp ?? new AutoTopUpOptions())
+            .AddSingleton(clock ?? TimeProvider.System)
             .AddSingleton(new PlanChangeOptions
             {
                 PaymentConfirmationTimeout = paymentTimeout ?? TimeSpan.FromMinutes(15),

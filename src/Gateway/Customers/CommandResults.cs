@@ -23,4 +23,5 @@ public sealed record PlanChangeAccepted(Guid OperationId, string PlanId, bool Re
 public sealed record PurchaseAccepted(Guid PurchaseId, bool Repeated, string Status, string? SagaState, string? CheckoutUrl, string? Error);
 
 /// <summary>The auto top-up policy as sent to the auto top-up saga.</summary>
-public sealed record AutoTopUpConfigured(string CustomerId, bool Enabled, long Threshold, string PackId, long Credits, long Amount, string Currency);
+public sealed record AutoTopUpConfigured(string CustomerId, bool Enabled, long Threshold, string PackId, long Credits, long Amount, string Currency,
+    long MonthlyCap);

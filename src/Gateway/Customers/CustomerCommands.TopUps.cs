@@ -81,16 +81,24 @@ public sealed partial class CustomerCommands
 
     /// <summary>
     /// Sets the customer's auto top-up: when the balance falls to <paramref name="threshold"/> or below, buy
-    /// <paramref name="packId"/> on the saved card. Publishes ConfigureAutoTopUp; the last setting wins.
+    /// <paramref name="packId"/> on the saved card, at most <paramref name="monthlyCap"/> (minor units of the pack's
+    /// currency; null: Sagas:AutoTopUp:DefaultMonthlyCap) started per calendar month. Publishes ConfigureAutoTopUp; the
+    /// last setting wins. Enabled also restarts a policy that repeated failures had stopped.
     /// </summary>
     public async Task<CommandResult<AutoTopUpConfigured>> ConfigureAutoTopUpAsync(string customerId, bool enabled, long threshold,
-        string? packId, CancellationToken ct = default)
+        string? packId, long? monthlyCap = null, CancellationToken ct = default)
     {
         if (CustomerIds.Check(customerId) is { } badId) return badId;
         if (threshold < 0) return Refusal.Invalid("threshold", "threshold must not be negative.");
         if (threshold > LedgerLimits.MaxCredits) return Refusal.Invalid("threshold", $"threshold must be at most {LedgerLimits.MaxCredits:N0} credits.");
         if (string.IsNullOrEmpty(packId)) return Refusal.Invalid("packId", "packId is required.");
         if (catalog.Pack(packId) is not { } pack) return Refusal.Invalid("packId", $"There is no credit pack '{packId}'.");
+        var caps = autoTopUpOptions.Value;
+        if (monthlyCap is { } asked && (asked < pack.Amount || asked > caps.MaxMonthlyCap))
+            return Refusal.Invalid("monthlyCap", $"monthlyCap must be between the pack's price ({pack.Amount}) and {caps.MaxMonthlyCap}, in minor units of {pack.Currency}.");
+        var cap = caps.CapOf(monthlyCap);
+        if (cap < pack.Amount)
+            return Refusal.Invalid("monthlyCap", $"The default monthly cap ({cap}) is below the pack's price ({pack.Amount}): give a monthlyCap.");
 
         var (customer, refusal) = await ActiveCustomerAsync(customerId, ct);
         if (refusal is not null) return refusal;
@@ -98,9 +106,9 @@ public sealed partial class CustomerCommands
         await publish.Publish(new ConfigureAutoTopUp
         {
             CustomerId = customerId, StripeCustomerId = customer!.StripeCustomerId!, Enabled = enabled, Threshold = threshold,
-            Credits = pack.Credits, Amount = pack.Amount, Currency = pack.Currency,
+            Credits = pack.Credits, Amount = pack.Amount, Currency = pack.Currency, MonthlyCap = cap,
         }, ct);
         await db.SaveChangesAsync(ct);
-        return new AutoTopUpConfigured(customerId, enabled, threshold, pack.Id, pack.Credits, pack.Amount, pack.Currency);
+        return new AutoTopUpConfigured(customerId, enabled, threshold, pack.Id, pack.Credits, pack.Amount, pack.Currency, cap);
     }
 }

@@ -19,7 +19,7 @@ namespace Credits.Gateway.Customers;
 /// races: these checks only turn the common refusals into immediate answers. Used by the API and the portal.
 /// </summary>
 public sealed partial class CustomerCommands(CreditsDbContext db, IPublishEndpoint publish, CustomerQueries customers,
-    BillingCatalog catalog, TimeProvider clock, IOptionsMonitor<RateLimitOptions> limits)
+    BillingCatalog catalog, TimeProvider clock, IOptionsMonitor<RateLimitOptions> limits, IOptions<AutoTopUpOptions> autoTopUpOptions)
 {
     /// <summary>Registers a customer, idempotent on the id: an active customer is returned as is, a running registration is left to run.</summary>
     public async Task<CommandResult<Registration>> RegisterAsync(string? customerId, string? email, string? name, string? planId,

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Credits.Gateway.Customers;
 
 /// <summary>Customers as the sagas and the ledger have them now (GET /v1/customers/{id}, the portal).</summary>
-public sealed class CustomerQueries(CreditsDbContext db, CreditLedger ledger, BillingCatalog catalog)
+public sealed class CustomerQueries(CreditsDbContext db, CreditLedger ledger, BillingCatalog catalog, TimeProvider clock)
 {
     /// <summary>The customer lifecycle saga's row, untracked; null for an unknown (or unusable) id.</summary>
     public Task<CustomerLifecycleState?> FindAsync(string customerId, CancellationToken ct = default)
@@ -33,7 +33,7 @@ public sealed class CustomerQueries(CreditsDbContext db, CreditLedger ledger, Bi
         // The saga keeps what to buy, not the pack's name: find the pack that sells exactly that.
         var pack = catalog.Packs.FirstOrDefault(p => p.Credits == row.Credits && p.Amount == row.Amount && p.Currency == row.Currency);
         return new AutoTopUpView(row.CustomerId, row.Enabled, row.Threshold, pack?.Id, row.Credits, row.Amount, row.Currency,
-            row.CurrentState == "PurchaseInFlight" ? "purchase-in-flight" : "idle", row.PurchaseId, row.PurchasesStarted, row.UpdatedAt);
+            AutoTopUpSafety.StateOf(row), row.PurchaseId, row.PurchasesStarted, row.UpdatedAt, AutoTopUpSafety.Of(row, clock.GetUtcNow()));
     }
 
     public static CustomerView ToView(CustomerLifecycleState row, Ledger.Queries.CreditBalance? balance) => new()
@@ -64,6 +64,6 @@ public sealed class CustomerQueries(CreditsDbContext db, CreditLedger ledger, Bi
         string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<SubscriptionItem>>(json) ?? [];
 }
 
-/// <summary>A customer's auto top-up policy (the auto top-up saga's row). <see cref="State"/>: idle or purchase-in-flight.</summary>
+/// <summary>A customer's auto top-up policy (the auto top-up saga's row). <see cref="State"/>: idle, purchase-in-flight or stopped (repeated failures).</summary>
 public sealed record AutoTopUpView(string CustomerId, bool Enabled, long Threshold, string? PackId, long Credits, long Amount,
-    string Currency, string State, Guid? PurchaseInFlight, int PurchasesStarted, DateTimeOffset UpdatedAt);
+    string Currency, string State, Guid? PurchaseInFlight, int PurchasesStarted, DateTimeOffset UpdatedAt, AutoTopUpSafety Safety);

@@ -20,7 +20,7 @@ public static class PortalCommandsApi
     // Named apart from /v1's requests: OpenAPI names a schema by its type's name, and the portal's take fewer fields.
     public record PortalPurchaseRequest(string? PackId);
     public record PurchaseStarted(Guid PurchaseId, string Status, string? CheckoutUrl, string? Error, bool Repeated);
-    public record PortalAutoTopUpRequest(bool Enabled, long Threshold, string? PackId);
+    public record PortalAutoTopUpRequest(bool Enabled, long Threshold, string? PackId, long? MonthlyCap = null);
 
     public static RouteGroupBuilder MapPortalCommandsApi(this RouteGroupBuilder api)
     {
@@ -55,7 +55,7 @@ public static class PortalCommandsApi
     static async Task<IResult> ConfigureAutoTopUp(PortalAutoTopUpRequest request, ClaimsPrincipal user, CustomerCommands commands, CancellationToken ct)
     {
         var result = await commands.ConfigureAutoTopUpAsync(PortalTokenAuthenticationHandler.Customer(user), request.Enabled, request.Threshold,
-            request.PackId, ct);
+            request.PackId, request.MonthlyCap, ct);
         return result.Value is { } configured ? TypedResults.Ok(configured) : RefusalResults.Problem(result.Refusal!);
     }
 }

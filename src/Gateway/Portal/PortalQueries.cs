@@ -29,7 +29,7 @@ public sealed class PortalQueries(CreditsDbContext db, CreditLedger ledger, Bill
             Plans(balance.PlanId),
             prices.Packs.Select(p => new PortalPack(p.Id, p.DisplayName is { Length: > 0 } n ? n : $"{p.Credits:N0} credits", p.Credits, p.Amount, p.Currency)).ToList(),
             autoTopUp is null ? null : new PortalAutoTopUp(autoTopUp.Enabled, autoTopUp.Threshold, autoTopUp.Credits, autoTopUp.Amount,
-                autoTopUp.Currency, autoTopUp.PurchaseId is not null),
+                autoTopUp.Currency, autoTopUp.PurchaseId is not null, Customers.AutoTopUpSafety.Of(autoTopUp, now)),
             CanBuy: customer is { CurrentState: "Active", StripeCustomerId: not null });
     }
 

@@ -25,7 +25,8 @@ public sealed record PortalPlan(string Id, string DisplayName, long FlatMonthlyA
 
 public sealed record PortalPack(string Id, string DisplayName, long Credits, long Amount, string Currency);
 
-public sealed record PortalAutoTopUp(bool Enabled, long Threshold, long Credits, long Amount, string Currency, bool PurchaseInFlight);
+public sealed record PortalAutoTopUp(bool Enabled, long Threshold, long Credits, long Amount, string Currency, bool PurchaseInFlight,
+    Customers.AutoTopUpSafety Safety);
 
 /// <summary>Credits used on one day of the period: debited from grants, billed as overage, or written off (no overage).</summary>
 public sealed record UsageDay(DateTimeOffset Day, long Debited, long Overage, long WrittenOff);

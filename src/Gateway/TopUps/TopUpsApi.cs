@@ -29,14 +29,15 @@ public static class TopUpsApi
             .WithDescription("Publishes ConfigureAutoTopUp; the last setting wins. 202: the policy applies once the saga has it (GET shows it).")
             .Produces<AutoTopUpConfigured>(StatusCodes.Status202Accepted).ProducesRefusals().LimitedPerCustomer();
         customer.MapGet("/auto-top-up", GetAutoTopUp).RequireScope(ApiScopes.Read)
-            .WithSummary("The customer's auto top-up policy and the purchase it has in flight")
+            .WithSummary("The customer's auto top-up policy, the purchase it has in flight, this month's count against its cap, and whether failures stopped it")
             .Produces<AutoTopUpView>().ProducesProblem(StatusCodes.Status404NotFound);
         return v1;
     }
 
     public record PurchaseRequest(string? PackId, bool UseSavedCard = false);
     public record PurchaseResponse(Guid PurchaseId, string Status, string? SagaState, string? CheckoutUrl, string? Error, bool Repeated);
-    public record AutoTopUpRequest(bool Enabled, long Threshold, string? PackId);
+    /// <summary><see cref="MonthlyCap"/>: the most auto top-up may start per calendar month (UTC), minor units of the pack's currency; null: the default.</summary>
+    public record AutoTopUpRequest(bool Enabled, long Threshold, string? PackId, long? MonthlyCap = null);
 
     static async Task<IResult> Purchase(string customerId, PurchaseRequest request,
         [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CustomerCommands commands, CancellationToken ct)
@@ -51,7 +52,7 @@ public static class TopUpsApi
 
     static async Task<IResult> ConfigureAutoTopUp(string customerId, AutoTopUpRequest request, CustomerCommands commands, CancellationToken ct)
     {
-        var result = await commands.ConfigureAutoTopUpAsync(customerId, request.Enabled, request.Threshold, request.PackId, ct);
+        var result = await commands.ConfigureAutoTopUpAsync(customerId, request.Enabled, request.Threshold, request.PackId, request.MonthlyCap, ct);
         return result.Refusal is { } refusal
             ? RefusalResults.Problem(refusal)
             : TypedResults.Accepted($"/v1/customers/{Uri.EscapeDataString(customerId)}/auto-top-up", result.Value);

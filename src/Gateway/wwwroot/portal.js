@@ -233,6 +233,19 @@
       const pack = account.packs.find(p => p.credits === a.credits && p.amount === a.amount);
       if (pack) $('auto-pack').value = pack.id;
     }
+    // The safety rules (docs/lifecycle/autotopup.md): the monthly cap, and the stop after repeated failed payments.
+    const s = a && a.safety;
+    $('auto-cap').value = s && s.monthlyCap ? (s.monthlyCap / 100).toFixed(2) : '';
+    $('auto-cap').placeholder = 'default';
+    $('auto-month').textContent = !s ? ''
+      : `Started automatically this month: ${money(s.startedThisMonth, a.currency)}` + (s.monthlyCap ? ` of ${money(s.monthlyCap, a.currency)}` : '')
+        + ' (a declined payment counts too).'
+        + (s.capReachedThisMonth ? ' The monthly limit is reached: nothing more is bought automatically until next month.' : '');
+    const stopped = $('auto-stopped');
+    stopped.hidden = !(s && s.stopped);
+    stopped.textContent = s && s.stopped
+      ? `Automatic top-up stopped: ${(s.stoppedReason || 'the last payments failed').replace(/\.+$/, '')}. Update your card, then turn automatic top-up on again and save.`
+      : '';
     $('auto-save').disabled = !account.canBuy;
   }
 
@@ -241,8 +254,12 @@
     const status = $('auto-status');
     const threshold = Number($('auto-threshold').value);
     if (!Number.isInteger(threshold) || threshold < 1) { status.textContent = 'Enter a whole number of credits, 1 or more.'; $('auto-threshold').focus(); return; }
+    const capText = $('auto-cap').value.trim();
+    const monthlyCap = capText === '' ? null : Math.round(Number(capText) * 100);
+    if (monthlyCap !== null && !(monthlyCap >= 1)) { status.textContent = 'Enter a monthly limit in money, or leave it empty for the default.'; $('auto-cap').focus(); return; }
     try {
-      await api('/auto-top-up', { method: 'PUT', body: JSON.stringify({ enabled: $('auto-enabled').checked, threshold, packId: $('auto-pack').value }) });
+      await api('/auto-top-up', { method: 'PUT', body: JSON.stringify({ enabled: $('auto-enabled').checked, threshold, packId: $('auto-pack').value, monthlyCap }) });
+      if ($('auto-enabled').checked) $('auto-stopped').hidden = true;
       status.textContent = $('auto-enabled').checked ? 'Saved: automatic top-up is on.' : 'Saved: automatic top-up is off.';
     } catch (e) {
       status.textContent = e.message;

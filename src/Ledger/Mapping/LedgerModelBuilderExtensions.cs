@@ -15,5 +15,6 @@ public static class LedgerModelBuilderExtensions
             .ApplyConfiguration(new CreditGrantConfiguration())
             .ApplyConfiguration(new LedgerEntryConfiguration())
             .ApplyConfiguration(new CreditReservationConfiguration())
-            .ApplyConfiguration(new OverageReportConfiguration());
+            .ApplyConfiguration(new OverageReportConfiguration())
+            .ApplyConfiguration(new Expiry.ExpiryWarningConfiguration());
 }

@@ -44,7 +44,8 @@ public static class AppMessageRules
 
     public static string? Problem(ConfigureAutoTopUp m) =>
         Payment(m.CustomerId, m.StripeCustomerId, m.Credits, m.Amount, m.Currency)
-        ?? (m.Threshold is < 0 or > LedgerLimits.MaxCredits ? $"threshold must be 0 to {LedgerLimits.MaxCredits:N0} credits" : null);
+        ?? (m.Threshold is < 0 or > LedgerLimits.MaxCredits ? $"threshold must be 0 to {LedgerLimits.MaxCredits:N0} credits" : null)
+        ?? (m.MonthlyCap is < 1 ? "monthlyCap must be positive (minor units), or absent for the default" : null);
 
     /// <summary>A purchase of credits on a customer's Stripe customer: what a top-up and an auto top-up have in common.</summary>
     static string? Payment(string? customerId, string? stripeCustomerId, long credits, long amount, string? currency) =>

@@ -336,6 +336,47 @@ namespace Credits.Persistence.Migrations
                     b.ToTable("stripe_webhook_events", (string)null);
                 });
 
+            modelBuilder.Entity("Credits.Ledger.Expiry.ExpiryWarning", b =>
+                {
+                    b.Property<Guid>("GrantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("grant_id");
+
+                    b.Property<long>("Credits")
+                        .HasColumnType("bigint")
+                        .HasColumnName("credits");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("customer_id");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("GrantKey")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("grant_key");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("source");
+
+                    b.HasKey("GrantId");
+
+                    b.HasIndex("CustomerId")
+                        .HasDatabaseName("ix_ledger_expiry_warnings_customer");
+
+                    b.ToTable("ledger_expiry_warnings", (string)null);
+                });
+
             modelBuilder.Entity("Credits.Ledger.Model.CreditGrant", b =>
                 {
                     b.Property<Guid>("Id")
@@ -960,6 +1001,18 @@ namespace Credits.Persistence.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("amount");
 
+                    b.Property<DateTimeOffset?>("CapMonth")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cap_month");
+
+                    b.Property<DateTimeOffset?>("CapReachedMonth")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cap_reached_month");
+
+                    b.Property<int>("ConsecutiveFailures")
+                        .HasColumnType("integer")
+                        .HasColumnName("consecutive_failures");
+
                     b.Property<long>("Credits")
                         .HasColumnType("bigint")
                         .HasColumnName("credits");
@@ -986,6 +1039,14 @@ namespace Credits.Persistence.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("enabled");
 
+                    b.Property<string>("LastFailure")
+                        .HasColumnType("text")
+                        .HasColumnName("last_failure");
+
+                    b.Property<long>("MonthlyCap")
+                        .HasColumnType("bigint")
+                        .HasColumnName("monthly_cap");
+
                     b.Property<Guid?>("PurchaseId")
                         .HasColumnType("uuid")
                         .HasColumnName("purchase_id");
@@ -994,11 +1055,19 @@ namespace Credits.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("purchases_started");
 
+                    b.Property<long>("StartedThisMonth")
+                        .HasColumnType("bigint")
+                        .HasColumnName("started_this_month");
+
                     b.Property<string>("StripeCustomerId")
                         .IsRequired()
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")
                         .HasColumnName("stripe_customer_id");
+
+                    b.Property<DateTimeOffset?>("SuspendedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("suspended_at");
 
                     b.Property<long>("Threshold")
                         .HasColumnType("bigint")

@@ -1,4 +1,5 @@
 using Credits.Messaging;
+using Credits.Contracts.Customers;
 using Credits.Contracts.Ledger;
 using Credits.Contracts.TopUps;
 using MassTransit;
@@ -23,5 +24,6 @@ public sealed class AutoTopUpStateMachineDefinition : SagaDefinition<AutoTopUpSt
         sagaConfigurator.Message<CreditBalanceLow>(m => m.UsePartitioner(partition, c => SagaKeys.ForAutoTopUp(c.Message.CustomerId)));
         sagaConfigurator.Message<CreditsExhausted>(m => m.UsePartitioner(partition, c => SagaKeys.ForAutoTopUp(c.Message.CustomerId)));
         sagaConfigurator.Message<ConfigureAutoTopUp>(m => m.UsePartitioner(partition, c => SagaKeys.ForAutoTopUp(c.Message.CustomerId)));
+        sagaConfigurator.Message<CardSaved>(m => m.UsePartitioner(partition, c => SagaKeys.ForAutoTopUp(c.Message.CustomerId)));
     }
 }

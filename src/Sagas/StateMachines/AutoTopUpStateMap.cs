@@ -20,6 +20,13 @@ public sealed class AutoTopUpStateMap : IEntityTypeConfiguration<AutoTopUpState>
         entity.Property(x => x.Currency).HasColumnName("currency").HasMaxLength(3);
         entity.Property(x => x.PurchaseId).HasColumnName("purchase_id");
         entity.Property(x => x.PurchasesStarted).HasColumnName("purchases_started");
+        entity.Property(x => x.MonthlyCap).HasColumnName("monthly_cap");
+        entity.Property(x => x.CapMonth).HasColumnName("cap_month");
+        entity.Property(x => x.StartedThisMonth).HasColumnName("started_this_month");
+        entity.Property(x => x.CapReachedMonth).HasColumnName("cap_reached_month");
+        entity.Property(x => x.ConsecutiveFailures).HasColumnName("consecutive_failures");
+        entity.Property(x => x.LastFailure).HasColumnName("last_failure");
+        entity.Property(x => x.SuspendedAt).HasColumnName("suspended_at");
         entity.Property(x => x.UpdatedAt).HasColumnName("updated_at");
     }
 }

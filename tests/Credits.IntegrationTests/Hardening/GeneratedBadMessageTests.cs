@@ -199,6 +199,7 @@ public class GeneratedBadMessageTests(SystemUnderTest system) : IClassFixture<Sy
             .. PurchaseFields(customer),
             new("enabled", "true", NotABool),
             new("threshold", "100", ["1.5", "-1", $"{LedgerLimits.MaxCredits + 1}", J("abc"), "null"]),
+            new("monthlyCap", "1000", ["0", "-1", "1.5", J("abc")]),
         ];
 
         await ThrowAsync<ConfigureAutoTopUp>(For<ConfigureAutoTopUp>(fields), Saga<AutoTopUpState>());

@@ -1,0 +1,84 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Credits.Testing;
+using Microsoft.Playwright;
+using Stripe;
+using Xunit;
+
+namespace Credits.BrowserTests;
+
+/// <summary>The auto top-up section of the portal: set up from the page, stopped by a card that keeps declining, told, and turned on again.</summary>
+public class AutoTopUpPortalTests(BrowserSystem system) : IClassFixture<BrowserSystem>
+{
+    static readonly TimeSpan SagaTimeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task A_customer_whose_card_keeps_declining_sees_auto_top_up_stopped_and_turns_it_on_again()
+    {
+        var customer = "autostop-" + Guid.NewGuid().ToString("N")[..12];
+        using (var client = system.Client())
+        {
+            var registered = await client.PostAsJsonAsync("/v1/customers", new { customerId = customer, email = $"{customer}@example.com", name = "Ada Lovelace", planId = "hobby" });
+            Assert.True(registered.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK, await registered.Content.ReadAsStringAsync());
+        }
+        var stripeCustomerId = await Eventually.Get(async () => (await CustomerAsync(customer)) is { } c && c.TryGetProperty("balance", out var b)
+                && b.ValueKind == JsonValueKind.Object && c.GetProperty("state").GetString() == "active" ? c.GetProperty("stripeCustomerId").GetString() : null,
+            id => id is not null, SagaTimeout, "the registration completes");
+        var stripe = system.Stripe.CreateClient();
+        var card = await stripe.V1.PaymentMethods.AttachAsync("pm_card_chargeCustomerFail", new PaymentMethodAttachOptions { Customer = stripeCustomerId });
+        await stripe.V1.Customers.UpdateAsync(stripeCustomerId, new CustomerUpdateOptions { InvoiceSettings = new() { DefaultPaymentMethod = card.Id } });
+
+        var (url, _) = await system.PortalLinkAsync(customer);
+        var page = await system.NewPageAsync();
+        await page.GotoAsync(url);
+        await Assertions.Expect(page.Locator("#available")).ToHaveAttributeAsync("data-value", "200");
+        await Assertions.Expect(page.Locator("#auto-stopped")).ToBeHiddenAsync();
+
+        // Turned on from the page.
+        await page.Locator("#auto-enabled").CheckAsync();
+        await page.Locator("#auto-threshold").FillAsync("100");
+        await page.Locator("#auto-save").ClickAsync();
+        await Assertions.Expect(page.Locator("#auto-status")).ToContainTextAsync("automatic top-up is on");
+        await Eventually.True(async () => (await AutoTopUpAsync(customer))?.GetProperty("enabled").GetBoolean() == true, SagaTimeout, "the policy applied");
+
+        // Hobby's low-balance crossings (50, 20) and zero each start a purchase on the declining card.
+        await system.PostUsageAsync(customer, customer + "-a", 160);
+        await FailuresAsync(customer, 1);
+        await system.PostUsageAsync(customer, customer + "-b", 25);
+        await FailuresAsync(customer, 2);
+        await system.PostUsageAsync(customer, customer + "-c", 15);
+        await Eventually.True(async () => (await AutoTopUpAsync(customer))?.GetProperty("state").GetString() == "stopped", SagaTimeout, "stopped");
+
+        await page.ReloadAsync();
+        var notice = page.Locator("#auto-stopped");
+        await Assertions.Expect(notice).ToBeVisibleAsync();
+        await Assertions.Expect(notice).ToContainTextAsync("Automatic top-up stopped");
+        await Assertions.Expect(notice).ToContainTextAsync("declined");
+        await Assertions.Expect(notice).ToContainTextAsync("Update your card");
+        await Assertions.Expect(page.Locator("#auto-enabled")).Not.ToBeCheckedAsync();
+        await Screenshots.SaveAsync(page, "portal-auto-top-up-stopped");
+
+        // Turned on again: the notice goes and the policy runs again with a fresh count.
+        await page.Locator("#auto-enabled").CheckAsync();
+        await page.Locator("#auto-save").ClickAsync();
+        await Assertions.Expect(page.Locator("#auto-status")).ToContainTextAsync("automatic top-up is on");
+        await Assertions.Expect(notice).ToBeHiddenAsync();
+        var restarted = await Eventually.Get(() => AutoTopUpAsync(customer), a => a?.GetProperty("state").GetString() == "idle", SagaTimeout, "enabled again");
+        Assert.Equal(0, restarted!.Value.GetProperty("safety").GetProperty("consecutiveFailures").GetInt32());
+    }
+
+    async Task FailuresAsync(string customer, int count) =>
+        await Eventually.True(async () => (await AutoTopUpAsync(customer))?.GetProperty("safety").GetProperty("consecutiveFailures").GetInt32() == count,
+            SagaTimeout, $"{count} failed purchases counted");
+
+    async Task<JsonElement?> CustomerAsync(string customer) => await GetAsync($"/v1/customers/{customer}");
+    async Task<JsonElement?> AutoTopUpAsync(string customer) => await GetAsync($"/v1/customers/{customer}/auto-top-up");
+
+    async Task<JsonElement?> GetAsync(string path)
+    {
+        using var client = system.Client();
+        var response = await client.GetAsync(path);
+        return response.IsSuccessStatusCode ? JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement : null;
+    }
+}
