@@ -39,6 +39,7 @@ static class OrchestratorRegistration
         builder.AddValidatedOptions<CheckoutOptions>(CheckoutOptions.Section);
         builder.Services.AddSingleton(builder.Configuration.GetSection("Sagas:PlanChange").Get<PlanChangeOptions>() ?? new PlanChangeOptions());
         builder.Services.AddSingleton(builder.Configuration.GetSection("Sagas:TopUp").Get<TopUpOptions>() ?? new TopUpOptions());
+        builder.Services.AddSingleton(builder.Configuration.GetSection("Sagas:CardSetup").Get<CardSetupOptions>() ?? new CardSetupOptions());
         builder.Services.AddSingleton(builder.Configuration.GetSection("Sagas:Customer").Get<CustomerLifecycleOptions>() ?? new CustomerLifecycleOptions());
 
         builder.AddValidatedOptions<LedgerOptions>(LedgerOptions.Section);
