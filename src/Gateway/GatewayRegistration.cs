@@ -3,6 +3,7 @@ using Credits.Billing;
 using Credits.Gateway.Apis;
 using Credits.Gateway.Authentication;
 using Credits.Gateway.Balances;
+using Credits.Gateway.Cards;
 using Credits.Gateway.Customers;
 using Credits.Gateway.Operations;
 using Credits.Gateway.Portal;
@@ -72,6 +73,7 @@ static class GatewayRegistration
         v1.MapCustomersApiV1();
         v1.MapOperationsApiV1();
         v1.MapTopUpsApiV1();
+        v1.MapCardsApiV1();
         app.MapPortal();
         return app;
     }
