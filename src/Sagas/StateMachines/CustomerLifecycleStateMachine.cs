@@ -84,8 +84,9 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
             When(SubscriptionCreated)
                 .Then(c => Subscribed(c.Saga, c.Message))
                 .Publish(c => Registered(c.Saga))
-                // A free plan has nothing to pay: its allowance starts now. A paid plan's waits for invoice.paid.
-                .If(c => catalog.Find(c.Saga.PlanId)!.MonthlyAmount == 0, free => free
+                // A free plan has nothing to pay: its allowance starts now (unless its $0 invoice.paid overtook this reply and
+                // opened the period already). A paid plan's waits for invoice.paid.
+                .If(c => catalog.Find(c.Saga.PlanId)!.MonthlyAmount == 0 && c.Saga.AllowancePeriodStart is null, free => free
                     .Then(c => c.Saga.AllowancePeriodStart = c.Saga.PeriodStart)
                     .Publish(c => Allowance(c.Saga, c.Saga.PeriodStart!.Value, c.Saga.PeriodEnd!.Value)))
                 // Registered on the free plan for a paid one: the upgrade starts now, in the customer's plan-change slot. It
