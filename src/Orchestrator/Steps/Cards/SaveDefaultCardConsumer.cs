@@ -10,7 +10,7 @@ namespace Credits.Orchestrator.Steps.Cards;
 /// <summary>
 /// The one home of "this card is the customer's default" (card setup, an upgrade that collected a card, a top-up whose
 /// buyer ticked "save"). Stripe does not make a card saved by Checkout the default
-/// (https://docs.stripe.com/payments/checkout/save-and-reuse, docs/lifecycle/cards.md): Credits sets the customer's
+/// (https://docs.stripe.com/payments/checkout/subscriptions/update-payment-details, docs/lifecycle/cards.md): Credits sets the customer's
 /// invoice_settings.default_payment_method and every live subscription's default_payment_method, each write under its own
 /// idempotency key, then records the card (saved_cards) and publishes CardSaved in the same transaction. Repeating the
 /// step repeats the same writes: the same card ends as the default and CardSaved says so again, which its consumers take
@@ -33,7 +33,7 @@ public sealed class SaveDefaultCardConsumer(StripeCalls stripe, CreditsDbContext
         }
         var card = (await stripe.ReadAsync("get payment method", (c, o, t) => c.V1.PaymentMethods.GetAsync(paymentMethodId, null, o, t), ct)).GetValueOrThrow();
         // A top-up's card is attached to the customer only when the buyer ticked "save my payment information"
-        // (https://docs.stripe.com/payments/checkout/save-during-payment): a card that is not attached was not saved.
+        // (https://docs.stripe.com/payments/save-during-payment?payment-ui=checkout, docs/stripe-emulator.md): a card that is not attached was not saved.
         if (card.CustomerId != m.StripeCustomerId)
         {
             logger.LogInformation("The card of {Source} {OperationId} was not saved to the customer: not made the default", m.Source, m.OperationId);
