@@ -4,6 +4,7 @@ using Credits.Gateway.Apis;
 using Credits.Gateway.Authentication;
 using Credits.Gateway.Balances;
 using Credits.Gateway.Billing;
+using Credits.Gateway.Cards;
 using Credits.Gateway.Customers;
 using Credits.Gateway.Operations;
 using Credits.Gateway.Portal;
@@ -76,6 +77,7 @@ static class GatewayRegistration
         v1.MapOperationsApiV1();
         v1.MapTopUpsApiV1();
         v1.MapInvoicesApiV1();
+        v1.MapCardsApiV1();
         app.MapPortal();
         return app;
     }

@@ -40,6 +40,7 @@ static class OrchestratorRegistration
         builder.AddValidatedOptions<CheckoutOptions>(CheckoutOptions.Section);
         builder.Services.AddSingleton(builder.Configuration.GetSection("Sagas:PlanChange").Get<PlanChangeOptions>() ?? new PlanChangeOptions());
         builder.Services.AddSingleton(builder.Configuration.GetSection("Sagas:TopUp").Get<TopUpOptions>() ?? new TopUpOptions());
+        builder.Services.AddSingleton(builder.Configuration.GetSection("Sagas:CardSetup").Get<CardSetupOptions>() ?? new CardSetupOptions());
         builder.Services.AddSingleton(builder.Configuration.GetSection("Sagas:Customer").Get<CustomerLifecycleOptions>() ?? new CustomerLifecycleOptions());
         builder.AddValidatedOptions<AutoTopUpOptions>(AutoTopUpOptions.Section);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AutoTopUpOptions>>().Value);

@@ -31,6 +31,17 @@ public static class SagaKeys
     public static Guid ForPlanChange(string customerId, string idempotencyKey) =>
         NameBased(OperationNamespace, CustomerScopedKey.Of("plan-change", customerId, idempotencyKey));
 
+    /// <summary>A card setup's id from the client's Idempotency-Key, scoped to the customer (its own kind).</summary>
+    public static Guid ForCardSetup(string customerId, string idempotencyKey) =>
+        NameBased(OperationNamespace, CustomerScopedKey.Of("card-setup", customerId, idempotencyKey));
+
+    /// <summary>
+    /// The upgrade a registration on a paid plan starts once the customer is active on the free plan (docs/lifecycle/cards.md):
+    /// one per customer, so a redelivered reply names the same plan change. Its own kind, so no Idempotency-Key names it.
+    /// </summary>
+    public static Guid ForRegistrationUpgrade(string customerId) =>
+        NameBased(OperationNamespace, CustomerScopedKey.Of("registration-upgrade", customerId, ""));
+
     /// <summary>
     /// Operation ids as they were derived before issue 12 ("purchase:{customer}:{key}" in the customer namespace, which
     /// two customers could share). Only for finding a request that a client sent before the upgrade and retries after

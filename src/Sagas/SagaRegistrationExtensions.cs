@@ -19,10 +19,12 @@ public static class SagaRegistrationExtensions
         x.TryAddSingleton(new CustomerLifecycleOptions());
         x.TryAddSingleton(new AutoTopUpOptions());
         x.TryAddSingleton(TimeProvider.System);
+        x.TryAddSingleton(new CardSetupOptions());
         x.AddSagaStateMachine<CustomerLifecycleStateMachine, CustomerLifecycleState, CustomerLifecycleStateMachineDefinition>();
         x.AddSagaStateMachine<PlanChangeStateMachine, PlanChangeState, PlanChangeStateMachineDefinition>();
         x.AddSagaStateMachine<TopUpStateMachine, TopUpState, TopUpStateMachineDefinition>();
         x.AddSagaStateMachine<AutoTopUpStateMachine, AutoTopUpState, AutoTopUpStateMachineDefinition>();
+        x.AddSagaStateMachine<CardSetupStateMachine, CardSetupState, CardSetupStateMachineDefinition>();
         return x;
     }
 }

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Credits.Sagas.Tests;
 
 /// <summary>
-/// The in-memory harness with the Credits sagas and no consumers: tests play the consumers by publishing
+/// The in-memory harness with the Credits sagas and one consumer (the card check): tests play the others by publishing
 /// their answers, and read the commands the sagas published. Delays run on the harness's own scheduler.
 /// </summary>
 public sealed class SagaHarness : IAsyncDisposable
@@ -33,9 +33,14 @@ public sealed class SagaHarness : IAsyncDisposable
     public TopUpStateMachine TopUpMachine => _provider.GetRequiredService<TopUpStateMachine>();
     public PlanChangeStateMachine PlanChangeMachine => _provider.GetRequiredService<PlanChangeStateMachine>();
     public CustomerLifecycleStateMachine CustomerMachine => _provider.GetRequiredService<CustomerLifecycleStateMachine>();
+    public CardSetupStateMachine CardSetupMachine => _provider.GetRequiredService<CardSetupStateMachine>();
+
+    public ISagaStateMachineTestHarness<CardSetupStateMachine, CardSetupState> CardSetups =>
+        Bus.GetSagaStateMachineHarness<CardSetupStateMachine, CardSetupState>();
 
     public static async Task<SagaHarness> Start(TimeSpan? paymentTimeout = null, TimeSpan? abandonAfter = null, TimeSpan? downgradeLeadTime = null,
-        TimeSpan? renewalGrace = null, TimeSpan? planChangeDeadline = null, AutoTopUpOptions? autoTopUp = null, TimeProvider? clock = null)
+        TimeSpan? renewalGrace = null, TimeSpan? planChangeDeadline = null, AutoTopUpOptions? autoTopUp = null, TimeProvider? clock = null,
+        TimeSpan? cardCollectionTimeout = null, TimeSpan? cardSetupAbandonAfter = null, string defaultPlanId = "hobby")
     {
         var provider = new ServiceCollection()
             .AddSingleton(autoTopUp ?? new AutoTopUpOptions())
@@ -45,14 +50,19 @@ public sealed class SagaHarness : IAsyncDisposable
                 PaymentConfirmationTimeout = paymentTimeout ?? TimeSpan.FromMinutes(15),
                 DowngradeLeadTime = downgradeLeadTime ?? TimeSpan.Zero,
                 Deadline = planChangeDeadline ?? TimeSpan.FromHours(2),
+                CardCollectionTimeout = cardCollectionTimeout ?? TimeSpan.FromHours(1),
             })
+            .AddSingleton(new CardSetupOptions { AbandonAfter = cardSetupAbandonAfter ?? TimeSpan.FromMinutes(75) })
             .AddSingleton(new TopUpOptions { AbandonAfter = abandonAfter ?? TimeSpan.FromHours(24) })
             .AddSingleton(new CustomerLifecycleOptions { RenewalGrace = renewalGrace ?? TimeSpan.FromDays(3) })
-            .AddSingleton<IPlanCatalog>(new TestCatalog())
+            .AddSingleton<IPlanCatalog>(new TestCatalog(defaultPlanId))
             .AddMassTransitTestHarness(x =>
             {
                 x.AddDelayedMessageScheduler();
                 x.AddCreditsSagas();
+                // The one step answered for the tests: an upgrade's card check (CardOnFileAnswer), so every upgrade reaches its
+                // Stripe update as before; a Stripe customer id containing "nocard" has none.
+                x.AddConsumer<CardOnFileAnswer>();
                 // As in production (the transactional outbox), a saga's messages leave only after its state is saved;
                 // otherwise a fast reply could find the saga still in its previous state.
                 x.AddConfigureEndpointsCallback((context, _, endpoint) => endpoint.UseInMemoryOutbox(context));
@@ -106,9 +116,19 @@ public sealed class SagaHarness : IAsyncDisposable
         await _provider.DisposeAsync();
     }
 
-    private sealed class TestCatalog : IPlanCatalog
+    private sealed class CardOnFileAnswer : IConsumer<Contracts.Customers.CheckCardOnFile>
     {
-        public string DefaultPlanId => Plans.Hobby.PlanId;
+        public Task Consume(ConsumeContext<Contracts.Customers.CheckCardOnFile> context) =>
+            context.Publish(new Contracts.Customers.CardOnFileChecked
+            {
+                OperationId = context.Message.OperationId,
+                PaymentMethodId = context.Message.StripeCustomerId.Contains("nocard", StringComparison.Ordinal) ? null : "pm_on_file",
+            });
+    }
+
+    private sealed class TestCatalog(string defaultPlanId) : IPlanCatalog
+    {
+        public string DefaultPlanId => defaultPlanId;
         public Contracts.PlanChanges.PlanTerms? Find(string planId) =>
             planId == Plans.Hobby.PlanId ? Plans.Hobby : planId == Plans.Pro.PlanId ? Plans.Pro : null;
     }

@@ -66,6 +66,7 @@ public static class StripeEventTranslator
                 {
                     EventId = id, EventType = stripeEvent.Type, EventCreated = created, SessionId = s.Id, StripeCustomerId = s.CustomerId,
                     ClientReferenceId = s.ClientReferenceId, PaymentIntentId = s.PaymentIntentId, PaymentStatus = s.PaymentStatus,
+                    Mode = s.Mode ?? "", SetupIntentId = s.SetupIntentId,
                     AmountTotal = s.AmountTotal ?? 0, Currency = s.Currency ?? "", Metadata = Copy(s.Metadata),
                 },
             Session s when stripeEvent.Type is EventTypes.CheckoutSessionExpired or EventTypes.CheckoutSessionAsyncPaymentFailed =>

@@ -4,6 +4,7 @@ using Credits.Contracts.Customers;
 using Credits.Gateway.Operations;
 using Credits.Ledger;
 using Credits.Persistence;
+using Credits.Persistence.Cards;
 using Credits.Sagas;
 using Credits.Sagas.StateMachines;
 using Microsoft.EntityFrameworkCore;
@@ -22,7 +23,13 @@ public sealed class CustomerQueries(CreditsDbContext db, CreditLedger ledger, Bi
     }
 
     public async Task<CustomerView?> GetCustomerAsync(string customerId, CancellationToken ct = default) =>
-        await FindAsync(customerId, ct) is { } row ? ToView(row, await ledger.GetBalanceAsync(customerId, ct)) : null;
+        await FindAsync(customerId, ct) is { } row
+            ? ToView(row, await ledger.GetBalanceAsync(customerId, ct)) with { Card = SavedCardView.From(await SavedCardAsync(customerId, ct)) }
+            : null;
+
+    /// <summary>The card Credits last made the customer's default (recorded by the step that set it), or null.</summary>
+    public Task<SavedCard?> SavedCardAsync(string customerId, CancellationToken ct = default) =>
+        db.Set<SavedCard>().AsNoTracking().FirstOrDefaultAsync(c => c.CustomerId == customerId, ct);
 
     public async Task<AutoTopUpView?> GetAutoTopUpAsync(string customerId, CancellationToken ct = default)
     {

@@ -28,6 +28,8 @@ public sealed record CustomerView
     /// <summary>The plan change in flight (GET /v1/operations/{id}); at most one.</summary>
     public Guid? PlanChangeInFlight { get; init; }
     public Guid? LastPlanChangeOperationId { get; init; }
+    /// <summary>The default card Credits saved (brand, last 4 digits); null when none was saved through Credits.</summary>
+    public SavedCardView? Card { get; init; }
     /// <summary>The last failure the saga recorded (registration or a plan change), for people.</summary>
     public string? LastError { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }

@@ -16,11 +16,14 @@ public static partial class CustomerFacingReasons
     public const string PlanChangeFailed = "the plan change could not be completed";
     public const string PurchaseFailed = "the purchase could not be completed";
     public const string RegistrationFailed = "the registration could not be completed";
+    public const string CardSetupFailed = "the card could not be saved";
 
     /// <summary>A plan change's reason (or the customer's, which repeats the last failed change's).</summary>
     public static string? ForPlanChange(string? reason) => reason is null ? null : Safe(reason) ?? PlanChangeFailed;
 
     public static string? ForPurchase(string? reason) => reason is null ? null : Safe(reason) ?? PurchaseFailed;
+
+    public static string? ForCardSetup(string? reason) => reason is null ? null : Safe(reason) ?? CardSetupFailed;
 
     /// <summary>The customer lifecycle's reason: its registration's, or a plan change's that it keeps.</summary>
     public static string? ForCustomer(string? reason) => reason is null ? null : Safe(reason) ?? RegistrationFailed;
@@ -90,6 +93,9 @@ public static partial class CustomerFacingReasons
           |the\ renewal\ is\ unpaid\ past\ its\ grace:\ overage\ is\ stopped\ until\ it\ is\ paid
           |the\ checkout\ session\ expired\ unpaid|the\ checkout\ session\ could\ not\ be\ created|the\ saved\ card\ could\ not\ be\ charged
           |the\ purchase\ was\ not\ paid\ within\ [\d:.]+
+          |no\ card\ was\ given\ for\ the\ upgrade\ \(the\ card\ page\ expired\ or\ was\ not\ completed\ in\ time\),\ so\ the\ plan\ was\ not\ changed
+          |the\ card\ page\ expired\ before\ a\ card\ was\ saved|no\ card\ was\ saved\ within\ [\d:.]+|the\ card\ page\ could\ not\ be\ created
+          |the\ card\ was\ saved\ on\ Stripe's\ page\ but\ could\ not\ be\ made\ the\ default
           |the\ payment's\ outcome\ is\ not\ known\ yet\ \(\w+\);\ waiting\ for\ Stripe)$
         """, RegexOptions.IgnorePatternWhitespace)]
     private static partial Regex Kept();
@@ -137,7 +143,9 @@ public static partial class CustomerFacingReasons
         ^(?:(?:upgrade|downgrade)\ [\w.-]+\ ->\ [\w.-]+|done(?:,\ invoice\ [\w-]+\ \w+)?|sent(?:\ \(\w+\))?|paid\ with\ the\ update|until\ \S+|invoice\ [\w-]+\ paid|\d+\ credits|to\ [\w.-]+(?:,\ no\ allowance)?
           |overage\ \d+\ reported;\ sent\ \(create_prorations\)|the\ new\ plan's\ items\ are\ on\ Stripe(?:\ and\ paid\ \(invoice\ [\w-]+\))?
           |the\ previous\ items\ are\ back\ on\ Stripe|invoice\ [\w-]+\ was\ paid\ after\ all:\ the\ upgrade\ stands
-          |still\ \w+\ after\ [\d:.]+;\ reading\ Stripe's\ state)$
+          |still\ \w+\ after\ [\d:.]+;\ reading\ Stripe's\ state
+          |card\ [\w-]+\ (?:on\ file|is\ the\ default)|no\ card\ on\ file:\ Checkout\ \(setup\ mode\)\ sent|waiting\ for\ the\ card\ on\ [\w-]+
+          |card\ given\ on\ [\w-]+;\ making\ it\ the\ default)$
         """, RegexOptions.IgnorePatternWhitespace)]
     private static partial Regex SafeStep();
 }

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Credits.Gateway.Operations;
 
 /// <summary>
-/// Plan changes and top-ups, read from the saga rows (plan_change_saga, top_up_saga) and the requests the
+/// Plan changes, top-ups and card setups, read from the saga rows (plan_change_saga, top_up_saga, card_setup_saga) and the requests the
 /// Gateway accepted (operation_requests). Used by GET /v1/operations and /v1/customers/{id}/operations: reasons and step
 /// outcomes pass <see cref="CustomerFacingReasons"/> (the operator console reads the sagas' own text elsewhere).
 /// </summary>
@@ -28,8 +28,10 @@ public sealed class OperationQueries(CreditsDbContext db)
         var requests = db.Set<OperationRequest>().AsNoTracking();
         var planChanges = db.Set<PlanChangeState>().AsNoTracking();
         var topUps = db.Set<TopUpState>().AsNoTracking();
+        var cardSetups = db.Set<CardSetupState>().AsNoTracking();
         if (customerId is not null)
         {
+            cardSetups = cardSetups.Where(s => s.CustomerId == customerId);
             requests = requests.Where(r => r.CustomerId == customerId);
             planChanges = planChanges.Where(s => s.CustomerId == customerId);
             topUps = topUps.Where(s => s.CustomerId == customerId);
@@ -39,6 +41,7 @@ public sealed class OperationQueries(CreditsDbContext db)
         ids.UnionWith(await requests.OrderByDescending(r => r.RequestedAt).Take(limit).Select(r => r.OperationId).ToListAsync(ct));
         ids.UnionWith(await planChanges.OrderByDescending(s => s.CreatedAt).Take(limit).Select(s => s.CorrelationId).ToListAsync(ct));
         ids.UnionWith(await topUps.OrderByDescending(s => s.CreatedAt).Take(limit).Select(s => s.CorrelationId).ToListAsync(ct));
+        ids.UnionWith(await cardSetups.OrderByDescending(s => s.CreatedAt).Take(limit).Select(s => s.CorrelationId).ToListAsync(ct));
         var views = await LoadAsync(ids, ct);
         return views.OrderByDescending(v => v.RequestedAt ?? v.StartedAt).Take(limit).ToList();
     }
@@ -48,12 +51,14 @@ public sealed class OperationQueries(CreditsDbContext db)
         var requests = await db.Set<OperationRequest>().AsNoTracking().Where(r => ids.Contains(r.OperationId)).ToDictionaryAsync(r => r.OperationId, ct);
         var planChanges = await db.Set<PlanChangeState>().AsNoTracking().Where(s => ids.Contains(s.CorrelationId)).ToDictionaryAsync(s => s.CorrelationId, ct);
         var topUps = await db.Set<TopUpState>().AsNoTracking().Where(s => ids.Contains(s.CorrelationId)).ToDictionaryAsync(s => s.CorrelationId, ct);
+        var cardSetups = await db.Set<CardSetupState>().AsNoTracking().Where(s => ids.Contains(s.CorrelationId)).ToDictionaryAsync(s => s.CorrelationId, ct);
         var views = new List<OperationView>();
         foreach (var id in ids)
         {
             requests.TryGetValue(id, out var request);
             if (planChanges.TryGetValue(id, out var planChange)) views.Add(FromPlanChange(planChange, request));
             else if (topUps.TryGetValue(id, out var topUp)) views.Add(FromTopUp(topUp, request));
+            else if (cardSetups.TryGetValue(id, out var cardSetup)) views.Add(FromCardSetup(cardSetup, request));
             else if (request is not null) views.Add(FromRequest(request));
         }
         return views;
@@ -79,6 +84,26 @@ public sealed class OperationQueries(CreditsDbContext db)
             CreditsGranted = s.CreditsGranted,
             PeriodStart = s.PeriodStart == default ? null : s.PeriodStart,
             PeriodEnd = s.PeriodEnd == default ? null : s.PeriodEnd,
+            CardCheckoutUrl = s.CurrentState == "AwaitingCard" ? s.CardCheckoutUrl : null,
+        },
+    };
+
+    static OperationView FromCardSetup(CardSetupState s, OperationRequest? request) => new()
+    {
+        OperationId = s.CorrelationId,
+        Kind = OperationKinds.CardSetup,
+        CustomerId = s.CustomerId,
+        Status = OperationStatuses.FromCardSetup(s.CurrentState),
+        SagaState = s.CurrentState,
+        RequestedAt = request?.RequestedAt,
+        StartedAt = s.CreatedAt,
+        UpdatedAt = s.UpdatedAt,
+        Error = CustomerFacingReasons.ForCardSetup(s.LastError),
+        CardSetup = new CardSetupDetails
+        {
+            CheckoutUrl = s.CurrentState == "AwaitingCard" ? s.CheckoutUrl : null,
+            CheckoutSessionId = s.CheckoutSessionId,
+            PaymentMethodId = s.PaymentMethodId,
         },
     };
 
@@ -115,6 +140,7 @@ public sealed class OperationQueries(CreditsDbContext db)
         TopUp = r.Kind == OperationKinds.TopUp && Requested<RequestedTopUp>(r) is { } topUp
             ? new TopUpDetails { PackId = topUp.PackId, Credits = topUp.Credits, Amount = topUp.Amount, Currency = topUp.Currency, UseSavedCard = topUp.UseSavedCard }
             : null,
+        CardSetup = r.Kind == OperationKinds.CardSetup ? new CardSetupDetails() : null,
     };
 
     static T? Requested<T>(OperationRequest? request) where T : class => request is null ? null : RequestJson.Read<T>(request.Request);

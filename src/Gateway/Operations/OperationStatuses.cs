@@ -39,5 +39,17 @@ public static class OperationStatuses
         _ => Running, // AwaitingPayment, Granting
     };
 
-    public static bool IsFinished(string status) => status is Completed or Failed or Rejected or Cancelled or Refunded or ChargedBack;
+    /// <summary>A card setup whose page expired (or was not completed in time) without a card.</summary>
+    public const string Expired = "expired";
+
+    /// <summary>CardSetupStateMachine's states.</summary>
+    public static string FromCardSetup(string sagaState) => sagaState switch
+    {
+        "Completed" => Completed,
+        "Expired" => Expired,
+        "Failed" => Failed,
+        _ => Running, // AwaitingCard, SavingCard
+    };
+
+    public static bool IsFinished(string status) => status is Completed or Failed or Rejected or Cancelled or Refunded or ChargedBack or Expired;
 }

@@ -7,7 +7,7 @@ namespace Credits.Gateway.Operations;
 public sealed record OperationView
 {
     public required Guid OperationId { get; init; }
-    /// <summary>plan-change or top-up.</summary>
+    /// <summary>plan-change, top-up or card-setup.</summary>
     public required string Kind { get; init; }
     public required string CustomerId { get; init; }
     public required string Status { get; init; }
@@ -21,6 +21,16 @@ public sealed record OperationView
     public string? Error { get; init; }
     public PlanChangeDetails? PlanChange { get; init; }
     public TopUpDetails? TopUp { get; init; }
+    public CardSetupDetails? CardSetup { get; init; }
+}
+
+public sealed record CardSetupDetails
+{
+    /// <summary>Stripe's setup-mode Checkout page, while it waits for the card.</summary>
+    public string? CheckoutUrl { get; init; }
+    public string? CheckoutSessionId { get; init; }
+    /// <summary>The card that became the default, once saved.</summary>
+    public string? PaymentMethodId { get; init; }
 }
 
 public sealed record PlanChangeDetails
@@ -33,6 +43,8 @@ public sealed record PlanChangeDetails
     public long CreditsGranted { get; init; }
     public DateTimeOffset? PeriodStart { get; init; }
     public DateTimeOffset? PeriodEnd { get; init; }
+    /// <summary>An upgrade without a card on file: Stripe's setup-mode Checkout page where the customer gives one (sagaState AwaitingCard).</summary>
+    public string? CardCheckoutUrl { get; init; }
 }
 
 /// <summary>One line of the plan change saga's step log.</summary>

@@ -4,6 +4,7 @@ using Credits.Ledger;
 using Credits.Ledger.Model;
 using Credits.Ledger.Plans;
 using Credits.Persistence;
+using Credits.Persistence.Cards;
 using Credits.Sagas.StateMachines;
 using Microsoft.EntityFrameworkCore;
 
@@ -23,6 +24,7 @@ public sealed class PortalQueries(CreditsDbContext db, CreditLedger ledger, Bill
             .ToListAsync(ct);
         var customer = await db.Set<CustomerLifecycleState>().AsNoTracking().SingleOrDefaultAsync(c => c.CustomerId == customerId, ct);
         var autoTopUp = await db.Set<AutoTopUpState>().AsNoTracking().SingleOrDefaultAsync(a => a.CustomerId == customerId, ct);
+        var card = await db.Set<SavedCard>().AsNoTracking().SingleOrDefaultAsync(c => c.CustomerId == customerId, ct);
 
         return new PortalAccount(customerId, customer?.Name, balance.PlanId, customer?.SubscriptionStatus, balance,
             grants.Select(g => new PortalGrant(g.Source.ToString(), g.Remaining, g.Amount, g.EffectiveAt, g.ExpiresAt)).ToList(),
@@ -30,7 +32,8 @@ public sealed class PortalQueries(CreditsDbContext db, CreditLedger ledger, Bill
             prices.Packs.Select(p => new PortalPack(p.Id, p.DisplayName is { Length: > 0 } n ? n : $"{p.Credits:N0} credits", p.Credits, p.Amount, p.Currency)).ToList(),
             autoTopUp is null ? null : new PortalAutoTopUp(autoTopUp.Enabled, autoTopUp.Threshold, autoTopUp.Credits, autoTopUp.Amount,
                 autoTopUp.Currency, autoTopUp.PurchaseId is not null, Customers.AutoTopUpSafety.Of(autoTopUp, now)),
-            CanBuy: customer is { CurrentState: "Active", StripeCustomerId: not null });
+            CanBuy: customer is { CurrentState: "Active", StripeCustomerId: not null },
+            Card: Customers.SavedCardView.From(card));
     }
 
     public List<PortalPlan> Plans(string currentPlanId) =>
@@ -65,7 +68,9 @@ public sealed class PortalQueries(CreditsDbContext db, CreditLedger ledger, Bill
             .OrderByDescending(p => p.CreatedAt).Take(limit).ToListAsync(ct);
         var purchases = await db.Set<TopUpState>().AsNoTracking().Where(p => p.CustomerId == customerId)
             .OrderByDescending(p => p.CreatedAt).Take(limit).ToListAsync(ct);
-        return changes.Select(Operation).Concat(purchases.Select(Operation))
+        var cardSetups = await db.Set<CardSetupState>().AsNoTracking().Where(p => p.CustomerId == customerId)
+            .OrderByDescending(p => p.CreatedAt).Take(limit).ToListAsync(ct);
+        return changes.Select(Operation).Concat(purchases.Select(Operation)).Concat(cardSetups.Select(Operation))
             .OrderByDescending(o => o.CreatedAt).Take(limit).Select(ForCustomer).ToList();
     }
 
@@ -75,6 +80,8 @@ public sealed class PortalQueries(CreditsDbContext db, CreditLedger ledger, Bill
             return ForCustomer(Operation(change));
         if (await db.Set<TopUpState>().AsNoTracking().SingleOrDefaultAsync(p => p.CorrelationId == id && p.CustomerId == customerId, ct) is { } purchase)
             return ForCustomer(Operation(purchase));
+        if (await db.Set<CardSetupState>().AsNoTracking().SingleOrDefaultAsync(p => p.CorrelationId == id && p.CustomerId == customerId, ct) is { } setup)
+            return ForCustomer(Operation(setup));
         return null;
     }
 
@@ -87,7 +94,8 @@ public sealed class PortalQueries(CreditsDbContext db, CreditLedger ledger, Bill
             "WaitingForPeriodEnd" => "scheduled",
             _ => "in-progress",
         },
-        Lines(p.Steps), p.LastError, null, p.CreatedAt, p.UpdatedAt);
+        // An upgrade without a card sends the customer to Stripe's page to give one (CheckoutUrl while AwaitingCard).
+        Lines(p.Steps), p.LastError, p.CurrentState == "AwaitingCard" ? p.CardCheckoutUrl : null, p.CreatedAt, p.UpdatedAt);
 
     public static PortalOperation Operation(TopUpState t) => new(t.CorrelationId, "purchase",
         $"{t.Credits:N0} credits for {Money.Format(t.Amount, t.Currency)}" + (t.UseSavedCard ? " (saved card)" : ""), t.CurrentState,
@@ -102,11 +110,25 @@ public sealed class PortalQueries(CreditsDbContext db, CreditLedger ledger, Bill
         },
         [], t.LastError, t.CurrentState == "AwaitingPayment" ? t.CheckoutUrl : null, t.CreatedAt, t.UpdatedAt);
 
+    public static PortalOperation Operation(CardSetupState s) => new(s.CorrelationId, "card-setup", "Add or replace the card", s.CurrentState,
+        s.CurrentState switch
+        {
+            "Completed" => "completed",
+            "Expired" or "Failed" => "failed",
+            _ => "in-progress",
+        },
+        [], s.LastError, s.CurrentState == "AwaitingCard" ? s.CheckoutUrl : null, s.CreatedAt, s.UpdatedAt);
+
     /// <summary>The customer sees safe reasons (CustomerFacingReasons); the console shows <see cref="Operation(PlanChangeState)"/> as it is.</summary>
     static PortalOperation ForCustomer(PortalOperation o) => o with
     {
         Steps = o.Steps.Select(CustomerFacingReasons.StepLine).ToList(),
-        Error = o.Type == "purchase" ? CustomerFacingReasons.ForPurchase(o.Error) : CustomerFacingReasons.ForPlanChange(o.Error),
+        Error = o.Type switch
+        {
+            "purchase" => CustomerFacingReasons.ForPurchase(o.Error),
+            "card-setup" => CustomerFacingReasons.ForCardSetup(o.Error),
+            _ => CustomerFacingReasons.ForPlanChange(o.Error),
+        },
     };
 
     static List<string> Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();

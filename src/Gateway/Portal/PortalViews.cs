@@ -15,7 +15,9 @@ public sealed record PortalAccount(
     IReadOnlyList<PortalPack> Packs,
     PortalAutoTopUp? AutoTopUp,
     /// <summary>Whether plan changes, purchases and auto top-up can be started from the page (the customer has a subscription).</summary>
-    bool CanBuy);
+    bool CanBuy,
+    /// <summary>The default card Credits saved (brand, last 4); null: the page offers "Add card".</summary>
+    Customers.SavedCardView? Card = null);
 
 /// <summary>Spendable credits of one grant (Source: a GrantSource name) and when they lapse (null: never).</summary>
 public sealed record PortalGrant(string Source, long Remaining, long Amount, DateTimeOffset EffectiveAt, DateTimeOffset? ExpiresAt);

@@ -186,9 +186,21 @@
       const result = await api('/plan-changes', { method: 'POST', body: JSON.stringify({ planId: choice.value }), headers: { 'Idempotency-Key': newKey() } });
       watch(result.operationId, `Plan change to ${choice.value}`);
       $('preview').hidden = true;
+      followForCard(result.operationId);
     } catch (e) {
       announce(e.message, true);
       button.disabled = false;
+    }
+  }
+
+  // An upgrade without a card on file asks for one: the operation shows Stripe's setup page (checkoutUrl); the browser goes
+  // there, and Stripe's success_url brings the customer back here, where the change is followed to its end.
+  async function followForCard(operationId) {
+    for (let i = 0; i < 120; i++) {
+      const op = await api('/operations/' + operationId).catch(() => null);
+      if (op && op.checkoutUrl) { announce('A card is needed for the upgrade: opening the secure card page…'); location.assign(op.checkoutUrl); return; }
+      if (op && !['CheckingCard', 'AwaitingCard'].includes(op.state)) return;
+      await new Promise(r => setTimeout(r, 500));
     }
   }
 

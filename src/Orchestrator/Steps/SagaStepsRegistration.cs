@@ -1,5 +1,6 @@
 using Credits.Billing.StripeAdapter;
 using Credits.Messaging;
+using Credits.Orchestrator.Steps.Cards;
 using Credits.Orchestrator.Steps.Customers;
 using Credits.Orchestrator.Steps.PlanChanges;
 using Credits.Orchestrator.Steps.TopUps;
@@ -33,6 +34,9 @@ static class SagaStepsRegistration
         x.AddConsumer<ExpireCheckoutSessionConsumer>();
         x.AddConsumer<FreezeDisputedCreditsConsumer>();
         x.AddConsumer<RestoreDisputedCreditsConsumer>();
+        x.AddConsumer<CreateCardSetupSessionConsumer>();
+        x.AddConsumer<SaveDefaultCardConsumer>();
+        x.AddConsumer<CheckCardOnFileConsumer>();
         return x;
     }
 
@@ -48,6 +52,7 @@ static class SagaStepsRegistration
         Endpoint<RestoreSubscriptionItemsConsumer>(), Endpoint<ReadSubscriptionStateConsumer>(), Endpoint<ReportFinalOverageConsumer>(),
         Endpoint<GrantPlanChangeCreditsConsumer>(), Endpoint<CreateCheckoutSessionConsumer>(), Endpoint<ChargeSavedCardConsumer>(),
         Endpoint<GrantPurchasedCreditsConsumer>(), Endpoint<ReverseUnspentCreditsConsumer>(),
+        Endpoint<CreateCardSetupSessionConsumer>(), Endpoint<SaveDefaultCardConsumer>(), Endpoint<CheckCardOnFileConsumer>(),
     ];
 
     /// <summary>

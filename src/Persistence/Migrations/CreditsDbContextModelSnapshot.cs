@@ -861,6 +861,62 @@ namespace Credits.Persistence.Migrations
                     b.ToTable("scheduled_message", (string)null);
                 });
 
+            modelBuilder.Entity("Credits.Persistence.Cards.SavedCard", b =>
+                {
+                    b.Property<string>("CustomerId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("customer_id");
+
+                    b.Property<string>("Brand")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("brand");
+
+                    b.Property<long?>("ExpMonth")
+                        .HasColumnType("bigint")
+                        .HasColumnName("exp_month");
+
+                    b.Property<long?>("ExpYear")
+                        .HasColumnType("bigint")
+                        .HasColumnName("exp_year");
+
+                    b.Property<string>("Last4")
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)")
+                        .HasColumnName("last4");
+
+                    b.Property<Guid>("OperationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("operation_id");
+
+                    b.Property<string>("PaymentMethodId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("payment_method_id");
+
+                    b.Property<DateTimeOffset>("SavedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("saved_at");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("source");
+
+                    b.Property<string>("StripeCustomerId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("stripe_customer_id");
+
+                    b.HasKey("CustomerId");
+
+                    b.ToTable("saved_cards", (string)null);
+                });
+
             modelBuilder.Entity("Credits.Persistence.Diagnostics.RoundTrip", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1088,6 +1144,79 @@ namespace Credits.Persistence.Migrations
                     b.ToTable("auto_top_up_saga", (string)null);
                 });
 
+            modelBuilder.Entity("Credits.Sagas.StateMachines.CardSetupState", b =>
+                {
+                    b.Property<Guid>("CorrelationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("correlation_id");
+
+                    b.Property<string>("CheckoutSessionId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("checkout_session_id");
+
+                    b.Property<string>("CheckoutUrl")
+                        .HasColumnType("text")
+                        .HasColumnName("checkout_url");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CurrentState")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("current_state");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("customer_id");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("text")
+                        .HasColumnName("last_error");
+
+                    b.Property<string>("PaymentMethodId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("payment_method_id");
+
+                    b.Property<string>("SetupIntentId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("setup_intent_id");
+
+                    b.Property<string>("StripeCustomerId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("stripe_customer_id");
+
+                    b.Property<Guid?>("TimeoutTokenId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("timeout_token_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<uint>("xmin")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("CorrelationId");
+
+                    b.HasIndex("CustomerId")
+                        .HasDatabaseName("ix_card_setup_saga_customer_id");
+
+                    b.ToTable("card_setup_saga", (string)null);
+                });
+
             modelBuilder.Entity("Credits.Sagas.StateMachines.CustomerLifecycleState", b =>
                 {
                     b.Property<Guid>("CorrelationId")
@@ -1167,6 +1296,11 @@ namespace Credits.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("renewal_unpaid_since");
 
+                    b.Property<string>("RequestedPlanId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("requested_plan_id");
+
                     b.Property<string>("StripeCustomerId")
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")
@@ -1209,6 +1343,19 @@ namespace Credits.Persistence.Migrations
                     b.Property<Guid>("CorrelationId")
                         .HasColumnType("uuid")
                         .HasColumnName("correlation_id");
+
+                    b.Property<string>("CardCheckoutSessionId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("card_checkout_session_id");
+
+                    b.Property<string>("CardCheckoutUrl")
+                        .HasColumnType("text")
+                        .HasColumnName("card_checkout_url");
+
+                    b.Property<Guid?>("CardTimeoutTokenId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("card_timeout_token_id");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")

@@ -5,4 +5,5 @@ public static class OperationKinds
 {
     public const string PlanChange = "plan-change";
     public const string TopUp = "top-up";
+    public const string CardSetup = "card-setup";
 }

@@ -14,6 +14,8 @@ public class CustomerLifecycleState : SagaStateMachineInstance
     public string? Email { get; set; }
     public string? Name { get; set; }
     public string PlanId { get; set; } = "";
+    /// <summary>A paid plan asked for at registration: the customer starts on the free plan and this upgrade follows (null once begun or when none).</summary>
+    public string? RequestedPlanId { get; set; }
     public string? StripeCustomerId { get; set; }
     public string? SubscriptionId { get; set; }
     /// <summary>Stripe's subscription status as last reported (active, incomplete, past_due...).</summary>

@@ -7,7 +7,8 @@ namespace Credits.Sagas.StateMachines;
 
 /// <summary>
 /// A customer from registration on: RegisterCustomer -> CreateStripeCustomer -> CreateSubscription on the plan
-/// -> CustomerRegistered. The first period's allowance is granted at once on a free plan and when the first
+/// -> CustomerRegistered. A paid plan asked for at registration is subscribed as the free default plan, then upgraded by a
+/// plan change the saga starts itself (which collects the card through Checkout when there is none). The first period's allowance is granted at once on a free plan and when the first
 /// invoice is paid on a paid plan (whichever of that webhook and the subscription's reply comes first); a paid
 /// plan whose first invoice cannot be paid fails registration (SubscriptionNotStarted). Every later period
 /// opens when it rolls (the draft renewal invoice or the subscription's new period), not when it is paid; a
@@ -51,9 +52,9 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
         Initially(
             When(Register)
                 .Then(c => Start(c.Saga, c.Message, catalog))
-                .IfElse(c => catalog.Find(c.Saga.PlanId) is null,
+                .IfElse(c => catalog.Find(c.Saga.PlanId) is null || (c.Saga.RequestedPlanId is { } requested && catalog.Find(requested) is null),
                     unknown => unknown
-                        .Then(c => c.Saga.LastError = $"there is no plan '{c.Saga.PlanId}'")
+                        .Then(c => c.Saga.LastError = $"there is no plan '{c.Saga.RequestedPlanId ?? c.Saga.PlanId}'")
                         .Publish(c => RegistrationFailedEvent(c.Saga, "plan"))
                         .TransitionTo(RegistrationFailed),
                     known => known
@@ -83,10 +84,24 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
             When(SubscriptionCreated)
                 .Then(c => Subscribed(c.Saga, c.Message))
                 .Publish(c => Registered(c.Saga))
-                // A free plan has nothing to pay: its allowance starts now. A paid plan's waits for invoice.paid.
-                .If(c => catalog.Find(c.Saga.PlanId)!.MonthlyAmount == 0, free => free
+                // A free plan has nothing to pay: its allowance starts now (unless its $0 invoice.paid overtook this reply and
+                // opened the period already). A paid plan's waits for invoice.paid.
+                .If(c => catalog.Find(c.Saga.PlanId)!.MonthlyAmount == 0 && c.Saga.AllowancePeriodStart is null, free => free
                     .Then(c => c.Saga.AllowancePeriodStart = c.Saga.PeriodStart)
                     .Publish(c => Allowance(c.Saga, c.Saga.PeriodStart!.Value, c.Saga.PeriodEnd!.Value)))
+                // Registered on the free plan for a paid one: the upgrade starts now, in the customer's plan-change slot. It
+                // collects the card through Checkout when there is none; if none ever comes the customer stays on the free plan.
+                .If(c => c.Saga.RequestedPlanId is not null, paid => paid
+                    .Then(c =>
+                    {
+                        c.Saga.PlanChangeOperationId = c.Saga.LastPlanChangeOperationId = SagaKeys.ForRegistrationUpgrade(c.Saga.CustomerId);
+                        c.Saga.UpdatedAt = DateTimeOffset.UtcNow;
+                    })
+                    .Publish(c => Begin(c.Saga, new ChangePlan
+                    {
+                        OperationId = c.Saga.PlanChangeOperationId!.Value, CustomerId = c.Saga.CustomerId, NewPlanId = c.Saga.RequestedPlanId!,
+                    }, catalog))
+                    .Then(c => c.Saga.RequestedPlanId = null))
                 .TransitionTo(Active),
             When(SubscriptionNotStarted)
                 .Then(c => c.Saga.LastError = c.Message.Reason)
@@ -182,6 +197,13 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
         saga.Email = m.Email;
         saga.Name = m.Name;
         saga.PlanId = m.PlanId ?? catalog.DefaultPlanId;
+        // A paid plan is never subscribed to directly: with no card its first invoice would leave the subscription incomplete.
+        // The customer starts on the (free) default plan and upgrades once active (docs/lifecycle/cards.md).
+        if (m.PlanId is { } requested && catalog.Find(requested) is { MonthlyAmount: > 0 } && catalog.Find(catalog.DefaultPlanId) is { MonthlyAmount: 0 })
+        {
+            saga.RequestedPlanId = requested;
+            saga.PlanId = catalog.DefaultPlanId;
+        }
         saga.CreatedAt = saga.UpdatedAt = DateTimeOffset.UtcNow;
     }
 

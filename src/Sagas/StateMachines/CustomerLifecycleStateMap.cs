@@ -15,6 +15,7 @@ public sealed class CustomerLifecycleStateMap : IEntityTypeConfiguration<Custome
         entity.Property(x => x.Email).HasColumnName("email").HasMaxLength(320);
         entity.Property(x => x.Name).HasColumnName("name").HasMaxLength(256);
         entity.Property(x => x.PlanId).HasColumnName("plan_id").HasMaxLength(128);
+        entity.Property(x => x.RequestedPlanId).HasColumnName("requested_plan_id").HasMaxLength(128);
         entity.Property(x => x.StripeCustomerId).HasColumnName("stripe_customer_id").HasMaxLength(128);
         entity.Property(x => x.SubscriptionId).HasColumnName("subscription_id").HasMaxLength(128);
         entity.Property(x => x.SubscriptionStatus).HasColumnName("subscription_status").HasMaxLength(32);

@@ -7,6 +7,12 @@ public sealed class PlanChangeOptions
     public TimeSpan PaymentConfirmationTimeout { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>
+    /// How long an upgrade without a card waits for the customer to give one on the setup-mode Checkout page before it
+    /// fails (nothing changed). The page itself expires then too (Stripe keeps it at least 30 minutes; the saga expires it).
+    /// </summary>
+    public TimeSpan CardCollectionTimeout { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
     /// How long before the period end a downgrade is carried out, so that Stripe's renewal (at the period
     /// end) already bills the new plan. The minutes in between are prorated by Stripe (create_prorations).
     /// </summary>

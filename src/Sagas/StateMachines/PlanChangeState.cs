@@ -29,6 +29,10 @@ public class PlanChangeState : SagaStateMachineInstance
     public long CreditsGranted { get; set; }
     /// <summary>The allowance of the upgrade's grant that faulted (GrantFailed): an operator's retry sends exactly this again.</summary>
     public long? FailedGrantAllowance { get; set; }
+    /// <summary>An upgrade without a card: the setup-mode Checkout session where the customer gives it, and its page.</summary>
+    public string? CardCheckoutSessionId { get; set; }
+    public string? CardCheckoutUrl { get; set; }
+    public Guid? CardTimeoutTokenId { get; set; }
     public Guid? PaymentTimeoutTokenId { get; set; }
     public Guid? PeriodEndTokenId { get; set; }
     public Guid? DeadlineTokenId { get; set; }

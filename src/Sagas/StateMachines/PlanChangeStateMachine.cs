@@ -1,4 +1,6 @@
 using Credits.Contracts.Billing;
+using Credits.Contracts.Customers;
+using Credits.Contracts.TopUps;
 using Credits.Contracts.Operators;
 using Credits.Contracts.PlanChanges;
 using Credits.Sagas.Invariant;
@@ -7,7 +9,8 @@ using MassTransit;
 namespace Credits.Sagas.StateMachines;
 
 /// <summary>
-/// One plan change across the subscription's two items. Upgrade: one Stripe update (always_invoice) -> wait
+/// One plan change across the subscription's two items. Upgrade: a card on file? (none: collect one through Checkout in
+/// setup mode, make it the default, or fail with nothing changed) -> one Stripe update (always_invoice) -> wait
 /// for the proration invoice to be paid -> grant the new plan's prorated credits -> PlanChanged; a failed or
 /// unconfirmed payment restores the previous items -> PlanChangeFailed. Downgrade: wait for the period end ->
 /// move the ledger to the new plan (no overage accrues on the old terms from then on) -> report the last overage
@@ -44,6 +47,22 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
         Event(() => InvoicePaid, e => { e.CorrelateBy((s, c) => s.ProrationInvoiceId == c.Message.InvoiceId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => InvoicePaymentFailed, e => { e.CorrelateBy((s, c) => s.ProrationInvoiceId == c.Message.InvoiceId); e.OnMissingInstance(m => m.Discard()); });
 
+        // An upgrade without a card collects one first (docs/lifecycle/cards.md). The setup-mode Checkout session names
+        // the change in its metadata (card_setup_id); sessions of anything else name no plan change and are discarded.
+        Event(() => CardChecked, e => { e.CorrelateById(c => c.Message.OperationId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => CardCheckFaulted, e => { e.CorrelateById(c => c.Message.Message.OperationId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => CardPageCreated, e => { e.CorrelateById(c => c.Message.OperationId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => CardPageFaulted, e => { e.CorrelateById(c => c.Message.Message.OperationId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => CardPageCompleted, e => { e.CorrelateById(c => CardSetupMetadata.OperationOf(c.Message.Metadata)); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => CardPageExpired, e => { e.CorrelateById(c => CardSetupMetadata.OperationOf(c.Message.Metadata)); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => CardSaved, e => { e.CorrelateById(c => c.Message.OperationId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => CardSaveFaulted, e => { e.CorrelateById(c => c.Message.Message.OperationId); e.OnMissingInstance(m => m.Discard()); });
+        Schedule(() => CardTimeout, x => x.CardTimeoutTokenId, s =>
+        {
+            s.Delay = options.CardCollectionTimeout;
+            s.Received = r => { r.CorrelateById(c => c.Message.OperationId); r.OnMissingInstance(m => m.Discard()); };
+        });
+
         Schedule(() => PaymentTimeout, x => x.PaymentTimeoutTokenId, s =>
         {
             s.Delay = options.PaymentConfirmationTimeout;
@@ -61,11 +80,11 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
             When(Begin)
                 .Then(c => Start(c.Saga, c.Message))
                 .IfElse(c => c.Saga.Kind == Upgrade,
+                    // The proration invoice is charged at once (always_invoice): without a card it could only fail.
                     upgrade => upgrade
-                        .Schedule(Deadline, c => new PlanChangeDeadlinePassed { OperationId = c.Saga.CorrelationId })
-                        .Then(c => Step(c.Saga, "update-items", "sent (always_invoice)"))
-                        .Publish(c => UpdateItems(c.Saga, "upgrade-items", "always_invoice"))
-                        .TransitionTo(UpgradingItems),
+                        .Then(c => Step(c.Saga, "check-card", "sent"))
+                        .Publish(c => new CheckCardOnFile { OperationId = c.Saga.CorrelationId, StripeCustomerId = c.Saga.StripeCustomerId, SubscriptionId = c.Saga.SubscriptionId })
+                        .TransitionTo(CheckingCard),
                     downgrade => downgrade
                         .Then(c => Step(c.Saga, "wait-for-period-end", $"until {c.Saga.PeriodEnd:O}"))
                         .Schedule(PeriodEnd, c => new PlanPeriodEnded { OperationId = c.Saga.CorrelationId },
@@ -78,6 +97,77 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
             When(ChangeRejected)
                 .Then(c => RejectedRecord(c.Saga, c.Message))
                 .TransitionTo(Rejected));
+
+        During(CheckingCard,
+            When(CardChecked, c => c.Message.PaymentMethodId is not null)
+                .Then(c => Step(c.Saga, "check-card", $"card {c.Message.PaymentMethodId} on file"))
+                .Then(c => Step(c.Saga, "update-items", "sent (always_invoice)"))
+                .Schedule(Deadline, c => new PlanChangeDeadlinePassed { OperationId = c.Saga.CorrelationId })
+                .Publish(c => UpdateItems(c.Saga, "upgrade-items", "always_invoice"))
+                .TransitionTo(UpgradingItems),
+            // No card: the customer gives one on Stripe's Checkout page (setup mode), whose URL the operation shows.
+            When(CardChecked, c => c.Message.PaymentMethodId is null)
+                .Then(c => Step(c.Saga, "collect-card", "no card on file: Checkout (setup mode) sent"))
+                .Schedule(CardTimeout, c => new CardCollectionTimedOut { OperationId = c.Saga.CorrelationId })
+                .Publish(c => new CreateCardSetupSession
+                {
+                    OperationId = c.Saga.CorrelationId, CustomerId = c.Saga.CustomerId, StripeCustomerId = c.Saga.StripeCustomerId,
+                    IdempotencyKey = SagaKeys.Idempotency(SagaName, c.Saga.CorrelationId, "create-card-session"),
+                    ExpiresAt = DateTimeOffset.UtcNow + options.CardCollectionTimeout,
+                })
+                .TransitionTo(AwaitingCard),
+            When(CardCheckFaulted)
+                .Then(c => Fail(c.Saga, "check-card", $"the card on file could not be read ({FirstMessage(c.Message)}), so the plan was not changed"))
+                .Publish(c => FailedEvent(c.Saga))
+                .TransitionTo(Failed));
+
+        // Nothing was changed at Stripe yet: every way out but a saved card fails the change with nothing to restore.
+        During(AwaitingCard,
+            When(CardPageCreated)
+                .Then(c => { c.Saga.CardCheckoutSessionId = c.Message.SessionId; c.Saga.CardCheckoutUrl = c.Message.Url; })
+                .Then(c => Step(c.Saga, "collect-card", $"waiting for the card on {c.Message.SessionId}")),
+            When(CardPageFaulted)
+                .Unschedule(CardTimeout)
+                .Then(c => Fail(c.Saga, "collect-card", $"the card page could not be created ({FirstMessage(c.Message)}), so the plan was not changed"))
+                .Publish(c => FailedEvent(c.Saga))
+                .TransitionTo(Failed),
+            When(CardPageCompleted, c => c.Message.Mode == "setup" && c.Message.SetupIntentId is not null)
+                .Unschedule(CardTimeout)
+                .Then(c => Step(c.Saga, "save-card", $"card given on {c.Message.SessionId}; making it the default"))
+                .Publish(c => new SaveDefaultCard
+                {
+                    OperationId = c.Saga.CorrelationId, Source = SagaName, CustomerId = c.Saga.CustomerId, StripeCustomerId = c.Saga.StripeCustomerId,
+                    SetupIntentId = c.Message.SetupIntentId, IdempotencyKey = SagaKeys.Idempotency(SagaName, c.Saga.CorrelationId, "save-default-card"),
+                })
+                .TransitionTo(SavingCard),
+            When(CardPageExpired)
+                .Unschedule(CardTimeout)
+                .Then(c => Fail(c.Saga, "collect-card", NoCardReason))
+                .Publish(c => FailedEvent(c.Saga))
+                .TransitionTo(Failed),
+            When(CardTimeout.Received)
+                .Then(c => Fail(c.Saga, "collect-card", NoCardReason))
+                // The page must not stay usable once the change stopped waiting for it.
+                .If(c => c.Saga.CardCheckoutSessionId is not null, expire => expire.Publish(c => new ExpireCheckoutSession
+                {
+                    PurchaseId = c.Saga.CorrelationId, SessionId = c.Saga.CardCheckoutSessionId!,
+                    IdempotencyKey = SagaKeys.Idempotency(SagaName, c.Saga.CorrelationId, "expire-card-session"),
+                }))
+                .Publish(c => FailedEvent(c.Saga))
+                .TransitionTo(Failed));
+
+        // The card is the default now: the upgrade goes on as one with a card (always_invoice charges it).
+        During(SavingCard,
+            When(CardSaved)
+                .Then(c => Step(c.Saga, "save-card", $"card {c.Message.PaymentMethodId} is the default"))
+                .Then(c => Step(c.Saga, "update-items", "sent (always_invoice)"))
+                .Schedule(Deadline, c => new PlanChangeDeadlinePassed { OperationId = c.Saga.CorrelationId })
+                .Publish(c => UpdateItems(c.Saga, "upgrade-items", "always_invoice"))
+                .TransitionTo(UpgradingItems),
+            When(CardSaveFaulted)
+                .Then(c => Fail(c.Saga, "save-card", $"the card could not be made the default ({FirstMessage(c.Message)}), so the plan was not changed"))
+                .Publish(c => FailedEvent(c.Saga))
+                .TransitionTo(Failed));
 
         During(UpgradingItems,
             When(ItemsUpdated)
@@ -324,6 +414,8 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
     /// <summary>The update step's InvoiceStatus when Stripe attempted the proration invoice and the payment failed.</summary>
     public const string PaymentFailedStatus = "payment_failed";
 
+    private const string NoCardReason = "no card was given for the upgrade (the card page expired or was not completed in time), so the plan was not changed";
+
     private const string PaymentDeclinedReason = "the upgrade's payment was declined (or no card is saved), so the previous plan was restored";
 
     private const string Upgrade = "upgrade";
@@ -457,6 +549,10 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
 
     private static string FirstMessage<T>(Fault<T> fault) => fault.Exceptions.FirstOrDefault()?.Message ?? "unknown error";
 
+    public State CheckingCard { get; private set; } = null!;
+    /// <summary>An upgrade without a card waits for the customer on the setup-mode Checkout page (<see cref="PlanChangeState.CardCheckoutUrl"/>).</summary>
+    public State AwaitingCard { get; private set; } = null!;
+    public State SavingCard { get; private set; } = null!;
     public State UpgradingItems { get; private set; } = null!;
     public State AwaitingPayment { get; private set; } = null!;
     public State GrantingCredits { get; private set; } = null!;
@@ -491,6 +587,16 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
     public Event<RetrySagaStep> Retry { get; private set; } = null!;
     public Event<StripeInvoicePaid> InvoicePaid { get; private set; } = null!;
     public Event<StripeInvoicePaymentFailed> InvoicePaymentFailed { get; private set; } = null!;
+
+    public Event<CardOnFileChecked> CardChecked { get; private set; } = null!;
+    public Event<Fault<CheckCardOnFile>> CardCheckFaulted { get; private set; } = null!;
+    public Event<CardSetupSessionCreated> CardPageCreated { get; private set; } = null!;
+    public Event<Fault<CreateCardSetupSession>> CardPageFaulted { get; private set; } = null!;
+    public Event<StripeCheckoutSessionCompleted> CardPageCompleted { get; private set; } = null!;
+    public Event<StripeCheckoutSessionExpired> CardPageExpired { get; private set; } = null!;
+    public Event<CardSaved> CardSaved { get; private set; } = null!;
+    public Event<Fault<SaveDefaultCard>> CardSaveFaulted { get; private set; } = null!;
+    public Schedule<PlanChangeState, CardCollectionTimedOut> CardTimeout { get; private set; } = null!;
 
     public Schedule<PlanChangeState, PaymentConfirmationTimedOut> PaymentTimeout { get; private set; } = null!;
     public Schedule<PlanChangeState, PlanPeriodEnded> PeriodEnd { get; private set; } = null!;

@@ -26,6 +26,9 @@ public sealed class PlanChangeStateMap : IEntityTypeConfiguration<PlanChangeStat
         entity.Property(x => x.ProrationInvoiceId).HasColumnName("proration_invoice_id").HasMaxLength(128);
         entity.Property(x => x.CreditsGranted).HasColumnName("credits_granted");
         entity.Property(x => x.FailedGrantAllowance).HasColumnName("failed_grant_allowance");
+        entity.Property(x => x.CardCheckoutSessionId).HasColumnName("card_checkout_session_id").HasMaxLength(128);
+        entity.Property(x => x.CardCheckoutUrl).HasColumnName("card_checkout_url");
+        entity.Property(x => x.CardTimeoutTokenId).HasColumnName("card_timeout_token_id");
         entity.Property(x => x.PaymentTimeoutTokenId).HasColumnName("payment_timeout_token_id");
         entity.Property(x => x.PeriodEndTokenId).HasColumnName("period_end_token_id");
         entity.Property(x => x.DeadlineTokenId).HasColumnName("deadline_token_id");

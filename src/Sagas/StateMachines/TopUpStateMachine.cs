@@ -1,4 +1,5 @@
 using Credits.Contracts.Billing;
+using Credits.Contracts.Customers;
 using Credits.Contracts.Operators;
 using Credits.Contracts.TopUps;
 using MassTransit;
@@ -83,6 +84,8 @@ public sealed class TopUpStateMachine : MassTransitStateMachine<TopUpState>
                 .Then(c => c.Saga.LastError = $"the payment's outcome is not known yet ({c.Message.Status}); waiting for Stripe"),
             When(CheckoutCompleted, c => c.Message.PaymentStatus == "paid")
                 .Then(c => c.Saga.PaymentIntentId = c.Message.PaymentIntentId)
+                // The page offered to save the card: if the buyer ticked it, the card becomes the default (docs/lifecycle/cards.md).
+                .If(c => c.Message.PaymentIntentId is not null, offered => offered.Publish(c => SaveCardIfConsented(c.Saga)))
                 .Unschedule(AbandonTimeout).Then(c => Paid(c.Saga)).Publish(c => Grant(c.Saga)).TransitionTo(Granting),
             When(PaymentSucceeded)
                 .Then(c => c.Saga.PaymentIntentId = c.Message.PaymentIntentId)
@@ -178,6 +181,13 @@ public sealed class TopUpStateMachine : MassTransitStateMachine<TopUpState>
         // state has moved on, so they do nothing.
         OnUnhandledEvent(c => c.Ignore());
     }
+
+    /// <summary>Nothing happens at the step unless Stripe attached the paid card to the customer (the buyer's consent).</summary>
+    private static SaveDefaultCard SaveCardIfConsented(TopUpState saga) => new()
+    {
+        OperationId = saga.CorrelationId, Source = SagaName, CustomerId = saga.CustomerId, StripeCustomerId = saga.StripeCustomerId,
+        PaymentIntentId = saga.PaymentIntentId, IdempotencyKey = SagaKeys.Idempotency(SagaName, saga.CorrelationId, "save-default-card"),
+    };
 
     private static Guid PurchaseOf(IReadOnlyDictionary<string, string> metadata) =>
         metadata.TryGetValue(PurchaseIdMetadata, out var value) && Guid.TryParse(value, out var id) ? id : Guid.Empty;

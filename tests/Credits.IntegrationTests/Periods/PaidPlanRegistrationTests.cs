@@ -1,13 +1,14 @@
 using Credits.IntegrationTests.Sagas;
 using Credits.Testing;
+using System.Net.Http.Json;
 using Xunit;
 using Xunit.Abstractions;
 
 namespace Credits.IntegrationTests.Periods;
 
 /// <summary>
-/// Registering directly on a paid plan, on the real system: the first invoice's webhook overtaking the
-/// subscription's reply, and no card to pay it with (docs/boundaries/periods.md).
+/// Registering for a paid plan, on the real system: the customer is subscribed on the free plan and the customer saga then
+/// upgrades it (docs/lifecycle/cards.md). The first invoice's webhook overtaking the subscription's reply, and no card.
 /// </summary>
 public class PaidPlanRegistrationTests(SystemUnderTest system, ITestOutputHelper output) : IClassFixture<SystemUnderTest>, IAsyncLifetime
 {
@@ -35,13 +36,23 @@ public class PaidPlanRegistrationTests(SystemUnderTest system, ITestOutputHelper
             var customer = await Flows.CustomerInStateAsync(id, "Active");
             output.WriteLine($"{customer.SubscriptionId} {customer.SubscriptionStatus} period {customer.PeriodStart:O}");
 
-            // The books: Pro's 5000 credits (config/catalog.json) for the first period; Stripe: the subscription is
-            // active, its first invoice paid.
-            Assert.Equal(5000, await Eventually.Get(() => system.Accounts.AvailableOrNullAsync(id), a => a == 5000, SagaFlows.StepTimeout, "Pro's allowance"));
+            // The upgrade the registration started finds the card and completes: Pro's items, its proration paid.
+            var upgrade = await Flows.PlanChangeEndsAsync(global::Credits.Sagas.SagaKeys.ForRegistrationUpgrade(id), "Completed", "Failed", "CompensationFailed", "GrantFailed");
+            Assert.True(upgrade.CurrentState == "Completed", upgrade.Steps);
+            await Eventually.Get(() => Flows.CustomerAsync(id), c => c!.PlanId == "pro" && c.PlanChangeOperationId is null, SagaFlows.StepTimeout, "on Pro");
+
+            // The books: Hobby's 200 credits for the first period, opened once although the invoice.paid webhook overtook
+            // the subscription's reply, plus Pro's prorated credits (config/catalog.json) once. Stripe: the subscription is
+            // active on Pro, its first ($0) invoice and the upgrade's proration invoice paid, nothing incomplete.
+            Assert.InRange(upgrade.CreditsGranted, 4_990, 5_000);
+            Assert.Equal(200 + upgrade.CreditsGranted,
+                await Eventually.Get(() => system.Accounts.AvailableOrNullAsync(id), a => a == 200 + upgrade.CreditsGranted, SagaFlows.StepTimeout, "both allowances"));
             var subscription = await Flows.SubscriptionAsync(customer.SubscriptionId!);
             Assert.Equal("active", subscription.Status);
-            var first = Assert.Single((await Flows.Stripe.V1.Invoices.ListAsync(new() { Subscription = subscription.Id })).Data);
-            Assert.Equal(("subscription_create", "paid"), (first.BillingReason, first.Status));
+            await Flows.AssertItemsMatchPlanAsync(customer, "pro");
+            var invoices = (await Flows.Stripe.V1.Invoices.ListAsync(new() { Subscription = subscription.Id })).Data;
+            Assert.Equal("paid", Assert.Single(invoices, i => i.BillingReason == "subscription_create").Status);
+            Assert.Equal("paid", Assert.Single(invoices, i => i.BillingReason == "subscription_update").Status);
             var books = await system.Accounts.BooksAsync(id);
             Assert.Equal(books.Column, books.SumOfEntries);
         }
@@ -52,17 +63,33 @@ public class PaidPlanRegistrationTests(SystemUnderTest system, ITestOutputHelper
     }
 
     [Fact]
-    public async Task Registering_on_a_paid_plan_without_a_card_fails_clearly_and_leaves_no_incomplete_subscription()
+    public async Task Registering_on_a_paid_plan_without_a_card_is_active_on_free_with_the_upgrade_awaiting_a_card_and_no_incomplete_subscription()
     {
         var id = SagaFlows.NewCustomerId("no-card");
         await _bus!.Publisher.Publish(new Contracts.Customers.RegisterCustomer { CustomerId = id, Email = $"{id}@example.com", PlanId = "pro" });
 
-        var failed = await Flows.CustomerInStateAsync(id, "RegistrationFailed");
+        var customer = await Flows.CustomerInStateAsync(id, "Active");
 
-        Assert.Contains("could not be paid", failed.LastError);
-        var subscriptions = (await Flows.Stripe.V1.Subscriptions.ListAsync(new() { Customer = failed.StripeCustomerId, Status = "all" })).Data;
-        Assert.NotEmpty(subscriptions);
-        Assert.All(subscriptions, s => Assert.Equal("canceled", s.Status));
-        Assert.Null(await system.Accounts.AvailableOrNullAsync(id));
+        // Active on the free plan with its allowance; the upgrade holds the plan-change slot and waits for a card on Checkout.
+        Assert.Equal("hobby", customer.PlanId);
+        Assert.Equal((long?)200, await Eventually.Get(() => system.Accounts.AvailableOrNullAsync(id), a => a == 200, SagaFlows.StepTimeout, "Hobby's allowance"));
+        var upgradeId = global::Credits.Sagas.SagaKeys.ForRegistrationUpgrade(id);
+        var upgrade = await Eventually.Get(() => Flows.PlanChangeAsync(upgradeId), p => p?.CardCheckoutUrl is not null, SagaFlows.StepTimeout, "the upgrade asks for a card");
+        Assert.Equal(("AwaitingCard", "pro"), (upgrade!.CurrentState, upgrade.ToPlanId));
+        Assert.Equal(upgradeId, (await Flows.CustomerAsync(id))!.PlanChangeOperationId);
+        // GET /v1/customers/{id} names the upgrade in flight; GET /v1/operations/{id} gives its card page.
+        using var client = system.Client();
+        var view = await client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/v1/customers/{id}");
+        Assert.Equal(upgradeId, view.GetProperty("planChangeInFlight").GetGuid());
+        var operation = await client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/v1/operations/{upgradeId}");
+        Assert.Equal(upgrade.CardCheckoutUrl, operation.GetProperty("planChange").GetProperty("cardCheckoutUrl").GetString());
+
+        // Stripe: one subscription, active on the free plan, never incomplete.
+        var subscriptions = (await Flows.Stripe.V1.Subscriptions.ListAsync(new() { Customer = customer.StripeCustomerId, Status = "all" })).Data;
+        var subscription = Assert.Single(subscriptions);
+        Assert.Equal("active", subscription.Status);
+        await Flows.AssertItemsMatchPlanAsync(customer, "hobby");
+        var books = await system.Accounts.BooksAsync(id);
+        Assert.Equal(books.Column, books.SumOfEntries);
     }
 }

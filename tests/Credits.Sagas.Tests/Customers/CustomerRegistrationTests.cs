@@ -28,7 +28,8 @@ public class When_a_customer_registers_on_a_paid_plan
     [Fact]
     public async Task Should_grant_the_allowance_only_when_the_first_invoice_is_paid()
     {
-        await using var h = await SagaHarness.Start();
+        // A paid plan is subscribed directly only when the catalog's default plan is paid too (else: free plan, then upgrade).
+        await using var h = await SagaHarness.Start(defaultPlanId: "pro");
         await Register(h, "paid-1", "pro", [Plans.ProFlat, Plans.ProMetered]);
         Assert.Equal(0, await h.PublishedCount<StartAllowancePeriod>(m => m.CustomerId == "paid-1"));
 

@@ -1,5 +1,6 @@
 using Credits.Contracts.Billing;
 using Credits.Contracts.Customers;
+using Credits.Contracts.PlanChanges;
 using static Credits.Sagas.Tests.Customers.CustomerScenario;
 
 namespace Credits.Sagas.Tests.Customers;
@@ -54,10 +55,12 @@ public class When_the_first_invoice_is_paid_before_the_subscription_reply_arrive
     {
         await using var h = await SagaHarness.Start();
         var id = SagaKeys.ForCustomer("early-1");
+        // Registered for Pro: subscribed on the free plan first, upgraded once active (docs/lifecycle/cards.md).
         await h.Bus.Bus.Publish(new RegisterCustomer { CustomerId = "early-1", PlanId = "pro" });
         await h.PublishedOne<CreateStripeCustomer>(m => m.CorrelationId == id);
         await h.Bus.Bus.Publish(new StripeCustomerCreated { CorrelationId = id, StripeCustomerId = "cus_early-1" });
-        await h.PublishedOne<CreateSubscription>(m => m.CorrelationId == id);
+        var subscription = await h.PublishedOne<CreateSubscription>(m => m.CorrelationId == id);
+        Assert.Equal(("hobby", "price_hobby"), (subscription.PlanId, subscription.FlatPriceId));
 
         // invoice.paid (its subscription's metadata names the customer) overtakes the CreateSubscription reply.
         await h.Bus.Bus.Publish(new StripeInvoicePaid
@@ -68,32 +71,61 @@ public class When_the_first_invoice_is_paid_before_the_subscription_reply_arrive
         await h.WaitForConsumed<StripeInvoicePaid>(1);
         await h.Bus.Bus.Publish(new SubscriptionCreated
         {
-            CorrelationId = id, SubscriptionId = "sub_early-1", Status = "active", Items = [Plans.ProFlat, Plans.ProMetered],
+            CorrelationId = id, SubscriptionId = "sub_early-1", Status = "active", Items = [Plans.HobbyFlat],
             PeriodStart = PeriodStart, PeriodEnd = PeriodEnd,
         });
 
         var allowance = await h.PublishedOne<StartAllowancePeriod>(m => m.CustomerId == "early-1");
-        Assert.Equal(("pro", PeriodStart), (allowance.PlanId, allowance.PeriodStart));
+        Assert.Equal(("hobby", PeriodStart), (allowance.PlanId, allowance.PeriodStart));
         Assert.NotNull(await h.Customers.Exists(id, h.CustomerMachine.Active));
+        // The upgrade to the plan asked for follows in the customer's plan-change slot.
+        var upgrade = await h.PublishedOne<BeginPlanChange>(m => m.CustomerId == "early-1");
+        Assert.Equal((SagaKeys.ForRegistrationUpgrade("early-1"), "hobby", "pro"), (upgrade.OperationId, upgrade.FromPlan.PlanId, upgrade.ToPlan.PlanId));
         Assert.Equal(1, await h.PublishedCount<StartAllowancePeriod>(m => m.CustomerId == "early-1"));
     }
 }
 
-public class When_the_first_invoice_of_a_paid_plan_cannot_be_paid
+public class When_a_paid_plan_is_asked_for_at_registration_and_no_card_comes
+{
+    [Fact]
+    public async Task Should_stay_active_on_the_free_plan_with_its_plan_change_slot_freed()
+    {
+        await using var h = await SagaHarness.Start();
+        var id = await Register(h, "nocard-1", "pro");
+        var upgrade = await h.PublishedOne<BeginPlanChange>(m => m.CustomerId == "nocard-1");
+        Assert.Equal(upgrade.OperationId, h.Customers.Sagas.Contains(id)!.PlanChangeOperationId);
+
+        // The upgrade's card page expired (PlanChangeStateMachine): nothing was changed at Stripe.
+        await h.Bus.Bus.Publish(new PlanChangeFailed
+        {
+            OperationId = upgrade.OperationId, CustomerId = "nocard-1", FromPlanId = "hobby", ToPlanId = "pro", Items = [Plans.HobbyFlat],
+            Reason = "no card was given for the upgrade",
+        });
+        await h.WaitForConsumed<PlanChangeFailed>(1);
+
+        var customer = h.Customers.Sagas.Contains(id)!;
+        for (var i = 0; i < 100 && customer.PlanChangeOperationId is not null; i++) { await Task.Delay(20); customer = h.Customers.Sagas.Contains(id)!; }
+        Assert.Equal(("hobby", null, "Active"), (customer.PlanId, customer.PlanChangeOperationId, customer.CurrentState));
+        Assert.Equal(0, await h.PublishedCount<CustomerRegistrationFailed>(_ => true));
+    }
+}
+
+public class When_the_first_invoice_of_a_paid_default_plan_cannot_be_paid
 {
     [Fact]
     public async Task Should_fail_the_registration_with_the_reason()
     {
-        await using var h = await SagaHarness.Start();
-        var id = SagaKeys.ForCustomer("nocard-1");
-        await h.Bus.Bus.Publish(new RegisterCustomer { CustomerId = "nocard-1", PlanId = "pro" });
+        // Only a catalog whose default plan is paid subscribes a paid plan directly (no free plan to start on).
+        await using var h = await SagaHarness.Start(defaultPlanId: "pro");
+        var id = SagaKeys.ForCustomer("nocard-2");
+        await h.Bus.Bus.Publish(new RegisterCustomer { CustomerId = "nocard-2", PlanId = "pro" });
         await h.PublishedOne<CreateStripeCustomer>(m => m.CorrelationId == id);
-        await h.Bus.Bus.Publish(new StripeCustomerCreated { CorrelationId = id, StripeCustomerId = "cus_nocard-1" });
+        await h.Bus.Bus.Publish(new StripeCustomerCreated { CorrelationId = id, StripeCustomerId = "cus_nocard-2" });
         await h.PublishedOne<CreateSubscription>(m => m.CorrelationId == id);
 
-        await h.Bus.Bus.Publish(new SubscriptionNotStarted { CorrelationId = id, SubscriptionId = "sub_nocard-1", Reason = "no card on file" });
+        await h.Bus.Bus.Publish(new SubscriptionNotStarted { CorrelationId = id, SubscriptionId = "sub_nocard-2", Reason = "no card on file" });
 
-        var failed = await h.PublishedOne<CustomerRegistrationFailed>(m => m.CustomerId == "nocard-1");
+        var failed = await h.PublishedOne<CustomerRegistrationFailed>(m => m.CustomerId == "nocard-2");
         Assert.Equal(("create-subscription", "no card on file"), (failed.Step, failed.Reason));
         Assert.NotNull(await h.Customers.Exists(id, h.CustomerMachine.RegistrationFailed));
     }

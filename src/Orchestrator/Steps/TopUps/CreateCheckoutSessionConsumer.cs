@@ -1,6 +1,5 @@
 using Credits.Billing.StripeAdapter;
 using Credits.Contracts.TopUps;
-using Credits.Sagas.StateMachines;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Stripe.Checkout;
@@ -29,26 +28,16 @@ public sealed class CreateCheckoutSessionConsumer(StripeCalls stripe, IOptions<C
             ],
             Metadata = metadata,
             PaymentIntentData = new() { Metadata = metadata },
+            // The page offers to save the card ("Save my payment information"). Ticked, Stripe attaches it to the customer
+            // and the top-up saga makes it the default (SaveDefaultCard); unticked, nothing is saved.
+            SavedPaymentMethodOptions = new() { PaymentMethodSave = "enabled" },
             SuccessUrl = checkout.Value.SuccessUrl,
             CancelUrl = checkout.Value.CancelUrl,
             // Below the saga's abandon time, so Stripe ends an unpaid page first (checkout.session.expired).
-            ExpiresAt = WithinStripeBounds(m.ExpiresAt)?.UtcDateTime,
+            ExpiresAt = CheckoutLifetime.WithinStripeBounds(m.ExpiresAt)?.UtcDateTime,
         };
         var session = (await stripe.WriteAsync("create checkout session", m.IdempotencyKey,
             (c, o, t) => c.V1.Checkout.Sessions.CreateAsync(options, o, t), context.CancellationToken)).GetValueOrThrow();
         await context.Publish(new CheckoutSessionCreated { PurchaseId = m.PurchaseId, SessionId = session.Id, Url = session.Url });
-    }
-
-    /// <summary>
-    /// Stripe refuses an expires_at outside 30 minutes to 24 hours from the request; a command delivered late (or a
-    /// short abandon time) is brought inside, with a minute's margin for clock skew.
-    /// </summary>
-    static DateTimeOffset? WithinStripeBounds(DateTimeOffset? expiresAt)
-    {
-        if (expiresAt is not { } at) return null;
-        var now = DateTimeOffset.UtcNow;
-        var earliest = now + TopUpOptions.MinCheckoutLifetime + TimeSpan.FromMinutes(1);
-        var latest = now + TopUpOptions.MaxCheckoutLifetime - TimeSpan.FromMinutes(1);
-        return at < earliest ? earliest : at > latest ? latest : at;
     }
 }
