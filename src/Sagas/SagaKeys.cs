@@ -31,6 +31,13 @@ public static class SagaKeys
     public static Guid ForPlanChange(string customerId, string idempotencyKey) =>
         NameBased(OperationNamespace, CustomerScopedKey.Of("plan-change", customerId, idempotencyKey));
 
+    /// <summary>A cancellation's operation id from the client's Idempotency-Key, scoped to the customer.</summary>
+    public static Guid ForCancellation(string customerId, string idempotencyKey) =>
+        NameBased(OperationNamespace, CustomerScopedKey.Of("cancellation", customerId, idempotencyKey));
+
+    /// <summary>The operation that ends a subscription Stripe ended by itself (after its last failed retry): one per subscription.</summary>
+    public static Guid ForSubscriptionEnd(string subscriptionId) => NameBased(OperationNamespace, "subscription-end:" + subscriptionId);
+
     /// <summary>
     /// Operation ids as they were derived before issue 12 ("purchase:{customer}:{key}" in the customer namespace, which
     /// two customers could share). Only for finding a request that a client sent before the upgrade and retries after

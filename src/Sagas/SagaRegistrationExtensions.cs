@@ -19,6 +19,7 @@ public static class SagaRegistrationExtensions
         x.TryAddSingleton(new CustomerLifecycleOptions());
         x.AddSagaStateMachine<CustomerLifecycleStateMachine, CustomerLifecycleState, CustomerLifecycleStateMachineDefinition>();
         x.AddSagaStateMachine<PlanChangeStateMachine, PlanChangeState, PlanChangeStateMachineDefinition>();
+        x.AddSagaStateMachine<CancellationStateMachine, CancellationState, CancellationStateMachineDefinition>();
         x.AddSagaStateMachine<TopUpStateMachine, TopUpState, TopUpStateMachineDefinition>();
         x.AddSagaStateMachine<AutoTopUpStateMachine, AutoTopUpState, AutoTopUpStateMachineDefinition>();
         return x;

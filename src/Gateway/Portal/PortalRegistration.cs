@@ -27,7 +27,7 @@ public static class PortalRegistration
     {
         app.MapPortalPages();
         app.MapGroup("/v1").RequireAuthorization(ApiKeyRegistration.Policy).MapPortalSessionApiV1();
-        app.MapGroup("/portal/api").RequireAuthorization(Policy).WithTags("Portal (customer)").MapPortalApi().MapPortalCommandsApi();
+        app.MapGroup("/portal/api").RequireAuthorization(Policy).WithTags("Portal (customer)").MapPortalApi().MapPortalCommandsApi().MapPortalLifecycleApi();
         app.MapGroup("/console/api").RequireAuthorization(ApiKeyRegistration.Policy).WithTags("Console (operators)").MapConsoleApi();
         return app;
     }

@@ -1,5 +1,6 @@
 using Credits.Billing.StripeAdapter;
 using Credits.Messaging;
+using Credits.Orchestrator.Steps.Cancellations;
 using Credits.Orchestrator.Steps.Customers;
 using Credits.Orchestrator.Steps.PlanChanges;
 using Credits.Orchestrator.Steps.TopUps;
@@ -33,6 +34,11 @@ static class SagaStepsRegistration
         x.AddConsumer<ExpireCheckoutSessionConsumer>();
         x.AddConsumer<FreezeDisputedCreditsConsumer>();
         x.AddConsumer<RestoreDisputedCreditsConsumer>();
+        // Cancellation and dunning (docs/lifecycle/lifecycle.md).
+        x.AddConsumer<SetCancelAtPeriodEndConsumer>();
+        x.AddConsumer<CancelSubscriptionNowConsumer>();
+        x.AddConsumer<EndSubscriptionCreditsConsumer>();
+        x.AddConsumer<PayOpenInvoiceConsumer>();
         return x;
     }
 
@@ -48,6 +54,7 @@ static class SagaStepsRegistration
         Endpoint<RestoreSubscriptionItemsConsumer>(), Endpoint<ReadSubscriptionStateConsumer>(), Endpoint<ReportFinalOverageConsumer>(),
         Endpoint<GrantPlanChangeCreditsConsumer>(), Endpoint<CreateCheckoutSessionConsumer>(), Endpoint<ChargeSavedCardConsumer>(),
         Endpoint<GrantPurchasedCreditsConsumer>(), Endpoint<ReverseUnspentCreditsConsumer>(),
+        Endpoint<SetCancelAtPeriodEndConsumer>(), Endpoint<EndSubscriptionCreditsConsumer>(),
     ];
 
     /// <summary>
