@@ -29,13 +29,17 @@ public sealed class SagaHarness : IAsyncDisposable
     public ISagaStateMachineTestHarness<AutoTopUpStateMachine, AutoTopUpState> AutoTopUps =>
         Bus.GetSagaStateMachineHarness<AutoTopUpStateMachine, AutoTopUpState>();
 
+    public ISagaStateMachineTestHarness<CancellationStateMachine, CancellationState> Cancellations =>
+        Bus.GetSagaStateMachineHarness<CancellationStateMachine, CancellationState>();
+
+    public CancellationStateMachine CancellationMachine => _provider.GetRequiredService<CancellationStateMachine>();
     public AutoTopUpStateMachine AutoTopUpMachine => _provider.GetRequiredService<AutoTopUpStateMachine>();
     public TopUpStateMachine TopUpMachine => _provider.GetRequiredService<TopUpStateMachine>();
     public PlanChangeStateMachine PlanChangeMachine => _provider.GetRequiredService<PlanChangeStateMachine>();
     public CustomerLifecycleStateMachine CustomerMachine => _provider.GetRequiredService<CustomerLifecycleStateMachine>();
 
     public static async Task<SagaHarness> Start(TimeSpan? paymentTimeout = null, TimeSpan? abandonAfter = null, TimeSpan? downgradeLeadTime = null,
-        TimeSpan? renewalGrace = null, TimeSpan? planChangeDeadline = null)
+        TimeSpan? renewalGrace = null, TimeSpan? planChangeDeadline = null, TimeSpan? cancellationLeadTime = null)
     {
         var provider = new ServiceCollection()
             .AddSingleton(new PlanChangeOptions
@@ -45,7 +49,10 @@ public sealed class SagaHarness : IAsyncDisposable
                 Deadline = planChangeDeadline ?? TimeSpan.FromHours(2),
             })
             .AddSingleton(new TopUpOptions { AbandonAfter = abandonAfter ?? TimeSpan.FromHours(24) })
-            .AddSingleton(new CustomerLifecycleOptions { RenewalGrace = renewalGrace ?? TimeSpan.FromDays(3) })
+            .AddSingleton(new CustomerLifecycleOptions
+            {
+                RenewalGrace = renewalGrace ?? TimeSpan.Zero, CancellationLeadTime = cancellationLeadTime ?? TimeSpan.FromMinutes(10),
+            })
             .AddSingleton<IPlanCatalog>(new TestCatalog())
             .AddMassTransitTestHarness(x =>
             {
