@@ -1,4 +1,6 @@
 using Credits.Contracts.Customers;
+using Credits.Gateway.Operations;
+using Credits.Persistence.Operations;
 using Credits.Sagas;
 using Credits.Sagas.StateMachines;
 using Microsoft.EntityFrameworkCore;
@@ -22,18 +24,12 @@ public sealed partial class CustomerCommands
         if (CustomerIds.CheckIdempotencyKey(idempotencyKey, required: false) is { } badKey) return badKey;
         var mode = immediately ? CancellationModes.Now : CancellationModes.AtPeriodEnd;
 
+        // A retry is answered with the first request's operation, even once the customer is cancelled by it.
+        var operationId = idempotencyKey is null ? Guid.NewGuid() : SagaKeys.ForCancellation(customerId, idempotencyKey);
+        if (await RepeatedCancellationAsync(operationId, mode, idempotencyKey, ct) is { } repeat) return repeat;
+
         var (customer, refusal) = await ActiveCustomerAsync(customerId, ct);
         if (refusal is not null) return refusal;
-
-        var operationId = idempotencyKey is null ? Guid.NewGuid() : SagaKeys.ForCancellation(customerId, idempotencyKey);
-        if (idempotencyKey is not null && (customer!.CancellationOperationId == operationId || customer.LastCancellationOperationId == operationId
-                || await db.Set<CancellationState>().AnyAsync(s => s.CorrelationId == operationId, ct)))
-        {
-            var earlier = await db.Set<CancellationState>().AsNoTracking().FirstOrDefaultAsync(s => s.CorrelationId == operationId, ct);
-            return earlier is null || earlier.Mode == mode || earlier.Mode == "rejected"
-                ? new CancellationAccepted(operationId, mode, Repeated: true)
-                : Refusal.IdempotencyKeyReused(idempotencyKey);
-        }
 
         if (await InFlightPlanChangeAsync(customer!, ct) is { } planChange)
             return Refusal.Conflict("Plan change in flight",
@@ -43,9 +39,24 @@ public sealed partial class CustomerCommands
                 $"Customer '{customerId}' already has cancellation {cancellation} in flight or scheduled (GET /v1/customers/{customerId}/cancellation).",
                 cancellation);
 
-        await publish.Publish(new CancelSubscription { OperationId = operationId, CustomerId = customerId, Immediately = immediately, RequestedBy = requestedBy }, ct);
-        await db.SaveChangesAsync(ct);
-        return new CancellationAccepted(operationId, mode, Repeated: false);
+        // Stored with its command in one SaveChanges: a concurrent request with the same key finds it and publishes nothing.
+        var request = new OperationRequest
+        {
+            OperationId = operationId, Kind = OperationKinds.Cancellation, CustomerId = customerId, IdempotencyKey = idempotencyKey,
+            RequestedAt = clock.GetUtcNow(), Request = RequestJson.Write(new RequestedCancellation(mode)),
+        };
+        var command = new CancelSubscription { OperationId = operationId, CustomerId = customerId, Immediately = immediately, RequestedBy = requestedBy };
+        if (await AcceptOnceAsync(request, command, ct)) return new CancellationAccepted(operationId, mode, Repeated: false);
+        return await RepeatedCancellationAsync(operationId, mode, idempotencyKey, ct)
+            ?? throw new InvalidOperationException($"operation {operationId} conflicted but cannot be read");
+    }
+
+    async Task<CommandResult<CancellationAccepted>?> RepeatedCancellationAsync(Guid operationId, string mode, string? key, CancellationToken ct)
+    {
+        if (key is null || await FindRequestAsync(operationId, ct) is not { } earlier) return null;
+        return earlier.Kind == OperationKinds.Cancellation && RequestJson.Read<RequestedCancellation>(earlier.Request)?.Mode == mode
+            ? new CancellationAccepted(operationId, mode, Repeated: true)
+            : Refusal.IdempotencyKeyReused(key);
     }
 
     /// <summary>Publishes ResumeSubscription for the cancellation scheduled at the period end; 409 when none is, or its end has begun.</summary>
