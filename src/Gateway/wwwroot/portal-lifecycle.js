@@ -5,6 +5,8 @@
   'use strict';
   const tokenKey = 'credits-portal-token';
   let poll = null;
+  // What the last click waits for: 'scheduled' after "Cancel plan", 'free' after "Resume" (the sagas answer in seconds).
+  let expecting = null;
 
   const money = (amount, currency) =>
     new Intl.NumberFormat(undefined, { style: 'currency', currency: (currency || 'usd').toUpperCase() }).format(amount / 100);
@@ -54,7 +56,9 @@
       box.append(button('Cancel plan', 'cancel-plan', cancel));
     }
     if (message) box.append(el('p', { role: 'status', id: 'lifecycle-message' }, message));
-    const busy = view.cancellationInFlight && !(cancellation && cancellation.status === 'scheduled');
+    const scheduled = view.cancellationInFlight && cancellation && cancellation.status === 'scheduled';
+    if ((expecting === 'scheduled' && (scheduled || view.state === 'cancelled')) || (expecting === 'free' && !view.cancellationInFlight)) expecting = null;
+    const busy = expecting !== null || (view.cancellationInFlight && !scheduled);
     clearTimeout(poll);
     if (busy) poll = setTimeout(load, 2000);
   }
@@ -70,17 +74,21 @@
 
   async function cancel() {
     await api('/cancellation', { method: 'POST', headers: { 'Idempotency-Key': 'portal-cancel-' + crypto.randomUUID() } });
+    expecting = 'scheduled';
     await load('Cancellation requested: your plan ends at the end of the period.');
   }
 
   async function resume() {
     await api('/cancellation', { method: 'DELETE' });
+    expecting = 'free';
     await load('Resume requested.');
   }
 
   async function load(message) {
-    try { render(await api('/lifecycle'), message); } catch (e) { /* the rest of the portal reports a broken token */ }
+    try { render(await api('/lifecycle'), typeof message === 'string' ? message : lastMessage); } catch (e) { /* the rest of the portal reports a broken token */ }
+    if (typeof message === 'string') lastMessage = message;
   }
+  let lastMessage;
 
   // portal.js shows #portal once the account loaded (and the token is in session storage).
   function whenShown() {
