@@ -74,6 +74,7 @@ static class GatewayRegistration
         v1.MapBalanceApiV1();
         v1.MapReservationApiV1();
         v1.MapCustomersApiV1();
+        v1.MapCancellationApiV1();
         v1.MapOperationsApiV1();
         v1.MapTopUpsApiV1();
         v1.MapInvoicesApiV1();

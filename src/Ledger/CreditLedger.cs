@@ -47,6 +47,8 @@ public sealed partial class CreditLedger(DbContext db, PlanCatalog plans, TimePr
 
     public Task<LedgerResult> SuspendOverageAsync(SuspendOverage command, CancellationToken ct = default) => OneAsync(command, ct);
 
+    public Task<LedgerResult> EndSubscriptionAsync(EndSubscription command, CancellationToken ct = default) => OneAsync(command, ct);
+
     public Task<LedgerResult> SetLowBalanceThresholdAsync(SetLowBalanceThreshold command, CancellationToken ct = default) => OneAsync(command, ct);
 
     /// <summary>Any mix of commands in one transaction, applied in order.</summary>

@@ -41,6 +41,12 @@ public static class SagaKeys
     /// </summary>
     public static Guid ForRegistrationUpgrade(string customerId) =>
         NameBased(OperationNamespace, CustomerScopedKey.Of("registration-upgrade", customerId, ""));
+    /// <summary>A cancellation's operation id from the client's Idempotency-Key, scoped to the customer.</summary>
+    public static Guid ForCancellation(string customerId, string idempotencyKey) =>
+        NameBased(OperationNamespace, CustomerScopedKey.Of("cancellation", customerId, idempotencyKey));
+
+    /// <summary>The operation that ends a subscription Stripe ended by itself (after its last failed retry): one per subscription.</summary>
+    public static Guid ForSubscriptionEnd(string subscriptionId) => NameBased(OperationNamespace, "subscription-end:" + subscriptionId);
 
     /// <summary>
     /// Operation ids as they were derived before issue 12 ("purchase:{customer}:{key}" in the customer namespace, which

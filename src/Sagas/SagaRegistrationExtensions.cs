@@ -22,6 +22,7 @@ public static class SagaRegistrationExtensions
         x.TryAddSingleton(new CardSetupOptions());
         x.AddSagaStateMachine<CustomerLifecycleStateMachine, CustomerLifecycleState, CustomerLifecycleStateMachineDefinition>();
         x.AddSagaStateMachine<PlanChangeStateMachine, PlanChangeState, PlanChangeStateMachineDefinition>();
+        x.AddSagaStateMachine<CancellationStateMachine, CancellationState, CancellationStateMachineDefinition>();
         x.AddSagaStateMachine<TopUpStateMachine, TopUpState, TopUpStateMachineDefinition>();
         x.AddSagaStateMachine<AutoTopUpStateMachine, AutoTopUpState, AutoTopUpStateMachineDefinition>();
         x.AddSagaStateMachine<CardSetupStateMachine, CardSetupState, CardSetupStateMachineDefinition>();

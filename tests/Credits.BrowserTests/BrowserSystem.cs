@@ -29,7 +29,7 @@ public class BrowserSystem : IAsyncLifetime
 
     public static string ChromiumPath => Environment.GetEnvironmentVariable("CREDITS_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
 
-    public Dictionary<string, string> HostEnvironment => new Dictionary<string, string>
+    public Dictionary<string, string> HostEnvironment => Configured(new Dictionary<string, string>
     {
         ["Stripe__SecretKey"] = "sk_test_emulator",
         ["Stripe__WebhookSecret"] = WebhookSecret,
@@ -44,7 +44,16 @@ public class BrowserSystem : IAsyncLifetime
         // Stripe Checkout sends the customer back to this system's portal.
         ["Checkout__SuccessUrl"] = $"http://127.0.0.1:{_gatewayPort}/portal/checkout-complete?session_id={{CHECKOUT_SESSION_ID}}",
         ["Checkout__CancelUrl"] = $"http://127.0.0.1:{_gatewayPort}/portal/checkout-cancelled",
-    }.WithApiKey(0, "browser-tests", ApiKey, ApiKeySettings.AllScopes);
+    }.WithApiKey(0, "browser-tests", ApiKey, ApiKeySettings.AllScopes));
+
+    Dictionary<string, string> Configured(Dictionary<string, string> environment)
+    {
+        Configure(environment);
+        return environment;
+    }
+
+    /// <summary>Settings a subclass adds for its tests (e.g. a Stripe test clock per customer).</summary>
+    protected virtual void Configure(Dictionary<string, string> environment) { }
 
     readonly int _gatewayPort = HostProcess.FreePort();
 

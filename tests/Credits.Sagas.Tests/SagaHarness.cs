@@ -29,6 +29,10 @@ public sealed class SagaHarness : IAsyncDisposable
     public ISagaStateMachineTestHarness<AutoTopUpStateMachine, AutoTopUpState> AutoTopUps =>
         Bus.GetSagaStateMachineHarness<AutoTopUpStateMachine, AutoTopUpState>();
 
+    public ISagaStateMachineTestHarness<CancellationStateMachine, CancellationState> Cancellations =>
+        Bus.GetSagaStateMachineHarness<CancellationStateMachine, CancellationState>();
+
+    public CancellationStateMachine CancellationMachine => _provider.GetRequiredService<CancellationStateMachine>();
     public AutoTopUpStateMachine AutoTopUpMachine => _provider.GetRequiredService<AutoTopUpStateMachine>();
     public TopUpStateMachine TopUpMachine => _provider.GetRequiredService<TopUpStateMachine>();
     public PlanChangeStateMachine PlanChangeMachine => _provider.GetRequiredService<PlanChangeStateMachine>();
@@ -40,7 +44,8 @@ public sealed class SagaHarness : IAsyncDisposable
 
     public static async Task<SagaHarness> Start(TimeSpan? paymentTimeout = null, TimeSpan? abandonAfter = null, TimeSpan? downgradeLeadTime = null,
         TimeSpan? renewalGrace = null, TimeSpan? planChangeDeadline = null, AutoTopUpOptions? autoTopUp = null, TimeProvider? clock = null,
-        TimeSpan? cardCollectionTimeout = null, TimeSpan? cardSetupAbandonAfter = null, string defaultPlanId = "hobby")
+        TimeSpan? cardCollectionTimeout = null, TimeSpan? cardSetupAbandonAfter = null, string defaultPlanId = "hobby",
+        TimeSpan? cancellationLeadTime = null)
     {
         var provider = new ServiceCollection()
             .AddSingleton(autoTopUp ?? new AutoTopUpOptions())
@@ -54,7 +59,10 @@ public sealed class SagaHarness : IAsyncDisposable
             })
             .AddSingleton(new CardSetupOptions { AbandonAfter = cardSetupAbandonAfter ?? TimeSpan.FromMinutes(75) })
             .AddSingleton(new TopUpOptions { AbandonAfter = abandonAfter ?? TimeSpan.FromHours(24) })
-            .AddSingleton(new CustomerLifecycleOptions { RenewalGrace = renewalGrace ?? TimeSpan.FromDays(3) })
+            .AddSingleton(new CustomerLifecycleOptions
+            {
+                RenewalGrace = renewalGrace ?? TimeSpan.Zero, CancellationLeadTime = cancellationLeadTime ?? TimeSpan.FromMinutes(10),
+            })
             .AddSingleton<IPlanCatalog>(new TestCatalog(defaultPlanId))
             .AddMassTransitTestHarness(x =>
             {

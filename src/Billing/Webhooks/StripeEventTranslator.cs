@@ -48,12 +48,13 @@ public static class StripeEventTranslator
                 EventId = id, EventCreated = created, InvoiceId = i.Id, StripeCustomerId = i.CustomerId,
                 CustomerId = CustomerId(i.Parent?.SubscriptionDetails?.Metadata ?? i.Metadata),
                 SubscriptionId = i.Parent?.SubscriptionDetails?.SubscriptionId, BillingReason = i.BillingReason,
-                AmountDue = i.AmountDue, Currency = i.Currency, AttemptCount = i.AttemptCount,
+                AmountDue = i.AmountDue, Currency = i.Currency, AttemptCount = i.AttemptCount, HostedInvoiceUrl = i.HostedInvoiceUrl,
             },
             Subscription s when stripeEvent.Type.StartsWith("customer.subscription.", StringComparison.Ordinal) => new StripeSubscriptionUpdated
             {
                 EventId = id, EventType = stripeEvent.Type, EventCreated = created, SubscriptionId = s.Id, StripeCustomerId = s.CustomerId,
                 CustomerId = CustomerId(s.Metadata), Status = s.Status, CancelAtPeriodEnd = s.CancelAtPeriodEnd,
+                CancellationReason = s.CancellationDetails?.Reason,
                 Items = s.Items?.Data.Select(item => new StripeSubscriptionItemState
                 {
                     ItemId = item.Id, PriceId = item.Price?.Id ?? "", PriceLookupKey = item.Price?.LookupKey,

@@ -13,4 +13,6 @@ public record StripeInvoicePaymentFailed
     public long AmountDue { get; init; }
     public string Currency { get; init; } = "";
     public long AttemptCount { get; init; }
+    /// <summary>Stripe's page where the customer can pay the invoice (set once the invoice is finalized).</summary>
+    public string? HostedInvoiceUrl { get; init; }
 }

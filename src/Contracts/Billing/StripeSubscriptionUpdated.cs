@@ -16,5 +16,7 @@ public record StripeSubscriptionUpdated
     /// <summary>active, past_due, incomplete, canceled...</summary>
     public string Status { get; init; } = "";
     public bool CancelAtPeriodEnd { get; init; }
+    /// <summary>Stripe's cancellation_details.reason once it is set to end or has ended (cancellation_requested, payment_failed...).</summary>
+    public string? CancellationReason { get; init; }
     public IReadOnlyList<StripeSubscriptionItemState> Items { get; init; } = [];
 }

@@ -38,6 +38,9 @@ public sealed partial class CustomerCommands(CreditsDbContext db, IPublishEndpoi
                 // The saga keeps a failed registration; the same id cannot be registered again.
                 CustomerStates.SagaRegistrationFailed => Refusal.Conflict("Registration failed",
                     $"Customer '{existing.CustomerId}' could not be registered: {existing.LastError}"),
+                // The account stays after its subscription ended; the same id is not subscribed again.
+                CustomerStates.SagaCancelled => Refusal.Conflict("Customer cancelled",
+                    $"Customer '{existing.CustomerId}' was registered and its subscription has ended; it cannot be registered again under this id."),
                 _ => new Registration(existing.CustomerId, RegistrationStatus.InProgress, CustomerQueries.ToView(existing, null)),
             };
 

@@ -30,6 +30,14 @@ public sealed record CustomerView
     public Guid? LastPlanChangeOperationId { get; init; }
     /// <summary>The default card Credits saved (brand, last 4 digits); null when none was saved through Credits.</summary>
     public SavedCardView? Card { get; init; }
+    /// <summary>The cancellation in flight or scheduled (GET /v1/customers/{id}/cancellation); it shares the slot with plan changes.</summary>
+    public Guid? CancellationInFlight { get; init; }
+    /// <summary>When a scheduled cancellation ends the subscription; null when none is scheduled.</summary>
+    public DateTimeOffset? CancelAt { get; init; }
+    /// <summary>When the subscription ended (state cancelled).</summary>
+    public DateTimeOffset? CancelledAt { get; init; }
+    /// <summary>The unpaid renewal, while one is (dunning): overage is stopped until it is paid.</summary>
+    public PastDueView? PastDue { get; init; }
     /// <summary>The last failure the saga recorded (registration or a plan change), for people.</summary>
     public string? LastError { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
@@ -37,5 +45,8 @@ public sealed record CustomerView
 }
 
 public sealed record SubscriptionView(string Id, string? Status, IReadOnlyList<SubscriptionItem> Items);
+
+/// <summary>An unpaid renewal invoice: its amount and Stripe's page where it can be paid.</summary>
+public sealed record PastDueView(string InvoiceId, long AmountDue, string? Currency, string? HostedInvoiceUrl);
 
 public sealed record BillingPeriod(DateTimeOffset Start, DateTimeOffset End);

@@ -88,9 +88,12 @@ public static partial class CustomerFacingReasons
           |the\ items\ match\ neither\ plan;\ an\ operator\ must\ check\ the\ subscription
           |(?:another\ plan\ change\ is\ in\ flight\ for\ this\ customer|the\ customer\ is\ not\ registered
             |the\ customer's\ registration\ has\ not\ completed|there\ is\ no\ plan\ '[^'\n]{0,100}'
-            |the\ customer\ is\ already\ on\ '[^'\n]{0,100}')(?:\ \(operation\ [0-9a-f-]{36}\))?
+            |the\ customer\ is\ already\ on\ '[^'\n]{0,100}'
+            |a\ cancellation\ is\ in\ flight\ or\ scheduled\ for\ this\ customer(?:;\ resume\ the\ subscription\ first)?
+            |the\ customer's\ subscription\ was\ cancelled;\ a\ cancelled\ customer\ cannot\ change\ plan)(?:\ \(operation\ [0-9a-f-]{36}\))?
           |the\ first\ invoice\ of\ plan\ '[^'\n]{0,100}'\ could\ not\ be\ paid\ \(no\ card\ on\ file,\ or\ it\ was\ declined\),\ so\ the\ subscription\ was\ cancelled;\ register\ on\ the\ free\ plan,\ add\ a\ card,\ then\ upgrade
           |the\ renewal\ is\ unpaid\ past\ its\ grace:\ overage\ is\ stopped\ until\ it\ is\ paid
+          |the\ renewal\ is\ unpaid:\ overage\ is\ stopped\ until\ it\ is\ paid
           |the\ checkout\ session\ expired\ unpaid|the\ checkout\ session\ could\ not\ be\ created|the\ saved\ card\ could\ not\ be\ charged
           |the\ purchase\ was\ not\ paid\ within\ [\d:.]+
           |no\ card\ was\ given\ for\ the\ upgrade\ \(the\ card\ page\ expired\ or\ was\ not\ completed\ in\ time\),\ so\ the\ plan\ was\ not\ changed

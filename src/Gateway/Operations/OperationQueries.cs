@@ -25,7 +25,8 @@ public sealed class OperationQueries(CreditsDbContext db)
     public async Task<IReadOnlyList<OperationView>> ListOperationsAsync(string? customerId, int limit = 50, CancellationToken ct = default)
     {
         limit = Math.Clamp(limit, 1, MaxListLimit);
-        var requests = db.Set<OperationRequest>().AsNoTracking();
+        // Cancellations have their own record (GET /v1/customers/{id}/cancellation).
+        var requests = db.Set<OperationRequest>().AsNoTracking().Where(r => r.Kind != OperationKinds.Cancellation);
         var planChanges = db.Set<PlanChangeState>().AsNoTracking();
         var topUps = db.Set<TopUpState>().AsNoTracking();
         var cardSetups = db.Set<CardSetupState>().AsNoTracking();
@@ -59,7 +60,7 @@ public sealed class OperationQueries(CreditsDbContext db)
             if (planChanges.TryGetValue(id, out var planChange)) views.Add(FromPlanChange(planChange, request));
             else if (topUps.TryGetValue(id, out var topUp)) views.Add(FromTopUp(topUp, request));
             else if (cardSetups.TryGetValue(id, out var cardSetup)) views.Add(FromCardSetup(cardSetup, request));
-            else if (request is not null) views.Add(FromRequest(request));
+            else if (request is not null && request.Kind != OperationKinds.Cancellation) views.Add(FromRequest(request));
         }
         return views;
     }

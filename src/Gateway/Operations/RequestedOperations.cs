@@ -5,3 +5,6 @@ namespace Credits.Gateway.Operations;
 public sealed record RequestedPlanChange(string PlanId);
 
 public sealed record RequestedTopUp(string PackId, long Credits, long Amount, string Currency, bool UseSavedCard);
+
+/// <summary>A cancellation (period-end or now); followed at GET /v1/customers/{id}/cancellation, not listed among the operations.</summary>
+public sealed record RequestedCancellation(string Mode);

@@ -28,7 +28,7 @@ public static class PortalRegistration
         app.MapPortalPages();
         app.MapGroup("/v1").RequireAuthorization(ApiKeyRegistration.Policy).MapPortalSessionApiV1();
         app.MapGroup("/portal/api").RequireAuthorization(Policy).WithTags("Portal (customer)").MapPortalApi().MapPortalCommandsApi().MapPortalInvoicesApi()
-            .MapPortalCardsApi();
+            .MapPortalCardsApi().MapPortalLifecycleApi();
         app.MapGroup("/console/api").RequireAuthorization(ApiKeyRegistration.Policy).WithTags("Console (operators)").MapConsoleApi();
         return app;
     }

@@ -100,6 +100,7 @@ sealed partial class AccountBook
             RevokeCredits c => Revoke(c),
             StartPeriod c => StartPeriod(c),
             SuspendOverage c => Suspend(c),
+            EndSubscription c => EndSubscription(c),
             SetLowBalanceThreshold c => SetThreshold(c),
             ExpireDue c => Applied(c),
             _ => throw new NotSupportedException(command.GetType().Name),

@@ -22,6 +22,8 @@ public sealed record LedgerResult
     public long Held { get; init; }
     public long Released { get; init; }
     public long Reversed { get; init; }
+    /// <summary>Credits that lapsed unspent (the plan's allowance at the end of a subscription).</summary>
+    public long Expired { get; init; }
     public Guid? GrantId { get; init; }
     public Guid? ReservationId { get; init; }
 

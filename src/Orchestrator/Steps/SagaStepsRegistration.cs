@@ -1,6 +1,7 @@
 using Credits.Billing.StripeAdapter;
 using Credits.Messaging;
 using Credits.Orchestrator.Steps.Cards;
+using Credits.Orchestrator.Steps.Cancellations;
 using Credits.Orchestrator.Steps.Customers;
 using Credits.Orchestrator.Steps.PlanChanges;
 using Credits.Orchestrator.Steps.TopUps;
@@ -37,6 +38,11 @@ static class SagaStepsRegistration
         x.AddConsumer<CreateCardSetupSessionConsumer>();
         x.AddConsumer<SaveDefaultCardConsumer>();
         x.AddConsumer<CheckCardOnFileConsumer>();
+        // Cancellation and dunning (docs/lifecycle/lifecycle.md).
+        x.AddConsumer<SetCancelAtPeriodEndConsumer>();
+        x.AddConsumer<CancelSubscriptionNowConsumer>();
+        x.AddConsumer<EndSubscriptionCreditsConsumer>();
+        x.AddConsumer<PayOpenInvoiceConsumer>();
         return x;
     }
 
@@ -53,6 +59,7 @@ static class SagaStepsRegistration
         Endpoint<GrantPlanChangeCreditsConsumer>(), Endpoint<CreateCheckoutSessionConsumer>(), Endpoint<ChargeSavedCardConsumer>(),
         Endpoint<GrantPurchasedCreditsConsumer>(), Endpoint<ReverseUnspentCreditsConsumer>(),
         Endpoint<CreateCardSetupSessionConsumer>(), Endpoint<SaveDefaultCardConsumer>(), Endpoint<CheckCardOnFileConsumer>(),
+        Endpoint<SetCancelAtPeriodEndConsumer>(), Endpoint<EndSubscriptionCreditsConsumer>(),
     ];
 
     /// <summary>

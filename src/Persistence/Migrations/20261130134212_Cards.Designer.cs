@@ -339,6 +339,47 @@ namespace Credits.Persistence.Migrations
                     b.ToTable("stripe_webhook_events", (string)null);
                 });
 
+            modelBuilder.Entity("Credits.Ledger.Expiry.ExpiryWarning", b =>
+                {
+                    b.Property<Guid>("GrantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("grant_id");
+
+                    b.Property<long>("Credits")
+                        .HasColumnType("bigint")
+                        .HasColumnName("credits");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("customer_id");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("GrantKey")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("grant_key");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("source");
+
+                    b.HasKey("GrantId");
+
+                    b.HasIndex("CustomerId")
+                        .HasDatabaseName("ix_ledger_expiry_warnings_customer");
+
+                    b.ToTable("ledger_expiry_warnings", (string)null);
+                });
+
             modelBuilder.Entity("Credits.Ledger.Model.CreditGrant", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1019,6 +1060,18 @@ namespace Credits.Persistence.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("amount");
 
+                    b.Property<DateTimeOffset?>("CapMonth")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cap_month");
+
+                    b.Property<DateTimeOffset?>("CapReachedMonth")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cap_reached_month");
+
+                    b.Property<int>("ConsecutiveFailures")
+                        .HasColumnType("integer")
+                        .HasColumnName("consecutive_failures");
+
                     b.Property<long>("Credits")
                         .HasColumnType("bigint")
                         .HasColumnName("credits");
@@ -1045,6 +1098,14 @@ namespace Credits.Persistence.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("enabled");
 
+                    b.Property<string>("LastFailure")
+                        .HasColumnType("text")
+                        .HasColumnName("last_failure");
+
+                    b.Property<long>("MonthlyCap")
+                        .HasColumnType("bigint")
+                        .HasColumnName("monthly_cap");
+
                     b.Property<Guid?>("PurchaseId")
                         .HasColumnType("uuid")
                         .HasColumnName("purchase_id");
@@ -1053,11 +1114,19 @@ namespace Credits.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("purchases_started");
 
+                    b.Property<long>("StartedThisMonth")
+                        .HasColumnType("bigint")
+                        .HasColumnName("started_this_month");
+
                     b.Property<string>("StripeCustomerId")
                         .IsRequired()
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")
                         .HasColumnName("stripe_customer_id");
+
+                    b.Property<DateTimeOffset?>("SuspendedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("suspended_at");
 
                     b.Property<long>("Threshold")
                         .HasColumnType("bigint")
@@ -1076,6 +1145,118 @@ namespace Credits.Persistence.Migrations
                     b.HasKey("CorrelationId");
 
                     b.ToTable("auto_top_up_saga", (string)null);
+                });
+
+            modelBuilder.Entity("Credits.Sagas.StateMachines.CancellationState", b =>
+                {
+                    b.Property<Guid>("CorrelationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("correlation_id");
+
+                    b.Property<long>("AllowanceLapsed")
+                        .HasColumnType("bigint")
+                        .HasColumnName("allowance_lapsed");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CurrentState")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("current_state");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("customer_id");
+
+                    b.Property<string>("FreePlanId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("free_plan_id");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("text")
+                        .HasColumnName("last_error");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("mode");
+
+                    b.Property<DateTimeOffset>("PeriodEnd")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_end");
+
+                    b.Property<Guid?>("PeriodEndTokenId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("period_end_token_id");
+
+                    b.Property<DateTimeOffset>("PeriodStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_start");
+
+                    b.Property<string>("PlanId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("plan_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("RequestedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("requested_by");
+
+                    b.Property<string>("Steps")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("steps");
+
+                    b.Property<string>("StripeCustomerId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("stripe_customer_id");
+
+                    b.Property<bool>("StripeEnded")
+                        .HasColumnType("boolean")
+                        .HasColumnName("stripe_ended");
+
+                    b.Property<string>("SubscriptionId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("subscription_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<uint>("xmin")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("CorrelationId");
+
+                    b.HasIndex("CustomerId")
+                        .HasDatabaseName("ix_cancellation_saga_customer_id");
+
+                    b.HasIndex("SubscriptionId")
+                        .HasDatabaseName("ix_cancellation_saga_subscription_id");
+
+                    b.ToTable("cancellation_saga", (string)null);
                 });
 
             modelBuilder.Entity("Credits.Sagas.StateMachines.CardSetupState", b =>
@@ -1161,6 +1342,18 @@ namespace Credits.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("allowance_period_start");
 
+                    b.Property<DateTimeOffset?>("CancelAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cancel_at");
+
+                    b.Property<Guid?>("CancellationOperationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("cancellation_operation_id");
+
+                    b.Property<DateTimeOffset?>("CancelledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cancelled_at");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -1187,6 +1380,10 @@ namespace Credits.Persistence.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("items");
 
+                    b.Property<Guid?>("LastCancellationOperationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("last_cancellation_operation_id");
+
                     b.Property<string>("LastError")
                         .HasColumnType("text")
                         .HasColumnName("last_error");
@@ -1203,6 +1400,25 @@ namespace Credits.Persistence.Migrations
                     b.Property<bool>("OverageSuspended")
                         .HasColumnType("boolean")
                         .HasColumnName("overage_suspended");
+
+                    b.Property<long>("PastDueAmount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("past_due_amount");
+
+                    b.Property<string>("PastDueCurrency")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("past_due_currency");
+
+                    b.Property<string>("PastDueInvoiceId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("past_due_invoice_id");
+
+                    b.Property<string>("PastDueInvoiceUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("past_due_invoice_url");
 
                     b.Property<DateTimeOffset?>("PeriodEnd")
                         .HasColumnType("timestamp with time zone")

@@ -1144,6 +1144,118 @@ namespace Credits.Persistence.Migrations
                     b.ToTable("auto_top_up_saga", (string)null);
                 });
 
+            modelBuilder.Entity("Credits.Sagas.StateMachines.CancellationState", b =>
+                {
+                    b.Property<Guid>("CorrelationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("correlation_id");
+
+                    b.Property<long>("AllowanceLapsed")
+                        .HasColumnType("bigint")
+                        .HasColumnName("allowance_lapsed");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CurrentState")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("current_state");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("customer_id");
+
+                    b.Property<string>("FreePlanId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("free_plan_id");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("text")
+                        .HasColumnName("last_error");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("mode");
+
+                    b.Property<DateTimeOffset>("PeriodEnd")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_end");
+
+                    b.Property<Guid?>("PeriodEndTokenId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("period_end_token_id");
+
+                    b.Property<DateTimeOffset>("PeriodStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_start");
+
+                    b.Property<string>("PlanId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("plan_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("RequestedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("requested_by");
+
+                    b.Property<string>("Steps")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("steps");
+
+                    b.Property<string>("StripeCustomerId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("stripe_customer_id");
+
+                    b.Property<bool>("StripeEnded")
+                        .HasColumnType("boolean")
+                        .HasColumnName("stripe_ended");
+
+                    b.Property<string>("SubscriptionId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("subscription_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<uint>("xmin")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("CorrelationId");
+
+                    b.HasIndex("CustomerId")
+                        .HasDatabaseName("ix_cancellation_saga_customer_id");
+
+                    b.HasIndex("SubscriptionId")
+                        .HasDatabaseName("ix_cancellation_saga_subscription_id");
+
+                    b.ToTable("cancellation_saga", (string)null);
+                });
+
             modelBuilder.Entity("Credits.Sagas.StateMachines.CardSetupState", b =>
                 {
                     b.Property<Guid>("CorrelationId")
@@ -1227,6 +1339,18 @@ namespace Credits.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("allowance_period_start");
 
+                    b.Property<DateTimeOffset?>("CancelAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cancel_at");
+
+                    b.Property<Guid?>("CancellationOperationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("cancellation_operation_id");
+
+                    b.Property<DateTimeOffset?>("CancelledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cancelled_at");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -1253,6 +1377,10 @@ namespace Credits.Persistence.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("items");
 
+                    b.Property<Guid?>("LastCancellationOperationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("last_cancellation_operation_id");
+
                     b.Property<string>("LastError")
                         .HasColumnType("text")
                         .HasColumnName("last_error");
@@ -1269,6 +1397,25 @@ namespace Credits.Persistence.Migrations
                     b.Property<bool>("OverageSuspended")
                         .HasColumnType("boolean")
                         .HasColumnName("overage_suspended");
+
+                    b.Property<long>("PastDueAmount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("past_due_amount");
+
+                    b.Property<string>("PastDueCurrency")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("past_due_currency");
+
+                    b.Property<string>("PastDueInvoiceId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("past_due_invoice_id");
+
+                    b.Property<string>("PastDueInvoiceUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("past_due_invoice_url");
 
                     b.Property<DateTimeOffset?>("PeriodEnd")
                         .HasColumnType("timestamp with time zone")

@@ -34,6 +34,18 @@ public class CustomerLifecycleState : SagaStateMachineInstance
     /// <summary>The plan change in flight; at most one per customer.</summary>
     public Guid? PlanChangeOperationId { get; set; }
     public Guid? LastPlanChangeOperationId { get; set; }
+    /// <summary>The cancellation in flight or scheduled; it shares the one slot with plan changes (at most one of the two).</summary>
+    public Guid? CancellationOperationId { get; set; }
+    public Guid? LastCancellationOperationId { get; set; }
+    /// <summary>When a scheduled cancellation ends the subscription (Stripe's cancel_at); null when none is scheduled.</summary>
+    public DateTimeOffset? CancelAt { get; set; }
+    /// <summary>When the subscription ended (the customer is Cancelled).</summary>
+    public DateTimeOffset? CancelledAt { get; set; }
+    /// <summary>The unpaid renewal invoice (SubscriptionPastDue was published for it); null when nothing is past due.</summary>
+    public string? PastDueInvoiceId { get; set; }
+    public long PastDueAmount { get; set; }
+    public string? PastDueCurrency { get; set; }
+    public string? PastDueInvoiceUrl { get; set; }
     public string? LastError { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }

@@ -11,10 +11,13 @@ namespace Credits.Sagas.StateMachines;
 /// plan change the saga starts itself (which collects the card through Checkout when there is none). The first period's allowance is granted at once on a free plan and when the first
 /// invoice is paid on a paid plan (whichever of that webhook and the subscription's reply comes first); a paid
 /// plan whose first invoice cannot be paid fails registration (SubscriptionNotStarted). Every later period
-/// opens when it rolls (the draft renewal invoice or the subscription's new period), not when it is paid; a
-/// renewal unpaid past Sagas:Customer:RenewalGrace stops overage until it is paid. It also holds the
-/// customer's one plan-change slot: a ChangePlan while another change is in flight is rejected
-/// (PlanChangeRejected, HTTP 409), never queued. docs/boundaries/periods.md tells the period rules.
+/// opens when it rolls (the draft renewal invoice or the subscription's new period), not when it is paid; an
+/// unpaid renewal (dunning) publishes SubscriptionPastDue once per invoice and stops overage (after
+/// Sagas:Customer:RenewalGrace, zero by default) until it is paid, and a card saved meanwhile pays it. It also holds
+/// the customer's one in-flight slot, shared by plan changes and cancellations: a ChangePlan or CancelSubscription
+/// while either is in flight (or a cancellation is scheduled) is rejected (HTTP 409), never queued. When the
+/// subscription ends (CancellationStateMachine: cancelled, or ended by Stripe after its last retry) the customer is
+/// Cancelled and receives no more allowances. docs/boundaries/periods.md and docs/lifecycle/lifecycle.md tell the rules.
 /// </summary>
 public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<CustomerLifecycleState>
 {
@@ -48,6 +51,21 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
         });
         Event(() => PlanChanged, e => { e.CorrelateById(c => SagaKeys.ForCustomer(c.Message.CustomerId)); e.OnMissingInstance(m => m.Discard()); });
         Event(() => PlanChangeFailed, e => { e.CorrelateById(c => SagaKeys.ForCustomer(c.Message.CustomerId)); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => CancelSubscription, e =>
+        {
+            e.CorrelateById(c => SagaKeys.ForCustomer(c.Message.CustomerId));
+            e.OnMissingInstance(m => m.ExecuteAsync(c => c.Publish(CancelRejected(c.Message.OperationId, c.Message.CustomerId, "the customer is not registered"))));
+        });
+        Event(() => ResumeSubscription, e =>
+        {
+            e.CorrelateById(c => SagaKeys.ForCustomer(c.Message.CustomerId));
+            e.OnMissingInstance(m => m.ExecuteAsync(c => c.Publish(CancelRejected(c.Message.OperationId, c.Message.CustomerId, "the customer is not registered"))));
+        });
+        Event(() => CancellationScheduled, e => { e.CorrelateById(c => SagaKeys.ForCustomer(c.Message.CustomerId)); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => SubscriptionResumed, e => { e.CorrelateById(c => SagaKeys.ForCustomer(c.Message.CustomerId)); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => SubscriptionCanceled, e => { e.CorrelateById(c => SagaKeys.ForCustomer(c.Message.CustomerId)); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => CancellationFailed, e => { e.CorrelateById(c => SagaKeys.ForCustomer(c.Message.CustomerId)); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => CardSaved, e => { e.CorrelateById(c => SagaKeys.ForCustomer(c.Message.CustomerId)); e.OnMissingInstance(m => m.Discard()); });
 
         Initially(
             When(Register)
@@ -130,10 +148,13 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
                 .If(c => SubscriptionPeriod(c.Message) is { } period && Rolls(c.Saga, period.Start), roll => roll
                     .Then(c => OpenPeriod(c.Saga, SubscriptionPeriod(c.Message)!.Value.Start, SubscriptionPeriod(c.Message)!.Value.End))
                     .Publish(c => Allowance(c.Saga, c.Saga.PeriodStart!.Value, c.Saga.PeriodEnd!.Value)))
-                .If(c => c.Message.Status is "past_due" or "unpaid" && c.Saga.RenewalUnpaidSince is null, unpaid => unpaid
-                    .Then(c => c.Saga.RenewalUnpaidSince = DateTimeOffset.UtcNow)
-                    .Schedule(RenewalGrace, c => new RenewalGraceEnded { CorrelationId = c.Saga.CorrelationId }))
-                .If(c => c.Message.Status == "active" && c.Saga.RenewalUnpaidSince is not null, paid => RenewalPaid(paid)),
+                .If(c => c.Message.Status is "past_due" or "unpaid" && c.Saga.RenewalUnpaidSince is null, unpaid => RenewalUnpaid(unpaid, options))
+                .If(c => c.Message.Status == "active" && c.Saga.RenewalUnpaidSince is not null, paid => RenewalPaid(paid))
+                // Stripe ended the subscription by itself (the last retry of an unpaid renewal failed, or someone ended it at
+                // Stripe): the same end as a cancellation, without its Stripe step. A cancellation in flight ends it itself.
+                .If(c => Ended(c.Message) && c.Saga.CancellationOperationId is null, ended => ended
+                    .Then(c => { c.Saga.CancellationOperationId = SagaKeys.ForSubscriptionEnd(c.Message.SubscriptionId); c.Saga.LastCancellationOperationId = c.Saga.CancellationOperationId; })
+                    .Publish(c => BeginEnd(c.Saga, catalog, CancellationModes.EndedByStripe, "stripe", c.Message.CancellationReason))),
             // The first paid invoice opens the first period of a paid plan; a renewal paid before its roll was seen
             // opens its period now. Proration invoices (subscription_update) open nothing.
             When(InvoicePaid, c => OpensPeriod(c.Message) && (c.Saga.AllowancePeriodStart is null || c.Message.PeriodStart > c.Saga.AllowancePeriodStart))
@@ -142,23 +163,40 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
                 .Publish(c => Allowance(c.Saga, c.Message.PeriodStart, c.Message.PeriodEnd)),
             RenewalPaid(When(InvoicePaid, c => c.Message.BillingReason == "subscription_cycle" && c.Saga.RenewalUnpaidSince is not null)
                 .Then(c => c.Saga.SubscriptionStatus = "active")),
-            // A declined renewal: Stripe retries it (Smart Retries); the plan's terms hold for the grace.
-            When(InvoicePaymentFailed, c => c.Message.BillingReason == "subscription_cycle" && c.Saga.RenewalUnpaidSince is null)
-                .Then(c => c.Saga.RenewalUnpaidSince = DateTimeOffset.UtcNow)
-                .Schedule(RenewalGrace, c => new RenewalGraceEnded { CorrelationId = c.Saga.CorrelationId }),
-            When(RenewalGrace.Received, c => c.Saga.RenewalUnpaidSince is not null && !c.Saga.OverageSuspended)
-                .Then(c =>
+            // --- Dunning (docs/lifecycle/lifecycle.md) ---
+            // A declined renewal: the customer and the app are told once per invoice (SubscriptionPastDue, the portal's
+            // banner) and overage stops (after the grace, none by default) while Stripe retries it (Smart Retries).
+            When(InvoicePaymentFailed, c => c.Message.BillingReason == "subscription_cycle")
+                .If(c => c.Saga.PastDueInvoiceId != c.Message.InvoiceId, first => first
+                    .Then(c =>
+                    {
+                        c.Saga.PastDueInvoiceId = c.Message.InvoiceId;
+                        c.Saga.PastDueAmount = c.Message.AmountDue;
+                        c.Saga.PastDueCurrency = c.Message.Currency;
+                        c.Saga.PastDueInvoiceUrl = c.Message.HostedInvoiceUrl;
+                    })
+                    .Publish(c => new SubscriptionPastDue
+                    {
+                        CustomerId = c.Saga.CustomerId, SubscriptionId = c.Saga.SubscriptionId ?? "", InvoiceId = c.Message.InvoiceId,
+                        AmountDue = c.Message.AmountDue, Currency = c.Message.Currency, HostedInvoiceUrl = c.Message.HostedInvoiceUrl,
+                        AttemptCount = c.Message.AttemptCount,
+                    }))
+                .If(c => c.Saga.RenewalUnpaidSince is null, unpaid => RenewalUnpaid(unpaid, options)),
+            SuspendOverage(When(RenewalGrace.Received, c => c.Saga.RenewalUnpaidSince is not null)),
+            // A new card while the renewal is unpaid: pay the open invoice with it now rather than wait for Stripe's next
+            // retry. Its invoice.paid restores overage; a decline leaves things as they are (the invoice stays open).
+            When(CardSaved, c => c.Saga.PastDueInvoiceId is not null)
+                .Publish(c => new PayOpenInvoice
                 {
-                    c.Saga.OverageSuspended = true;
-                    c.Saga.LastError = "the renewal is unpaid past its grace: overage is stopped until it is paid";
-                    c.Saga.UpdatedAt = DateTimeOffset.UtcNow;
-                })
-                .Publish(c => new SetOverageSuspended { CorrelationId = c.Saga.CorrelationId, CustomerId = c.Saga.CustomerId, Suspended = true }),
+                    CustomerId = c.Saga.CustomerId, InvoiceId = c.Saga.PastDueInvoiceId!, PaymentMethodId = c.Message.PaymentMethodId,
+                    IdempotencyKey = SagaKeys.Idempotency(SagaName, c.Saga.CorrelationId, $"pay:{c.Saga.PastDueInvoiceId}:{c.Message.PaymentMethodId}"),
+                }),
+            // --- The one in-flight slot: plan changes and cancellations ---
             When(ChangePlan)
                 .IfElse(c => c.Saga.PlanChangeOperationId == c.Message.OperationId || c.Saga.LastPlanChangeOperationId == c.Message.OperationId,
                     duplicate => duplicate, // the same request again: it is already running or done
                     fresh => fresh.IfElse(c => Refusal(c.Saga, c.Message, catalog) is not null,
-                        refused => refused.Publish(c => Rejected(c.Message, Refusal(c.Saga, c.Message, catalog)!, c.Saga.PlanChangeOperationId)),
+                        refused => refused.Publish(c => Rejected(c.Message, Refusal(c.Saga, c.Message, catalog)!, SlotHolder(c.Saga))),
                         accepted => accepted
                             .Then(c => { c.Saga.PlanChangeOperationId = c.Message.OperationId; c.Saga.LastPlanChangeOperationId = c.Message.OperationId; })
                             .Publish(c => Begin(c.Saga, c.Message, catalog)))),
@@ -180,11 +218,65 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
                     c.Saga.PlanChangeOperationId = null;
                     c.Saga.LastError = c.Message.Reason;
                     c.Saga.UpdatedAt = DateTimeOffset.UtcNow;
-                }));
+                }),
+            When(CancelSubscription)
+                .IfElse(c => c.Saga.CancellationOperationId == c.Message.OperationId || c.Saga.LastCancellationOperationId == c.Message.OperationId,
+                    duplicate => duplicate,
+                    fresh => fresh.IfElse(c => SlotHolder(c.Saga) is not null,
+                        refused => refused.Publish(c => CancelRejected(c.Message.OperationId, c.Saga.CustomerId, SlotRefusal(c.Saga)!, SlotHolder(c.Saga))),
+                        accepted => accepted
+                            .Then(c => { c.Saga.CancellationOperationId = c.Message.OperationId; c.Saga.LastCancellationOperationId = c.Message.OperationId; })
+                            .Publish(c => BeginEnd(c.Saga, catalog, c.Message.Immediately ? CancellationModes.Now : CancellationModes.AtPeriodEnd,
+                                c.Message.RequestedBy, null)))),
+            // Only the cancellation in the slot can be resumed; it refuses itself once its end has begun.
+            When(ResumeSubscription)
+                .IfElse(c => c.Saga.CancellationOperationId is null,
+                    none => none.Publish(c => CancelRejected(c.Message.OperationId, c.Saga.CustomerId, "no cancellation is scheduled for this customer", c.Saga.PlanChangeOperationId)),
+                    scheduled => scheduled.Publish(c => new ResumeCancellation
+                    {
+                        OperationId = c.Saga.CancellationOperationId!.Value, ResumeOperationId = c.Message.OperationId, CustomerId = c.Saga.CustomerId,
+                    })),
+            When(CancellationScheduled, c => c.Message.OperationId == c.Saga.CancellationOperationId)
+                .Then(c => { c.Saga.CancelAt = c.Message.EndsAt; c.Saga.UpdatedAt = DateTimeOffset.UtcNow; }),
+            When(SubscriptionResumed, c => c.Message.OperationId == c.Saga.CancellationOperationId)
+                .Then(c => { c.Saga.CancellationOperationId = null; c.Saga.CancelAt = null; c.Saga.UpdatedAt = DateTimeOffset.UtcNow; }),
+            When(CancellationFailed, c => c.Message.OperationId == c.Saga.CancellationOperationId)
+                // Its reason stays on the cancellation's own record (GET /v1/customers/{id}/cancellation).
+                .Then(c => { c.Saga.CancellationOperationId = null; c.Saga.CancelAt = null; c.Saga.UpdatedAt = DateTimeOffset.UtcNow; }),
+            // The end: no more allowances (the Cancelled state ignores renewals), nothing past due any more.
+            When(SubscriptionCanceled, c => c.Message.OperationId == c.Saga.CancellationOperationId)
+                .Unschedule(RenewalGrace)
+                .Then(c =>
+                {
+                    c.Saga.CancellationOperationId = null;
+                    c.Saga.CancelAt = null;
+                    c.Saga.CancelledAt = c.Message.EndedAt;
+                    c.Saga.SubscriptionStatus = "canceled";
+                    c.Saga.RenewalUnpaidSince = null;
+                    ClearPastDue(c.Saga);
+                    c.Saga.UpdatedAt = DateTimeOffset.UtcNow;
+                })
+                .TransitionTo(Cancelled));
 
         During(CreatingStripeCustomer, CreatingSubscription, RegistrationFailed,
             When(ChangePlan)
-                .Publish(c => Rejected(c.Message, "the customer's registration has not completed")));
+                .Publish(c => Rejected(c.Message, "the customer's registration has not completed")),
+            When(CancelSubscription)
+                .Publish(c => CancelRejected(c.Message.OperationId, c.Saga.CustomerId, "the customer's registration has not completed")),
+            When(ResumeSubscription)
+                .Publish(c => CancelRejected(c.Message.OperationId, c.Saga.CustomerId, "the customer's registration has not completed")));
+
+        // A cancelled customer keeps its account (purchased credits, on the free plan's terms) and gets nothing more from
+        // the ended subscription: renewals and Stripe's late events are ignored (OnUnhandledEvent), plan changes refused.
+        During(Cancelled,
+            When(Register)
+                .Publish(c => Registered(c.Saga)),
+            When(ChangePlan)
+                .Publish(c => Rejected(c.Message, "the customer's subscription was cancelled; a cancelled customer cannot change plan")),
+            When(CancelSubscription)
+                .Publish(c => CancelRejected(c.Message.OperationId, c.Saga.CustomerId, "the customer's subscription has already ended")),
+            When(ResumeSubscription)
+                .Publish(c => CancelRejected(c.Message.OperationId, c.Saga.CustomerId, "the customer's subscription has ended; it cannot be resumed")));
 
         // Replies delivered twice, a RegisterCustomer while registration runs, invoices of other periods: the
         // state has moved on, so they change nothing.
@@ -246,11 +338,31 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
             .Select(i => ((DateTimeOffset Start, DateTimeOffset End)?)(i.CurrentPeriodStart, i.CurrentPeriodEnd))
             .FirstOrDefault();
 
+    /// <summary>A renewal is unpaid: overage stops now, or after the configured grace.</summary>
+    private EventActivityBinder<CustomerLifecycleState, T> RenewalUnpaid<T>(EventActivityBinder<CustomerLifecycleState, T> binder,
+        CustomerLifecycleOptions options) where T : class =>
+        binder
+            .Then(c => c.Saga.RenewalUnpaidSince = DateTimeOffset.UtcNow)
+            .IfElse(_ => options.RenewalGrace <= TimeSpan.Zero,
+                now => SuspendOverage(now),
+                later => later.Schedule(RenewalGrace, c => new RenewalGraceEnded { CorrelationId = c.Saga.CorrelationId }));
+
+    /// <summary>The ledger stops billing overage (the excess is written off) until the renewal is paid.</summary>
+    private static EventActivityBinder<CustomerLifecycleState, T> SuspendOverage<T>(EventActivityBinder<CustomerLifecycleState, T> binder) where T : class =>
+        binder.If(c => !c.Saga.OverageSuspended, suspend => suspend
+            .Then(c =>
+            {
+                c.Saga.OverageSuspended = true;
+                c.Saga.LastError = "the renewal is unpaid: overage is stopped until it is paid";
+                c.Saga.UpdatedAt = DateTimeOffset.UtcNow;
+            })
+            .Publish(c => new SetOverageSuspended { CorrelationId = c.Saga.CorrelationId, CustomerId = c.Saga.CustomerId, Suspended = true }));
+
     /// <summary>The overdue renewal is paid: the grace stops and overage resumes if it was stopped.</summary>
     private EventActivityBinder<CustomerLifecycleState, T> RenewalPaid<T>(EventActivityBinder<CustomerLifecycleState, T> binder) where T : class =>
         binder
             .Unschedule(RenewalGrace)
-            .Then(c => c.Saga.RenewalUnpaidSince = null)
+            .Then(c => { c.Saga.RenewalUnpaidSince = null; ClearPastDue(c.Saga); })
             .If(c => c.Saga.OverageSuspended, suspended => suspended
                 .Then(c => { c.Saga.OverageSuspended = false; c.Saga.LastError = null; })
                 .Publish(c => new SetOverageSuspended { CorrelationId = c.Saga.CorrelationId, CustomerId = c.Saga.CustomerId, Suspended = false }));
@@ -278,8 +390,27 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
         CorrelationId = saga.CorrelationId, CustomerId = saga.CustomerId, Step = step, Reason = saga.LastError ?? "",
     };
 
+    private static void ClearPastDue(CustomerLifecycleState saga)
+    {
+        saga.PastDueInvoiceId = null;
+        saga.PastDueAmount = 0;
+        saga.PastDueCurrency = null;
+        saga.PastDueInvoiceUrl = null;
+    }
+
+    private static bool Ended(StripeSubscriptionUpdated m) => m.EventType == "customer.subscription.deleted" || m.Status == "canceled";
+
+    /// <summary>The operation holding the customer's one slot: a plan change or a cancellation (in flight or scheduled).</summary>
+    private static Guid? SlotHolder(CustomerLifecycleState saga) => saga.PlanChangeOperationId ?? saga.CancellationOperationId;
+
+    private static string? SlotRefusal(CustomerLifecycleState saga) =>
+        saga.PlanChangeOperationId is not null ? "a plan change is in flight for this customer"
+        : saga.CancellationOperationId is not null ? "a cancellation is in flight or scheduled for this customer"
+        : null;
+
     private static string? Refusal(CustomerLifecycleState saga, ChangePlan m, IPlanCatalog catalog) =>
         saga.PlanChangeOperationId is not null ? "another plan change is in flight for this customer"
+        : saga.CancellationOperationId is not null ? "a cancellation is in flight or scheduled for this customer; resume the subscription first"
         : catalog.Find(m.NewPlanId) is null ? $"there is no plan '{m.NewPlanId}'"
         : m.NewPlanId == saga.PlanId ? $"the customer is already on '{m.NewPlanId}'"
         : null;
@@ -302,12 +433,37 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
         PeriodEnd = saga.PeriodEnd ?? DateTimeOffset.UtcNow,
     };
 
+    private static CancellationRejected CancelRejected(Guid operationId, string customerId, string reason, Guid? inFlight = null) => new()
+    {
+        OperationId = operationId, CustomerId = customerId, InFlightOperationId = inFlight, Reason = reason,
+    };
+
+    /// <summary>The plan whose terms a customer keeps after the end: the catalog's default plan (the free one, Hobby, as shipped).</summary>
+    private static string FreePlanId(IPlanCatalog catalog) => catalog.DefaultPlanId;
+
+    private static BeginCancellation BeginEnd(CustomerLifecycleState saga, IPlanCatalog catalog, string mode, string requestedBy, string? reason) => new()
+    {
+        OperationId = saga.CancellationOperationId ?? Guid.Empty,
+        CustomerId = saga.CustomerId,
+        StripeCustomerId = saga.StripeCustomerId ?? "",
+        SubscriptionId = saga.SubscriptionId ?? "",
+        PlanId = saga.PlanId,
+        FreePlanId = FreePlanId(catalog),
+        PeriodStart = saga.PeriodStart ?? DateTimeOffset.UtcNow,
+        PeriodEnd = saga.PeriodEnd ?? DateTimeOffset.UtcNow,
+        Mode = mode,
+        RequestedBy = requestedBy,
+        Reason = reason,
+    };
+
     private static string FirstMessage<T>(Fault<T> fault) => fault.Exceptions.FirstOrDefault()?.Message ?? "unknown error";
 
     public State CreatingStripeCustomer { get; private set; } = null!;
     public State CreatingSubscription { get; private set; } = null!;
     public State Active { get; private set; } = null!;
     public State RegistrationFailed { get; private set; } = null!;
+    /// <summary>The subscription has ended (cancelled, or ended by Stripe): no more allowances; the account stays.</summary>
+    public State Cancelled { get; private set; } = null!;
 
     public Event<RegisterCustomer> Register { get; private set; } = null!;
     public Event<StripeCustomerCreated> StripeCustomerCreated { get; private set; } = null!;
@@ -323,4 +479,11 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
     public Event<ChangePlan> ChangePlan { get; private set; } = null!;
     public Event<PlanChanged> PlanChanged { get; private set; } = null!;
     public Event<PlanChangeFailed> PlanChangeFailed { get; private set; } = null!;
+    public Event<CancelSubscription> CancelSubscription { get; private set; } = null!;
+    public Event<ResumeSubscription> ResumeSubscription { get; private set; } = null!;
+    public Event<SubscriptionCancellationScheduled> CancellationScheduled { get; private set; } = null!;
+    public Event<SubscriptionResumed> SubscriptionResumed { get; private set; } = null!;
+    public Event<SubscriptionCanceled> SubscriptionCanceled { get; private set; } = null!;
+    public Event<CancellationFailed> CancellationFailed { get; private set; } = null!;
+    public Event<CardSaved> CardSaved { get; private set; } = null!;
 }

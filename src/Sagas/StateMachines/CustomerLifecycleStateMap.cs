@@ -28,6 +28,14 @@ public sealed class CustomerLifecycleStateMap : IEntityTypeConfiguration<Custome
         entity.Property(x => x.OverageSuspended).HasColumnName("overage_suspended");
         entity.Property(x => x.PlanChangeOperationId).HasColumnName("plan_change_operation_id");
         entity.Property(x => x.LastPlanChangeOperationId).HasColumnName("last_plan_change_operation_id");
+        entity.Property(x => x.CancellationOperationId).HasColumnName("cancellation_operation_id");
+        entity.Property(x => x.LastCancellationOperationId).HasColumnName("last_cancellation_operation_id");
+        entity.Property(x => x.CancelAt).HasColumnName("cancel_at");
+        entity.Property(x => x.CancelledAt).HasColumnName("cancelled_at");
+        entity.Property(x => x.PastDueInvoiceId).HasColumnName("past_due_invoice_id").HasMaxLength(128);
+        entity.Property(x => x.PastDueAmount).HasColumnName("past_due_amount");
+        entity.Property(x => x.PastDueCurrency).HasColumnName("past_due_currency").HasMaxLength(8);
+        entity.Property(x => x.PastDueInvoiceUrl).HasColumnName("past_due_invoice_url").HasMaxLength(2048);
         entity.Property(x => x.LastError).HasColumnName("last_error");
         entity.Property(x => x.CreatedAt).HasColumnName("created_at");
         entity.Property(x => x.UpdatedAt).HasColumnName("updated_at");

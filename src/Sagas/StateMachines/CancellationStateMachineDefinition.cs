@@ -1,0 +1,25 @@
+using Credits.Messaging;
+using MassTransit;
+
+namespace Credits.Sagas.StateMachines;
+
+/// <summary>Messages of one cancellation are handled one at a time (partitioned by operation id); cancellations run concurrently.</summary>
+public sealed class CancellationStateMachineDefinition : SagaDefinition<CancellationState>
+{
+    private const int ConcurrencyLimit = 16;
+
+    public CancellationStateMachineDefinition() => ConcurrentMessageLimit = ConcurrencyLimit;
+
+    protected override void ConfigureSaga(IReceiveEndpointConfigurator endpointConfigurator,
+        ISagaConfigurator<CancellationState> sagaConfigurator, IRegistrationContext context)
+    {
+        endpointConfigurator.UseMessageRetry(r => r.Intervals(50, 200, 1000).Ignore<InvalidMessageException>());
+        var partition = endpointConfigurator.CreatePartitioner(ConcurrencyLimit);
+        sagaConfigurator.Message<Contracts.Customers.BeginCancellation>(m => m.UsePartitioner(partition, c => c.Message.OperationId));
+        sagaConfigurator.Message<Contracts.Customers.CancelAtPeriodEndSet>(m => m.UsePartitioner(partition, c => c.Message.OperationId));
+        sagaConfigurator.Message<Contracts.Customers.ResumeCancellation>(m => m.UsePartitioner(partition, c => c.Message.OperationId));
+        sagaConfigurator.Message<Contracts.PlanChanges.FinalOverageReported>(m => m.UsePartitioner(partition, c => c.Message.OperationId));
+        sagaConfigurator.Message<Contracts.PlanChanges.PlanChangeCreditsGranted>(m => m.UsePartitioner(partition, c => c.Message.OperationId));
+        sagaConfigurator.Message<Contracts.Customers.SubscriptionCreditsEnded>(m => m.UsePartitioner(partition, c => c.Message.OperationId));
+    }
+}
