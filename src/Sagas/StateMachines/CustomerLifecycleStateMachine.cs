@@ -148,8 +148,12 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
                 .If(c => SubscriptionPeriod(c.Message) is { } period && Rolls(c.Saga, period.Start), roll => roll
                     .Then(c => OpenPeriod(c.Saga, SubscriptionPeriod(c.Message)!.Value.Start, SubscriptionPeriod(c.Message)!.Value.End))
                     .Publish(c => Allowance(c.Saga, c.Saga.PeriodStart!.Value, c.Saga.PeriodEnd!.Value)))
-                .If(c => c.Message.Status is "past_due" or "unpaid" && c.Saga.RenewalUnpaidSince is null, unpaid => RenewalUnpaid(unpaid, options))
-                .If(c => c.Message.Status == "active" && c.Saga.RenewalUnpaidSince is not null, paid => RenewalPaid(paid))
+                .If(c => c.Message.Status is "past_due" or "unpaid" && c.Saga.RenewalUnpaidSince is null,
+                    unpaid => RenewalUnpaid(unpaid, options, c => c.Message.EventCreated))
+                // Only a status Stripe set after the renewal failed: the roll's own "active" event, delivered late or twice,
+                // must not lift what the failure stopped.
+                .If(c => c.Message.Status == "active" && c.Saga.RenewalUnpaidSince is { } since && c.Message.EventCreated > since,
+                    paid => RenewalPaid(paid))
                 // Stripe ended the subscription by itself (the last retry of an unpaid renewal failed, or someone ended it at
                 // Stripe): the same end as a cancellation, without its Stripe step. A cancellation in flight ends it itself.
                 .If(c => Ended(c.Message) && c.Saga.CancellationOperationId is null, ended => ended
@@ -161,7 +165,10 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
                 .Then(c => OpenPeriod(c.Saga, c.Message.PeriodStart, c.Message.PeriodEnd))
                 .Then(c => c.Saga.SubscriptionStatus = "active")
                 .Publish(c => Allowance(c.Saga, c.Message.PeriodStart, c.Message.PeriodEnd)),
-            RenewalPaid(When(InvoicePaid, c => c.Message.BillingReason == "subscription_cycle" && c.Saga.RenewalUnpaidSince is not null)
+            // The unpaid renewal itself paid (a retry, the hosted page, a new card). An older renewal's invoice.paid delivered late
+            // or twice is not this payment.
+            RenewalPaid(When(InvoicePaid, c => c.Message.BillingReason == "subscription_cycle" && c.Saga.RenewalUnpaidSince is { } since
+                    && (c.Saga.PastDueInvoiceId is { } unpaid ? c.Message.InvoiceId == unpaid : c.Message.EventCreated > since))
                 .Then(c => c.Saga.SubscriptionStatus = "active")),
             // --- Dunning (docs/lifecycle/lifecycle.md) ---
             // A declined renewal: the customer and the app are told once per invoice (SubscriptionPastDue, the portal's
@@ -181,7 +188,7 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
                         AmountDue = c.Message.AmountDue, Currency = c.Message.Currency, HostedInvoiceUrl = c.Message.HostedInvoiceUrl,
                         AttemptCount = c.Message.AttemptCount,
                     }))
-                .If(c => c.Saga.RenewalUnpaidSince is null, unpaid => RenewalUnpaid(unpaid, options)),
+                .If(c => c.Saga.RenewalUnpaidSince is null, unpaid => RenewalUnpaid(unpaid, options, c => c.Message.EventCreated)),
             SuspendOverage(When(RenewalGrace.Received, c => c.Saga.RenewalUnpaidSince is not null)),
             // A new card while the renewal is unpaid: pay the open invoice with it now rather than wait for Stripe's next
             // retry. Its invoice.paid restores overage; a decline leaves things as they are (the invoice stays open).
@@ -339,10 +346,14 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
             .FirstOrDefault();
 
     /// <summary>A renewal is unpaid: overage stops now, or after the configured grace.</summary>
+    /// <summary>
+    /// The renewal is unpaid since Stripe said so (the event's time, not when it was consumed), so a later status or payment
+    /// can be told from an earlier one delivered late.
+    /// </summary>
     private EventActivityBinder<CustomerLifecycleState, T> RenewalUnpaid<T>(EventActivityBinder<CustomerLifecycleState, T> binder,
-        CustomerLifecycleOptions options) where T : class =>
+        CustomerLifecycleOptions options, Func<BehaviorContext<CustomerLifecycleState, T>, DateTimeOffset> stripeSaidAt) where T : class =>
         binder
-            .Then(c => c.Saga.RenewalUnpaidSince = DateTimeOffset.UtcNow)
+            .Then(c => c.Saga.RenewalUnpaidSince = stripeSaidAt(c) == default ? DateTimeOffset.UtcNow : stripeSaidAt(c))
             .IfElse(_ => options.RenewalGrace <= TimeSpan.Zero,
                 now => SuspendOverage(now),
                 later => later.Schedule(RenewalGrace, c => new RenewalGraceEnded { CorrelationId = c.Saga.CorrelationId }));

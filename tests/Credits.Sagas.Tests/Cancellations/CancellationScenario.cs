@@ -8,8 +8,27 @@ namespace Credits.Sagas.Tests.Cancellations;
 /// <summary>A Pro customer, a cancellation, and the consumers' answers to the end path's steps.</summary>
 internal static class CancellationScenario
 {
-    public static Task<Guid> RegisterPro(SagaHarness h, string customerId) =>
-        CustomerScenario.Register(h, customerId, "pro", [Plans.ProFlat, Plans.ProMetered]);
+    /// <summary>
+    /// A customer on Pro. A paid plan is subscribed as the free default plan and upgraded by the saga's own plan change
+    /// (docs/lifecycle/cards.md): that upgrade is answered as done, so the customer is on Pro with its slot free, as after a paid card.
+    /// </summary>
+    public static async Task<Guid> RegisterPro(SagaHarness h, string customerId)
+    {
+        var id = await CustomerScenario.Register(h, customerId, "pro", [Plans.ProFlat, Plans.ProMetered]);
+        var upgrade = SagaKeys.ForRegistrationUpgrade(customerId);
+        Assert.Equal(upgrade, h.Customers.Sagas.Contains(id)?.PlanChangeOperationId);
+        await h.Bus.Bus.Publish(new PlanChanged
+        {
+            OperationId = upgrade, CustomerId = customerId, FromPlanId = "hobby", ToPlanId = "pro", Items = [Plans.ProFlat, Plans.ProMetered],
+        });
+        var deadline = DateTime.UtcNow + h.Bus.TestTimeout;
+        while (h.Customers.Sagas.Contains(id) is not { PlanChangeOperationId: null, PlanId: "pro" })
+        {
+            if (DateTime.UtcNow > deadline) throw new Xunit.Sdk.XunitException($"{customerId} did not reach Pro");
+            await Task.Delay(20);
+        }
+        return id;
+    }
 
     /// <summary>Cancel at the period end until Stripe has taken it (SubscriptionCancellationScheduled).</summary>
     public static async Task<Guid> ScheduleCancellation(SagaHarness h, string customerId)

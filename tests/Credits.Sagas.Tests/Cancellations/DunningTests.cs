@@ -57,6 +57,36 @@ public class When_a_renewal_is_declined
     }
 
     [Fact]
+    public async Task Should_not_lift_the_stop_for_the_rolls_active_status_or_an_older_renewals_payment_delivered_late()
+    {
+        await using var h = await SagaHarness.Start();
+        var customer = await RegisterPro(h, "dun-late");
+        var failedAt = DateTimeOffset.UtcNow;
+        await h.Bus.Bus.Publish(Failed("dun-late", 1) with { EventCreated = failedAt });
+        await h.Bus.Bus.Publish(new StripeSubscriptionUpdated { SubscriptionId = "sub_dun-late", Status = "past_due", EventCreated = failedAt });
+        Assert.True((await h.PublishedOne<SetOverageSuspended>(m => m.CustomerId == "dun-late")).Suspended);
+
+        // Stripe's events from before the failure, delivered again (webhook retries, a second endpoint): the period roll's
+        // customer.subscription.updated (still active then) and the previous renewal's invoice.paid.
+        await h.Bus.Bus.Publish(new StripeSubscriptionUpdated { SubscriptionId = "sub_dun-late", Status = "active", EventCreated = failedAt.AddHours(-1) });
+        await h.Bus.Bus.Publish(new StripeInvoicePaid
+        {
+            InvoiceId = "in_cycle_previous", SubscriptionId = "sub_dun-late", BillingReason = "subscription_cycle", EventCreated = failedAt.AddDays(-30),
+            PeriodStart = PeriodEnd.AddMonths(-1), PeriodEnd = PeriodEnd,
+        });
+        await h.WaitForConsumed<StripeSubscriptionUpdated>(2);
+        await h.WaitForConsumed<StripeInvoicePaid>(1);
+
+        Assert.Equal(0, await h.PublishedCount<SetOverageSuspended>(m => m.CustomerId == "dun-late" && !m.Suspended));
+        Assert.Equal("in_cycle_dun-late", h.Customers.Sagas.Contains(customer)!.PastDueInvoiceId);
+        Assert.True(h.Customers.Sagas.Contains(customer)!.OverageSuspended);
+
+        // A status Stripe set after the failure (the retry paid) lifts it.
+        await h.Bus.Bus.Publish(new StripeSubscriptionUpdated { SubscriptionId = "sub_dun-late", Status = "active", EventCreated = failedAt.AddMinutes(5) });
+        Assert.False((await h.PublishedOne<SetOverageSuspended>(m => m.CustomerId == "dun-late" && !m.Suspended)).Suspended);
+    }
+
+    [Fact]
     public async Task Should_keep_the_plans_terms_for_a_configured_grace()
     {
         await using var h = await SagaHarness.Start(renewalGrace: TimeSpan.FromSeconds(2));

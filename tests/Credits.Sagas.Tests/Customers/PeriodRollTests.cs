@@ -167,9 +167,11 @@ public class When_a_renewal_stays_unpaid
         await using var h = await SagaHarness.Start(renewalGrace: TimeSpan.FromSeconds(3));
         await Register(h, "unpaid-2");
 
-        await h.Bus.Bus.Publish(new StripeSubscriptionUpdated { SubscriptionId = "sub_unpaid-2", Status = "past_due" });
+        var pastDueAt = DateTimeOffset.UtcNow;
+        await h.Bus.Bus.Publish(new StripeSubscriptionUpdated { SubscriptionId = "sub_unpaid-2", Status = "past_due", EventCreated = pastDueAt });
         await h.WaitForConsumed<StripeSubscriptionUpdated>(1);
-        await h.Bus.Bus.Publish(new StripeSubscriptionUpdated { SubscriptionId = "sub_unpaid-2", Status = "active" });
+        // Paid: Stripe sets the subscription active again, after it went past due.
+        await h.Bus.Bus.Publish(new StripeSubscriptionUpdated { SubscriptionId = "sub_unpaid-2", Status = "active", EventCreated = pastDueAt.AddMinutes(1) });
         await h.WaitForConsumed<StripeSubscriptionUpdated>(2);
         await Task.Delay(TimeSpan.FromSeconds(3.5));
 
