@@ -6,7 +6,7 @@ using Xunit;
 
 namespace Credits.Ledger.Tests;
 
-/// <summary>The end of a subscription (docs/lifecycle/lifecycle.md): the plan's allowance lapses, bought credits stay, no overage.</summary>
+/// <summary>The end of a subscription (docs/lifecycle/cancel-and-dunning.md): the plan's allowance lapses, bought credits stay, no overage.</summary>
 public class SubscriptionEndTests(LedgerDatabase database) : IClassFixture<LedgerDatabase>
 {
     [Fact]

@@ -4,7 +4,7 @@ using Credits.Sagas.StateMachines;
 namespace Credits.Gateway.Customers;
 
 /// <summary>
-/// The auto top-up's safety rules as they stand (docs/lifecycle/autotopup.md): this month's count against the cap
+/// The auto top-up's safety rules as they stand (docs/lifecycle/auto-top-up.md): this month's count against the cap
 /// (minor units of the policy's currency; <see cref="MonthlyCap"/> null: the configured default applies), and whether
 /// repeated failures stopped it (<see cref="StoppedReason"/>: the last purchase's reason, safe to show the customer).
 /// </summary>

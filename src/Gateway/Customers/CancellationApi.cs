@@ -8,7 +8,7 @@ namespace Credits.Gateway.Customers;
 /// <summary>
 /// Ending a subscription: POST /v1/customers/{id}/cancellation (at the period end; ?at=now ends it at once, for
 /// operators), DELETE of it (resume before the period end), GET of it (the latest cancellation). Admin scope. The work is
-/// done by the customer and cancellation sagas (docs/lifecycle/lifecycle.md).
+/// done by the customer and cancellation sagas (docs/lifecycle/cancel-and-dunning.md).
 /// </summary>
 public static class CancellationApi
 {

@@ -38,7 +38,7 @@ public sealed partial class CustomerCommands
         if (await InFlightPlanChangeAsync(customer!, ct) is { } inFlight)
             return Refusal.Conflict("Plan change in flight",
                 $"Plan change {inFlight} is in flight for customer '{customerId}'; wait until it ends (GET /v1/operations/{inFlight}).", inFlight);
-        // The slot is shared with cancellations (docs/lifecycle/lifecycle.md).
+        // The slot is shared with cancellations (docs/lifecycle/cancel-and-dunning.md).
         if (customer!.CancellationOperationId is { } cancellation)
             return Refusal.Conflict("Cancellation in flight",
                 $"Customer '{customerId}' has cancellation {cancellation} in flight or scheduled; resume the subscription before changing plan.", cancellation);

@@ -245,7 +245,7 @@
       const pack = account.packs.find(p => p.credits === a.credits && p.amount === a.amount);
       if (pack) $('auto-pack').value = pack.id;
     }
-    // The safety rules (docs/lifecycle/autotopup.md): the monthly cap, and the stop after repeated failed payments.
+    // The safety rules (docs/lifecycle/auto-top-up.md): the monthly cap, and the stop after repeated failed payments.
     const s = a && a.safety;
     $('auto-cap').value = s && s.monthlyCap ? (s.monthlyCap / 100).toFixed(2) : '';
     $('auto-cap').placeholder = 'default';

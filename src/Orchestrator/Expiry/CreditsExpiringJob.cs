@@ -9,7 +9,7 @@ namespace Credits.Orchestrator.Expiry;
 /// Publishes CreditsExpiring for grants that lapse within Ledger:ExpiryWarning:WarnBefore, once per grant. Safe on
 /// several instances without a lock: each warning is a row keyed by its grant, inserted in the transaction that writes
 /// the outbox message, so two runners claiming the same grant produce one row and one message (the second insert waits
-/// for the first to commit and then does nothing). Rules: docs/lifecycle/autotopup.md.
+/// for the first to commit and then does nothing). Rules: docs/lifecycle/auto-top-up.md.
 /// </summary>
 public sealed class CreditsExpiringJob(IServiceScopeFactory scopes, IOptions<ExpiryWarningOptions> options, TimeProvider clock,
     ILogger<CreditsExpiringJob> logger) : BackgroundService

@@ -38,7 +38,7 @@ static class SagaStepsRegistration
         x.AddConsumer<CreateCardSetupSessionConsumer>();
         x.AddConsumer<SaveDefaultCardConsumer>();
         x.AddConsumer<CheckCardOnFileConsumer>();
-        // Cancellation and dunning (docs/lifecycle/lifecycle.md).
+        // Cancellation and dunning (docs/lifecycle/cancel-and-dunning.md).
         x.AddConsumer<SetCancelAtPeriodEndConsumer>();
         x.AddConsumer<CancelSubscriptionNowConsumer>();
         x.AddConsumer<EndSubscriptionCreditsConsumer>();

@@ -12,7 +12,7 @@ namespace Credits.Sagas.StateMachines;
 /// The policy's threshold is given to the ledger (SetCustomerLowBalanceThreshold), which reports its crossing
 /// like the plan's thresholds. The ledger reports crossings caused by usage, never by a period's end, so the
 /// period roll alone never buys anything.
-/// Two safety rules (docs/lifecycle/autotopup.md):
+/// Two safety rules (docs/lifecycle/auto-top-up.md):
 /// - a monthly cap: what auto top-up starts in one calendar month (UTC) never exceeds the policy's cap; a purchase
 ///   that would is not started, and AutoTopUpCapReached is published once for that month;
 /// - after <see cref="AutoTopUpOptions.MaxConsecutiveFailures"/> of its purchases in a row end unpaid, the policy is

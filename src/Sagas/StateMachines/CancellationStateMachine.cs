@@ -17,7 +17,7 @@ namespace Credits.Sagas.StateMachines;
 /// The end path, in the downgrade's order: move the ledger to the free plan's terms FIRST (no overage accrues on the
 /// plan's terms from then on), report the final overage to the meter (Stripe's final invoice bills it), let Stripe end
 /// the subscription, lapse the plan's remaining allowance (EndSubscriptionCredits), SubscriptionCanceled.
-/// docs/lifecycle/lifecycle.md tells it message by message.
+/// docs/lifecycle/cancel-and-dunning.md tells it message by message.
 /// </summary>
 public sealed class CancellationStateMachine : MassTransitStateMachine<CancellationState>
 {

@@ -17,7 +17,7 @@ namespace Credits.Sagas.StateMachines;
 /// the customer's one in-flight slot, shared by plan changes and cancellations: a ChangePlan or CancelSubscription
 /// while either is in flight (or a cancellation is scheduled) is rejected (HTTP 409), never queued. When the
 /// subscription ends (CancellationStateMachine: cancelled, or ended by Stripe after its last retry) the customer is
-/// Cancelled and receives no more allowances. docs/boundaries/periods.md and docs/lifecycle/lifecycle.md tell the rules.
+/// Cancelled and receives no more allowances. docs/boundaries/periods.md and docs/lifecycle/cancel-and-dunning.md tell the rules.
 /// </summary>
 public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<CustomerLifecycleState>
 {
@@ -170,7 +170,7 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
             RenewalPaid(When(InvoicePaid, c => c.Message.BillingReason == "subscription_cycle" && c.Saga.RenewalUnpaidSince is { } since
                     && (c.Saga.PastDueInvoiceId is { } unpaid ? c.Message.InvoiceId == unpaid : c.Message.EventCreated > since))
                 .Then(c => c.Saga.SubscriptionStatus = "active")),
-            // --- Dunning (docs/lifecycle/lifecycle.md) ---
+            // --- Dunning (docs/lifecycle/cancel-and-dunning.md) ---
             // A declined renewal: the customer and the app are told once per invoice (SubscriptionPastDue, the portal's
             // banner) and overage stops (after the grace, none by default) while Stripe retries it (Smart Retries).
             When(InvoicePaymentFailed, c => c.Message.BillingReason == "subscription_cycle")

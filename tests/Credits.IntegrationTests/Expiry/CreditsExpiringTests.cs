@@ -15,7 +15,7 @@ public sealed class FrequentExpiryWarnings : SystemUnderTest
 }
 
 /// <summary>
-/// CreditsExpiring on the real system (docs/lifecycle/autotopup.md): a grant with an expiry of its own that lapses
+/// CreditsExpiring on the real system (docs/lifecycle/auto-top-up.md): a grant with an expiry of its own that lapses
 /// within 7 days (the default) is warned about once, however often the job runs and with two Orchestrators running it
 /// at once; a grant further out and the plan's allowance are not.
 /// </summary>

@@ -10,7 +10,7 @@ namespace Credits.IntegrationTests.Lifecycle;
 
 /// <summary>
 /// Cancelling a Pro subscription on the real system (Gateway, Orchestrator, PostgreSQL, RabbitMQ, the emulator with a
-/// test clock per customer): at the period end, resumed before it, and at once by an operator (docs/lifecycle/lifecycle.md).
+/// test clock per customer): at the period end, resumed before it, and at once by an operator (docs/lifecycle/cancel-and-dunning.md).
 /// </summary>
 public class CancellationTests(TestClockSystem system, ITestOutputHelper output) : IClassFixture<TestClockSystem>
 {

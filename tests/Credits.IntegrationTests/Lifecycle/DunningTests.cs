@@ -12,7 +12,7 @@ namespace Credits.IntegrationTests.Lifecycle;
 /// <summary>
 /// A renewal that is not paid, on the real system with a test clock: the customer and the app are told once, overage
 /// stops at once, a card saved meanwhile pays the invoice and overage is back; after Stripe's last retry the subscription
-/// ends like a cancellation (docs/lifecycle/lifecycle.md).
+/// ends like a cancellation (docs/lifecycle/cancel-and-dunning.md).
 /// </summary>
 public class DunningTests(TestClockSystem system, ITestOutputHelper output) : IClassFixture<TestClockSystem>, IAsyncLifetime
 {

@@ -21,7 +21,7 @@ public sealed class PortalSystem : SystemUnderTest
 }
 
 /// <summary>
-/// The auto top-up's safety rules on the real system (docs/lifecycle/autotopup.md): a card that keeps declining stops
+/// The auto top-up's safety rules on the real system (docs/lifecycle/auto-top-up.md): a card that keeps declining stops
 /// auto top-up after three purchases, and the monthly cap stops purchases that would exceed it. The policy is set
 /// through the API as an app would; the balance falls through usage on the bus; the books are read at Stripe (the
 /// customer's PaymentIntents) and in the ledger.

@@ -6,7 +6,7 @@ using MassTransit;
 
 namespace Credits.Sagas.Tests.TopUps;
 
-/// <summary>The auto top-up's monthly cap and its stop after consecutive failures (docs/lifecycle/autotopup.md).</summary>
+/// <summary>The auto top-up's monthly cap and its stop after consecutive failures (docs/lifecycle/auto-top-up.md).</summary>
 public class AutoTopUpSafetyTests
 {
     const long Pack = 500;
