@@ -21,6 +21,10 @@ public sealed class PeriodAuditSystem : SystemUnderTest
         environment["Audit__Interval"] = "00:00:00";
         // The metering loop would report the overage a test "loses" before the test can lose it.
         environment["Metering__FlushInterval"] = "01:00:00";
+        // These audits are about a paid plan's first period opened by its own paid subscription_create invoice. Since issue 14 a
+        // registration on a paid plan starts on the free default plan and upgrades (docs/lifecycle/cards.md); a catalog whose
+        // default plan is paid still subscribes it directly, as every customer registered on Pro before issue 14 was.
+        environment["Catalog__DefaultPlan"] = "pro";
     }
 }
 
