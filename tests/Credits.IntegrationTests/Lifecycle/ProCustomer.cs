@@ -24,6 +24,10 @@ public sealed record ProCustomer(string Id, string StripeCustomerId, string Subs
         var operation = (await upgrade.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("operationId").GetGuid();
         var done = await system.EventuallyAsync(http, $"/v1/operations/{operation}", o => o.GetProperty("status").GetString() is "completed" or "failed", "the upgrade ends");
         Assert.Equal("completed", done.GetProperty("status").GetString());
+        // The operation completes a moment before the customer saga takes PlanChanged and frees the slot: a cancellation sent
+        // in between is refused with 409 (the clean-clone run hit it). The customer on Pro with its slot free is the start.
+        await system.EventuallyAsync(http, $"/v1/customers/{id}", c => c.GetProperty("planId").GetString() == "pro"
+            && (!c.TryGetProperty("planChangeInFlight", out var inFlight) || inFlight.ValueKind == JsonValueKind.Null), "the customer is on Pro with its slot free");
         return new ProCustomer(id, stripeCustomerId, customer.GetProperty("subscription").GetProperty("id").GetString()!,
             (await stripe.V1.Customers.GetAsync(stripeCustomerId)).TestClockId!, customer.GetProperty("period").GetProperty("end").GetDateTimeOffset(),
             done.GetProperty("planChange").GetProperty("creditsGranted").GetInt64());
