@@ -10,15 +10,9 @@ sealed partial class AccountBook
     LedgerResult EndSubscription(EndSubscription c)
     {
         var lapsed = 0L;
-        foreach (var grant in _grants.Where(g => g.Remaining > 0 && g.Source is GrantSource.PlanAllowance or GrantSource.Rollover))
-        {
-            // The same key as a lapse at the period's end (AccountBook.Expiry): a grant lapses once, whichever comes first.
-            new Posting(this, $"expiry:{grant.Id}", "expiry", _now, "subscription ended", periodStart: grant.PeriodStart)
-                .Add(EntryKind.Expiry, -grant.Remaining, 0, grant.Remaining, grantId: grant.Id);
-            lapsed += grant.Remaining;
-            grant.Remaining = 0;
-            grant.Changed = true;
-        }
+        // The same lapse as at the period's end (AccountBook.Expiry), without its rollover: nothing carries into a next period.
+        foreach (var grant in _grants.Where(g => g.Remaining > 0 && g.Source is GrantSource.PlanAllowance or GrantSource.Rollover).ToList())
+            lapsed += LapseRemaining(grant, _now, "subscription ended");
         _account.PlanId = c.PlanId;
         _account.Changed = true;
         return Applied(c) with { Expired = lapsed };

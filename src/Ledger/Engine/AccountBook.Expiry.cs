@@ -43,12 +43,7 @@ sealed partial class AccountBook
             .ToList();
 
         foreach (var grant in grants.Where(g => g.Remaining > 0))
-        {
-            new Posting(this, $"expiry:{grant.Id}", "expiry", grant.ExpiresAt is { } at && at <= _now ? at : _now, null, periodStart: grant.PeriodStart)
-                .Add(EntryKind.Expiry, -grant.Remaining, 0, grant.Remaining, grantId: grant.Id);
-            grant.Remaining = 0;
-            grant.Changed = true;
-        }
+            LapseRemaining(grant, grant.ExpiresAt is { } at && at <= _now ? at : _now, null);
 
         if (cap <= 0) return;
         foreach (var (period, unspent) in rollovers)
@@ -60,5 +55,19 @@ sealed partial class AccountBook
             var grant = AddGrant(GrantSource.Rollover, credits, null, _account.PeriodStart, _account.PeriodEnd, _account.PeriodStart, key);
             new Posting(this, key, "rollover", lapsedAt, null).Add(EntryKind.Grant, credits, 0, credits, grantId: grant.Id);
         }
+    }
+
+    /// <summary>
+    /// What is left of a grant lapses: one Expiry entry under the key <c>expiry:{grant}</c>, so a grant lapses once whichever
+    /// comes first (its expiry, the period's end, the end of the subscription). Returns how many credits lapsed.
+    /// </summary>
+    long LapseRemaining(GrantState grant, DateTimeOffset at, string? note)
+    {
+        var lapsed = grant.Remaining;
+        new Posting(this, $"expiry:{grant.Id}", "expiry", at, note, periodStart: grant.PeriodStart)
+            .Add(EntryKind.Expiry, -lapsed, 0, lapsed, grantId: grant.Id);
+        grant.Remaining = 0;
+        grant.Changed = true;
+        return lapsed;
     }
 }
