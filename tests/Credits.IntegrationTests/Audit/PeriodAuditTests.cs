@@ -159,6 +159,9 @@ public class PeriodAuditTests(PeriodAuditSystem system, ITestOutputHelper output
     {
         var customer = await RegisterProAsync("items");
         var hobby = await Flows.RegisterAsync(SagaFlows.NewCustomerId("plan-mismatch"), "hobby");
+        // The ledger account opens with the first period's allowance, on the invoice's webhook, a moment after the saga is
+        // Active: moved before then, the UPDATE below would change no row (a clean-clone run found no mismatch that way).
+        await Eventually.Get(() => system.Accounts.AvailableOrNullAsync(hobby.CustomerId), a => a == 200, SagaFlows.StepTimeout, "Hobby's allowance");
         var prices = (await Stripe.V1.Prices.ListAsync(new() { LookupKeys = ["credits:pro:overage", "credits:hobby:flat"] })).Data
             .ToDictionary(p => p.LookupKey, p => p.Id);
         var subscription = await Flows.SubscriptionAsync(customer.SubscriptionId!);
