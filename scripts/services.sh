@@ -3,12 +3,15 @@
 # (no system services, no Docker), each profile on its own ports and data folder:
 #   dev  - used by ./run.sh
 #   test - used by ./test.sh (throw-away: tuned for speed, never touches dev)
+#   chaos - used by the chaos soak (scripts/chaos.sh), which restarts its services on purpose
 #
 #   scripts/services.sh start dev|test     install what is missing, start, wait until ready
 #   scripts/services.sh stop  dev|test     stop what the profile started
 #   scripts/services.sh status dev|test    exit 0 when both are running
 #   scripts/services.sh env   dev|test     print the connection settings as shell exports
 #   scripts/services.sh reset test         stop and delete the profile's data
+#   scripts/services.sh restart-postgres chaos   PostgreSQL fast shutdown (-m fast) and start again
+#   scripts/services.sh restart-rabbitmq chaos   RabbitMQ stopped and started again
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,7 +22,8 @@ PROFILE="${2:-dev}"
 case "$PROFILE" in
   dev)  PG_PORT=${CREDITS_PG_PORT:-55432}; AMQP_PORT=${CREDITS_AMQP_PORT:-55672} ;;
   test) PG_PORT=${CREDITS_PG_PORT:-56432}; AMQP_PORT=${CREDITS_AMQP_PORT:-56672} ;;
-  *) echo "unknown profile '$PROFILE' (dev or test)" >&2; exit 2 ;;
+  chaos) PG_PORT=${CREDITS_PG_PORT:-57432}; AMQP_PORT=${CREDITS_AMQP_PORT:-57672} ;;
+  *) echo "unknown profile '$PROFILE' (dev, test or chaos)" >&2; exit 2 ;;
 esac
 MGMT_PORT=$((AMQP_PORT + 1))
 DIST_PORT=$((AMQP_PORT + 2))
@@ -193,5 +197,8 @@ case "$ACTION" in
     echo "postgres: $([ $pg_ok = 1 ] && echo running || echo stopped); rabbitmq: $([ $rabbit_ok = 1 ] && echo running || echo stopped)"
     [ $pg_ok = 1 ] && [ $rabbit_ok = 1 ] ;;
   reset) stop_rabbitmq; stop_postgres; rm -rf "$DATA" "$(dirname "$(pg_data_dir)")" ;;
-  *) echo "usage: $0 start|stop|status|env|reset dev|test" >&2; exit 2 ;;
+  # The chaos soak's faults: what an operator's restart or a crash-free failover looks like to the hosts.
+  restart-postgres) stop_postgres; start_postgres ;;
+  restart-rabbitmq) stop_rabbitmq; start_rabbitmq ;;
+  *) echo "usage: $0 start|stop|status|env|reset|restart-postgres|restart-rabbitmq dev|test|chaos" >&2; exit 2 ;;
 esac

@@ -27,12 +27,18 @@ public static class Bus
         {
             x.SetKebabCaseEndpointNameFormatter();
             configure(x);
+            // Quorum queues are a property of each receive endpoint's queue: the bus-level SetQuorumQueue() only reaches the
+            // bus's own temporary endpoint, so every configured endpoint (and with it its _error and _skipped queues) gets it here.
+            x.AddConfigureEndpointsCallback((context, _, endpoint) =>
+            {
+                if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit && context.GetRequiredService<IOptions<RabbitMqOptions>>().Value.QuorumQueues)
+                    rabbit.SetQuorumQueue();
+            });
             x.UsingRabbitMq((context, cfg) =>
             {
                 var options = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
                 cfg.Host(new Uri(options.Url), h => h.PublisherConfirmation = true);
                 cfg.PrefetchCount = options.PrefetchCount;
-                if (options.QuorumQueues) cfg.SetQuorumQueue();
                 configureBus?.Invoke(context, cfg);
                 cfg.ConfigureEndpoints(context);
             });

@@ -1,0 +1,118 @@
+using System.Diagnostics;
+
+namespace Credits.Benchmarks.Chaos;
+
+/// <summary>
+/// The faults, on a timeline relative to the expected length of the load: an Orchestrator killed with SIGKILL every
+/// ~20 s (the two in turn) and started again at once; in parallel, a Gateway killed while HTTP requests are in flight
+/// (at a quarter, and again at 60 % on runs of over three minutes), RabbitMQ restarted (at 45 %) and PostgreSQL
+/// restarted with a fast shutdown (at 70 %, and again at 85 % on runs of over three minutes). A fault's action is never cancelled half-way: the run ends with every
+/// instance up.
+/// </summary>
+public sealed class ChaosFaults(ChaosSystem system, Stopwatch clock)
+{
+    readonly List<Fault> _log = [];
+    readonly SemaphoreSlim _hosts = new(1, 1);
+    readonly bool[] _orchestratorDown = new bool[2];
+    readonly bool[] _gatewayDown = new bool[2];
+
+    public sealed record Fault(TimeSpan At, string What, TimeSpan Recovery);
+
+    public IReadOnlyList<Fault> Log { get { lock (_log) return [.. _log]; } }
+
+    public Task RunAsync(TimeSpan expected, TimeSpan killEvery, CancellationToken ct) =>
+        Task.WhenAll(KillOrchestratorsAsync(killEvery, ct), OtherFaultsAsync(expected, ct));
+
+    async Task KillOrchestratorsAsync(TimeSpan every, CancellationToken ct)
+    {
+        for (var i = 0; !ct.IsCancellationRequested; i = 1 - i)
+        {
+            // ~20 s: jittered, so a kill lands at any point of a consumer's or a saga's step.
+            await Task.Delay(every * (0.75 + Random.Shared.NextDouble() / 2), ct);
+            var instance = i;
+            await FaultAsync($"SIGKILL Orchestrator {instance}", async () =>
+            {
+                _orchestratorDown[instance] = true;
+                await system.KillOrchestratorAsync(instance);
+                await StartAsync(() => system.StartOrchestratorAsync(instance));
+                _orchestratorDown[instance] = false;
+            });
+        }
+    }
+
+    async Task OtherFaultsAsync(TimeSpan expected, CancellationToken ct)
+    {
+        var plan = new List<(double At, string What, Func<Task> Act)>
+        {
+            (0.25, "SIGKILL Gateway 0 under HTTP load", () => KillGatewayAsync(0)),
+            (0.45, "RabbitMQ restart", system.RestartRabbitMqAsync),
+            (0.70, "PostgreSQL fast restart", system.RestartPostgresAsync),
+        };
+        if (expected > TimeSpan.FromMinutes(3))
+        {
+            plan.Add((0.60, "SIGKILL Gateway 1 under HTTP load", () => KillGatewayAsync(1)));
+            plan.Add((0.85, "PostgreSQL fast restart", system.RestartPostgresAsync));
+        }
+        foreach (var (at, what, act) in plan.OrderBy(p => p.At))
+        {
+            var due = expected * at - clock.Elapsed;
+            if (due > TimeSpan.Zero) await Task.Delay(due, ct);
+            ct.ThrowIfCancellationRequested();
+            await FaultAsync(what, act);
+        }
+    }
+
+    async Task KillGatewayAsync(int i)
+    {
+        _gatewayDown[i] = true;
+        await system.KillGatewayAsync(i);
+        await StartAsync(() => system.StartGatewayAsync(i));
+        _gatewayDown[i] = false;
+    }
+
+    async Task FaultAsync(string what, Func<Task> act)
+    {
+        var at = clock.Elapsed;
+        ChaosScenario.Say($"fault at {at.TotalSeconds:N0} s: {what}");
+        await act();
+        var recovery = clock.Elapsed - at;
+        lock (_log) _log.Add(new Fault(at, what, recovery));
+        ChaosScenario.Say($"  {what}: back after {recovery.TotalSeconds:N1} s");
+    }
+
+    /// <summary>A host that starts while PostgreSQL or RabbitMQ is restarting may give up: it is started again, as a supervisor would.</summary>
+    async Task StartAsync(Func<Task> start)
+    {
+        await _hosts.WaitAsync();
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await start();
+                    return;
+                }
+                catch (Exception e) when (attempt < 5)
+                {
+                    ChaosScenario.Say($"  a host did not start ({e.GetType().Name}); starting it again");
+                    await Task.Delay(2000);
+                }
+            }
+        }
+        finally
+        {
+            _hosts.Release();
+        }
+    }
+
+    /// <summary>After the faults: every instance up (a fault cut short by the end of the load is finished here).</summary>
+    public async Task EnsureAllRunningAsync()
+    {
+        for (var i = 0; i < 2; i++)
+        {
+            if (_orchestratorDown[i]) await StartAsync(() => system.StartOrchestratorAsync(i));
+            if (_gatewayDown[i]) await StartAsync(() => system.StartGatewayAsync(i));
+        }
+    }
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The chaos soak (docs/RELIABILITY.md): two Orchestrators and two Gateways under usage, plan changes, top-ups and
+# reservations while instances are killed and RabbitMQ and PostgreSQL restart; the books are checked at the end and
+# any violation exits 1. It runs on the "chaos" profile of scripts/services.sh (ports 57432/57672, data in
+# .data/chaos), which it starts and stops, so the services it restarts are its own.
+#   scripts/chaos.sh                         full run: 1,000,000 events, quorum queues
+#   scripts/chaos.sh --queues classic        the same on classic queues
+#   scripts/chaos.sh --short                 about 20,000 events, one of each fault (what ./test.sh runs)
+#   scripts/chaos.sh --sabotage true         does bad things behind Credits' back after the run: the checks must fail
+# Other options go to the scenario (--events, --customers, --rate, --kill-every). --configuration Debug uses the
+# Debug build (./test.sh's); --no-build skips the build.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+configuration=Release; build=1; args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --short) args+=(--events 20000 --customers 40 --rate 200 --max-minutes 30); shift ;;
+    --configuration) configuration=$2; shift 2 ;;
+    --no-build) build=0; shift ;;
+    *) args+=("$1"); shift ;;
+  esac
+done
+# A full run takes well over the scenario runner's default 15 minutes.
+case " ${args[*]-} " in *" --max-minutes "*) ;; *) args+=(--max-minutes 120) ;; esac
+
+if [ "$build" = 1 ]; then
+  dotnet build Credits.sln -c "$configuration" -nologo -clp:ErrorsOnly -v:q || exit 1
+fi
+scripts/services.sh start chaos || exit 1
+trap 'scripts/services.sh stop chaos' EXIT
+eval "$(scripts/services.sh env chaos)"
+export CREDITS_POSTGRES_ADMIN CREDITS_RABBITMQ CREDITS_RABBITMQ_MANAGEMENT
+dotnet "benchmarks/Credits.Benchmarks/bin/$configuration/net10.0/Credits.Benchmarks.dll" chaos "${args[@]}"
