@@ -1,7 +1,6 @@
+using Credits.Messaging.Outages;
 using MassTransit;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.EntityFrameworkCore.Storage;
-using Npgsql;
 using RabbitMQ.Client.Exceptions;
 
 namespace Credits.Gateway.Problems;
@@ -50,13 +49,11 @@ sealed class TransientOutageExceptionHandler(IProblemDetailsService problems, IL
     /// <summary>The dependency that is out, or null when the exception is not an outage.</summary>
     internal static string? Unavailable(Exception exception)
     {
+        if (TransientDatabaseError.IsIn(exception)) return Database;
         for (Exception? e = exception; e is not null; e = e.InnerException)
         {
             switch (e)
             {
-                case NpgsqlException { IsTransient: true }:
-                case RetryLimitExceededException:
-                    return Database;
                 case BrokerUnreachableException or ConnectFailureException or AlreadyClosedException:
                 case ConnectionException or TransportUnavailableException or RequestTimeoutException:
                     return Broker;

@@ -1,4 +1,5 @@
 using System.Data;
+using Credits.Messaging.Outages;
 using MassTransit;
 using MassTransit.Middleware;
 using Microsoft.EntityFrameworkCore;
@@ -24,6 +25,8 @@ public sealed class PostgresOutboxContextFactory<TDbContext>(
         var messageId = context.GetOriginalMessageId()
             ?? throw new MessageException(typeof(T), "The inbox needs a MessageId to recognise redeliveries.");
         var tables = OutboxTables.Of(dbContext);
+        // A retry may follow PostgreSQL going away (a restart, a failover): wait for it rather than spend the retries.
+        if (context.GetRetryAttempt() > 0) await DatabaseOutage.WaitUntilReachableAsync(dbContext, context.CancellationToken);
 
         // A retrying strategy (Npgsql's EnableRetryOnFailure) can only retry the whole unit, so the whole
         // unit, consumer included, runs inside it; the inbox makes a retry after an ambiguous commit a no-op.
