@@ -14,7 +14,7 @@ namespace Credits.Benchmarks.Chaos;
 /// Orchestrator is killed every ~20 s, a Gateway is killed under HTTP load, and RabbitMQ and PostgreSQL are restarted.
 /// Once every event is acknowledged and the queues have drained, <see cref="ChaosChecks"/> checks the books; any
 /// violation fails the run. Run it with scripts/chaos.sh (it owns the services it restarts).
-/// Options: --events N (1,000,000), --customers N (200), --rate events/s (3,000), --queues quorum|classic,
+/// Options: --events N (1,000,000), --customers N (200), --rate events/s (800), --queues quorum|classic,
 /// --kill-every seconds (20), --sabotage true.
 /// </summary>
 public sealed class ChaosScenario : IBenchmarkScenario
@@ -27,7 +27,7 @@ public sealed class ChaosScenario : IBenchmarkScenario
         ChaosServices.EnsureChaosProfile();
         var events = context.Int("events", 1_000_000);
         var customerCount = context.Int("customers", 200);
-        var rate = context.Int("rate", 3000);
+        var rate = context.Int("rate", 800);
         var quorum = context.String("queues", "quorum") == "quorum";
         var killEvery = TimeSpan.FromSeconds(context.Int("kill-every", 20));
         var sabotage = context.String("sabotage", "false") == "true";
@@ -162,7 +162,7 @@ public sealed class ChaosScenario : IBenchmarkScenario
     /// <summary>Until every acknowledged event is in the ledger and the queues (error queues aside) are empty; returns when.</summary>
     static async Task<TimeSpan> DrainAsync(ChaosSystem system, UsageBook book, Stopwatch clock, CancellationToken ct)
     {
-        var deadline = clock.Elapsed + TimeSpan.FromMinutes(15);
+        var deadline = clock.Elapsed + TimeSpan.FromMinutes(30);
         await using var connection = new NpgsqlConnection(system.ConnectionString);
         await connection.OpenAsync(ct);
         while (clock.Elapsed < deadline)
@@ -177,7 +177,7 @@ public sealed class ChaosScenario : IBenchmarkScenario
             if (applied >= book.Total && queued == 0) return clock.Elapsed;
             await Task.Delay(5000, ct);
         }
-        Say("not drained after 15 minutes; checking what there is");
+        Say("not drained after 30 minutes; checking what there is");
         return clock.Elapsed;
     }
 
