@@ -1,3 +1,4 @@
+using Credits.Contracts.Customers;
 using Credits.Contracts.Billing;
 using Credits.Contracts.TopUps;
 
@@ -117,5 +118,47 @@ public class When_a_paid_purchase_is_refunded
         await h.WaitForConsumed<StripeChargeRefunded>(2);
 
         Assert.Equal(1, await h.PublishedCount<ReverseUnspentCredits>(m => m.PurchaseId == id));
+    }
+}
+
+/// <summary>
+/// Stripe sends payment_intent.succeeded and checkout.session.completed for the same payment in no set order
+/// (https://docs.stripe.com/webhooks#event-ordering). The buyer's consent to save the card is honoured either way: the
+/// clean-clone run lost it when payment_intent.succeeded came first and moved the purchase on.
+/// </summary>
+public class When_stripe_reports_a_checkout_payment_before_the_session_completes
+{
+    [Fact]
+    public async Task Should_still_offer_to_save_the_card_once()
+    {
+        await using var h = await SagaHarness.Start();
+        var id = Guid.NewGuid();
+        await h.Bus.Bus.Publish(TopUpScenario.Purchase(id));
+        await h.PublishedOne<CreateCheckoutSession>(m => m.PurchaseId == id);
+        await h.Bus.Bus.Publish(new CheckoutSessionCreated { PurchaseId = id, SessionId = "cs_1", Url = "https://checkout.example/cs_1" });
+
+        await h.Bus.Bus.Publish(new StripePaymentSucceeded { PaymentIntentId = "pi_1", Metadata = TopUpScenario.Metadata(id) });
+        await h.WaitForConsumed<StripePaymentSucceeded>(1);
+        await h.Bus.Bus.Publish(new StripeCheckoutSessionCompleted { SessionId = "cs_1", PaymentIntentId = "pi_1", PaymentStatus = "paid", Metadata = TopUpScenario.Metadata(id) });
+        await h.WaitForConsumed<StripeCheckoutSessionCompleted>(1);
+
+        var save = await h.PublishedOne<SaveDefaultCard>(m => m.OperationId == id);
+        Assert.Equal(("pi_1", "top-up", "cus_acme"), (save.PaymentIntentId, save.Source, save.StripeCustomerId));
+        Assert.Equal(1, await h.PublishedCount<SaveDefaultCard>(m => m.OperationId == id));
+        Assert.Equal(1, await h.PublishedCount<GrantPurchasedCredits>(m => m.PurchaseId == id));
+    }
+
+    [Fact]
+    public async Task Should_not_offer_it_for_a_saved_card_charge()
+    {
+        await using var h = await SagaHarness.Start();
+        var id = Guid.NewGuid();
+        await h.Bus.Bus.Publish(TopUpScenario.Purchase(id, savedCard: true));
+        await h.PublishedOne<ChargeSavedCard>(m => m.PurchaseId == id);
+        await h.Bus.Bus.Publish(new StripePaymentSucceeded { PaymentIntentId = "pi_2", Metadata = TopUpScenario.Metadata(id) });
+        await h.WaitForConsumed<StripePaymentSucceeded>(1);
+
+        await h.PublishedOne<GrantPurchasedCredits>(m => m.PurchaseId == id);
+        Assert.Equal(0, await h.PublishedCount<SaveDefaultCard>(m => m.OperationId == id));
     }
 }
