@@ -19,7 +19,8 @@ namespace Credits.Benchmarks.Chaos;
 /// PostgreSQL, Stripe's objects through Stripe.net, the error queues through RabbitMQ's management API). A violation
 /// names what it found; the run exits non-zero when there is any.
 /// </summary>
-public sealed class ChaosChecks(ChaosSystem system, StripeClient stripe, UsageBook book, SagaTraffic traffic, IReadOnlyList<ChaosCustomer> customers)
+public sealed class ChaosChecks(ChaosSystem system, StripeClient stripe, UsageBook book, SagaTraffic traffic, IReadOnlyList<ChaosCustomer> customers,
+    IReadOnlyList<string> skippedFaults)
 {
     static readonly string[] PlanChangeSettled = ["Completed", "Failed", "Rejected", "WaitingForPeriodEnd"];
     static readonly string[] TopUpFinal = ["Completed", "Cancelled", "Refunded"];
@@ -47,6 +48,8 @@ public sealed class ChaosChecks(ChaosSystem system, StripeClient stripe, UsageBo
 
     void CheckProducers()
     {
+        Checked_("every planned fault done");
+        foreach (var fault in skippedFaults) Violation("fault not done", $"{fault}: the load ended before it was due");
         Checked_("every event acknowledged", book.Total);
         if (book.AcknowledgedCount != book.Total)
             Violation("acknowledged", $"{book.Total - book.AcknowledgedCount:N0} of {book.Total:N0} events never acknowledged");

@@ -71,7 +71,7 @@ public sealed class ChaosScenario : IBenchmarkScenario
         await IgnoreCancellation(payments);
 
         if (sabotage) await ChaosSabotage.ApplyAsync(system, stripe, customers, ct);
-        var checks = new ChaosChecks(system, stripe, book, traffic, customers);
+        var checks = new ChaosChecks(system, stripe, book, traffic, customers, faults.Skipped);
         await checks.RunAsync(ct);
 
         Report(context, book, traffic, faults, progress, checks, system, producedAt, drainTime, quorum);
