@@ -37,7 +37,7 @@ public sealed class SagaLoadChecks(SagaLoadSystem system, StripeClient stripe)
 
     public async Task RunAsync(IReadOnlyList<SagaLoadCustomer> customers, CancellationToken ct)
     {
-        var plans = await PlansAsync(ct);
+        var plans = await PlansAsync(stripe, ct);
         var ids = customers.Select(c => c.CustomerId).ToList();
         var operations = customers.Select(c => c.OperationId).ToList();
         var purchases = customers.Select(c => c.PurchaseId).ToList();
@@ -182,7 +182,8 @@ public sealed class SagaLoadChecks(SagaLoadSystem system, StripeClient stripe)
             Violation("credits", $"{who}: balance {books.Balance}, expected {expected} (plan change {change?.CurrentState} granted {change?.CreditsGranted}, top-up {topUp?.CurrentState})");
     }
 
-    async Task<IReadOnlyDictionary<string, PlanTerms>> PlansAsync(CancellationToken ct)
+    /// <summary>Hobby's and Pro's Stripe prices, by lookup key, as the subscription-item invariant wants them (the saga and chaos checks).</summary>
+    internal static async Task<IReadOnlyDictionary<string, PlanTerms>> PlansAsync(StripeClient stripe, CancellationToken ct)
     {
         string[] keys = ["credits:hobby:flat", "credits:hobby:overage", "credits:pro:flat", "credits:pro:overage"];
         var prices = await stripe.V1.Prices.ListAsync(new() { LookupKeys = [.. keys], Limit = 100 }, cancellationToken: ct);

@@ -56,7 +56,8 @@ public class RabbitMqVirtualHost : IAsyncLifetime
         return doc.RootElement.EnumerateArray().Select(m => m.Clone()).ToList();
     }
 
-    static HttpClient CreateManagementClient()
+    /// <summary>A client of the broker's management API (base address with a trailing slash: use relative paths).</summary>
+    public static HttpClient CreateManagementClient()
     {
         var management = TestEnvironment.RabbitMqManagement;
         var client = new HttpClient { BaseAddress = new Uri(management.GetLeftPart(UriPartial.Authority) + "/") };

@@ -202,7 +202,7 @@ public sealed class ChaosChecks(ChaosSystem system, StripeClient stripe, UsageBo
                 Violation("top-up", $"{customerId}: top-up {purchaseId} {topUp.CurrentState} has {grant.Count} grants of {grant.Credits} credits");
         }
 
-        var plans = await PlansAsync(ct);
+        var plans = await SagaLoadChecks.PlansAsync(stripe, ct);
         var purchasesByCustomer = traffic.Purchases.ToLookup(p => p.CustomerId);
         await Parallel.ForEachAsync(customers, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (customer, token) =>
         {
@@ -327,25 +327,10 @@ public sealed class ChaosChecks(ChaosSystem system, StripeClient stripe, UsageBo
 
     public static async Task<List<QueueDepth>> QueuesAsync(RabbitMqVirtualHost vhost, CancellationToken ct)
     {
-        var management = TestEnvironment.RabbitMqManagement;
-        using var http = new HttpClient { BaseAddress = new Uri(management.GetLeftPart(UriPartial.Authority)) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(Uri.UnescapeDataString(management.UserInfo))));
-        var json = await http.GetStringAsync($"/api/queues/{Uri.EscapeDataString(vhost.Name)}?columns=name,messages,type,durable", ct);
+        using var http = RabbitMqVirtualHost.CreateManagementClient();
+        var json = await http.GetStringAsync($"api/queues/{Uri.EscapeDataString(vhost.Name)}?columns=name,messages,type,durable", ct);
         return JsonDocument.Parse(json).RootElement.EnumerateArray()
             .Select(q => new QueueDepth(q.GetProperty("name").GetString()!, q.TryGetProperty("messages", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetInt64() : 0,
                 q.TryGetProperty("type", out var t) ? t.GetString() ?? "?" : "?", q.TryGetProperty("durable", out var d) && d.GetBoolean())).ToList();
-    }
-
-    async Task<IReadOnlyDictionary<string, PlanTerms>> PlansAsync(CancellationToken ct)
-    {
-        string[] keys = ["credits:hobby:flat", "credits:hobby:overage", "credits:pro:flat", "credits:pro:overage"];
-        var prices = await stripe.V1.Prices.ListAsync(new() { LookupKeys = [.. keys], Limit = 100 }, cancellationToken: ct);
-        PlanTerms Terms(string planId) => new()
-        {
-            PlanId = planId,
-            FlatPriceId = prices.Data.Single(p => p.LookupKey == $"credits:{planId}:flat").Id,
-            MeteredPriceId = prices.Data.SingleOrDefault(p => p.LookupKey == $"credits:{planId}:overage")?.Id,
-        };
-        return new Dictionary<string, PlanTerms> { ["hobby"] = Terms("hobby"), ["pro"] = Terms("pro") };
     }
 }

@@ -45,13 +45,10 @@ public static class ChaosSabotage
 
     static async Task PublishWithoutReasonAsync(RabbitMqVirtualHost vhost)
     {
-        var management = TestEnvironment.RabbitMqManagement;
-        using var http = new HttpClient { BaseAddress = new Uri(management.GetLeftPart(UriPartial.Authority)) };
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes(Uri.UnescapeDataString(management.UserInfo))));
+        using var http = RabbitMqVirtualHost.CreateManagementClient();
         var vhostName = Uri.EscapeDataString(vhost.Name);
-        (await http.PutAsync($"/api/queues/{vhostName}/chaos-sabotage_error", new StringContent("""{"durable":true}""", Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
-        (await http.PostAsync($"/api/exchanges/{vhostName}/amq.default/publish", new StringContent(
+        (await http.PutAsync($"api/queues/{vhostName}/chaos-sabotage_error", new StringContent("""{"durable":true}""", Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+        (await http.PostAsync($"api/exchanges/{vhostName}/amq.default/publish", new StringContent(
             """{"properties":{},"routing_key":"chaos-sabotage_error","payload":"{\"what\":\"no reason\"}","payload_encoding":"string"}""",
             Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
     }

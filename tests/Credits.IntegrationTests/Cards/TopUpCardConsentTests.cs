@@ -31,7 +31,8 @@ public class TopUpCardConsentTests(SystemUnderTest system) : IClassFixture<Syste
 
         // Ticked: the card becomes the default of the customer and the subscription, once.
         var ticked = await PaidPurchaseAsync(customer, save: true);
-        // A step that faults under load is redelivered a minute later (StepRedeliveryOptions): wait past that, not just the step timeout.
+        // Past a step's one-minute redelivery (StepRedeliveryOptions) for a loaded machine. The failures this once blamed on
+        // slowness were the payment-before-session ordering bug, fixed in the top-up saga.
         await Eventually.Get(() => Cards.SavedCardAsync(id), c => c is not null, TimeSpan.FromMinutes(3), "the card saved");
         var card = await Cards.AssertDefaultCardAsync(customer.StripeCustomerId!, customer.SubscriptionId!);
         var saved = Assert.Single(_bus!.Received<CardSaved>(), c => c.CustomerId == id);
