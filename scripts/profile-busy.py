@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Busy-thread view of a dotnet-trace thread-time profile (issue 16).
+
+dotnet-sampled-thread-time samples every thread ~100 times a second, blocked or not, so its top lists are full
+of waits. This keeps only the time a thread ran managed code (the CPU_TIME pseudo-frame of the Speedscope export)
+and prints the share of that time under each frame (inclusive) and in each leaf frame (exclusive). Time in native
+code (the GC, the kernel, socket I/O) is not in it; dotnet-counters' cpu.time gives the process total.
+
+    dotnet-trace convert --format Speedscope trace.nettrace -o trace
+    scripts/profile-busy.py trace.speedscope.json [--top 40] [--match Credits.,MassTransit.,Npgsql.]
+"""
+import argparse, collections, json, re
+
+WAITS = re.compile(r"Wait|Sleep|Interop\+Sys\.Read|epoll|SpinWait|LowLevelLifoSemaphore|Monitor\.Enter_Slowpath|"
+                   r"TimerQueue\.TimerThread|Thread\.Join|PollGC")
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("file")
+    ap.add_argument("--top", type=int, default=40)
+    ap.add_argument("--match", default="", help="comma-separated substrings: only frames containing one (inclusive list)")
+    a = ap.parse_args()
+    doc = json.load(open(a.file))
+    frames = [f["name"] for f in doc["shared"]["frames"]]
+    inclusive, exclusive = collections.Counter(), collections.Counter()
+    # The converter marks each sample's state with a last pseudo-frame: CPU_TIME (running managed code) or
+    # UNMANAGED_CODE_TIME (in native code: mostly blocked in the kernel). Without those, fall back to the wait names.
+    marked = "CPU_TIME" in frames
+    # dotnet-counters' own session start (MeterListener.Start under an EventPipe callback) shows as one thread busy
+    # for the whole trace: the profiler's cost, not the program's.
+    probe = {i for i, f in enumerate(frames) if "EventPipeEventProvider.Callback" in f}
+    def is_busy(stack):
+        if probe.intersection(stack):
+            return False
+        return frames[stack[-1]] == "CPU_TIME" if marked else not WAITS.search(frames[stack[-1]])
+    busy = total = 0
+    for profile in doc["profiles"]:
+        # Speedscope's "evented" form: frames opened and closed at times; the time between two events belongs to
+        # the stack open in between.
+        stack, last = [], None
+        for event in profile.get("events", []):
+            if last is not None and stack and event["at"] > last:
+                w = event["at"] - last
+                total += w
+                if is_busy(stack):
+                    busy += w
+                    leaf = stack[-2] if frames[stack[-1]] == "CPU_TIME" and len(stack) > 1 else stack[-1]
+                    exclusive[frames[leaf]] += w
+                    for name in {frames[i] for i in stack}:
+                        inclusive[name] += w
+            last = event["at"]
+            if event["type"] == "O":
+                stack.append(event["frame"])
+            elif stack:
+                stack.pop()
+    print(f"busy thread time: {busy / 1000:,.1f} s of {total / 1000:,.1f} s sampled ({100 * busy / max(total, 1):.1f} %)")
+    keep = [m for m in a.match.split(",") if m]
+    print("\ninclusive (share of busy thread time)")
+    shown = 0
+    for name, w in inclusive.most_common():
+        if keep and not any(m in name for m in keep):
+            continue
+        print(f"  {100 * w / busy:5.1f} %  {name[:150]}")
+        shown += 1
+        if shown >= a.top:
+            break
+    print("\nexclusive (leaf frames)")
+    for name, w in exclusive.most_common(a.top):
+        print(f"  {100 * w / busy:5.1f} %  {name[:150]}")
+
+main()

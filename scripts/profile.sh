@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Profiles one benchmark scenario (issue 16): runs it from the Release build and attaches dotnet-trace
+# (thread-time samples, ~100 Hz) and dotnet-counters (GC, allocations, thread pool) to the process that
+# does the work: the Orchestrator for `ingestion` and `sagas`, the benchmark process itself otherwise
+# (`saga` and `outbox` run their consumers in-process).
+#
+#   scripts/profile.sh ingestion --events 30000
+#   scripts/profile.sh saga --messages 2000 --rounds 1
+#   scripts/profile.sh outbox --messages 3000 --rounds 1
+#
+# Needs the test services (scripts/services.sh start test, with its env exported), a Release build
+# (dotnet build -c Release Credits.sln) and the tools (dotnet tool install -g dotnet-trace dotnet-counters).
+# Writes .data/profiles/<time>-<scenario>/: trace.nettrace, counters.csv, top-exclusive.txt,
+# top-inclusive.txt and the scenario's own output. Trace for --seconds (default 40) once the target runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PATH:$HOME/.dotnet/tools"
+
+scenario=${1:?usage: scripts/profile.sh SCENARIO [--seconds N] [scenario options...]}
+shift
+seconds=40
+args=()
+while [[ $# -gt 0 ]]; do
+  if [[ $1 == --seconds ]]; then seconds=$2; shift 2; else args+=("$1"); shift; fi
+done
+
+for tool in dotnet-trace dotnet-counters; do
+  command -v "$tool" >/dev/null || { echo "profile: $tool is missing: dotnet tool install -g $tool" >&2; exit 2; }
+done
+
+out=".data/profiles/$(date -u +%Y%m%dT%H%M%S)-$scenario"
+mkdir -p "$out"
+dll=benchmarks/Credits.Benchmarks/bin/Release/net10.0/Credits.Benchmarks.dll
+[[ -f $dll ]] || { echo "profile: build first: dotnet build -c Release Credits.sln" >&2; exit 2; }
+
+dotnet "$dll" "$scenario" "${args[@]}" > "$out/scenario.txt" 2>&1 &
+bench=$!
+
+case $scenario in
+  ingestion|sagas|chaos) target_pattern='Credits.Orchestrator.dll' ;;
+  *) target_pattern='' ;;
+esac
+target=$bench
+if [[ -n $target_pattern ]]; then
+  target=''
+  for _ in $(seq 1 600); do
+    # The migration run exits; the host that stays is the one to profile.
+    target=$( (pgrep -f "$target_pattern" || true) | while read -r pid; do
+      [[ $(ps -o args= -p "$pid") == *migrate* ]] || echo "$pid"; done | head -1 || true)
+    [[ -n $target ]] && sleep 5 && kill -0 "$target" 2>/dev/null && break
+    kill -0 "$bench" 2>/dev/null || break
+    sleep 0.5
+  done
+  [[ -n $target ]] || { echo "profile: no $target_pattern process appeared" >&2; wait "$bench"; exit 1; }
+fi
+
+echo "profile: $scenario, target pid $target, tracing ${seconds}s, load $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$out/about.txt"
+duration=$(printf '00:00:%02d:%02d' $((seconds / 60)) $((seconds % 60)))
+dotnet-counters collect -p "$target" --format csv -o "$out/counters.csv" \
+  --counters System.Runtime --duration "$duration" > "$out/counters.log" 2>&1 &
+dotnet-trace collect -p "$target" --profile dotnet-sampled-thread-time -o "$out/trace.nettrace" \
+  --duration "$duration" > "$out/trace.log" 2>&1 || echo "profile: dotnet-trace failed, see $out/trace.log" >&2
+wait "$bench" || echo "profile: the scenario exited with $?" >&2
+wait || true
+
+if [[ -f $out/trace.nettrace ]]; then
+  dotnet-trace report "$out/trace.nettrace" topN -n 40 > "$out/top-exclusive.txt" 2>&1 || true
+  dotnet-trace report "$out/trace.nettrace" topN -n 60 --inclusive > "$out/top-inclusive.txt" 2>&1 || true
+fi
+echo "profile: written to $out"
