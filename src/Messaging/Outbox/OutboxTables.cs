@@ -12,12 +12,12 @@ sealed record OutboxTables(string Inbox, string State, string Message)
 {
     /// <summary>
     /// Inserts the inbox row or counts a duplicate; returns the receive count (1 = first consumption).
-    /// Parameters: message id, consumer id, received.
+    /// Positional parameters for a plain NpgsqlCommand: $1 message id, $2 consumer id, $3 received.
     /// </summary>
     public string ClaimInbox { get; } = $$"""
-        INSERT INTO {{Inbox}} (message_id, consumer_id, received, receive_count) VALUES ({0}, {1}, {2}, 1)
+        INSERT INTO {{Inbox}} (message_id, consumer_id, received, receive_count) VALUES ($1, $2, $3, 1)
         ON CONFLICT (message_id, consumer_id) DO UPDATE SET receive_count = {{Inbox}}.receive_count + 1
-        RETURNING receive_count AS "Value"
+        RETURNING receive_count
         """;
 
     /// <summary>Locks the oldest outbox units no other relay holds. Parameter: the limit.</summary>
