@@ -85,8 +85,6 @@ static class LedgerTransaction
         }
 
         await LedgerStore.SaveAsync(connection, transaction, books.Values, entries, now, ct);
-        await BalanceNotifications.NotifyAsync(connection, transaction,
-            entries.Select(e => e.CustomerId).Distinct().ToArray(), ct);
         return results;
     }
 

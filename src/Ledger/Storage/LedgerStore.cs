@@ -7,7 +7,7 @@ namespace Credits.Ledger.Storage;
 
 /// <summary>
 /// The ledger's SQL: one round trip to lock and read the accounts a transaction touches, one to
-/// write everything back, whatever the number of operations (set-based, through unnest arrays).
+/// write everything back and notify the listeners, whatever the number of operations (set-based, through unnest arrays).
 /// </summary>
 static class LedgerStore
 {
@@ -212,6 +212,10 @@ static class LedgerStore
                 Param("suspended", accounts.Select(a => a.OverageSuspended).ToArray()),
                 Param("threshold", accounts.Select(a => a.LowBalanceThreshold).ToArray()),
                 Param("now", now.UtcDateTime)));
+
+        // Listeners hear of every customer whose entries changed, once the transaction commits.
+        var changedCustomers = entries.Select(e => e.CustomerId).Distinct().ToArray();
+        if (changedCustomers.Length > 0) batch.BatchCommands.Add(BalanceNotifications.Command(changedCustomers));
 
         if (batch.BatchCommands.Count > 0) await batch.ExecuteNonQueryAsync(ct);
     }
