@@ -9,10 +9,7 @@ code (the GC, the kernel, socket I/O) is not in it; dotnet-counters' cpu.time gi
     dotnet-trace convert --format Speedscope trace.nettrace -o trace
     scripts/profile-busy.py trace.speedscope.json [--top 40] [--match Credits.,MassTransit.,Npgsql.]
 """
-import argparse, collections, json, re
-
-WAITS = re.compile(r"Wait|Sleep|Interop\+Sys\.Read|epoll|SpinWait|LowLevelLifoSemaphore|Monitor\.Enter_Slowpath|"
-                   r"TimerQueue\.TimerThread|Thread\.Join|PollGC")
+import argparse, collections, json, sys
 
 def main():
     ap = argparse.ArgumentParser()
@@ -23,16 +20,15 @@ def main():
     doc = json.load(open(a.file))
     frames = [f["name"] for f in doc["shared"]["frames"]]
     inclusive, exclusive = collections.Counter(), collections.Counter()
-    # The converter marks each sample's state with a last pseudo-frame: CPU_TIME (running managed code) or
-    # UNMANAGED_CODE_TIME (in native code: mostly blocked in the kernel). Without those, fall back to the wait names.
-    marked = "CPU_TIME" in frames
+    # The converter ends each sample's stack with a pseudo-frame: CPU_TIME (running managed code) or
+    # UNMANAGED_CODE_TIME (in native code: mostly blocked in the kernel).
+    if "CPU_TIME" not in frames:
+        sys.exit(f"{a.file}: no CPU_TIME frames; convert a dotnet-sampled-thread-time trace with dotnet-trace convert")
     # dotnet-counters' own session start (MeterListener.Start under an EventPipe callback) shows as one thread busy
     # for the whole trace: the profiler's cost, not the program's.
     probe = {i for i, f in enumerate(frames) if "EventPipeEventProvider.Callback" in f}
     def is_busy(stack):
-        if probe.intersection(stack):
-            return False
-        return frames[stack[-1]] == "CPU_TIME" if marked else not WAITS.search(frames[stack[-1]])
+        return len(stack) > 1 and frames[stack[-1]] == "CPU_TIME" and not probe.intersection(stack)
     busy = total = 0
     for profile in doc["profiles"]:
         # Speedscope's "evented" form: frames opened and closed at times; the time between two events belongs to
@@ -44,8 +40,7 @@ def main():
                 total += w
                 if is_busy(stack):
                     busy += w
-                    leaf = stack[-2] if frames[stack[-1]] == "CPU_TIME" and len(stack) > 1 else stack[-1]
-                    exclusive[frames[leaf]] += w
+                    exclusive[frames[stack[-2]]] += w
                     for name in {frames[i] for i in stack}:
                         inclusive[name] += w
             last = event["at"]
@@ -54,10 +49,14 @@ def main():
             elif stack:
                 stack.pop()
     print(f"busy thread time: {busy / 1000:,.1f} s of {total / 1000:,.1f} s sampled ({100 * busy / max(total, 1):.1f} %)")
+    busy = max(busy, 1)
     keep = [m for m in a.match.split(",") if m]
     print("\ninclusive (share of busy thread time)")
     shown = 0
     for name, w in inclusive.most_common():
+        # The converter's grouping frames (process, thread, activity) hold every sample: no information.
+        if name in ("CPU_TIME", "Threads", "(Non-Activities)") or name.startswith(("Process64 ", "Thread (")):
+            continue
         if keep and not any(m in name for m in keep):
             continue
         print(f"  {100 * w / busy:5.1f} %  {name[:150]}")

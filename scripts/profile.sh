@@ -10,8 +10,8 @@
 #
 # Needs the test services (scripts/services.sh start test, with its env exported), a Release build
 # (dotnet build -c Release Credits.sln) and the tools (dotnet tool install -g dotnet-trace dotnet-counters).
-# Writes .data/profiles/<time>-<scenario>/: trace.nettrace, counters.csv, top-exclusive.txt,
-# top-inclusive.txt and the scenario's own output. Trace for --seconds (default 40) once the target runs.
+# Writes .data/profiles/<time>-<scenario>/: trace.nettrace, counters.csv, busy.txt (the managed CPU time by frame,
+# from scripts/profile-busy.py) and the scenario's own output. Traces for --seconds (default 40) once the target runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:$HOME/.dotnet/tools"
@@ -37,7 +37,7 @@ dotnet "$dll" "$scenario" "${args[@]}" > "$out/scenario.txt" 2>&1 &
 bench=$!
 
 case $scenario in
-  ingestion|sagas|chaos) target_pattern='Credits.Orchestrator.dll' ;;
+  ingestion|sagas) target_pattern='Credits.Orchestrator.dll' ;;
   *) target_pattern='' ;;
 esac
 target=$bench
@@ -64,7 +64,8 @@ wait "$bench" || echo "profile: the scenario exited with $?" >&2
 wait || true
 
 if [[ -f $out/trace.nettrace ]]; then
-  dotnet-trace report "$out/trace.nettrace" topN -n 40 > "$out/top-exclusive.txt" 2>&1 || true
-  dotnet-trace report "$out/trace.nettrace" topN -n 60 --inclusive > "$out/top-inclusive.txt" 2>&1 || true
+  # dotnet-trace's own top lists are all waits in a thread-time trace: keep the time spent running managed code.
+  dotnet-trace convert --format Speedscope "$out/trace.nettrace" -o "$out/trace" > /dev/null
+  python3 scripts/profile-busy.py "$out/trace.speedscope.json" --top 60 > "$out/busy.txt"
 fi
 echo "profile: written to $out"

@@ -155,25 +155,19 @@ public sealed class IngestionLoadScenario : IBenchmarkScenario
         return clock.Elapsed;
     }
 
-    static async Task<long> CountDebitsAsync(string connectionString, string keyPattern, CancellationToken ct)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand("SELECT count(DISTINCT idempotency_key) FROM ledger_entries WHERE idempotency_key LIKE @k", connection);
-        command.Parameters.AddWithValue("k", keyPattern);
-        return (long)(await command.ExecuteScalarAsync(ct))!;
-    }
-
     /// <summary>
-    /// The probe customer's usage entries, through its index: a LIKE count over the whole table (as the throughput
-    /// rows use) grows with the table and took most of the measured "latency" once 100,000 entries were in.
+    /// Debits committed under keys like the pattern; for one customer, through its index. The latency probe counts its
+    /// own customer's: a LIKE over the whole table grows with the table and, once 100,000 entries were in, took most of
+    /// the measured "latency".
     /// </summary>
-    static async Task<long> CountProbeDebitsAsync(string connectionString, CancellationToken ct)
+    static async Task<long> CountDebitsAsync(string connectionString, string keyPattern, CancellationToken ct, string? customer = null)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand(
-            "SELECT count(DISTINCT idempotency_key) FROM ledger_entries WHERE customer_id = 'probe' AND idempotency_key LIKE 'usage:%'", connection);
+        await using var command = new NpgsqlCommand("SELECT count(DISTINCT idempotency_key) FROM ledger_entries WHERE idempotency_key LIKE @k"
+            + (customer is null ? "" : " AND customer_id = @c"), connection);
+        command.Parameters.AddWithValue("k", keyPattern);
+        if (customer is not null) command.Parameters.AddWithValue("c", customer);
         return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
@@ -214,7 +208,7 @@ public sealed class IngestionLoadScenario : IBenchmarkScenario
                 if (Volatile.Read(ref seen) > 0)
                 {
                     Interlocked.Exchange(ref seen, 0);
-                    var count = await CountProbeDebitsAsync(connectionString, ct);
+                    var count = await CountDebitsAsync(connectionString, "usage:%:p-%", ct, customer: "probe");
                     var now = clock.Elapsed.TotalMilliseconds;
                     lock (published)
                         for (var i = (int)visible; i < count; i++)

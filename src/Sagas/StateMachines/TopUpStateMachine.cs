@@ -91,7 +91,7 @@ public sealed class TopUpStateMachine : MassTransitStateMachine<TopUpState>
                 .Then(c => c.Saga.PaymentIntentId = c.Message.PaymentIntentId)
                 // Stripe sends this and checkout.session.completed in no set order: whichever comes first offers to save
                 // the card, since the other then finds the purchase moved on (the step checks the buyer's consent).
-                .If(c => !c.Saga.UseSavedCard && c.Saga.PaymentIntentId is not null, offered => offered.Publish(c => SaveCardIfConsented(c.Saga)))
+                .If(c => !c.Saga.UseSavedCard && c.Message.PaymentIntentId is not null, offered => offered.Publish(c => SaveCardIfConsented(c.Saga)))
                 .Unschedule(AbandonTimeout).Then(c => Paid(c.Saga)).Publish(c => Grant(c.Saga)).TransitionTo(Granting),
             When(Declined).Then(c => c.Saga.LastError = $"the payment was declined: {c.Message.Reason}").Unschedule(AbandonTimeout).Publish(c => CancelledEvent(c.Saga)).TransitionTo(Cancelled),
             // On the Checkout page a declined card leaves the session open: the customer may try another card.

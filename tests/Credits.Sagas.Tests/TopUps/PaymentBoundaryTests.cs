@@ -13,9 +13,7 @@ public class When_a_card_is_declined_on_the_checkout_page
     {
         await using var h = await SagaHarness.Start();
         var id = Guid.NewGuid();
-        await h.Bus.Bus.Publish(TopUpScenario.Purchase(id));
-        await h.PublishedOne<CreateCheckoutSession>(m => m.PurchaseId == id);
-        await h.Bus.Bus.Publish(new CheckoutSessionCreated { PurchaseId = id, SessionId = "cs_1", Url = "https://checkout.example/cs_1" });
+        await TopUpScenario.AwaitingCheckoutPaymentAsync(h, id);
 
         await h.Bus.Bus.Publish(new StripePaymentFailed { PaymentIntentId = "pi_1", FailureMessage = "Your card was declined.", Metadata = TopUpScenario.Metadata(id) });
         await h.WaitForConsumed<StripePaymentFailed>(1);
@@ -51,9 +49,7 @@ public class When_the_saga_gives_up_on_a_checkout_purchase
     {
         await using var h = await SagaHarness.Start(abandonAfter: TimeSpan.FromMilliseconds(300));
         var id = Guid.NewGuid();
-        await h.Bus.Bus.Publish(TopUpScenario.Purchase(id));
-        await h.PublishedOne<CreateCheckoutSession>(m => m.PurchaseId == id);
-        await h.Bus.Bus.Publish(new CheckoutSessionCreated { PurchaseId = id, SessionId = "cs_late", Url = "https://checkout.example/cs_late" });
+        await TopUpScenario.AwaitingCheckoutPaymentAsync(h, id, "cs_late");
 
         await h.PublishedOne<PurchaseCancelled>(m => m.PurchaseId == id);
         Assert.Equal("cs_late", (await h.PublishedOne<ExpireCheckoutSession>(m => m.PurchaseId == id)).SessionId);

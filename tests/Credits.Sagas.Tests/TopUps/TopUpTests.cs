@@ -1,5 +1,5 @@
-using Credits.Contracts.Customers;
 using Credits.Contracts.Billing;
+using Credits.Contracts.Customers;
 using Credits.Contracts.TopUps;
 
 namespace Credits.Sagas.Tests.TopUps;
@@ -12,6 +12,14 @@ internal static class TopUpScenario
     };
 
     public static Dictionary<string, string> Metadata(Guid id) => new() { ["purchase_id"] = id.ToString() };
+
+    /// <summary>A Checkout purchase whose session exists: the saga is waiting for Stripe to report the payment.</summary>
+    public static async Task AwaitingCheckoutPaymentAsync(SagaHarness h, Guid id, string sessionId = "cs_1")
+    {
+        await h.Bus.Bus.Publish(Purchase(id));
+        await h.PublishedOne<CreateCheckoutSession>(m => m.PurchaseId == id);
+        await h.Bus.Bus.Publish(new CheckoutSessionCreated { PurchaseId = id, SessionId = sessionId, Url = $"https://checkout.example/{sessionId}" });
+    }
 }
 
 public class When_a_checkout_purchase_is_paid
@@ -133,9 +141,7 @@ public class When_stripe_reports_a_checkout_payment_before_the_session_completes
     {
         await using var h = await SagaHarness.Start();
         var id = Guid.NewGuid();
-        await h.Bus.Bus.Publish(TopUpScenario.Purchase(id));
-        await h.PublishedOne<CreateCheckoutSession>(m => m.PurchaseId == id);
-        await h.Bus.Bus.Publish(new CheckoutSessionCreated { PurchaseId = id, SessionId = "cs_1", Url = "https://checkout.example/cs_1" });
+        await TopUpScenario.AwaitingCheckoutPaymentAsync(h, id);
 
         await h.Bus.Bus.Publish(new StripePaymentSucceeded { PaymentIntentId = "pi_1", Metadata = TopUpScenario.Metadata(id) });
         await h.WaitForConsumed<StripePaymentSucceeded>(1);
