@@ -86,7 +86,12 @@ public sealed class HostProcess : IAsyncDisposable
         while (DateTime.UtcNow < deadline)
         {
             if (_process!.HasExited)
+            {
+                // The output readers run on their own; without this wait the message can miss the host's last
+                // lines, which are the ones that say why it stopped.
+                await _process.WaitForExitAsync();
                 throw new InvalidOperationException($"{_project} exited with {_process.ExitCode} before it was ready:\n{Output}");
+            }
             try
             {
                 var response = await http.GetAsync(new Uri(BaseAddress, "health/ready"));
