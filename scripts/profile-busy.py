@@ -16,10 +16,11 @@ def main():
     ap.add_argument("file")
     ap.add_argument("--top", type=int, default=40)
     ap.add_argument("--match", default="", help="comma-separated substrings: only frames containing one (inclusive list)")
+    ap.add_argument("--callers", default="", help="a frame substring: the busy time under it, by the nearest Credits/MassTransit/EF frames above it")
     a = ap.parse_args()
     doc = json.load(open(a.file))
     frames = [f["name"] for f in doc["shared"]["frames"]]
-    inclusive, exclusive = collections.Counter(), collections.Counter()
+    inclusive, exclusive, callers = collections.Counter(), collections.Counter(), collections.Counter()
     # The converter ends each sample's stack with a pseudo-frame: CPU_TIME (running managed code) or
     # UNMANAGED_CODE_TIME (in native code: mostly blocked in the kernel).
     if "CPU_TIME" not in frames:
@@ -43,6 +44,12 @@ def main():
                     exclusive[frames[stack[-2]]] += w
                     for name in {frames[i] for i in stack}:
                         inclusive[name] += w
+                    if a.callers:
+                        at = next((k for k, i in enumerate(stack) if a.callers in frames[i]), None)
+                        if at is not None:
+                            own = [frames[i].split("!", 1)[-1][:90] for i in stack[:at]
+                                   if frames[i].startswith(("Credits.", "MassTransit", "Microsoft.EntityFrameworkCore"))]
+                            callers[" <- ".join(reversed(own[-4:]))] += w
             last = event["at"]
             if event["type"] == "O":
                 stack.append(event["frame"])
@@ -63,6 +70,10 @@ def main():
         shown += 1
         if shown >= a.top:
             break
+    if a.callers:
+        print(f"\nunder {a.callers}, by caller")
+        for chain, w in callers.most_common(a.top):
+            print(f"  {100 * w / busy:5.1f} %  {chain}")
     print("\nexclusive (leaf frames)")
     for name, w in exclusive.most_common(a.top):
         print(f"  {100 * w / busy:5.1f} %  {name[:150]}")

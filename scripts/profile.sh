@@ -4,7 +4,7 @@
 # does the work: the Orchestrator for `ingestion` and `sagas`, the benchmark process itself otherwise
 # (`saga` and `outbox` run their consumers in-process).
 #
-#   scripts/profile.sh ingestion --events 30000
+#   scripts/profile.sh ingestion --events 30000 [--only batch]
 #   scripts/profile.sh saga --messages 2000 --rounds 1
 #   scripts/profile.sh outbox --messages 3000 --rounds 1
 #
