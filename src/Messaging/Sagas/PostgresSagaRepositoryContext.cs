@@ -16,6 +16,7 @@ sealed class PostgresSagaRepositoryContext<TSaga, TMessage>(
     ConsumeContext<TMessage> consumeContext,
     ISagaConsumeContextFactory<DbContext, TSaga> factory,
     SagaConcurrencyMode mode,
+    bool ownerSaves,
     params object[] payloads)
     : ConsumeContextScope<TMessage>(consumeContext, [dbContext, .. payloads]), SagaRepositoryContext<TSaga, TMessage>
     where TSaga : class, ISaga
@@ -60,12 +61,16 @@ sealed class PostgresSagaRepositoryContext<TSaga, TMessage>(
         await dbContext.SaveChangesAsync(CancellationToken);
     }
 
-    public Task Update(SagaConsumeContext<TSaga> context) => dbContext.SaveChangesAsync(CancellationToken);
+    /// <summary>
+    /// The tracked instance is written by the next save: the transaction owner's, when it saves before it commits
+    /// (<c>ownerSaves</c>, the outbox), else this one.
+    /// </summary>
+    public Task Update(SagaConsumeContext<TSaga> context) => ownerSaves ? Task.CompletedTask : dbContext.SaveChangesAsync(CancellationToken);
 
-    public async Task Delete(SagaConsumeContext<TSaga> context)
+    public Task Delete(SagaConsumeContext<TSaga> context)
     {
         dbContext.Set<TSaga>().Remove(context.Saga);
-        await dbContext.SaveChangesAsync(CancellationToken);
+        return ownerSaves ? Task.CompletedTask : dbContext.SaveChangesAsync(CancellationToken);
     }
 
     public Task Discard(SagaConsumeContext<TSaga> context) => Task.CompletedTask;

@@ -7,8 +7,9 @@ namespace Credits.Messaging.Tests.Sagas;
 
 /// <summary>
 /// The contract with the transactional outbox: a filter in the message scope begins a transaction on the scoped
-/// DbContext, and the saga repository joins it instead of committing on its own. Here the filter rolls back every
-/// increment: if the repository had committed anything itself, the count would show it.
+/// DbContext and saves it before it commits, and the saga repository joins it instead of committing on its own (a
+/// changed instance waits for the owner's save). Here the filter rolls back every increment: if the repository had
+/// committed anything itself, the count would show it.
 /// </summary>
 public class When_a_saga_runs_inside_a_transaction_begun_by_the_endpoint(Infrastructure infrastructure) : IClassFixture<Infrastructure>
 {
@@ -42,7 +43,7 @@ public class When_a_saga_runs_inside_a_transaction_begun_by_the_endpoint(Infrast
         public void Rollback() => Interlocked.Increment(ref _rolledBack);
     }
 
-    /// <summary>Stands in for the outbox filter: owns the transaction; commits openings, rolls back increments.</summary>
+    /// <summary>Stands in for the outbox filter: owns the transaction, saves; commits openings, rolls back increments.</summary>
     public sealed class OwnTransactionFilter<T>(TallyDbContext dbContext, TransactionOutcomes outcomes) : IFilter<ConsumeContext<T>>
         where T : class
     {
@@ -50,6 +51,7 @@ public class When_a_saga_runs_inside_a_transaction_begun_by_the_endpoint(Infrast
         {
             await using var transaction = await dbContext.Database.BeginTransactionAsync(context.CancellationToken);
             await next.Send(context);
+            await dbContext.SaveChangesAsync(context.CancellationToken);
             if (context.Message is TallyIncremented)
             {
                 await transaction.RollbackAsync();
