@@ -97,6 +97,8 @@ public sealed class EmulatorOptions : IValidatableObject
             yield return new("WebhookDuplicateRate must be between 0 and 1", [nameof(WebhookDuplicateRate)]);
         if (WebhookReorderWindow < TimeSpan.Zero)
             yield return new("WebhookReorderWindow must not be negative", [nameof(WebhookReorderWindow)]);
+        if (WebhookConcurrency < 1)
+            yield return new("WebhookConcurrency must be at least 1", [nameof(WebhookConcurrency)]);
         if (!Webhooks.ApiVersions.IsWellFormed(AccountApiVersion))
             yield return new("AccountApiVersion must look like 2026-10-28.endive", [nameof(AccountApiVersion)]);
     }
@@ -111,6 +113,12 @@ public sealed class EmulatorOptions : IValidatableObject
 
     /// <summary>Share of deliveries (0..1) sent a second time (Stripe may deliver an event more than once).</summary>
     public double WebhookDuplicateRate { get; set; } = 0.02;
+
+    /// <summary>
+    /// How many deliveries are in flight at once, to all endpoints together. 1 is kinder than Stripe, which
+    /// delivers concurrently; the load benchmarks set more. (The emulator's tests were written against 1.)
+    /// </summary>
+    public int WebhookConcurrency { get; set; } = 1;
 
     /// <summary>Seeds the reorder delays and duplicate draws, so a run can be repeated; null draws a seed.</summary>
     public int? WebhookSeed { get; set; }

@@ -12,8 +12,8 @@ namespace Credits.StripeEmulator.Webhooks;
 /// Delivers signed events in the background, as Stripe does (https://docs.stripe.com/webhooks): in no
 /// guaranteed order (each delivery waits a random time within the reorder window), now and then twice,
 /// a failed attempt retried on Stripe's schedule (<see cref="WebhookRetries"/>) without holding up later
-/// events, each rendered in its endpoint's API version. The draws come from one random source, seeded
-/// by <c>WebhookSeed</c> when a run must be repeatable.
+/// events, each rendered in its endpoint's API version, <c>WebhookConcurrency</c> of them in flight at
+/// once. The draws come from one random source, seeded by <c>WebhookSeed</c> when a run must be repeatable.
 /// </summary>
 public sealed class WebhookDispatcher(
     EmulatorStore store,
@@ -94,9 +94,15 @@ public sealed class WebhookDispatcher(
         _ = Task.Delay(delay, time).ContinueWith(_ => _queue.Writer.TryWrite(delivery), TaskScheduler.Default);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var http = httpClients.CreateClient(nameof(WebhookDispatcher));
+        // Stripe has many deliveries to an endpoint in flight at once; each worker sends one at a time.
+        return Task.WhenAll(Enumerable.Range(0, options.Value.WebhookConcurrency).Select(_ => DeliverAsync(http, stoppingToken)));
+    }
+
+    private async Task DeliverAsync(HttpClient http, CancellationToken stoppingToken)
+    {
         await foreach (var delivery in _queue.Reader.ReadAllAsync(stoppingToken))
         {
             var (status, error) = await SendAsync(http, delivery, stoppingToken);
