@@ -9,19 +9,20 @@ namespace Credits.Benchmarks;
 /// The emulator's webhook deliveries to the Gateway during the load: how many, how fast, and how long the
 /// checkout.session.completed events waited between their creation and their delivery. Checkout top-ups only
 /// finish through that webhook, so this says how much of their latency is the delivery queue (the emulator
-/// delivers one event at a time; Stripe delivers in parallel).
+/// delivers up to its WebhookConcurrency at once; SagaLoadSystem sets 16).
 /// </summary>
 public static class SagaLoadWebhooks
 {
     public static async Task ReportAsync(BenchmarkContext context, RunningEmulator emulator, StripeClient stripe, DateTimeOffset since,
         CancellationToken ct)
     {
+        var concurrency = emulator.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<EmulatorOptions>>().Value.WebhookConcurrency;
         var attempts = emulator.Services.GetRequiredService<WebhookDispatcher>().Attempts.Where(a => a.At >= since).ToList();
         if (attempts.Count == 0) return;
         var span = (attempts.Max(a => a.At) - attempts.Min(a => a.At)).TotalSeconds;
         context.Report("webhook deliveries to the Gateway during the load", attempts.Count, "deliveries",
             $"{attempts.Select(a => a.EventId).Distinct().Count():N0} events, {attempts.Count(a => !a.Succeeded):N0} failed attempts, " +
-            $"{attempts.Count / Math.Max(span, 0.001):N1}/s over {span:N0} s, one at a time");
+            $"{attempts.Count / Math.Max(span, 0.001):N1}/s over {span:N0} s, up to {concurrency} at once");
 
         var delivered = attempts.Where(a => a.EventType == "checkout.session.completed" && a.Succeeded)
             .GroupBy(a => a.EventId).ToDictionary(g => g.Key, g => g.Min(a => a.At));
