@@ -8,10 +8,14 @@ namespace Credits.Persistence;
 
 public static class PersistenceRegistration
 {
-    /// <summary>The scoped CreditsDbContext on the host's shared NpgsqlDataSource, and the operator action log on it.</summary>
+    /// <summary>
+    /// The scoped CreditsDbContext on the host's shared NpgsqlDataSource, and the operator action log on it. Pooled:
+    /// every consumed message and request takes one, and building a context per scope showed as DI lock contention
+    /// in the profile (docs/BENCHMARKS.md); the pool resets a context before it is handed out again.
+    /// </summary>
     public static IServiceCollection AddCreditsDbContext(this IServiceCollection services)
     {
-        services.AddDbContext<CreditsDbContext>((sp, options) =>
+        services.AddDbContextPool<CreditsDbContext>((sp, options) =>
             options.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>(),
                 npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history")));
         services.TryAddSingleton(TimeProvider.System);
