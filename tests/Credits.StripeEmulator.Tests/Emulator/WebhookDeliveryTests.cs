@@ -81,8 +81,13 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         {
             Customer = declining.Id, Items = [new() { Price = price.Id }], PaymentBehavior = "error_if_incomplete",
         }));
-        await _client.V1.Subscriptions.CreateAsync(new SubscriptionCreateOptions { Customer = declining.Id, Items = [new() { Price = price.Id }] });
+        var declined = await _client.V1.Subscriptions.CreateAsync(new SubscriptionCreateOptions { Customer = declining.Id, Items = [new() { Price = price.Id }] });
 
+        // The types below can all have arrived before the declining customer's subscription.created (the emulator,
+        // like Stripe, gives deliveries no order: by default it shuffles them within 250 ms). Wait for that one too.
+        await Eventually.True(() => Task.FromResult(Parsed().Any(e => e.Type == EventTypes.CustomerSubscriptionCreated
+                && ((Subscription)e.Data.Object).Id == declined.Id)), TimeSpan.FromSeconds(15),
+            "the declining customer's subscription.created delivered");
         var events = await WaitForAsync(
             EventTypes.CustomerSubscriptionCreated, EventTypes.CustomerSubscriptionUpdated, EventTypes.CustomerSubscriptionDeleted,
             EventTypes.InvoiceCreated, EventTypes.InvoiceFinalized, EventTypes.InvoicePaid, EventTypes.InvoicePaymentFailed,
@@ -98,6 +103,8 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         // One subscription for the declining customer (error_if_incomplete created none), however often its event arrived.
         Assert.Single(events.Where(e => e.Type == EventTypes.CustomerSubscriptionCreated && ((Subscription)e.Data.Object).CustomerId == declining.Id)
             .DistinctBy(e => e.Id));
+        Assert.Equal(declined.Id, Assert.Single(await _client.V1.Subscriptions.ListAsync(new SubscriptionListOptions
+            { Customer = declining.Id, Status = "all" })).Id);
         var bad = _receiver.Received.First();
         Assert.Throws<StripeException>(() => EventUtility.ConstructEvent(bad.Payload, bad.Signature, "whsec_wrong", 300, true));
         var listed = await _client.V1.Events.ListAsync(new EventListOptions { Type = EventTypes.ChargeRefunded });
