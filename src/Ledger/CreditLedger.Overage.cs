@@ -64,7 +64,7 @@ public sealed partial class CreditLedger
             var now = clock.GetUtcNow();
             await using var command = new NpgsqlCommand("""
                 (SELECT g.customer_id FROM ledger_grants g JOIN ledger_accounts a ON a.customer_id = g.customer_id
-                 WHERE g.remaining > 0 AND g.expires_at <= @now
+                 WHERE g.is_open AND g.expires_at <= @now
                    AND (g.period_start IS NULL
                         OR g.expires_at <= @grace_over AND (a.period_start >= g.expires_at OR g.expires_at <= @wait_over))
                  LIMIT @limit)

@@ -20,7 +20,7 @@ public sealed partial class CreditLedger
                         customerId),
                     Command("""
                         SELECT source, effective_at <= @now AS effective, sum(remaining)::bigint FROM ledger_grants
-                        WHERE customer_id = @c AND remaining > 0 AND (expires_at IS NULL OR expires_at > @now)
+                        WHERE customer_id = @c AND is_open AND (expires_at IS NULL OR expires_at > @now)
                         GROUP BY 1, 2
                         """, customerId, now),
                 },

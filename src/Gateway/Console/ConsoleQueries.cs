@@ -19,7 +19,7 @@ public sealed class ConsoleQueries(CreditsDbContext db)
                    coalesce(a.plan_id, s.plan_id) AS "PlanId",
                    CASE WHEN a.customer_id IS NULL THEN NULL ELSE greatest(0, coalesce((
                        SELECT sum(g.remaining) FROM ledger_grants g
-                       WHERE g.customer_id = a.customer_id AND g.remaining > 0 AND g.effective_at <= now()
+                       WHERE g.customer_id = a.customer_id AND g.is_open AND g.effective_at <= now()
                          AND (g.expires_at IS NULL OR g.expires_at > now())), 0) - a.held)::bigint END AS "Available",
                    a.held AS "Held", a.overage_this_period AS "OverageThisPeriod", a.period_end AS "PeriodEnd",
                    s.current_state AS "LifecycleState", s.subscription_status AS "SubscriptionStatus",

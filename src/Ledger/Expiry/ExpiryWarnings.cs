@@ -24,7 +24,7 @@ public static class ExpiryWarnings
             INSERT INTO ledger_expiry_warnings (grant_id, customer_id, source, grant_key, credits, expires_at, sent_at)
             SELECT g.id, g.customer_id, g.source, g.idempotency_key, g.remaining, g.expires_at, {now}
             FROM ledger_grants g
-            WHERE g.remaining > 0 AND g.period_start IS NULL AND g.expires_at > {now} AND g.expires_at <= {until}
+            WHERE g.is_open AND g.period_start IS NULL AND g.expires_at > {now} AND g.expires_at <= {until}
               AND g.effective_at <= {now}
               AND NOT EXISTS (SELECT 1 FROM ledger_expiry_warnings w WHERE w.grant_id = g.id)
             ORDER BY g.expires_at

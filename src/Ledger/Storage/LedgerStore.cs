@@ -41,7 +41,7 @@ static class LedgerStore
             """, Param("c", customers)));
         batch.BatchCommands.Add(Command("""
             SELECT id, customer_id, source, amount, remaining, priority, effective_at, expires_at, period_start, idempotency_key, created_at
-            FROM ledger_grants WHERE customer_id = ANY(@c) AND (remaining > 0 OR idempotency_key = ANY(@k))
+            FROM ledger_grants WHERE customer_id = ANY(@c) AND (is_open OR idempotency_key = ANY(@k))
             ORDER BY created_at, id
             """, Param("c", customers), Param("k", grantKeys)));
         batch.BatchCommands.Add(Command("""

@@ -409,6 +409,12 @@ namespace Credits.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("idempotency_key");
 
+                    b.Property<bool>("IsOpen")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_open")
+                        .HasComputedColumnSql("remaining > 0", true);
+
                     b.Property<DateTimeOffset?>("PeriodStart")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("period_start");
@@ -430,17 +436,19 @@ namespace Credits.Persistence.Migrations
 
                     b.HasIndex("CustomerId")
                         .HasDatabaseName("ix_ledger_grants_open")
-                        .HasFilter("remaining > 0");
+                        .HasFilter("is_open");
 
                     b.HasIndex("ExpiresAt")
                         .HasDatabaseName("ix_ledger_grants_expiring")
-                        .HasFilter("remaining > 0");
+                        .HasFilter("is_open");
 
                     b.HasIndex("IdempotencyKey")
                         .IsUnique()
                         .HasDatabaseName("ux_ledger_grants_idempotency_key");
 
                     b.ToTable("ledger_grants", (string)null);
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 70);
                 });
 
             modelBuilder.Entity("Credits.Ledger.Model.CreditReservation", b =>
