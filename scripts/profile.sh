@@ -28,13 +28,10 @@ for tool in dotnet-trace dotnet-counters; do
   command -v "$tool" >/dev/null || { echo "profile: $tool is missing: dotnet tool install -g $tool" >&2; exit 2; }
 done
 
-out=".data/profiles/$(date -u +%Y%m%dT%H%M%S)-$scenario"
-mkdir -p "$out"
-dll=benchmarks/Credits.Benchmarks/bin/Release/net10.0/Credits.Benchmarks.dll
-[[ -f $dll ]] || { echo "profile: build first: dotnet build -c Release Credits.sln" >&2; exit 2; }
-
-dotnet "$dll" "$scenario" "${args[@]}" > "$out/scenario.txt" 2>&1 &
-bench=$!
+source scripts/scenario.sh
+out=$(scenario_out "$scenario")
+scenario_start "$out" "$scenario" "${args[@]}"
+bench=$scenario_pid
 
 case $scenario in
   ingestion|sagas) target_pattern='Credits.Orchestrator.dll' ;;

@@ -6,8 +6,9 @@
 #   scripts/queue-depths.sh sagas --customers 200
 #
 # Needs the test services (scripts/services.sh start test, with its env exported) and a Release build. Writes
-# .data/profiles/<time>-queues-<scenario>/: depths.jsonl and the scenario's own output. Under load the management
-# API answers slowly, so the samples can be seconds apart; the time column says when each was taken.
+# .data/profiles/<time>-queues-<scenario>/ (named by scripts/scenario.sh): depths.jsonl and the scenario's own output.
+# The management API refreshes its figures every 5 s and answers slowly under load, so samples move in steps and can
+# be seconds apart; the time column says when each was taken.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 1 ] || { echo "usage: scripts/queue-depths.sh SCENARIO [ARGS...]" >&2; exit 2; }
@@ -15,17 +16,15 @@ if [ -z "${CREDITS_RABBITMQ_MANAGEMENT:-}" ]; then
   echo 'export the test services'"'"' env first: eval "$(scripts/services.sh env test)"' >&2; exit 2
 fi
 management=${CREDITS_RABBITMQ_MANAGEMENT%/}
-out=".data/profiles/$(date -u +%Y%m%d-%H%M%S)-queues-$1"
-mkdir -p "$out"
-
-dotnet benchmarks/Credits.Benchmarks/bin/Release/net10.0/Credits.Benchmarks.dll "$@" > "$out/scenario.txt" 2>&1 &
-scenario=$!
-while kill -0 "$scenario" 2>/dev/null; do
+source scripts/scenario.sh
+out=$(scenario_out "queues-$1")
+scenario_start "$out" "$@"
+while kill -0 "$scenario_pid" 2>/dev/null; do
   body=$(curl -s --max-time 5 "$management/api/queues?columns=name,vhost,messages_ready,messages_unacknowledged" || true)
   [ -n "$body" ] && printf '{"t":%s,"queues":%s}\n' "$(date +%s.%N)" "$body" >> "$out/depths.jsonl"
   sleep 1
 done
-wait "$scenario" || echo "the scenario exited with $?; see $out/scenario.txt" >&2
+wait "$scenario_pid" || echo "the scenario exited with $?; see $out/scenario.txt" >&2
 
 python3 - "$out/depths.jsonl" <<'EOF'
 import json, sys

@@ -38,8 +38,8 @@ public class HotBurnDownTests(LedgerDatabase database) : IClassFixture<LedgerDat
                 "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = 'ledger_grants'", connection);
             await using var reader = await command.ExecuteReaderAsync();
             await reader.ReadAsync();
-            return ((long Updates, long Hot)?)(reader.GetInt64(0), reader.GetInt64(1));
-        }, c => c!.Value.Updates >= debits, TimeSpan.FromSeconds(30), "the grant's updates counted"))!.Value;
+            return (Updates: reader.GetInt64(0), Hot: reader.GetInt64(1));
+        }, c => c.Updates >= debits, TimeSpan.FromSeconds(30), "the grant's updates counted"));
 
         // Most, not all: once a page is full, an update moves the row to another page until the page is pruned.
         Assert.True(hot >= updates / 2, $"{hot} of {updates} updates of ledger_grants were HOT");
