@@ -21,6 +21,8 @@ public static class Telemetry
     /// </summary>
     public static IHostApplicationBuilder AddTelemetry(this IHostApplicationBuilder builder, string serviceName)
     {
+        var exporting = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(o =>
         {
@@ -33,12 +35,18 @@ public static class Telemetry
 
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(serviceName))
-            .WithTracing(t => t
-                .AddSource(MassTransitSource)
-                .AddSource(serviceName)
-                .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/health"))
-                .AddHttpClientInstrumentation()
-                .AddNpgsql())
+            .WithTracing(t =>
+            {
+                // ASP.NET Core's and MassTransit's spans always: they carry the trace context from the HTTP request over
+                // RabbitMQ into the Orchestrator, so the logs of one request share its trace id (WalkingSkeletonTests).
+                t.AddSource(MassTransitSource).AddSource(serviceName)
+                    .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/health"));
+                // The rest only when exported. Unread, they cost the hosts CPU on every message: a span per SQL
+                // statement (with its text) and per Stripe call (docs/BENCHMARKS.md, issue 16).
+                if (exporting)
+                    t.AddHttpClientInstrumentation()
+                        .AddNpgsql();
+            })
             .WithMetrics(m => m
                 .AddMeter(MassTransitSource)
                 .AddMeter(serviceName)
@@ -47,7 +55,7 @@ public static class Telemetry
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation());
 
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        if (exporting)
             otel.UseOtlpExporter();
 
         return builder;
