@@ -17,7 +17,9 @@ public static class OutboxTestHostBuilder
     public const string FailingProbeQueue = "outbox-failing-probe";
     public const string CounterQueue = "delivery-counter";
 
-    public static IHost Build(string connectionString, Uri rabbitMq, OutboxTestRoles roles, Action<PostgresOutboxOptions>? outbox = null)
+    /// <param name="dbContext">More DbContext options (an interceptor that counts what the outbox sends to PostgreSQL).</param>
+    public static IHost Build(string connectionString, Uri rabbitMq, OutboxTestRoles roles, Action<PostgresOutboxOptions>? outbox = null,
+        Action<DbContextOptionsBuilder>? dbContext = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -27,7 +29,11 @@ public static class OutboxTestHostBuilder
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
         builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
 
-        builder.Services.AddDbContext<OutboxTestDbContext>(o => o.UseNpgsql(connectionString, npgsql => npgsql.EnableRetryOnFailure()));
+        builder.Services.AddDbContext<OutboxTestDbContext>(o =>
+        {
+            o.UseNpgsql(connectionString, npgsql => npgsql.EnableRetryOnFailure());
+            dbContext?.Invoke(o);
+        });
         builder.Services.AddMassTransit(x =>
         {
             x.AddPostgresOutbox<OutboxTestDbContext>(outbox);
