@@ -16,8 +16,8 @@ public static class Telemetry
     const string MassTransitSource = "MassTransit";
 
     /// <summary>
-    /// Structured (JSON) logs, and OpenTelemetry traces and metrics for ASP.NET Core, HttpClient (Stripe),
-    /// MassTransit and Npgsql. Exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+    /// Structured (JSON) logs, OpenTelemetry metrics, and traces for ASP.NET Core and MassTransit; with
+    /// OTEL_EXPORTER_OTLP_ENDPOINT set, traces for HttpClient (Stripe) and Npgsql too, all exported over OTLP.
     /// </summary>
     public static IHostApplicationBuilder AddTelemetry(this IHostApplicationBuilder builder, string serviceName)
     {

@@ -17,9 +17,9 @@ public static class OutboxTestHostBuilder
     public const string FailingProbeQueue = "outbox-failing-probe";
     public const string CounterQueue = "delivery-counter";
 
-    /// <param name="dbContext">More DbContext options (an interceptor that counts what the outbox sends to PostgreSQL).</param>
+    /// <param name="configureDbContext">More DbContext options (an interceptor that counts what the outbox sends to PostgreSQL).</param>
     public static IHost Build(string connectionString, Uri rabbitMq, OutboxTestRoles roles, Action<PostgresOutboxOptions>? outbox = null,
-        Action<DbContextOptionsBuilder>? dbContext = null)
+        Action<DbContextOptionsBuilder>? configureDbContext = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -32,7 +32,7 @@ public static class OutboxTestHostBuilder
         builder.Services.AddDbContext<OutboxTestDbContext>(o =>
         {
             o.UseNpgsql(connectionString, npgsql => npgsql.EnableRetryOnFailure());
-            dbContext?.Invoke(o);
+            configureDbContext?.Invoke(o);
         });
         builder.Services.AddMassTransit(x =>
         {

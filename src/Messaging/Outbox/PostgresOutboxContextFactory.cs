@@ -68,6 +68,7 @@ public sealed class PostgresOutboxContextFactory<TDbContext>(
     /// </summary>
     async Task SaveWithoutSavepoint(CancellationToken cancellationToken)
     {
+        var savepoints = dbContext.Database.AutoSavepointsEnabled;
         dbContext.Database.AutoSavepointsEnabled = false;
         try
         {
@@ -75,7 +76,8 @@ public sealed class PostgresOutboxContextFactory<TDbContext>(
         }
         finally
         {
-            dbContext.Database.AutoSavepointsEnabled = true;
+            // The scope's DbContext may be pooled: it leaves as it came.
+            dbContext.Database.AutoSavepointsEnabled = savepoints;
         }
     }
 
