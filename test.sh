@@ -70,7 +70,8 @@ for name in "${projects[@]}"; do
   echo "-- $name: ${p:-0} passed, ${f:-0} failed, $s skipped"
   if [ "${f:-0}" != 0 ] || grep -q "Test Run Aborted\|The active test run was aborted" "$RESULTS/$name.log"; then
     status=1
-    grep -E "^\s+Failed |Error Message|^\s+at Credits|Assert\.|Exception" "$RESULTS/$name.log" | head -n 80
+    if command -v python3 >/dev/null; then scripts/trx-failures.py "$trx"
+    else grep -E "^\s+Failed |Error Message|^\s+at Credits|Assert\." "$RESULTS/$name.log" | head -n 80; fi
     grep -q "aborted" "$RESULTS/$name.log" && { failed=$((failed + 1)); echo "   (test host aborted; see $RESULTS/$name.log)"; }
   fi
 done
