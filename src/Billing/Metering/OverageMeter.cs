@@ -3,6 +3,7 @@ using Credits.Billing.Storage;
 using Credits.Contracts.Billing;
 using Credits.Ledger;
 using Credits.Ledger.Queries;
+using Credits.Messaging;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -131,8 +132,7 @@ public sealed class OverageMeter(DbContext db, CreditLedger ledger, StripeCustom
                         Quantity = report.Quantity, LastEntryId = report.LastEntryId, Identifier = report.Identifier, ReportedAt = now,
                     }, ct);
             }
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
+            await db.SaveAndCommitAsync(transaction, ct);
         });
     }
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Credits.Billing.Storage;
+using Credits.Messaging;
 using global::Stripe;
 using MassTransit;
 using Event = global::Stripe.Event;
@@ -99,8 +100,7 @@ public static class StripeWebhookReceiver
             }
             var name = outcome.ToString().ToLowerInvariant();
             await db.Database.ExecuteSqlAsync($"UPDATE stripe_webhook_events SET outcome = {name} WHERE event_id = {stripeEvent.Id}", ct);
-            await db.SaveChangesAsync(ct); // the bus outbox rows
-            await transaction.CommitAsync(ct);
+            await db.SaveAndCommitAsync(transaction, ct); // the bus outbox rows
             return outcome;
         });
     }

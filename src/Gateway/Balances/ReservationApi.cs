@@ -3,6 +3,7 @@ using Credits.Gateway.Authentication;
 using Credits.Ledger;
 using Credits.Ledger.Commands;
 using Credits.Ledger.Results;
+using Credits.Messaging;
 using Credits.Persistence;
 using MassTransit;
 using Microsoft.AspNetCore.Mvc;
@@ -78,8 +79,7 @@ public static class ReservationApi
         var result = (await ledger.ApplyAsync([command], ct))[0];
         foreach (var notification in result.BalanceNotifications(clock.GetUtcNow()))
             await publish.Publish(notification, notification.GetType(), ct);
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        await db.SaveAndCommitAsync(transaction, ct);
 
         if (!result.Succeeded) return LedgerResults.Problem(result);
         var body = new ReservationResponse(result.ReservationId, result.Outcome == LedgerOutcome.Duplicate ? "duplicate" : "applied",

@@ -1,5 +1,6 @@
 using Credits.Billing.Audit;
 using Credits.Contracts.Billing;
+using Credits.Messaging;
 using Credits.Persistence;
 using Credits.Persistence.Operators;
 using MassTransit;
@@ -44,8 +45,7 @@ public sealed class AuditActions(CreditsDbContext db, OperatorActionLog log, IPu
 
         log.Add(actor, OperatorActionKinds.ResolveAuditDifference, request.Reason!, difference.CustomerId, difference.Id.ToString(),
             new { difference.Kind, difference.Subject, request.Resolution, request.Operator });
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        await db.SaveAndCommitAsync(transaction, ct);
         return TypedResults.Ok(AuditQueries.View(difference));
     }
 
@@ -73,8 +73,7 @@ public sealed class AuditActions(CreditsDbContext db, OperatorActionLog log, IPu
         log.Add(actor, OperatorActionKinds.RunAudit, request.Reason!, subject: run.Id.ToString(),
             details: new { windowStart = from, windowEnd = to, request.Operator });
         await publish.Publish(new RunMoneyAudit { RunId = run.Id, WindowStart = from, WindowEnd = to, RequestedBy = actor }, ct);
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        await db.SaveAndCommitAsync(transaction, ct);
         return TypedResults.Accepted($"/console/api/audit/runs/{run.Id}", AuditQueries.View(run));
     }
 

@@ -5,6 +5,7 @@ using Credits.Ledger;
 using Credits.Ledger.Commands;
 using Credits.Ledger.Model;
 using Credits.Ledger.Results;
+using Credits.Messaging;
 using Credits.Persistence;
 using Credits.Persistence.Operators;
 using MassTransit;
@@ -77,8 +78,7 @@ public sealed class CreditAdjustments(CreditsDbContext db, CreditLedger ledger, 
         // A grant or revocation moves the balance like any other: low-balance and exhausted events go out as usual.
         foreach (var notification in result.BalanceNotifications(clock.GetUtcNow()))
             await publish.Publish(notification, notification.GetType(), ct);
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        await db.SaveAndCommitAsync(transaction, ct);
 
         var view = View(entry, action, command.CustomerId, done, repeated: false);
         return TypedResults.Created($"/console/api/operator-actions?customerId={Uri.EscapeDataString(command.CustomerId)}", view);

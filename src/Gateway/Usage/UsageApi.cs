@@ -2,6 +2,7 @@ using Credits.Contracts.Usage;
 using Credits.Gateway.Authentication;
 using Credits.Ledger.Results;
 using Credits.Ledger.Usage;
+using Credits.Messaging;
 using Credits.Persistence;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -52,8 +53,7 @@ public static class UsageApi
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var outcomes = await ingestion.DebitAsync(usage, ct);
         await ingestion.PublishAsync(publish, outcomes, ct);
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        await db.SaveAndCommitAsync(transaction, ct);
 
         var results = outcomes.Select(o => o switch
         {

@@ -45,8 +45,7 @@ public sealed class PostgresOutboxContextFactory<TDbContext>(
 
                 await next.Send(outboxContext);
 
-                await SaveWithoutSavepoint(context.CancellationToken);
-                await transaction.CommitAsync(context.CancellationToken);
+                await dbContext.SaveAndCommitAsync(transaction, context.CancellationToken);
                 return writer.HasMessages;
             }
             catch
@@ -58,27 +57,6 @@ public sealed class PostgresOutboxContextFactory<TDbContext>(
         });
 
         if (wroteMessages) signal.Notify();
-    }
-
-    /// <summary>
-    /// The unit's last save, just before its commit. Inside a transaction EF wraps each SaveChanges in a savepoint
-    /// (<c>SAVEPOINT</c> before, <c>RELEASE</c> after: two more round trips per message) so that a caller can catch a
-    /// failed save and go on. Nothing goes on after this one: a failure fails the attempt and rolls it all back.
-    /// The consumer's own saves (a saga's insert that may meet a duplicate key) keep their savepoints.
-    /// </summary>
-    async Task SaveWithoutSavepoint(CancellationToken cancellationToken)
-    {
-        var savepoints = dbContext.Database.AutoSavepointsEnabled;
-        dbContext.Database.AutoSavepointsEnabled = false;
-        try
-        {
-            await dbContext.SaveChangesAsync(cancellationToken);
-        }
-        finally
-        {
-            // The scope's DbContext may be pooled: it leaves as it came.
-            dbContext.Database.AutoSavepointsEnabled = savepoints;
-        }
     }
 
     /// <summary>

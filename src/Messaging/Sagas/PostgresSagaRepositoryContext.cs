@@ -54,23 +54,27 @@ sealed class PostgresSagaRepositoryContext<TSaga, TMessage>(
             : await factory.CreateSagaConsumeContext(dbContext, Scope, instance, SagaConsumeContextMode.Load);
     }
 
-    /// <summary>A new instance created by a missing-instance policy: a duplicate key here fails the message, and its retry loads the winner.</summary>
+    /// <summary>
+    /// A new instance created by a missing-instance policy: a duplicate key here fails the message (so no savepoint),
+    /// and its retry loads the winner.
+    /// </summary>
     public async Task Save(SagaConsumeContext<TSaga> context)
     {
         await dbContext.Set<TSaga>().AddAsync(context.Saga, CancellationToken);
-        await dbContext.SaveChangesAsync(CancellationToken);
+        await dbContext.SaveWithoutSavepointAsync(CancellationToken);
     }
 
     /// <summary>
     /// The tracked instance is written by the next save: the transaction owner's, when it saves before it commits
-    /// (<c>ownerSaves</c>, the outbox), else this one.
+    /// (<c>ownerSaves</c>, the outbox), else this one, the last of <see cref="SagaTransaction"/>'s own transaction
+    /// (no savepoint: a failure rolls the message back).
     /// </summary>
-    public Task Update(SagaConsumeContext<TSaga> context) => ownerSaves ? Task.CompletedTask : dbContext.SaveChangesAsync(CancellationToken);
+    public Task Update(SagaConsumeContext<TSaga> context) => ownerSaves ? Task.CompletedTask : dbContext.SaveWithoutSavepointAsync(CancellationToken);
 
     public Task Delete(SagaConsumeContext<TSaga> context)
     {
         dbContext.Set<TSaga>().Remove(context.Saga);
-        return ownerSaves ? Task.CompletedTask : dbContext.SaveChangesAsync(CancellationToken);
+        return ownerSaves ? Task.CompletedTask : dbContext.SaveWithoutSavepointAsync(CancellationToken);
     }
 
     public Task Discard(SagaConsumeContext<TSaga> context) => Task.CompletedTask;

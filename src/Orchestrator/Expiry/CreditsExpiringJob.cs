@@ -1,4 +1,5 @@
 using Credits.Ledger.Expiry;
+using Credits.Messaging;
 using Credits.Persistence;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -44,8 +45,7 @@ public sealed class CreditsExpiringJob(IServiceScopeFactory scopes, IOptions<Exp
             var warnings = await ExpiryWarnings.ClaimAsync(db, clock.GetUtcNow(), options.Value.WarnBefore, options.Value.BatchSize, ct);
             foreach (var warning in warnings)
                 await publish.Publish(warning, ct);
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
+            await db.SaveAndCommitAsync(transaction, ct);
 
             total += warnings.Count;
             if (warnings.Count < options.Value.BatchSize) break;

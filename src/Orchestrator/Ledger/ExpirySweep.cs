@@ -1,5 +1,6 @@
 using Credits.Ledger;
 using Credits.Ledger.Results;
+using Credits.Messaging;
 using Credits.Persistence;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -48,8 +49,7 @@ public sealed class ExpirySweep(IServiceScopeFactory scopes, IOptions<LedgerOpti
             var result = await ledger.ExpireDueAsync(customerId, ct);
             foreach (var notification in result.BalanceNotifications(clock.GetUtcNow()))
                 await publish.Publish(notification, notification.GetType(), ct);
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
+            await db.SaveAndCommitAsync(transaction, ct);
         }
         if (due.Count > 0) logger.LogInformation("Expiry sweep lapsed due credits on {Accounts} accounts", due.Count);
         return due.Count;

@@ -1,8 +1,6 @@
-using System.Data.Common;
 using Credits.Messaging.TestHost;
 using Credits.Testing;
 using MassTransit;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Xunit;
@@ -34,19 +32,5 @@ public class When_a_consumed_message_is_saved(OutboxInfrastructure infrastructur
 
         Assert.Equal(1, savepoints.Created);
         await host.StopAsync();
-    }
-
-    sealed class SavepointCounter : DbTransactionInterceptor
-    {
-        int _created;
-        public int Created => Volatile.Read(ref _created);
-
-        public override Task CreatedSavepointAsync(DbTransaction transaction, TransactionEventData eventData, CancellationToken cancellationToken = default)
-        {
-            Interlocked.Increment(ref _created);
-            return Task.CompletedTask;
-        }
-
-        public override void CreatedSavepoint(DbTransaction transaction, TransactionEventData eventData) => Interlocked.Increment(ref _created);
     }
 }

@@ -33,6 +33,8 @@ public sealed class TallyHost : IAsyncDisposable
         public Action<IBusRegistrationConfigurator> Configure { get; set; } = _ => { };
         /// <summary>Extra middleware on every endpoint, inside the retry.</summary>
         public Action<IRegistrationContext, IReceiveEndpointConfigurator> Endpoint { get; set; } = (_, _) => { };
+        /// <summary>More settings of the DbContext (an interceptor that counts what it does).</summary>
+        public Action<DbContextOptionsBuilder> DbContext { get; set; } = _ => { };
     }
 
     public static async Task<TallyHost> Start(Infrastructure infrastructure, Action<Settings>? configure = null)
@@ -49,7 +51,7 @@ public sealed class TallyHost : IAsyncDisposable
         });
         // Publishing before the endpoints are bound would drop the messages: start means ready.
         services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
-        services.AddDbContext<TallyDbContext>(o => o.UseNpgsql(infrastructure.Database.ConnectionString));
+        services.AddDbContext<TallyDbContext>(o => settings.DbContext(o.UseNpgsql(infrastructure.Database.ConnectionString)));
         services.AddMassTransit(x =>
         {
             x.SetPostgresSagaRepositoryProvider<TallyDbContext>(o => o.ConcurrencyMode = settings.ConcurrencyMode);
