@@ -17,7 +17,15 @@ namespace Credits.Messaging;
 public static class LastSave
 {
     /// <summary>Saves the tracked changes without a savepoint; the DbContext keeps its own setting afterwards.</summary>
-    public static async Task SaveWithoutSavepointAsync(this DbContext dbContext, CancellationToken cancellationToken)
+    public static Task SaveWithoutSavepointAsync(this DbContext dbContext, CancellationToken cancellationToken) =>
+        Save(dbContext, commit: null, cancellationToken);
+
+    /// <summary>Saves the tracked changes as the transaction's last writes, then commits it.</summary>
+    public static Task SaveAndCommitAsync(this DbContext dbContext, IDbContextTransaction transaction, CancellationToken cancellationToken) =>
+        Save(dbContext, transaction, cancellationToken);
+
+    // One async method for both: the outbox runs this for every consumed message, so no second state machine.
+    static async Task Save(DbContext dbContext, IDbContextTransaction? commit, CancellationToken cancellationToken)
     {
         var savepoints = dbContext.Database.AutoSavepointsEnabled;
         dbContext.Database.AutoSavepointsEnabled = false;
@@ -27,15 +35,10 @@ public static class LastSave
         }
         finally
         {
-            // The scope's DbContext may be pooled: it leaves as it came.
+            // The scope's DbContext may be pooled, and a retried message saves again: it leaves as it came.
             dbContext.Database.AutoSavepointsEnabled = savepoints;
         }
-    }
-
-    /// <summary>Saves the tracked changes as the transaction's last writes, then commits it.</summary>
-    public static async Task SaveAndCommitAsync(this DbContext dbContext, IDbContextTransaction transaction, CancellationToken cancellationToken)
-    {
-        await dbContext.SaveWithoutSavepointAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        if (commit is not null)
+            await commit.CommitAsync(cancellationToken);
     }
 }
