@@ -165,7 +165,8 @@ public sealed class AllowanceInvoicesCheck(AuditDatabase database, StripeCalls s
             SELECT g.id AS "Id", g.customer_id AS "CustomerId", g.period_start AS "PeriodStart", g.amount AS "Amount",
                    g.idempotency_key AS "IdempotencyKey", g.created_at AS "CreatedAt", e.id AS "EntryId", e.note AS "Note"
             FROM ledger_grants g
-            LEFT JOIN ledger_entries e ON e.grant_id = g.id AND e.kind = 'Grant' AND e.idempotency_key = g.idempotency_key
+            LEFT JOIN ledger_entries e ON e.key_hash = md5(g.idempotency_key)::uuid AND e.idempotency_key = g.idempotency_key
+                AND e.grant_id = g.id AND e.kind = 'Grant'
             WHERE g.source = 'PlanAllowance' AND g.period_start IS NOT NULL
               AND ((g.created_at >= {window.From} AND g.created_at < {window.To}) OR g.customer_id = ANY({invoiceCustomers}))
             """).ToListAsync(ct);

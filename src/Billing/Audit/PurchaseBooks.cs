@@ -1,4 +1,5 @@
 using Credits.Contracts.TopUps;
+using Credits.Ledger.Model;
 using Microsoft.EntityFrameworkCore;
 
 namespace Credits.Billing.Audit;
@@ -79,10 +80,11 @@ public sealed class PurchaseBooks(AuditDatabase database)
     {
         if (keys.Count == 0) return [];
         var wanted = keys.Distinct().ToArray();
+        var hashes = wanted.Select(EntryHashes.Key).ToArray();
         return await db.Database.SqlQuery<Entry>($"""
             SELECT id AS "EntryId", customer_id AS "CustomerId", idempotency_key AS "Key", kind AS "Kind", quantity AS "Quantity",
                    grant_id AS "GrantId", note AS "Note", recorded_at AS "RecordedAt"
-            FROM ledger_entries WHERE idempotency_key = ANY({wanted})
+            FROM ledger_entries WHERE key_hash = ANY({hashes}) AND idempotency_key = ANY({wanted})
             """).ToListAsync(ct);
     }
 
@@ -100,7 +102,8 @@ public sealed class PurchaseBooks(AuditDatabase database)
         db.Database.SqlQuery<Entry>($"""
             SELECT e.id AS "EntryId", e.customer_id AS "CustomerId", e.idempotency_key AS "Key", e.kind AS "Kind", e.quantity AS "Quantity",
                    e.grant_id AS "GrantId", e.note AS "Note", e.recorded_at AS "RecordedAt"
-            FROM ledger_grants g JOIN ledger_entries e ON e.idempotency_key = g.idempotency_key AND e.kind = 'Grant'
+            FROM ledger_grants g JOIN ledger_entries e
+                ON e.key_hash = md5(g.idempotency_key)::uuid AND e.idempotency_key = g.idempotency_key AND e.kind = 'Grant'
             WHERE g.source = 'Purchase' AND g.created_at >= {from} AND g.created_at < {to}
             """).ToListAsync(ct);
 }

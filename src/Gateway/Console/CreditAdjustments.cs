@@ -70,7 +70,8 @@ public sealed class CreditAdjustments(CreditsDbContext db, CreditLedger ledger, 
         if (result.Outcome != LedgerOutcome.Applied)
             return LedgerResults.Problem(result); // nothing written: the transaction rolls back on dispose
 
-        var entryIds = await db.Set<LedgerEntry>().AsNoTracking().Where(e => e.IdempotencyKey == command.IdempotencyKey)
+        var keyHash = EntryHashes.Key(command.IdempotencyKey);
+        var entryIds = await db.Set<LedgerEntry>().AsNoTracking().Where(e => e.KeyHash == keyHash && e.IdempotencyKey == command.IdempotencyKey)
             .OrderBy(e => e.Sequence).Select(e => e.Id).ToListAsync(ct);
         var done = new Record(category, requested, action == OperatorActionKinds.GrantCredits ? result.Granted : result.Reversed, expiresAt,
             operatorName, idempotencyKey, result.GrantId, entryIds, result.Account?.Available ?? 0);

@@ -149,7 +149,7 @@ sealed partial class AccountBook
             var account = book._account;
             var period = periodStart ?? account.PeriodStart;
             book._entries.Add(new NewEntry(account.CustomerId, kind, amount, heldChange, quantity, grantId, reservationId ?? reservation,
-                key, _sequence, _sequence == 0 ? fingerprint : null, period, occurredAt, book._now, note));
+                key, _sequence, _sequence == 0 ? EntryHashes.Fingerprint(fingerprint) : null, period, occurredAt, book._now, note));
             _sequence++;
             account.Balance += amount;
             account.Held += heldChange;

@@ -71,7 +71,7 @@ static class LedgerTransaction
             }
             if (Written(prior, command) is { Count: > 0 } written)
             {
-                results[i] = written.Single(e => e.Sequence == 0).Fingerprint == fingerprint
+                results[i] = written.Single(e => e.Sequence == 0).Fingerprint == EntryHashes.Fingerprint(fingerprint)
                     ? Duplicate(command, written, book)
                     : Conflict(command, book);
                 continue;

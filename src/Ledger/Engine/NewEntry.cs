@@ -13,7 +13,7 @@ sealed record NewEntry(
     Guid? ReservationId,
     string IdempotencyKey,
     int Sequence,
-    string? Fingerprint,
+    long? Fingerprint,
     DateTimeOffset PeriodStart,
     DateTimeOffset OccurredAt,
     DateTimeOffset RecordedAt,

@@ -11,4 +11,4 @@ sealed record PriorEntry(
     long Quantity,
     Guid? GrantId,
     Guid? ReservationId,
-    string? Fingerprint);
+    long? Fingerprint);

@@ -21,14 +21,16 @@ sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<LedgerEntry>
         b.Property(x => x.GrantId).HasColumnName("grant_id");
         b.Property(x => x.ReservationId).HasColumnName("reservation_id");
         b.Property(x => x.IdempotencyKey).HasColumnName("idempotency_key").IsRequired();
+        b.Property(x => x.KeyHash).HasColumnName("key_hash").HasComputedColumnSql(EntryHashes.KeyHashSql, stored: true);
         b.Property(x => x.Sequence).HasColumnName("sequence");
         b.Property(x => x.Fingerprint).HasColumnName("fingerprint");
         b.Property(x => x.PeriodStart).HasColumnName("period_start");
         b.Property(x => x.OccurredAt).HasColumnName("occurred_at");
         b.Property(x => x.RecordedAt).HasColumnName("recorded_at");
         b.Property(x => x.Note).HasColumnName("note");
-        // The last line of defence for idempotency: a key's entries can be written once only.
-        b.HasIndex(x => new { x.IdempotencyKey, x.Sequence }).IsUnique().HasDatabaseName("ux_ledger_entries_idempotency_key");
+        // The last line of defence for idempotency: a key's entries can be written once only. The index holds the
+        // key's 16-byte hash, not its text: it grows with every usage event for ever (docs/SCALING.md, section 6).
+        b.HasIndex(x => new { x.KeyHash, x.Sequence }).IsUnique().HasDatabaseName("ux_ledger_entries_key_hash");
         b.HasIndex(x => new { x.CustomerId, x.Id }).HasDatabaseName("ix_ledger_entries_customer");
         b.HasIndex(x => new { x.CustomerId, x.PeriodStart, x.Id })
             .HasFilter("kind = 'Overage'").HasDatabaseName("ix_ledger_entries_overage");

@@ -16,9 +16,11 @@ public class LedgerEntry
     public Guid? GrantId { get; set; }
     public Guid? ReservationId { get; set; }
     public string IdempotencyKey { get; set; } = "";
+    /// <summary>The key's hash, computed by PostgreSQL (<see cref="EntryHashes.KeyHashSql"/>): what the once-only index holds.</summary>
+    public Guid KeyHash { get; set; }
     public int Sequence { get; set; }
-    /// <summary>The operation's content (on sequence 0) to tell a duplicate from a conflicting reuse of the key.</summary>
-    public string? Fingerprint { get; set; }
+    /// <summary>A hash of the operation's content (on sequence 0) to tell a duplicate from a conflicting reuse of the key (<see cref="EntryHashes.Fingerprint"/>).</summary>
+    public long? Fingerprint { get; set; }
     public DateTimeOffset PeriodStart { get; set; }
     public DateTimeOffset OccurredAt { get; set; }
     public DateTimeOffset RecordedAt { get; set; }

@@ -50,8 +50,8 @@ static class LedgerStore
             """, Param("c", customers), Param("r", reservationIds)));
         batch.BatchCommands.Add(Command("""
             SELECT idempotency_key, sequence, customer_id, kind, quantity, grant_id, reservation_id, fingerprint
-            FROM ledger_entries WHERE idempotency_key = ANY(@k)
-            """, Param("k", keys)));
+            FROM ledger_entries WHERE key_hash = ANY(@h) AND idempotency_key = ANY(@k)
+            """, Param("h", keys.Select(EntryHashes.Key).ToArray()), Param("k", keys)));
 
         var loaded = new LoadedAccounts();
         await using var reader = await batch.ExecuteReaderAsync(ct);
@@ -105,7 +105,7 @@ static class LedgerStore
             loaded.PriorEntries.Add(new PriorEntry(
                 reader.GetString(0), reader.GetInt32(1), reader.GetString(2), Enum.Parse<EntryKind>(reader.GetString(3)),
                 reader.GetInt64(4), reader.IsDBNull(5) ? null : reader.GetGuid(5), reader.IsDBNull(6) ? null : reader.GetGuid(6),
-                reader.IsDBNull(7) ? null : reader.GetString(7)));
+                reader.IsDBNull(7) ? null : reader.GetInt64(7)));
         return loaded;
     }
 

@@ -583,8 +583,8 @@ namespace Credits.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("customer_id");
 
-                    b.Property<string>("Fingerprint")
-                        .HasColumnType("text")
+                    b.Property<long?>("Fingerprint")
+                        .HasColumnType("bigint")
                         .HasColumnName("fingerprint");
 
                     b.Property<Guid?>("GrantId")
@@ -599,6 +599,12 @@ namespace Credits.Persistence.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("idempotency_key");
+
+                    b.Property<Guid>("KeyHash")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("uuid")
+                        .HasColumnName("key_hash")
+                        .HasComputedColumnSql("md5(idempotency_key)::uuid", true);
 
                     b.Property<string>("Kind")
                         .IsRequired()
@@ -638,9 +644,9 @@ namespace Credits.Persistence.Migrations
                     b.HasIndex("CustomerId", "Id")
                         .HasDatabaseName("ix_ledger_entries_customer");
 
-                    b.HasIndex("IdempotencyKey", "Sequence")
+                    b.HasIndex("KeyHash", "Sequence")
                         .IsUnique()
-                        .HasDatabaseName("ux_ledger_entries_idempotency_key");
+                        .HasDatabaseName("ux_ledger_entries_key_hash");
 
                     b.HasIndex("CustomerId", "PeriodStart", "Id")
                         .HasDatabaseName("ix_ledger_entries_overage")
