@@ -128,6 +128,10 @@ public sealed class IngestionLoadScenario : IBenchmarkScenario
             }
 
             context.Report("Orchestrator peak RSS", BenchmarkContext.PeakRssMb(orchestrator.ProcessId!.Value), "MB", "VmHWM of the process over the run");
+            var (entries, tableBytes, indexBytes) = await LedgerStorageAsync(db.ConnectionString, ct);
+            if (entries > 0)
+                context.Report("ledger storage per entry", (tableBytes + indexBytes) / (double)entries, "bytes",
+                    $"{entries:N0} entries: table {tableBytes / (double)entries:N0}, indexes {indexBytes / (double)entries:N0} (after VACUUM)");
         }
         finally
         {
@@ -136,6 +140,21 @@ public sealed class IngestionLoadScenario : IBenchmarkScenario
     }
 
     readonly NoOpCounter<NoOpBenchmarkMessage> NoOp = new();
+
+    /// <summary>What the run's entries take on disk, table and indexes (docs/SCALING.md, section 6), once VACUUM has set the table's map.</summary>
+    static async Task<(long Entries, long TableBytes, long IndexBytes)> LedgerStorageAsync(string connectionString, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(ct);
+        await using (var vacuum = new NpgsqlCommand("VACUUM ANALYZE ledger_entries", connection)) await vacuum.ExecuteNonQueryAsync(ct);
+        await using var command = new NpgsqlCommand("""
+            SELECT (SELECT count(*) FROM ledger_entries), pg_relation_size('ledger_entries'),
+                   pg_total_relation_size('ledger_entries') - pg_relation_size('ledger_entries')
+            """, connection);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+    }
 
     static UsageRecorded Usage(string id, string customer) =>
         new() { EventId = id, CustomerId = customer, Credits = 1, OccurredAt = DateTimeOffset.UtcNow };
