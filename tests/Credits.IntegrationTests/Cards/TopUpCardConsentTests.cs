@@ -35,6 +35,9 @@ public class TopUpCardConsentTests(SystemUnderTest system) : IClassFixture<Syste
         // slowness were the payment-before-session ordering bug, fixed in the top-up saga.
         await Eventually.Get(() => Cards.SavedCardAsync(id), c => c is not null, TimeSpan.FromMinutes(3), "the card saved");
         var card = await Cards.AssertDefaultCardAsync(customer.StripeCustomerId!, customer.SubscriptionId!);
+        // CardSaved leaves through the outbox after the saved card's row commits: it can reach this bus a moment later.
+        await Eventually.True(() => Task.FromResult(_bus!.Received<CardSaved>().Any(c => c.CustomerId == id)), because: "CardSaved is relayed");
+        await Task.Delay(3000); // a duplicate would arrive meanwhile
         var saved = Assert.Single(_bus!.Received<CardSaved>(), c => c.CustomerId == id);
         Assert.Equal((ticked, "top-up", card.Id), (saved.OperationId, saved.Source, saved.PaymentMethodId));
         Assert.DoesNotContain(_bus.Received<CardSaved>(), c => c.OperationId == unticked);
