@@ -61,7 +61,7 @@ public class LedgerEntriesHashedKeysTests : IAsyncLifetime
 
         await using (var db = NewContext())
         {
-            var ledger = new CreditLedger(db, Plans, new FixedClock(Now));
+            var ledger = new CreditLedger(db, Plans, new ManualClock(Now));
             var replay = await ledger.DebitAsync(Debit(5));
             var otherContent = await ledger.DebitAsync(Debit(6));
             var next = await ledger.DebitAsync(Debit(1) with { IdempotencyKey = Key + "-next" });
@@ -85,9 +85,4 @@ public class LedgerEntriesHashedKeysTests : IAsyncLifetime
     }
 
     async Task<T> ScalarAsync<T>(string sql) => (await _database.ScalarAsync<T>(sql))!;
-
-    sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
 }

@@ -1,6 +1,7 @@
 using Credits.Ledger.Commands;
 using Credits.Ledger.Model;
 using Credits.Ledger.Results;
+using Credits.Testing;
 using Xunit;
 
 namespace Credits.Ledger.Tests.Support;

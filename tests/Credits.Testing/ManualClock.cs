@@ -1,4 +1,4 @@
-namespace Credits.Ledger.Tests.Support;
+namespace Credits.Testing;
 
 /// <summary>A clock the test moves by hand (whole milliseconds, as PostgreSQL keeps microseconds).</summary>
 public sealed class ManualClock(DateTimeOffset start) : TimeProvider
