@@ -116,6 +116,37 @@ public class BrowserSystem : IAsyncLifetime
         return page;
     }
 
+    /// <summary>
+    /// POST /v1/customers and wait until the customer is active with its allowance; returns the Stripe customer id. On a
+    /// timeout the hosts' logs are written next to the test assembly (logs/), for the run's artefacts.
+    /// </summary>
+    public async Task<string> RegisterAsync(string customer, string planId = "hobby", TimeSpan? timeout = null)
+    {
+        using var client = Client();
+        var response = await client.PostAsJsonAsync("/v1/customers", new { customerId = customer, email = $"{customer}@example.com", name = "Ada Lovelace", planId });
+        Assert.True(response.StatusCode is System.Net.HttpStatusCode.Accepted or System.Net.HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        try
+        {
+            var view = await Eventually.Get(async () =>
+            {
+                using var c = Client();
+                var r = await c.GetAsync($"/v1/customers/{customer}"); // 404 until the saga has its row
+                return r.IsSuccessStatusCode ? JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement : (JsonElement?)null;
+            }, v => v is { } found && found.GetProperty("state").GetString() == "active"
+                    && found.TryGetProperty("balance", out var b) && b.ValueKind == JsonValueKind.Object,
+                timeout ?? TimeSpan.FromSeconds(60), "the registration completes");
+            return view!.Value.GetProperty("stripeCustomerId").GetString()!;
+        }
+        catch (TimeoutException)
+        {
+            var logs = Path.Combine(AppContext.BaseDirectory, "logs");
+            Directory.CreateDirectory(logs);
+            await File.WriteAllTextAsync(Path.Combine(logs, $"{customer}-orchestrator.log"), Orchestrator.Output);
+            await File.WriteAllTextAsync(Path.Combine(logs, $"{customer}-gateway.log"), Gateway.Output);
+            throw;
+        }
+    }
+
     public async Task PostUsageAsync(string customerId, string eventId, long credits)
     {
         using var client = Client();

@@ -35,7 +35,7 @@ public class PortalCardTests(BrowserSystem system) : IClassFixture<BrowserSystem
         await page.Locator("#change-plan").ClickAsync();
 
         // No card on file: the upgrade asks for one and the page goes to Stripe's Checkout page in setup mode.
-        await page.WaitForURLAsync(new Regex("/checkout/cs_"), new() { Timeout = (float)SagaTimeout.TotalMilliseconds });
+        await page.WaitForURLAsync(new Regex("/checkout/cs_"), CheckoutWait.Options);
         Assert.StartsWith(system.Stripe.BaseUrl.ToString().TrimEnd('/'), page.Url);
         await page.Locator("#pay").ClickAsync(); // "Save card with 4242 4242 4242 4242"
         await page.WaitForURLAsync(new Regex("/portal"), new() { Timeout = (float)SagaTimeout.TotalMilliseconds });
@@ -71,7 +71,7 @@ public class PortalCardTests(BrowserSystem system) : IClassFixture<BrowserSystem
         await Assertions.Expect(page.Locator("#card-saved")).ToHaveTextAsync("No card saved yet.");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Add card" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/checkout/cs_"), new() { Timeout = (float)SagaTimeout.TotalMilliseconds });
+        await page.WaitForURLAsync(new Regex("/checkout/cs_"), CheckoutWait.Options);
         await page.Locator("#pay").ClickAsync();
         await page.WaitForURLAsync(new Regex("/portal"), new() { Timeout = (float)SagaTimeout.TotalMilliseconds });
 
@@ -88,20 +88,5 @@ public class PortalCardTests(BrowserSystem system) : IClassFixture<BrowserSystem
         Assert.Equal(stripeCustomer.InvoiceSettings.DefaultPaymentMethodId, subscription.DefaultPaymentMethodId);
     }
 
-    /// <summary>POST /v1/customers on Hobby (no card) and wait until the customer is active with its allowance.</summary>
-    async Task<string> RegisterAsync(string customer)
-    {
-        using var client = system.Client();
-        var response = await client.PostAsJsonAsync("/v1/customers", new { customerId = customer, email = $"{customer}@example.com", name = "Ada Lovelace", planId = "hobby" });
-        Assert.True(response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        var view = await Eventually.Get(async () =>
-        {
-            using var c = system.Client();
-            var r = await c.GetAsync($"/v1/customers/{customer}");
-            return r.IsSuccessStatusCode ? JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement : (JsonElement?)null;
-        }, v => v is { } found && found.GetProperty("state").GetString() == "active"
-                && found.TryGetProperty("balance", out var b) && b.ValueKind == JsonValueKind.Object,
-            SagaTimeout, "the registration completes");
-        return view!.Value.GetProperty("stripeCustomerId").GetString()!;
-    }
+    Task<string> RegisterAsync(string customer) => system.RegisterAsync(customer, "hobby", SagaTimeout);
 }

@@ -70,7 +70,7 @@ public class PortalFlowTests(BrowserSystem system, ITestOutputHelper output) : I
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Buy 500 credits for $5.00" }).ClickAsync();
         // Stripe's hosted Checkout page (the emulator's), then back to the portal.
-        await page.WaitForURLAsync(new Regex("/checkout/cs_"), new() { Timeout = (float)SagaTimeout.TotalMilliseconds });
+        await page.WaitForURLAsync(new Regex("/checkout/cs_"), CheckoutWait.Options);
         Assert.StartsWith(system.Stripe.BaseUrl.ToString().TrimEnd('/'), page.Url);
         await page.Locator("#pay").ClickAsync();
         await page.WaitForURLAsync(new Regex("/portal"), new() { Timeout = (float)SagaTimeout.TotalMilliseconds });
@@ -123,36 +123,7 @@ public class PortalFlowTests(BrowserSystem system, ITestOutputHelper output) : I
     }
 
     /// <summary>POST /v1/customers and wait until the registration saga has made the customer active with its allowance.</summary>
-    async Task<string> RegisterAsync(string customer, string planId)
-    {
-        using var client = system.Client();
-        var response = await client.PostAsJsonAsync("/v1/customers", new { customerId = customer, email = $"{customer}@example.com", name = "Ada Lovelace", planId });
-        Assert.True(response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        JsonElement? view;
-        try
-        {
-        view = await Eventually.Get(async () =>
-        {
-            using var c = system.Client();
-            var r = await c.GetAsync($"/v1/customers/{customer}"); // 404 until the saga has its row
-            return r.IsSuccessStatusCode ? JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement : (JsonElement?)null;
-        }, v => v is { } found && found.GetProperty("state").GetString() == "active"
-                && found.TryGetProperty("balance", out var b) && b.ValueKind == JsonValueKind.Object,
-            SagaTimeout, "the registration completes");
-        }
-        catch (TimeoutException)
-        {
-            var logs = Path.Combine(AppContext.BaseDirectory, "logs");
-            Directory.CreateDirectory(logs);
-            await System.IO.File.WriteAllTextAsync(Path.Combine(logs, $"{customer}-orchestrator.log"), system.Orchestrator.Output);
-            await System.IO.File.WriteAllTextAsync(Path.Combine(logs, $"{customer}-gateway.log"), system.Gateway.Output);
-            output.WriteLine($"Host logs in {logs}. Orchestrator:\n" + Tail(system.Orchestrator.Output));
-            throw;
-        }
-        return view!.Value.GetProperty("stripeCustomerId").GetString()!;
-    }
-
-    static string Tail(string log) => log.Length > 6000 ? log[^6000..] : log;
+    Task<string> RegisterAsync(string customer, string planId) => system.RegisterAsync(customer, planId, SagaTimeout);
 
     /// <summary>What the app's onboarding does: a card saved as the customer's default for invoices.</summary>
     async Task SaveCardAsync(string stripeCustomerId, string testCard = "pm_card_visa")

@@ -42,9 +42,10 @@
     }
   }
 
-  // The setup's saga creates the Checkout session; wait for its URL (a few seconds at most).
+  // The setup's saga creates the Checkout session, normally within a second or two; a Stripe call that fails its quick
+  // retries is tried again a minute later (Sagas:StepRedelivery), so wait past that: two minutes of half-second polls.
   async function pageOf(setupId) {
-    for (let i = 0; i < 60; i++) {
+    for (let i = 0; i < 240; i++) {
       const op = await api('/operations/' + setupId).catch(() => null);
       if (op && op.checkoutUrl) return op.checkoutUrl;
       if (op && op.status !== 'in-progress') throw new Error(op.error || 'The card page could not be opened.');

@@ -6,6 +6,9 @@
   const count = new Intl.NumberFormat('en');
   const tokenKey = 'credits-portal-token';
   const state = { token: null, account: null, stream: null, refreshTimer: null, pollTimer: null, refused: false, watched: new Map() };
+  // Polls of half a second while a saga's Stripe step prepares a page: two minutes, past the step's quick retries (about
+  // 30 s when Stripe keeps failing) and its first redelivery a minute later (Sagas:StepRedelivery).
+  const StepWaitPolls = 240;
 
   class PortalError extends Error {
     constructor(problem) { super(problem.detail || problem.title || 'Request failed'); this.problem = problem; }
@@ -196,7 +199,7 @@
   // An upgrade without a card on file asks for one: the operation shows Stripe's setup page (checkoutUrl); the browser goes
   // there, and Stripe's success_url brings the customer back here, where the change is followed to its end.
   async function followForCard(operationId) {
-    for (let i = 0; i < 120; i++) {
+    for (let i = 0; i < StepWaitPolls; i++) {
       const op = await api('/operations/' + operationId).catch(() => null);
       if (op && op.checkoutUrl) { announce('A card is needed for the upgrade: opening the secure card page…'); location.assign(op.checkoutUrl); return; }
       if (op && !['CheckingCard', 'AwaitingCard'].includes(op.state)) return;
@@ -226,12 +229,16 @@
     }
   }
 
-  // The checkout session is created by the purchase's saga; wait for its URL (a few seconds at most).
+  // The checkout session is created by the purchase's saga, normally within a second or two. A Stripe call that fails its
+  // quick retries is tried again a minute later (Sagas:StepRedelivery): wait past that rather than send the customer
+  // away, because a second click starts a second purchase.
   async function checkoutUrlOf(purchaseId) {
-    for (let i = 0; i < 60; i++) {
+    const slowAfter = Date.now() + 5000;
+    for (let i = 0; i < StepWaitPolls; i++) {
       const op = await api('/operations/' + purchaseId);
       if (op.checkoutUrl) return op.checkoutUrl;
       if (op.status !== 'in-progress') throw new Error(op.error || 'The purchase could not be started.');
+      if (Date.now() > slowAfter) announce('Still preparing the checkout page: Stripe is answering slowly, which can take a minute.');
       await new Promise(r => setTimeout(r, 500));
     }
     throw new Error('The checkout page is taking too long; try again in a minute.');
