@@ -234,11 +234,16 @@
   // away, because a second click starts a second purchase.
   async function checkoutUrlOf(purchaseId) {
     const slowAfter = Date.now() + 5000;
+    let saidSlow = false;
     for (let i = 0; i < StepWaitPolls; i++) {
       const op = await api('/operations/' + purchaseId);
       if (op.checkoutUrl) return op.checkoutUrl;
       if (op.status !== 'in-progress') throw new Error(op.error || 'The purchase could not be started.');
-      if (Date.now() > slowAfter) announce('Still preparing the checkout page: Stripe is answering slowly, which can take a minute.');
+      // Once: the status region is a live region, and a screen reader may read every rewrite of it.
+      if (!saidSlow && Date.now() > slowAfter) {
+        announce('Still preparing the checkout page: Stripe is answering slowly, which can take a minute.');
+        saidSlow = true;
+      }
       await new Promise(r => setTimeout(r, 500));
     }
     throw new Error('The checkout page is taking too long; try again in a minute.');

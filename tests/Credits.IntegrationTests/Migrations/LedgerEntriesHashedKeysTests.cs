@@ -8,7 +8,6 @@ using Credits.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Npgsql;
 using Xunit;
 
 namespace Credits.IntegrationTests.Migrations;
@@ -43,7 +42,7 @@ public class LedgerEntriesHashedKeysTests : IAsyncLifetime
 
         // What the ledger wrote before the upgrade for a debit of 5 "chat" credits: an account, its allowance and the
         // debit's entry with the fingerprint's text (DebitCredits: debit|customer|credits|ticks|note).
-        await ExecuteAsync($"""
+        await _database.ExecuteAsync($"""
             INSERT INTO ledger_accounts (customer_id, plan_id, period_start, period_end, balance, held, overage_this_period,
                 overage_next_period, overage_suspended, created_at, updated_at)
             VALUES ('{Customer}', 'hobby', '2026-11-01Z', '2026-12-01Z', 195, 0, 0, 0, false, '2026-11-01Z', '2026-11-01Z');
@@ -75,14 +74,6 @@ public class LedgerEntriesHashedKeysTests : IAsyncLifetime
 
     static DebitCredits Debit(long credits) =>
         new() { CustomerId = Customer, IdempotencyKey = Key, Credits = credits, OccurredAt = OccurredAt, Note = "chat" };
-
-    async Task ExecuteAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(_database.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
 
     async Task<T> ScalarAsync<T>(string sql) => (await _database.ScalarAsync<T>(sql))!;
 }
