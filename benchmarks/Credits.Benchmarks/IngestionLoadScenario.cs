@@ -115,9 +115,11 @@ public sealed class IngestionLoadScenario : IBenchmarkScenario
 
             if (Runs("latency"))
             {
-                var (p50, p99, rate) = await LatencyAtAsync(bus, db.ConnectionString, peak / 2, customers, TimeSpan.FromSeconds(10), ct);
+                var (p50, p99, rate, confirm99) = await LatencyAtAsync(bus, db.ConnectionString, peak / 2, customers, TimeSpan.FromSeconds(10), ct);
                 context.Report("publish-to-visible p50 at half peak", p50, "ms", $"{rate:N0} events/s offered, probe every 20 ms");
                 context.Report("publish-to-visible p99 at half peak", p99, "ms", "visible = the debit committed (seen by LISTEN/NOTIFY + a read)");
+                // How much of that is the producer: the probe's own publish, up to the broker's confirm.
+                context.Report("probe publish-to-confirm p99", confirm99, "ms", "the part of the latency spent before the broker has the probe");
             }
 
             if (Runs("reservation"))
@@ -228,12 +230,14 @@ public sealed class IngestionLoadScenario : IBenchmarkScenario
     /// <summary>
     /// Offers background load at the given rate and, every 20 ms, one probe event for a customer of its own;
     /// a probe is visible when PostgreSQL's NOTIFY for that customer has arrived and its debit is read back.
+    /// Also times each probe's publish up to the broker's confirm, which tells the producer's share of the latency.
     /// </summary>
-    static async Task<(double P50, double P99, double Rate)> LatencyAtAsync(IBus bus, string connectionString, double rate, int customers,
+    static async Task<(double P50, double P99, double Rate, double ConfirmP99)> LatencyAtAsync(IBus bus, string connectionString, double rate, int customers,
         TimeSpan duration, CancellationToken ct)
     {
         var published = new Dictionary<int, long>();
         var latencies = new List<double>();
+        var confirms = new List<double>();
         var clock = Stopwatch.StartNew();
         await using var listener = new NpgsqlConnection(connectionString);
         await listener.OpenAsync(ct);
@@ -275,8 +279,10 @@ public sealed class IngestionLoadScenario : IBenchmarkScenario
         }, ct);
         while (clock.Elapsed < duration)
         {
-            lock (published) published[probes] = clock.Elapsed.Ticks;
+            var stamped = clock.Elapsed;
+            lock (published) published[probes] = stamped.Ticks;
             await bus.Publish(Usage($"p-{probes}", "probe"), ct);
+            confirms.Add((clock.Elapsed - stamped).TotalMilliseconds);
             probes++;
             await Task.Delay(20, ct);
         }
@@ -285,8 +291,10 @@ public sealed class IngestionLoadScenario : IBenchmarkScenario
         stop.Cancel();
         try { await waiting; } catch (OperationCanceledException) { }
         latencies.Sort();
-        return latencies.Count == 0 ? (double.NaN, double.NaN, rate)
-            : (latencies[latencies.Count / 2], latencies[(int)(latencies.Count * 0.99)], rate);
+        confirms.Sort();
+        var confirm99 = confirms[(int)(confirms.Count * 0.99)];
+        return latencies.Count == 0 ? (double.NaN, double.NaN, rate, confirm99)
+            : (latencies[latencies.Count / 2], latencies[(int)(latencies.Count * 0.99)], rate, confirm99);
     }
 
     static async Task<(double P50, double P99)> ReservationRoundTripAsync(Uri gateway, int n, CancellationToken ct)
