@@ -3,11 +3,7 @@ using Credits.Ledger.Commands;
 using Credits.Ledger.Model;
 using Credits.Ledger.Plans;
 using Credits.Ledger.Results;
-using Credits.Persistence;
 using Credits.Testing;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Xunit;
 
 namespace Credits.IntegrationTests.Migrations;
@@ -24,7 +20,7 @@ public class LedgerEntriesHashedKeysTests : IAsyncLifetime
     static readonly DateTimeOffset Now = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
     static readonly PlanCatalog Plans = new([new PlanDefinition { Id = "hobby", DisplayName = "Hobby", IncludedCredits = 200 }]);
 
-    readonly PostgresDatabase _database = new();
+    readonly UpgradedDatabase _database = new();
     const string Customer = "cus_é-migration";
     const string Key = "usage:15:cus_é-migration:evt-ü-1";
     static readonly DateTimeOffset OccurredAt = new(2026, 11, 20, 11, 59, 0, TimeSpan.Zero);
@@ -32,13 +28,10 @@ public class LedgerEntriesHashedKeysTests : IAsyncLifetime
     public Task InitializeAsync() => _database.InitializeAsync();
     public Task DisposeAsync() => _database.DisposeAsync();
 
-    CreditsDbContext NewContext() => new(new DbContextOptionsBuilder<CreditsDbContext>().UseNpgsql(_database.ConnectionString).Options);
-
     [Fact]
     public async Task Usage_written_before_the_upgrade_is_a_duplicate_after_it_and_other_content_a_conflict()
     {
-        await using (var db = NewContext())
-            await db.GetService<IMigrator>().MigrateAsync(MigrationBefore);
+        await _database.MigrateToAsync(MigrationBefore);
 
         // What the ledger wrote before the upgrade for a debit of 5 "chat" credits: an account, its allowance and the
         // debit's entry with the fingerprint's text (DebitCredits: debit|customer|credits|ticks|note).
@@ -53,12 +46,11 @@ public class LedgerEntriesHashedKeysTests : IAsyncLifetime
                     '2026-11-01Z', '{OccurredAt:O}', '{OccurredAt:O}', 'chat');
             """);
 
-        await using (var db = NewContext())
-            await db.Database.MigrateAsync();
+        await _database.UpgradeAsync();
 
         Assert.Equal(EntryHashes.Key(Key), await ScalarAsync<Guid>($"SELECT key_hash FROM ledger_entries WHERE idempotency_key = '{Key}'"));
 
-        await using (var db = NewContext())
+        await using (var db = _database.NewContext())
         {
             var ledger = new CreditLedger(db, Plans, new ManualClock(Now));
             var replay = await ledger.DebitAsync(Debit(5));

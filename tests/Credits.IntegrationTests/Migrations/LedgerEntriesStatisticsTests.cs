@@ -1,10 +1,5 @@
 using System.Text.Json;
 using Credits.Ledger.Model;
-using Credits.Persistence;
-using Credits.Testing;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Xunit;
 
 namespace Credits.IntegrationTests.Migrations;
@@ -22,18 +17,15 @@ public class LedgerEntriesStatisticsTests : IAsyncLifetime
     const string MigrationBefore = "20261201045259_GrantsHotBurnDown";
     const int Entries = 20_000;
 
-    readonly PostgresDatabase _database = new();
+    readonly UpgradedDatabase _database = new();
 
     public Task InitializeAsync() => _database.InitializeAsync();
     public Task DisposeAsync() => _database.DisposeAsync();
 
-    CreditsDbContext NewContext() => new(new DbContextOptionsBuilder<CreditsDbContext>().UseNpgsql(_database.ConnectionString).Options);
-
     [Fact]
     public async Task After_the_upgrade_the_planner_expects_about_one_entry_per_key()
     {
-        await using (var db = NewContext())
-            await db.GetService<IMigrator>().MigrateAsync(MigrationBefore);
+        await _database.MigrateToAsync(MigrationBefore);
 
         // A ledger in use before the upgrade: usage debits in the old layout, and statistics, as autovacuum keeps them.
         await _database.ExecuteAsync($"""
@@ -45,8 +37,7 @@ public class LedgerEntriesStatisticsTests : IAsyncLifetime
             ANALYZE ledger_entries;
             """);
 
-        await using (var db = NewContext())
-            await db.Database.MigrateAsync();
+        await _database.UpgradeAsync();
 
         // The statement LedgerStore runs for a batch's keys, for a full batch of single usage events (500).
         var hashes = Enumerable.Range(1, 500).Select(i => $"'{EntryHashes.Key($"usage:15:c{i % 500}:evt-{i}")}'");
