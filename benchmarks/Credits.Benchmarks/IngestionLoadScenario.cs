@@ -65,8 +65,8 @@ public sealed class IngestionLoadScenario : IBenchmarkScenario
         await OpenAccountsAsync(db.ConnectionString, customers + 2, ct);
         // A ledger in service has planner statistics; this one is a minute old, and autovacuum's first ANALYZE could come
         // after the phases. Without statistics PostgreSQL guesses one row in 200 per key, so every batch's prior-entry
-        // lookup scanned the whole table once it held the batch phase's entries: the latency knee of passes one to five
-        // (docs/BENCHMARKS.md, sixth pass). Statistics taken now stay true as the table grows (the keys are unique).
+        // lookup scanned the whole table once it held the batch phase's entries: the latency knee (docs/BENCHMARKS.md,
+        // sixth pass). Statistics taken now stay true as the table grows (the keys are unique).
         await AnalyzeAsync(db.ConnectionString, ct);
 
         var bus = Bus.Factory.CreateUsingRabbitMq(cfg =>
