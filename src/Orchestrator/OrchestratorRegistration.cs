@@ -61,7 +61,7 @@ static class OrchestratorRegistration
             x.AddConsumer<RoundTripRequestedConsumer>();
             x.AddConsumer<RunMoneyAuditConsumer>();
             x.AddConsumer<UsageRecordedConsumer>(typeof(UsageRecordedConsumerDefinition));
-            x.AddConsumer<UsageBatchRecordedConsumer>();
+            x.AddConsumer<UsageBatchRecordedConsumer>(typeof(UsageBatchRecordedConsumerDefinition));
             x.AddCreditsSagas();
             x.AddSagaSteps();
         });
