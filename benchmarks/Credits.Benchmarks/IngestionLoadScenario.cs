@@ -67,7 +67,7 @@ public sealed class IngestionLoadScenario : IBenchmarkScenario
         // after the phases. Without statistics PostgreSQL guesses one row in 200 per key, so every batch's prior-entry
         // lookup scanned the whole table once it held the batch phase's entries: the latency knee (docs/BENCHMARKS.md,
         // sixth pass). Statistics taken now stay true as the table grows (the keys are unique).
-        await AnalyzeAsync(db.ConnectionString, ct);
+        await db.ExecuteAsync("ANALYZE ledger_accounts, ledger_grants, ledger_entries");
 
         var bus = Bus.Factory.CreateUsingRabbitMq(cfg =>
         {
@@ -165,14 +165,6 @@ public sealed class IngestionLoadScenario : IBenchmarkScenario
 
     static UsageRecorded Usage(string id, string customer) =>
         new() { EventId = id, CustomerId = customer, Credits = 1, OccurredAt = DateTimeOffset.UtcNow };
-
-    static async Task AnalyzeAsync(string connectionString, CancellationToken ct)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand("ANALYZE ledger_accounts, ledger_grants, ledger_entries", connection);
-        await command.ExecuteNonQueryAsync(ct);
-    }
 
     static async Task OpenAccountsAsync(string connectionString, int count, CancellationToken ct)
     {
