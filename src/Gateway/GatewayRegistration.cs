@@ -29,6 +29,7 @@ static class GatewayRegistration
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddCreditsDbContext();
         builder.Services.AddCreditLedger<CreditsDbContext>(builder.Configuration);
+        builder.Services.AddHostedService<RateCardStartup>();
         builder.Services.AddStripeBilling(builder.Configuration);
         builder.Services.AddScoped<UsageIngestion>();
         builder.Services.AddCustomerServices();
@@ -71,6 +72,7 @@ static class GatewayRegistration
         var v1 = app.MapGroup("/v1").RequireAuthorization(ApiKeyRegistration.Policy).AddEndpointFilter<CustomerIdFilter>();
         v1.MapDiagnosticsApiV1();
         v1.MapUsageApiV1();
+        v1.MapRateCardApiV1();
         v1.MapBalanceApiV1();
         v1.MapReservationApiV1();
         v1.MapCustomersApiV1();

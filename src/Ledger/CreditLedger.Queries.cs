@@ -16,7 +16,7 @@ public sealed partial class CreditLedger
             {
                 BatchCommands =
                 {
-                    Command("SELECT plan_id, period_start, period_end, held, overage_this_period, overage_suspended FROM ledger_accounts WHERE customer_id = @c",
+                    Command("SELECT plan_id, period_start, period_end, held, overage_this_period, overage_suspended, usage_remainder FROM ledger_accounts WHERE customer_id = @c",
                         customerId),
                     Command("""
                         SELECT source, effective_at <= @now AS effective, sum(remaining)::bigint FROM ledger_grants
@@ -33,6 +33,7 @@ public sealed partial class CreditLedger
             var held = reader.GetInt64(3);
             var overage = reader.GetInt64(4);
             var suspended = reader.GetBoolean(5);
+            var remainder = reader.GetDecimal(6);
             await reader.NextResultAsync(ct);
             var bySource = new Dictionary<GrantSource, long>();
             long upcoming = 0;
@@ -53,6 +54,7 @@ public sealed partial class CreditLedger
                 OverageThisPeriod = overage,
                 PeriodStart = periodStart,
                 PeriodEnd = periodEnd,
+                UsageRemainder = remainder,
                 AsOf = now,
             };
         }, ct);
@@ -82,9 +84,10 @@ public sealed partial class CreditLedger
         return await LedgerConnection.ReadAsync(db, async (connection, transaction) =>
         {
             await using var command = new NpgsqlCommand("""
-                SELECT id, kind, amount, held_change, quantity, grant_id, reservation_id, idempotency_key, sequence,
-                       period_start, occurred_at, recorded_at, note
-                FROM ledger_entries WHERE customer_id = @c AND id < @before ORDER BY id DESC LIMIT @limit
+                SELECT e.id, e.kind, e.amount, e.held_change, e.quantity, e.grant_id, e.reservation_id, e.idempotency_key, e.sequence,
+                       e.period_start, e.occurred_at, e.recorded_at, e.note, r.version, e.native_quantity, r.unit, r.credits_per_unit
+                FROM ledger_entries e LEFT JOIN usage_rates r ON r.id = e.rate_id
+                WHERE e.customer_id = @c AND e.id < @before ORDER BY e.id DESC LIMIT @limit
                 """, connection, transaction);
             command.Parameters.AddWithValue("c", customerId);
             command.Parameters.AddWithValue("before", before ?? long.MaxValue);
@@ -97,7 +100,9 @@ public sealed partial class CreditLedger
                     reader.IsDBNull(5) ? null : reader.GetGuid(5), reader.IsDBNull(6) ? null : reader.GetGuid(6),
                     reader.GetString(7), reader.GetInt32(8), reader.GetFieldValue<DateTimeOffset>(9),
                     reader.GetFieldValue<DateTimeOffset>(10), reader.GetFieldValue<DateTimeOffset>(11),
-                    reader.IsDBNull(12) ? null : reader.GetString(12)));
+                    reader.IsDBNull(12) ? null : reader.GetString(12),
+                    reader.IsDBNull(13) ? null
+                        : new EntryPricing(reader.GetInt32(13), reader.GetDecimal(14), reader.GetString(15), reader.GetDecimal(16))));
             var more = entries.Count > limit;
             if (more) entries.RemoveAt(limit);
             return new EntryPage(entries, more ? entries[^1].Id : null);

@@ -28,6 +28,7 @@ static class OrchestratorRegistration
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddCreditsDbContext();
         builder.Services.AddCreditLedger<CreditsDbContext>(builder.Configuration);
+        builder.Services.AddHostedService<RateCardStartup>();
         builder.Services.AddScoped<UsageIngestion>();
         builder.Services.AddStripeBilling(builder.Configuration);
         builder.Services.AddOverageMetering<CreditsDbContext>(builder.Configuration);

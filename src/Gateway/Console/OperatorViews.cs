@@ -51,12 +51,16 @@ public sealed record ConsoleCustomerPage(string CustomerId, string? Name, string
 public sealed record ConsoleGrant(Guid Id, string Source, long Amount, long Remaining, int Priority, DateTimeOffset EffectiveAt,
     DateTimeOffset? ExpiresAt, string IdempotencyKey, DateTimeOffset CreatedAt);
 
-/// <summary>A ledger entry, its kind by name (Grant, Debit, Expiry, Reversal, Hold, Release, Overage, WriteOff).</summary>
+/// <summary>
+/// A ledger entry, its kind by name (Grant, Debit, Expiry, Reversal, Hold, Release, Overage, WriteOff, Remainder), and
+/// for priced usage what it reported and was priced at.
+/// </summary>
 public sealed record ConsoleEntry(long Id, string Kind, long Amount, long HeldChange, long Quantity, Guid? GrantId, Guid? ReservationId,
-    string IdempotencyKey, DateTimeOffset PeriodStart, DateTimeOffset OccurredAt, DateTimeOffset RecordedAt, string? Note)
+    string IdempotencyKey, DateTimeOffset PeriodStart, DateTimeOffset OccurredAt, DateTimeOffset RecordedAt, string? Note,
+    EntryPricing? Pricing = null)
 {
     public static ConsoleEntry From(LedgerEntryView e) => new(e.Id, e.Kind.ToString(), e.Amount, e.HeldChange, e.Quantity, e.GrantId,
-        e.ReservationId, e.IdempotencyKey, e.PeriodStart, e.OccurredAt, e.RecordedAt, e.Note);
+        e.ReservationId, e.IdempotencyKey, e.PeriodStart, e.OccurredAt, e.RecordedAt, e.Note, e.Pricing);
 }
 
 /// <summary>The Stripe ids Credits holds for a customer, read from its own tables (no call to Stripe).</summary>

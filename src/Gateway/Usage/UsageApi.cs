@@ -22,13 +22,26 @@ public static class UsageApi
     {
         v1.MapPost("/usage", RecordUsage).WithTags("Usage").RequireScope(ApiScopes.UsageWrite)
             .WithSummary("Record usage events (debited from the ledger at once)")
-            .WithDescription("Idempotent on each event's eventId, for ever. The response has one result per event, in order.");
+            .WithDescription("Idempotent on each event's eventId, for ever. The response has one result per event, in order. " +
+                "Give each event's usage either in credits or as a quantity of a unit of a feature (e.g. 1250 input-token of " +
+                "gpt-4o), which the rate card in effect at occurredAt prices (docs/rate-cards.md).");
         return v1;
     }
 
-    public record UsageEvent(string? EventId, string? CustomerId, long Credits, DateTimeOffset? OccurredAt, string? Feature);
+    public record UsageEvent(string? EventId, string? CustomerId, long Credits, DateTimeOffset? OccurredAt, string? Feature,
+        decimal? Quantity = null, string? Unit = null)
+    {
+        public UsageRecorded ToUsage() => new()
+        {
+            EventId = EventId ?? "", CustomerId = CustomerId ?? "", Credits = Credits,
+            OccurredAt = OccurredAt ?? default, Feature = Feature, Quantity = Quantity, Unit = Unit,
+        };
+    }
+
     public record RecordUsageRequest(IReadOnlyList<UsageEvent?>? Events);
-    public record UsageEventResult(string EventId, string Status, string? ReasonCode, string? Reason, long? Available);
+
+    /// <summary><c>charged</c>: the whole credits an applied event took (debited, overage and written off).</summary>
+    public record UsageEventResult(string EventId, string Status, string? ReasonCode, string? Reason, long? Available, long? Charged = null);
     public record RecordUsageResponse(int Applied, int Duplicates, int Rejected, IReadOnlyList<UsageEventResult> Results);
 
     static async Task<Results<Ok<RecordUsageResponse>, ValidationProblem>> RecordUsage(RecordUsageRequest request,
@@ -44,11 +57,7 @@ public static class UsageApi
             return TypedResults.ValidationProblem(errors, title: "Invalid usage events",
                 detail: "Nothing was recorded: correct the events named in errors and send the request again.");
 
-        var usage = events.Select(e => new UsageRecorded
-        {
-            EventId = e!.EventId ?? "", CustomerId = e.CustomerId ?? "", Credits = e.Credits,
-            OccurredAt = e.OccurredAt ?? default, Feature = e.Feature,
-        }).ToList();
+        var usage = events.Select(e => e!.ToUsage()).ToList();
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var outcomes = await ingestion.DebitAsync(usage, ct);
@@ -59,7 +68,8 @@ public static class UsageApi
         {
             { Rejection: { } r } => new UsageEventResult(r.EventId, "rejected", r.ReasonCode, r.Reason, null),
             { Result.Outcome: LedgerOutcome.Duplicate } => new UsageEventResult(o.Usage.EventId, "duplicate", null, null, o.Result.Account?.Available),
-            _ => new UsageEventResult(o.Usage.EventId, "applied", null, null, o.Result?.Account?.Available),
+            _ => new UsageEventResult(o.Usage.EventId, "applied", null, null, o.Result?.Account?.Available,
+                o.Result is { } r ? r.Debited + r.Overage + r.WrittenOff : null),
         }).ToList();
         return TypedResults.Ok(new RecordUsageResponse(
             results.Count(r => r.Status == "applied"),

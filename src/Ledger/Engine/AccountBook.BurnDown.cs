@@ -10,9 +10,24 @@ sealed partial class AccountBook
     LedgerResult Debit(DebitCredits c)
     {
         var charge = ChargeFor(c.OccurredAt);
-        var posting = Post(c, c.OccurredAt, c.Note, periodStart: charge.PeriodStart);
-        var burnt = Burn(posting, c.Credits, charge.At);
+        var posting = Post(c, c.OccurredAt, c.Note, periodStart: charge.PeriodStart, priced: c.Priced);
+        var credits = c.Priced is { } priced ? ChargePriced(priced) : c.Credits;
+        if (credits == 0)
+        {
+            // The price stays a fraction on the account; the entry keeps the key, so a replay is still a duplicate.
+            posting.Add(EntryKind.Remainder, 0, 0, 0);
+            return Applied(c);
+        }
+        var burnt = Burn(posting, credits, charge.At);
         return Applied(c) with { Debited = burnt.Debited, Overage = burnt.Overage, WrittenOff = burnt.WrittenOff };
+    }
+
+    /// <summary>Adds the price to the account's carried remainder; returns the whole credits to debit now.</summary>
+    long ChargePriced(Pricing.PricedUsage priced)
+    {
+        (var credits, _account.UsageRemainder) = Pricing.UsagePricing.Charge(_account.UsageRemainder, priced.Price);
+        _account.Changed = true;
+        return credits;
     }
 
     readonly record struct Burnt(long Debited, long Overage, long WrittenOff);

@@ -129,16 +129,17 @@ sealed partial class AccountBook
         new() { Outcome = outcome, CustomerId = c.CustomerId, IdempotencyKey = c.IdempotencyKey, Reason = reason };
 
     Posting Post(LedgerCommand c, DateTimeOffset? occurredAt = null, string? note = null, Guid? reservationId = null,
-        DateTimeOffset? periodStart = null) =>
-        new(this, c.IdempotencyKey, c.Fingerprint(), occurredAt ?? _now, note, reservationId, periodStart);
+        DateTimeOffset? periodStart = null, Pricing.PricedUsage? priced = null) =>
+        new(this, c.IdempotencyKey, c.Fingerprint(), occurredAt ?? _now, note, reservationId, periodStart, priced);
 
     /// <summary>
     /// Writes one operation's entries, numbered from 0, and moves the totals with them. Entries of an
     /// operation on a reservation (a settle's debits too) carry the reservation's id. Entries belong to
-    /// the account's current period unless the operation names another (late usage, a lapsed allowance).
+    /// the account's current period unless the operation names another (late usage, a lapsed allowance). Priced
+    /// usage keeps its rate and native quantity on its first entry, as the fingerprint is kept there.
     /// </summary>
     sealed class Posting(AccountBook book, string key, string fingerprint, DateTimeOffset occurredAt, string? note,
-        Guid? reservation = null, DateTimeOffset? periodStart = null)
+        Guid? reservation = null, DateTimeOffset? periodStart = null, Pricing.PricedUsage? priced = null)
     {
         int _sequence;
 
@@ -149,7 +150,8 @@ sealed partial class AccountBook
             var account = book._account;
             var period = periodStart ?? account.PeriodStart;
             book._entries.Add(new NewEntry(account.CustomerId, kind, amount, heldChange, quantity, grantId, reservationId ?? reservation,
-                key, _sequence, _sequence == 0 ? EntryHashes.Fingerprint(fingerprint) : null, period, occurredAt, book._now, note));
+                key, _sequence, _sequence == 0 ? EntryHashes.Fingerprint(fingerprint) : null, period, occurredAt, book._now, note,
+                _sequence == 0 ? priced?.Rate.Id : null, _sequence == 0 ? priced?.Quantity : null));
             _sequence++;
             account.Balance += amount;
             account.Held += heldChange;

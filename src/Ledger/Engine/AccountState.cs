@@ -14,5 +14,7 @@ sealed class AccountState
     public long OverageNextPeriod { get; set; }
     public bool OverageSuspended { get; set; }
     public long? LowBalanceThreshold { get; set; }
+    /// <summary>The fraction of a credit priced usage has not paid yet (0 ≤ remainder &lt; 1; <see cref="Pricing.UsagePricing"/>).</summary>
+    public decimal UsageRemainder { get; set; }
     public bool Changed { get; set; }
 }

@@ -17,4 +17,6 @@ sealed record NewEntry(
     DateTimeOffset PeriodStart,
     DateTimeOffset OccurredAt,
     DateTimeOffset RecordedAt,
-    string? Note);
+    string? Note,
+    int? RateId = null,
+    decimal? NativeQuantity = null);

@@ -21,6 +21,8 @@ sealed class LedgerAccountConfiguration : IEntityTypeConfiguration<LedgerAccount
         b.Property(x => x.OverageNextPeriod).HasColumnName("overage_next_period");
         b.Property(x => x.OverageSuspended).HasColumnName("overage_suspended");
         b.Property(x => x.LowBalanceThreshold).HasColumnName("low_balance_threshold");
+        // Below one, with a price's 18 decimal places (UsagePricing).
+        b.Property(x => x.UsageRemainder).HasColumnName("usage_remainder").HasPrecision(19, 18).HasDefaultValue(0m);
         b.Property(x => x.CreatedAt).HasColumnName("created_at");
         b.Property(x => x.UpdatedAt).HasColumnName("updated_at");
     }

@@ -16,5 +16,7 @@ public static class LedgerModelBuilderExtensions
             .ApplyConfiguration(new LedgerEntryConfiguration())
             .ApplyConfiguration(new CreditReservationConfiguration())
             .ApplyConfiguration(new OverageReportConfiguration())
-            .ApplyConfiguration(new Expiry.ExpiryWarningConfiguration());
+            .ApplyConfiguration(new Expiry.ExpiryWarningConfiguration())
+            .ApplyConfiguration(new Pricing.RateCardVersionConfiguration())
+            .ApplyConfiguration(new Pricing.UsageRateConfiguration());
 }

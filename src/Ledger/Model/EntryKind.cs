@@ -22,4 +22,9 @@ public enum EntryKind
     Overage,
     /// <summary>Usage beyond the available credits on a plan without overage: not billed, Amount = 0.</summary>
     WriteOff,
+    /// <summary>
+    /// Priced usage whose price, with the account's carried remainder, did not reach a whole credit: it is carried
+    /// on the account (<c>usage_remainder</c>) and this entry keeps the event's key, rate and quantity. Amount = 0.
+    /// </summary>
+    Remainder,
 }

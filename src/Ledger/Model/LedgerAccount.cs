@@ -22,6 +22,8 @@ public class LedgerAccount
     public bool OverageSuspended { get; set; }
     /// <summary>The customer's own low-balance level (its auto top-up threshold), reported like the plan's thresholds.</summary>
     public long? LowBalanceThreshold { get; set; }
+    /// <summary>The fraction of a credit priced usage has not paid yet, carried to the next priced event (0 ≤ remainder &lt; 1).</summary>
+    public decimal UsageRemainder { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

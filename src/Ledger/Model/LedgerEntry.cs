@@ -25,4 +25,8 @@ public class LedgerEntry
     public DateTimeOffset OccurredAt { get; set; }
     public DateTimeOffset RecordedAt { get; set; }
     public string? Note { get; set; }
+    /// <summary>Priced usage (on its first entry): the rate it was priced at (<see cref="Pricing.UsageRate"/>: version, feature, unit, price).</summary>
+    public int? RateId { get; set; }
+    /// <summary>Priced usage (on its first entry): the quantity reported, in the rate's unit.</summary>
+    public decimal? NativeQuantity { get; set; }
 }

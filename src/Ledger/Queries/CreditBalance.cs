@@ -18,5 +18,10 @@ public sealed record CreditBalance
     public required long OverageThisPeriod { get; init; }
     public required DateTimeOffset PeriodStart { get; init; }
     public required DateTimeOffset PeriodEnd { get; init; }
+    /// <summary>
+    /// The fraction of a credit that priced usage has used but not yet paid (0 ≤ it &lt; 1): it is added to the next
+    /// priced event's price, which debits the whole credits of the sum (docs/rate-cards.md).
+    /// </summary>
+    public decimal UsageRemainder { get; init; }
     public required DateTimeOffset AsOf { get; init; }
 }

@@ -15,4 +15,8 @@ public sealed record LedgerEntryView(
     DateTimeOffset PeriodStart,
     DateTimeOffset OccurredAt,
     DateTimeOffset RecordedAt,
-    string? Note);
+    string? Note,
+    EntryPricing? Pricing = null);
+
+/// <summary>What a priced usage event reported and was priced at (on the first entry of its operation).</summary>
+public sealed record EntryPricing(int RateCardVersion, decimal Quantity, string Unit, decimal CreditsPerUnit);

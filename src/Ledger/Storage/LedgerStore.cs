@@ -36,7 +36,7 @@ static class LedgerStore
         // Locks in customer-id order, so that transactions touching several accounts cannot deadlock.
         batch.BatchCommands.Add(Command("""
             SELECT customer_id, plan_id, period_start, period_end, balance, held, overage_this_period,
-                   previous_period_start, overage_next_period, overage_suspended, low_balance_threshold
+                   previous_period_start, overage_next_period, overage_suspended, low_balance_threshold, usage_remainder
             FROM ledger_accounts WHERE customer_id = ANY(@c) ORDER BY customer_id FOR UPDATE
             """, Param("c", customers)));
         batch.BatchCommands.Add(Command("""
@@ -73,6 +73,7 @@ static class LedgerStore
                 OverageNextPeriod = reader.GetInt64(8),
                 OverageSuspended = reader.GetBoolean(9),
                 LowBalanceThreshold = reader.IsDBNull(10) ? null : reader.GetInt64(10),
+                UsageRemainder = reader.GetDecimal(11),
             });
         await reader.NextResultAsync(ct);
         var ordinal = 0;
@@ -172,10 +173,12 @@ static class LedgerStore
         if (entries.Count > 0)
             batch.BatchCommands.Add(Command("""
                 INSERT INTO ledger_entries (customer_id, kind, amount, held_change, quantity, grant_id, reservation_id,
-                    idempotency_key, sequence, fingerprint, period_start, occurred_at, recorded_at, note)
-                SELECT c, kind, amount, held, quantity, grant_id, reservation_id, key, seq, fingerprint, period, occurred, recorded, note
-                FROM unnest(@c, @kind, @amount, @held, @quantity, @grant, @reservation, @key, @seq, @fingerprint, @period, @occurred, @recorded, @note)
-                    WITH ORDINALITY AS t(c, kind, amount, held, quantity, grant_id, reservation_id, key, seq, fingerprint, period, occurred, recorded, note, n)
+                    idempotency_key, sequence, fingerprint, period_start, occurred_at, recorded_at, note, rate_id, native_quantity)
+                SELECT c, kind, amount, held, quantity, grant_id, reservation_id, key, seq, fingerprint, period, occurred, recorded, note, rate, native
+                FROM unnest(@c, @kind, @amount, @held, @quantity, @grant, @reservation, @key, @seq, @fingerprint, @period, @occurred, @recorded, @note,
+                        @rate, @native)
+                    WITH ORDINALITY AS t(c, kind, amount, held, quantity, grant_id, reservation_id, key, seq, fingerprint, period, occurred, recorded, note,
+                        rate, native, n)
                 ORDER BY n
                 """,
                 Param("c", entries.Select(e => e.CustomerId).ToArray()),
@@ -191,16 +194,19 @@ static class LedgerStore
                 Param("period", entries.Select(e => e.PeriodStart.UtcDateTime).ToArray()),
                 Param("occurred", entries.Select(e => e.OccurredAt.UtcDateTime).ToArray()),
                 Param("recorded", entries.Select(e => e.RecordedAt.UtcDateTime).ToArray()),
-                Param("note", entries.Select(e => e.Note).ToArray())));
+                Param("note", entries.Select(e => e.Note).ToArray()),
+                Param("rate", entries.Select(e => e.RateId).ToArray()),
+                Param("native", entries.Select(e => e.NativeQuantity).ToArray())));
 
         var accounts = books.Select(b => b.Account).Where(a => a.Changed).ToList();
         if (accounts.Count > 0)
             batch.BatchCommands.Add(Command("""
                 UPDATE ledger_accounts a SET plan_id = u.plan, period_start = u.ps, period_end = u.pe, balance = u.balance,
                     held = u.held, overage_this_period = u.overage, previous_period_start = u.previous,
-                    overage_next_period = u.overage_next, overage_suspended = u.suspended, low_balance_threshold = u.threshold, updated_at = @now
-                FROM unnest(@c, @plan, @ps, @pe, @balance, @held, @overage, @previous, @overage_next, @suspended, @threshold)
-                    AS u(c, plan, ps, pe, balance, held, overage, previous, overage_next, suspended, threshold)
+                    overage_next_period = u.overage_next, overage_suspended = u.suspended, low_balance_threshold = u.threshold,
+                    usage_remainder = u.remainder, updated_at = @now
+                FROM unnest(@c, @plan, @ps, @pe, @balance, @held, @overage, @previous, @overage_next, @suspended, @threshold, @remainder)
+                    AS u(c, plan, ps, pe, balance, held, overage, previous, overage_next, suspended, threshold, remainder)
                 WHERE a.customer_id = u.c
                 """,
                 Param("c", accounts.Select(a => a.CustomerId).ToArray()),
@@ -214,6 +220,7 @@ static class LedgerStore
                 Param("overage_next", accounts.Select(a => a.OverageNextPeriod).ToArray()),
                 Param("suspended", accounts.Select(a => a.OverageSuspended).ToArray()),
                 Param("threshold", accounts.Select(a => a.LowBalanceThreshold).ToArray()),
+                Param("remainder", accounts.Select(a => a.UsageRemainder).ToArray()),
                 Param("now", now.UtcDateTime)));
 
         // Listeners hear of every customer whose entries changed, once the transaction commits.

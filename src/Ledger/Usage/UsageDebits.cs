@@ -1,6 +1,7 @@
 using Credits.Contracts.Customers;
 using Credits.Contracts.Usage;
 using Credits.Ledger.Commands;
+using Credits.Ledger.Pricing;
 using Credits.Ledger.Results;
 
 namespace Credits.Ledger.Usage;
@@ -17,7 +18,8 @@ public static class UsageDebits
     /// customer is another event, debited from that customer: dedupe per customer, so that no customer's usage is
     /// dropped because another's producer chose the same id (docs/security/scopes.md).
     /// </summary>
-    public static DebitCredits ToDebit(UsageRecorded usage) => new()
+    /// <remarks>Usage given in a native unit comes with the <paramref name="rate"/> it is priced at.</remarks>
+    public static DebitCredits ToDebit(UsageRecorded usage, UsageRate? rate = null) => new()
     {
         CustomerId = usage.CustomerId,
         IdempotencyKey = CustomerScopedKey.Of("usage", usage.CustomerId, usage.EventId),
@@ -26,6 +28,7 @@ public static class UsageDebits
         Credits = usage.Credits,
         OccurredAt = usage.OccurredAt == default ? null : usage.OccurredAt,
         Note = usage.Feature,
+        Priced = usage.Quantity is { } quantity && rate is not null ? new PricedUsage(quantity, usage.Unit!, rate) : null,
     };
 
     /// <summary>Why an event was not applied, or null when it was applied now or before.</summary>
@@ -52,6 +55,8 @@ public static class UsageDebits
         CustomerId = usage.CustomerId,
         EventId = usage.EventId,
         Credits = usage.Credits,
+        Quantity = usage.Quantity,
+        Unit = usage.Unit,
         ReasonCode = reasonCode,
         Reason = reason,
         RejectedAt = now,
@@ -61,8 +66,22 @@ public static class UsageDebits
     public static string? Malformed(UsageRecorded usage) =>
         string.IsNullOrWhiteSpace(usage.EventId) ? "eventId is required"
         : string.IsNullOrWhiteSpace(usage.CustomerId) ? "customerId is required"
-        : usage.Credits <= 0 ? "credits must be positive"
-        : Unstorable(usage.EventId, usage.CustomerId, usage.Credits, usage.Feature)?.Problem;
+        : (usage.Quantity is null ? (usage.Credits <= 0 ? "credits must be positive" : null) : Unpriceable(usage)?.Problem)
+          ?? Unstorable(usage.EventId, usage.CustomerId, usage.Credits, usage.Feature)?.Problem;
+
+    /// <summary>
+    /// What is wrong with usage given in a native unit, before any rate is looked up: it names its feature and unit,
+    /// a quantity the ledger can price exactly, and no credits of its own. The one rule for the bus and HTTP.
+    /// </summary>
+    public static (string Field, string Problem)? Unpriceable(UsageRecorded usage) =>
+        usage.Quantity is not { } quantity ? null
+        : usage.Credits != 0 ? ("credits", "give credits or a quantity, not both")
+        : UsagePricing.CheckQuantity(quantity) is { } problem ? ("quantity", problem)
+        : string.IsNullOrWhiteSpace(usage.Unit) ? ("unit", "unit is required with a quantity")
+        : usage.Unit.Length > LedgerLimits.MaxFeatureLength || LedgerLimits.HasControlCharacters(usage.Unit)
+            ? ("unit", $"unit must be at most {LedgerLimits.MaxFeatureLength} characters, without control characters")
+        : string.IsNullOrWhiteSpace(usage.Feature) ? ("feature", "feature is required with a quantity: the rate card prices by feature")
+        : null;
 
     /// <summary>
     /// What of an event can never be stored, whatever the account: text too long for its column or with control

@@ -560,6 +560,13 @@ namespace Credits.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
+                    b.Property<decimal>("UsageRemainder")
+                        .ValueGeneratedOnAdd()
+                        .HasPrecision(19, 18)
+                        .HasColumnType("numeric(19,18)")
+                        .HasDefaultValue(0m)
+                        .HasColumnName("usage_remainder");
+
                     b.HasKey("CustomerId");
 
                     b.ToTable("ledger_accounts", (string)null);
@@ -611,6 +618,11 @@ namespace Credits.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("kind");
 
+                    b.Property<decimal?>("NativeQuantity")
+                        .HasPrecision(19, 6)
+                        .HasColumnType("numeric(19,6)")
+                        .HasColumnName("native_quantity");
+
                     b.Property<string>("Note")
                         .HasColumnType("text")
                         .HasColumnName("note");
@@ -626,6 +638,10 @@ namespace Credits.Persistence.Migrations
                     b.Property<long>("Quantity")
                         .HasColumnType("bigint")
                         .HasColumnName("quantity");
+
+                    b.Property<int?>("RateId")
+                        .HasColumnType("integer")
+                        .HasColumnName("rate_id");
 
                     b.Property<DateTimeOffset>("RecordedAt")
                         .HasColumnType("timestamp with time zone")
@@ -688,6 +704,66 @@ namespace Credits.Persistence.Migrations
                         .HasDatabaseName("ix_ledger_overage_reports_period");
 
                     b.ToTable("ledger_overage_reports", (string)null);
+                });
+
+            modelBuilder.Entity("Credits.Ledger.Pricing.RateCardVersion", b =>
+                {
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<DateTimeOffset>("EffectiveFrom")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("effective_from");
+
+                    b.Property<DateTimeOffset>("PublishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("published_at");
+
+                    b.HasKey("Version");
+
+                    b.HasIndex("EffectiveFrom")
+                        .IsUnique()
+                        .HasDatabaseName("ux_rate_card_versions_effective_from");
+
+                    b.ToTable("rate_card_versions", (string)null);
+                });
+
+            modelBuilder.Entity("Credits.Ledger.Pricing.UsageRate", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<int>("Id"));
+
+                    b.Property<decimal>("CreditsPerUnit")
+                        .HasPrecision(22, 12)
+                        .HasColumnType("numeric(22,12)")
+                        .HasColumnName("credits_per_unit");
+
+                    b.Property<string>("Feature")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("feature");
+
+                    b.Property<string>("Unit")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("unit");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Version", "Feature", "Unit")
+                        .IsUnique()
+                        .HasDatabaseName("ux_usage_rates_version_feature_unit");
+
+                    b.ToTable("usage_rates", (string)null);
                 });
 
             modelBuilder.Entity("Credits.Messaging.Outbox.InboxState", b =>
@@ -1777,6 +1853,15 @@ namespace Credits.Persistence.Migrations
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Credits.Ledger.Pricing.UsageRate", b =>
+                {
+                    b.HasOne("Credits.Ledger.Pricing.RateCardVersion", null)
+                        .WithMany()
+                        .HasForeignKey("Version")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 #pragma warning restore 612, 618

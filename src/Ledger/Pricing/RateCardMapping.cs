@@ -1,0 +1,34 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Credits.Ledger.Pricing;
+
+sealed class RateCardVersionConfiguration : IEntityTypeConfiguration<RateCardVersion>
+{
+    public void Configure(EntityTypeBuilder<RateCardVersion> b)
+    {
+        b.ToTable("rate_card_versions");
+        b.HasKey(x => x.Version);
+        b.Property(x => x.Version).HasColumnName("version").ValueGeneratedNever();
+        b.Property(x => x.EffectiveFrom).HasColumnName("effective_from");
+        b.Property(x => x.PublishedAt).HasColumnName("published_at");
+        b.HasIndex(x => x.EffectiveFrom).IsUnique().HasDatabaseName("ux_rate_card_versions_effective_from");
+    }
+}
+
+sealed class UsageRateConfiguration : IEntityTypeConfiguration<UsageRate>
+{
+    public void Configure(EntityTypeBuilder<UsageRate> b)
+    {
+        b.ToTable("usage_rates");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Id).HasColumnName("id").UseIdentityAlwaysColumn();
+        b.Property(x => x.Version).HasColumnName("version");
+        b.Property(x => x.Feature).HasColumnName("feature").IsRequired();
+        b.Property(x => x.Unit).HasColumnName("unit").IsRequired();
+        // 12 decimal places (RateCardCatalog.MaxRateScale), up to LedgerLimits.MaxCredits per unit.
+        b.Property(x => x.CreditsPerUnit).HasColumnName("credits_per_unit").HasPrecision(22, 12);
+        b.HasOne<RateCardVersion>().WithMany().HasForeignKey(x => x.Version).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => new { x.Version, x.Feature, x.Unit }).IsUnique().HasDatabaseName("ux_usage_rates_version_feature_unit");
+    }
+}
