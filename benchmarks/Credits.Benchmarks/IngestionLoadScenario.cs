@@ -36,6 +36,8 @@ public sealed class IngestionLoadScenario : IBenchmarkScenario
         var customers = context.Int("customers", 1_000);
         // --only single,batch runs those phases alone (for scripts/profile.sh); the latency phase needs single's peak.
         var only = context.String("only", "no-op,single,batch,hot,latency,reservation").Split(',');
+        // --priced sends usage in tokens, priced by the catalog's rate card (4,000 gpt-4o input tokens = 1 credit).
+        _priced = context.String("priced", "false") == "true";
         bool Runs(string phase) => only.Contains(phase) || (phase == "single" && only.Contains("latency"));
         await using var infrastructure = new Disposable<Infrastructure>(new Infrastructure());
         await infrastructure.Value.InitializeAsync();
@@ -163,8 +165,11 @@ public sealed class IngestionLoadScenario : IBenchmarkScenario
         return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
     }
 
-    static UsageRecorded Usage(string id, string customer) =>
-        new() { EventId = id, CustomerId = customer, Credits = 1, OccurredAt = DateTimeOffset.UtcNow };
+    static bool _priced;
+
+    static UsageRecorded Usage(string id, string customer) => _priced
+        ? new() { EventId = id, CustomerId = customer, Quantity = 4_000, Unit = "input-token", Feature = "gpt-4o", OccurredAt = DateTimeOffset.UtcNow }
+        : new() { EventId = id, CustomerId = customer, Credits = 1, OccurredAt = DateTimeOffset.UtcNow };
 
     static async Task OpenAccountsAsync(string connectionString, int count, CancellationToken ct)
     {
