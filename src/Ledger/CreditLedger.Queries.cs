@@ -83,10 +83,7 @@ public sealed partial class CreditLedger
         limit = Math.Clamp(limit, 1, 1000);
         return await LedgerConnection.ReadAsync(db, async (connection, transaction) =>
         {
-            await using var command = new NpgsqlCommand("""
-                SELECT e.id, e.kind, e.amount, e.held_change, e.quantity, e.grant_id, e.reservation_id, e.idempotency_key, e.sequence,
-                       e.period_start, e.occurred_at, e.recorded_at, e.note, r.version, e.native_quantity, r.unit, r.credits_per_unit
-                FROM ledger_entries e LEFT JOIN usage_rates r ON r.id = e.rate_id
+            await using var command = new NpgsqlCommand(EntryViewSelect + """
                 WHERE e.customer_id = @c AND e.id < @before ORDER BY e.id DESC LIMIT @limit
                 """, connection, transaction);
             command.Parameters.AddWithValue("c", customerId);
@@ -95,19 +92,49 @@ public sealed partial class CreditLedger
             var entries = new List<LedgerEntryView>();
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
-                entries.Add(new LedgerEntryView(reader.GetInt64(0), Enum.Parse<EntryKind>(reader.GetString(1)),
-                    reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),
-                    reader.IsDBNull(5) ? null : reader.GetGuid(5), reader.IsDBNull(6) ? null : reader.GetGuid(6),
-                    reader.GetString(7), reader.GetInt32(8), reader.GetFieldValue<DateTimeOffset>(9),
-                    reader.GetFieldValue<DateTimeOffset>(10), reader.GetFieldValue<DateTimeOffset>(11),
-                    reader.IsDBNull(12) ? null : reader.GetString(12),
-                    reader.IsDBNull(13) ? null
-                        : new EntryPricing(reader.GetInt32(13), reader.GetDecimal(14), reader.GetString(15), reader.GetDecimal(16))));
+                entries.Add(ReadEntryView(reader));
             var more = entries.Count > limit;
             if (more) entries.RemoveAt(limit);
             return new EntryPage(entries, more ? entries[^1].Id : null);
         }, ct);
     }
+
+    /// <summary>
+    /// Every entry of the customer recorded from <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive),
+    /// oldest first, handed to <paramref name="write"/> one by one as PostgreSQL sends them: an export of a year of
+    /// entries never holds them all in memory. By the time recorded, so each entry is in exactly one period's export.
+    /// </summary>
+    public async Task ExportEntriesAsync(string customerId, DateTimeOffset from, DateTimeOffset to, Func<LedgerEntryView, Task> write,
+        CancellationToken ct = default) =>
+        await LedgerConnection.ReadAsync(db, async (connection, transaction) =>
+        {
+            await using var command = new NpgsqlCommand(EntryViewSelect + """
+                WHERE e.customer_id = @c AND e.recorded_at >= @from AND e.recorded_at < @to ORDER BY e.id
+                """, connection, transaction);
+            command.Parameters.AddWithValue("c", customerId);
+            command.Parameters.AddWithValue("from", from.UtcDateTime);
+            command.Parameters.AddWithValue("to", to.UtcDateTime);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) await write(ReadEntryView(reader));
+            return true;
+        }, ct);
+
+    /// <summary>The entry as the API shows it, with its pricing when it is priced usage; read by <see cref="ReadEntryView"/>.</summary>
+    const string EntryViewSelect = """
+        SELECT e.id, e.kind, e.amount, e.held_change, e.quantity, e.grant_id, e.reservation_id, e.idempotency_key, e.sequence,
+               e.period_start, e.occurred_at, e.recorded_at, e.note, r.version, e.native_quantity, r.unit, r.credits_per_unit
+        FROM ledger_entries e LEFT JOIN usage_rates r ON r.id = e.rate_id
+
+        """;
+
+    static LedgerEntryView ReadEntryView(NpgsqlDataReader reader) =>
+        new(reader.GetInt64(0), Enum.Parse<EntryKind>(reader.GetString(1)),
+            reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),
+            reader.IsDBNull(5) ? null : reader.GetGuid(5), reader.IsDBNull(6) ? null : reader.GetGuid(6),
+            reader.GetString(7), reader.GetInt32(8), reader.GetFieldValue<DateTimeOffset>(9),
+            reader.GetFieldValue<DateTimeOffset>(10), reader.GetFieldValue<DateTimeOffset>(11),
+            reader.IsDBNull(12) ? null : reader.GetString(12),
+            reader.IsDBNull(13) ? null : new EntryPricing(reader.GetInt32(13), reader.GetDecimal(14), reader.GetString(15), reader.GetDecimal(16)));
 
     /// <summary>The account's current period, summed from its entries. Null when the customer has no account.</summary>
     public async Task<PeriodSummary?> GetCurrentPeriodAsync(string customerId, CancellationToken ct = default) =>

@@ -21,7 +21,10 @@ public static class PortalApi
     public static RouteGroupBuilder MapPortalApi(this RouteGroupBuilder api)
     {
         api.MapGet("/account", GetAccount).WithSummary("Balance, credits by source with expiry, plans, packs and auto top-up");
-        api.MapGet("/usage", GetUsage).WithSummary("Usage per day of the current period");
+        api.MapGet("/usage", GetUsage).WithSummary("Usage per day and by feature of the current period");
+        api.MapGet("/ledger/export", (ClaimsPrincipal user, CreditLedger ledger, CancellationToken ct) =>
+                UsageInsightApi.Export(PortalTokenAuthenticationHandler.Customer(user), null, null, ledger, ct))
+            .WithSummary("The current period's ledger entries as CSV");
         api.MapGet("/operations", GetOperations).WithSummary("The latest plan changes and purchases with their progress");
         api.MapGet("/operations/{operationId:guid}", GetOperation).WithSummary("One plan change or purchase and its progress");
         api.MapGet("/plan-changes/preview", PreviewPlanChange).WithSummary("What changing to ?planId= charges now and at the period end");

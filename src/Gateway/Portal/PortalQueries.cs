@@ -44,7 +44,10 @@ public sealed class PortalQueries(CreditsDbContext db, CreditLedger ledger, Bill
                 definition.IncludedCredits, definition.OverageAllowed, p.OverageUnitAmount, p.Id == currentPlanId);
         }).ToList();
 
-    /// <summary>Usage per day of the current period, from the ledger's debit, overage and write-off entries.</summary>
+    /// <summary>
+    /// Usage per day of the current period, from the ledger's debit, overage and write-off entries, and by feature or
+    /// model (<see cref="CreditLedger.GetUsageBreakdownAsync"/>).
+    /// </summary>
     public async Task<PortalUsage?> UsageAsync(string customerId, CancellationToken ct)
     {
         var account = await db.Set<LedgerAccount>().AsNoTracking().SingleOrDefaultAsync(a => a.CustomerId == customerId, ct);
@@ -58,7 +61,8 @@ public sealed class PortalQueries(CreditsDbContext db, CreditLedger ledger, Bill
             WHERE customer_id = {customerId} AND period_start = {account.PeriodStart} AND kind IN ('Debit', 'Overage', 'WriteOff')
             GROUP BY 1 ORDER BY 1
             """).ToListAsync(ct);
-        return new PortalUsage(account.PeriodStart, account.PeriodEnd, days);
+        var breakdown = await ledger.GetUsageBreakdownAsync(customerId, account.PeriodStart, account.PeriodEnd, ct);
+        return new PortalUsage(account.PeriodStart, account.PeriodEnd, days, breakdown.Features);
     }
 
     /// <summary>The customer's latest plan changes and purchases, newest first.</summary>

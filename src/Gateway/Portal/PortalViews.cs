@@ -33,7 +33,8 @@ public sealed record PortalAutoTopUp(bool Enabled, long Threshold, long Credits,
 /// <summary>Credits used on one day of the period: debited from grants, billed as overage, or written off (no overage).</summary>
 public sealed record UsageDay(DateTimeOffset Day, long Debited, long Overage, long WrittenOff);
 
-public sealed record PortalUsage(DateTimeOffset PeriodStart, DateTimeOffset PeriodEnd, IReadOnlyList<UsageDay> Days);
+public sealed record PortalUsage(DateTimeOffset PeriodStart, DateTimeOffset PeriodEnd, IReadOnlyList<UsageDay> Days,
+    IReadOnlyList<Ledger.Queries.FeatureUsage> Features);
 
 /// <summary>A plan change or a purchase, with its progress: "in-progress", "scheduled", "completed", "failed" or "refunded".</summary>
 public sealed record PortalOperation(Guid Id, string Type, string Description, string State, string Status,

@@ -345,6 +345,30 @@
     $('usage-rows').replaceChildren(...days.filter(d => total(d) > 0).map(d => el('tr', {},
       el('td', {}, day(new Date(d.t).toISOString())), el('td', { class: 'num' }, count.format(d.debited)),
       el('td', { class: 'num' }, count.format(d.overage)), el('td', { class: 'num' }, count.format(d.writtenOff)))));
+    renderFeatures(usage.features);
+  }
+
+  // The export needs the portal token, which a plain link cannot send: fetch it, then hand the file to the browser.
+  async function downloadLedger(event) {
+    event.preventDefault();
+    const response = await fetch('/portal/api/ledger/export', { headers: { 'Authorization': 'Bearer ' + state.token } });
+    if (!response.ok) { announce((await problemOf(response)).detail || 'The ledger could not be exported.', true); return; }
+    const name = /filename=([^;]+)/.exec(response.headers.get('Content-Disposition') || '')?.[1] || 'ledger.csv';
+    const url = URL.createObjectURL(await response.blob());
+    const link = el('a', { href: url, download: name.replaceAll('"', '') });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
+  function renderFeatures(features) {
+    const rows = features.map(f => el('tr', {},
+      el('th', { scope: 'row' }, f.feature ?? 'Unnamed'),
+      el('td', { class: 'num' }, count.format(f.credits)),
+      el('td', { class: 'num' }, count.format(f.events)),
+      el('td', {}, f.quantities.map(q => `${count.format(q.quantity)} ${q.unit}`).join(', '))));
+    $('feature-rows').replaceChildren(...(rows.length ? rows : [el('tr', {}, el('td', { colspan: '4', class: 'muted' }, 'No usage this period.'))]));
   }
 
   // ---- operations: progress until done ---------------------------------------------------------
@@ -421,6 +445,7 @@
     $('plan-form').addEventListener('submit', changePlan);
     $('packs').addEventListener('click', e => { const b = e.target.closest('button[data-pack]'); if (b) buyPack(b); });
     $('auto-form').addEventListener('submit', saveAutoTopUp);
+    $('ledger-export').addEventListener('click', downloadLedger);
   }
 
   start();
