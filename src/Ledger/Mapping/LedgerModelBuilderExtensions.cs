@@ -17,6 +17,6 @@ public static class LedgerModelBuilderExtensions
             .ApplyConfiguration(new CreditReservationConfiguration())
             .ApplyConfiguration(new OverageReportConfiguration())
             .ApplyConfiguration(new Expiry.ExpiryWarningConfiguration())
-            .ApplyConfiguration(new Pricing.RateCardVersionConfiguration())
-            .ApplyConfiguration(new Pricing.UsageRateConfiguration());
+            .ApplyConfiguration(new RateCardVersionConfiguration())
+            .ApplyConfiguration(new UsageRateConfiguration());
 }
