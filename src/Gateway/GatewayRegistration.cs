@@ -75,6 +75,7 @@ static class GatewayRegistration
         v1.MapRateCardApiV1();
         v1.MapBalanceApiV1();
         v1.MapUsageInsightApiV1();
+        v1.MapMembersApiV1();
         v1.MapReservationApiV1();
         v1.MapCustomersApiV1();
         v1.MapCancellationApiV1();

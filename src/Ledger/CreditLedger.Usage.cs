@@ -13,7 +13,8 @@ public sealed partial class CreditLedger
     /// <summary>
     /// Usage by feature, of usage that occurred from <paramref name="from"/> to <paramref name="to"/>: credits from the
     /// usage entries (Debit, Overage, WriteOff; a settled reservation's debits count as its usage), events as distinct
-    /// operations, native quantities from the priced entries. Features with the most credits first.
+    /// operations, native quantities from the priced entries. Features with the most credits first; on a shared balance,
+    /// the same per member.
     /// </summary>
     public async Task<UsageBreakdown> GetUsageBreakdownAsync(string customerId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default) =>
         await LedgerConnection.ReadAsync(db, async (connection, transaction) =>
@@ -35,6 +36,13 @@ public sealed partial class CreditLedger
                         WHERE e.customer_id = @c AND e.occurred_at >= @from AND e.occurred_at < @to
                         GROUP BY e.note, r.unit ORDER BY r.unit
                         """, customerId, from, to),
+                    UsageCommand("""
+                        SELECT l.member_id, coalesce(sum(e.quantity) FILTER (WHERE e.kind <> 'Remainder'), 0)::bigint, count(DISTINCT e.key_hash)
+                        FROM ledger_entries e JOIN ledger_members l ON l.id = e.member_ref
+                        WHERE e.customer_id = @c AND e.occurred_at >= @from AND e.occurred_at < @to
+                          AND e.kind IN ('Debit', 'Overage', 'WriteOff', 'Remainder')
+                        GROUP BY l.member_id ORDER BY 2 DESC, 1
+                        """, customerId, from, to),
                 },
             };
             await using var reader = await batch.ExecuteReaderAsync(ct);
@@ -45,11 +53,15 @@ public sealed partial class CreditLedger
             var quantities = new List<(string? Feature, UnitQuantity Quantity)>();
             while (await reader.ReadAsync(ct))
                 quantities.Add((reader.IsDBNull(0) ? null : reader.GetString(0), new UnitQuantity(reader.GetString(1), reader.GetDecimal(2))));
+            await reader.NextResultAsync(ct);
+            var members = new List<MemberUsage>();
+            while (await reader.ReadAsync(ct))
+                members.Add(new MemberUsage(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
             return new UsageBreakdown(customerId, from, to, features
                 .OrderByDescending(f => f.Credits).ThenBy(f => f.Feature, StringComparer.Ordinal)
                 .Select(f => new FeatureUsage(f.Feature, f.Credits, f.Events,
                     quantities.Where(q => q.Feature == f.Feature).Select(q => q.Quantity).ToList()))
-                .ToList());
+                .ToList(), members);
         }, ct);
 
     static NpgsqlBatchCommand UsageCommand(string sql, string customerId, DateTimeOffset from, DateTimeOffset to) => new(sql)

@@ -25,6 +25,13 @@ public static class LedgerLimits
     /// <summary>The feature (or model) named on a usage event.</summary>
     public const int MaxFeatureLength = 100;
 
+    /// <summary>Null when <paramref name="memberId"/> may name a member of a shared balance (or is null: no member).</summary>
+    public static string? CheckMemberId(string? memberId) =>
+        memberId is null ? null
+        : string.IsNullOrWhiteSpace(memberId) || memberId.Length > MaxCustomerIdLength || HasControlCharacters(memberId)
+            ? $"memberId must be 1 to {MaxCustomerIdLength} characters, without control characters"
+        : null;
+
     /// <summary>The app's customer id (the ledger and saga columns hold 128 characters).</summary>
     public const int MaxCustomerIdLength = 128;
 

@@ -5,7 +5,7 @@ using Xunit;
 
 namespace Credits.BrowserTests;
 
-/// <summary>The portal's usage by feature or model, and the ledger downloaded as CSV, in a real browser.</summary>
+/// <summary>The portal's usage by feature or model and by member, and the ledger downloaded as CSV, in a real browser.</summary>
 public class PortalUsageInsightTests(BrowserSystem system) : IClassFixture<BrowserSystem>
 {
     [Fact]
@@ -19,7 +19,7 @@ public class PortalUsageInsightTests(BrowserSystem system) : IClassFixture<Brows
             {
                 events = new object[]
                 {
-                    new { eventId = "in-" + customer, customerId = customer, feature = "gpt-4o", quantity = 12_000, unit = "input-token" },
+                    new { eventId = "in-" + customer, customerId = customer, feature = "gpt-4o", quantity = 12_000, unit = "input-token", memberId = "ada" },
                     new { eventId = "img-" + customer, customerId = customer, feature = "image-gen", quantity = 1, unit = "image" },
                 },
             });
@@ -36,6 +36,10 @@ public class PortalUsageInsightTests(BrowserSystem system) : IClassFixture<Brows
         await Assertions.Expect(rows.Nth(0)).ToContainTextAsync("image-gen");
         await Assertions.Expect(rows.Nth(1)).ToContainTextAsync("gpt-4o");
         await Assertions.Expect(rows.Nth(1)).ToContainTextAsync("12,000 input-token");
+        // A shared balance: what each member spent (the image had no member).
+        await Assertions.Expect(page.Locator("#members")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#member-rows tr")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#member-rows")).ToContainTextAsync("ada");
 
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download this period's ledger (CSV)" }).ClickAsync());
         Assert.EndsWith(".csv", download.SuggestedFilename);

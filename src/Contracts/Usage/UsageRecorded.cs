@@ -22,4 +22,9 @@ public record UsageRecorded
     public decimal? Quantity { get; init; }
     /// <summary>The unit of <see cref="Quantity"/> (e.g. "input-token", "image", "audio-second").</summary>
     public string? Unit { get; init; }
+    /// <summary>
+    /// The member of a shared balance whose usage this is (the app's own user id): the customer is the organization, whose
+    /// balance pays; the usage is attributed to the member and counts against its own limit, if it has one.
+    /// </summary>
+    public string? MemberId { get; init; }
 }

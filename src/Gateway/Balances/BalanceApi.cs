@@ -16,7 +16,7 @@ public static class BalanceApi
         customers.MapGet("/ledger", GetEntries)
             .WithSummary("Ledger entries, newest first, paged with ?before=<entry id>&limit=");
         customers.MapGet("/entitlement", CheckEntitlement)
-            .WithSummary("May the customer spend N credits now? ?credits=N");
+            .WithSummary("May the customer spend N credits now? ?credits=N, and &memberId= for a member of a shared balance");
         customers.MapGet("/balance/stream", BalanceStream.Stream)
             .WithSummary("Server-sent events: the balance now, then after every change");
         return v1;
@@ -34,13 +34,16 @@ public static class BalanceApi
         return TypedResults.Ok(await ledger.GetEntriesAsync(customerId, before, limit ?? 100, ct));
     }
 
-    static async Task<Results<Ok<Entitlement>, ProblemHttpResult>> CheckEntitlement(string customerId, long credits,
+    static async Task<Results<Ok<Entitlement>, ProblemHttpResult>> CheckEntitlement(string customerId, long credits, string? memberId,
         CreditLedger ledger, CancellationToken ct)
     {
         if (credits is <= 0 or > LedgerLimits.MaxCredits)
             return TypedResults.Problem(statusCode: 400, title: "Invalid credits", detail: $"credits must be between 1 and {LedgerLimits.MaxCredits}.",
                 extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["credits"] = ["credits out of range"] } });
-        return await ledger.CheckEntitlementAsync(customerId, credits, ct) is { } entitlement
+        if (LedgerLimits.CheckMemberId(memberId) is { } memberProblem)
+            return TypedResults.Problem(statusCode: 400, title: "Invalid memberId", detail: memberProblem + ".");
+        var check = memberId is null ? ledger.CheckEntitlementAsync(customerId, credits, ct) : ledger.CheckMemberEntitlementAsync(customerId, credits, memberId, ct);
+        return await check is { } entitlement
             ? TypedResults.Ok(entitlement)
             : UnknownCustomer(customerId);
     }

@@ -62,7 +62,7 @@ public sealed class PortalQueries(CreditsDbContext db, CreditLedger ledger, Bill
             GROUP BY 1 ORDER BY 1
             """).ToListAsync(ct);
         var breakdown = await ledger.GetUsageBreakdownAsync(customerId, account.PeriodStart, account.PeriodEnd, ct);
-        return new PortalUsage(account.PeriodStart, account.PeriodEnd, days, breakdown.Features);
+        return new PortalUsage(account.PeriodStart, account.PeriodEnd, days, breakdown.Features, breakdown.Members);
     }
 
     /// <summary>The customer's latest plan changes and purchases, newest first.</summary>

@@ -34,7 +34,7 @@ public sealed record PortalAutoTopUp(bool Enabled, long Threshold, long Credits,
 public sealed record UsageDay(DateTimeOffset Day, long Debited, long Overage, long WrittenOff);
 
 public sealed record PortalUsage(DateTimeOffset PeriodStart, DateTimeOffset PeriodEnd, IReadOnlyList<UsageDay> Days,
-    IReadOnlyList<Ledger.Queries.FeatureUsage> Features);
+    IReadOnlyList<Ledger.Queries.FeatureUsage> Features, IReadOnlyList<Ledger.Queries.MemberUsage> Members);
 
 /// <summary>A plan change or a purchase, with its progress: "in-progress", "scheduled", "completed", "failed" or "refunded".</summary>
 public sealed record PortalOperation(Guid Id, string Type, string Description, string State, string Status,

@@ -29,12 +29,12 @@ public static class UsageApi
     }
 
     public record UsageEvent(string? EventId, string? CustomerId, long Credits, DateTimeOffset? OccurredAt, string? Feature,
-        decimal? Quantity = null, string? Unit = null)
+        decimal? Quantity = null, string? Unit = null, string? MemberId = null)
     {
         public UsageRecorded ToUsage() => new()
         {
             EventId = EventId ?? "", CustomerId = CustomerId ?? "", Credits = Credits,
-            OccurredAt = OccurredAt ?? default, Feature = Feature, Quantity = Quantity, Unit = Unit,
+            OccurredAt = OccurredAt ?? default, Feature = Feature, Quantity = Quantity, Unit = Unit, MemberId = MemberId,
         };
     }
 

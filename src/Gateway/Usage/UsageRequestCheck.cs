@@ -19,7 +19,7 @@ static class UsageRequestCheck
         for (var i = 0; i < events.Count && errors.Count < MaxErrors; i++)
         {
             if (events[i] is not { } e) errors[$"events[{i}]"] = ["an event object is required."];
-            else if ((UsageDebits.Unstorable(e.EventId, e.CustomerId, e.Credits, e.Feature) ?? UsageDebits.Unpriceable(e.ToUsage())) is { } problem)
+            else if ((UsageDebits.Unstorable(e.EventId, e.CustomerId, e.Credits, e.Feature, e.MemberId) ?? UsageDebits.Unpriceable(e.ToUsage())) is { } problem)
                 errors[$"events[{i}].{problem.Field}"] = [problem.Problem + "."];
         }
         return errors;

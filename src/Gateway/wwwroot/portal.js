@@ -346,6 +346,10 @@
       el('td', {}, day(new Date(d.t).toISOString())), el('td', { class: 'num' }, count.format(d.debited)),
       el('td', { class: 'num' }, count.format(d.overage)), el('td', { class: 'num' }, count.format(d.writtenOff)))));
     renderFeatures(usage.features);
+    // A shared balance shows what each member spent; an account without members shows nothing more.
+    $('members').hidden = usage.members.length === 0;
+    $('member-rows').replaceChildren(...usage.members.map(m => el('tr', {},
+      el('th', { scope: 'row' }, m.memberId), el('td', { class: 'num' }, count.format(m.credits)), el('td', { class: 'num' }, count.format(m.events)))));
   }
 
   // The export needs the portal token, which a plain link cannot send: fetch it, then hand the file to the browser.

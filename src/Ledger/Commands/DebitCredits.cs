@@ -18,6 +18,8 @@ public sealed record DebitCredits : LedgerCommand
     /// remainder, in whole credits (<see cref="UsagePricing"/>).
     /// </summary>
     public PricedUsage? Priced { get; init; }
+    /// <summary>The member of a shared balance whose usage this is (the app's user id); null: the account's own.</summary>
+    public string? MemberId { get; init; }
     /// <summary>When the usage happened at the producer; null = when recorded.</summary>
     public DateTimeOffset? OccurredAt { get; init; }
     /// <summary>What was consumed, kept on the entry for the customer's statement.</summary>
@@ -27,13 +29,15 @@ public sealed record DebitCredits : LedgerCommand
     /// Priced usage is fingerprinted by what the producer reported (quantity and unit), never by its credits: those
     /// depend on the remainder carried when it was applied, and a replay must still be a duplicate.
     /// </summary>
-    internal override string Fingerprint() => Priced is { } priced
+    /// A member is part of the content (usage without one keeps the fingerprint it always had).
+    internal override string Fingerprint() => (Priced is { } priced
         ? $"debit|{CustomerId}|{priced.QuantityText} {priced.Unit}|{Stamp(OccurredAt)}|{Note}"
-        : $"debit|{CustomerId}|{Credits}|{Stamp(OccurredAt)}|{Note}";
+        : $"debit|{CustomerId}|{Credits}|{Stamp(OccurredAt)}|{Note}") + (MemberId is null ? "" : $"|member:{MemberId}");
 
     internal override string? Invalid(DateTimeOffset now) =>
         base.Invalid(now)
         ?? (Priced is { } priced ? CheckPriced(priced) : LedgerLimits.CheckCredits(Credits))
+        ?? LedgerLimits.CheckMemberId(MemberId)
         ?? (OccurredAt > now + MaxFutureSkew ? "the usage timestamp is in the future" : null);
 
     string? CheckPriced(PricedUsage priced) =>

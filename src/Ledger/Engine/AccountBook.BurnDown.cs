@@ -10,7 +10,8 @@ sealed partial class AccountBook
     LedgerResult Debit(DebitCredits c)
     {
         var charge = ChargeFor(c.OccurredAt);
-        var posting = Post(c, c.OccurredAt, c.Note, periodStart: charge.PeriodStart, priced: c.Priced);
+        var member = c.MemberId is { } memberId ? _members.GetValueOrDefault(memberId) : null;
+        var posting = Post(c, c.OccurredAt, c.Note, periodStart: charge.PeriodStart, priced: c.Priced, member: member);
         var credits = c.Priced is { } priced ? ChargePriced(priced) : c.Credits;
         if (credits == 0)
         {
@@ -18,8 +19,31 @@ sealed partial class AccountBook
             posting.Add(EntryKind.Remainder, 0, 0, 0);
             return Applied(c);
         }
-        var burnt = Burn(posting, credits, charge.At);
-        return Applied(c) with { Debited = burnt.Debited, Overage = burnt.Overage, WrittenOff = burnt.WrittenOff };
+        // A member may spend up to its own limit in the period; the rest is written off, recorded and not billed.
+        var beyondLimit = member is null ? 0 : Math.Max(0, credits - MemberRoom(member, charge.PeriodStart));
+        var burnt = Burn(posting, credits - beyondLimit, charge.At);
+        if (beyondLimit > 0) posting.Add(EntryKind.WriteOff, 0, 0, beyondLimit);
+        if (member is not null) CountMemberUsage(member, charge.PeriodStart, burnt.Debited + burnt.Overage);
+        return Applied(c) with
+        {
+            Debited = burnt.Debited, Overage = burnt.Overage, WrittenOff = burnt.WrittenOff + beyondLimit, MemberLimited = beyondLimit,
+        };
+    }
+
+    /// <summary>
+    /// What the member may still spend of usage charged to <paramref name="period"/>: its limit less what it spent in the
+    /// account's current period. Late usage of an earlier period is not counted against the current one's limit.
+    /// </summary>
+    long MemberRoom(MemberState member, DateTimeOffset period) =>
+        member.PeriodLimit is not { } limit || period != _account.PeriodStart ? long.MaxValue
+        : Math.Max(0, limit - (member.PeriodStart == _account.PeriodStart ? member.UsedThisPeriod : 0));
+
+    void CountMemberUsage(MemberState member, DateTimeOffset period, long credits)
+    {
+        if (period != _account.PeriodStart) return;
+        if (member.PeriodStart != _account.PeriodStart) (member.PeriodStart, member.UsedThisPeriod) = (_account.PeriodStart, 0);
+        member.UsedThisPeriod += credits;
+        member.Changed = true;
     }
 
     /// <summary>Adds the price to the account's carried remainder; returns the whole credits to debit now.</summary>

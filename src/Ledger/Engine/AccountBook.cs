@@ -17,6 +17,7 @@ sealed partial class AccountBook
     readonly AccountState _account;
     readonly List<GrantState> _grants;
     readonly Dictionary<Guid, ReservationState> _reservations;
+    readonly Dictionary<string, MemberState> _members;
     readonly PlanCatalog _plans;
     readonly PeriodBoundaryOptions _boundaries;
     readonly DateTimeOffset _now;
@@ -26,8 +27,10 @@ sealed partial class AccountBook
     long _reportedAvailable;
 
     public AccountBook(AccountState account, IEnumerable<GrantState> grants, IEnumerable<ReservationState> reservations,
-        PlanCatalog plans, PeriodBoundaryOptions boundaries, DateTimeOffset now, List<NewEntry> entries)
+        PlanCatalog plans, PeriodBoundaryOptions boundaries, DateTimeOffset now, List<NewEntry> entries,
+        IEnumerable<MemberState>? members = null)
     {
+        _members = (members ?? []).ToDictionary(m => m.MemberId, StringComparer.Ordinal);
         _account = account;
         _grants = grants.ToList();
         _reservations = reservations.ToDictionary(r => r.Id);
@@ -42,6 +45,7 @@ sealed partial class AccountBook
     public AccountState Account => _account;
     public IEnumerable<GrantState> Grants => _grants;
     public IEnumerable<ReservationState> Reservations => _reservations.Values;
+    public IEnumerable<MemberState> Members => _members.Values;
 
     /// <summary>A plan removed from configuration keeps its accounts working, without overage or thresholds.</summary>
     PlanDefinition Plan => _plans.Contains(_account.PlanId)
@@ -129,17 +133,18 @@ sealed partial class AccountBook
         new() { Outcome = outcome, CustomerId = c.CustomerId, IdempotencyKey = c.IdempotencyKey, Reason = reason };
 
     Posting Post(LedgerCommand c, DateTimeOffset? occurredAt = null, string? note = null, Guid? reservationId = null,
-        DateTimeOffset? periodStart = null, Pricing.PricedUsage? priced = null) =>
-        new(this, c.IdempotencyKey, c.Fingerprint(), occurredAt ?? _now, note, reservationId, periodStart, priced);
+        DateTimeOffset? periodStart = null, Pricing.PricedUsage? priced = null, MemberState? member = null) =>
+        new(this, c.IdempotencyKey, c.Fingerprint(), occurredAt ?? _now, note, reservationId, periodStart, priced, member?.Id);
 
     /// <summary>
     /// Writes one operation's entries, numbered from 0, and moves the totals with them. Entries of an
     /// operation on a reservation (a settle's debits too) carry the reservation's id. Entries belong to
     /// the account's current period unless the operation names another (late usage, a lapsed allowance). Priced
-    /// usage keeps its rate and native quantity on its first entry, as the fingerprint is kept there.
+    /// usage keeps its rate and native quantity on its first entry, as the fingerprint is kept there; a member's usage
+    /// names the member on every entry, so that its credits sum by member.
     /// </summary>
     sealed class Posting(AccountBook book, string key, string fingerprint, DateTimeOffset occurredAt, string? note,
-        Guid? reservation = null, DateTimeOffset? periodStart = null, Pricing.PricedUsage? priced = null)
+        Guid? reservation = null, DateTimeOffset? periodStart = null, Pricing.PricedUsage? priced = null, int? memberRef = null)
     {
         int _sequence;
 
@@ -151,7 +156,7 @@ sealed partial class AccountBook
             var period = periodStart ?? account.PeriodStart;
             book._entries.Add(new NewEntry(account.CustomerId, kind, amount, heldChange, quantity, grantId, reservationId ?? reservation,
                 key, _sequence, _sequence == 0 ? EntryHashes.Fingerprint(fingerprint) : null, period, occurredAt, book._now, note,
-                _sequence == 0 ? priced?.Rate.Id : null, _sequence == 0 ? priced?.Quantity : null));
+                _sequence == 0 ? priced?.Rate.Id : null, _sequence == 0 ? priced?.Quantity : null, memberRef));
             _sequence++;
             account.Balance += amount;
             account.Held += heldChange;

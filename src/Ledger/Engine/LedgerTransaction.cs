@@ -38,13 +38,15 @@ static class LedgerTransaction
                 .Where(id => id != Guid.Empty).Distinct().ToArray(),
             toApply.OfType<StartPeriod>().DistinctBy(c => c.CustomerId)
                 .Select(c => new LedgerStore.AccountSeed(c.CustomerId, c.PlanId, c.PeriodStart, c.PeriodEnd)).ToList(),
+            toApply.OfType<DebitCredits>().Where(c => c.MemberId is not null).Select(c => (c.CustomerId, c.MemberId!)).Distinct().ToList(),
             now, ct);
 
         var entries = new List<NewEntry>();
         var grants = loaded.Grants.ToLookup(x => x.CustomerId, x => x.Grant);
         var reservations = loaded.Reservations.ToLookup(x => x.CustomerId, x => x.Reservation);
+        var members = loaded.Members.ToLookup(x => x.CustomerId, x => x.Member);
         var books = loaded.Accounts.ToDictionary(a => a.CustomerId,
-            a => new AccountBook(a, grants[a.CustomerId], reservations[a.CustomerId], plans, boundaries, now, entries));
+            a => new AccountBook(a, grants[a.CustomerId], reservations[a.CustomerId], plans, boundaries, now, entries, members[a.CustomerId]));
         var prior = loaded.PriorEntries.ToLookup(e => e.IdempotencyKey);
         var appliedHere = new Dictionary<string, (string Fingerprint, LedgerResult Result)>();
 

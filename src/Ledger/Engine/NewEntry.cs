@@ -19,4 +19,5 @@ sealed record NewEntry(
     DateTimeOffset RecordedAt,
     string? Note,
     int? RateId = null,
-    decimal? NativeQuantity = null);
+    decimal? NativeQuantity = null,
+    int? MemberRef = null);

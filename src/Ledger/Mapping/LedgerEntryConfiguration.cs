@@ -31,6 +31,7 @@ sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<LedgerEntry>
         // No foreign key to usage_rates, for the reason above; rates are never deleted (RateCardPublisher).
         b.Property(x => x.RateId).HasColumnName("rate_id");
         b.Property(x => x.NativeQuantity).HasColumnName("native_quantity").HasPrecision(19, 6);
+        b.Property(x => x.MemberRef).HasColumnName("member_ref");
         // The last line of defence for idempotency: a key's entries can be written once only. The index holds the
         // key's 16-byte hash, not its text: it grows with every usage event for ever (docs/SCALING.md, section 6).
         b.HasIndex(x => new { x.KeyHash, x.Sequence }).IsUnique().HasDatabaseName("ux_ledger_entries_key_hash");

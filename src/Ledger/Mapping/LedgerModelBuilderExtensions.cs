@@ -18,5 +18,6 @@ public static class LedgerModelBuilderExtensions
             .ApplyConfiguration(new OverageReportConfiguration())
             .ApplyConfiguration(new Expiry.ExpiryWarningConfiguration())
             .ApplyConfiguration(new RateCardVersionConfiguration())
-            .ApplyConfiguration(new UsageRateConfiguration());
+            .ApplyConfiguration(new UsageRateConfiguration())
+            .ApplyConfiguration(new LedgerMemberConfiguration());
 }

@@ -29,4 +29,6 @@ public class LedgerEntry
     public int? RateId { get; set; }
     /// <summary>Priced usage (on its first entry): the quantity reported, in the rate's unit.</summary>
     public decimal? NativeQuantity { get; set; }
+    /// <summary>Usage of a member of a shared balance (on every entry of the operation): <see cref="LedgerMember.Id"/>.</summary>
+    public int? MemberRef { get; set; }
 }

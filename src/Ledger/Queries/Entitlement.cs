@@ -13,4 +13,7 @@ public sealed record Entitlement
     /// <summary>True when allowed only because the plan bills overage.</summary>
     public required bool WouldUseOverage { get; init; }
     public string? Reason { get; init; }
+    /// <summary>For a member of a shared balance: who asked, and what its own limit leaves this period (null: no limit).</summary>
+    public string? MemberId { get; init; }
+    public long? MemberRemaining { get; init; }
 }

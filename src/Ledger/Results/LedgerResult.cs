@@ -19,6 +19,8 @@ public sealed record LedgerResult
     public long Overage { get; init; }
     /// <summary>Usage beyond the available credits, not billed (plan without overage).</summary>
     public long WrittenOff { get; init; }
+    /// <summary>Of <see cref="WrittenOff"/>, the credits beyond the member's own limit for the period (shared balances).</summary>
+    public long MemberLimited { get; init; }
     public long Held { get; init; }
     public long Released { get; init; }
     public long Reversed { get; init; }

@@ -15,7 +15,7 @@ static class LedgerStore
 
     public static async Task<LoadedAccounts> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
         string[] customers, string[] keys, string[] grantKeys, Guid[] reservationIds, IReadOnlyList<AccountSeed> seeds,
-        DateTimeOffset now, CancellationToken ct)
+        IReadOnlyList<(string CustomerId, string MemberId)> members, DateTimeOffset now, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
         if (seeds.Count > 0)
@@ -55,6 +55,25 @@ static class LedgerStore
             SELECT idempotency_key, sequence, customer_id, kind, quantity, grant_id, reservation_id, fingerprint
             FROM ledger_entries WHERE key_hash = ANY(@h)
             """, Param("h", Array.ConvertAll(keys, EntryHashes.Key))));
+        if (members.Count > 0)
+        {
+            // A member's first usage creates it; after the accounts' locks, which serialize everything on an account.
+            batch.BatchCommands.Add(Command("""
+                INSERT INTO ledger_members (customer_id, member_id, used_this_period, created_at)
+                SELECT c, m, 0, @now FROM unnest(@c, @m) AS t(c, m)
+                WHERE EXISTS (SELECT 1 FROM ledger_accounts a WHERE a.customer_id = t.c)
+                ON CONFLICT (customer_id, member_id) DO NOTHING
+                """,
+                Param("c", members.Select(m => m.CustomerId).ToArray()),
+                Param("m", members.Select(m => m.MemberId).ToArray()),
+                Param("now", now.UtcDateTime)));
+            batch.BatchCommands.Add(Command("""
+                SELECT l.id, l.customer_id, l.member_id, l.period_limit, l.period_start, l.used_this_period
+                FROM ledger_members l JOIN unnest(@c, @m) AS t(c, m) ON l.customer_id = t.c AND l.member_id = t.m
+                """,
+                Param("c", members.Select(m => m.CustomerId).ToArray()),
+                Param("m", members.Select(m => m.MemberId).ToArray())));
+        }
 
         var loaded = new LoadedAccounts();
         await using var reader = await batch.ExecuteReaderAsync(ct);
@@ -110,6 +129,16 @@ static class LedgerStore
                 reader.GetString(0), reader.GetInt32(1), reader.GetString(2), Enum.Parse<EntryKind>(reader.GetString(3)),
                 reader.GetInt64(4), reader.IsDBNull(5) ? null : reader.GetGuid(5), reader.IsDBNull(6) ? null : reader.GetGuid(6),
                 reader.IsDBNull(7) ? null : reader.GetInt64(7)));
+        if (members.Count > 0 && await reader.NextResultAsync(ct))
+            while (await reader.ReadAsync(ct))
+                loaded.Members.Add((reader.GetString(1), new MemberState
+                {
+                    Id = reader.GetInt32(0),
+                    MemberId = reader.GetString(2),
+                    PeriodLimit = reader.IsDBNull(3) ? null : reader.GetInt64(3),
+                    PeriodStart = reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4),
+                    UsedThisPeriod = reader.GetInt64(5),
+                }));
         return loaded;
     }
 
@@ -173,12 +202,12 @@ static class LedgerStore
         if (entries.Count > 0)
             batch.BatchCommands.Add(Command("""
                 INSERT INTO ledger_entries (customer_id, kind, amount, held_change, quantity, grant_id, reservation_id,
-                    idempotency_key, sequence, fingerprint, period_start, occurred_at, recorded_at, note, rate_id, native_quantity)
-                SELECT c, kind, amount, held, quantity, grant_id, reservation_id, key, seq, fingerprint, period, occurred, recorded, note, rate, native
+                    idempotency_key, sequence, fingerprint, period_start, occurred_at, recorded_at, note, rate_id, native_quantity, member_ref)
+                SELECT c, kind, amount, held, quantity, grant_id, reservation_id, key, seq, fingerprint, period, occurred, recorded, note, rate, native, member
                 FROM unnest(@c, @kind, @amount, @held, @quantity, @grant, @reservation, @key, @seq, @fingerprint, @period, @occurred, @recorded, @note,
-                        @rate, @native)
+                        @rate, @native, @member)
                     WITH ORDINALITY AS t(c, kind, amount, held, quantity, grant_id, reservation_id, key, seq, fingerprint, period, occurred, recorded, note,
-                        rate, native, n)
+                        rate, native, member, n)
                 ORDER BY n
                 """,
                 Param("c", entries.Select(e => e.CustomerId).ToArray()),
@@ -196,7 +225,19 @@ static class LedgerStore
                 Param("recorded", entries.Select(e => e.RecordedAt.UtcDateTime).ToArray()),
                 Param("note", entries.Select(e => e.Note).ToArray()),
                 Param("rate", entries.Select(e => e.RateId).ToArray()),
-                Param("native", entries.Select(e => e.NativeQuantity).ToArray())));
+                Param("native", entries.Select(e => e.NativeQuantity).ToArray()),
+                Param("member", entries.Select(e => e.MemberRef).ToArray())));
+
+        // Only what usage moved: the limit is the app's to set (CreditLedger.SetMemberLimitAsync), never written back here.
+        var members = books.SelectMany(b => b.Members.Where(m => m.Changed)).ToList();
+        if (members.Count > 0)
+            batch.BatchCommands.Add(Command("""
+                UPDATE ledger_members l SET used_this_period = u.used, period_start = u.ps
+                FROM unnest(@id, @used, @ps) AS u(id, used, ps) WHERE l.id = u.id
+                """,
+                Param("id", members.Select(m => m.Id).ToArray()),
+                Param("used", members.Select(m => m.UsedThisPeriod).ToArray()),
+                Param("ps", members.Select(m => m.PeriodStart?.UtcDateTime).ToArray())));
 
         var accounts = books.Select(b => b.Account).Where(a => a.Changed).ToList();
         if (accounts.Count > 0)

@@ -9,4 +9,5 @@ sealed class LoadedAccounts
     public List<(string CustomerId, GrantState Grant)> Grants { get; } = [];
     public List<(string CustomerId, ReservationState Reservation)> Reservations { get; } = [];
     public List<PriorEntry> PriorEntries { get; } = [];
+    public List<(string CustomerId, MemberState Member)> Members { get; } = [];
 }

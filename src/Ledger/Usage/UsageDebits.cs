@@ -28,6 +28,7 @@ public static class UsageDebits
         Credits = usage.Credits,
         OccurredAt = usage.OccurredAt == default ? null : usage.OccurredAt,
         Note = usage.Feature,
+        MemberId = usage.MemberId,
         Priced = usage.Quantity is { } quantity && rate is not null ? new PricedUsage(quantity, usage.Unit!, rate) : null,
     };
 
@@ -67,7 +68,7 @@ public static class UsageDebits
         string.IsNullOrWhiteSpace(usage.EventId) ? "eventId is required"
         : string.IsNullOrWhiteSpace(usage.CustomerId) ? "customerId is required"
         : (usage.Quantity is null ? (usage.Credits <= 0 ? "credits must be positive" : null) : Unpriceable(usage)?.Problem)
-          ?? Unstorable(usage.EventId, usage.CustomerId, usage.Credits, usage.Feature)?.Problem;
+          ?? Unstorable(usage.EventId, usage.CustomerId, usage.Credits, usage.Feature, usage.MemberId)?.Problem;
 
     /// <summary>
     /// What is wrong with usage given in a native unit, before any rate is looked up: it names its feature and unit,
@@ -88,7 +89,8 @@ public static class UsageDebits
     /// characters (PostgreSQL's text cannot hold NUL), credits above <see cref="LedgerLimits.MaxCredits"/>. The one
     /// rule for the bus (a rejection) and POST /v1/usage (a 400 naming the field).
     /// </summary>
-    public static (string Field, string Problem)? Unstorable(string? eventId, string? customerId, long credits, string? feature) =>
+    public static (string Field, string Problem)? Unstorable(string? eventId, string? customerId, long credits, string? feature,
+        string? memberId = null) =>
         eventId?.Length > MaxEventIdLength || LedgerLimits.HasControlCharacters(eventId)
             ? ("eventId", $"eventId must be at most {MaxEventIdLength} characters, without control characters")
         : customerId?.Length > LedgerLimits.MaxCustomerIdLength || LedgerLimits.HasControlCharacters(customerId)
@@ -96,6 +98,7 @@ public static class UsageDebits
         : credits > LedgerLimits.MaxCredits ? ("credits", $"credits must be at most {LedgerLimits.MaxCredits:N0} per event")
         : feature?.Length > LedgerLimits.MaxFeatureLength || LedgerLimits.HasControlCharacters(feature)
             ? ("feature", $"feature must be at most {LedgerLimits.MaxFeatureLength} characters, without control characters")
+        : LedgerLimits.CheckMemberId(memberId) is { } member ? ("memberId", member)
         : null;
 
     /// <summary>The event id becomes part of the ledger key "usage:&lt;n&gt;:&lt;customer&gt;:&lt;id&gt;", of at most <see cref="LedgerCommand.MaxIdempotencyKeyLength"/> characters.</summary>

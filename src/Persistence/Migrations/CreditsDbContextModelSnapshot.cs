@@ -618,6 +618,10 @@ namespace Credits.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("kind");
 
+                    b.Property<int?>("MemberRef")
+                        .HasColumnType("integer")
+                        .HasColumnName("member_ref");
+
                     b.Property<decimal?>("NativeQuantity")
                         .HasPrecision(19, 6)
                         .HasColumnType("numeric(19,6)")
@@ -669,6 +673,50 @@ namespace Credits.Persistence.Migrations
                         .HasFilter("kind = 'Overage'");
 
                     b.ToTable("ledger_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Credits.Ledger.Model.LedgerMember", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("customer_id");
+
+                    b.Property<string>("MemberId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("member_id");
+
+                    b.Property<long?>("PeriodLimit")
+                        .HasColumnType("bigint")
+                        .HasColumnName("period_limit");
+
+                    b.Property<DateTimeOffset?>("PeriodStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_start");
+
+                    b.Property<long>("UsedThisPeriod")
+                        .HasColumnType("bigint")
+                        .HasColumnName("used_this_period");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CustomerId", "MemberId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_ledger_members_customer_member");
+
+                    b.ToTable("ledger_members", (string)null);
                 });
 
             modelBuilder.Entity("Credits.Ledger.Model.OverageReport", b =>
