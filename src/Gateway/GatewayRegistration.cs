@@ -8,6 +8,7 @@ using Credits.Gateway.Cards;
 using Credits.Gateway.Customers;
 using Credits.Gateway.Operations;
 using Credits.Gateway.Portal;
+using Credits.Gateway.SpendCaps;
 using Credits.Gateway.Problems;
 using Credits.Gateway.RateLimits;
 using Credits.Gateway.Security;
@@ -81,6 +82,7 @@ static class GatewayRegistration
         v1.MapCancellationApiV1();
         v1.MapOperationsApiV1();
         v1.MapTopUpsApiV1();
+        v1.MapSpendCapApiV1();
         v1.MapInvoicesApiV1();
         v1.MapCardsApiV1();
         app.MapPortal();

@@ -16,7 +16,7 @@ public sealed partial class CreditLedger
             {
                 BatchCommands =
                 {
-                    Command("SELECT plan_id, period_start, period_end, held, overage_this_period, overage_suspended, usage_remainder FROM ledger_accounts WHERE customer_id = @c",
+                    Command("SELECT plan_id, period_start, period_end, held, overage_this_period, overage_suspended, usage_remainder, overage_cap FROM ledger_accounts WHERE customer_id = @c",
                         customerId),
                     Command("""
                         SELECT source, effective_at <= @now AS effective, sum(remaining)::bigint FROM ledger_grants
@@ -34,6 +34,7 @@ public sealed partial class CreditLedger
             var overage = reader.GetInt64(4);
             var suspended = reader.GetBoolean(5);
             var remainder = reader.GetDecimal(6);
+            long? cap = reader.IsDBNull(7) ? null : reader.GetInt64(7);
             await reader.NextResultAsync(ct);
             var bySource = new Dictionary<GrantSource, long>();
             long upcoming = 0;
@@ -42,11 +43,16 @@ public sealed partial class CreditLedger
                 if (reader.GetBoolean(1)) bySource[Enum.Parse<GrantSource>(reader.GetString(0))] = reader.GetInt64(2);
                 else upcoming += reader.GetInt64(2);
             }
+            var billsOverage = plans.Contains(planId) && plans.Get(planId).OverageAllowed && !suspended;
+            // The same rule as the ledger's OverageRoom for usage of the current period.
+            long? room = !billsOverage ? 0 : cap is { } c ? Math.Max(0, c - overage) : null;
             return new CreditBalance
             {
                 CustomerId = customerId,
                 PlanId = planId,
-                OverageAllowed = plans.Contains(planId) && plans.Get(planId).OverageAllowed && !suspended,
+                OverageAllowed = room is null or > 0,
+                OverageCap = cap,
+                OverageRoom = room,
                 Available = Math.Max(0, bySource.Values.Sum() - held),
                 Held = held,
                 BySource = bySource,
@@ -65,17 +71,27 @@ public sealed partial class CreditLedger
     {
         if (await GetBalanceAsync(customerId, ct) is not { } balance) return null;
         var covered = credits <= balance.Available;
+        // Overage is allowed only up to the spend cap: what the cap leaves must cover all that the credits do not.
+        var overageCovers = balance.OverageRoom is not { } room || credits - balance.Available <= room;
+        var allowed = covered || overageCovers;
         return new Entitlement
         {
             CustomerId = customerId,
             Requested = credits,
             Available = balance.Available,
-            Allowed = covered || balance.OverageAllowed,
-            WouldUseOverage = !covered && balance.OverageAllowed,
-            Reason = covered || balance.OverageAllowed ? null
+            Allowed = allowed,
+            WouldUseOverage = !covered && allowed,
+            OverageRoom = balance.OverageRoom,
+            Reason = allowed ? null
+                : balance.OverageCap is { } cap && balance.OverageRoom > 0
+                    ? $"{credits} credits requested, {balance.Available} available and {balance.OverageRoom} of overage left under the spend cap of {cap} this period"
+                : balance.OverageCap is { } reached && balance.OverageRoom == 0 && balance.OverageThisPeriod >= reached && PlanBillsOverage(balance.PlanId)
+                    ? $"{credits} credits requested, {balance.Available} available; the spend cap of {reached} overage credits this period is reached"
                 : $"{credits} credits requested, {balance.Available} available on plan '{balance.PlanId}' (no overage)",
         };
     }
+
+    bool PlanBillsOverage(string planId) => plans.Contains(planId) && plans.Get(planId).OverageAllowed;
 
     /// <summary>Entries newest first, <paramref name="limit"/> at most (1..1000), older than entry id <paramref name="before"/>.</summary>
     public async Task<EntryPage> GetEntriesAsync(string customerId, long? before = null, int limit = 100, CancellationToken ct = default)

@@ -51,6 +51,12 @@ public sealed partial class CreditLedger(DbContext db, PlanCatalog plans, TimePr
 
     public Task<LedgerResult> SetLowBalanceThresholdAsync(SetLowBalanceThreshold command, CancellationToken ct = default) => OneAsync(command, ct);
 
+    /// <summary>
+    /// Sets (or with null removes) the spend cap, in effect for the next operation. Publish the result's notifications:
+    /// a cap at or below the overage already billed this period reaches it at once (SpendCapReached).
+    /// </summary>
+    public Task<LedgerResult> SetSpendCapAsync(SetSpendCap command, CancellationToken ct = default) => OneAsync(command, ct);
+
     /// <summary>Any mix of commands in one transaction, applied in order.</summary>
     public async Task<IReadOnlyList<LedgerResult>> ApplyAsync(IReadOnlyList<LedgerCommand> commands, CancellationToken ct = default)
     {

@@ -16,6 +16,12 @@ public static class LedgerLimits
     /// </summary>
     public const long MaxBalance = 1_000_000 * MaxCredits;
 
+    /// <summary>
+    /// The largest spend cap (overage credits per period): an account's whole balance, which is more than any real
+    /// cap and keeps a period's overage, and its percentage of the cap, far inside a long.
+    /// </summary>
+    public const long MaxSpendCap = MaxBalance;
+
     /// <summary>Null when <paramref name="credits"/> is an amount one operation may move (1 to <see cref="MaxCredits"/>).</summary>
     public static string? CheckCredits(long credits, string name = "credits") =>
         credits <= 0 ? $"{name} must be positive"

@@ -10,6 +10,7 @@ public static class CustomerServicesRegistration
         services.AddScoped<CustomerQueries>();
         services.AddScoped<CustomerCommands>();
         services.AddScoped<OperationQueries>();
+        services.AddScoped<SpendCaps.SpendCapCommands>();
         return services;
     }
 }

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Credits.Gateway.Portal;
 
 /// <summary>
-/// /portal/api changes: plan change, credit purchase, auto top-up. The same CustomerCommands as /v1, for the
+/// /portal/api changes: plan change, credit purchase, auto top-up, spending limit (spend cap). The same CustomerCommands as /v1, for the
 /// customer the token names; a refusal is the same problem details the API gives. Progress is read back from
 /// /portal/api/operations.
 /// </summary>
@@ -21,6 +21,7 @@ public static class PortalCommandsApi
     public record PortalPurchaseRequest(string? PackId);
     public record PurchaseStarted(Guid PurchaseId, string Status, string? CheckoutUrl, string? Error, bool Repeated);
     public record PortalAutoTopUpRequest(bool Enabled, long Threshold, string? PackId, long? MonthlyCap = null);
+    public record PortalSpendCapRequest(long? Credits = null, long? Amount = null, string? Currency = null);
 
     public static RouteGroupBuilder MapPortalCommandsApi(this RouteGroupBuilder api)
     {
@@ -30,6 +31,9 @@ public static class PortalCommandsApi
             .LimitedPerCustomer();
         api.MapPut("/auto-top-up", ConfigureAutoTopUp).WithSummary("Buy a pack on the saved card when the balance falls to a threshold")
             .LimitedPerCustomer();
+        api.MapPut("/spend-cap", SetSpendCap).WithSummary("Limit this period's overage, in credits or as an amount of the plan's currency")
+            .LimitedPerCustomer();
+        api.MapDelete("/spend-cap", RemoveSpendCap).WithSummary("Remove the spending limit").LimitedPerCustomer();
         return api;
     }
 
@@ -57,5 +61,17 @@ public static class PortalCommandsApi
         var result = await commands.ConfigureAutoTopUpAsync(PortalTokenAuthenticationHandler.Customer(user), request.Enabled, request.Threshold,
             request.PackId, request.MonthlyCap, ct);
         return result.Value is { } configured ? TypedResults.Ok(configured) : RefusalResults.Problem(result.Refusal!);
+    }
+
+    static async Task<IResult> SetSpendCap(PortalSpendCapRequest request, ClaimsPrincipal user, SpendCaps.SpendCapCommands caps, CancellationToken ct)
+    {
+        var result = await caps.SetAsync(PortalTokenAuthenticationHandler.Customer(user), request.Credits, request.Amount, request.Currency, ct);
+        return result.Value is { } view ? TypedResults.Ok(view) : RefusalResults.Problem(result.Refusal!);
+    }
+
+    static async Task<IResult> RemoveSpendCap(ClaimsPrincipal user, SpendCaps.SpendCapCommands caps, CancellationToken ct)
+    {
+        var result = await caps.RemoveAsync(PortalTokenAuthenticationHandler.Customer(user), ct);
+        return result.Value is { } view ? TypedResults.Ok(view) : RefusalResults.Problem(result.Refusal!);
     }
 }

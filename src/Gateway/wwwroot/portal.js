@@ -82,7 +82,11 @@
     $('available').textContent = count.format(b.available);
     $('available').dataset.value = String(b.available);
     $('held').textContent = count.format(b.held);
-    $('overage').textContent = b.overageAllowed ? count.format(b.overageThisPeriod) : 'not available on this plan';
+    // Overage is not allowed once the spending limit is reached; the plan still bills it, so it is still counted.
+    const plan = state.account && state.account.plans.find(p => p.current);
+    const billsOverage = b.overageAllowed || !!(plan && plan.overageAllowed);
+    $('overage').textContent = billsOverage ? count.format(b.overageThisPeriod) : 'not available on this plan';
+    if (plan) renderSpendCapUse(b, plan);
     $('period').textContent = `${day(b.periodStart)} – ${day(b.periodEnd)}`;
     $('as-of').textContent = time(b.asOf);
   }
@@ -129,6 +133,7 @@
       renderPlans(account);
       renderPacks(account);
       renderAutoTopUp(account);
+      renderSpendCap(account.balance, account.plans.find(p => p.current));
     }
     $('current-plan').textContent = (account.plans.find(p => p.current) || { displayName: account.planId }).displayName;
   }
@@ -285,6 +290,56 @@
       await api('/auto-top-up', { method: 'PUT', body: JSON.stringify({ enabled: $('auto-enabled').checked, threshold, packId: $('auto-pack').value, monthlyCap }) });
       if ($('auto-enabled').checked) $('auto-stopped').hidden = true;
       status.textContent = $('auto-enabled').checked ? 'Saved: automatic top-up is on.' : 'Saved: automatic top-up is off.';
+    } catch (e) {
+      status.textContent = e.message;
+    }
+  }
+
+  // ---- spending limit (docs/spend-caps.md): a cap on overage, kept in credits, shown in money --------
+
+  // balance: the ledger's (overageCap in credits, overageThisPeriod); plan: the current plan, for its overage price.
+  function renderSpendCap(balance, plan) {
+    const billsOverage = billsOverageOn(plan);
+    $('cap-none').hidden = billsOverage;
+    for (const id of ['cap-enabled', 'cap-amount', 'cap-save']) $(id).disabled = !billsOverage;
+    const cap = balance.overageCap;
+    const capped = cap !== null && cap !== undefined;
+    $('cap-enabled').checked = billsOverage && capped;
+    $('cap-amount').value = billsOverage && capped ? (Math.floor(cap * plan.overageUnitAmount) / 100).toFixed(2) : '';
+    renderSpendCapUse(balance, plan);
+  }
+
+  // The line under the limit and the notice once it is reached; also after every balance change on the stream.
+  function renderSpendCapUse(balance, plan) {
+    const billsOverage = billsOverageOn(plan);
+    const cap = balance.overageCap;
+    const capped = billsOverage && cap !== null && cap !== undefined;
+    const worth = credits => credits * plan.overageUnitAmount;   // minor units, may be fractional: shown rounded down
+    $('cap-used').textContent = !billsOverage ? ''
+      : `Overage this period: ${count.format(balance.overageThisPeriod)} credits, ${money(Math.floor(worth(balance.overageThisPeriod)), plan.currency)}`
+        + (capped ? ` of ${money(Math.floor(worth(cap)), plan.currency)} (${count.format(cap)} credits).` : ' (no limit).');
+    const reached = capped && balance.overageThisPeriod >= cap;
+    $('cap-reached').hidden = !reached;
+    $('cap-reached').textContent = reached
+      ? 'Spending limit reached: usage beyond your credits stops until the next period. Raise the limit to continue now.' : '';
+  }
+
+  const billsOverageOn = plan => !!(plan && plan.overageAllowed && plan.overageUnitAmount > 0);
+
+  async function saveSpendCap(event) {
+    event.preventDefault();
+    const status = $('cap-status');
+    const plan = state.account.plans.find(p => p.current);
+    const enabled = $('cap-enabled').checked;
+    const amount = Math.round(Number($('cap-amount').value) * 100);
+    if (enabled && ($('cap-amount').value.trim() === '' || !(amount >= 0))) { status.textContent = 'Enter a limit in money, 0 or more.'; $('cap-amount').focus(); return; }
+    try {
+      const view = enabled
+        ? await api('/spend-cap', { method: 'PUT', body: JSON.stringify({ amount, currency: plan.currency }) })
+        : await api('/spend-cap', { method: 'DELETE' });
+      state.account.balance = { ...state.account.balance, overageCap: view.credits, overageThisPeriod: view.overageThisPeriod };
+      renderSpendCap(state.account.balance, plan);
+      status.textContent = enabled ? `Saved: overage is limited to ${money(Math.floor(view.amount), view.currency)} per period.` : 'Saved: no spending limit.';
     } catch (e) {
       status.textContent = e.message;
     }
@@ -450,6 +505,7 @@
     $('packs').addEventListener('click', e => { const b = e.target.closest('button[data-pack]'); if (b) buyPack(b); });
     $('auto-form').addEventListener('submit', saveAutoTopUp);
     $('ledger-export').addEventListener('click', downloadLedger);
+    $('cap-form').addEventListener('submit', saveSpendCap);
   }
 
   start();

@@ -21,7 +21,7 @@ sealed partial class AccountBook
         }
         // A member may spend up to its own limit in the period; the rest is written off, recorded and not billed.
         var beyondLimit = member is null ? 0 : Math.Max(0, credits - MemberRoom(member, charge.PeriodStart));
-        var burnt = Burn(posting, credits - beyondLimit, charge.At);
+        var burnt = Burn(posting, credits - beyondLimit, charge);
         if (beyondLimit > 0) posting.Add(EntryKind.WriteOff, 0, 0, beyondLimit);
         if (member is not null) CountMemberUsage(member, charge.PeriodStart, burnt.Debited + burnt.Overage);
         return Applied(c) with
@@ -60,21 +60,20 @@ sealed partial class AccountBook
     /// Burns up to the available credits from the grants that may pay for usage at <paramref name="at"/>
     /// (<see cref="ChargeFor"/>), lowest priority number first, then soonest expiry (never-expiring last),
     /// then oldest; one debit entry per grant touched. Usage beyond that is overage on a plan that allows
-    /// it (billable, the balance stays at zero) and written off otherwise: a plan without overage (or with
-    /// overage suspended) never goes below zero.
+    /// it (billable, the balance stays at zero), up to the spend cap of the period it is charged to
+    /// (<see cref="OverageRoom"/>), and written off beyond: a plan without overage (or with overage suspended,
+    /// or its cap reached) never goes below zero. A debit that crosses the cap bills exactly up to it.
     /// </summary>
-    Burnt Burn(Posting posting, long credits, DateTimeOffset at)
+    Burnt Burn(Posting posting, long credits, Charge charge)
     {
-        var toBurn = TakeInBurnOrder(posting, credits, at, EntryKind.Debit);
+        var toBurn = TakeInBurnOrder(posting, credits, charge.At, EntryKind.Debit);
         var excess = credits - toBurn;
         if (excess == 0) return new Burnt(toBurn, 0, 0);
-        if (OverageAllowed)
-        {
-            posting.Add(EntryKind.Overage, 0, 0, excess);
-            return new Burnt(toBurn, excess, 0);
-        }
-        posting.Add(EntryKind.WriteOff, 0, 0, excess);
-        return new Burnt(toBurn, 0, excess);
+        var overage = Math.Min(excess, OverageRoom(charge.PeriodStart));
+        if (overage > 0) posting.Add(EntryKind.Overage, 0, 0, overage);
+        var writtenOff = excess - overage;
+        if (writtenOff > 0) posting.Add(EntryKind.WriteOff, 0, 0, writtenOff);
+        return new Burnt(toBurn, overage, writtenOff);
     }
 
     /// <summary>

@@ -22,10 +22,14 @@ sealed partial class AccountBook
 
         if (c.PeriodStart > _account.PeriodStart)
         {
+            // The old period's overage stays counted for its late usage against the spend cap.
+            _account.OveragePreviousPeriod = _account.OverageThisPeriod;
             // Overage recorded after the old period's end, before this period was known, belongs to this period.
             _account.OverageThisPeriod = c.PeriodStart == _account.PeriodEnd ? _account.OverageNextPeriod : 0;
             _account.OverageNextPeriod = 0;
             _account.PreviousPeriodStart = _account.PeriodStart;
+            // A new period's cap starts from zero: its levels are reported afresh (at its first usage).
+            _account.SpendCapAlerted = 0;
         }
         _account.PlanId = c.PlanId;
         _account.PeriodStart = c.PeriodStart;

@@ -11,8 +11,10 @@ sealed partial class AccountBook
     LedgerResult Reserve(ReserveCredits c)
     {
         var available = Available;
+        // A hold is of available credits only, never of overage; the reason says when the cap is why none will come.
         if (c.Credits > available)
-            return NotApplied(c, LedgerOutcome.Refused, $"{c.Credits} credits requested, {available} available");
+            return NotApplied(c, LedgerOutcome.Refused, $"{c.Credits} credits requested, {available} available"
+                + (SpendCapReachedNow ? $"; the spend cap of {_account.OverageCap:N0} overage credits this period is reached" : ""));
         var reservation = new ReservationState
         {
             Id = SequentialIds.Next(_now),
@@ -47,7 +49,7 @@ sealed partial class AccountBook
             released = reservation.Amount;
         }
         reservation.Close(ReservationStatus.Settled, _now);
-        var burnt = c.ActualCredits > 0 ? Burn(posting, c.ActualCredits, charge.At) : default;
+        var burnt = c.ActualCredits > 0 ? Burn(posting, c.ActualCredits, charge) : default;
         return Applied(c) with
         {
             Released = released, Debited = burnt.Debited, Overage = burnt.Overage, WrittenOff = burnt.WrittenOff,

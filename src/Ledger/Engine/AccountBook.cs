@@ -82,7 +82,8 @@ sealed partial class AccountBook
     public AccountSnapshot Snapshot() => new()
     {
         PlanId = _account.PlanId,
-        OverageAllowed = OverageAllowed,
+        OverageAllowed = OverageRoom(_account.PeriodStart) > 0,
+        OverageCap = _account.OverageCap,
         Available = Available,
         Held = _account.Held,
         Balance = _account.Balance,
@@ -106,23 +107,29 @@ sealed partial class AccountBook
             SuspendOverage c => Suspend(c),
             EndSubscription c => EndSubscription(c),
             SetLowBalanceThreshold c => SetThreshold(c),
+            SetSpendCap c => SetCap(c),
             ExpireDue c => Applied(c),
             _ => throw new NotSupportedException(command.GetType().Name),
         };
-        return WithCrossings(result);
+        // Only usage and the cap itself move the cap's level; the callers of these publish the crossings, so a level is
+        // never recorded as reported by an operation (a period start) whose result nobody publishes.
+        return WithCrossings(result, spendCap: command is DebitCredits or SettleReservation or SetSpendCap);
     }
 
-    LedgerResult WithCrossings(LedgerResult result)
+    LedgerResult WithCrossings(LedgerResult result, bool spendCap)
     {
         var after = Available;
         if (result.Outcome != LedgerOutcome.Applied) return result with { Account = Snapshot() };
         var before = _reportedAvailable;
         _reportedAvailable = after;
+        var capCrossed = spendCap ? SpendCapCrossings() : [];
         return result with
         {
             Account = Snapshot(),
             ThresholdsCrossed = Thresholds.Where(t => before > t && after <= t).OrderDescending().ToList(),
             Exhausted = before > 0 && after == 0,
+            SpendCapAlerts = capCrossed,
+            SpendCapReached = capCrossed.Contains(100),
         };
     }
 
@@ -162,6 +169,7 @@ sealed partial class AccountBook
             account.Held += heldChange;
             if (kind == EntryKind.Overage && period == account.PeriodStart) account.OverageThisPeriod += quantity;
             else if (kind == EntryKind.Overage && period == account.PeriodEnd) account.OverageNextPeriod += quantity;
+            else if (kind == EntryKind.Overage && period == account.PreviousPeriodStart) account.OveragePreviousPeriod += quantity;
             account.Changed = true;
         }
     }

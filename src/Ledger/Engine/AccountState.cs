@@ -13,6 +13,12 @@ sealed class AccountState
     public DateTimeOffset? PreviousPeriodStart { get; set; }
     public long OverageNextPeriod { get; set; }
     public bool OverageSuspended { get; set; }
+    /// <summary>Overage of usage charged to the previous period (late usage during its grace counts against the spend cap).</summary>
+    public long OveragePreviousPeriod { get; set; }
+    /// <summary>The most overage credits billed per period (the spend cap); null = no cap.</summary>
+    public long? OverageCap { get; set; }
+    /// <summary>The highest percentage of the spend cap already reported this period (0 = none).</summary>
+    public int SpendCapAlerted { get; set; }
     public long? LowBalanceThreshold { get; set; }
     /// <summary>The fraction of a credit priced usage has not paid yet (0 ≤ remainder &lt; 1; <see cref="Pricing.UsagePricing"/>).</summary>
     public decimal UsageRemainder { get; set; }

@@ -67,7 +67,11 @@ static class LedgerTransaction
             if (appliedHere.TryGetValue(command.IdempotencyKey, out var earlier))
             {
                 results[i] = earlier.Fingerprint == fingerprint
-                    ? earlier.Result with { Outcome = LedgerOutcome.Duplicate, ThresholdsCrossed = [], Exhausted = false, Account = book.Snapshot() }
+                    ? earlier.Result with
+                    {
+                        Outcome = LedgerOutcome.Duplicate, ThresholdsCrossed = [], Exhausted = false, SpendCapAlerts = [], SpendCapReached = false,
+                        Account = book.Snapshot(),
+                    }
                     : Conflict(command, book);
                 continue;
             }

@@ -21,6 +21,10 @@ sealed class LedgerAccountConfiguration : IEntityTypeConfiguration<LedgerAccount
         b.Property(x => x.OverageNextPeriod).HasColumnName("overage_next_period");
         b.Property(x => x.OverageSuspended).HasColumnName("overage_suspended");
         b.Property(x => x.LowBalanceThreshold).HasColumnName("low_balance_threshold");
+        // Defaults, because the ledger's own INSERT of a new account names only the columns it always had.
+        b.Property(x => x.OveragePreviousPeriod).HasColumnName("overage_previous_period").HasDefaultValue(0L);
+        b.Property(x => x.OverageCap).HasColumnName("overage_cap");
+        b.Property(x => x.SpendCapAlerted).HasColumnName("spend_cap_alerted").HasDefaultValue(0);
         // Below one, with a price's 18 decimal places (UsagePricing).
         b.Property(x => x.UsageRemainder).HasColumnName("usage_remainder").HasPrecision(19, 18).HasDefaultValue(0m);
         b.Property(x => x.CreatedAt).HasColumnName("created_at");

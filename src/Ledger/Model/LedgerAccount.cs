@@ -20,6 +20,15 @@ public class LedgerAccount
     public long OverageNextPeriod { get; set; }
     /// <summary>Usage beyond the available credits is written off even on a plan with overage (an unpaid renewal).</summary>
     public bool OverageSuspended { get; set; }
+    /// <summary>Overage of usage charged to the period before the current one (Σ of its overage entries), for the spend cap.</summary>
+    public long OveragePreviousPeriod { get; set; }
+    /// <summary>
+    /// The spend cap: the most overage credits billed per period, beyond which usage is written off (docs/spend-caps.md);
+    /// null = no cap.
+    /// </summary>
+    public long? OverageCap { get; set; }
+    /// <summary>The highest percentage of the spend cap reported this period (SpendCapAlert), so each is published once.</summary>
+    public int SpendCapAlerted { get; set; }
     /// <summary>The customer's own low-balance level (its auto top-up threshold), reported like the plan's thresholds.</summary>
     public long? LowBalanceThreshold { get; set; }
     /// <summary>The fraction of a credit priced usage has not paid yet, carried to the next priced event (0 ≤ remainder &lt; 1).</summary>

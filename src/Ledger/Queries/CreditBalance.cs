@@ -7,7 +7,12 @@ public sealed record CreditBalance
 {
     public required string CustomerId { get; init; }
     public required string PlanId { get; init; }
+    /// <summary>Usage beyond the available credits is billed now: the plan bills overage, not suspended, the spend cap not reached.</summary>
     public required bool OverageAllowed { get; init; }
+    /// <summary>The spend cap: the most overage credits billed per period (docs/spend-caps.md); null = none.</summary>
+    public long? OverageCap { get; init; }
+    /// <summary>Overage credits this period may still bill: 0 without overage or with the cap reached, null = no limit.</summary>
+    public long? OverageRoom { get; init; }
     /// <summary>Spendable now: effective, unexpired grants minus holds (never below 0).</summary>
     public required long Available { get; init; }
     public required long Held { get; init; }

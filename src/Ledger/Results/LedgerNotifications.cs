@@ -6,7 +6,8 @@ public static class LedgerNotifications
 {
     /// <summary>
     /// The events to publish (in the same transaction, through the outbox) for this result:
-    /// one CreditBalanceLow per threshold crossed and CreditsExhausted when it reached zero.
+    /// one CreditBalanceLow per threshold crossed and CreditsExhausted when it reached zero; one SpendCapAlert per
+    /// percentage of the spend cap reached and SpendCapReached when the cap was.
     /// Empty for duplicates, so a redelivered message publishes nothing twice.
     /// </summary>
     public static IReadOnlyList<object> BalanceNotifications(this LedgerResult result, DateTimeOffset at)
@@ -24,6 +25,19 @@ public static class LedgerNotifications
             {
                 CustomerId = result.CustomerId, PlanId = account.PlanId,
                 OverageAllowed = account.OverageAllowed, OccurredAt = at,
+            });
+        foreach (var percent in result.SpendCapAlerts)
+            events.Add(new SpendCapAlert
+            {
+                CustomerId = result.CustomerId, PlanId = account.PlanId, Percent = percent, OverageCap = account.OverageCap ?? 0,
+                OverageThisPeriod = account.OverageThisPeriod, PeriodStart = account.PeriodStart, OccurredAt = at,
+            });
+        if (result.SpendCapReached)
+            events.Add(new SpendCapReached
+            {
+                CustomerId = result.CustomerId, PlanId = account.PlanId, OverageCap = account.OverageCap ?? 0,
+                OverageThisPeriod = account.OverageThisPeriod, PeriodStart = account.PeriodStart, PeriodEnd = account.PeriodEnd,
+                OccurredAt = at,
             });
         return events;
     }

@@ -17,7 +17,7 @@ public sealed record LedgerResult
     public long Debited { get; init; }
     /// <summary>Usage beyond the available credits, billable (plan with overage).</summary>
     public long Overage { get; init; }
-    /// <summary>Usage beyond the available credits, not billed (plan without overage).</summary>
+    /// <summary>Usage beyond the available credits, not billed (plan without overage, overage suspended, or past the spend cap).</summary>
     public long WrittenOff { get; init; }
     /// <summary>Of <see cref="WrittenOff"/>, the credits beyond the member's own limit for the period (shared balances).</summary>
     public long MemberLimited { get; init; }
@@ -36,6 +36,10 @@ public sealed record LedgerResult
     public IReadOnlyList<long> ThresholdsCrossed { get; init; } = [];
     /// <summary>The available credits reached zero in this operation.</summary>
     public bool Exhausted { get; init; }
+    /// <summary>Percentages of the spend cap this period's overage reached in this operation (SpendCapAlert), lowest first.</summary>
+    public IReadOnlyList<int> SpendCapAlerts { get; init; } = [];
+    /// <summary>This period's overage reached the spend cap in this operation: usage beyond is written off (SpendCapReached).</summary>
+    public bool SpendCapReached { get; init; }
 
     public bool Succeeded => Outcome is LedgerOutcome.Applied or LedgerOutcome.Duplicate;
 }

@@ -36,7 +36,8 @@ static class LedgerStore
         // Locks in customer-id order, so that transactions touching several accounts cannot deadlock.
         batch.BatchCommands.Add(Command("""
             SELECT customer_id, plan_id, period_start, period_end, balance, held, overage_this_period,
-                   previous_period_start, overage_next_period, overage_suspended, low_balance_threshold, usage_remainder
+                   previous_period_start, overage_next_period, overage_suspended, low_balance_threshold, usage_remainder,
+                   overage_previous_period, overage_cap, spend_cap_alerted
             FROM ledger_accounts WHERE customer_id = ANY(@c) ORDER BY customer_id FOR UPDATE
             """, Param("c", customers)));
         batch.BatchCommands.Add(Command("""
@@ -93,6 +94,9 @@ static class LedgerStore
                 OverageSuspended = reader.GetBoolean(9),
                 LowBalanceThreshold = reader.IsDBNull(10) ? null : reader.GetInt64(10),
                 UsageRemainder = reader.GetDecimal(11),
+                OveragePreviousPeriod = reader.GetInt64(12),
+                OverageCap = reader.IsDBNull(13) ? null : reader.GetInt64(13),
+                SpendCapAlerted = reader.GetInt32(14),
             });
         await reader.NextResultAsync(ct);
         var ordinal = 0;
@@ -245,9 +249,12 @@ static class LedgerStore
                 UPDATE ledger_accounts a SET plan_id = u.plan, period_start = u.ps, period_end = u.pe, balance = u.balance,
                     held = u.held, overage_this_period = u.overage, previous_period_start = u.previous,
                     overage_next_period = u.overage_next, overage_suspended = u.suspended, low_balance_threshold = u.threshold,
-                    usage_remainder = u.remainder, updated_at = @now
-                FROM unnest(@c, @plan, @ps, @pe, @balance, @held, @overage, @previous, @overage_next, @suspended, @threshold, @remainder)
-                    AS u(c, plan, ps, pe, balance, held, overage, previous, overage_next, suspended, threshold, remainder)
+                    usage_remainder = u.remainder, overage_previous_period = u.overage_previous, overage_cap = u.cap,
+                    spend_cap_alerted = u.alerted, updated_at = @now
+                FROM unnest(@c, @plan, @ps, @pe, @balance, @held, @overage, @previous, @overage_next, @suspended, @threshold, @remainder,
+                        @overage_previous, @cap, @alerted)
+                    AS u(c, plan, ps, pe, balance, held, overage, previous, overage_next, suspended, threshold, remainder,
+                        overage_previous, cap, alerted)
                 WHERE a.customer_id = u.c
                 """,
                 Param("c", accounts.Select(a => a.CustomerId).ToArray()),
@@ -262,6 +269,9 @@ static class LedgerStore
                 Param("suspended", accounts.Select(a => a.OverageSuspended).ToArray()),
                 Param("threshold", accounts.Select(a => a.LowBalanceThreshold).ToArray()),
                 Param("remainder", accounts.Select(a => a.UsageRemainder).ToArray()),
+                Param("overage_previous", accounts.Select(a => a.OveragePreviousPeriod).ToArray()),
+                Param("cap", accounts.Select(a => a.OverageCap).ToArray()),
+                Param("alerted", accounts.Select(a => a.SpendCapAlerted).ToArray()),
                 Param("now", now.UtcDateTime)));
 
         // Listeners hear of every customer whose entries changed, once the transaction commits.

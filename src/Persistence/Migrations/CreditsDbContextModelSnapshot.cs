@@ -527,9 +527,19 @@ namespace Credits.Persistence.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("low_balance_threshold");
 
+                    b.Property<long?>("OverageCap")
+                        .HasColumnType("bigint")
+                        .HasColumnName("overage_cap");
+
                     b.Property<long>("OverageNextPeriod")
                         .HasColumnType("bigint")
                         .HasColumnName("overage_next_period");
+
+                    b.Property<long>("OveragePreviousPeriod")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("overage_previous_period");
 
                     b.Property<bool>("OverageSuspended")
                         .HasColumnType("boolean")
@@ -555,6 +565,12 @@ namespace Credits.Persistence.Migrations
                     b.Property<DateTimeOffset?>("PreviousPeriodStart")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("previous_period_start");
+
+                    b.Property<int>("SpendCapAlerted")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(0)
+                        .HasColumnName("spend_cap_alerted");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")

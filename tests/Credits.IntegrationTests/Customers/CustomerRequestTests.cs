@@ -318,6 +318,7 @@ public class CustomerRequestTests(SystemUnderTest system) : IClassFixture<System
             "post /v1/customers", "get /v1/customers/{customerId}", "post /v1/customers/{customerId}/plan",
             "get /v1/customers/{customerId}/operations", "get /v1/operations/{operationId}", "get /v1/operations",
             "post /v1/customers/{customerId}/top-ups", "put /v1/customers/{customerId}/auto-top-up", "get /v1/customers/{customerId}/auto-top-up",
+            "put /v1/customers/{customerId}/spend-cap", "get /v1/customers/{customerId}/spend-cap", "delete /v1/customers/{customerId}/spend-cap",
         ];
         foreach (var endpoint in expected)
         {

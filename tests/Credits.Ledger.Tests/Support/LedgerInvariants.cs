@@ -14,6 +14,8 @@ public static class LedgerInvariants
               OR a.held <> (SELECT coalesce(sum(held_change), 0) FROM ledger_entries e WHERE e.customer_id = a.customer_id)
               OR a.overage_this_period <> (SELECT coalesce(sum(quantity), 0) FROM ledger_entries e
                   WHERE e.customer_id = a.customer_id AND e.kind = 'Overage' AND e.period_start = a.period_start)
+              OR a.overage_previous_period <> (SELECT coalesce(sum(quantity), 0) FROM ledger_entries e
+                  WHERE e.customer_id = a.customer_id AND e.kind = 'Overage' AND e.period_start = a.previous_period_start)
             """));
         // Each grant's remaining is its amount less what its entries took, never negative; the balance is their sum.
         Assert.Equal(0L, await database.ScalarAsync<long>("""
