@@ -9,6 +9,7 @@ using Credits.Gateway.Customers;
 using Credits.Gateway.Operations;
 using Credits.Gateway.Portal;
 using Credits.Gateway.Problems;
+using Credits.Gateway.Promotions;
 using Credits.Gateway.RateLimits;
 using Credits.Gateway.Security;
 using Credits.Gateway.TopUps;
@@ -33,6 +34,8 @@ static class GatewayRegistration
         builder.Services.AddStripeBilling(builder.Configuration);
         builder.Services.AddScoped<UsageIngestion>();
         builder.Services.AddCustomerServices();
+        builder.Services.AddScoped<PromotionRedemptions>();
+        builder.Services.AddScoped<PromotionCodes>();
         builder.Services.AddScoped<InvoiceQueries>(); // reads Stripe through StripeCalls (AddStripeBilling)
         builder.AddValidatedOptions<Credits.Sagas.StateMachines.AutoTopUpOptions>(Credits.Sagas.StateMachines.AutoTopUpOptions.Section);
         builder.Services.AddSingleton<BalanceChangeListener>();
@@ -81,6 +84,7 @@ static class GatewayRegistration
         v1.MapTopUpsApiV1();
         v1.MapInvoicesApiV1();
         v1.MapCardsApiV1();
+        v1.MapPromotionsApiV1();
         app.MapPortal();
         return app;
     }
