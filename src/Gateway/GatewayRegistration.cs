@@ -10,6 +10,7 @@ using Credits.Gateway.Operations;
 using Credits.Gateway.Portal;
 using Credits.Gateway.SpendCaps;
 using Credits.Gateway.Problems;
+using Credits.Gateway.Promotions;
 using Credits.Gateway.RateLimits;
 using Credits.Gateway.Security;
 using Credits.Gateway.TopUps;
@@ -34,6 +35,8 @@ static class GatewayRegistration
         builder.Services.AddStripeBilling(builder.Configuration);
         builder.Services.AddScoped<UsageIngestion>();
         builder.Services.AddCustomerServices();
+        builder.Services.AddScoped<PromotionRedemptions>();
+        builder.Services.AddScoped<PromotionCodes>();
         builder.Services.AddScoped<InvoiceQueries>(); // reads Stripe through StripeCalls (AddStripeBilling)
         builder.AddValidatedOptions<Credits.Sagas.StateMachines.AutoTopUpOptions>(Credits.Sagas.StateMachines.AutoTopUpOptions.Section);
         builder.Services.AddSingleton<BalanceChangeListener>();
@@ -85,6 +88,7 @@ static class GatewayRegistration
         v1.MapSpendCapApiV1();
         v1.MapInvoicesApiV1();
         v1.MapCardsApiV1();
+        v1.MapPromotionsApiV1();
         app.MapPortal();
         return app;
     }

@@ -48,4 +48,28 @@ public class PlanCatalogTests
         Assert.Contains("'max': IncludedCredits must be at most 1000000000", error.Message);
         Assert.Contains("'max': LowBalanceThresholds must be at most 1000000000", error.Message);
     }
+
+    [Fact]
+    public void Trial_credits_bind_per_plan_and_out_of_range_trials_fail_at_start()
+    {
+        var catalog = PlanCatalog.FromConfiguration(Config(
+            ("Plans:hobby:DisplayName", "Hobby"), ("Plans:hobby:TrialCredits", "300"), ("Plans:hobby:TrialCreditsExpireAfterDays", "14"),
+            ("Plans:pro:DisplayName", "Pro")));
+        Assert.Equal((300L, (int?)14), (catalog.Get("hobby").TrialCredits, catalog.Get("hobby").TrialCreditsExpireAfterDays));
+        Assert.Equal((0L, (int?)null), (catalog.Get("pro").TrialCredits, catalog.Get("pro").TrialCreditsExpireAfterDays));
+
+        var start = DateTimeOffset.Parse("2026-12-01T00:00:00Z");
+        var grant = TrialCredits.For(catalog.Get("hobby"), "acme", start)!;
+        Assert.Equal((300L, Model.GrantSource.Promotion, start.AddDays(14), "trial:4:acme:registration"),
+            (grant.Credits, grant.Source, grant.ExpiresAt!.Value, grant.IdempotencyKey));
+        Assert.Null(TrialCredits.For(catalog.Get("pro"), "acme", start));
+
+        var error = Assert.Throws<InvalidOperationException>(() => PlanCatalog.FromConfiguration(Config(
+            ("Plans:a:DisplayName", "A"), ("Plans:a:TrialCredits", "-1"),
+            ("Plans:b:DisplayName", "B"), ("Plans:b:TrialCredits", "1000000001"),
+            ("Plans:c:DisplayName", "C"), ("Plans:c:TrialCredits", "5"), ("Plans:c:TrialCreditsExpireAfterDays", "0"))));
+        Assert.Contains("'a': TrialCredits must not be negative", error.Message);
+        Assert.Contains("'b': TrialCredits must be at most", error.Message);
+        Assert.Contains("'c': TrialCreditsExpireAfterDays", error.Message);
+    }
 }

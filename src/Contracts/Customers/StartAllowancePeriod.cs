@@ -9,4 +9,6 @@ public record StartAllowancePeriod
     public DateTimeOffset PeriodStart { get; init; }
     public DateTimeOffset PeriodEnd { get; init; }
     public long? Allowance { get; init; }
+    /// <summary>The registration's first period: the step grants the plan's trial credits with it (once per customer).</summary>
+    public bool FirstPeriod { get; init; }
 }

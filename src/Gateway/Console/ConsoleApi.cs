@@ -1,4 +1,5 @@
 using Credits.Gateway.Authentication;
+using Credits.Gateway.Promotions;
 using Credits.Ledger;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -15,6 +16,7 @@ public static class ConsoleApi
         api.MapGet("/dead-letters", GetDeadLetters).WithSummary("Usage messages in the error queues, with reasons (read without consuming)");
         api.MapOperatorActions();
         api.MapRedriveApi();
+        api.MapPromotionCodesConsoleApi();
         return api;
     }
 

@@ -1,5 +1,6 @@
 using Credits.Gateway.Authentication;
 using Credits.Gateway.Console;
+using Credits.Gateway.Promotions;
 using Credits.ServiceDefaults;
 using Microsoft.AspNetCore.Authentication;
 
@@ -28,7 +29,7 @@ public static class PortalRegistration
         app.MapPortalPages();
         app.MapGroup("/v1").RequireAuthorization(ApiKeyRegistration.Policy).MapPortalSessionApiV1();
         app.MapGroup("/portal/api").RequireAuthorization(Policy).WithTags("Portal (customer)").MapPortalApi().MapPortalCommandsApi().MapPortalInvoicesApi()
-            .MapPortalCardsApi().MapPortalLifecycleApi();
+            .MapPortalCardsApi().MapPortalLifecycleApi().MapPortalPromotionsApi();
         app.MapGroup("/console/api").RequireAuthorization(ApiKeyRegistration.Policy).WithTags("Console (operators)").MapConsoleApi();
         return app;
     }

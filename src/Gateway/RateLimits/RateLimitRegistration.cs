@@ -36,7 +36,7 @@ public static class RateLimitRegistration
                 var limit = Limit(context.HttpContext);
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : limit.Window;
                 return new ValueTask(LimitProblems.TooManyRequests("Too many requests",
-                    $"At most {limit.PermitLimit} plan changes, purchases and auto top-up changes per customer every {limit.Window:c}; " +
+                    $"At most {limit.PermitLimit} plan changes, purchases, auto top-up changes and promotion codes per customer every {limit.Window:c}; " +
                     $"nothing was done. Try again in {Math.Ceiling(retryAfter.TotalSeconds):0} s.", retryAfter).ExecuteAsync(context.HttpContext));
             };
         });

@@ -56,6 +56,10 @@ public sealed class PlanCatalog
                 errors.Add($"plan '{p.Id}': LowBalanceThresholds must be at most {LedgerLimits.MaxCredits}");
             if (p.LowBalanceThresholds.Any(t => t <= 0))
                 errors.Add($"plan '{p.Id}': LowBalanceThresholds must be positive");
+            if (p.TrialCredits < 0) errors.Add($"plan '{p.Id}': TrialCredits must not be negative");
+            if (p.TrialCredits > LedgerLimits.MaxCredits) errors.Add($"plan '{p.Id}': TrialCredits must be at most {LedgerLimits.MaxCredits}");
+            if (p.TrialCreditsExpireAfterDays is < 1 or > TrialCredits.MaxExpireAfterDays)
+                errors.Add($"plan '{p.Id}': TrialCreditsExpireAfterDays must be between 1 and {TrialCredits.MaxExpireAfterDays} (or left out: trial credits that never lapse)");
             if (p.LowBalanceThresholds.Distinct().Count() != p.LowBalanceThresholds.Length)
                 errors.Add($"plan '{p.Id}': LowBalanceThresholds must be distinct");
         }

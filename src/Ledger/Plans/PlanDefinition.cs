@@ -18,4 +18,11 @@ public sealed class PlanDefinition
     public long RolloverCap { get; set; }
     /// <summary>Available-credit levels whose downward crossing is reported (CreditBalanceLow).</summary>
     public long[] LowBalanceThresholds { get; set; } = [];
+    /// <summary>
+    /// Credits given once, when a customer registers on this plan (its first billing period opens); 0 (the default) gives
+    /// none. Never again: not on a repeated registration, a renewal or a plan change (docs/promotions.md).
+    /// </summary>
+    public long TrialCredits { get; set; }
+    /// <summary>Days after the first period's start when unspent trial credits lapse; null = they never lapse.</summary>
+    public int? TrialCreditsExpireAfterDays { get; set; }
 }

@@ -1201,6 +1201,122 @@ namespace Credits.Persistence.Migrations
                     b.ToTable("operator_actions", (string)null);
                 });
 
+            modelBuilder.Entity("Credits.Persistence.Promotions.PromotionCode", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("code");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("created_by");
+
+                    b.Property<long>("Credits")
+                        .HasColumnType("bigint")
+                        .HasColumnName("credits");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("description");
+
+                    b.Property<int?>("GrantExpiresAfterDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("grant_expires_after_days");
+
+                    b.Property<DateTimeOffset?>("GrantExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("grant_expires_at");
+
+                    b.Property<int?>("MaxRedemptions")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_redemptions");
+
+                    b.Property<string>("PlanId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("plan_id");
+
+                    b.Property<int>("Redemptions")
+                        .HasColumnType("integer")
+                        .HasColumnName("redemptions");
+
+                    b.Property<DateTimeOffset?>("ValidFrom")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("valid_from");
+
+                    b.Property<DateTimeOffset?>("ValidUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("valid_until");
+
+                    b.HasKey("Code");
+
+                    b.ToTable("promotion_codes", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_promotion_codes_credits", "credits > 0");
+
+                            t.HasCheckConstraint("ck_promotion_codes_redemptions", "redemptions >= 0 AND (max_redemptions IS NULL OR redemptions <= max_redemptions)");
+
+                            t.HasCheckConstraint("ck_promotion_codes_upper", "code = upper(code)");
+                        });
+                });
+
+            modelBuilder.Entity("Credits.Persistence.Promotions.PromotionRedemption", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("code");
+
+                    b.Property<string>("CustomerId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("customer_id");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("channel");
+
+                    b.Property<long>("Credits")
+                        .HasColumnType("bigint")
+                        .HasColumnName("credits");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<Guid>("GrantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("grant_id");
+
+                    b.Property<string>("LedgerKey")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("ledger_key");
+
+                    b.Property<DateTimeOffset>("RedeemedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("redeemed_at");
+
+                    b.HasKey("Code", "CustomerId");
+
+                    b.HasIndex("CustomerId", "RedeemedAt")
+                        .HasDatabaseName("ix_promotion_redemptions_customer_id_redeemed_at");
+
+                    b.ToTable("promotion_redemptions", (string)null);
+                });
+
             modelBuilder.Entity("Credits.Sagas.StateMachines.AutoTopUpState", b =>
                 {
                     b.Property<Guid>("CorrelationId")
@@ -1925,6 +2041,15 @@ namespace Credits.Persistence.Migrations
                     b.HasOne("Credits.Ledger.Pricing.RateCardVersion", null)
                         .WithMany()
                         .HasForeignKey("Version")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Credits.Persistence.Promotions.PromotionRedemption", b =>
+                {
+                    b.HasOne("Credits.Persistence.Promotions.PromotionCode", null)
+                        .WithMany()
+                        .HasForeignKey("Code")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

@@ -9,4 +9,5 @@ public static class OperatorActionKinds
     public const string RetrySagaStep = "retry-saga-step";
     public const string ResolveAuditDifference = "resolve-audit-difference";
     public const string RunAudit = "run-audit";
+    public const string CreatePromotion = "create-promotion";
 }

@@ -8,7 +8,7 @@ namespace Credits.Sagas.StateMachines;
 /// <summary>
 /// A customer from registration on: RegisterCustomer -> CreateStripeCustomer -> CreateSubscription on the plan
 /// -> CustomerRegistered. A paid plan asked for at registration is subscribed as the free default plan, then upgraded by a
-/// plan change the saga starts itself (which collects the card through Checkout when there is none). The first period's allowance is granted at once on a free plan and when the first
+/// plan change the saga starts itself (which collects the card through Checkout when there is none). The first period's allowance (and the plan's trial credits, docs/promotions.md) is granted at once on a free plan and when the first
 /// invoice is paid on a paid plan (whichever of that webhook and the subscription's reply comes first); a paid
 /// plan whose first invoice cannot be paid fails registration (SubscriptionNotStarted). Every later period
 /// opens when it rolls (the draft renewal invoice or the subscription's new period), not when it is paid; an
@@ -98,7 +98,7 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
             When(InvoicePaid, c => c.Message.SubscriptionId is not null && OpensPeriod(c.Message) && c.Saga.AllowancePeriodStart is null)
                 .Then(c => c.Saga.SubscriptionId = c.Message.SubscriptionId)
                 .Then(c => OpenPeriod(c.Saga, c.Message.PeriodStart, c.Message.PeriodEnd))
-                .Publish(c => Allowance(c.Saga, c.Message.PeriodStart, c.Message.PeriodEnd)),
+                .Publish(c => Allowance(c.Saga, c.Message.PeriodStart, c.Message.PeriodEnd, firstPeriod: true)),
             When(SubscriptionCreated)
                 .Then(c => Subscribed(c.Saga, c.Message))
                 .Publish(c => Registered(c.Saga))
@@ -106,7 +106,7 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
                 // opened the period already). A paid plan's waits for invoice.paid.
                 .If(c => catalog.Find(c.Saga.PlanId)!.MonthlyAmount == 0 && c.Saga.AllowancePeriodStart is null, free => free
                     .Then(c => c.Saga.AllowancePeriodStart = c.Saga.PeriodStart)
-                    .Publish(c => Allowance(c.Saga, c.Saga.PeriodStart!.Value, c.Saga.PeriodEnd!.Value)))
+                    .Publish(c => Allowance(c.Saga, c.Saga.PeriodStart!.Value, c.Saga.PeriodEnd!.Value, firstPeriod: true)))
                 // Registered on the free plan for a paid one: the upgrade starts now, in the customer's plan-change slot. It
                 // collects the card through Checkout when there is none; if none ever comes the customer stays on the free plan.
                 .If(c => c.Saga.RequestedPlanId is not null, paid => paid
@@ -159,9 +159,13 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
                 .If(c => Ended(c.Message) && c.Saga.CancellationOperationId is null, ended => ended
                     .Then(c => { c.Saga.CancellationOperationId = SagaKeys.ForSubscriptionEnd(c.Message.SubscriptionId); c.Saga.LastCancellationOperationId = c.Saga.CancellationOperationId; })
                     .Publish(c => BeginEnd(c.Saga, catalog, CancellationModes.EndedByStripe, "stripe", c.Message.CancellationReason))),
-            // The first paid invoice opens the first period of a paid plan; a renewal paid before its roll was seen
-            // opens its period now. Proration invoices (subscription_update) open nothing.
-            When(InvoicePaid, c => OpensPeriod(c.Message) && (c.Saga.AllowancePeriodStart is null || c.Message.PeriodStart > c.Saga.AllowancePeriodStart))
+            // The first paid invoice opens the first period of a paid plan (with the plan's trial credits); a renewal paid
+            // before its roll was seen opens its period now. Proration invoices (subscription_update) open nothing.
+            When(InvoicePaid, c => OpensPeriod(c.Message) && c.Saga.AllowancePeriodStart is null)
+                .Then(c => OpenPeriod(c.Saga, c.Message.PeriodStart, c.Message.PeriodEnd))
+                .Then(c => c.Saga.SubscriptionStatus = "active")
+                .Publish(c => Allowance(c.Saga, c.Message.PeriodStart, c.Message.PeriodEnd, firstPeriod: true)),
+            When(InvoicePaid, c => OpensPeriod(c.Message) && c.Saga.AllowancePeriodStart is { } granted && c.Message.PeriodStart > granted)
                 .Then(c => OpenPeriod(c.Saga, c.Message.PeriodStart, c.Message.PeriodEnd))
                 .Then(c => c.Saga.SubscriptionStatus = "active")
                 .Publish(c => Allowance(c.Saga, c.Message.PeriodStart, c.Message.PeriodEnd)),
@@ -381,9 +385,14 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
     // An invoice.paid without a billing reason is taken as opening its period, as before the reason was translated.
     private static bool OpensPeriod(StripeInvoicePaid m) => m.BillingReason is null || InvoiceBillingReasons.OpensPeriod(m.BillingReason);
 
-    private static StartAllowancePeriod Allowance(CustomerLifecycleState saga, DateTimeOffset start, DateTimeOffset end) => new()
+    /// <summary>
+    /// A period's allowance. <paramref name="firstPeriod"/>: the registration's first, which also brings the plan's trial
+    /// credits (once per customer: the ledger step keys them by the customer alone).
+    /// </summary>
+    private static StartAllowancePeriod Allowance(CustomerLifecycleState saga, DateTimeOffset start, DateTimeOffset end, bool firstPeriod = false) => new()
     {
         CorrelationId = saga.CorrelationId, CustomerId = saga.CustomerId, PlanId = saga.PlanId, PeriodStart = start, PeriodEnd = end,
+        FirstPeriod = firstPeriod,
     };
 
     private static CustomerRegistered Registered(CustomerLifecycleState saga) => new()

@@ -50,6 +50,7 @@ public class ApiKeyScopeTests(ScopedKeysSystem system) : IClassFixture<ScopedKey
         { "GET", "/v1/customers/CUSTOMER/spend-cap", null, "read" },
         { "GET", "/v1/customers/CUSTOMER/invoices", null, "read" },
         { "GET", "/v1/customers/CUSTOMER/cancellation", null, "read" },
+        { "GET", "/v1/customers/CUSTOMER/promotions", null, "read" },
         { "POST", "/v1/customers", """{"customerId":"NEW"}""", "admin" },
         { "POST", "/v1/customers/CUSTOMER/plan", """{"planId":"hobby"}""", "admin" },
         { "POST", "/v1/customers/CUSTOMER/top-ups", """{"packId":"small"}""", "admin" },
@@ -60,8 +61,10 @@ public class ApiKeyScopeTests(ScopedKeysSystem system) : IClassFixture<ScopedKey
         { "POST", "/v1/customers/CUSTOMER/card", null, "admin" },
         { "POST", "/v1/customers/CUSTOMER/cancellation", null, "admin" },
         { "DELETE", "/v1/customers/CUSTOMER/cancellation", null, "admin" },
+        { "POST", "/v1/customers/CUSTOMER/promotions/redeem", """{"code":"NO-SUCH-CODE"}""", "admin" },
         { "GET", "/console/api/customers", null, "operator" },
         { "GET", "/console/api/dead-letters", null, "operator" },
+        { "GET", "/console/api/promotions", null, "operator" },
         { "GET", "/v1/diagnostics/round-trips/00000000-0000-0000-0000-000000000001", null, "operator" },
     };
 
