@@ -98,6 +98,9 @@ public partial class CreditsClientTests(CreditsClientTests.ClientSystem system) 
         var usage = Assert.Single((await Credits.GetUsageAsync(customer)).Features);
         Assert.Equal(("gpt-4o", 5L, 2L), (usage.Feature, usage.Credits, usage.Events));
         Assert.Equal(20_000m, Assert.Single(usage.Quantities).Quantity);
+        var window = await Credits.GetUsageAsync(customer, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddMinutes(1));
+        Assert.Equal(5L, Assert.Single(window.Features).Credits);
+        Assert.Empty((await Credits.GetUsageAsync(customer, DateTimeOffset.UtcNow.AddDays(-3), DateTimeOffset.UtcNow.AddDays(-2))).Features);
     }
 
     [Fact]
