@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Credits.Client;
 using Credits.Contracts.Usage;
 using Credits.Testing;
 using Xunit;
@@ -26,21 +27,18 @@ public class PricedUsageTests(SystemUnderTest system) : IClassFixture<SystemUnde
     {
         var customer = "tokens-" + Guid.NewGuid().ToString("N");
         await system.Accounts.OpenAsync(customer, "hobby");                       // 200 credits
-        using var client = system.Client();
+        using var http = system.Client();
+        var credits = new CreditsClient(http);
 
         // gpt-4o input tokens at 0.00025 credits: 10,000 tokens are 2.5 credits.
-        var first = await client.PostAsJsonAsync("/v1/usage", new { events = new[] { Tokens("t1-" + customer, customer, 10_000) } });
-        var second = await client.PostAsJsonAsync("/v1/usage", new { events = new[] { Tokens("t2-" + customer, customer, 10_000) } });
+        var first = await credits.RecordUsageAsync(UsageEvent.InUnits("t1-" + customer, customer, 10_000, "input-token", "gpt-4o"));
+        var second = await credits.RecordUsageAsync(UsageEvent.InUnits("t2-" + customer, customer, 10_000, "input-token", "gpt-4o"));
 
-        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        var charged = new[] { await ChargedAsync(first), await ChargedAsync(second) };
-        Assert.Equal([2L, 3L], charged);
+        Assert.Equal(UsageStatuses.Applied, first.Status);
+        Assert.Equal([2L, 3L], new[] { first.Charged!.Value, second.Charged!.Value });
         Assert.Equal(195, await system.Accounts.AvailableAsync(customer));
         var books = await system.Accounts.BooksAsync(customer);
         Assert.Equal(books.SumOfEntries, books.Column);
-
-        static async Task<long> ChargedAsync(HttpResponseMessage response) =>
-            (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("results")[0].GetProperty("charged").GetInt64();
     }
 
     [Fact]
@@ -48,24 +46,20 @@ public class PricedUsageTests(SystemUnderTest system) : IClassFixture<SystemUnde
     {
         var customer = "entries-" + Guid.NewGuid().ToString("N");
         await system.Accounts.OpenAsync(customer, "hobby");
-        using var client = system.Client();
-        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/v1/usage",
-            new { events = new[] { Tokens("e-" + customer, customer, 1_234.5m, "output-token") } })).StatusCode);
+        using var http = system.Client();
+        var credits = new CreditsClient(http);
+        Assert.Equal(UsageStatuses.Applied,
+            (await credits.RecordUsageAsync(UsageEvent.InUnits("e-" + customer, customer, 1_234.5m, "output-token", "gpt-4o"))).Status);
 
-        var cards = await client.GetFromJsonAsync<JsonElement>("/v1/rate-cards");
-        var version = cards.EnumerateArray().Single();
-        Assert.Equal(1, version.GetProperty("version").GetInt32());
-        Assert.Contains(version.GetProperty("rates").EnumerateArray(), r =>
-            r.GetProperty("feature").GetString() == "gpt-4o" && r.GetProperty("unit").GetString() == "output-token"
-            && r.GetProperty("creditsPerUnit").GetDecimal() == 0.001m);
+        var version = (await credits.GetRateCardsAsync()).Single();
+        Assert.Equal(1, version.Version);
+        Assert.Contains(version.Rates, r => r is { Feature: "gpt-4o", Unit: "output-token", CreditsPerUnit: 0.001m });
 
-        var entries = await client.GetFromJsonAsync<JsonElement>($"/v1/customers/{customer}/ledger");
-        var priced = entries.GetProperty("entries").EnumerateArray().Single(e => e.GetProperty("pricing").ValueKind == JsonValueKind.Object);
-        Assert.Equal(1, priced.GetProperty("pricing").GetProperty("rateCardVersion").GetInt32());
-        Assert.Equal(1_234.5m, priced.GetProperty("pricing").GetProperty("quantity").GetDecimal());
-        Assert.Equal(1, priced.GetProperty("quantity").GetInt64());                 // 1.2345 credits: 1 now
-        var balance = await client.GetFromJsonAsync<JsonElement>($"/v1/customers/{customer}/balance");
-        Assert.Equal(0.2345m, balance.GetProperty("usageRemainder").GetDecimal());
+        var priced = (await credits.GetLedgerAsync(customer)).Entries.Single(e => e.Pricing is not null);
+        Assert.Equal(1, priced.Pricing!.RateCardVersion);
+        Assert.Equal(1_234.5m, priced.Pricing.Quantity);
+        Assert.Equal(1, priced.Quantity);                                           // 1.2345 credits: 1 now
+        Assert.Equal(0.2345m, (await credits.GetBalanceAsync(customer))!.UsageRemainder);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Credits.Client;
 using Credits.Contracts.Usage;
 using Credits.Testing;
 using Xunit;
@@ -23,35 +24,29 @@ public class SharedBalanceTests(SystemUnderTest system) : IClassFixture<SystemUn
     {
         var org = "org-" + Guid.NewGuid().ToString("N");
         await system.Accounts.OpenAsync(org, "hobby");                              // 200 credits for the team
-        using var client = system.Client();
+        using var http = system.Client();
+        var credits = new CreditsClient(http);
 
-        var limit = await client.PutAsJsonAsync($"/v1/customers/{org}/members/ada", new { limitPerPeriod = 50 });
-        Assert.Equal(HttpStatusCode.OK, limit.StatusCode);
-        var usage = await client.PostAsJsonAsync("/v1/usage", new
-        {
-            events = new object[]
-            {
-                new { eventId = "a1", customerId = org, credits = 40, memberId = "ada" },
-                new { eventId = "a2", customerId = org, credits = 40, memberId = "ada" },       // 10 within the limit, 30 written off
-                new { eventId = "b1", customerId = org, credits = 70, memberId = "bob" },
-            },
-        });
-        Assert.Equal(HttpStatusCode.OK, usage.StatusCode);
+        Assert.Equal(50, (await credits.SetMemberLimitAsync(org, "ada", 50)).LimitPerPeriod);
+        var usage = await credits.RecordUsageAsync(
+        [
+            new UsageEvent { EventId = "a1", CustomerId = org, Credits = 40, MemberId = "ada" },
+            new UsageEvent { EventId = "a2", CustomerId = org, Credits = 40, MemberId = "ada" },   // 10 within the limit, 30 written off
+            new UsageEvent { EventId = "b1", CustomerId = org, Credits = 70, MemberId = "bob" },
+        ]);
+        Assert.Equal(3, usage.Applied);
         await _bus!.Publisher.Publish(new UsageRecorded { CustomerId = org, EventId = "b2", Credits = 5, MemberId = "bob" });
 
         await Eventually.Get(() => system.Accounts.AvailableAsync(org), a => a == 200 - 50 - 75, because: "bob's bus event debited");
-        var members = (await client.GetFromJsonAsync<JsonElement>($"/v1/customers/{org}/members")).EnumerateArray()
-            .ToDictionary(m => m.GetProperty("memberId").GetString()!);
-        Assert.Equal(50, members["ada"].GetProperty("usedThisPeriod").GetInt64());
-        Assert.Equal(0, members["ada"].GetProperty("remaining").GetInt64());
-        Assert.Equal(75, members["bob"].GetProperty("usedThisPeriod").GetInt64());
+        var members = (await credits.GetMembersAsync(org)).ToDictionary(m => m.MemberId);
+        Assert.Equal(50, members["ada"].UsedThisPeriod);
+        Assert.Equal(0, members["ada"].Remaining);
+        Assert.Equal(75, members["bob"].UsedThisPeriod);
 
-        var refused = await client.GetFromJsonAsync<JsonElement>($"/v1/customers/{org}/entitlement?credits=1&memberId=ada");
-        Assert.False(refused.GetProperty("allowed").GetBoolean());
-        var breakdown = await client.GetFromJsonAsync<JsonElement>($"/v1/customers/{org}/usage");
-        var byMember = breakdown.GetProperty("members").EnumerateArray().ToDictionary(m => m.GetProperty("memberId").GetString()!);
-        Assert.Equal(80, byMember["ada"].GetProperty("credits").GetInt64());                 // 50 spent and 30 written off
-        Assert.Equal(2, byMember["bob"].GetProperty("events").GetInt64());
+        Assert.False((await credits.CheckEntitlementAsync(org, 1, memberId: "ada")).Allowed);
+        var byMember = (await credits.GetUsageAsync(org)).Members.ToDictionary(m => m.MemberId);
+        Assert.Equal(80, byMember["ada"].Credits);                                          // 50 spent and 30 written off
+        Assert.Equal(2, byMember["bob"].Events);
         var books = await system.Accounts.BooksAsync(org);
         Assert.Equal(books.SumOfEntries, books.Column);
     }

@@ -10,7 +10,7 @@ namespace Credits.IntegrationTests;
 public sealed class TestBus : IAsyncDisposable
 {
     readonly IBusControl _bus;
-    readonly ConcurrentQueue<object> _received = new();
+    readonly ConcurrentQueue<(object Message, Guid? MessageId)> _received = new();
 
     TestBus(IBusControl bus) => _bus = bus;
 
@@ -18,7 +18,11 @@ public sealed class TestBus : IAsyncDisposable
 
     /// <summary>Sends straight to a queue of the system (e.g. an error queue), as MassTransit would.</summary>
     public Task<ISendEndpoint> QueueAsync(string queue) => _bus.GetSendEndpoint(new Uri($"queue:{queue}"));
-    public IReadOnlyList<T> Received<T>() => _received.OfType<T>().ToList();
+    public IReadOnlyList<T> Received<T>() => _received.Select(r => r.Message).OfType<T>().ToList();
+
+    /// <summary>What was received of <typeparamref name="T"/> with the MessageId it came with (deduplication is by that id).</summary>
+    public IReadOnlyList<(T Message, Guid? MessageId)> ReceivedWithIds<T>() =>
+        _received.Where(r => r.Message is T).Select(r => ((T)r.Message, r.MessageId)).ToList();
 
     public static async Task<TestBus> StartAsync(Uri virtualHost, params Type[] observed)
     {
@@ -32,7 +36,7 @@ public sealed class TestBus : IAsyncDisposable
                 e.Durable = false;
                 foreach (var type in observed)
                     typeof(TestBus).GetMethod(nameof(Observe), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
-                        .MakeGenericMethod(type).Invoke(null, [e, (Action<object>)(m => self!._received.Enqueue(m))]);
+                        .MakeGenericMethod(type).Invoke(null, [e, (Action<object, Guid?>)((m, id) => self!._received.Enqueue((m, id)))]);
             });
         });
         self = new TestBus(bus);
@@ -40,10 +44,10 @@ public sealed class TestBus : IAsyncDisposable
         return self;
     }
 
-    static void Observe<T>(IRabbitMqReceiveEndpointConfigurator endpoint, Action<object> record) where T : class =>
+    static void Observe<T>(IRabbitMqReceiveEndpointConfigurator endpoint, Action<object, Guid?> record) where T : class =>
         endpoint.Handler<T>(context =>
         {
-            record(context.Message);
+            record(context.Message, context.MessageId);
             return Task.CompletedTask;
         });
 

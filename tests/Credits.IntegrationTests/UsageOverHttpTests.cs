@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
+using Credits.Client;
 using Xunit;
 
 namespace Credits.IntegrationTests;
@@ -9,18 +9,20 @@ namespace Credits.IntegrationTests;
 /// <summary>POST /v1/usage on the real Gateway, PostgreSQL and RabbitMQ: debited at once, idempotent, rejected with reasons.</summary>
 public class UsageOverHttpTests(SystemUnderTest system) : IClassFixture<SystemUnderTest>
 {
-    record Result(string EventId, string Status, string? ReasonCode, string? Reason, long? Available);
-    record Response(int Applied, int Duplicates, int Rejected, List<Result> Results);
+    static UsageEvent Event(string id, string customer, long credits, DateTimeOffset? at = null) =>
+        UsageEvent.InCredits(id, customer, credits, "api-call") with { OccurredAt = at };
 
-    static object Event(string id, string customer, long credits, DateTimeOffset? at = null) =>
-        new { eventId = id, customerId = customer, credits, occurredAt = at, feature = "api-call" };
-
-    async Task<Response> PostAsync(params object[] events)
+    /// <summary>Through Credits.Client, which throws CreditsApiException for anything but 200.</summary>
+    async Task<RecordUsageResult> PostAsync(params UsageEvent[] events)
     {
         using var client = system.Client();
-        var response = await client.PostAsJsonAsync("/v1/usage", new { events });
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<Response>())!;
+        return await new CreditsClient(client).RecordUsageAsync(events);
+    }
+
+    async Task<long> BalanceAsync(string customer)
+    {
+        using var client = system.Client();
+        return (await new CreditsClient(client).GetBalanceAsync(customer))!.Available;
     }
 
     [Fact]
@@ -34,9 +36,7 @@ public class UsageOverHttpTests(SystemUnderTest system) : IClassFixture<SystemUn
         Assert.Equal(2, response.Applied);
         Assert.Equal(150, response.Results[^1].Available);
         Assert.Equal(150, await system.Accounts.AvailableAsync(customer));
-        using var client = system.Client();
-        var balance = await client.GetFromJsonAsync<JsonElement>($"/v1/customers/{customer}/balance");
-        Assert.Equal(150, balance.GetProperty("available").GetInt64());
+        Assert.Equal(150, await BalanceAsync(customer));
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public class UsageOverHttpTests(SystemUnderTest system) : IClassFixture<SystemUn
             Event("neg-" + customer, customer, -3),
             Event("nobody-" + customer, "no-such-customer-" + customer, 5),
             Event("future-" + customer, customer, 5, DateTimeOffset.UtcNow.AddDays(2)),
-            new { customerId = customer, credits = 5 },
+            new UsageEvent { EventId = "", CustomerId = customer, Credits = 5 },
             Event("taken-" + customer, customer, 6),
             Event("fine-" + customer, customer, 10));
 
@@ -94,7 +94,7 @@ public class UsageOverHttpTests(SystemUnderTest system) : IClassFixture<SystemUn
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
         Assert.Equal("application/problem+json", malformed.Content.Headers.ContentType?.MediaType);
 
-        var tooMany = Enumerable.Range(0, 1001).Select(i => Event($"big-{i}-{customer}", customer, 1)).ToArray();
+        var tooMany = Enumerable.Range(0, 1001).Select(i => new { eventId = $"big-{i}-{customer}", customerId = customer, credits = 1 }).ToArray();
         var oversized = await client.PostAsJsonAsync("/v1/usage", new { events = tooMany });
         Assert.Equal(HttpStatusCode.BadRequest, oversized.StatusCode);
         Assert.Equal("application/problem+json", oversized.Content.Headers.ContentType?.MediaType);
@@ -114,10 +114,8 @@ public class UsageOverHttpTests(SystemUnderTest system) : IClassFixture<SystemUn
         var response = await PostAsync(Enumerable.Range(0, 1000).Select(i => Event($"bulk-{i}-{customer}", customer, 3)).ToArray());
 
         Assert.Equal(1000, response.Applied);
-        using var client = system.Client();
-        var balance = await client.GetFromJsonAsync<JsonElement>($"/v1/customers/{customer}/balance");
         // Pro: 5,000 included; 3,000 used.
-        Assert.Equal(2000, balance.GetProperty("available").GetInt64());
+        Assert.Equal(2000, await BalanceAsync(customer));
     }
 
     [Fact]
