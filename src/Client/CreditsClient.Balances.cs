@@ -24,17 +24,20 @@ public sealed partial class CreditsClient
     public Task<IReadOnlyList<Member>> GetMembersAsync(string customerId, CancellationToken ct = default) =>
         SendAsync<IReadOnlyList<Member>>(Request(HttpMethod.Get, Customer(customerId) + "/members"), ct);
 
-    /// <summary>PUT a member's limit per period (null: none); creates the member. Setting the same limit again changes nothing.</summary>
+    /// <summary>
+    /// PUT a member's limit per period, or with null DELETE it (no limit of its own); creates the member. Setting the same
+    /// limit again changes nothing.
+    /// </summary>
     public Task<Member> SetMemberLimitAsync(string customerId, string memberId, long? limitPerPeriod, CancellationToken ct = default) =>
-        SendAsync<Member>(Request(HttpMethod.Put, Customer(customerId) + "/members/" + Uri.EscapeDataString(memberId),
-            new MemberLimit(limitPerPeriod)), ct);
+        limitPerPeriod is { } limit
+            ? SendAsync<Member>(Request(HttpMethod.Put, Customer(customerId) + "/members/" + Uri.EscapeDataString(memberId), new MemberLimit(limit)), ct)
+            : SendAsync<Member>(Request(HttpMethod.Delete, Customer(customerId) + "/members/" + Uri.EscapeDataString(memberId) + "/limit"), ct);
 
     /// <summary>GET /v1/rate-cards: the published versions, oldest first.</summary>
     public Task<IReadOnlyList<RateCard>> GetRateCardsAsync(CancellationToken ct = default) =>
         SendAsync<IReadOnlyList<RateCard>>(Request(HttpMethod.Get, "/v1/rate-cards"), ct);
 
-    // The limit is sent even when null: null is "no limit", the request's point.
-    sealed record MemberLimit([property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)] long? LimitPerPeriod);
+    sealed record MemberLimit(long LimitPerPeriod);
 
     static string Query(params (string Name, object? Value)[] parameters)
     {

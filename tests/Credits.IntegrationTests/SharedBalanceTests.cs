@@ -44,6 +44,9 @@ public class SharedBalanceTests(SystemUnderTest system) : IClassFixture<SystemUn
         Assert.Equal(75, members["bob"].UsedThisPeriod);
 
         Assert.False((await credits.CheckEntitlementAsync(org, 1, memberId: "ada")).Allowed);
+        // Removing the limit (DELETE .../limit) lets the member spend the organization's balance again.
+        Assert.Null((await credits.SetMemberLimitAsync(org, "ada", null)).LimitPerPeriod);
+        Assert.True((await credits.CheckEntitlementAsync(org, 1, memberId: "ada")).Allowed);
         var byMember = (await credits.GetUsageAsync(org)).Members.ToDictionary(m => m.MemberId);
         Assert.Equal(80, byMember["ada"].Credits);                                          // 50 spent and 30 written off
         Assert.Equal(2, byMember["bob"].Events);
@@ -59,6 +62,9 @@ public class SharedBalanceTests(SystemUnderTest system) : IClassFixture<SystemUn
         using var client = system.Client();
 
         var negative = await client.PutAsJsonAsync($"/v1/customers/{org}/members/ada", new { limitPerPeriod = -1 });
+        // No limit is DELETE .../limit, not a PUT of null: a null is a mistake, refused.
+        var missing = await client.PutAsJsonAsync($"/v1/customers/{org}/members/ada", new { limitPerPeriod = (long?)null });
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
         var longId = await client.PostAsJsonAsync("/v1/usage",
             new { events = new[] { new { eventId = "x", customerId = org, credits = 5, memberId = new string('m', 129) } } });
         var unknown = await client.PutAsJsonAsync($"/v1/customers/nobody-{org}/members/ada", new { limitPerPeriod = 5 });
