@@ -121,6 +121,32 @@ public static class WebhookEndpointsApi
         return TypedResults.Ok(WebhookDeliveryView.Of(delivery));
     }
 
+    /// <summary>
+    /// The operator console's view (/console/api, operator scope): deliveries over all endpoints, newest first, e.g. the
+    /// failed ones, and the same replay as the app's.
+    /// </summary>
+    public static RouteGroupBuilder MapWebhookDeliveriesConsoleApi(this RouteGroupBuilder console)
+    {
+        var deliveries = console.MapGroup("/webhook-deliveries").RequireScope(ApiScopes.Operator);
+        deliveries.MapGet("/", AllDeliveries).WithSummary("Webhook deliveries over all endpoints, newest first; ?status=pending|delivered|failed&limit=")
+            .ProducesValidationProblem();
+        deliveries.MapPost("/{deliveryId:guid}/replay", Replay).WithSummary("Send a webhook delivery again, now, with the same event id")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return console;
+    }
+
+    static async Task<Results<Ok<List<WebhookDeliveryView>>, ValidationProblem>> AllDeliveries(string? status, int? limit, CreditsDbContext db, CancellationToken ct)
+    {
+        if (status is not null and not (WebhookDeliveryStatus.Pending or WebhookDeliveryStatus.Delivered or WebhookDeliveryStatus.Failed))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["status is pending, delivered or failed"] });
+        if (limit is < 1 or > 200)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["limit is between 1 and 200"] });
+        var query = db.Set<WebhookDelivery>().AsNoTracking();
+        if (status is not null) query = query.Where(d => d.Status == status);
+        var deliveries = await query.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id).Take(limit ?? 50).ToListAsync(ct);
+        return TypedResults.Ok(deliveries.Select(WebhookDeliveryView.Of).ToList());
+    }
+
     static ProblemHttpResult NotFound(Guid endpointId) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown webhook endpoint", detail: $"No endpoint {endpointId}.");
 }

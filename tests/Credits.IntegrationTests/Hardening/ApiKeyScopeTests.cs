@@ -68,6 +68,7 @@ public class ApiKeyScopeTests(ScopedKeysSystem system) : IClassFixture<ScopedKey
         { "GET", "/console/api/customers", null, "operator" },
         { "GET", "/console/api/dead-letters", null, "operator" },
         { "GET", "/console/api/promotions", null, "operator" },
+        { "GET", "/console/api/webhook-deliveries", null, "operator" },
         { "GET", "/v1/diagnostics/round-trips/00000000-0000-0000-0000-000000000001", null, "operator" },
     };
 

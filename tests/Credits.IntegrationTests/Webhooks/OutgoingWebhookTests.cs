@@ -166,6 +166,26 @@ public class OutgoingWebhookTests(WebhookSystem system) : IClassFixture<WebhookS
     }
 
     [Fact]
+    public async Task Operators_list_deliveries_on_the_console_and_replay_one_with_the_same_event_id()
+    {
+        var endpoint = await RegisterAsync("credits.low");
+        var customer = await NewCustomerAsync(system, "hook-console");
+        await UseAsync(customer, 160);
+        var first = (await ArrivedAsync(endpoint.Path, customer, r => r.Count >= 1)).Single();
+
+        using var console = system.Client(); // the harness's key holds the operator scope
+        var listed = await Eventually.Get(
+            async () => (await console.GetFromJsonAsync<List<JsonElement>>("/console/api/webhook-deliveries?status=delivered&limit=200"))!
+                .Where(d => d.GetProperty("eventId").GetString() == first.EventId && d.GetProperty("endpointId").GetGuid() == endpoint.Id).ToList(),
+            d => d.Count == 1, Wait);
+        var replay = await console.PostAsync($"/console/api/webhook-deliveries/{listed[0].GetProperty("id").GetGuid()}/replay", null);
+        Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
+
+        var both = await ArrivedAsync(endpoint.Path, customer, r => r.Count >= 2);
+        Assert.All(both, r => Assert.Equal(first.EventId, r.EventId));
+    }
+
+    [Fact]
     public async Task A_disabled_endpoint_gets_nothing()
     {
         var enabled = await RegisterAsync("credits.low");
