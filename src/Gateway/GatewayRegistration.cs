@@ -15,6 +15,7 @@ using Credits.Gateway.RateLimits;
 using Credits.Gateway.Security;
 using Credits.Gateway.TopUps;
 using Credits.Gateway.Usage;
+using Credits.Gateway.WebhookEndpoints;
 using Credits.Ledger.Usage;
 using Credits.Ledger;
 using Credits.Persistence;
@@ -37,6 +38,7 @@ static class GatewayRegistration
         builder.Services.AddCustomerServices();
         builder.Services.AddScoped<PromotionRedemptions>();
         builder.Services.AddScoped<PromotionCodes>();
+        builder.AddValidatedOptions<WebhookEndpointOptions>(WebhookEndpointOptions.Section);
         builder.Services.AddScoped<InvoiceQueries>(); // reads Stripe through StripeCalls (AddStripeBilling)
         builder.AddValidatedOptions<Credits.Sagas.StateMachines.AutoTopUpOptions>(Credits.Sagas.StateMachines.AutoTopUpOptions.Section);
         builder.Services.AddSingleton<BalanceChangeListener>();
@@ -89,6 +91,7 @@ static class GatewayRegistration
         v1.MapInvoicesApiV1();
         v1.MapCardsApiV1();
         v1.MapPromotionsApiV1();
+        v1.MapWebhookEndpointsApiV1();
         app.MapPortal();
         return app;
     }

@@ -11,6 +11,7 @@ using Credits.Orchestrator.Ledger;
 using Credits.Orchestrator.Steps;
 using Credits.Orchestrator.Steps.TopUps;
 using Credits.Orchestrator.Usage;
+using Credits.Orchestrator.Webhooks;
 using Credits.Persistence;
 using Credits.Sagas;
 using Credits.Sagas.StateMachines;
@@ -51,6 +52,14 @@ static class OrchestratorRegistration
         builder.AddValidatedOptions<ExpiryWarningOptions>(ExpiryWarningOptions.Section);
         builder.Services.AddHostedService<CreditsExpiringJob>();
 
+        // Outgoing webhooks: the dispatch consumer writes deliveries, this worker posts them (docs/webhooks.md).
+        builder.AddValidatedOptions<WebhookDeliveryOptions>(WebhookDeliveryOptions.Section);
+        builder.Services.AddHttpClient(WebhookDeliveryWorker.HttpClientName, (sp, client) =>
+                client.Timeout = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebhookDeliveryOptions>>().Value.Timeout)
+            // A receiver's redirect is its answer, not a new place to send signed events to.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(2) });
+        builder.Services.AddHostedService<WebhookDeliveryWorker>();
+
         var stepRedelivery = builder.Configuration.GetSection(StepRedeliveryOptions.Section).Get<StepRedeliveryOptions>() ?? new StepRedeliveryOptions();
         builder.AddBus(x =>
         {
@@ -61,6 +70,7 @@ static class OrchestratorRegistration
             x.AddCreditsMessaging();
             x.AddConsumer<RoundTripRequestedConsumer>();
             x.AddConsumer<RunMoneyAuditConsumer>();
+            x.AddConsumer<WebhookDispatchConsumer>();
             x.AddConsumer<UsageRecordedConsumer>(typeof(UsageRecordedConsumerDefinition));
             x.AddConsumer<UsageBatchRecordedConsumer>(typeof(UsageBatchRecordedConsumerDefinition));
             x.AddCreditsSagas();

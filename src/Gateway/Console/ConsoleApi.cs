@@ -1,5 +1,6 @@
 using Credits.Gateway.Authentication;
 using Credits.Gateway.Promotions;
+using Credits.Gateway.WebhookEndpoints;
 using Credits.Ledger;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -17,6 +18,7 @@ public static class ConsoleApi
         api.MapOperatorActions();
         api.MapRedriveApi();
         api.MapPromotionCodesConsoleApi();
+        api.MapWebhookDeliveriesConsoleApi();
         return api;
     }
 

@@ -68,9 +68,13 @@ public class ApiKeyScopeTests(ScopedKeysSystem system) : IClassFixture<ScopedKey
         { "POST", "/v1/customers/CUSTOMER/cancellation", null, "admin" },
         { "DELETE", "/v1/customers/CUSTOMER/cancellation", null, "admin" },
         { "POST", "/v1/customers/CUSTOMER/promotions/redeem", """{"code":"NO-SUCH-CODE"}""", "admin" },
+        { "GET", "/v1/webhook-endpoints", null, "read" },
+        { "POST", "/v1/webhook-endpoints", """{"url":"https://example.test/hook","eventTypes":["credits.low"]}""", "admin" },
+        { "POST", "/v1/webhook-deliveries/00000000-0000-0000-0000-000000000001/replay", null, "admin" },
         { "GET", "/console/api/customers", null, "operator" },
         { "GET", "/console/api/dead-letters", null, "operator" },
         { "GET", "/console/api/promotions", null, "operator" },
+        { "GET", "/console/api/webhook-deliveries", null, "operator" },
         { "GET", "/v1/diagnostics/round-trips/00000000-0000-0000-0000-000000000001", null, "operator" },
     };
 

@@ -29,6 +29,9 @@ public sealed class ReverseUnspentCreditsConsumer(CreditLedger ledger) : IConsum
             }, context.CancellationToken));
             reversed = result.Reversed;
         }
-        await context.Publish(new UnspentCreditsReversed { PurchaseId = m.PurchaseId, CreditsReversed = reversed });
+        await context.Publish(new UnspentCreditsReversed
+        {
+            PurchaseId = m.PurchaseId, CreditsReversed = reversed, CustomerId = m.CustomerId, Amount = m.Amount, AmountRefunded = m.AmountRefunded,
+        });
     }
 }

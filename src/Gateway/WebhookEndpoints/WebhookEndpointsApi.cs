@@ -1,0 +1,152 @@
+using Credits.Gateway.Authentication;
+using Credits.Persistence;
+using Credits.Persistence.Webhooks;
+using MassTransit;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Credits.Gateway.WebhookEndpoints;
+
+/// <summary>
+/// Outgoing webhooks (docs/webhooks.md): apps register endpoints for event types of the catalog, get the signing secret
+/// once, rotate it with an overlap, disable and enable, list deliveries and replay one (same event id, due now).
+/// Writes need the admin scope, lists the read scope. Deliveries are written and posted by the Orchestrator.
+/// </summary>
+public static class WebhookEndpointsApi
+{
+    public record CreateWebhookEndpoint(string? Url, List<string>? EventTypes, string? Description = null);
+
+    public static RouteGroupBuilder MapWebhookEndpointsApiV1(this RouteGroupBuilder v1)
+    {
+        var endpoints = v1.MapGroup("/webhook-endpoints").WithTags("Webhooks");
+        endpoints.MapPost("/", Create).RequireScope(ApiScopes.Admin)
+            .WithSummary("Register an endpoint for event types of the catalog; the answer shows its signing secret, once")
+            .Produces<WebhookEndpointWithSecret>(StatusCodes.Status201Created).ProducesValidationProblem();
+        endpoints.MapGet("/", List).RequireScope(ApiScopes.Read)
+            .WithSummary("The registered endpoints (never their secrets)").Produces<List<WebhookEndpointView>>();
+        endpoints.MapGet("/{endpointId:guid}", Get).RequireScope(ApiScopes.Read)
+            .WithSummary("One endpoint (never its secret)").Produces<WebhookEndpointView>().ProducesProblem(StatusCodes.Status404NotFound);
+        endpoints.MapPost("/{endpointId:guid}/disable", (Guid endpointId, CreditsDbContext db, CancellationToken ct) => SetEnabled(endpointId, false, db, ct))
+            .RequireScope(ApiScopes.Admin).WithSummary("Stop delivering to the endpoint: no new deliveries; pending ones wait")
+            .Produces<WebhookEndpointView>().ProducesProblem(StatusCodes.Status404NotFound);
+        endpoints.MapPost("/{endpointId:guid}/enable", (Guid endpointId, CreditsDbContext db, CancellationToken ct) => SetEnabled(endpointId, true, db, ct))
+            .RequireScope(ApiScopes.Admin).WithSummary("Deliver to the endpoint again")
+            .Produces<WebhookEndpointView>().ProducesProblem(StatusCodes.Status404NotFound);
+        endpoints.MapPost("/{endpointId:guid}/rotate-secret", Rotate).RequireScope(ApiScopes.Admin)
+            .WithSummary("A new signing secret, shown once; the old one also signs until the overlap ends (Webhooks:Endpoints:RotationOverlap)")
+            .Produces<WebhookEndpointWithSecret>().ProducesProblem(StatusCodes.Status404NotFound);
+        endpoints.MapGet("/{endpointId:guid}/deliveries", Deliveries).RequireScope(ApiScopes.Read)
+            .WithSummary("The endpoint's deliveries, newest first; ?status=pending|delivered|failed&limit= (at most 200)")
+            .Produces<List<WebhookDeliveryView>>().ProducesProblem(StatusCodes.Status404NotFound).ProducesValidationProblem();
+        v1.MapPost("/webhook-deliveries/{deliveryId:guid}/replay", Replay).WithTags("Webhooks").RequireScope(ApiScopes.Admin)
+            .WithSummary("Send a delivery again, now, with the same event id and payload; its retry window starts again")
+            .Produces<WebhookDeliveryView>().ProducesProblem(StatusCodes.Status404NotFound);
+        return v1;
+    }
+
+    static async Task<Results<Created<WebhookEndpointWithSecret>, ValidationProblem>> Create(CreateWebhookEndpoint request,
+        CreditsDbContext db, IOptions<WebhookEndpointOptions> options, TimeProvider clock, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (WebhookUrls.Refusal(request.Url, options.Value.AllowHttp) is { } urlRefusal) errors["url"] = [urlRefusal];
+        var types = request.EventTypes?.Select(t => t?.Trim() ?? "").Distinct().ToList() ?? [];
+        if (types.Count == 0) errors["eventTypes"] = ["eventTypes needs at least one event type: " + string.Join(", ", WebhookEventTypes.All)];
+        else if (types.Where(t => !WebhookEventTypes.IsKnown(t)).ToList() is { Count: > 0 } unknown)
+            errors["eventTypes"] = [$"unknown event types: {string.Join(", ", unknown)}; the catalog: {string.Join(", ", WebhookEventTypes.All)}"];
+        if (request.Description is { Length: > 500 }) errors["description"] = ["description is longer than 500 characters"];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Invalid webhook endpoint");
+
+        var endpoint = new WebhookEndpoint
+        {
+            Id = NewId.NextGuid(), Url = request.Url!, EventTypes = types, Description = request.Description ?? "",
+            Secret = WebhookSecrets.New(), Enabled = true, CreatedAt = clock.GetUtcNow(),
+        };
+        db.Add(endpoint);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"/v1/webhook-endpoints/{endpoint.Id}", new WebhookEndpointWithSecret(WebhookEndpointView.Of(endpoint), endpoint.Secret));
+    }
+
+    static async Task<Ok<List<WebhookEndpointView>>> List(CreditsDbContext db, CancellationToken ct) =>
+        TypedResults.Ok((await db.Set<WebhookEndpoint>().AsNoTracking().OrderBy(e => e.CreatedAt).ToListAsync(ct)).Select(WebhookEndpointView.Of).ToList());
+
+    static async Task<Results<Ok<WebhookEndpointView>, ProblemHttpResult>> Get(Guid endpointId, CreditsDbContext db, CancellationToken ct) =>
+        await db.Set<WebhookEndpoint>().AsNoTracking().SingleOrDefaultAsync(e => e.Id == endpointId, ct) is { } endpoint
+            ? TypedResults.Ok(WebhookEndpointView.Of(endpoint))
+            : NotFound(endpointId);
+
+    static async Task<Results<Ok<WebhookEndpointView>, ProblemHttpResult>> SetEnabled(Guid endpointId, bool enabled, CreditsDbContext db, CancellationToken ct)
+    {
+        if (await db.Set<WebhookEndpoint>().SingleOrDefaultAsync(e => e.Id == endpointId, ct) is not { } endpoint) return NotFound(endpointId);
+        endpoint.Enabled = enabled;
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(WebhookEndpointView.Of(endpoint));
+    }
+
+    static async Task<Results<Ok<WebhookEndpointWithSecret>, ProblemHttpResult>> Rotate(Guid endpointId, CreditsDbContext db,
+        IOptions<WebhookEndpointOptions> options, TimeProvider clock, CancellationToken ct)
+    {
+        if (await db.Set<WebhookEndpoint>().SingleOrDefaultAsync(e => e.Id == endpointId, ct) is not { } endpoint) return NotFound(endpointId);
+        // One previous secret at a time: rotating again within the overlap retires the oldest at once.
+        endpoint.PreviousSecret = endpoint.Secret;
+        endpoint.PreviousSecretExpiresAt = clock.GetUtcNow() + options.Value.RotationOverlap;
+        endpoint.Secret = WebhookSecrets.New();
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(new WebhookEndpointWithSecret(WebhookEndpointView.Of(endpoint), endpoint.Secret));
+    }
+
+    static async Task<Results<Ok<List<WebhookDeliveryView>>, ProblemHttpResult, ValidationProblem>> Deliveries(Guid endpointId,
+        string? status, int? limit, CreditsDbContext db, CancellationToken ct)
+    {
+        if (status is not null and not (WebhookDeliveryStatus.Pending or WebhookDeliveryStatus.Delivered or WebhookDeliveryStatus.Failed))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["status is pending, delivered or failed"] });
+        if (limit is < 1 or > 200)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["limit is between 1 and 200"] });
+        if (!await db.Set<WebhookEndpoint>().AnyAsync(e => e.Id == endpointId, ct)) return NotFound(endpointId);
+        var query = db.Set<WebhookDelivery>().AsNoTracking().Where(d => d.EndpointId == endpointId);
+        if (status is not null) query = query.Where(d => d.Status == status);
+        var deliveries = await query.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id).Take(limit ?? 50).ToListAsync(ct);
+        return TypedResults.Ok(deliveries.Select(WebhookDeliveryView.Of).ToList());
+    }
+
+    static async Task<Results<Ok<WebhookDeliveryView>, ProblemHttpResult>> Replay(Guid deliveryId, CreditsDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        if (await db.Set<WebhookDelivery>().SingleOrDefaultAsync(d => d.Id == deliveryId, ct) is not { } delivery)
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown webhook delivery", detail: $"No delivery {deliveryId}.");
+        var now = clock.GetUtcNow();
+        delivery.Status = WebhookDeliveryStatus.Pending;
+        delivery.NextAttemptAt = now;
+        delivery.RetryingSince = now;
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(WebhookDeliveryView.Of(delivery));
+    }
+
+    /// <summary>
+    /// The operator console's view (/console/api, operator scope): deliveries over all endpoints, newest first, e.g. the
+    /// failed ones, and the same replay as the app's.
+    /// </summary>
+    public static RouteGroupBuilder MapWebhookDeliveriesConsoleApi(this RouteGroupBuilder console)
+    {
+        var deliveries = console.MapGroup("/webhook-deliveries").RequireScope(ApiScopes.Operator);
+        deliveries.MapGet("/", AllDeliveries).WithSummary("Webhook deliveries over all endpoints, newest first; ?status=pending|delivered|failed&limit=")
+            .ProducesValidationProblem();
+        deliveries.MapPost("/{deliveryId:guid}/replay", Replay).WithSummary("Send a webhook delivery again, now, with the same event id")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return console;
+    }
+
+    static async Task<Results<Ok<List<WebhookDeliveryView>>, ValidationProblem>> AllDeliveries(string? status, int? limit, CreditsDbContext db, CancellationToken ct)
+    {
+        if (status is not null and not (WebhookDeliveryStatus.Pending or WebhookDeliveryStatus.Delivered or WebhookDeliveryStatus.Failed))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["status is pending, delivered or failed"] });
+        if (limit is < 1 or > 200)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["limit is between 1 and 200"] });
+        var query = db.Set<WebhookDelivery>().AsNoTracking();
+        if (status is not null) query = query.Where(d => d.Status == status);
+        var deliveries = await query.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id).Take(limit ?? 50).ToListAsync(ct);
+        return TypedResults.Ok(deliveries.Select(WebhookDeliveryView.Of).ToList());
+    }
+
+    static ProblemHttpResult NotFound(Guid endpointId) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown webhook endpoint", detail: $"No endpoint {endpointId}.");
+}
