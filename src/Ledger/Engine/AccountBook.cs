@@ -17,7 +17,9 @@ sealed partial class AccountBook
     readonly AccountState _account;
     readonly List<GrantState> _grants;
     readonly Dictionary<Guid, ReservationState> _reservations;
-    readonly Dictionary<string, MemberState> _members;
+    readonly IReadOnlyDictionary<string, MemberState> _members;
+    // Most accounts have no members in a transaction: they share this one instead of each building an empty dictionary.
+    static readonly IReadOnlyDictionary<string, MemberState> NoMembers = new Dictionary<string, MemberState>();
     readonly PlanCatalog _plans;
     readonly PeriodBoundaryOptions _boundaries;
     readonly DateTimeOffset _now;
@@ -30,7 +32,7 @@ sealed partial class AccountBook
         PlanCatalog plans, PeriodBoundaryOptions boundaries, DateTimeOffset now, List<NewEntry> entries,
         IEnumerable<MemberState>? members = null)
     {
-        _members = (members ?? []).ToDictionary(m => m.MemberId, StringComparer.Ordinal);
+        _members = members?.ToDictionary(m => m.MemberId, StringComparer.Ordinal) is { Count: > 0 } named ? named : NoMembers;
         _account = account;
         _grants = grants.ToList();
         _reservations = reservations.ToDictionary(r => r.Id);

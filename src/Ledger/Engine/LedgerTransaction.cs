@@ -44,9 +44,10 @@ static class LedgerTransaction
         var entries = new List<NewEntry>();
         var grants = loaded.Grants.ToLookup(x => x.CustomerId, x => x.Grant);
         var reservations = loaded.Reservations.ToLookup(x => x.CustomerId, x => x.Reservation);
-        var members = loaded.Members.ToLookup(x => x.CustomerId, x => x.Member);
+        // Only a transaction whose usage names members has any: the others pass none to each account.
+        var members = loaded.Members.Count == 0 ? null : loaded.Members.ToLookup(x => x.CustomerId, x => x.Member);
         var books = loaded.Accounts.ToDictionary(a => a.CustomerId,
-            a => new AccountBook(a, grants[a.CustomerId], reservations[a.CustomerId], plans, boundaries, now, entries, members[a.CustomerId]));
+            a => new AccountBook(a, grants[a.CustomerId], reservations[a.CustomerId], plans, boundaries, now, entries, members?[a.CustomerId]));
         var prior = loaded.PriorEntries.ToLookup(e => e.IdempotencyKey);
         var appliedHere = new Dictionary<string, (string Fingerprint, LedgerResult Result)>();
 
