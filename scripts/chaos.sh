@@ -27,7 +27,20 @@ case " ${args[*]-} " in *" --max-minutes "*) ;; *) args+=(--max-minutes 120) ;; 
 if [ "$build" = 1 ]; then
   dotnet build Credits.sln -c "$configuration" -nologo -clp:ErrorsOnly -v:q || exit 1
 fi
-scripts/services.sh start chaos || exit 1
+# The soak's services are throw-away and its own: whatever an earlier run left (data, a server still up) is removed
+# first, and when something else already listens on the profile's ports the soak moves to free ones.
+scripts/services.sh reset chaos >/dev/null 2>&1 || true
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+if [ -z "${CREDITS_PG_PORT:-}" ]; then
+  port=57432; while listening "$port"; do port=$((port + 10)); done
+  export CREDITS_PG_PORT=$port
+fi
+if [ -z "${CREDITS_AMQP_PORT:-}" ]; then
+  port=57672; while listening "$port" || listening $((port + 1)) || listening $((port + 2)); do port=$((port + 10)); done
+  export CREDITS_AMQP_PORT=$port
+fi
+echo "chaos services: PostgreSQL on $CREDITS_PG_PORT, RabbitMQ on $CREDITS_AMQP_PORT"
+scripts/services.sh start chaos || { echo "chaos services did not start (see the lines above)"; exit 1; }
 trap 'scripts/services.sh stop chaos' EXIT
 eval "$(scripts/services.sh env chaos)"
 export CREDITS_POSTGRES_ADMIN CREDITS_RABBITMQ CREDITS_RABBITMQ_MANAGEMENT

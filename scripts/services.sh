@@ -99,7 +99,11 @@ start_postgres() {
     opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   fi
   log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
-  "${PG_RUNAS[@]}" "$bin/pg_ctl" -D "$pgdata" -l "$pgdata/server.log" -o "$opts" -w -t 60 start >/dev/null
+  if ! "${PG_RUNAS[@]}" "$bin/pg_ctl" -D "$pgdata" -l "$pgdata/server.log" -o "$opts" -w -t 60 start >/dev/null; then
+    log "PostgreSQL did not start; the end of $pgdata/server.log:"
+    tail -n 20 "$pgdata/server.log" >&2 || true
+    exit 1
+  fi
 }
 
 stop_postgres() {
@@ -128,7 +132,7 @@ rabbit_env() {
   export RABBITMQ_CONF_ENV_FILE="$RABBIT_DIR/rabbitmq-env.conf"
 }
 
-rabbit_ready() { curl -sf -u guest:guest "http://127.0.0.1:$MGMT_PORT/api/overview" >/dev/null 2>&1; }
+rabbit_ready() { curl -sf --max-time 5 -u guest:guest "http://127.0.0.1:$MGMT_PORT/api/overview" >/dev/null 2>&1; }
 
 start_rabbitmq() {
   local bin; bin=$(rabbit_bin)

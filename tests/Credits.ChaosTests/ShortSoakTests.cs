@@ -42,7 +42,10 @@ public class ShortSoakTests(ITestOutputHelper output)
             await process.WaitForExitAsync();
         }
         lock (lines) foreach (var line in lines) output.WriteLine(line);
+        // The violations name what the books got wrong; the last lines name why a run ended early (a service that
+        // did not start prints neither word).
         Assert.True(process.ExitCode == 0, $"the short soak exited {process.ExitCode}; its violations:\n" +
-            string.Join('\n', lines.Where(l => l.Contains("VIOLATION") || l.Contains("FAILED") || l.Contains("Exception")).Take(40)));
+            string.Join('\n', lines.Where(l => l.Contains("VIOLATION") || l.Contains("FAILED") || l.Contains("Exception")).Take(40)) +
+            "\nits last lines:\n" + string.Join('\n', lines.TakeLast(30)));
     }
 }

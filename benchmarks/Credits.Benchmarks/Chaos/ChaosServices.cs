@@ -10,7 +10,8 @@ namespace Credits.Benchmarks.Chaos;
 /// </summary>
 public static class ChaosServices
 {
-    public const string Port = "57432";
+    /// <summary>The profile's PostgreSQL port: 57432 unless scripts/chaos.sh moved it off a port something else held.</summary>
+    public static string Port => Environment.GetEnvironmentVariable("CREDITS_PG_PORT") is { Length: > 0 } port ? port : "57432";
 
     /// <summary>The run's services must be the chaos profile's (scripts/chaos.sh exports them).</summary>
     public static void EnsureChaosProfile()
