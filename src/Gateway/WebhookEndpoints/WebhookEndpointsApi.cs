@@ -1,5 +1,7 @@
 using Credits.Gateway.Authentication;
+using Credits.Gateway.Console;
 using Credits.Persistence;
+using Credits.Persistence.Operators;
 using Credits.Persistence.Webhooks;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -111,12 +113,48 @@ public static class WebhookEndpointsApi
 
     static async Task<Results<Ok<WebhookDeliveryView>, ProblemHttpResult>> Replay(Guid deliveryId, CreditsDbContext db, TimeProvider clock, CancellationToken ct)
     {
-        if (await db.Set<WebhookDelivery>().SingleOrDefaultAsync(d => d.Id == deliveryId, ct) is not { } delivery)
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown webhook delivery", detail: $"No delivery {deliveryId}.");
-        var now = clock.GetUtcNow();
+        if (await db.Set<WebhookDelivery>().SingleOrDefaultAsync(d => d.Id == deliveryId, ct) is not { } delivery) return UnknownDelivery(deliveryId);
+        MakeDue(delivery, clock.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(WebhookDeliveryView.Of(delivery));
+    }
+
+    /// <summary>Due now, with its retry window started again; the same event id and payload.</summary>
+    static void MakeDue(WebhookDelivery delivery, DateTimeOffset now)
+    {
         delivery.Status = WebhookDeliveryStatus.Pending;
         delivery.NextAttemptAt = now;
         delivery.RetryingSince = now;
+    }
+
+    /// <summary>The customer the event is about (its data.customerId), so the operator log shows it under the customer.</summary>
+    static string? CustomerOf(string payload)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(payload);
+        return document.RootElement.TryGetProperty("data", out var data) && data.ValueKind == System.Text.Json.JsonValueKind.Object &&
+               data.TryGetProperty("customerId", out var id) && id.ValueKind == System.Text.Json.JsonValueKind.String
+            ? id.GetString()
+            : null;
+    }
+
+    static ProblemHttpResult UnknownDelivery(Guid deliveryId) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown webhook delivery", detail: $"No delivery {deliveryId}.");
+
+    public record ConsoleReplay(string? Operator, string? Reason);
+
+    /// <summary>
+    /// An operator's replay: the same as the app's, and recorded with who and why in the operator log, in the same
+    /// transaction, as every other console action is.
+    /// </summary>
+    static async Task<Results<Ok<WebhookDeliveryView>, ProblemHttpResult>> ReplayByOperator(Guid deliveryId, ConsoleReplay? request,
+        System.Security.Claims.ClaimsPrincipal user, CreditsDbContext db, OperatorActionLog log, TimeProvider clock, CancellationToken ct)
+    {
+        if (OperatorFields.Check(request?.Operator, request?.Reason) is { } invalid) return invalid;
+        if (await db.Set<WebhookDelivery>().SingleOrDefaultAsync(d => d.Id == deliveryId, ct) is not { } delivery) return UnknownDelivery(deliveryId);
+        var customerId = CustomerOf(delivery.Payload);
+        MakeDue(delivery, clock.GetUtcNow());
+        log.Add(OperatorFields.Actor(request!.Operator!, user), OperatorActionKinds.ReplayWebhookDelivery, request.Reason!.Trim(), customerId,
+            $"webhook-delivery/{deliveryId}", new { deliveryId, delivery.EndpointId, delivery.EventId, delivery.EventType, delivery.Attempts });
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(WebhookDeliveryView.Of(delivery));
     }
@@ -130,8 +168,9 @@ public static class WebhookEndpointsApi
         var deliveries = console.MapGroup("/webhook-deliveries").RequireScope(ApiScopes.Operator);
         deliveries.MapGet("/", AllDeliveries).WithSummary("Webhook deliveries over all endpoints, newest first; ?status=pending|delivered|failed&limit=")
             .ProducesValidationProblem();
-        deliveries.MapPost("/{deliveryId:guid}/replay", Replay).WithSummary("Send a webhook delivery again, now, with the same event id")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+        deliveries.MapPost("/{deliveryId:guid}/replay", ReplayByOperator)
+            .WithSummary("Send a webhook delivery again, now, with the same event id; { operator, reason } go to the operator log")
+            .Produces<WebhookDeliveryView>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         return console;
     }
 

@@ -10,4 +10,5 @@ public static class OperatorActionKinds
     public const string ResolveAuditDifference = "resolve-audit-difference";
     public const string RunAudit = "run-audit";
     public const string CreatePromotion = "create-promotion";
+    public const string ReplayWebhookDelivery = "replay-webhook-delivery";
 }

@@ -178,11 +178,25 @@ public class OutgoingWebhookTests(WebhookSystem system) : IClassFixture<WebhookS
             async () => (await console.GetFromJsonAsync<List<JsonElement>>("/console/api/webhook-deliveries?status=delivered&limit=200"))!
                 .Where(d => d.GetProperty("eventId").GetString() == first.EventId && d.GetProperty("endpointId").GetGuid() == endpoint.Id).ToList(),
             d => d.Count == 1, Wait);
-        var replay = await console.PostAsync($"/console/api/webhook-deliveries/{listed[0].GetProperty("id").GetGuid()}/replay", null);
+        var deliveryId = listed[0].GetProperty("id").GetGuid();
+        // An operator says who and why, as for every console action; without a reason nothing is replayed.
+        var unexplained = await console.PostAsJsonAsync($"/console/api/webhook-deliveries/{deliveryId}/replay", new { @operator = "dana" });
+        Assert.Equal(HttpStatusCode.BadRequest, unexplained.StatusCode);
+        Assert.Equal("application/problem+json", unexplained.Content.Headers.ContentType?.MediaType);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Single(await ArrivedAsync(endpoint.Path, customer, r => r.Count >= 1));
+
+        var replay = await console.PostAsJsonAsync($"/console/api/webhook-deliveries/{deliveryId}/replay",
+            new { @operator = "dana", reason = "the app lost its copy" });
         Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
 
         var both = await ArrivedAsync(endpoint.Path, customer, r => r.Count >= 2);
         Assert.All(both, r => Assert.Equal(first.EventId, r.EventId));
+        var logged = (await console.GetFromJsonAsync<List<JsonElement>>($"/console/api/operator-actions?customerId={customer}"))!;
+        var entry = Assert.Single(logged, a => a.GetProperty("action").GetString() == "replay-webhook-delivery");
+        Assert.Equal($"webhook-delivery/{deliveryId}", entry.GetProperty("subject").GetString());
+        Assert.Equal("the app lost its copy", entry.GetProperty("reason").GetString());
+        Assert.StartsWith("dana via ", entry.GetProperty("actor").GetString());
     }
 
     [Fact]
