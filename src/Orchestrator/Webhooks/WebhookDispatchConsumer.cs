@@ -22,7 +22,8 @@ public sealed class WebhookDispatchConsumer(CreditsDbContext db, TimeProvider cl
     IConsumer<PlanChanged>, IConsumer<PlanChangeFailed>,
     IConsumer<CreditsPurchased>, IConsumer<UnspentCreditsReversed>,
     IConsumer<SubscriptionPastDue>, IConsumer<SubscriptionCanceled>,
-    IConsumer<AuditDifferenceFound>
+    IConsumer<AuditDifferenceFound>,
+    IConsumer<SpendCapAlert>, IConsumer<SpendCapReached>
 {
     public Task Consume(ConsumeContext<CreditBalanceLow> context) => Dispatch(context, WebhookPayloads.For(context.Message));
     public Task Consume(ConsumeContext<CreditsExhausted> context) => Dispatch(context, WebhookPayloads.For(context.Message));
@@ -34,6 +35,8 @@ public sealed class WebhookDispatchConsumer(CreditsDbContext db, TimeProvider cl
     public Task Consume(ConsumeContext<SubscriptionPastDue> context) => Dispatch(context, WebhookPayloads.For(context.Message));
     public Task Consume(ConsumeContext<SubscriptionCanceled> context) => Dispatch(context, WebhookPayloads.For(context.Message));
     public Task Consume(ConsumeContext<AuditDifferenceFound> context) => Dispatch(context, WebhookPayloads.For(context.Message));
+    public Task Consume(ConsumeContext<SpendCapAlert> context) => Dispatch(context, WebhookPayloads.For(context.Message));
+    public Task Consume(ConsumeContext<SpendCapReached> context) => Dispatch(context, WebhookPayloads.For(context.Message));
 
     async Task Dispatch(ConsumeContext context, WebhookPayloads.Event webhookEvent)
     {

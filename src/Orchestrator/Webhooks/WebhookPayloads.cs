@@ -58,4 +58,10 @@ public static class WebhookPayloads
 
     public static Event For(AuditDifferenceFound m) => new(WebhookEventTypes.AuditDifference,
         new { differenceId = m.DifferenceId, kind = m.Kind, subject = m.Subject, customerId = m.CustomerId, expected = m.Expected, actual = m.Actual, status = m.Status, repair = m.Repair, foundAt = m.FoundAt });
+
+    public static Event For(SpendCapAlert m) => new(WebhookEventTypes.SpendCapAlert,
+        new { customerId = m.CustomerId, planId = m.PlanId, percent = m.Percent, overageCap = m.OverageCap, overageThisPeriod = m.OverageThisPeriod, periodStart = m.PeriodStart, occurredAt = m.OccurredAt });
+
+    public static Event For(SpendCapReached m) => new(WebhookEventTypes.SpendCapReached,
+        new { customerId = m.CustomerId, planId = m.PlanId, overageCap = m.OverageCap, overageThisPeriod = m.OverageThisPeriod, periodStart = m.PeriodStart, periodEnd = m.PeriodEnd, occurredAt = m.OccurredAt });
 }

@@ -19,11 +19,14 @@ public static class WebhookEventTypes
     public const string SubscriptionPastDue = "subscription.past_due";
     public const string SubscriptionCanceled = "subscription.canceled";
     public const string AuditDifference = "audit.difference";
+    public const string SpendCapAlert = "spend_cap.alert";
+    public const string SpendCapReached = "spend_cap.reached";
 
     public static readonly IReadOnlyList<string> All =
     [
         CreditsLow, CreditsExhausted, CreditsExpiring, PlanChangeCompleted, PlanChangeFailed,
         PurchaseCompleted, PurchaseRefunded, SubscriptionPastDue, SubscriptionCanceled, AuditDifference,
+        SpendCapAlert, SpendCapReached,
     ];
 
     public static bool IsKnown(string type) => All.Contains(type, StringComparer.Ordinal);

@@ -200,6 +200,29 @@ public class OutgoingWebhookTests(WebhookSystem system) : IClassFixture<WebhookS
     }
 
     [Fact]
+    public async Task Spend_cap_alerts_and_the_cap_reached_reach_the_receiver_once_each()
+    {
+        var endpoint = await RegisterAsync("spend_cap.alert", "spend_cap.reached");
+        var customer = "hook-cap-" + Guid.NewGuid().ToString("N");
+        await system.Accounts.OpenAsync(customer, "pro"); // 5000 credits, then overage
+        using var client = system.Client();
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync($"/v1/customers/{customer}/spend-cap", new { credits = 100 })).StatusCode);
+
+        await UseAsync(customer, 5060); // 60 of overage: past 50 %
+        await UseAsync(customer, 70);   // the cap: 80 % and 100 %, and reached
+
+        var arrived = await ArrivedAsync(endpoint.Path, customer, r => r.Count >= 4);
+        await Task.Delay(TimeSpan.FromSeconds(2)); // anything twice would have arrived by now
+        arrived = Receiver.At(endpoint.Path).Where(r => r.CustomerId == customer && r.AnsweredWith == 200).ToList();
+        Assert.Equal([50L, 80L, 100L], arrived.Where(r => r.EventType == "spend_cap.alert")
+            .Select(r => r.Json.GetProperty("data").GetProperty("percent").GetInt64()).Order().ToArray());
+        var reached = Assert.Single(arrived, r => r.EventType == "spend_cap.reached").Json.GetProperty("data");
+        Assert.Equal((100L, 100L), (reached.GetProperty("overageCap").GetInt64(), reached.GetProperty("overageThisPeriod").GetInt64()));
+        Assert.True(reached.GetProperty("periodEnd").GetDateTimeOffset() > reached.GetProperty("periodStart").GetDateTimeOffset());
+        Assert.All(arrived, r => Assert.True(WebhookReceiver.Verifies(r.Signature, r.Body, endpoint.Secret)));
+    }
+
+    [Fact]
     public async Task A_disabled_endpoint_gets_nothing()
     {
         var enabled = await RegisterAsync("credits.low");
