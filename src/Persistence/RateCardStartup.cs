@@ -16,6 +16,8 @@ public sealed class RateCardStartup(IServiceScopeFactory scopes, RateCardCatalog
 {
     static readonly TimeSpan StartupWait = TimeSpan.FromSeconds(30);
     readonly CancellationTokenSource _stopping = new();
+    // Set when waiting longer cannot help: the schema is not migrated yet, so the start goes on at once.
+    readonly TaskCompletionSource _stopWaiting = new(TaskCreationOptions.RunContinuationsAsynchronously);
     Task? _running;
     volatile bool _starting = true;
 
@@ -23,7 +25,7 @@ public sealed class RateCardStartup(IServiceScopeFactory scopes, RateCardCatalog
     {
         if (catalog.Versions.Count == 0) return;
         _running = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
-        var finished = await Task.WhenAny(_running, Task.Delay(StartupWait, cancellationToken)) == _running;
+        var finished = await Task.WhenAny(_running, _stopWaiting.Task, Task.Delay(StartupWait, cancellationToken)) == _running;
         _starting = false;
         if (finished)
             await _running; // a conflict fails the start
@@ -48,6 +50,13 @@ public sealed class RateCardStartup(IServiceScopeFactory scopes, RateCardCatalog
                 logger.LogCritical("The configured rate cards contradict the published ones: {Conflict}", e.Message);
                 if (!_starting) lifetime.StopApplication();
                 throw;
+            }
+            catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.UndefinedTable && !ct.IsCancellationRequested)
+            {
+                // A database before `migrate`: retrying for the startup wait would only delay the start (and every
+                // test host on a fresh database) by the whole wait. Published once the migration has run.
+                if (attempt == 0) logger.LogWarning("The database has no rate card table yet (not migrated); publishing once it has");
+                _stopWaiting.TrySetResult();
             }
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
