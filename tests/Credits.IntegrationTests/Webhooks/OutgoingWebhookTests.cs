@@ -138,6 +138,45 @@ public class OutgoingWebhookTests(WebhookSystem system) : IClassFixture<WebhookS
     }
 
     [Fact]
+    public async Task A_receiver_that_hangs_holds_up_no_usage()
+    {
+        var endpoint = await RegisterAsync("credits.low", "credits.exhausted");
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Receiver.Hold[endpoint.Path] = held;
+        var customers = new List<string>();
+        try
+        {
+            // Ten customers crossing 50, 20 and zero: more deliveries than the worker posts at once (8), all hanging.
+            for (var i = 0; i < 10; i++)
+            {
+                customers.Add(await NewCustomerAsync(system, "hook-hang"));
+                await UseAsync(customers[^1], 160);
+                await UseAsync(customers[^1], 40);
+            }
+            await Eventually.True(async () => (await DeliveriesAsync(endpoint.Id)).Count(d => d.GetProperty("attempts").GetInt32() >= 1) >= 8,
+                Wait, "the worker's posts hanging on the receiver (they time out and are retried)");
+
+            // With every post hanging, usage still goes in at once: ten more customers, each answered and debited.
+            for (var i = 0; i < 10; i++)
+            {
+                customers.Add(await NewCustomerAsync(system, "hook-hang"));
+                await UseAsync(customers[^1], 200);
+            }
+            foreach (var customer in customers) Assert.Equal(0, await system.Accounts.AvailableAsync(customer));
+            Assert.DoesNotContain(await DeliveriesAsync(endpoint.Id), d => d.GetProperty("status").GetString() == "delivered");
+        }
+        finally
+        {
+            held.TrySetResult();
+            Receiver.Hold.TryRemove(endpoint.Path, out _);
+        }
+
+        // Once it answers again, every customer's events arrive.
+        await Eventually.True(() => Task.FromResult(customers.All(c => Receiver.At(endpoint.Path).Any(r => r.AnsweredWith == 200 && r.CustomerId == c))),
+            TimeSpan.FromSeconds(60), "every customer's events after the receiver answers again");
+    }
+
+    [Fact]
     public async Task A_retry_and_a_replay_carry_the_same_event_id()
     {
         var endpoint = await RegisterAsync("credits.low");

@@ -31,6 +31,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>The status every request is answered with, per path (default 200).</summary>
     public ConcurrentDictionary<string, int> AnswerWith { get; } = new();
 
+    /// <summary>Paths whose requests are held open, unanswered, until the task completes (a receiver that hangs).</summary>
+    public ConcurrentDictionary<string, TaskCompletionSource> Hold { get; } = new();
+
     public string UrlFor(string path) => $"http://127.0.0.1:{_port}/{path}";
 
     public IReadOnlyList<Received> At(string path) => All.Where(r => r.Path == path).ToList();
@@ -45,6 +48,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
         {
             using var reader = new StreamReader(request.Body, Encoding.UTF8);
             var body = await reader.ReadToEndAsync();
+            if (Hold.TryGetValue(path, out var hold))
+            {
+                try { await hold.Task.WaitAsync(request.HttpContext.RequestAborted); }
+                catch (OperationCanceledException) { return Results.Empty; } // the sender gave up waiting
+            }
             var status = AnswerWith.GetValueOrDefault(path, 200);
             All.Enqueue(new Received(path, request.Headers["Credits-Event-Id"].ToString(), request.Headers["Credits-Event-Type"].ToString(),
                 request.Headers["Credits-Signature"].ToString(), body, status));
