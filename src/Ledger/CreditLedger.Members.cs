@@ -15,7 +15,7 @@ public sealed partial class CreditLedger
     public async Task<MemberView?> SetMemberLimitAsync(string customerId, string memberId, long? limitPerPeriod, CancellationToken ct = default)
     {
         // One statement on its own: an upsert needs no transaction of its own, and joins the caller's when there is one.
-        var written = await LedgerConnection.ReadAsync(db, async (connection, transaction) =>
+        var written = await LedgerConnection.OnConnectionAsync(db, async (connection, transaction) =>
         {
             await using var command = new NpgsqlCommand("""
                 INSERT INTO ledger_members (customer_id, member_id, period_limit, used_this_period, created_at)
@@ -32,7 +32,7 @@ public sealed partial class CreditLedger
 
     /// <summary>The account's members (or the one named), by member id; null when the customer has no account.</summary>
     public async Task<IReadOnlyList<MemberView>?> GetMembersAsync(string customerId, string? memberId = null, CancellationToken ct = default) =>
-        await LedgerConnection.ReadAsync(db, async (connection, transaction) =>
+        await LedgerConnection.OnConnectionAsync(db, async (connection, transaction) =>
         {
             await using var command = new NpgsqlCommand("""
                 SELECT l.member_id, l.period_limit, CASE WHEN l.period_start = a.period_start THEN l.used_this_period ELSE 0 END

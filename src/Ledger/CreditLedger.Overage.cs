@@ -12,7 +12,7 @@ public sealed partial class CreditLedger
     /// <summary>Overage not yet reported, per customer and period; for one customer or (null) all.</summary>
     public async Task<IReadOnlyList<UnreportedOverage>> GetUnreportedOverageAsync(string? customerId = null, int limit = 500,
         CancellationToken ct = default) =>
-        await LedgerConnection.ReadAsync(db, async (connection, transaction) =>
+        await LedgerConnection.OnConnectionAsync(db, async (connection, transaction) =>
         {
             await using var command = new NpgsqlCommand("""
                 SELECT e.customer_id, e.period_start, sum(e.quantity)::bigint, max(e.id)
@@ -59,7 +59,7 @@ public sealed partial class CreditLedger
     /// grants at their expiry (the rule of AccountBook.IsDue).
     /// </summary>
     public async Task<IReadOnlyList<string>> FindAccountsWithDueExpiryAsync(int limit = 500, CancellationToken ct = default) =>
-        await LedgerConnection.ReadAsync(db, async (connection, transaction) =>
+        await LedgerConnection.OnConnectionAsync(db, async (connection, transaction) =>
         {
             var now = clock.GetUtcNow();
             await using var command = new NpgsqlCommand("""

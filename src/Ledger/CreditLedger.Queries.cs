@@ -10,7 +10,7 @@ public sealed partial class CreditLedger
     public async Task<CreditBalance?> GetBalanceAsync(string customerId, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
-        return await LedgerConnection.ReadAsync(db, async (connection, transaction) =>
+        return await LedgerConnection.OnConnectionAsync(db, async (connection, transaction) =>
         {
             await using var batch = new NpgsqlBatch(connection, transaction)
             {
@@ -97,7 +97,7 @@ public sealed partial class CreditLedger
     public async Task<EntryPage> GetEntriesAsync(string customerId, long? before = null, int limit = 100, CancellationToken ct = default)
     {
         limit = Math.Clamp(limit, 1, 1000);
-        return await LedgerConnection.ReadAsync(db, async (connection, transaction) =>
+        return await LedgerConnection.OnConnectionAsync(db, async (connection, transaction) =>
         {
             await using var command = new NpgsqlCommand(EntryViewSelect + """
                 WHERE e.customer_id = @c AND e.id < @before ORDER BY e.id DESC LIMIT @limit
@@ -122,7 +122,7 @@ public sealed partial class CreditLedger
     /// </summary>
     public async Task ExportEntriesAsync(string customerId, DateTimeOffset from, DateTimeOffset to, Func<LedgerEntryView, Task> write,
         CancellationToken ct = default) =>
-        await LedgerConnection.ReadAsync(db, async (connection, transaction) =>
+        await LedgerConnection.OnConnectionAsync(db, async (connection, transaction) =>
         {
             await using var command = new NpgsqlCommand(EntryViewSelect + """
                 WHERE e.customer_id = @c AND e.recorded_at >= @from AND e.recorded_at < @to ORDER BY e.id
@@ -154,7 +154,7 @@ public sealed partial class CreditLedger
 
     /// <summary>The account's current period, summed from its entries. Null when the customer has no account.</summary>
     public async Task<PeriodSummary?> GetCurrentPeriodAsync(string customerId, CancellationToken ct = default) =>
-        await LedgerConnection.ReadAsync(db, async (connection, transaction) =>
+        await LedgerConnection.OnConnectionAsync(db, async (connection, transaction) =>
         {
             await using var command = new NpgsqlCommand("""
                 SELECT a.plan_id, a.period_start, a.period_end,

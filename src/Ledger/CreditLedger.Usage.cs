@@ -17,7 +17,7 @@ public sealed partial class CreditLedger
     /// the same per member.
     /// </summary>
     public async Task<UsageBreakdown> GetUsageBreakdownAsync(string customerId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default) =>
-        await LedgerConnection.ReadAsync(db, async (connection, transaction) =>
+        await LedgerConnection.OnConnectionAsync(db, async (connection, transaction) =>
         {
             await using var batch = new NpgsqlBatch(connection, transaction)
             {

@@ -26,8 +26,11 @@ static class LedgerConnection
         });
     }
 
-    /// <summary>For reads: no transaction of our own, but the host's if there is one.</summary>
-    public static async Task<T> ReadAsync<T>(DbContext db, Func<NpgsqlConnection, NpgsqlTransaction?, Task<T>> work, CancellationToken ct)
+    /// <summary>
+    /// For reads and single statements (an upsert is atomic on its own): no transaction of our own, but the host's if
+    /// there is one.
+    /// </summary>
+    public static async Task<T> OnConnectionAsync<T>(DbContext db, Func<NpgsqlConnection, NpgsqlTransaction?, Task<T>> work, CancellationToken ct)
     {
         await db.Database.OpenConnectionAsync(ct);
         try
