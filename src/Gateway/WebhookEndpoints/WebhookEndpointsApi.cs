@@ -29,6 +29,9 @@ public static class WebhookEndpointsApi
             .WithSummary("The registered endpoints (never their secrets)").Produces<List<WebhookEndpointView>>();
         endpoints.MapGet("/{endpointId:guid}", Get).RequireScope(ApiScopes.Read)
             .WithSummary("One endpoint (never its secret)").Produces<WebhookEndpointView>().ProducesProblem(StatusCodes.Status404NotFound);
+        endpoints.MapDelete("/{endpointId:guid}", Delete).RequireScope(ApiScopes.Admin)
+            .WithSummary("Delete the endpoint with its deliveries: nothing more is sent to it (a post already in flight may still arrive)")
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
         endpoints.MapPost("/{endpointId:guid}/disable", (Guid endpointId, CreditsDbContext db, CancellationToken ct) => SetEnabled(endpointId, false, db, ct))
             .RequireScope(ApiScopes.Admin).WithSummary("Stop delivering to the endpoint: no new deliveries; pending ones wait")
             .Produces<WebhookEndpointView>().ProducesProblem(StatusCodes.Status404NotFound);
@@ -76,6 +79,11 @@ public static class WebhookEndpointsApi
         await db.Set<WebhookEndpoint>().AsNoTracking().SingleOrDefaultAsync(e => e.Id == endpointId, ct) is { } endpoint
             ? TypedResults.Ok(WebhookEndpointView.Of(endpoint))
             : NotFound(endpointId);
+
+    // The deliveries go with it (a cascading key): an endpoint that is gone has no history to list or replay. The
+    // worker's update of a delivery it was posting then matches no row, which is harmless.
+    static async Task<Results<NoContent, ProblemHttpResult>> Delete(Guid endpointId, CreditsDbContext db, CancellationToken ct) =>
+        await db.Set<WebhookEndpoint>().Where(e => e.Id == endpointId).ExecuteDeleteAsync(ct) == 0 ? NotFound(endpointId) : TypedResults.NoContent();
 
     static async Task<Results<Ok<WebhookEndpointView>, ProblemHttpResult>> SetEnabled(Guid endpointId, bool enabled, CreditsDbContext db, CancellationToken ct)
     {

@@ -71,6 +71,7 @@ public class ApiKeyScopeTests(ScopedKeysSystem system) : IClassFixture<ScopedKey
         { "GET", "/v1/webhook-endpoints", null, "read" },
         { "POST", "/v1/webhook-endpoints", """{"url":"https://example.test/hook","eventTypes":["credits.low"]}""", "admin" },
         { "POST", "/v1/webhook-deliveries/00000000-0000-0000-0000-000000000001/replay", null, "admin" },
+        { "DELETE", "/v1/webhook-endpoints/00000000-0000-0000-0000-000000000001", null, "admin" },
         { "GET", "/console/api/customers", null, "operator" },
         { "GET", "/console/api/dead-letters", null, "operator" },
         { "GET", "/console/api/promotions", null, "operator" },

@@ -282,6 +282,30 @@ public class OutgoingWebhookTests(WebhookSystem system) : IClassFixture<WebhookS
     }
 
     [Fact]
+    public async Task A_deleted_endpoint_is_gone_with_its_deliveries_and_gets_nothing_more()
+    {
+        var kept = await RegisterAsync("credits.low");
+        var deleted = await RegisterAsync("credits.low");
+        var customer = await NewCustomerAsync(system, "hook-deleted");
+        await UseAsync(customer, 160); // below 50: one event to each endpoint
+        await ArrivedAsync(deleted.Path, customer, r => r.Count >= 1);
+        Assert.Single(await DeliveriesAsync(deleted.Id));
+
+        using var client = system.Client();
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/v1/webhook-endpoints/{deleted.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.DeleteAsync($"/v1/webhook-endpoints/{deleted.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/v1/webhook-endpoints/{deleted.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/v1/webhook-endpoints/{deleted.Id}/deliveries")).StatusCode);
+        Assert.Equal(0, await system.Infrastructure.Database.ScalarAsync<long>(
+            $"SELECT count(*) FROM webhook_deliveries WHERE endpoint_id = '{deleted.Id}'"));
+
+        await UseAsync(customer, 20); // below 20: the kept endpoint hears of it, the deleted one nothing
+        await ArrivedAsync(kept.Path, customer, r => r.Count >= 2);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Single(Receiver.At(deleted.Path));
+    }
+
+    [Fact]
     public async Task During_a_rotation_both_the_new_and_the_old_secret_verify()
     {
         var endpoint = await RegisterAsync("credits.low");
