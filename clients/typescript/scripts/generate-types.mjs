@@ -4,11 +4,12 @@
 //
 //   node scripts/generate-types.mjs <openapi.json>           write src/generated/openapi.ts
 //   node scripts/generate-types.mjs <openapi.json> --check   exit 1, with a summary, when the committed file differs
+//   --out <file>                                            another file than src/generated/openapi.ts (tests)
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 
-const target = join(dirname(fileURLToPath(import.meta.url)), "..", "src", "generated", "openapi.ts");
+const defaultTarget = join(dirname(fileURLToPath(import.meta.url)), "..", "src", "generated", "openapi.ts");
 
 export function generate(document) {
   const schemas = document.components?.schemas ?? {};
@@ -42,6 +43,8 @@ function types(schema) {
 
 function typeOf(schema, indent) {
   if (!schema || Object.keys(schema).length === 0) return "unknown";
+  // OpenAPI 3.0 says nullable: true where 3.1 lists "null" among the types.
+  if (schema.nullable === true) return union([typeOf({ ...schema, nullable: false }, indent), "null"]);
   if (schema.$ref) return identifier(schema.$ref.split("/").pop());
   if (schema.enum) return schema.enum.map((v) => JSON.stringify(v)).join(" | ");
   if (schema.const !== undefined) return JSON.stringify(schema.const);
@@ -142,7 +145,9 @@ export function differences(before, after) {
 }
 
 function main(argv) {
-  const args = argv.filter((a) => !a.startsWith("--"));
+  const outAt = argv.indexOf("--out");
+  const target = outAt >= 0 ? argv[outAt + 1] : defaultTarget;
+  const args = argv.filter((a, i) => !a.startsWith("--") && (outAt < 0 || i !== outAt + 1));
   const check = argv.includes("--check");
   if (args.length !== 1) {
     console.error("usage: node scripts/generate-types.mjs <openapi.json> [--check]");
@@ -156,10 +161,10 @@ function main(argv) {
   }
   const committed = existsSync(target) ? readFileSync(target, "utf8") : "";
   if (committed === generated) {
-    console.log("src/generated/openapi.ts is current.");
+    console.log(`${target} is current.`);
     return 0;
   }
-  console.error("src/generated/openapi.ts is not what the OpenAPI document generates; run `node scripts/generate-types.mjs <openapi.json>`:");
+  console.error(`${target} is not what the OpenAPI document generates; run \`node scripts/generate-types.mjs <openapi.json>\`:`);
   for (const line of differences(committed, generated)) console.error(line);
   return 1;
 }
