@@ -16,7 +16,11 @@ export type CreditBalance = Api.CreditBalance;
 export type LedgerPage = Api.EntryPage;
 export type LedgerEntry = Api.LedgerEntryView;
 export type Entitlement = Api.Entitlement;
-export type UsageEvent = Input<Api.UsageEvent>;
+/**
+ * One usage event: `credits`, or `quantity` of `unit` of `feature` priced by the rate card. The document marks
+ * `credits` required (a C# long without a default), but the Gateway reads a missing one as 0, as priced usage sends it.
+ */
+export type UsageEvent = Omit<Input<Api.UsageEvent>, "credits"> & { credits?: number };
 export type UsageEventResult = Api.UsageEventResult;
 export type RecordUsageResult = Api.RecordUsageResponse;
 export type UsageBreakdown = Api.UsageBreakdown;
