@@ -2,7 +2,7 @@ import { Transport, newIdempotencyKey, type CallOptions, type CreditsClientOptio
 import { streamBalance, type StreamBalanceOptions } from "./balance-stream.js";
 import type * as Api from "./generated/openapi.js";
 import type {
-  AutoTopUp, AutoTopUpConfigured, AutoTopUpSettings, CreateWebhookEndpoint, CreditBalance, Customer, CustomerRegistration, Entitlement,
+  AutoTopUp, AutoTopUpConfigured, AutoTopUpSettings, Cancellation, CancellationAccepted, CreateWebhookEndpoint, SpendCap, SpendCapSettings, CreditBalance, Customer, CustomerRegistration, Entitlement,
   LedgerPage, Member, Operation, OperationAccepted, PortalSession, Purchase, RateCard, RecordUsageResult, RegisterCustomer,
   Reservation, UsageBreakdown, UsageEvent, UsageEventResult, WebhookDelivery, WebhookEndpoint, WebhookEndpointWithSecret,
 } from "./types.js";
@@ -13,10 +13,10 @@ import type {
  * Retries are safe: usage is idempotent on each event's id, and every other write carries an Idempotency-Key chosen
  * once per call (or passed by the caller), or is idempotent by itself (registration on the customer id, settle and
  * release on the reservation, the auto top-up and member limits are "set to"). The two writes that are not (creating a
- * webhook endpoint, rotating its secret) are sent once.
+ * webhook endpoint, rotating its secret) and resuming a subscription (no key; a retry would be a 409) are sent once.
  *
  * Errors: a refusal is a CreditsApiError with the RFC 7807 problem. The reads of one thing (getCustomer, getBalance,
- * getOperation, getAutoTopUp, getWebhookEndpoint) answer null for 404: the thing does not exist yet, which an app meets
+ * getOperation, getAutoTopUp, getCancellation, getWebhookEndpoint) answer null for 404: the thing does not exist yet, which an app meets
  * in normal use. Every other call throws on 404 too: there it is a mistake (a customer id never registered).
  */
 export class CreditsClient {
@@ -160,6 +160,47 @@ export class CreditsClient {
   /** POST portal-sessions: a link to the customer portal for this customer only, valid for a short while. */
   createPortalSession(customerId: string, options: CallOptions = {}): Promise<PortalSession> {
     return this.#transport.send({ method: "POST", path: customer(customerId) + "/portal-sessions", signal: options.signal });
+  }
+
+  /**
+   * POST cancellation: end the subscription at the period end (`at: "now"` ends it at once, for operators); follow it
+   * with getCancellation. The Idempotency-Key makes a retry answer the same operation (`repeated`).
+   */
+  cancelSubscription(customerId: string, options: IdempotentCallOptions & { at?: "now" } = {}): Promise<CancellationAccepted> {
+    return this.#transport.send({
+      method: "POST", path: customer(customerId) + "/cancellation", query: { at: options.at },
+      idempotencyKey: options.idempotencyKey ?? newIdempotencyKey(), signal: options.signal,
+    });
+  }
+
+  /**
+   * DELETE cancellation: undo one scheduled for the period end. Sent once: the Gateway takes no key for it, and a
+   * retry after a lost answer would be a 409 (none scheduled) for a resume that happened.
+   */
+  resumeSubscription(customerId: string, options: CallOptions = {}): Promise<CancellationAccepted> {
+    return this.#transport.send({ method: "DELETE", path: customer(customerId) + "/cancellation", retry: false, signal: options.signal });
+  }
+
+  /** GET cancellation: the latest one; null when the customer has none. */
+  getCancellation(customerId: string, options: CallOptions = {}): Promise<Cancellation | null> {
+    return this.#transport.send({ method: "GET", path: customer(customerId) + "/cancellation", nullOn404: true, signal: options.signal });
+  }
+
+  // Spend caps
+
+  /** PUT spend-cap: cap overage per period in `credits`, or as an `amount` (minor units) in `currency`; "set to", so retried. */
+  setSpendCap(customerId: string, cap: SpendCapSettings, options: CallOptions = {}): Promise<SpendCap> {
+    return this.#transport.send({ method: "PUT", path: customer(customerId) + "/spend-cap", body: cap, signal: options.signal });
+  }
+
+  /** GET spend-cap: the cap, this period's overage against it, and whether it is reached. */
+  getSpendCap(customerId: string, options: CallOptions = {}): Promise<SpendCap> {
+    return this.#transport.send({ method: "GET", path: customer(customerId) + "/spend-cap", signal: options.signal });
+  }
+
+  /** DELETE spend-cap: overage is billed without a limit again, at once. */
+  removeSpendCap(customerId: string, options: CallOptions = {}): Promise<SpendCap> {
+    return this.#transport.send({ method: "DELETE", path: customer(customerId) + "/spend-cap", signal: options.signal });
   }
 
   // Operations

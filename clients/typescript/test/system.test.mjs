@@ -41,10 +41,10 @@ describe("the SDK against the running system", { skip }, () => {
   }
 
   // The customers every test below uses, registered at once (their sagas run in parallel).
-  let usage, reserving, exhausting, upgrading, buying;
+  let usage, reserving, exhausting, upgrading, buying, cancelling;
   before(async () => {
-    [usage, reserving, exhausting, upgrading, buying] = await Promise.all(
-      ["ts-usage", "ts-reserve", "ts-exhaust", "ts-upgrade", "ts-buy"].map((p) => activeCustomer(p)));
+    [usage, reserving, exhausting, upgrading, buying, cancelling] = await Promise.all(
+      ["ts-usage", "ts-reserve", "ts-exhaust", "ts-upgrade", "ts-buy", "ts-cancel"].map((p) => activeCustomer(p)));
   });
 
   test("a customer is registered, read back, and registering it again answers the customer", async () => {
@@ -100,6 +100,17 @@ describe("the SDK against the running system", { skip }, () => {
     assert.equal(breakdown.features.find((f) => f.feature === "api-call")?.credits, 50);
   });
 
+  test("priced usage, a quantity without credits, is charged by the rate card", async () => {
+    const { customerId } = usage;
+    // gpt-4o input tokens at 0.00025 credits: 10,000 tokens are 2.5 credits, so 2 then 3 with the half carried.
+    const first = await credits.recordUsage({ eventId: newId("p"), customerId, feature: "gpt-4o", quantity: 10_000, unit: "input-token" });
+    const second = await credits.recordUsage({ eventId: newId("p"), customerId, feature: "gpt-4o", quantity: 10_000, unit: "input-token" });
+
+    assert.deepEqual([first.status, first.charged, second.charged], ["applied", 2, 3]);
+    const rates = (await credits.getRateCards())[0].rates;
+    assert.ok(rates.some((r) => r.feature === "gpt-4o" && r.unit === "input-token" && r.creditsPerUnit === 0.00025), JSON.stringify(rates));
+  });
+
   test("a reservation is held once per idempotency key, then settled; another is released", async () => {
     const { customerId } = reserving;
     const key = randomUUID();
@@ -140,6 +151,8 @@ describe("the SDK against the running system", { skip }, () => {
       clearTimeout(timer);
       controller.abort();
     }
+    await assert.rejects(async () => { for await (const _ of credits.streamBalance(newId("ts-nobody"))) { /* none */ } },
+      (e) => e instanceof CreditsApiError && e.status === 404);
   });
 
   test("a plan change answers an operation that can be polled, once per key", async () => {
@@ -179,6 +192,33 @@ describe("the SDK against the running system", { skip }, () => {
     assert.deepEqual([configured.enabled, configured.threshold, configured.packId], [true, 100, "large"]);
     const policy = await eventually(() => credits.getAutoTopUp(customerId), (p) => p !== null, "the auto top-up saga");
     assert.deepEqual([policy.enabled, policy.threshold, policy.packId], [true, 100, "large"]);
+  });
+
+  test("a cancellation at the period end is accepted once per key, scheduled, and resumed", async () => {
+    const { customerId } = cancelling;
+    const key = randomUUID();
+    const accepted = await credits.cancelSubscription(customerId, { idempotencyKey: key });
+    const retried = await credits.cancelSubscription(customerId, { idempotencyKey: key });
+
+    assert.equal(retried.operationId, accepted.operationId);
+    assert.equal(retried.repeated, true);
+    const scheduled = await eventually(() => credits.getCancellation(customerId), (c) => c?.status === "scheduled", "the cancellation scheduled");
+    assert.equal(scheduled.operationId, accepted.operationId);
+    assert.ok(Date.parse(scheduled.endsAt) > Date.now());
+
+    await credits.resumeSubscription(customerId);
+    await eventually(() => credits.getCancellation(customerId), (c) => c?.status === "resumed", "the cancellation resumed");
+  });
+
+  test("a spend cap is set, read and removed", async () => {
+    const { customerId } = usage;
+    const set = await credits.setSpendCap(customerId, { credits: 500 });
+    assert.deepEqual([set.customerId, set.credits, set.reached], [customerId, 500, false]);
+    assert.equal((await credits.getSpendCap(customerId)).credits, 500);
+    assert.equal((await credits.removeSpendCap(customerId)).credits, null);
+    const refused = await credits.setSpendCap(customerId, { credits: 5, amount: 100, currency: "usd" }).catch((e) => e);
+    assert.equal(refused.status, 400);
+    assert.ok("credits" in refused.errors, JSON.stringify(refused.problem));
   });
 
   test("a portal session is a link for the customer", async () => {
