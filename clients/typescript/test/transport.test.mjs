@@ -1,6 +1,7 @@
 // Retries, idempotency keys, Retry-After and problem details, against a local node:http server that fails on purpose.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { inspect } from "node:util";
 import { CreditsClient, CreditsApiError } from "../dist/index.js";
 import { scriptedServer, json, problem } from "../test-helpers/server.mjs";
 
@@ -165,4 +166,10 @@ test("query values are encoded and dates sent as ISO 8601", async (t) => {
 test("the client needs a base URL and a key, and says which without their values", () => {
   assert.throws(() => new CreditsClient({ baseUrl: "", apiKey }), /baseUrl is required/);
   assert.throws(() => new CreditsClient({ baseUrl: "http://x", apiKey: "" }), /apiKey is required/);
+});
+
+test("the key is not shown when the client is logged or serialized", () => {
+  const credits = new CreditsClient({ baseUrl: "http://127.0.0.1:1", apiKey });
+  assert.ok(!inspect(credits, { depth: 10, showHidden: true }).includes(apiKey));
+  assert.ok(!JSON.stringify(credits).includes(apiKey));
 });
