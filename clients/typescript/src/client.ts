@@ -1,4 +1,4 @@
-import { Transport, newIdempotencyKey, type CallOptions, type CreditsClientOptions, type IdempotentCallOptions } from "./transport.js";
+import { Transport, type CallOptions, type CreditsClientOptions, type IdempotentCallOptions } from "./transport.js";
 import { streamBalance, type StreamBalanceOptions } from "./balance-stream.js";
 import type * as Api from "./generated/openapi.js";
 import type {
@@ -105,7 +105,7 @@ export class CreditsClient {
     return this.#transport.send({
       method: "POST", path: customer(customerId) + "/reservations",
       body: { credits, timeToLiveSeconds: options.timeToLiveSeconds ?? 300 } satisfies Api.ReserveRequest,
-      idempotencyKey: options.idempotencyKey ?? newIdempotencyKey(), signal: options.signal,
+      idempotent: true, idempotencyKey: options.idempotencyKey, signal: options.signal,
     });
   }
 
@@ -153,7 +153,7 @@ export class CreditsClient {
   changePlan(customerId: string, planId: string, options: IdempotentCallOptions = {}): Promise<OperationAccepted> {
     return this.#transport.send({
       method: "POST", path: customer(customerId) + "/plan", body: { planId } satisfies Api.ChangePlanRequest,
-      idempotencyKey: options.idempotencyKey ?? newIdempotencyKey(), signal: options.signal,
+      idempotent: true, idempotencyKey: options.idempotencyKey, signal: options.signal,
     });
   }
 
@@ -169,7 +169,7 @@ export class CreditsClient {
   cancelSubscription(customerId: string, options: IdempotentCallOptions & { at?: "now" } = {}): Promise<CancellationAccepted> {
     return this.#transport.send({
       method: "POST", path: customer(customerId) + "/cancellation", query: { at: options.at },
-      idempotencyKey: options.idempotencyKey ?? newIdempotencyKey(), signal: options.signal,
+      idempotent: true, idempotencyKey: options.idempotencyKey, signal: options.signal,
     });
   }
 
@@ -233,7 +233,7 @@ export class CreditsClient {
     return this.#transport.send({
       method: "POST", path: customer(customerId) + "/top-ups",
       body: { packId, useSavedCard: options.useSavedCard ?? false } satisfies Api.PurchaseRequest,
-      idempotencyKey: options.idempotencyKey ?? newIdempotencyKey(), signal: options.signal,
+      idempotent: true, idempotencyKey: options.idempotencyKey, signal: options.signal,
     });
   }
 

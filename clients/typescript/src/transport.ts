@@ -1,4 +1,5 @@
 import { CreditsApiError, problemFrom, retryAfterSeconds } from "./errors.js";
+import { webCrypto } from "./web-crypto.js";
 
 export const IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
 
@@ -37,8 +38,12 @@ export interface Request {
   path: string;
   query?: Record<string, string | number | boolean | Date | null | undefined>;
   body?: unknown;
-  /** Sent on every attempt: the same key, so a retried write is applied once. */
-  idempotencyKey?: string;
+  /**
+   * The write is deduplicated by an Idempotency-Key: the caller's `idempotencyKey`, or one chosen here once per call.
+   * Sent on every attempt, the same key, so a retried write is applied once.
+   */
+  idempotent?: boolean;
+  idempotencyKey?: string | undefined;
   /** False for a write the Gateway would apply again (e.g. creating a webhook endpoint): sent once, never retried. */
   retry?: boolean;
   /** Answer null on 404 (a read of one thing that does not exist yet) instead of throwing. */
@@ -85,7 +90,9 @@ export class Transport {
     const url = this.baseUrl + request.path + queryString(request.query);
     const headers: Record<string, string> = { Authorization: `Bearer ${this.#apiKey}`, Accept: request.raw ? "text/event-stream" : "application/json" };
     if (request.body !== undefined) headers["Content-Type"] = "application/json";
-    if (request.idempotencyKey !== undefined) headers[IDEMPOTENCY_KEY_HEADER] = request.idempotencyKey;
+    if (request.idempotent || request.idempotencyKey !== undefined) {
+      headers[IDEMPOTENCY_KEY_HEADER] = request.idempotencyKey ?? (await newIdempotencyKey());
+    }
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);
     const retries = request.retry === false ? 0 : this.#maxRetries;
 
@@ -180,6 +187,6 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 }
 
 /** A new Idempotency-Key, chosen once per call. */
-export function newIdempotencyKey(): string {
-  return globalThis.crypto.randomUUID();
+async function newIdempotencyKey(): Promise<string> {
+  return (await webCrypto()).randomUUID();
 }

@@ -3,6 +3,7 @@
  * `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`, one `v1` per secret in use (two during a
  * rotation's overlap). Web Crypto only, so it runs on Node 18+ and on edge runtimes alike.
  */
+import { webCrypto } from "./web-crypto.js";
 
 /** The header Credits signs its webhooks with. */
 export const WEBHOOK_SIGNATURE_HEADER = "Credits-Signature";
@@ -82,14 +83,9 @@ export async function signWebhook(body: string, secrets: string | readonly strin
 }
 
 async function hmacSha256(secret: string, data: Uint8Array): Promise<Uint8Array> {
-  const key = await subtle().importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  return new Uint8Array(await subtle().sign("HMAC", key, data as BufferSource));
-}
-
-function subtle(): SubtleCrypto {
-  const subtle = globalThis.crypto?.subtle;
-  if (!subtle) throw new Error("Web Crypto (globalThis.crypto.subtle) is not available: Node 18+ or an edge runtime is required.");
-  return subtle;
+  const { subtle } = await webCrypto();
+  const key = await subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  return new Uint8Array(await subtle.sign("HMAC", key, data as BufferSource));
 }
 
 function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {

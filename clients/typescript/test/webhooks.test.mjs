@@ -74,3 +74,16 @@ test("a missing or malformed header is refused", async () => {
 test("signWebhook makes the header the server makes", async () => {
   assert.equal(await signWebhook(body, [secret, other], now), header(now, secret, other));
 });
+
+test("without a global crypto (some Node 18 builds) node:crypto's webcrypto is used", async () => {
+  const { spawnSync } = await import("node:child_process");
+  const script = `
+    Object.defineProperty(globalThis, "crypto", { value: undefined, configurable: true });
+    const sdk = await import(${JSON.stringify(new URL("../dist/index.js", import.meta.url).href)});
+    const header = await sdk.signWebhook("{}", "whsec_x", 100);
+    await sdk.verifyWebhook("{}", header, "whsec_x", { now: 100 });
+    console.log(typeof globalThis.crypto, header);`;
+  const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+  assert.equal(child.status, 0, child.stderr);
+  assert.equal(child.stdout.trim(), `undefined t=100,v1=${createHmac("sha256", "whsec_x").update("100.{}").digest("hex")}`);
+});

@@ -48,7 +48,7 @@ public class TypeScriptSdkTests(TypeScriptSdkTests.SdkSystem system, ITestOutput
             if (!Directory.Exists(Path.Combine(SdkDirectory, "node_modules")))
                 await RunAsync(npm!, ["ci", "--no-audit", "--no-fund"], deadline, new Dictionary<string, string>());
             await RunAsync(npm!, ["run", "build"], deadline, new Dictionary<string, string>());
-            await RunAsync(node!, ["--test", "--test-reporter=spec", "--test-concurrency=1", "test/"], deadline, new Dictionary<string, string>
+            await RunAsync(node!, ["--test", "--test-reporter=spec", "test/"], deadline, new Dictionary<string, string>
             {
                 ["CREDITS_BASE_URL"] = system.Gateway.BaseAddress.ToString().TrimEnd('/'),
                 ["CREDITS_API_KEY"] = SystemUnderTest.ApiKey,
