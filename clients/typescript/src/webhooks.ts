@@ -4,6 +4,7 @@
  * rotation's overlap). Web Crypto only, so it runs on Node 18+ and on edge runtimes alike.
  */
 import { webCrypto } from "./web-crypto.js";
+import type { CreditsWebhookEvent } from "./webhook-events.js";
 
 /** The header Credits signs its webhooks with. */
 export const WEBHOOK_SIGNATURE_HEADER = "Credits-Signature";
@@ -14,15 +15,6 @@ export class WebhookSignatureError extends Error {
     super(message);
     this.name = "WebhookSignatureError";
   }
-}
-
-/** The envelope of every event: `data` depends on `type` (see the event catalog in docs/webhooks.md). */
-export interface WebhookEvent<TData = Record<string, unknown>> {
-  id: string;
-  type: string;
-  apiVersion: string;
-  createdAt: string;
-  data: TData;
 }
 
 export interface VerifyWebhookOptions {
@@ -37,13 +29,14 @@ const encoder = new TextEncoder();
 /**
  * Checks `signatureHeader` against the raw body (the exact bytes received, before any JSON parsing) with any of
  * `secrets` (several during a rotation), then parses the event. Throws {@link WebhookSignatureError} otherwise.
+ * An event type newer than this SDK still parses; its `data` is then whatever the body says.
  */
-export async function verifyWebhook<TData = Record<string, unknown>>(
+export async function verifyWebhook(
   rawBody: string | Uint8Array | ArrayBuffer,
   signatureHeader: string | null | undefined,
   secrets: string | readonly string[],
   options: VerifyWebhookOptions = {},
-): Promise<WebhookEvent<TData>> {
+): Promise<CreditsWebhookEvent> {
   const body = typeof rawBody === "string" ? encoder.encode(rawBody) : rawBody instanceof Uint8Array ? rawBody : new Uint8Array(rawBody);
   const keys = (typeof secrets === "string" ? [secrets] : [...secrets]).filter((s) => s.length > 0);
   if (keys.length === 0) throw new WebhookSignatureError("No webhook secret to verify with.");
@@ -71,7 +64,7 @@ export async function verifyWebhook<TData = Record<string, unknown>>(
   }
   if (!matched) throw new WebhookSignatureError("No v1 signature matches the secret(s).");
 
-  return JSON.parse(new TextDecoder().decode(body)) as WebhookEvent<TData>;
+  return JSON.parse(new TextDecoder().decode(body)) as CreditsWebhookEvent;
 }
 
 /** The header Credits would send for `body` at `unixSeconds` (for tests of a receiver). */
