@@ -133,7 +133,7 @@ export class Transport {
     }
   }
 
-  /** Exponential back-off with full jitter, so clients that failed together do not retry together. */
+  /** Exponential back-off with jitter (half to all of the doubled delay), so clients that failed together do not retry together. */
   #backoff(attempt: number): number {
     const ceiling = this.#baseDelayMs * 2 ** attempt;
     return ceiling / 2 + Math.random() * (ceiling / 2);
