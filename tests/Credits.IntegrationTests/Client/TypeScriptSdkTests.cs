@@ -53,7 +53,6 @@ public class TypeScriptSdkTests(TypeScriptSdkTests.SdkSystem system, ITestOutput
                 ["CREDITS_BASE_URL"] = system.Gateway.BaseAddress.ToString().TrimEnd('/'),
                 ["CREDITS_API_KEY"] = SystemUnderTest.ApiKey,
                 ["CREDITS_OPENAPI_FILE"] = openApi,
-                ["CREDITS_STRIPE_URL"] = system.Stripe.BaseUrl.ToString().TrimEnd('/'),
             });
         }
         finally
