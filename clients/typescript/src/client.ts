@@ -268,6 +268,17 @@ export class CreditsClient {
     return this.#transport.send({ method: "GET", path: "/v1/webhook-endpoints/" + encodeURIComponent(endpointId), nullOn404: true, signal: options.signal });
   }
 
+  /**
+   * DELETE an endpoint with its deliveries: nothing more is sent to it. Retried (deleting is deleting); answers false
+   * when there was no such endpoint, which is also what a retry after a lost answer sees.
+   */
+  async deleteWebhookEndpoint(endpointId: string, options: CallOptions = {}): Promise<boolean> {
+    const answer = await this.#transport.send<null | undefined>({
+      method: "DELETE", path: "/v1/webhook-endpoints/" + encodeURIComponent(endpointId), nullOn404: true, signal: options.signal,
+    });
+    return answer !== null;
+  }
+
   /** Enable or disable (a disabled endpoint is given no deliveries); "set to", so retried. */
   setWebhookEndpointEnabled(endpointId: string, enabled: boolean, options: CallOptions = {}): Promise<WebhookEndpoint> {
     return this.#transport.send({

@@ -33,9 +33,17 @@ export type AuditDifferenceEvent = WebhookEnvelope<"audit.difference", {
   repair: string | null; foundAt: string;
 }>;
 
+export type SpendCapAlertEvent = WebhookEnvelope<"spend_cap.alert", {
+  customerId: string; planId: string; percent: number; overageCap: number; overageThisPeriod: number; periodStart: string; occurredAt: string;
+}>;
+export type SpendCapReachedEvent = WebhookEnvelope<"spend_cap.reached", {
+  customerId: string; planId: string; overageCap: number; overageThisPeriod: number; periodStart: string; periodEnd: string; occurredAt: string;
+}>;
+
 /** Every event Credits sends; narrow it with `switch (event.type)`. */
 export type CreditsWebhookEvent =
   | CreditsLowEvent | CreditsExhaustedEvent | CreditsExpiringEvent | PlanChangeCompletedEvent | PlanChangeFailedEvent
-  | PurchaseCompletedEvent | PurchaseRefundedEvent | SubscriptionPastDueEvent | SubscriptionCanceledEvent | AuditDifferenceEvent;
+  | PurchaseCompletedEvent | PurchaseRefundedEvent | SubscriptionPastDueEvent | SubscriptionCanceledEvent | AuditDifferenceEvent
+  | SpendCapAlertEvent | SpendCapReachedEvent;
 
 export type WebhookEventType = CreditsWebhookEvent["type"];

@@ -287,6 +287,11 @@ describe("the SDK against the running system", { skip }, () => {
 
       await eventually(() => credits.listWebhookDeliveries(endpoint.id),
         (d) => d.some((x) => x.eventId === event.id && x.status === "delivered" && x.eventType === "credits.exhausted"), "the delivery marked delivered", 30_000);
+
+      // Deleted: gone, with its deliveries; deleting again (or a retry after a lost answer) answers false.
+      assert.equal(await credits.deleteWebhookEndpoint(endpoint.id), true);
+      assert.equal(await credits.getWebhookEndpoint(endpoint.id), null);
+      assert.equal(await credits.deleteWebhookEndpoint(endpoint.id), false);
     });
   });
 });

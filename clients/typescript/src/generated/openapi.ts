@@ -204,6 +204,11 @@ export interface ConsoleOperatorAction {
   details: string;
 }
 
+export interface ConsoleReplay {
+  operator: string | null;
+  reason: string | null;
+}
+
 export interface ConsoleSaga {
   saga: string;
   id: string;
