@@ -18,15 +18,7 @@ namespace Credits.BrowserTests;
 /// </summary>
 public sealed class ShortWebhookWindowSystem : BrowserSystem
 {
-    protected override void Configure(Dictionary<string, string> environment)
-    {
-        environment["Webhooks__Endpoints__AllowHttp"] = "true";
-        environment["Webhooks__Delivery__PollInterval"] = "00:00:00.200";
-        environment["Webhooks__Delivery__InitialBackoff"] = "00:00:00.500";
-        environment["Webhooks__Delivery__MaxBackoff"] = "00:00:01";
-        environment["Webhooks__Delivery__RetryFor"] = "00:00:04";
-        environment["Webhooks__Delivery__Timeout"] = "00:00:02";
-    }
+    protected override void Configure(Dictionary<string, string> environment) => environment.WithQuickWebhooks(retryFor: TimeSpan.FromSeconds(4));
 }
 
 /// <summary>

@@ -18,11 +18,7 @@ public class TypeScriptSdkTests(TypeScriptSdkTests.SdkSystem system, ITestOutput
     {
         protected override void Configure(Dictionary<string, string> environment)
         {
-            environment["Webhooks__Endpoints__AllowHttp"] = "true";
-            environment["Webhooks__Delivery__PollInterval"] = "00:00:00.200";
-            environment["Webhooks__Delivery__InitialBackoff"] = "00:00:00.500";
-            environment["Webhooks__Delivery__MaxBackoff"] = "00:00:02";
-            environment["Webhooks__Delivery__Timeout"] = "00:00:05";
+            environment.WithQuickWebhooks();
             environment["Portal__SigningKey"] = "typescript-sdk-tests-portal-signing-key-0123456789abcdef";
         }
     }

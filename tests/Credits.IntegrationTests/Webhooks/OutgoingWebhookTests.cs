@@ -11,14 +11,7 @@ public sealed class WebhookSystem : SystemUnderTest, IAsyncLifetime
 {
     public WebhookReceiver Receiver { get; } = new();
 
-    protected override void Configure(Dictionary<string, string> environment)
-    {
-        environment["Webhooks__Endpoints__AllowHttp"] = "true";
-        environment["Webhooks__Delivery__PollInterval"] = "00:00:00.200";
-        environment["Webhooks__Delivery__InitialBackoff"] = "00:00:00.500";
-        environment["Webhooks__Delivery__MaxBackoff"] = "00:00:02";
-        environment["Webhooks__Delivery__Timeout"] = "00:00:05";
-    }
+    protected override void Configure(Dictionary<string, string> environment) => environment.WithQuickWebhooks();
 
     // Re-implements IAsyncLifetime so xunit starts the receiver first and stops it last.
     async Task IAsyncLifetime.InitializeAsync()
