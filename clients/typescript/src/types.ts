@@ -56,14 +56,7 @@ export interface CustomerRegistration {
 }
 
 /**
- * A reservation after reserve, settle or release (the document gives these answers no schema). `outcome` is
- * "applied", or "duplicate" when the same request (Idempotency-Key, or the same reservation settled again) was
- * applied before.
+ * A reservation after reserve, settle or release. `outcome` is "applied", or "duplicate" when the same request
+ * (Idempotency-Key, or the same reservation settled again) was applied before.
  */
-export interface Reservation {
-  reservationId: string | null;
-  outcome: string;
-  held: number;
-  debited: number;
-  available: number;
-}
+export type Reservation = Api.ReservationResponse;

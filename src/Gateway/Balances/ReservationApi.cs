@@ -20,9 +20,15 @@ public static class ReservationApi
     public static RouteGroupBuilder MapReservationApiV1(this RouteGroupBuilder v1)
     {
         var reservations = v1.MapGroup("/customers/{customerId}/reservations").WithTags("Reservations").RequireScope(ApiScopes.UsageWrite);
-        reservations.MapPost("/", Reserve).WithSummary("Hold credits for a time-to-live (refused when not enough are available)");
-        reservations.MapPost("/{reservationId:guid}/settle", Settle).WithSummary("End a reservation with the credits actually used");
-        reservations.MapPost("/{reservationId:guid}/release", Release).WithSummary("End a reservation without spending");
+        // IResult answers: the document learns their shape from these (the SDKs' types are generated from it).
+        reservations.MapPost("/", Reserve).WithSummary("Hold credits for a time-to-live (refused when not enough are available)")
+            .Produces<ReservationResponse>(StatusCodes.Status201Created).Produces<ReservationResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        reservations.MapPost("/{reservationId:guid}/settle", Settle).WithSummary("End a reservation with the credits actually used")
+            .Produces<ReservationResponse>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        reservations.MapPost("/{reservationId:guid}/release", Release).WithSummary("End a reservation without spending")
+            .Produces<ReservationResponse>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return v1;
     }
 

@@ -760,6 +760,14 @@ export interface RegisterCustomerRequest {
   planId: string | null;
 }
 
+export interface ReservationResponse {
+  reservationId: string | null;
+  outcome: string;
+  held: number;
+  debited: number;
+  available: number;
+}
+
 export interface ReserveRequest {
   credits: number;
   timeToLiveSeconds?: number;
