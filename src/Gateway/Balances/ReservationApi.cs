@@ -83,8 +83,7 @@ public static class ReservationApi
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var result = (await ledger.ApplyAsync([command], ct))[0];
-        foreach (var notification in result.BalanceNotifications(clock.GetUtcNow()))
-            await publish.Publish(notification, notification.GetType(), ct);
+        await publish.PublishBalanceNotificationsAsync(result, clock.GetUtcNow(), ct);
         await db.SaveAndCommitAsync(transaction, ct);
 
         if (!result.Succeeded) return LedgerResults.Problem(result);

@@ -77,8 +77,7 @@ public sealed class CreditAdjustments(CreditsDbContext db, CreditLedger ledger, 
             operatorName, idempotencyKey, result.GrantId, entryIds, result.Account?.Available ?? 0);
         var entry = log.Add(actor, action, reason, command.CustomerId, command.IdempotencyKey, done);
         // A grant or revocation moves the balance like any other: low-balance and exhausted events go out as usual.
-        foreach (var notification in result.BalanceNotifications(clock.GetUtcNow()))
-            await publish.Publish(notification, notification.GetType(), ct);
+        await publish.PublishBalanceNotificationsAsync(result, clock.GetUtcNow(), ct);
         await db.SaveAndCommitAsync(transaction, ct);
 
         var view = View(entry, action, command.CustomerId, done, repeated: false);

@@ -94,8 +94,7 @@ public sealed class PromotionRedemptions(CreditsDbContext db, CreditLedger ledge
             CustomerId = customerId, Code = code, Credits = redemption.Credits, GrantId = redemption.GrantId, ExpiresAt = expiresAt,
             Channel = channel, RedeemedAt = now,
         }, ct);
-        foreach (var notification in result.BalanceNotifications(now))
-            await publish.Publish(notification, notification.GetType(), ct);
+        await publish.PublishBalanceNotificationsAsync(result, now, ct);
         await db.SaveAndCommitAsync(transaction, ct);
 
         var list = channel == Portal ? "/portal/api/promotions" : $"/v1/customers/{Uri.EscapeDataString(customerId)}/promotions";

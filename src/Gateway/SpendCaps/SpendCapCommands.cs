@@ -70,8 +70,7 @@ public sealed class SpendCapCommands(CreditsDbContext db, CreditLedger ledger, I
             // The command writes no entry, so one key per customer serves every setting (like the low-balance threshold).
             CustomerId = customerId, IdempotencyKey = $"spend-cap:{customerId}", OverageCap = cap,
         }, ct);
-        foreach (var notification in result.BalanceNotifications(clock.GetUtcNow()))
-            await publish.Publish(notification, notification.GetType(), ct);
+        await publish.PublishBalanceNotificationsAsync(result, clock.GetUtcNow(), ct);
         await db.SaveAndCommitAsync(transaction, ct);
 
         if (result.Outcome == LedgerOutcome.UnknownCustomer) return NoAccount(customerId);

@@ -108,15 +108,28 @@ public static class WebhookEndpointsApi
     static async Task<Results<Ok<List<WebhookDeliveryView>>, ProblemHttpResult, ValidationProblem>> Deliveries(Guid endpointId,
         string? status, int? limit, CreditsDbContext db, CancellationToken ct)
     {
+        if (DeliveryListRefusal(status, limit) is { } refusal) return refusal;
+        if (!await db.Set<WebhookEndpoint>().AnyAsync(e => e.Id == endpointId, ct)) return NotFound(endpointId);
+        return TypedResults.Ok(await ListDeliveriesAsync(db.Set<WebhookDelivery>().Where(d => d.EndpointId == endpointId), status, limit, ct));
+    }
+
+    /// <summary>What both delivery lists (an endpoint's, and the console's over all) refuse.</summary>
+    static ValidationProblem? DeliveryListRefusal(string? status, int? limit)
+    {
         if (status is not null and not (WebhookDeliveryStatus.Pending or WebhookDeliveryStatus.Delivered or WebhookDeliveryStatus.Failed))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["status is pending, delivered or failed"] });
         if (limit is < 1 or > 200)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["limit is between 1 and 200"] });
-        if (!await db.Set<WebhookEndpoint>().AnyAsync(e => e.Id == endpointId, ct)) return NotFound(endpointId);
-        var query = db.Set<WebhookDelivery>().AsNoTracking().Where(d => d.EndpointId == endpointId);
-        if (status is not null) query = query.Where(d => d.Status == status);
-        var deliveries = await query.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id).Take(limit ?? 50).ToListAsync(ct);
-        return TypedResults.Ok(deliveries.Select(WebhookDeliveryView.Of).ToList());
+        return null;
+    }
+
+    /// <summary>Deliveries newest first, of a status when given, at most limit (50 by default).</summary>
+    static async Task<List<WebhookDeliveryView>> ListDeliveriesAsync(IQueryable<WebhookDelivery> deliveries, string? status, int? limit,
+        CancellationToken ct)
+    {
+        if (status is not null) deliveries = deliveries.Where(d => d.Status == status);
+        var page = await deliveries.AsNoTracking().OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id).Take(limit ?? 50).ToListAsync(ct);
+        return page.Select(WebhookDeliveryView.Of).ToList();
     }
 
     static async Task<Results<Ok<WebhookDeliveryView>, ProblemHttpResult>> Replay(Guid deliveryId, CreditsDbContext db, TimeProvider clock, CancellationToken ct)
@@ -182,17 +195,8 @@ public static class WebhookEndpointsApi
         return console;
     }
 
-    static async Task<Results<Ok<List<WebhookDeliveryView>>, ValidationProblem>> AllDeliveries(string? status, int? limit, CreditsDbContext db, CancellationToken ct)
-    {
-        if (status is not null and not (WebhookDeliveryStatus.Pending or WebhookDeliveryStatus.Delivered or WebhookDeliveryStatus.Failed))
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["status is pending, delivered or failed"] });
-        if (limit is < 1 or > 200)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["limit is between 1 and 200"] });
-        var query = db.Set<WebhookDelivery>().AsNoTracking();
-        if (status is not null) query = query.Where(d => d.Status == status);
-        var deliveries = await query.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id).Take(limit ?? 50).ToListAsync(ct);
-        return TypedResults.Ok(deliveries.Select(WebhookDeliveryView.Of).ToList());
-    }
+    static async Task<Results<Ok<List<WebhookDeliveryView>>, ValidationProblem>> AllDeliveries(string? status, int? limit, CreditsDbContext db, CancellationToken ct) =>
+        DeliveryListRefusal(status, limit) is { } refusal ? refusal : TypedResults.Ok(await ListDeliveriesAsync(db.Set<WebhookDelivery>(), status, limit, ct));
 
     static ProblemHttpResult NotFound(Guid endpointId) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown webhook endpoint", detail: $"No endpoint {endpointId}.");

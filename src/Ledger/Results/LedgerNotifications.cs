@@ -1,4 +1,5 @@
 using Credits.Contracts.Ledger;
+using MassTransit;
 
 namespace Credits.Ledger.Results;
 
@@ -13,6 +14,8 @@ public static class LedgerNotifications
     public static IReadOnlyList<object> BalanceNotifications(this LedgerResult result, DateTimeOffset at)
     {
         if (result.Outcome != LedgerOutcome.Applied || result.Account is not { } account) return [];
+        // Most applied usage crosses nothing: no list for it (this runs once per event on the usage path).
+        if (result.ThresholdsCrossed.Count == 0 && !result.Exhausted && result.SpendCapAlerts.Count == 0 && !result.SpendCapReached) return [];
         var events = new List<object>();
         foreach (var threshold in result.ThresholdsCrossed)
             events.Add(new CreditBalanceLow
@@ -40,5 +43,16 @@ public static class LedgerNotifications
                 OccurredAt = at,
             });
         return events;
+    }
+
+    /// <summary>
+    /// Publishes <see cref="BalanceNotifications"/> on the caller's publish endpoint: a consume context's or a request
+    /// scope's bus outbox, so they commit with the ledger change that caused them.
+    /// </summary>
+    public static async Task PublishBalanceNotificationsAsync(this IPublishEndpoint publish, LedgerResult result, DateTimeOffset at,
+        CancellationToken ct = default)
+    {
+        foreach (var notification in result.BalanceNotifications(at))
+            await publish.Publish(notification, notification.GetType(), ct);
     }
 }

@@ -69,8 +69,7 @@ public sealed class UsageIngestion(CreditLedger ledger, RateCards rateCards, Tim
         {
             if (outcome.Rejection is { } rejection) await publish.Publish(rejection, ct);
             if (outcome.Result is not { } result) continue;
-            foreach (var notification in result.BalanceNotifications(now))
-                await publish.Publish(notification, notification.GetType(), ct);
+            await publish.PublishBalanceNotificationsAsync(result, now, ct);
         }
     }
 }

@@ -47,8 +47,7 @@ public sealed class ExpirySweep(IServiceScopeFactory scopes, IOptions<LedgerOpti
 
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var result = await ledger.ExpireDueAsync(customerId, ct);
-            foreach (var notification in result.BalanceNotifications(clock.GetUtcNow()))
-                await publish.Publish(notification, notification.GetType(), ct);
+            await publish.PublishBalanceNotificationsAsync(result, clock.GetUtcNow(), ct);
             await db.SaveAndCommitAsync(transaction, ct);
         }
         if (due.Count > 0) logger.LogInformation("Expiry sweep lapsed due credits on {Accounts} accounts", due.Count);
