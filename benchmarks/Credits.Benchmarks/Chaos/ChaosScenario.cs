@@ -160,9 +160,16 @@ public sealed class ChaosScenario : IBenchmarkScenario
     }
 
     /// <summary>Until every acknowledged event is in the ledger and the queues (error queues aside) are empty; returns when.</summary>
+    /// <summary>
+    /// Until every event is in the ledger and nothing is queued, or nothing is queued and the ledger has not grown for a
+    /// minute: then an event is missing for good (lost, or rejected), and the checks name it rather than the run waiting
+    /// out its time limit.
+    /// </summary>
     static async Task<TimeSpan> DrainAsync(ChaosSystem system, UsageBook book, Stopwatch clock, CancellationToken ct)
     {
         var deadline = clock.Elapsed + TimeSpan.FromMinutes(30);
+        var still = TimeSpan.FromMinutes(1);
+        var (last, since) = (-1L, clock.Elapsed);
         await using var connection = new NpgsqlConnection(system.ConnectionString);
         await connection.OpenAsync(ct);
         while (clock.Elapsed < deadline)
@@ -175,6 +182,12 @@ public sealed class ChaosScenario : IBenchmarkScenario
                 .Where(q => !q.Name.EndsWith("_error") && !q.Name.EndsWith("_skipped")).Sum(q => q.Messages);
             Say($"draining: {applied:N0} of {book.Total:N0} events in the ledger, {queued:N0} messages queued");
             if (applied >= book.Total && queued == 0) return clock.Elapsed;
+            if (applied != last || queued > 0) (last, since) = (applied, clock.Elapsed);
+            else if (clock.Elapsed - since >= still)
+            {
+                Say($"nothing queued and no event applied for {still.TotalSeconds:N0} s: {book.Total - applied:N0} events will not come");
+                return clock.Elapsed;
+            }
             await Task.Delay(5000, ct);
         }
         Say("not drained after 30 minutes; checking what there is");

@@ -24,7 +24,7 @@ public sealed class PostgresOutboxContextFactory<TDbContext>(
     public async Task Send<T>(ConsumeContext<T> context, OutboxConsumeOptions options, IPipe<OutboxConsumeContext<T>> next)
         where T : class
     {
-        var messageId = context.GetOriginalMessageId()
+        var messageId = InboxKey.Of(context)
             ?? throw new MessageException(typeof(T), "The inbox needs a MessageId to recognise redeliveries.");
         var tables = OutboxTables.Of(dbContext);
         // A retry may follow PostgreSQL going away (a restart, a failover): wait for it rather than spend the retries.
