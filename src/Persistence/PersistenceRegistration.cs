@@ -9,7 +9,8 @@ namespace Credits.Persistence;
 public static class PersistenceRegistration
 {
     /// <summary>
-    /// The scoped CreditsDbContext on the host's shared NpgsqlDataSource, and the operator action log on it. Pooled:
+    /// The scoped CreditsDbContext on the host's shared NpgsqlDataSource, with the operator action log and the ledger's
+    /// unit of work (<see cref="LedgerWork"/>) on it. Pooled:
     /// every consumed message and request takes one, and building a context per scope showed as DI lock contention
     /// in the profile (docs/BENCHMARKS.md); the pool resets a context before it is handed out again.
     /// </summary>
@@ -20,6 +21,7 @@ public static class PersistenceRegistration
                 npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history")));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddScoped<OperatorActionLog>();
+        services.TryAddScoped<LedgerWork>();
         return services;
     }
 

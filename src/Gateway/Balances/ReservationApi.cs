@@ -3,9 +3,7 @@ using Credits.Gateway.Authentication;
 using Credits.Ledger;
 using Credits.Ledger.Commands;
 using Credits.Ledger.Results;
-using Credits.Messaging;
 using Credits.Persistence;
-using MassTransit;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Credits.Gateway.Balances;
@@ -37,8 +35,8 @@ public static class ReservationApi
     public record ReservationResponse(Guid? ReservationId, string Outcome, long Held, long Debited, long Available);
 
     static async Task<IResult> Reserve(string customerId, ReserveRequest request,
-        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CreditsDbContext db, CreditLedger ledger,
-        IPublishEndpoint publish, TimeProvider clock, CancellationToken ct)
+        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, LedgerWork work, CreditLedger ledger,
+        CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(idempotencyKey))
             return TypedResults.Problem(statusCode: 400, title: "Idempotency-Key required",
@@ -51,7 +49,7 @@ public static class ReservationApi
         if (request.TimeToLiveSeconds is < 1 or > 86_400)
             return TypedResults.Problem(statusCode: 400, title: "Invalid time-to-live", detail: "timeToLiveSeconds must be between 1 and 86400.");
 
-        return await ApplyAsync(db, ledger, publish, clock, new ReserveCredits
+        return await ApplyAsync(work, ledger, new ReserveCredits
         {
             CustomerId = customerId, IdempotencyKey = CustomerScopedKey.Of("reserve", customerId, idempotencyKey),
             FormerIdempotencyKey = $"reserve:{customerId}:{idempotencyKey}", // a reservation made before keys were scoped
@@ -59,17 +57,17 @@ public static class ReservationApi
         }, created: true, ct);
     }
 
-    static Task<IResult> Settle(string customerId, Guid reservationId, SettleRequest request, CreditsDbContext db,
-        CreditLedger ledger, IPublishEndpoint publish, TimeProvider clock, CancellationToken ct) =>
-        request.ActualCredits > LedgerLimits.MaxCredits ? Task.FromResult(OutOfRange("actualCredits")) : ApplyAsync(db, ledger, publish, clock, new SettleReservation
+    static Task<IResult> Settle(string customerId, Guid reservationId, SettleRequest request, LedgerWork work,
+        CreditLedger ledger, CancellationToken ct) =>
+        request.ActualCredits > LedgerLimits.MaxCredits ? Task.FromResult(OutOfRange("actualCredits")) : ApplyAsync(work, ledger, new SettleReservation
         {
             CustomerId = customerId, IdempotencyKey = $"settle:{reservationId}", ReservationId = reservationId,
             ActualCredits = request.ActualCredits,
         }, created: false, ct);
 
-    static Task<IResult> Release(string customerId, Guid reservationId, CreditsDbContext db, CreditLedger ledger,
-        IPublishEndpoint publish, TimeProvider clock, CancellationToken ct) =>
-        ApplyAsync(db, ledger, publish, clock, new ReleaseReservation
+    static Task<IResult> Release(string customerId, Guid reservationId, LedgerWork work, CreditLedger ledger,
+        CancellationToken ct) =>
+        ApplyAsync(work, ledger, new ReleaseReservation
         {
             CustomerId = customerId, IdempotencyKey = $"release:{reservationId}", ReservationId = reservationId,
         }, created: false, ct);
@@ -78,13 +76,9 @@ public static class ReservationApi
         Customers.Refusal.Invalid(field, $"{field} must be at most {LedgerLimits.MaxCredits:N0} credits."));
 
     /// <summary>One ledger command and the notifications it causes, committed together.</summary>
-    static async Task<IResult> ApplyAsync(CreditsDbContext db, CreditLedger ledger, IPublishEndpoint publish,
-        TimeProvider clock, LedgerCommand command, bool created, CancellationToken ct)
+    static async Task<IResult> ApplyAsync(LedgerWork work, CreditLedger ledger, LedgerCommand command, bool created, CancellationToken ct)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var result = (await ledger.ApplyAsync([command], ct))[0];
-        await publish.PublishBalanceNotificationsAsync(result, clock.GetUtcNow(), ct);
-        await db.SaveAndCommitAsync(transaction, ct);
+        var result = await work.CommitAsync(async token => (await ledger.ApplyAsync([command], token))[0], ct);
 
         if (!result.Succeeded) return LedgerResults.Problem(result);
         var body = new ReservationResponse(result.ReservationId, result.Outcome == LedgerOutcome.Duplicate ? "duplicate" : "applied",

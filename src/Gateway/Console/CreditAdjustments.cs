@@ -5,10 +5,8 @@ using Credits.Ledger;
 using Credits.Ledger.Commands;
 using Credits.Ledger.Model;
 using Credits.Ledger.Results;
-using Credits.Messaging;
 using Credits.Persistence;
 using Credits.Persistence.Operators;
-using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -21,7 +19,7 @@ namespace Credits.Gateway.Console;
 /// duplicate and answers the first action from its log row (nothing granted twice, no second row), and a repeat
 /// with another request under the same key is refused with 409.
 /// </summary>
-public sealed class CreditAdjustments(CreditsDbContext db, CreditLedger ledger, OperatorActionLog log, IPublishEndpoint publish, TimeProvider clock)
+public sealed class CreditAdjustments(CreditsDbContext db, CreditLedger ledger, OperatorActionLog log, LedgerWork work)
 {
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -54,34 +52,35 @@ public sealed class CreditAdjustments(CreditsDbContext db, CreditLedger ledger, 
         string category, long requested, DateTimeOffset? expiresAt, string operatorName, string reason, string idempotencyKey, string actor,
         CancellationToken ct)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var result = (await ledger.ApplyAsync([command], ct))[0];
-        if (result.Outcome == LedgerOutcome.Duplicate)
+        return await work.RunAsync<Results<Created<CreditAdjustment>, Ok<CreditAdjustment>, ProblemHttpResult>>(async (unit, token) =>
         {
-            // The first action committed its log row with its ledger entries: answer from it, or refuse other content.
-            var first = await db.Set<OperatorAction>().AsNoTracking()
-                .SingleOrDefaultAsync(a => a.CustomerId == command.CustomerId && a.Action == action && a.Subject == command.IdempotencyKey, ct);
-            var record = first is null ? null : JsonSerializer.Deserialize<Record>(first.Details, Json);
-            if (first is null || record is null || record.Category != category || record.Requested != requested
-                || record.ExpiresAt != expiresAt || record.Operator != operatorName || first.Reason != reason)
-                return KeyReused(idempotencyKey);
-            return TypedResults.Ok(View(first, action, command.CustomerId, record, repeated: true));
-        }
-        if (result.Outcome != LedgerOutcome.Applied)
-            return LedgerResults.Problem(result); // nothing written: the transaction rolls back on dispose
+            var result = (await ledger.ApplyAsync([command], token))[0];
+            if (result.Outcome == LedgerOutcome.Duplicate)
+            {
+                // The first action committed its log row with its ledger entries: answer from it, or refuse other content.
+                var first = await db.Set<OperatorAction>().AsNoTracking()
+                    .SingleOrDefaultAsync(a => a.CustomerId == command.CustomerId && a.Action == action && a.Subject == command.IdempotencyKey, token);
+                var record = first is null ? null : JsonSerializer.Deserialize<Record>(first.Details, Json);
+                if (first is null || record is null || record.Category != category || record.Requested != requested
+                    || record.ExpiresAt != expiresAt || record.Operator != operatorName || first.Reason != reason)
+                    return KeyReused(idempotencyKey);
+                return TypedResults.Ok(View(first, action, command.CustomerId, record, repeated: true));
+            }
+            if (result.Outcome != LedgerOutcome.Applied)
+                return LedgerResults.Problem(result); // nothing written: the transaction rolls back on dispose
 
-        var keyHash = EntryHashes.Key(command.IdempotencyKey);
-        var entryIds = await db.Set<LedgerEntry>().AsNoTracking().Where(e => e.KeyHash == keyHash && e.IdempotencyKey == command.IdempotencyKey)
-            .OrderBy(e => e.Sequence).Select(e => e.Id).ToListAsync(ct);
-        var done = new Record(category, requested, action == OperatorActionKinds.GrantCredits ? result.Granted : result.Reversed, expiresAt,
-            operatorName, idempotencyKey, result.GrantId, entryIds, result.Account?.Available ?? 0);
-        var entry = log.Add(actor, action, reason, command.CustomerId, command.IdempotencyKey, done);
-        // A grant or revocation moves the balance like any other: low-balance and exhausted events go out as usual.
-        await publish.PublishBalanceNotificationsAsync(result, clock.GetUtcNow(), ct);
-        await db.SaveAndCommitAsync(transaction, ct);
+            var keyHash = EntryHashes.Key(command.IdempotencyKey);
+            var entryIds = await db.Set<LedgerEntry>().AsNoTracking().Where(e => e.KeyHash == keyHash && e.IdempotencyKey == command.IdempotencyKey)
+                .OrderBy(e => e.Sequence).Select(e => e.Id).ToListAsync(token);
+            var done = new Record(category, requested, action == OperatorActionKinds.GrantCredits ? result.Granted : result.Reversed, expiresAt,
+                operatorName, idempotencyKey, result.GrantId, entryIds, result.Account?.Available ?? 0);
+            var entry = log.Add(actor, action, reason, command.CustomerId, command.IdempotencyKey, done);
+            // A grant or revocation moves the balance like any other: low-balance and exhausted events go out as usual.
+            await unit.CommitAsync(result, token);
 
-        var view = View(entry, action, command.CustomerId, done, repeated: false);
-        return TypedResults.Created($"/console/api/operator-actions?customerId={Uri.EscapeDataString(command.CustomerId)}", view);
+            var view = View(entry, action, command.CustomerId, done, repeated: false);
+            return TypedResults.Created($"/console/api/operator-actions?customerId={Uri.EscapeDataString(command.CustomerId)}", view);
+        }, ct);
     }
 
     static CreditAdjustment View(OperatorAction entry, string action, string customerId, Record r, bool repeated) =>

@@ -5,10 +5,8 @@ using Credits.Ledger;
 using Credits.Ledger.Commands;
 using Credits.Ledger.Model;
 using Credits.Ledger.Results;
-using Credits.Messaging;
 using Credits.Persistence;
 using Credits.Persistence.Promotions;
-using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -22,7 +20,7 @@ namespace Credits.Gateway.Promotions;
 /// grant through the ledger under a key of the customer and the code, count the redemption, store it, publish
 /// PromotionRedeemed through the outbox, commit. docs/promotions.md.
 /// </summary>
-public sealed class PromotionRedemptions(CreditsDbContext db, CreditLedger ledger, IPublishEndpoint publish, TimeProvider clock)
+public sealed class PromotionRedemptions(CreditsDbContext db, CreditLedger ledger, LedgerWork work, TimeProvider clock)
 {
     public const string Api = "api";
     public const string Portal = "portal";
@@ -50,55 +48,59 @@ public sealed class PromotionRedemptions(CreditsDbContext db, CreditLedger ledge
     async Task<Results<Created<PromotionRedemptionView>, Ok<PromotionRedemptionView>, ProblemHttpResult>> RedeemOnceAsync(
         string customerId, string code, string planId, string channel, CancellationToken ct)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        // FOR UPDATE: one redemption of a code at a time. A waiter reads the row as its predecessor committed it
-        // (READ COMMITTED), so the count it checks and every query after the lock see the predecessor's work.
-        var promotion = (await db.Set<PromotionCode>()
-            .FromSql($"SELECT * FROM promotion_codes WHERE code = {code} FOR UPDATE").ToListAsync(ct)).SingleOrDefault();
-        if (promotion is null) return PromotionRefusals.Unknown(code);
-
-        // Once per customer, and idempotent: the same customer again is answered with the first redemption, even after
-        // the code has since expired or run out. The balance is read after the lock is let go: it may have moved since.
-        if (await FindAsync(code, customerId, ct) is { } earlier)
+        PromotionRedemption? earlier = null;
+        var answer = await work.RunAsync<Results<Created<PromotionRedemptionView>, Ok<PromotionRedemptionView>, ProblemHttpResult>?>(async (unit, token) =>
         {
-            await transaction.RollbackAsync(ct);
-            return TypedResults.Ok(View(earlier, (await ledger.GetBalanceAsync(customerId, ct))?.Available ?? 0, repeated: true));
-        }
+            // FOR UPDATE: one redemption of a code at a time. A waiter reads the row as its predecessor committed it
+            // (READ COMMITTED), so the count it checks and every query after the lock see the predecessor's work.
+            var promotion = (await db.Set<PromotionCode>()
+                .FromSql($"SELECT * FROM promotion_codes WHERE code = {code} FOR UPDATE").ToListAsync(token)).SingleOrDefault();
+            if (promotion is null) return PromotionRefusals.Unknown(code);
 
-        var now = clock.GetUtcNow();
-        var expiresAt = promotion.GrantExpiryFor(now);
-        if (promotion.ValidFrom is { } from && now < from) return PromotionRefusals.NotYet(code, from);
-        // A fixed grant expiry already past would grant credits that lapse at once: the promotion is over.
-        if (promotion.ValidUntil <= now || expiresAt <= now) return PromotionRefusals.Ended(code);
-        if (promotion.PlanId is { } only && only != planId) return PromotionRefusals.NotForPlan(code, only);
-        if (promotion.MaxRedemptions is { } max && promotion.Redemptions >= max) return PromotionRefusals.UsedUp(code);
+            // Once per customer, and idempotent: the same customer again is answered with the first redemption, even
+            // after the code has since expired or run out (below, once the transaction has let the lock go).
+            if (await FindAsync(code, customerId, token) is { } found)
+            {
+                earlier = found;
+                return null;
+            }
 
-        var grant = new GrantCredits
-        {
-            CustomerId = customerId, IdempotencyKey = CustomerScopedKey.Of("promotion", customerId, code),
-            Credits = promotion.Credits, Source = GrantSource.Promotion, ExpiresAt = expiresAt, Note = $"promotion code {code} ({channel})",
-        };
-        var result = await ledger.GrantAsync(grant, ct);
-        // Nothing is written unless the ledger granted now: the transaction rolls back on dispose.
-        if (result.Outcome != LedgerOutcome.Applied) return LedgerResults.Problem(result);
+            var now = clock.GetUtcNow();
+            var expiresAt = promotion.GrantExpiryFor(now);
+            if (promotion.ValidFrom is { } from && now < from) return PromotionRefusals.NotYet(code, from);
+            // A fixed grant expiry already past would grant credits that lapse at once: the promotion is over.
+            if (promotion.ValidUntil <= now || expiresAt <= now) return PromotionRefusals.Ended(code);
+            if (promotion.PlanId is { } only && only != planId) return PromotionRefusals.NotForPlan(code, only);
+            if (promotion.MaxRedemptions is { } max && promotion.Redemptions >= max) return PromotionRefusals.UsedUp(code);
 
-        promotion.Redemptions++;
-        var redemption = new PromotionRedemption
-        {
-            Code = code, CustomerId = customerId, RedeemedAt = now, Credits = promotion.Credits, ExpiresAt = expiresAt,
-            GrantId = result.GrantId!.Value, LedgerKey = grant.IdempotencyKey, Channel = channel,
-        };
-        db.Add(redemption);
-        await publish.Publish(new PromotionRedeemed
-        {
-            CustomerId = customerId, Code = code, Credits = redemption.Credits, GrantId = redemption.GrantId, ExpiresAt = expiresAt,
-            Channel = channel, RedeemedAt = now,
+            var grant = new GrantCredits
+            {
+                CustomerId = customerId, IdempotencyKey = CustomerScopedKey.Of("promotion", customerId, code),
+                Credits = promotion.Credits, Source = GrantSource.Promotion, ExpiresAt = expiresAt, Note = $"promotion code {code} ({channel})",
+            };
+            var result = await ledger.GrantAsync(grant, token);
+            // Nothing is written unless the ledger granted now: the transaction rolls back.
+            if (result.Outcome != LedgerOutcome.Applied) return LedgerResults.Problem(result);
+
+            promotion.Redemptions++;
+            var redemption = new PromotionRedemption
+            {
+                Code = code, CustomerId = customerId, RedeemedAt = now, Credits = promotion.Credits, ExpiresAt = expiresAt,
+                GrantId = result.GrantId!.Value, LedgerKey = grant.IdempotencyKey, Channel = channel,
+            };
+            db.Add(redemption);
+            await unit.Publish.Publish(new PromotionRedeemed
+            {
+                CustomerId = customerId, Code = code, Credits = redemption.Credits, GrantId = redemption.GrantId, ExpiresAt = expiresAt,
+                Channel = channel, RedeemedAt = now,
+            }, token);
+            await unit.CommitAsync(result, token);
+
+            var list = channel == Portal ? "/portal/api/promotions" : $"/v1/customers/{Uri.EscapeDataString(customerId)}/promotions";
+            return TypedResults.Created(list, View(redemption, result.Account?.Available ?? 0, repeated: false));
         }, ct);
-        await publish.PublishBalanceNotificationsAsync(result, now, ct);
-        await db.SaveAndCommitAsync(transaction, ct);
-
-        var list = channel == Portal ? "/portal/api/promotions" : $"/v1/customers/{Uri.EscapeDataString(customerId)}/promotions";
-        return TypedResults.Created(list, View(redemption, result.Account?.Available ?? 0, repeated: false));
+        // The balance of a repeat is read after the code's lock is let go: it may have moved since the first redemption.
+        return answer ?? TypedResults.Ok(View(earlier!, (await ledger.GetBalanceAsync(customerId, ct))?.Available ?? 0, repeated: true));
     }
 
     /// <summary>The customer's redemptions, newest first.</summary>

@@ -4,9 +4,7 @@ using Credits.Ledger;
 using Credits.Ledger.Commands;
 using Credits.Ledger.Queries;
 using Credits.Ledger.Results;
-using Credits.Messaging;
 using Credits.Persistence;
-using MassTransit;
 
 namespace Credits.Gateway.SpendCaps;
 
@@ -15,8 +13,7 @@ namespace Credits.Gateway.SpendCaps;
 /// ledger in the request's own transaction, with the events it causes through the outbox: the next usage, entitlement
 /// check or reservation already sees it, and raising it resumes overage at once.
 /// </summary>
-public sealed class SpendCapCommands(CreditsDbContext db, CreditLedger ledger, IPublishEndpoint publish, BillingCatalog catalog,
-    TimeProvider clock)
+public sealed class SpendCapCommands(CreditLedger ledger, LedgerWork work, BillingCatalog catalog)
 {
     /// <summary>
     /// A cap of <paramref name="credits"/> overage credits per period, or of <paramref name="amount"/> minor units of
@@ -64,14 +61,11 @@ public sealed class SpendCapCommands(CreditsDbContext db, CreditLedger ledger, I
 
     async Task<CommandResult<SpendCapView>> ApplyAsync(string customerId, long? cap, CancellationToken ct)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var result = await ledger.SetSpendCapAsync(new SetSpendCap
+        var result = await work.CommitAsync(token => ledger.SetSpendCapAsync(new SetSpendCap
         {
             // The command writes no entry, so one key per customer serves every setting (like the low-balance threshold).
             CustomerId = customerId, IdempotencyKey = $"spend-cap:{customerId}", OverageCap = cap,
-        }, ct);
-        await publish.PublishBalanceNotificationsAsync(result, clock.GetUtcNow(), ct);
-        await db.SaveAndCommitAsync(transaction, ct);
+        }, token), ct);
 
         if (result.Outcome == LedgerOutcome.UnknownCustomer) return NoAccount(customerId);
         if (!result.Succeeded) return Refusal.Invalid("credits", result.Reason ?? "The spend cap was refused.");

@@ -2,9 +2,7 @@ using Credits.Contracts.Usage;
 using Credits.Gateway.Authentication;
 using Credits.Ledger.Results;
 using Credits.Ledger.Usage;
-using Credits.Messaging;
 using Credits.Persistence;
-using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Credits.Gateway.Usage;
@@ -45,7 +43,7 @@ public static class UsageApi
     public record RecordUsageResponse(int Applied, int Duplicates, int Rejected, IReadOnlyList<UsageEventResult> Results);
 
     static async Task<Results<Ok<RecordUsageResponse>, ValidationProblem>> RecordUsage(RecordUsageRequest request,
-        CreditsDbContext db, UsageIngestion ingestion, IPublishEndpoint publish, CancellationToken ct)
+        LedgerWork work, UsageIngestion ingestion, CancellationToken ct)
     {
         if (request.Events is not { Count: > 0 and <= MaxEvents } events)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
@@ -59,10 +57,13 @@ public static class UsageApi
 
         var usage = events.Select(e => e!.ToUsage()).ToList();
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var outcomes = await ingestion.DebitAsync(usage, ct);
-        await ingestion.PublishAsync(publish, outcomes, ct);
-        await db.SaveAndCommitAsync(transaction, ct);
+        var outcomes = await work.RunAsync(async (unit, token) =>
+        {
+            var outcomes = await ingestion.DebitAsync(usage, token);
+            await ingestion.PublishAsync(unit.Publish, outcomes, token);
+            await unit.CommitAsync(token);
+            return outcomes;
+        }, ct);
 
         var results = outcomes.Select(o => o switch
         {

@@ -1,8 +1,5 @@
 using Credits.Ledger;
-using Credits.Ledger.Results;
-using Credits.Messaging;
 using Credits.Persistence;
-using MassTransit;
 using Microsoft.Extensions.Options;
 
 namespace Credits.Orchestrator.Ledger;
@@ -41,14 +38,8 @@ public sealed class ExpirySweep(IServiceScopeFactory scopes, IOptions<LedgerOpti
         foreach (var customerId in due)
         {
             await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<CreditsDbContext>();
             var ledger = scope.ServiceProvider.GetRequiredService<CreditLedger>();
-            var publish = scope.ServiceProvider.GetRequiredService<IPublishEndpoint>();
-
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var result = await ledger.ExpireDueAsync(customerId, ct);
-            await publish.PublishBalanceNotificationsAsync(result, clock.GetUtcNow(), ct);
-            await db.SaveAndCommitAsync(transaction, ct);
+            await scope.ServiceProvider.GetRequiredService<LedgerWork>().CommitAsync(token => ledger.ExpireDueAsync(customerId, token), ct);
         }
         if (due.Count > 0) logger.LogInformation("Expiry sweep lapsed due credits on {Accounts} accounts", due.Count);
         return due.Count;
