@@ -40,6 +40,10 @@ public sealed class AppMessageCheck : IFilter<ConsumeContext>
         foreach (var (type, check) in Checks)
         {
             if (!context.HasMessageType(type)) continue;
+            // The inbox recognises a redelivery by the message id. Single usage events are consumed in batches keyed
+            // on all their ids (InboxKey), so one event without an id would fail the batch it shares with good ones.
+            if (context.GetOriginalMessageId() is null)
+                throw new InvalidMessageException($"the {type.Name} has no messageId: the inbox recognises a redelivery by it (MassTransit sets one on every publish)");
             if (check(context) is { } problem) throw new InvalidMessageException(problem);
             break;
         }

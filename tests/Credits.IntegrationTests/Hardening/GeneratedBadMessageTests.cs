@@ -131,6 +131,35 @@ public class GeneratedBadMessageTests(SystemUnderTest system) : IClassFixture<Sy
         }, iter: Iterations, threads: 2, print: c => $"{c.Good} good events, bad at {c.Position}: {c.Bad}");
     }
 
+    /// <summary>
+    /// The inbox recognises a redelivery by its message id, and single usage events are consumed in batches keyed on
+    /// all their ids. An event without one (a hand-written envelope) is refused on its own with that reason, before it
+    /// can fail the batch it would share with good events.
+    /// </summary>
+    [Fact]
+    public async Task A_usage_event_without_a_message_id_is_dead_lettered_alone()
+    {
+        var customer = $"gbm-noid-{Guid.NewGuid():N}";
+        await system.Accounts.OpenAsync(customer, "pro");
+        var marker = "gbm" + Guid.NewGuid().ToString("N")[..12];
+        var envelope = $$"""{"messageType":["urn:message:{{RawBus.Exchange<UsageRecorded>()}}"],"message":{{Object([("customerId", J(customer)), ("eventId", J(marker)), ("credits", "1")])}},"sentTime":"{{DateTime.UtcNow:O}}"}""";
+
+        // Good events on either side, published at once, so they share a batch with it.
+        var good = Enumerable.Range(0, 10).Select(i => new UsageRecorded { CustomerId = customer, EventId = $"{marker}-good-{i}", Credits = 2 }).ToList();
+        await _bus!.Publisher.PublishBatch(good.Take(5));
+        await Raw.PublishAsync(RawBus.Exchange<UsageRecorded>(), null, envelope);
+        await _bus.Publisher.PublishBatch(good.Skip(5));
+
+        await Eventually.Get(() => system.Accounts.AvailableAsync(customer), a => a == 5000 - 20, DeadLetterTimeout,
+            "the ten good events are debited");
+        var letter = await Eventually.Get(() => Raw.FindDeadLetterAsync("usage-recorded_error", Guid.Empty, marker), l => l is not null,
+            DeadLetterTimeout, "the event without a message id is dead-lettered");
+        Assert.Contains("messageId", letter!.Reason ?? "");
+        await Task.Delay(500);
+        Assert.Single(await Raw.FindDeadLettersAsync("usage-recorded_error", Guid.Empty, marker));
+        Assert.Equal(5000 - 20, await system.Accounts.AvailableAsync(customer));
+    }
+
     [Fact]
     public async Task Bad_registrations_are_dead_lettered_with_the_reason_and_change_nothing()
     {

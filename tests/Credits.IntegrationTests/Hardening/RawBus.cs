@@ -27,7 +27,8 @@ public sealed class RawBus(RabbitMqVirtualHost virtualHost) : IAsyncDisposable
     public static string Envelope<T>(string messageId, string messageJson) =>
         $$"""{"messageId":"{{messageId}}","messageType":["urn:message:{{Exchange<T>()}}"],"message":{{messageJson}},"sentTime":"{{DateTime.UtcNow:O}}"}""";
 
-    public async Task PublishAsync(string exchange, Guid messageId, string body)
+    /// <summary>Publishes <paramref name="body"/> as it is; a null <paramref name="messageId"/> sends no transport message id.</summary>
+    public async Task PublishAsync(string exchange, Guid? messageId, string body)
     {
         await _gate.WaitAsync();
         try
@@ -37,7 +38,7 @@ public sealed class RawBus(RabbitMqVirtualHost virtualHost) : IAsyncDisposable
                 _connection = await new ConnectionFactory { Uri = virtualHost.Uri }.CreateConnectionAsync();
                 _channel = await _connection.CreateChannelAsync();
             }
-            var properties = new BasicProperties { MessageId = messageId.ToString(), ContentType = ContentType, Persistent = true };
+            var properties = new BasicProperties { MessageId = messageId?.ToString(), ContentType = ContentType, Persistent = true };
             await _channel.BasicPublishAsync(exchange, "", false, properties, Encoding.UTF8.GetBytes(body));
         }
         finally { _gate.Release(); }
