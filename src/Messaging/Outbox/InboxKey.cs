@@ -18,14 +18,15 @@ namespace Credits.Messaging.Outbox;
 public static class InboxKey
 {
     public static Guid? Of<T>(ConsumeContext<T> context) where T : class =>
-        context.Message is IEnumerable<ConsumeContext> batch ? OfBatch(batch) : context.GetOriginalMessageId();
+        context.Message is IEnumerable<ConsumeContext> batch ? OfBatch(batch.Select(m => m.GetOriginalMessageId())) : context.GetOriginalMessageId();
 
-    static Guid? OfBatch(IEnumerable<ConsumeContext> batch)
+    /// <summary>The key of a batch with these members' ids, whatever their order; null when one has no id.</summary>
+    public static Guid? OfBatch(IEnumerable<Guid?> memberIds)
     {
         var ids = new List<Guid>();
-        foreach (var member in batch)
+        foreach (var member in memberIds)
         {
-            if (member.GetOriginalMessageId() is not { } id) return null;
+            if (member is not { } id) return null;
             ids.Add(id);
         }
         if (ids.Count == 1) return ids[0];
@@ -36,9 +37,9 @@ public static class InboxKey
         for (var i = 0; i < ids.Count; i++) ids[i].TryWriteBytes(bytes.AsSpan(i * 16, 16));
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(bytes, hash);
-        // A name-based (version 5 style) id: version and variant bits set so it reads as a well-formed UUID.
+        // A name-based (version 5 style) id: version and variant bits set in RFC 9562 byte order, so it reads as one.
         hash[6] = (byte)((hash[6] & 0x0F) | 0x50);
         hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
-        return new Guid(hash[..16]);
+        return new Guid(hash[..16], bigEndian: true);
     }
 }
