@@ -59,10 +59,10 @@ public static class UsageApi
 
         var outcomes = await work.RunAsync(async (unit, token) =>
         {
-            var outcomes = await ingestion.DebitAsync(usage, token);
-            await ingestion.PublishAsync(unit.Publish, outcomes, token);
+            var debited = await ingestion.DebitAsync(usage, token);
+            await ingestion.PublishAsync(unit.Publish, debited, token);
             await unit.CommitAsync(token);
-            return outcomes;
+            return debited;
         }, ct);
 
         var results = outcomes.Select(o => o switch

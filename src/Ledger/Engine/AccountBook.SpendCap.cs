@@ -51,11 +51,8 @@ sealed partial class AccountBook
         // Every debit asks, and almost every one (all without a cap) is at the level already reported: nothing to build.
         if (level == _account.SpendCapAlerted) return [];
         var crossed = SpendCapAlertPercents.Where(p => p > _account.SpendCapAlerted && p <= level).ToList();
-        if (level != _account.SpendCapAlerted)
-        {
-            _account.SpendCapAlerted = level;
-            _account.Changed = true;
-        }
+        _account.SpendCapAlerted = level;
+        _account.Changed = true;
         return crossed;
     }
 

@@ -14,35 +14,34 @@ public static class LedgerNotifications
     public static IReadOnlyList<object> BalanceNotifications(this LedgerResult result, DateTimeOffset at)
     {
         if (result.Outcome != LedgerOutcome.Applied || result.Account is not { } account) return [];
-        // Most applied usage crosses nothing: no list for it (this runs once per event on the usage path).
-        if (result.ThresholdsCrossed.Count == 0 && !result.Exhausted && result.SpendCapAlerts.Count == 0 && !result.SpendCapReached) return [];
-        var events = new List<object>();
+        // Made on the first event only: most applied usage crosses nothing, and this runs once per event on the usage path.
+        List<object>? events = null;
         foreach (var threshold in result.ThresholdsCrossed)
-            events.Add(new CreditBalanceLow
+            (events ??= []).Add(new CreditBalanceLow
             {
                 CustomerId = result.CustomerId, PlanId = account.PlanId, Threshold = threshold,
                 Available = account.Available, OccurredAt = at,
             });
         if (result.Exhausted)
-            events.Add(new CreditsExhausted
+            (events ??= []).Add(new CreditsExhausted
             {
                 CustomerId = result.CustomerId, PlanId = account.PlanId,
                 OverageAllowed = account.OverageAllowed, OccurredAt = at,
             });
         foreach (var percent in result.SpendCapAlerts)
-            events.Add(new SpendCapAlert
+            (events ??= []).Add(new SpendCapAlert
             {
                 CustomerId = result.CustomerId, PlanId = account.PlanId, Percent = percent, OverageCap = account.OverageCap ?? 0,
                 OverageThisPeriod = account.OverageThisPeriod, PeriodStart = account.PeriodStart, OccurredAt = at,
             });
         if (result.SpendCapReached)
-            events.Add(new SpendCapReached
+            (events ??= []).Add(new SpendCapReached
             {
                 CustomerId = result.CustomerId, PlanId = account.PlanId, OverageCap = account.OverageCap ?? 0,
                 OverageThisPeriod = account.OverageThisPeriod, PeriodStart = account.PeriodStart, PeriodEnd = account.PeriodEnd,
                 OccurredAt = at,
             });
-        return events;
+        return events ?? (IReadOnlyList<object>)[];
     }
 
     /// <summary>

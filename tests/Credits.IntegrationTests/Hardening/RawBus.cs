@@ -24,8 +24,14 @@ public sealed class RawBus(RabbitMqVirtualHost virtualHost) : IAsyncDisposable
     /// <summary>A MassTransit envelope around <paramref name="messageJson"/> (any JSON text, well-formed or not).</summary>
     public static string Envelope<T>(Guid messageId, string messageJson) => Envelope<T>(messageId.ToString(), messageJson);
 
-    public static string Envelope<T>(string messageId, string messageJson) =>
-        $$"""{"messageId":"{{messageId}}","messageType":["urn:message:{{Exchange<T>()}}"],"message":{{messageJson}},"sentTime":"{{DateTime.UtcNow:O}}"}""";
+    /// <summary>The same; a null <paramref name="messageId"/> leaves the envelope without one.</summary>
+    public static string Envelope<T>(string? messageId, string messageJson)
+    {
+        var id = messageId is null ? "" : $$"""
+            "messageId":"{{messageId}}",
+            """;
+        return $$"""{{{id}}"messageType":["urn:message:{{Exchange<T>()}}"],"message":{{messageJson}},"sentTime":"{{DateTime.UtcNow:O}}"}""";
+    }
 
     /// <summary>Publishes <paramref name="body"/> as it is; a null <paramref name="messageId"/> sends no transport message id.</summary>
     public async Task PublishAsync(string exchange, Guid? messageId, string body)
