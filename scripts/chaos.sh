@@ -45,3 +45,7 @@ trap 'scripts/services.sh stop chaos' EXIT
 eval "$(scripts/services.sh env chaos)"
 export CREDITS_POSTGRES_ADMIN CREDITS_RABBITMQ CREDITS_RABBITMQ_MANAGEMENT
 dotnet "benchmarks/Credits.Benchmarks/bin/$configuration/net10.0/Credits.Benchmarks.dll" chaos "${args[@]}"
+rc=$?
+# A failed run says what the servers logged (the test that runs the short soak shows the DIAGNOSIS lines).
+if [ "$rc" != 0 ]; then scripts/services.sh logs chaos 40 2>&1 | sed 's/^/  DIAGNOSIS log: /'; fi
+exit "$rc"

@@ -12,6 +12,9 @@
 #   scripts/services.sh reset test         stop and delete the profile's data
 #   scripts/services.sh restart-postgres chaos   PostgreSQL fast shutdown (-m fast) and start again
 #   scripts/services.sh restart-rabbitmq chaos   RabbitMQ stopped and started again
+#   scripts/services.sh logs chaos         the warnings and errors of both servers' logs (the last of them)
+#   scripts/services.sh quorum-leaders chaos VHOST   the quorum queues of VHOST whose Raft group answers without a leader
+#   scripts/services.sh stop-quorum-queue chaos VHOST QUEUE   stops one quorum queue's Raft server (a wedged queue, for the soak)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -204,5 +207,31 @@ case "$ACTION" in
   # The chaos soak's faults: what an operator's restart or a crash-free failover looks like to the hosts.
   restart-postgres) stop_postgres; start_postgres ;;
   restart-rabbitmq) stop_rabbitmq; start_rabbitmq ;;
-  *) echo "usage: $0 start|stop|status|env|reset|restart-postgres|restart-rabbitmq dev|test|chaos" >&2; exit 2 ;;
+  quorum-leaders)
+    # The management API shows a quorum queue's leader from its record, not from its Raft group: ask the group. A
+    # queue listed here takes publishes and never confirms them, and a consumer cannot declare it.
+    ( rabbit_env; /usr/lib/rabbitmq/bin/rabbitmqctl -n "$RABBIT_NODE" eval "
+      All = [Q || Q <- rabbit_amqqueue:list(<<\"${3:?vhost}\">>), amqqueue:get_type(Q) =:= rabbit_quorum_queue],
+      {quorum_queues, length(All), without_leader,
+       [{element(4, amqqueue:get_name(Q)), R} || Q <- All, R <- [catch ra:members(amqqueue:get_pid(Q), 2000)], element(1, R) =/= ok]}." ) ;;
+  stop-quorum-queue)
+    ( rabbit_env; /usr/lib/rabbitmq/bin/rabbitmqctl -n "$RABBIT_NODE" eval "
+      {ok, Q} = rabbit_amqqueue:lookup(rabbit_misc:r(<<\"${3:?vhost}\">>, queue, <<\"${4:?queue}\">>)),
+      ra:stop_server(quorum_queues, amqqueue:get_pid(Q))." ) ;;
+  logs)
+    # What a failed run left behind, for its report: RabbitMQ's warnings and errors (a crash report spans lines,
+    # so the lines after each are kept) and PostgreSQL's log lines above INFO.
+    for f in "$RABBIT_DIR"/log/*.log; do
+      [ -s "$f" ] || continue
+      echo "--- $f"
+      # A client that went away (every killed host) is routine here and would crowd out the rest.
+      grep -v "^\s*$" "$f" | grep -v "client unexpectedly closed TCP connection\|closing AMQP connection" \
+        | grep -A 4 "\[error\]\|\[warning\]\|\[critical\]" | tail -n "${3:-60}"
+    done
+    pglog="$(pg_data_dir)/server.log"
+    if [ -s "$pglog" ]; then
+      echo "--- $pglog"
+      grep "WARNING\|ERROR\|FATAL\|PANIC\|LOG:  database system" "$pglog" | tail -n "${3:-60}"
+    fi ;;
+  *) echo "usage: $0 start|stop|status|env|reset|restart-postgres|restart-rabbitmq|logs|quorum-leaders|stop-quorum-queue dev|test|chaos" >&2; exit 2 ;;
 esac

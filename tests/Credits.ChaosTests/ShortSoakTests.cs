@@ -42,10 +42,11 @@ public class ShortSoakTests(ITestOutputHelper output)
             await process.WaitForExitAsync();
         }
         lock (lines) foreach (var line in lines) output.WriteLine(line);
-        // The violations name what the books got wrong; the last lines name why a run ended early (a service that
-        // did not start prints neither word).
+        // The violations name what the books got wrong, the DIAGNOSIS lines what the services looked like when the
+        // run stalled or a host would not start; the last lines name why a run ended early (a service that did not
+        // start prints none of these words).
         Assert.True(process.ExitCode == 0, $"the short soak exited {process.ExitCode}; its violations:\n" +
-            string.Join('\n', lines.Where(l => l.Contains("VIOLATION") || l.Contains("FAILED") || l.Contains("Exception")).Take(40)) +
+            string.Join('\n', lines.Where(l => l.Contains("VIOLATION") || l.Contains("FAILED") || l.Contains("Exception") || l.Contains("DIAGNOSIS")).Take(150)) +
             "\nits last lines:\n" + string.Join('\n', lines.TakeLast(30)));
     }
 }

@@ -73,6 +73,33 @@ public sealed class ChaosFaults(ChaosSystem system, Stopwatch clock)
 
     readonly List<string> _skipped = [];
 
+    /// <summary>
+    /// With --wedge-queue: at 80 % of the load (after the planned RabbitMQ restart), the Raft server of the usage batch queue is stopped, so the queue has no
+    /// leader and refuses every publish: what a quorum queue that comes back from a restart without a leader looks
+    /// like (rabbitmq/rabbitmq-server#10070, single-node RabbitMQ 3.8). Nothing in Credits can mend that; the run's
+    /// operator must (<see cref="RestartBrokerAfterStallAsync"/>).
+    /// </summary>
+    public Task WedgeQueueAsync(TimeSpan expected, CancellationToken ct) => Task.Run(async () =>
+    {
+        var due = expected * 0.8 - clock.Elapsed;
+        if (due > TimeSpan.Zero) await Task.Delay(due, ct);
+        await FaultAsync("usage batch queue wedged (its Raft server stopped)",
+            () => ChaosServices.RunAsync("stop-quorum-queue", system.VirtualHost.Name, "usage-batch-recorded"));
+    }, ct);
+
+    /// <summary>
+    /// What an operator does when the broker takes no publishes for minutes and the Orchestrators cannot start: restart
+    /// it. Done once per run, and reported as a fault of its own, so a run that needed it says so.
+    /// </summary>
+    public async Task RestartBrokerAfterStallAsync(TimeSpan stalled)
+    {
+        await FaultAsync($"RabbitMQ restarted by the operator after {stalled.TotalSeconds:N0} s without an acknowledgement", system.RestartRabbitMqAsync);
+        lock (_log) OperatorRestarts++;
+    }
+
+    /// <summary>Broker restarts the run's operator had to make (see <see cref="RestartBrokerAfterStallAsync"/>).</summary>
+    public int OperatorRestarts { get; private set; }
+
     /// <summary>Planned faults the load ended before (the run reports them as violations: a soak must do what it says).</summary>
     public IReadOnlyList<string> Skipped { get { lock (_skipped) return [.. _skipped]; } }
 
@@ -109,7 +136,10 @@ public sealed class ChaosFaults(ChaosSystem system, Stopwatch clock)
                 }
                 catch (Exception e) when (attempt < 5)
                 {
-                    ChaosScenario.Say($"  a host did not start ({e.GetType().Name}); starting it again");
+                    // The message ends with the host's own output: its last lines say why it gave up.
+                    var lines = e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    ChaosScenario.Say($"  a host did not start ({e.GetType().Name}: {lines.FirstOrDefault()}); starting it again; its last lines:");
+                    foreach (var line in lines.Skip(1).TakeLast(8)) ChaosScenario.Say($"    DIAGNOSIS host said: {line[..Math.Min(300, line.Length)]}");
                     await Task.Delay(2000);
                 }
             }

@@ -11,6 +11,11 @@ namespace Credits.Benchmarks.Chaos;
 public sealed class ChaosProgress(ChaosSystem system, UsageBook book, Stopwatch clock)
 {
     readonly List<(TimeSpan At, long Acknowledged, long Entries)> _samples = [];
+    long _lastAcknowledged = -1;
+    TimeSpan _acknowledgedAt;
+
+    /// <summary>How long the producers have gone without a new acknowledgement (as of the last sample).</summary>
+    public TimeSpan SinceAcknowledgement => clock.Elapsed - _acknowledgedAt;
 
     public async Task RunAsync(CancellationToken ct)
     {
@@ -28,6 +33,7 @@ public sealed class ChaosProgress(ChaosSystem system, UsageBook book, Stopwatch 
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException) { } // PostgreSQL restarting: no sample
             var acknowledged = book.AcknowledgedCount;
+            if (acknowledged != _lastAcknowledged) (_lastAcknowledged, _acknowledgedAt) = (acknowledged, clock.Elapsed);
             if (entries >= 0) _samples.Add((clock.Elapsed, acknowledged, entries));
             if (clock.Elapsed >= next)
             {

@@ -15,7 +15,8 @@ namespace Credits.Benchmarks.Chaos;
 /// Once every event is acknowledged and the queues have drained, <see cref="ChaosChecks"/> checks the books; any
 /// violation fails the run. Run it with scripts/chaos.sh (it owns the services it restarts).
 /// Options: --events N (1,000,000), --customers N (200), --rate events/s (800), --queues quorum|classic,
-/// --kill-every seconds (20), --sabotage true.
+/// --kill-every seconds (20), --sabotage true, --wedge-queue true (a quorum queue loses its leader at 80 % of the load:
+/// the run must restart the broker and still balance its books).
 /// </summary>
 public sealed class ChaosScenario : IBenchmarkScenario
 {
@@ -31,6 +32,7 @@ public sealed class ChaosScenario : IBenchmarkScenario
         var quorum = context.String("queues", "quorum") == "quorum";
         var killEvery = TimeSpan.FromSeconds(context.Int("kill-every", 20));
         var sabotage = context.String("sabotage", "false") == "true";
+        var wedge = context.String("wedge-queue", "false") == "true";
         Say($"starting: {events:N0} events, {customerCount} customers, {(quorum ? "quorum" : "classic")} queues, load average {LoadAverage()}");
 
         await using var system = await ChaosSystem.StartAsync(quorum, webhookDuplicateRate: 0.05, ct);
@@ -53,13 +55,15 @@ public sealed class ChaosScenario : IBenchmarkScenario
         var payments = traffic.PayCheckoutsAsync(paying.Token);
         var sagaTraffic = traffic.RunAsync(expected, load.Token);
         var faulting = faults.RunAsync(expected, killEvery, load.Token);
+        var wedging = wedge ? faults.WedgeQueueAsync(expected, load.Token) : Task.CompletedTask;
         var sampling = progress.RunAsync(load.Token);
-        await produced;
+        await AwaitProducersAsync(produced, progress, faults, system, book);
         var producedAt = clock.Elapsed;
         Say($"every event acknowledged after {producedAt.TotalSeconds:N0} s; ending the faults");
         await load.CancelAsync();
         await IgnoreCancellation(sagaTraffic);
         await IgnoreCancellation(faulting);
+        await IgnoreCancellation(wedging);
         await IgnoreCancellation(sampling);
         await faults.EnsureAllRunningAsync();
 
@@ -95,6 +99,7 @@ public sealed class ChaosScenario : IBenchmarkScenario
             $"{book.PublishFailures:N0} publishes unconfirmed, HTTP: {book.Http503:N0} x 503, {book.Http502:N0} x 502 (cut by a killed Gateway), {book.HttpTimeouts:N0} no answer, {book.Http500:N0} x 500");
         context.Report("time to acknowledge every event", producedAt.TotalSeconds, "s", $"{book.Total / producedAt.TotalSeconds:N0} events/s on average");
         context.Report("time to drain after the last acknowledgement", drainTime.TotalSeconds, "s", "every usage event in the ledger, queues empty");
+        context.Report("RabbitMQ restarts by the operator after a stall", faults.OperatorRestarts, "", "0 unless the broker stopped taking publishes (DIAGNOSIS lines say why)");
         foreach (var fault in faults.Log) context.Report($"fault at {fault.At.TotalSeconds:N0} s: {fault.What}", fault.Recovery.TotalSeconds, "s", "until the instance or service was back");
         var (during, between) = progress.Throughput(faults.Log);
         context.Report("ledger entries/s while a fault was on", during, "entries/s", "committed usage entries (max id), sampled every 2 s");
@@ -211,6 +216,36 @@ public sealed class ChaosScenario : IBenchmarkScenario
             await Task.Delay(5000, ct);
         }
         await Task.Delay(TimeSpan.FromSeconds(10), ct); // what the last webhook or sweep started is committed
+    }
+
+    /// <summary>
+    /// Until every event is acknowledged. No fault here stops the producers for long (a RabbitMQ or PostgreSQL restart
+    /// is back within seconds, a host within a minute or two), so a stall is something else: after a minute without an
+    /// acknowledgement the run describes the services; after two it restarts RabbitMQ, as an operator would, once (a
+    /// broker that comes back from its restart with a queue that has no leader stays so; docs/RELIABILITY.md); after
+    /// five it fails, rather than running into its caller's time limit with nothing said.
+    /// </summary>
+    static async Task AwaitProducersAsync(Task produced, ChaosProgress progress, ChaosFaults faults, ChaosSystem system, UsageBook book)
+    {
+        var described = false;
+        while (await Task.WhenAny(produced, Task.Delay(5000)) != produced)
+        {
+            var still = progress.SinceAcknowledgement;
+            if (still < TimeSpan.FromMinutes(1)) described = false;
+            else if (!described)
+            {
+                // Said before anything is done, while the state that stalled the run is still there to see.
+                described = true;
+                await ChaosDiagnosis.PrintAsync(system, book, $"no event acknowledged for {still.TotalSeconds:N0} s");
+            }
+            if (still >= TimeSpan.FromMinutes(2) && faults.OperatorRestarts == 0) await faults.RestartBrokerAfterStallAsync(still);
+            if (still >= TimeSpan.FromMinutes(5))
+            {
+                await ChaosDiagnosis.PrintAsync(system, book, $"no event acknowledged for {still.TotalSeconds:N0} s");
+                throw new TimeoutException($"FAILED: the producers stalled ({book.AcknowledgedCount:N0} of {book.Total:N0} events acknowledged, none for {still.TotalMinutes:N0} min); see the DIAGNOSIS lines");
+            }
+        }
+        await produced;
     }
 
     static async Task IgnoreCancellation(Task task)

@@ -22,16 +22,21 @@ public static class ChaosServices
                 $"of scripts/services.sh and exports its settings (CREDITS_POSTGRES_ADMIN now points at {TestEnvironment.PostgresAdmin.Split(';')[1]}).");
     }
 
-    public static async Task RunAsync(string action)
+    public static async Task RunAsync(string action, params string[] arguments) => await ReadAsync(action, arguments);
+
+    /// <summary>Runs an action of scripts/services.sh on the chaos profile; returns what it printed.</summary>
+    public static async Task<string> ReadAsync(string action, params string[] arguments)
     {
         EnsureChaosProfile();
-        var info = new ProcessStartInfo("bash", [Path.Combine(TestEnvironment.RepositoryRoot, "scripts", "services.sh"), action, "chaos"])
+        var info = new ProcessStartInfo("bash", [Path.Combine(TestEnvironment.RepositoryRoot, "scripts", "services.sh"), action, "chaos", .. arguments])
         {
             RedirectStandardOutput = true, RedirectStandardError = true,
         };
         using var process = Process.Start(info)!;
-        var output = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"services.sh {action} chaos failed: {await output}");
+        if (process.ExitCode != 0) throw new InvalidOperationException($"services.sh {action} chaos failed: {await errors}{await output}");
+        return await output;
     }
 }
