@@ -1,10 +1,11 @@
 using Credits.Gateway;
+using Credits.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddGateway();
 
 var app = builder.Build();
 app.MapGateway();
-app.Run();
+await app.RunWithStartupDeadlineAsync();
 
 public partial class Program;

@@ -42,4 +42,4 @@ if (args is [MoneyAuditCommand.Verb, ..])
 }
 
 app.MapDefaultHealthEndpoints();
-app.Run();
+await app.RunWithStartupDeadlineAsync();

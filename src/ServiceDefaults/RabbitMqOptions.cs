@@ -18,8 +18,16 @@ public sealed class RabbitMqOptions : IValidatableObject
     [Range(1, 1024, ErrorMessage = "RabbitMq:PrefetchCount must be between 1 and 1024.")]
     public int PrefetchCount { get; set; } = 32;
 
+    /// <summary>
+    /// How long an instance may take to start (the bus waits up to a minute for the broker) before it exits for its
+    /// supervisor to start it again (<see cref="StartupDeadline"/>).
+    /// </summary>
+    public TimeSpan StartDeadline { get; set; } = TimeSpan.FromMinutes(3);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (StartDeadline < TimeSpan.FromSeconds(5) || StartDeadline > TimeSpan.FromHours(1))
+            yield return new ValidationResult("RabbitMq:StartDeadline must be between 00:00:05 and 01:00:00.", [nameof(StartDeadline)]);
         if (string.IsNullOrWhiteSpace(Url)) yield break;
         if (!Uri.TryCreate(Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("amqp" or "amqps" or "rabbitmq"))
             yield return new ValidationResult($"RabbitMq:Url must be an amqp:// or amqps:// URL.", [nameof(Url)]);

@@ -24,6 +24,7 @@ public class StartupValidationTests
     [InlineData("Gateway", "Stripe__WebhookSecret", null, "Stripe:WebhookSecret")]
     // Rate cards (config/catalog.json, section RateCards) are checked by both hosts before anything is priced.
     [InlineData("Gateway", "RateCards__1__Rates__0__CreditsPerUnit", "-1", "CreditsPerUnit must be above 0")]
+    [InlineData("Orchestrator", "RabbitMq__StartDeadline", "00:00:01", "RabbitMq:StartDeadline must be between")]
     [InlineData("Orchestrator", "RateCards__2__EffectiveFrom", "2025-06-01T00:00:00Z", "rate card version 2: EffectiveFrom must be later than version 1's")]
     public async Task The_host_refuses_to_start_and_names_the_key(string host, string variable, string? value, string key)
     {

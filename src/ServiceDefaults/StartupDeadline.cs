@@ -1,0 +1,59 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Credits.ServiceDefaults;
+
+/// <summary>
+/// An instance that cannot finish starting exits, so that its supervisor starts a fresh one. MassTransit gives up
+/// waiting for the bus after its start timeout, but then waits, without a limit, for receive endpoints that are
+/// neither ready nor faulted: the chaos soak saw an Orchestrator, started while a quorum queue had no leader, live on
+/// for minutes never ready and never exiting, even after the broker was mended (docs/RELIABILITY.md). Nothing can be
+/// cancelled from inside: a deadline for the whole start is what is left. It lives in the hosts' run path, not in a
+/// hosted service, so that test hosts (which never run it) are never ended by it.
+/// </summary>
+public static class StartupDeadline
+{
+    /// <summary>The exit code of an instance that gave up starting: EX_TEMPFAIL, "try again later".</summary>
+    public const int ExitCode = 75;
+
+    /// <summary>Runs the host as <c>app.Run()</c> does, but exits with <see cref="ExitCode"/> when the start outlasts RabbitMq:StartDeadline.</summary>
+    public static async Task RunWithStartupDeadlineAsync(this IHost app)
+    {
+        var start = app.StartAsync();
+        var deadline = Deadline(app.Services);
+        if (await Task.WhenAny(start, Task.Delay(deadline)) != start)
+        {
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StartupDeadline)).LogCritical(
+                "Start-up did not finish within {Deadline}; exiting with {ExitCode} so that a supervisor starts a fresh instance", deadline, ExitCode);
+            // Not a graceful stop: it would wait for the start that is hanging. The console logger writes from its own
+            // queue; a moment lets the line above reach the output.
+            await Task.Delay(500);
+            Environment.Exit(ExitCode);
+        }
+        try
+        {
+            await start;
+            await app.WaitForShutdownAsync();
+        }
+        finally
+        {
+            if (app is IAsyncDisposable disposable) await disposable.DisposeAsync();
+            else app.Dispose();
+        }
+    }
+
+    /// <summary>An invalid setting is the start's to report (options are validated as it begins), so it waits the default here.</summary>
+    static TimeSpan Deadline(IServiceProvider services)
+    {
+        try
+        {
+            return services.GetRequiredService<IOptions<RabbitMqOptions>>().Value.StartDeadline;
+        }
+        catch (OptionsValidationException)
+        {
+            return new RabbitMqOptions().StartDeadline;
+        }
+    }
+}
