@@ -23,7 +23,8 @@ public static class StartupDeadline
     {
         var start = app.StartAsync();
         var deadline = Deadline(app.Services);
-        if (await Task.WhenAny(start, Task.Delay(deadline)) != start)
+        using var started = new CancellationTokenSource();
+        if (await Task.WhenAny(start, Task.Delay(deadline, started.Token)) != start)
         {
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StartupDeadline)).LogCritical(
                 "Start-up did not finish within {Deadline}; exiting with {ExitCode} so that a supervisor starts a fresh instance", deadline, ExitCode);
@@ -32,6 +33,7 @@ public static class StartupDeadline
             await Task.Delay(500);
             Environment.Exit(ExitCode);
         }
+        await started.CancelAsync();
         try
         {
             await start;

@@ -74,10 +74,10 @@ public sealed class ChaosFaults(ChaosSystem system, Stopwatch clock)
     readonly List<string> _skipped = [];
 
     /// <summary>
-    /// With --wedge-queue: at 80 % of the load (after the planned RabbitMQ restart), the Raft server of the usage batch queue is stopped, so the queue has no
-    /// leader and refuses every publish: what a quorum queue that comes back from a restart without a leader looks
-    /// like (rabbitmq/rabbitmq-server#10070, single-node RabbitMQ 3.8). Nothing in Credits can mend that; the run's
-    /// operator must (<see cref="RestartBrokerAfterStallAsync"/>).
+    /// With --wedge-queue: at 80 % of the load (after the planned RabbitMQ restart), the Raft server of the usage batch
+    /// queue is stopped, so the queue has no leader and refuses every publish: what a quorum queue that comes back from
+    /// a restart without a leader looks like (rabbitmq/rabbitmq-server#10070, single-node RabbitMQ 3.8). Nothing in
+    /// Credits can mend that; the run's operator must (<see cref="RestartBrokerAfterStallAsync"/>).
     /// </summary>
     public Task WedgeQueueAsync(TimeSpan expected, CancellationToken ct) => Task.Run(async () =>
     {
@@ -94,7 +94,7 @@ public sealed class ChaosFaults(ChaosSystem system, Stopwatch clock)
     public async Task RestartBrokerAfterStallAsync(TimeSpan stalled)
     {
         await FaultAsync($"RabbitMQ restarted by the operator after {stalled.TotalSeconds:N0} s without an acknowledgement", system.RestartRabbitMqAsync);
-        lock (_log) OperatorRestarts++;
+        OperatorRestarts++;
     }
 
     /// <summary>Broker restarts the run's operator had to make (see <see cref="RestartBrokerAfterStallAsync"/>).</summary>
