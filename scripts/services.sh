@@ -208,8 +208,8 @@ case "$ACTION" in
   restart-postgres) stop_postgres; start_postgres ;;
   restart-rabbitmq) stop_rabbitmq; start_rabbitmq ;;
   quorum-leaders)
-    # The management API shows a quorum queue's leader from its record, not from its Raft group: ask the group. A
-    # queue listed here takes publishes and never confirms them, and a consumer cannot declare it.
+    # The management API's list can show such a queue as running for a while (its figures lag): ask the Raft group.
+    # A queue listed here refuses publishes (or never confirms them), and a consumer cannot declare it.
     ( rabbit_env; /usr/lib/rabbitmq/bin/rabbitmqctl -n "$RABBIT_NODE" eval "
       All = [Q || Q <- rabbit_amqqueue:list(<<\"${3:?vhost}\">>), amqqueue:get_type(Q) =:= rabbit_quorum_queue],
       {quorum_queues, length(All), without_leader,

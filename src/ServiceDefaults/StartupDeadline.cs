@@ -18,32 +18,25 @@ public static class StartupDeadline
     /// <summary>The exit code of an instance that gave up starting: EX_TEMPFAIL, "try again later".</summary>
     public const int ExitCode = 75;
 
-    /// <summary>Runs the host as <c>app.Run()</c> does, but exits with <see cref="ExitCode"/> when the start outlasts RabbitMq:StartDeadline.</summary>
+    /// <summary>Runs the host (<c>app.RunAsync()</c>), exiting with <see cref="ExitCode"/> when the start outlasts RabbitMq:StartDeadline.</summary>
     public static async Task RunWithStartupDeadlineAsync(this IHost app)
     {
-        var start = app.StartAsync();
         var deadline = Deadline(app.Services);
-        using var started = new CancellationTokenSource();
-        if (await Task.WhenAny(start, Task.Delay(deadline, started.Token)) != start)
+        var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+        using var expiry = new CancellationTokenSource(deadline);
+        // A finished start disarms the timer.
+        using var started = lifetime.ApplicationStarted.Register(() => expiry.CancelAfter(Timeout.InfiniteTimeSpan));
+        using var expired = expiry.Token.Register(() =>
         {
+            if (lifetime.ApplicationStarted.IsCancellationRequested) return;
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StartupDeadline)).LogCritical(
                 "Start-up did not finish within {Deadline}; exiting with {ExitCode} so that a supervisor starts a fresh instance", deadline, ExitCode);
             // Not a graceful stop: it would wait for the start that is hanging. The console logger writes from its own
             // queue; a moment lets the line above reach the output.
-            await Task.Delay(500);
+            Thread.Sleep(500);
             Environment.Exit(ExitCode);
-        }
-        await started.CancelAsync();
-        try
-        {
-            await start;
-            await app.WaitForShutdownAsync();
-        }
-        finally
-        {
-            if (app is IAsyncDisposable disposable) await disposable.DisposeAsync();
-            else app.Dispose();
-        }
+        });
+        await app.RunAsync();
     }
 
     /// <summary>An invalid setting is the start's to report (options are validated as it begins), so it waits the default here.</summary>

@@ -27,9 +27,7 @@ public sealed class RawBus(RabbitMqVirtualHost virtualHost) : IAsyncDisposable
     /// <summary>The same; a null <paramref name="messageId"/> leaves the envelope without one.</summary>
     public static string Envelope<T>(string? messageId, string messageJson)
     {
-        var id = messageId is null ? "" : $$"""
-            "messageId":"{{messageId}}",
-            """;
+        var id = messageId is null ? "" : $"\"messageId\":\"{messageId}\",";
         return $$"""{{{id}}"messageType":["urn:message:{{Exchange<T>()}}"],"message":{{messageJson}},"sentTime":"{{DateTime.UtcNow:O}}"}""";
     }
 

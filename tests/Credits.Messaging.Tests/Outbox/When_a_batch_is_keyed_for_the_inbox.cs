@@ -12,16 +12,18 @@ public class When_a_batch_is_keyed_for_the_inbox
 {
     static readonly Guid[] Ids = [.. Enumerable.Range(0, 5).Select(_ => NewId.NextGuid())];
 
+    static Guid? KeyOf(IEnumerable<Guid> members) => InboxKey.OfBatch(members.Select(id => (Guid?)id));
+
     [Fact]
     public void The_same_members_in_another_order_give_the_same_key() =>
-        Assert.Equal(InboxKey.OfBatch(Ids.Select(id => (Guid?)id)), InboxKey.OfBatch(Ids.Reverse().Select(id => (Guid?)id)));
+        Assert.Equal(KeyOf(Ids), KeyOf(Ids.Reverse()));
 
     [Fact]
     public void Another_make_up_gives_another_key()
     {
-        var all = InboxKey.OfBatch(Ids.Select(id => (Guid?)id));
-        Assert.NotEqual(all, InboxKey.OfBatch(Ids.Skip(1).Select(id => (Guid?)id)));
-        Assert.NotEqual(all, InboxKey.OfBatch([.. Ids.Select(id => (Guid?)id), NewId.NextGuid()]));
+        var all = KeyOf(Ids);
+        Assert.NotEqual(all, KeyOf(Ids.Skip(1)));
+        Assert.NotEqual(all, KeyOf([.. Ids, NewId.NextGuid()]));
         // The last member alone, the key a batch had before: never the key of the batch it came in.
         Assert.NotEqual(all, Ids[^1]);
     }
@@ -35,7 +37,7 @@ public class When_a_batch_is_keyed_for_the_inbox
     [Fact]
     public void The_key_reads_as_a_name_based_uuid()
     {
-        var key = InboxKey.OfBatch(Ids.Select(id => (Guid?)id))!.Value.ToString();
+        var key = KeyOf(Ids)!.Value.ToString();
         Assert.Equal('5', key[14]);
         Assert.Contains(key[19], "89ab");
     }
