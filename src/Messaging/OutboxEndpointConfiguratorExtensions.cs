@@ -1,3 +1,4 @@
+using Credits.Messaging.Outbox;
 using MassTransit;
 using MassTransit.Configuration;
 using Microsoft.EntityFrameworkCore;
@@ -16,9 +17,9 @@ public static class OutboxEndpointConfiguratorExtensions
     public static void UsePostgresOutbox<TDbContext>(this IReceiveEndpointConfigurator configurator, IRegistrationContext context)
         where TDbContext : DbContext
     {
-        // MassTransit's observer adds OutboxConsumeFilter<TDbContext, TMessage> (a scope per message, then our
+        // Adds MassTransit's OutboxConsumeFilter<TDbContext, TMessage> (a scope per message, then our
         // IOutboxContextFactory<TDbContext>) to each consumer and saga message pipe on this endpoint.
-        var observer = new OutboxConsumePipeSpecificationObserver<TDbContext>(configurator, context);
+        var observer = new PostgresOutboxConsumePipeSpecificationObserver<TDbContext>(configurator, context);
         configurator.ConnectConsumerConfigurationObserver(observer);
         configurator.ConnectSagaConfigurationObserver(observer);
     }

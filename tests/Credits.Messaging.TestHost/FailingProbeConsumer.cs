@@ -3,7 +3,7 @@ using MassTransit;
 namespace Credits.Messaging.TestHost;
 
 /// <summary>Writes a row and publishes, then fails: neither may survive.</summary>
-public sealed class FailingProbeConsumer(OutboxTestDbContext dbContext) : IConsumer<FailingProbeRequested>
+public class FailingProbeConsumer(OutboxTestDbContext dbContext) : IConsumer<FailingProbeRequested>
 {
     public async Task Consume(ConsumeContext<FailingProbeRequested> context)
     {
@@ -13,3 +13,7 @@ public sealed class FailingProbeConsumer(OutboxTestDbContext dbContext) : IConsu
         throw new InvalidOperationException("The probe failed after writing and publishing.");
     }
 }
+
+/// <summary>The same failing probe with the inbox claimed in the outbox's last save.</summary>
+[ClaimsInboxOnCommit]
+public sealed class OnCommitFailingProbeConsumer(OutboxTestDbContext dbContext) : FailingProbeConsumer(dbContext);

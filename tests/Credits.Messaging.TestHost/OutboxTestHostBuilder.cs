@@ -38,10 +38,11 @@ public static class OutboxTestHostBuilder
         {
             x.AddPostgresOutbox<OutboxTestDbContext>(outbox);
 
+            var onCommit = roles.HasFlag(OutboxTestRoles.ClaimOnCommit);
             if (roles.HasFlag(OutboxTestRoles.Probe))
-                x.AddConsumer<ProbeConsumer>().Endpoint(e => e.Name = ProbeQueue);
+                x.AddConsumer(onCommit ? typeof(OnCommitProbeConsumer) : typeof(ProbeConsumer)).Endpoint(e => e.Name = ProbeQueue);
             if (roles.HasFlag(OutboxTestRoles.FailingProbe))
-                x.AddConsumer<FailingProbeConsumer>().Endpoint(e => e.Name = FailingProbeQueue);
+                x.AddConsumer(onCommit ? typeof(OnCommitFailingProbeConsumer) : typeof(FailingProbeConsumer)).Endpoint(e => e.Name = FailingProbeQueue);
             if (roles.HasFlag(OutboxTestRoles.Counter))
                 x.AddConsumer<DeliveryCounter>(c => c.Options<BatchOptions>(batch => batch
                         .SetMessageLimit(200).SetTimeLimit(TimeSpan.FromMilliseconds(20)).SetConcurrencyLimit(2)))

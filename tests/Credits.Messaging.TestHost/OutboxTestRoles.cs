@@ -12,4 +12,6 @@ public enum OutboxTestRoles
     FailingProbe = 2,
     /// <summary><see cref="DeliveryCounter"/> on queue delivery-counter, with no inbox.</summary>
     Counter = 4,
+    /// <summary>The probes are <see cref="OnCommitProbeConsumer"/> and <see cref="OnCommitFailingProbeConsumer"/>: same queues, inbox claimed on commit.</summary>
+    ClaimOnCommit = 8,
 }

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Credits.Messaging.TestHost;
 
 /// <summary>Changes state (counts the consumption) and publishes, both through the scoped DbContext's outbox transaction.</summary>
-public sealed class ProbeConsumer(OutboxTestDbContext dbContext) : IConsumer<ProbeRequested>
+public class ProbeConsumer(OutboxTestDbContext dbContext) : IConsumer<ProbeRequested>
 {
     public async Task Consume(ConsumeContext<ProbeRequested> context)
     {
@@ -15,3 +15,7 @@ public sealed class ProbeConsumer(OutboxTestDbContext dbContext) : IConsumer<Pro
         await context.Publish(new ProbeRecorded { ProbeId = context.Message.ProbeId }, context.CancellationToken);
     }
 }
+
+/// <summary>The same probe with the inbox claimed in the outbox's last save (<see cref="ClaimsInboxOnCommitAttribute"/>).</summary>
+[ClaimsInboxOnCommit]
+public sealed class OnCommitProbeConsumer(OutboxTestDbContext dbContext) : ProbeConsumer(dbContext);

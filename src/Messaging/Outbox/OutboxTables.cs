@@ -20,6 +20,14 @@ sealed record OutboxTables(string Inbox, string State, string Message)
         RETURNING receive_count
         """;
 
+    /// <summary>
+    /// Counts a redelivery on the row of a message consumed before; no row, no change. For EF's raw SQL:
+    /// {0} message id, {1} consumer id.
+    /// </summary>
+    public string CountRedelivery { get; } = $$"""
+        UPDATE {{Inbox}} SET receive_count = receive_count + 1 WHERE message_id = {0} AND consumer_id = {1}
+        """;
+
     /// <summary>Locks the oldest outbox units no other relay holds. Parameter: the limit.</summary>
     public string LockUnits { get; } = $$"""
         SELECT outbox_id AS "Value" FROM {{State}} ORDER BY created LIMIT {0} FOR UPDATE SKIP LOCKED

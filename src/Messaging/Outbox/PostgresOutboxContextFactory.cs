@@ -11,6 +11,8 @@ namespace Credits.Messaging.Outbox;
 /// <summary>
 /// Runs one consumed message as one transaction on the message scope's DbContext: claim the inbox row,
 /// run the consumer (its rows and its outgoing messages go to the same DbContext), commit, wake the relay.
+/// Sagas and consumers marked <see cref="ClaimsInboxOnCommitAttribute"/> claim the inbox row in their last save
+/// instead of before they run, which saves a round trip per message.
 /// Whatever else runs in the scope (a saga repository, the consumer's own SaveChanges) sees
 /// <c>Database.CurrentTransaction</c> set and joins it instead of committing.
 /// </summary>
@@ -27,24 +29,51 @@ public sealed class PostgresOutboxContextFactory<TDbContext>(
         var messageId = InboxKey.Of(context)
             ?? throw new MessageException(typeof(T), "The inbox needs a MessageId to recognise redeliveries.");
         var tables = OutboxTables.Of(dbContext);
+        var claimOnCommit = options is PostgresOutboxConsumeOptions { ClaimOnCommit: true };
         // A retry may follow PostgreSQL going away (a restart, a failover): wait for it rather than spend the retries.
         if (context.GetRetryAttempt() > 0) await DatabaseOutage.WaitUntilReachableAsync(dbContext, context.CancellationToken);
 
+        bool wroteMessages;
+        try
+        {
+            wroteMessages = await Consume(context, options, next, tables, messageId, claimOnCommit);
+        }
+        catch (Exception) when (claimOnCommit && !context.CancellationToken.IsCancellationRequested)
+        {
+            // Claimed on commit, a redelivery of a message consumed before runs again and cannot commit (its inbox insert
+            // meets the committed row), or fails on the state the first run left. Either way nothing of it stayed.
+            if (!await CountRedelivery(tables, messageId, options.ConsumerId))
+                throw;
+            return;
+        }
+
+        if (wroteMessages) signal.Notify();
+    }
+
+    /// <summary>The whole unit in one transaction: claim (first or in the last save), consumer, save, commit.</summary>
+    Task<bool> Consume<T>(ConsumeContext<T> context, OutboxConsumeOptions options, IPipe<OutboxConsumeContext<T>> next,
+        OutboxTables tables, Guid messageId, bool claimOnCommit)
+        where T : class
+    {
         // A retrying strategy (Npgsql's EnableRetryOnFailure) can only retry the whole unit, so the whole
         // unit, consumer included, runs inside it; the inbox makes a retry after an ambiguous commit a no-op.
         var strategy = dbContext.Database.CreateExecutionStrategy();
-        var wroteMessages = await strategy.ExecuteAsync(async () =>
+        return strategy.ExecuteAsync(async () =>
         {
             dbContext.ChangeTracker.Clear();
             await using var transaction = await dbContext.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, context.CancellationToken);
             try
             {
-                var receiveCount = await ClaimInbox(tables, messageId, options.ConsumerId, context.CancellationToken);
+                var receiveCount = claimOnCommit ? 1 : await ClaimInbox(tables, messageId, options.ConsumerId, context.CancellationToken);
                 var writer = new OutboxWriter(dbContext, messageId, options.ConsumerId);
                 var outboxContext = new PostgresOutboxConsumeContext<T>(context, options, provider, writer, receiveCount);
 
                 await next.Send(outboxContext);
 
+                // The inbox row rides in the last save's batch; a concurrent or earlier commit of the same message
+                // makes that insert fail, and the attempt with it.
+                if (claimOnCommit)
+                    dbContext.Add(new InboxState { MessageId = messageId, ConsumerId = options.ConsumerId, Received = DateTime.UtcNow, ReceiveCount = 1 });
                 await dbContext.SaveAndCommitAsync(transaction, context.CancellationToken);
                 return writer.HasMessages;
             }
@@ -55,8 +84,24 @@ public sealed class PostgresOutboxContextFactory<TDbContext>(
                 throw;
             }
         });
+    }
 
-        if (wroteMessages) signal.Notify();
+    /// <summary>
+    /// After a failed attempt of a consumer that claims on commit: true when the message had been consumed and committed
+    /// (the delivery is counted on its row, as a claim first would count it), so the failure was only the redelivery's.
+    /// False, or PostgreSQL unreachable, leaves the failure to the retry policy.
+    /// </summary>
+    async Task<bool> CountRedelivery(OutboxTables tables, Guid messageId, Guid consumerId)
+    {
+        try
+        {
+            dbContext.ChangeTracker.Clear();
+            return await dbContext.Database.ExecuteSqlRawAsync(tables.CountRedelivery, messageId, consumerId) == 1;
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
+        {
+            return false;
+        }
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Credits.Contracts.Diagnostics;
+using Credits.Messaging;
 using Credits.Persistence;
 using Credits.Persistence.Diagnostics;
 using MassTransit;
@@ -7,7 +8,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Credits.Orchestrator.Consumers;
 
-/// <summary>Stores a diagnostic round trip; idempotent on the round trip id, so redelivery is harmless.</summary>
+/// <summary>
+/// Stores a diagnostic round trip; idempotent on the round trip id, so redelivery is harmless. The outbox's last save
+/// writes the row with the inbox claim, then commits: two round trips after the read.
+/// </summary>
+[ClaimsInboxOnCommit]
 public class RoundTripRequestedConsumer(CreditsDbContext db, TimeProvider clock) : IConsumer<RoundTripRequested>
 {
     public async Task Consume(ConsumeContext<RoundTripRequested> context)
@@ -24,6 +29,5 @@ public class RoundTripRequestedConsumer(CreditsDbContext db, TimeProvider clock)
             CompletedAt = clock.GetUtcNow(),
             TraceId = Activity.Current?.TraceId.ToString(),
         });
-        await db.SaveChangesAsync(context.CancellationToken);
     }
 }

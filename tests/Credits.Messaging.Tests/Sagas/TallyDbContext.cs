@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Credits.Messaging.Tests.Sagas;
 
-/// <summary>The tests' own DbContext: tally instances and the scheduler's table, created with EnsureCreated.</summary>
+/// <summary>The tests' own DbContext: tally instances, the scheduler's table and the outbox's, created with EnsureCreated.</summary>
 public class TallyDbContext(DbContextOptions<TallyDbContext> options) : DbContext(options)
 {
     public DbSet<TallyState> Tallies => Set<TallyState>();
@@ -17,5 +17,7 @@ public class TallyDbContext(DbContextOptions<TallyDbContext> options) : DbContex
             entity.Property(x => x.CurrentState).HasMaxLength(64);
         });
         modelBuilder.AddScheduledMessages();
+        // For the tests that put the tally behind the inbox and outbox.
+        modelBuilder.AddTransactionalOutbox();
     }
 }
