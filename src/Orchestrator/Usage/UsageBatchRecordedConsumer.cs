@@ -1,6 +1,5 @@
 using Credits.Contracts.Usage;
 using Credits.Ledger.Usage;
-using Credits.Messaging;
 using MassTransit;
 
 namespace Credits.Orchestrator.Usage;
@@ -11,7 +10,6 @@ namespace Credits.Orchestrator.Usage;
 /// <see cref="UsageRecorded"/> with its reason, a null in the list as a batch of that one null with its position;
 /// the rest apply.
 /// </summary>
-[ClaimsInboxOnCommit]
 public sealed class UsageBatchRecordedConsumer(UsageIngestion ingestion) : IConsumer<UsageBatchRecorded>
 {
     public const int MaxEvents = 1000;

@@ -1,6 +1,5 @@
 using Credits.Contracts.Usage;
 using Credits.Ledger.Usage;
-using Credits.Messaging;
 using MassTransit;
 
 namespace Credits.Orchestrator.Usage;
@@ -11,7 +10,6 @@ namespace Credits.Orchestrator.Usage;
 /// Each event is still applied, acknowledged as a duplicate, or rejected (dead-lettered with its
 /// reason) on its own.
 /// </summary>
-[ClaimsInboxOnCommit]
 public sealed class UsageRecordedConsumer(UsageIngestion ingestion) : IConsumer<Batch<UsageRecorded>>
 {
     public async Task Consume(ConsumeContext<Batch<UsageRecorded>> context)
