@@ -30,17 +30,30 @@ fi
 # The soak's services are throw-away and its own: whatever an earlier run left (data, a server still up) is removed
 # first, and when something else already listens on the profile's ports the soak moves to free ones.
 scripts/services.sh reset chaos >/dev/null 2>&1 || true
-listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-if [ -z "${CREDITS_PG_PORT:-}" ]; then
-  port=57432; while listening "$port"; do port=$((port + 10)); done
-  export CREDITS_PG_PORT=$port
-fi
-if [ -z "${CREDITS_AMQP_PORT:-}" ]; then
-  port=57672; while listening "$port" || listening $((port + 1)) || listening $((port + 2)); do port=$((port + 10)); done
-  export CREDITS_AMQP_PORT=$port
-fi
-echo "chaos services: PostgreSQL on $CREDITS_PG_PORT, RabbitMQ on $CREDITS_AMQP_PORT"
-scripts/services.sh start chaos || { echo "chaos services did not start (see the lines above)"; exit 1; }
+# A port is taken when something listens on it, or when a connection uses it as its local port: the profile's ports lie
+# in Linux's ephemeral range (32768-60999), and a CI run's many client connections took 57432 once (2026-12-02).
+taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null || ss -Htan "sport = :$1" 2>/dev/null | grep -q .; }
+choose_ports() {
+  local port=$((57432 + $1))
+  while taken "$port"; do port=$((port + 10)); done
+  CREDITS_PG_PORT=$port
+  port=$((57672 + $1))
+  while taken "$port" || taken $((port + 1)) || taken $((port + 2)); do port=$((port + 10)); done
+  CREDITS_AMQP_PORT=$port
+  export CREDITS_PG_PORT CREDITS_AMQP_PORT
+}
+# Ports given by the caller are used as given; chosen ones are chosen again, further up, if a server still cannot bind.
+chosen=0
+[ -z "${CREDITS_PG_PORT:-}" ] && [ -z "${CREDITS_AMQP_PORT:-}" ] && chosen=1
+for attempt in 1 2 3; do
+  [ "$chosen" = 1 ] && choose_ports $(((attempt - 1) * 100))
+  echo "chaos services: PostgreSQL on $CREDITS_PG_PORT, RabbitMQ on $CREDITS_AMQP_PORT"
+  if scripts/services.sh start chaos; then started=1; break; fi
+  started=0
+  scripts/services.sh reset chaos >/dev/null 2>&1 || true
+  [ "$chosen" = 1 ] || break
+done
+[ "$started" = 1 ] || { echo "chaos services did not start (see the lines above)"; exit 1; }
 trap 'scripts/services.sh stop chaos' EXIT
 eval "$(scripts/services.sh env chaos)"
 export CREDITS_POSTGRES_ADMIN CREDITS_RABBITMQ CREDITS_RABBITMQ_MANAGEMENT

@@ -139,12 +139,20 @@ public class BrowserSystem : IAsyncLifetime
         }
         catch (TimeoutException)
         {
-            var logs = Path.Combine(AppContext.BaseDirectory, "logs");
-            Directory.CreateDirectory(logs);
-            await File.WriteAllTextAsync(Path.Combine(logs, $"{customer}-orchestrator.log"), Orchestrator.Output);
-            await File.WriteAllTextAsync(Path.Combine(logs, $"{customer}-gateway.log"), Gateway.Output);
+            await SaveLogsAsync(customer);
             throw;
         }
+    }
+
+    /// <summary>Writes both hosts' output (and the page, when given) under bin/.../logs, for a test that timed out.</summary>
+    public async Task SaveLogsAsync(string name, IPage? page = null)
+    {
+        var logs = Path.Combine(AppContext.BaseDirectory, "logs");
+        Directory.CreateDirectory(logs);
+        await File.WriteAllTextAsync(Path.Combine(logs, $"{name}-orchestrator.log"), Orchestrator.Output);
+        await File.WriteAllTextAsync(Path.Combine(logs, $"{name}-gateway.log"), Gateway.Output);
+        if (page is not null)
+            await File.WriteAllTextAsync(Path.Combine(logs, $"{name}-page.html"), $"<!-- {page.Url} -->\n" + await page.ContentAsync());
     }
 
     public async Task PostUsageAsync(string customerId, string eventId, long credits)

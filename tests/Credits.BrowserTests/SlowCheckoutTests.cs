@@ -42,9 +42,18 @@ public class SlowCheckoutTests(SlowStepBrowserSystem system) : IClassFixture<Slo
         await page.GetByRole(AriaRole.Button, new() { Name = "Buy 500 credits for $5.00" }).ClickAsync();
         await Assertions.Expect(page.Locator("#activity-status")).ToContainTextAsync("Still preparing the checkout page", new() { Timeout = 30_000 });
 
-        await page.WaitForURLAsync(new Regex("/checkout/cs_"), CheckoutWait.Options);
-        await page.Locator("#pay").ClickAsync();
-        await page.WaitForURLAsync(new Regex("/portal"), CheckoutWait.Options);
+        try
+        {
+            await page.WaitForURLAsync(new Regex("/checkout/cs_"), CheckoutWait.Options);
+            await page.Locator("#pay").ClickAsync();
+            await page.WaitForURLAsync(new Regex("/portal"), CheckoutWait.Options);
+        }
+        catch (TimeoutException)
+        {
+            // A clean-clone run (2026-12-02) stayed on the checkout page after the click: keep what the page and hosts said.
+            await system.SaveLogsAsync(customer, page);
+            throw;
+        }
         await Assertions.Expect(page.Locator("#available")).ToHaveAttributeAsync("data-value", "700", new() { Timeout = 60_000 });
 
         // One purchase, paid once: the customer never had to click again.
