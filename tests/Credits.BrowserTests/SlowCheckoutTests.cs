@@ -48,11 +48,14 @@ public class SlowCheckoutTests(SlowStepBrowserSystem system) : IClassFixture<Slo
             await page.Locator("#pay").ClickAsync();
             await page.WaitForURLAsync(new Regex("/portal"), CheckoutWait.Options);
         }
-        catch (TimeoutException)
+        catch (TimeoutException e)
         {
-            // A clean-clone run (2026-12-02) stayed on the checkout page after the click: keep what the page and hosts said.
+            // A clean-clone run (2026-12-02) stayed on the checkout page after the click: say what the page and hosts said,
+            // in the failure itself, since CI keeps only the test output.
             await system.SaveLogsAsync(customer, page);
-            throw;
+            var text = await page.Locator("body").InnerTextAsync();
+            throw new TimeoutException($"{e.Message}\npage {page.Url}:\n{text[..Math.Min(text.Length, 1500)]}\n" +
+                $"Orchestrator, last lines:\n{Tail(system.Orchestrator.Output)}\nGateway, last lines:\n{Tail(system.Gateway.Output)}", e);
         }
         await Assertions.Expect(page.Locator("#available")).ToHaveAttributeAsync("data-value", "700", new() { Timeout = 60_000 });
 
@@ -60,4 +63,6 @@ public class SlowCheckoutTests(SlowStepBrowserSystem system) : IClassFixture<Slo
         await Assertions.Expect(page.Locator("#operations tr", new() { HasText = "500 credits" })).ToHaveCountAsync(1);
         Assert.Equal(700, await system.Accounts.AvailableAsync(customer));
     }
+
+    static string Tail(string output) => string.Join('\n', output.Split('\n').TakeLast(40));
 }
