@@ -28,10 +28,9 @@ if [ "$build" = 1 ]; then
   dotnet build Credits.sln -c "$configuration" -nologo -clp:ErrorsOnly -v:q || exit 1
 fi
 # The soak's services are throw-away and its own: whatever an earlier run left (data, a server still up) is removed
-# first, and when something else already listens on the profile's ports the soak moves to free ones.
+# first. Its ports move to free ones when taken: something listens on them, or a connection uses one as its local port
+# (the profile's ports lie in Linux's ephemeral range, 32768-60999; a CI run's client socket held 57432, 2026-12-02).
 scripts/services.sh reset chaos >/dev/null 2>&1 || true
-# A port is taken when something listens on it, or when a connection uses it as its local port: the profile's ports lie
-# in Linux's ephemeral range (32768-60999), and a CI run's many client connections took 57432 once (2026-12-02).
 taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null || ss -Htan "sport = :$1" 2>/dev/null | grep -q .; }
 choose_ports() {
   local port=$((57432 + $1))

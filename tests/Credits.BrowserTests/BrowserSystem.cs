@@ -144,15 +144,29 @@ public class BrowserSystem : IAsyncLifetime
         }
     }
 
-    /// <summary>Writes both hosts' output (and the page, when given) under bin/.../logs, for a test that timed out.</summary>
-    public async Task SaveLogsAsync(string name, IPage? page = null)
+    /// <summary>Writes both hosts' output under bin/.../logs, for a test that timed out.</summary>
+    async Task SaveLogsAsync(string name)
     {
         var logs = Path.Combine(AppContext.BaseDirectory, "logs");
         Directory.CreateDirectory(logs);
         await File.WriteAllTextAsync(Path.Combine(logs, $"{name}-orchestrator.log"), Orchestrator.Output);
         await File.WriteAllTextAsync(Path.Combine(logs, $"{name}-gateway.log"), Gateway.Output);
-        if (page is not null)
-            await File.WriteAllTextAsync(Path.Combine(logs, $"{name}-page.html"), $"<!-- {page.Url} -->\n" + await page.ContentAsync());
+    }
+
+    /// <summary>
+    /// For a wait in the browser that timed out: saves the hosts' output and returns the page's address and text and
+    /// both hosts' last lines, for the failure's message (CI keeps only the test output).
+    /// </summary>
+    public async Task<string> TimeoutReportAsync(string name, IPage page)
+    {
+        await SaveLogsAsync(name);
+        string text;
+        try { text = await page.Locator("body").InnerTextAsync(new() { Timeout = 5_000 }); }
+        catch (PlaywrightException e) { text = $"(the page could not be read: {e.Message})"; }
+        return $"\npage {page.Url}:\n{text[..Math.Min(text.Length, 1500)]}\n" +
+            $"Orchestrator, last lines:\n{Tail(Orchestrator.Output)}\nGateway, last lines:\n{Tail(Gateway.Output)}";
+
+        static string Tail(string output) => string.Join('\n', output.Split('\n').TakeLast(40));
     }
 
     public async Task PostUsageAsync(string customerId, string eventId, long credits)

@@ -50,12 +50,8 @@ public class SlowCheckoutTests(SlowStepBrowserSystem system) : IClassFixture<Slo
         }
         catch (TimeoutException e)
         {
-            // A clean-clone run (2026-12-02) stayed on the checkout page after the click: say what the page and hosts said,
-            // in the failure itself, since CI keeps only the test output.
-            await system.SaveLogsAsync(customer, page);
-            var text = await page.Locator("body").InnerTextAsync();
-            throw new TimeoutException($"{e.Message}\npage {page.Url}:\n{text[..Math.Min(text.Length, 1500)]}\n" +
-                $"Orchestrator, last lines:\n{Tail(system.Orchestrator.Output)}\nGateway, last lines:\n{Tail(system.Gateway.Output)}", e);
+            // A clean-clone run (2026-12-02) stayed on the checkout page after the click: say what the page and hosts said.
+            throw new TimeoutException(e.Message + await system.TimeoutReportAsync(customer, page), e);
         }
         await Assertions.Expect(page.Locator("#available")).ToHaveAttributeAsync("data-value", "700", new() { Timeout = 60_000 });
 
@@ -64,5 +60,4 @@ public class SlowCheckoutTests(SlowStepBrowserSystem system) : IClassFixture<Slo
         Assert.Equal(700, await system.Accounts.AvailableAsync(customer));
     }
 
-    static string Tail(string output) => string.Join('\n', output.Split('\n').TakeLast(40));
 }

@@ -95,7 +95,6 @@ public sealed class PostgresOutboxContextFactory<TDbContext>(
     {
         try
         {
-            dbContext.ChangeTracker.Clear();
             return await dbContext.Database.ExecuteSqlRawAsync(tables.CountRedelivery, messageId, consumerId) == 1;
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)

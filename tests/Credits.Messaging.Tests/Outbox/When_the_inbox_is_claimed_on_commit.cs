@@ -1,6 +1,7 @@
 using Credits.Messaging.TestHost;
 using Credits.Testing;
 using MassTransit;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Xunit;
@@ -21,8 +22,7 @@ public class When_the_inbox_is_claimed_on_commit(OutboxInfrastructure infrastruc
     public async Task Should_send_the_claim_in_the_batch_of_the_last_save()
     {
         var commands = new CommandLog();
-        using var host = OutboxTestHostBuilder.Build(infrastructure.Database.ConnectionString, infrastructure.VirtualHost.Uri,
-            OnCommitProbe, o => o.QueryDelay = TimeSpan.FromMilliseconds(100), o => o.AddInterceptors(commands));
+        using var host = Build(OnCommitProbe, o => o.AddInterceptors(commands));
         await host.StartAsync();
         var probeId = Guid.NewGuid();
 
@@ -52,7 +52,15 @@ public class When_the_inbox_is_claimed_on_commit(OutboxInfrastructure infrastruc
             because: "the first copy commits");
         await endpoint.Send(new ProbeRequested { ProbeId = probeId }, context => context.MessageId = messageId);
 
-        await AssertConsumedOnce(probeId, messageId, deliveries: 2);
+        await Eventually.True(async () => await infrastructure.Database.ScalarAsync<int>(
+            $"SELECT receive_count FROM inbox_state WHERE message_id = '{messageId}'") == 2, because: "both copies are counted on the inbox row");
+        await Eventually.True(async () => await infrastructure.Count($"FROM counted_delivery WHERE probe_id = '{probeId}'") == 1,
+            because: "the one publish is relayed");
+        await Task.Delay(500);
+
+        Assert.Equal(1, await infrastructure.Database.ScalarAsync<int>($"SELECT consumptions FROM probe WHERE probe_id = '{probeId}'"));
+        Assert.Equal(1, await infrastructure.Database.ScalarAsync<long>($"SELECT sum(deliveries) FROM counted_delivery WHERE probe_id = '{probeId}'"));
+        Assert.Equal(0, await infrastructure.VirtualHost.QueueDepthAsync(OutboxTestHostBuilder.ProbeQueue + "_error"));
         await host.StopAsync();
     }
 
@@ -76,22 +84,10 @@ public class When_the_inbox_is_claimed_on_commit(OutboxInfrastructure infrastruc
         await host.StopAsync();
     }
 
-    IHost Build(OutboxTestRoles roles) => OutboxTestHostBuilder.Build(infrastructure.Database.ConnectionString,
-        infrastructure.VirtualHost.Uri, roles, o => o.QueryDelay = TimeSpan.FromMilliseconds(100));
+    IHost Build(OutboxTestRoles roles, Action<DbContextOptionsBuilder>? configureDbContext = null) =>
+        OutboxTestHostBuilder.Build(infrastructure.Database.ConnectionString, infrastructure.VirtualHost.Uri, roles,
+            o => o.QueryDelay = TimeSpan.FromMilliseconds(100), configureDbContext);
 
     static Task<ISendEndpoint> ProbeEndpoint(IHost host) =>
         host.Services.GetRequiredService<IBus>().GetSendEndpoint(new Uri($"queue:{OutboxTestHostBuilder.ProbeQueue}"));
-
-    async Task AssertConsumedOnce(Guid probeId, Guid messageId, int deliveries)
-    {
-        await Eventually.True(async () => await infrastructure.Database.ScalarAsync<int>(
-            $"SELECT receive_count FROM inbox_state WHERE message_id = '{messageId}'") == deliveries, because: "every copy is counted on the inbox row");
-        await Eventually.True(async () => await infrastructure.Count($"FROM counted_delivery WHERE probe_id = '{probeId}'") == 1,
-            because: "the one publish is relayed");
-        await Task.Delay(500);
-
-        Assert.Equal(1, await infrastructure.Database.ScalarAsync<int>($"SELECT consumptions FROM probe WHERE probe_id = '{probeId}'"));
-        Assert.Equal(1, await infrastructure.Database.ScalarAsync<long>($"SELECT sum(deliveries) FROM counted_delivery WHERE probe_id = '{probeId}'"));
-        Assert.Equal(0, await infrastructure.VirtualHost.QueueDepthAsync(OutboxTestHostBuilder.ProbeQueue + "_error"));
-    }
 }
