@@ -13,20 +13,20 @@ namespace Credits.Benchmarks.Chaos;
 /// </summary>
 public static class ChaosDiagnosis
 {
-    public static async Task PrintAsync(ChaosSystem system, UsageBook book, string why)
+    public static async Task PrintAsync(ChaosSystem system, UsageBook? book, string why)
     {
         Say($"{why}; what the services look like:");
         foreach (var line in await DescribeAsync(system, book)) Say($"  {line}");
     }
 
-    static async Task<List<string>> DescribeAsync(ChaosSystem system, UsageBook book)
+    static async Task<List<string>> DescribeAsync(ChaosSystem system, UsageBook? book)
     {
-        var lines = new List<string>
-        {
-            $"producers: {book.AcknowledgedCount:N0} of {book.Total:N0} acknowledged; {book.PublishFailures:N0} publishes unconfirmed, " +
-            $"HTTP {book.Http503:N0} x 503, {book.Http502:N0} x 502, {book.HttpTimeouts:N0} no answer, {book.Http500:N0} x 500",
-            $"host processes (Orchestrator 0, 1, Gateway 0, 1): {string.Join(", ", system.ProcessIds.Select(p => p?.ToString() ?? "down"))}",
-        };
+        var lines = new List<string>();
+        // Before the load (a host that does not start) there are no producers to describe.
+        if (book is not null)
+            lines.Add($"producers: {book.AcknowledgedCount:N0} of {book.Total:N0} acknowledged; {book.PublishFailures:N0} publishes unconfirmed, " +
+                $"HTTP {book.Http503:N0} x 503, {book.Http502:N0} x 502, {book.HttpTimeouts:N0} no answer, {book.Http500:N0} x 500");
+        lines.Add($"host processes (Orchestrator 0, 1, Gateway 0, 1): {string.Join(", ", system.ProcessIds.Select(p => p?.ToString() ?? "down"))}");
         using var http = RabbitMqVirtualHost.CreateManagementClient();
         http.Timeout = TimeSpan.FromSeconds(10);
         await AddAsync(lines, "broker", async () =>

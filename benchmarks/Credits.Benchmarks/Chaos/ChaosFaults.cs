@@ -121,28 +121,13 @@ public sealed class ChaosFaults(ChaosSystem system, Stopwatch clock)
         ChaosScenario.Say($"  {what}: back after {recovery.TotalSeconds:N1} s");
     }
 
-    /// <summary>A host that starts while PostgreSQL or RabbitMQ is restarting may give up: it is started again, as a supervisor would.</summary>
+    /// <summary>One host start at a time (<see cref="ChaosSystem"/> starts it again if it gives up): on two cores, starts in parallel starve each other.</summary>
     async Task StartAsync(Func<Task> start)
     {
         await _hosts.WaitAsync();
         try
         {
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    await start();
-                    return;
-                }
-                catch (Exception e) when (attempt < 5)
-                {
-                    // The message ends with the host's own output: its last lines say why it gave up.
-                    var lines = e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                    ChaosScenario.Say($"  a host did not start ({e.GetType().Name}: {lines.FirstOrDefault()}); starting it again; its last lines:");
-                    foreach (var line in lines.Skip(1).TakeLast(8)) ChaosScenario.Say($"    DIAGNOSIS host said: {line[..Math.Min(300, line.Length)]}");
-                    await Task.Delay(2000);
-                }
-            }
+            await start();
         }
         finally
         {

@@ -103,13 +103,36 @@ public sealed class ChaosSystem : IAsyncDisposable
 
     public Task StartGatewayAsync(int i) => StartAsync(_gateways, i, "Gateway", _gatewayPorts[i]);
 
+    /// <summary>
+    /// Starts the host as a supervisor would (docker-compose.yml's <c>restart: unless-stopped</c>): a host that gives up,
+    /// because PostgreSQL or RabbitMQ was restarting or its start outlasted RabbitMq:StartDeadline (exit 75), is started
+    /// again. This holds for the first start as for a start after a kill: on 2026-12-02 a CI run's first Orchestrator
+    /// took its whole deadline to start its bus and the run ended there.
+    /// </summary>
     async Task StartAsync(HostProcess?[] hosts, int i, string project, int port)
     {
-        if (hosts[i] is { } old) await RetireAsync(old, project, i);
-        var host = new HostProcess(project, _environment, port);
-        hosts[i] = host;
-        // On a loaded 2-core machine a start under load takes a while; the other instance carries on meanwhile.
-        await host.StartAsync(TimeSpan.FromMinutes(4));
+        for (var attempt = 1; ; attempt++)
+        {
+            if (hosts[i] is { } old) await RetireAsync(old, project, i);
+            var host = new HostProcess(project, _environment, port);
+            hosts[i] = host;
+            try
+            {
+                // On a loaded 2-core machine a start under load takes a while; the other instance carries on meanwhile.
+                await host.StartAsync(TimeSpan.FromMinutes(4));
+                return;
+            }
+            catch (Exception e) when (attempt < 5 && e is InvalidOperationException or TimeoutException)
+            {
+                // The message ends with the host's own output: its last lines say why it gave up, and the broker's
+                // state says whether a queue it declares had no leader.
+                var lines = e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                ChaosScenario.Say($"  {project} {i} did not start ({e.GetType().Name}: {lines.FirstOrDefault()}); starting it again; its last lines:");
+                foreach (var line in lines.Skip(1).TakeLast(8)) ChaosScenario.Say($"    DIAGNOSIS host said: {line[..Math.Min(300, line.Length)]}");
+                await ChaosDiagnosis.PrintAsync(this, book: null, $"{project} {i} did not start");
+                await Task.Delay(2000);
+            }
+        }
     }
 
     /// <summary>SIGKILL: no shutdown hooks, no flushing, messages in flight unacknowledged.</summary>
