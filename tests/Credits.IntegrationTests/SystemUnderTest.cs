@@ -97,7 +97,9 @@ public class SystemUnderTest : IAsyncLifetime
 
     /// <summary>
     /// kill -9 of the Gateway, <paramref name="whileDown"/> (Stripe's webhooks fail and are retried later, as when
-    /// the endpoint is down), then a fresh Gateway on the same port.
+    /// the endpoint is down), then a fresh Gateway on the same port, and Stripe's next retry of each failed webhook at
+    /// once: its backoff doubles with every refusal, so after a minute down the next attempt can be a minute away, and
+    /// waiting it out was most of these tests' time (docs/stripe-emulator.md, <c>/_emulator/deliveries/retry</c>).
     /// </summary>
     public async Task WithGatewayDownAsync(Func<Task> whileDown)
     {
@@ -108,6 +110,7 @@ public class SystemUnderTest : IAsyncLifetime
         {
             Gateway = new HostProcess("Gateway", GatewayEnvironment, _gatewayPort);
             await Gateway.StartAsync();
+            await Stripe.Control.RetryDeliveriesNowAsync();
         }
     }
 

@@ -34,6 +34,7 @@ public static class ControlApi
         control.MapDelete("/faults/{id}", (Faults faults, string id) => faults.Remove(id) ? Results.NoContent() : Results.NotFound());
         control.MapPost("/config", Configure);
         control.MapGet("/deliveries", (WebhookDispatcher d) => Results.Json(new { pending = d.Pending, attempts = d.Attempts.ToArray() }, Json));
+        control.MapPost("/deliveries/retry", (WebhookDispatcher d) => Results.Json(new { retried = d.RetryWaitingNow() }, Json));
         control.MapPost("/webhooks/chaos", async (HttpContext http, WebhookDispatcher d) =>
         {
             var body = await JsonNode.ParseAsync(http.Request.Body) as JsonObject ?? [];

@@ -31,6 +31,14 @@ public sealed class EmulatorControlClient(Uri baseUrl) : IDisposable
     public async Task<JsonObject> DeliveriesAsync() =>
         (await _http.GetFromJsonAsync<JsonObject>("/_emulator/deliveries"))!;
 
+    /// <summary>Sends every failed delivery that waits for its retry now (<see cref="Webhooks.WebhookDispatcher.RetryWaitingNow"/>); answers how many.</summary>
+    public async Task<int> RetryDeliveriesNowAsync()
+    {
+        var response = await _http.PostAsync("/_emulator/deliveries/retry", null);
+        response.EnsureSuccessStatusCode();
+        return (int)(await response.Content.ReadFromJsonAsync<JsonObject>())!["retried"]!;
+    }
+
     public async Task ExpireMeterEventSessionsAsync() =>
         (await _http.PostAsync("/_emulator/meter_event_sessions/expire", null)).EnsureSuccessStatusCode();
 

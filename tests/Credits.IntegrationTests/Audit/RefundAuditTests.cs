@@ -21,7 +21,8 @@ public class RefundAuditTests(SystemUnderTest system) : IClassFixture<SystemUnde
     public async Task InitializeAsync()
     {
         _bus = await TestBus.StartAsync(system.Infrastructure.VirtualHost.Uri);
-        // Failed webhooks are retried on Stripe's schedule in quarter seconds, so a lost one comes back within a minute or two.
+        // Failed webhooks are retried on Stripe's schedule in quarter seconds while the Gateway is down, and at once when it
+        // is back (SystemUnderTest.WithGatewayDownAsync).
         await system.Stripe.Control.ConfigureAsync(new { webhookRetryDelayMs = 250 });
     }
 

@@ -140,8 +140,8 @@ public class PaymentBoundaryTests(PaymentBoundaryTests.ShortAbandonSystem system
                 await system.Stripe.Control.ClearFaultsAsync();
             }
         });
-        // Stripe's retried webhook (its next attempt after the Gateway is back can be a minute or two away) or the
-        // step's own look at Stripe completes it; a purchase cancelled on the lost answer stays cancelled.
+        // Stripe's retried webhook (sent again once the Gateway is back) or the step's own look at Stripe completes it; a
+        // purchase cancelled on the lost answer stays cancelled.
         var ended = await Eventually.Get(() => Flows.TopUpAsync(purchase), p => p?.CurrentState is "Completed" or "Cancelled",
             TimeSpan.FromMinutes(3), "the purchase ends");
         Assert.Equal("Completed", ended!.CurrentState);

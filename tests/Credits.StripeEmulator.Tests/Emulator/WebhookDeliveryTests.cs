@@ -132,6 +132,30 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_refused_delivery_waiting_for_its_retry_is_sent_at_once_when_asked_and_only_once()
+    {
+        // A minute per unit: the second attempt would come a minute after the first, the third two minutes later.
+        await _emulator.Control.ConfigureAsync(new { webhookRetryDelayMs = 60_000 });
+        await _emulator.Control.ChaosAsync(duplicateRate: 0, reorderWindowMs: 0);
+        _receiver.RefuseNext(1);
+
+        var customer = await _client.V1.Customers.CreateAsync(new CustomerCreateOptions { Email = "retry-now@example.com" });
+        await Eventually.True(() => Task.FromResult(_receiver.Refused.Count == 1), TimeSpan.FromSeconds(15));
+        Assert.Equal(1, (int)(await _emulator.Control.DeliveriesAsync())["pending"]!);
+
+        var asked = DateTime.UtcNow;
+        // The refusal is seen a moment before the dispatcher puts the delivery to wait for its retry.
+        await Eventually.Get(() => _emulator.Control.RetryDeliveriesNowAsync(), n => n == 1, TimeSpan.FromSeconds(10), "the refused delivery retried");
+        var events = await WaitForAsync(EventTypes.CustomerCreated);
+        Assert.Contains(events, e => e.Type == EventTypes.CustomerCreated && ((Customer)e.Data.Object).Id == customer.Id);
+        Assert.True(DateTime.UtcNow - asked < TimeSpan.FromSeconds(30), "sent at once, not at the end of its minute");
+        Assert.Equal(0, (int)(await _emulator.Control.DeliveriesAsync())["pending"]!);
+        // Nothing is left to retry, and the delivery's own timer finds it gone.
+        Assert.Equal(0, await _emulator.Control.RetryDeliveriesNowAsync());
+        Assert.Single(events, e => e.Type == EventTypes.CustomerCreated && ((Customer)e.Data.Object).Id == customer.Id);
+    }
+
+    [Fact]
     public async Task The_chaos_switch_delivers_every_event_twice_and_out_of_order()
     {
         await _emulator.Control.ChaosAsync(duplicateRate: 1, reorderWindowMs: 400);
