@@ -1,3 +1,4 @@
+using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -30,13 +31,38 @@ public static class StartupDeadline
         {
             if (lifetime.ApplicationStarted.IsCancellationRequested) return;
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StartupDeadline)).LogCritical(
-                "Start-up did not finish within {Deadline}; exiting with {ExitCode} so that a supervisor starts a fresh instance", deadline, ExitCode);
+                "Start-up did not finish within {Deadline}; exiting with {ExitCode} so that a supervisor starts a fresh instance. " +
+                "The bus: {BusHealth}", deadline, ExitCode, BusHealth(app.Services));
             // Not a graceful stop: it would wait for the start that is hanging. The console logger writes from its own
             // queue; a moment lets the line above reach the output.
             Thread.Sleep(500);
             Environment.Exit(ExitCode);
         });
         await app.RunAsync();
+    }
+
+    /// <summary>
+    /// Which receive endpoints never became ready, for the operator who reads why the instance gave up: the bus waits
+    /// for all of them, so this names the queue (or the connection) the start hung on. A CI run's chaos soak once had
+    /// an Orchestrator give up with nothing in its log but "Bus start canceled" (2026-12-02).
+    /// </summary>
+    static string BusHealth(IServiceProvider services)
+    {
+        try
+        {
+            if (services.GetService<IBusControl>() is not { } bus) return "none";
+            var health = bus.CheckHealth();
+            var waiting = health.Endpoints.Where(e => e.Value.Status != BusHealthStatus.Healthy)
+                .Select(e => $"{e.Key} ({e.Value.Description})").ToList();
+            return waiting.Count == 0
+                ? $"{health.Status}: {health.Description}"
+                : $"{health.Status}: {health.Description}; {waiting.Count} of {health.Endpoints.Count} receive endpoints not ready: {string.Join(", ", waiting)}";
+        }
+        catch (Exception e)
+        {
+            // The line above must still be written and the instance still exit: the report is only an aid.
+            return $"could not be read ({e.GetType().Name})";
+        }
     }
 
     /// <summary>An invalid setting is the start's to report (options are validated as it begins), so it waits the default here.</summary>
