@@ -32,20 +32,24 @@ fi
 # (the profile's ports lie in Linux's ephemeral range, 32768-60999; a CI run's client socket held 57432, 2026-12-02).
 scripts/services.sh reset chaos >/dev/null 2>&1 || true
 taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null || ss -Htan "sport = :$1" 2>/dev/null | grep -q .; }
+# Ports given by the caller are used as given; chosen ones are chosen again, further up, if a server still cannot bind.
+given_pg=${CREDITS_PG_PORT:-}; given_amqp=${CREDITS_AMQP_PORT:-}
 choose_ports() {
-  local port=$((57432 + $1))
-  while taken "$port"; do port=$((port + 10)); done
-  CREDITS_PG_PORT=$port
-  port=$((57672 + $1))
-  while taken "$port" || taken $((port + 1)) || taken $((port + 2)); do port=$((port + 10)); done
-  CREDITS_AMQP_PORT=$port
+  local port
+  if [ -z "$given_pg" ]; then
+    port=$((57432 + $1)); while taken "$port"; do port=$((port + 10)); done
+    CREDITS_PG_PORT=$port
+  fi
+  if [ -z "$given_amqp" ]; then
+    port=$((57672 + $1)); while taken "$port" || taken $((port + 1)) || taken $((port + 2)); do port=$((port + 10)); done
+    CREDITS_AMQP_PORT=$port
+  fi
   export CREDITS_PG_PORT CREDITS_AMQP_PORT
 }
-# Ports given by the caller are used as given; chosen ones are chosen again, further up, if a server still cannot bind.
 chosen=0
-[ -z "${CREDITS_PG_PORT:-}" ] && [ -z "${CREDITS_AMQP_PORT:-}" ] && chosen=1
+[ -z "$given_pg" ] || [ -z "$given_amqp" ] && chosen=1
 for attempt in 1 2 3; do
-  [ "$chosen" = 1 ] && choose_ports $(((attempt - 1) * 100))
+  choose_ports $(((attempt - 1) * 100))
   echo "chaos services: PostgreSQL on $CREDITS_PG_PORT, RabbitMQ on $CREDITS_AMQP_PORT"
   if scripts/services.sh start chaos; then started=1; break; fi
   started=0

@@ -59,5 +59,4 @@ public class SlowCheckoutTests(SlowStepBrowserSystem system) : IClassFixture<Slo
         await Assertions.Expect(page.Locator("#operations tr", new() { HasText = "500 credits" })).ToHaveCountAsync(1);
         Assert.Equal(700, await system.Accounts.AvailableAsync(customer));
     }
-
 }

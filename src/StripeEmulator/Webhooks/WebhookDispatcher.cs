@@ -105,6 +105,7 @@ public sealed class WebhookDispatcher(
         ? TimeSpan.FromMilliseconds(Draw() * Chaos.ReorderWindow.TotalMilliseconds)
         : TimeSpan.Zero;
 
+    /// <summary>Queues a delivery after <paramref name="delay"/>; a retry (attempt 2 on) waits where <see cref="RetryWaitingNow"/> finds it.</summary>
     private void Schedule(Delivery delivery, TimeSpan delay)
     {
         Interlocked.Increment(ref _inFlight);
@@ -113,15 +114,14 @@ public sealed class WebhookDispatcher(
             _queue.Writer.TryWrite(delivery);
             return;
         }
-        _ = Task.Delay(delay, time).ContinueWith(_ => _queue.Writer.TryWrite(delivery), TaskScheduler.Default);
-    }
-
-    private void ScheduleRetry(Delivery delivery, TimeSpan backoff)
-    {
-        Interlocked.Increment(ref _inFlight);
+        if (delivery.Attempt == 1)
+        {
+            _ = Task.Delay(delay, time).ContinueWith(_ => _queue.Writer.TryWrite(delivery), TaskScheduler.Default);
+            return;
+        }
         var number = Interlocked.Increment(ref _retryNumber);
         _waitingRetries[number] = delivery;
-        _ = Task.Delay(backoff, time).ContinueWith(_ =>
+        _ = Task.Delay(delay, time).ContinueWith(_ =>
         {
             if (_waitingRetries.TryRemove(number, out var due)) _queue.Writer.TryWrite(due);
         }, TaskScheduler.Default);
@@ -144,7 +144,7 @@ public sealed class WebhookDispatcher(
             var ok = status is >= 200 and < 300;
             if (!ok && WebhookRetries.NextDelay(delivery.Attempt, options.Value) is { } backoff)
             {
-                ScheduleRetry(delivery with { Attempt = delivery.Attempt + 1 }, backoff);
+                Schedule(delivery with { Attempt = delivery.Attempt + 1 }, backoff);
             }
             else if (!ok)
             {
