@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -167,6 +168,16 @@ public class BrowserSystem : IAsyncLifetime
             $"Orchestrator, last lines:\n{Tail(Orchestrator.Output)}\nGateway, last lines:\n{Tail(Gateway.Output)}";
 
         static string Tail(string output) => string.Join('\n', output.Split('\n').TakeLast(40));
+    }
+
+    /// <summary>
+    /// Waits for the page to reach an address (Stripe's Checkout page, or back to the portal); a wait that times out
+    /// fails with <see cref="TimeoutReportAsync"/>'s report, because CI keeps only the test output.
+    /// </summary>
+    public async Task WaitForUrlAsync(IPage page, string pattern, string name, TimeSpan timeout)
+    {
+        try { await page.WaitForURLAsync(new Regex(pattern), new() { Timeout = (float)timeout.TotalMilliseconds }); }
+        catch (TimeoutException e) { throw new TimeoutException(e.Message + await TimeoutReportAsync(name, page), e); }
     }
 
     public async Task PostUsageAsync(string customerId, string eventId, long credits)

@@ -1,5 +1,3 @@
-using Microsoft.Playwright;
-
 namespace Credits.BrowserTests;
 
 /// <summary>
@@ -10,5 +8,5 @@ namespace Credits.BrowserTests;
 /// </summary>
 static class CheckoutWait
 {
-    public static PageWaitForURLOptions Options => new() { Timeout = 150_000 };
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(150);
 }

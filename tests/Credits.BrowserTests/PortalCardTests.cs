@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Credits.Testing;
 using Microsoft.Playwright;
 using Stripe;
@@ -32,10 +31,10 @@ public class PortalCardTests(BrowserSystem system) : IClassFixture<BrowserSystem
         await page.Locator("#change-plan").ClickAsync();
 
         // No card on file: the upgrade asks for one and the page goes to Stripe's Checkout page in setup mode.
-        await page.WaitForURLAsync(new Regex("/checkout/cs_"), CheckoutWait.Options);
+        await system.WaitForUrlAsync(page, "/checkout/cs_", customer, CheckoutWait.Timeout);
         Assert.StartsWith(system.Stripe.BaseUrl.ToString().TrimEnd('/'), page.Url);
         await page.Locator("#pay").ClickAsync(); // "Save card with 4242 4242 4242 4242"
-        await page.WaitForURLAsync(new Regex("/portal"), new() { Timeout = (float)SagaTimeout.TotalMilliseconds });
+        await system.WaitForUrlAsync(page, "/portal", customer, SagaTimeout);
 
         var change = page.Locator("#operations tr", new() { HasText = "Upgrade from hobby to pro" });
         await Assertions.Expect(change).ToHaveAttributeAsync("data-status", "completed", Slow);
@@ -68,9 +67,9 @@ public class PortalCardTests(BrowserSystem system) : IClassFixture<BrowserSystem
         await Assertions.Expect(page.Locator("#card-saved")).ToHaveTextAsync("No card saved yet.");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Add card" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/checkout/cs_"), CheckoutWait.Options);
+        await system.WaitForUrlAsync(page, "/checkout/cs_", customer, CheckoutWait.Timeout);
         await page.Locator("#pay").ClickAsync();
-        await page.WaitForURLAsync(new Regex("/portal"), new() { Timeout = (float)SagaTimeout.TotalMilliseconds });
+        await system.WaitForUrlAsync(page, "/portal", customer, SagaTimeout);
 
         var setup = page.Locator("#operations tr", new() { HasText = "Add or replace the card" });
         await Assertions.Expect(setup).ToHaveAttributeAsync("data-status", "completed", Slow);

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Credits.Testing;
 using Microsoft.Playwright;
 using Stripe;
@@ -69,10 +68,10 @@ public class PortalFlowTests(BrowserSystem system, ITestOutputHelper output) : I
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Buy 500 credits for $5.00" }).ClickAsync();
         // Stripe's hosted Checkout page (the emulator's), then back to the portal.
-        await page.WaitForURLAsync(new Regex("/checkout/cs_"), CheckoutWait.Options);
+        await system.WaitForUrlAsync(page, "/checkout/cs_", customer, CheckoutWait.Timeout);
         Assert.StartsWith(system.Stripe.BaseUrl.ToString().TrimEnd('/'), page.Url);
         await page.Locator("#pay").ClickAsync();
-        await page.WaitForURLAsync(new Regex("/portal"), new() { Timeout = (float)SagaTimeout.TotalMilliseconds });
+        await system.WaitForUrlAsync(page, "/portal", customer, SagaTimeout);
         await Assertions.Expect(page.Locator("#activity-status")).ToContainTextAsync("Payment received");
 
         await Assertions.Expect(page.Locator("#available")).ToHaveAttributeAsync("data-value", "700", new() { Timeout = (float)SagaTimeout.TotalMilliseconds });
