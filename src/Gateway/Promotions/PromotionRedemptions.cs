@@ -5,6 +5,7 @@ using Credits.Ledger;
 using Credits.Ledger.Commands;
 using Credits.Ledger.Model;
 using Credits.Ledger.Results;
+using Credits.Messaging;
 using Credits.Persistence;
 using Credits.Persistence.Promotions;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -53,8 +54,9 @@ public sealed class PromotionRedemptions(CreditsDbContext db, CreditLedger ledge
         {
             // FOR UPDATE: one redemption of a code at a time. A waiter reads the row as its predecessor committed it
             // (READ COMMITTED), so the count it checks and every query after the lock see the predecessor's work.
-            var promotion = (await db.Set<PromotionCode>()
-                .FromSql($"SELECT * FROM promotion_codes WHERE code = {code} FOR UPDATE").ToListAsync(token)).SingleOrDefault();
+            // The column list comes from the model, the code is a parameter.
+            var locking = $"SELECT {MappedColumns.Of<PromotionCode>(db)} FROM promotion_codes WHERE code = {{0}} FOR UPDATE";
+            var promotion = (await db.Set<PromotionCode>().FromSqlRaw(locking, code).ToListAsync(token)).SingleOrDefault();
             if (promotion is null) return PromotionRefusals.Unknown(code);
 
             // Once per customer, and idempotent: the same customer again is answered with the first redemption, even

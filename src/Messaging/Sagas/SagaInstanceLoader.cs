@@ -47,9 +47,7 @@ static class SagaInstanceLoader
             var store = StoreObjectIdentifier.Table(table, schema);
             var key = entityType.FindProperty(nameof(ISaga.CorrelationId))!.GetColumnName(store)!;
             var qualified = schema is null ? Quote(table) : $"{Quote(schema)}.{Quote(table)}";
-            // SELECT * leaves out system columns: the xmin concurrency token must be named.
-            var xmin = entityType.GetProperties().Any(p => p.GetColumnName(store) == "xmin") ? ", xmin" : "";
-            return $"SELECT *{xmin} FROM {qualified} WHERE {Quote(key)} = {{0}} FOR UPDATE";
+            return $"SELECT {MappedColumns.Of<TSaga>(dbContext)} FROM {qualified} WHERE {Quote(key)} = {{0}} FOR UPDATE";
         }
 
         static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";

@@ -38,7 +38,7 @@ static class ScheduledMessageTable
     /// <summary>Due rows that no other instance is delivering; they stay locked until the caller's transaction ends.</summary>
     public static Task<List<ScheduledMessageRecord>> LockDue(DbContext dbContext, int batchSize, CancellationToken cancellationToken)
     {
-        var sql = $"SELECT * FROM {Name(dbContext)} WHERE due_time <= now() ORDER BY due_time LIMIT {{0}} FOR UPDATE SKIP LOCKED";
+        var sql = $"SELECT {MappedColumns.Of<ScheduledMessageRecord>(dbContext)} FROM {Name(dbContext)} WHERE due_time <= now() ORDER BY due_time LIMIT {{0}} FOR UPDATE SKIP LOCKED";
         return dbContext.Set<ScheduledMessageRecord>().FromSqlRaw(sql, batchSize).AsNoTracking().ToListAsync(cancellationToken);
     }
 

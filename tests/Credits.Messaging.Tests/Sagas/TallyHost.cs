@@ -35,6 +35,8 @@ public sealed class TallyHost : IAsyncDisposable
         public Action<IRegistrationContext, IReceiveEndpointConfigurator> Endpoint { get; set; } = (_, _) => { };
         /// <summary>More settings of the DbContext (an interceptor that counts what it does).</summary>
         public Action<DbContextOptionsBuilder> DbContext { get; set; } = _ => { };
+        /// <summary>The test database's connection string, changed (auto-prepare, as the hosts' data source has it).</summary>
+        public Func<string, string> ConnectionString { get; set; } = s => s;
     }
 
     public static async Task<TallyHost> Start(Infrastructure infrastructure, Action<Settings>? configure = null)
@@ -51,7 +53,7 @@ public sealed class TallyHost : IAsyncDisposable
         });
         // Publishing before the endpoints are bound would drop the messages: start means ready.
         services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
-        services.AddDbContext<TallyDbContext>(o => settings.DbContext(o.UseNpgsql(infrastructure.Database.ConnectionString)));
+        services.AddDbContext<TallyDbContext>(o => settings.DbContext(o.UseNpgsql(settings.ConnectionString(infrastructure.Database.ConnectionString))));
         services.AddMassTransit(x =>
         {
             x.SetPostgresSagaRepositoryProvider<TallyDbContext>(o => o.ConcurrencyMode = settings.ConcurrencyMode);
