@@ -21,7 +21,7 @@ public sealed class SagaBenchmarkScenario : IBenchmarkScenario
 
     public string Name => "saga";
     public string Description =>
-        "saga transitions on the PostgreSQL repository vs a no-op consumer (options: --messages 5000 --instances 100 --rounds 3 --concurrency 32 --mode pessimistic|optimistic)";
+        "saga transitions on the PostgreSQL repository vs a no-op consumer (options: --messages 5000 --instances 100 --rounds 3 --concurrency 32 --mode pessimistic|optimistic --context pooled|per-message)";
 
     public async Task RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
     {
@@ -30,13 +30,21 @@ public sealed class SagaBenchmarkScenario : IBenchmarkScenario
         var rounds = context.Int("rounds", 3);
         var concurrency = context.Int("concurrency", 32);
         var mode = Enum.Parse<SagaConcurrencyMode>(context.String("mode", "pessimistic"), ignoreCase: true);
+        // Pooled, as the hosts register CreditsDbContext (PersistenceRegistration); per-message builds a DbContext and
+        // its EF services for every message, which was about a tenth of this scenario's CPU (docs/BENCHMARKS.md).
+        var pooled = context.String("context", "pooled") switch
+        {
+            "pooled" => true,
+            "per-message" => false,
+            var other => throw new ArgumentException($"--context {other}: expected pooled or per-message"),
+        };
 
         var database = new PostgresDatabase();
         var virtualHost = new RabbitMqVirtualHost();
         await Task.WhenAll(database.InitializeAsync(), virtualHost.InitializeAsync());
         try
         {
-            await using var services = Build(database.ConnectionString, virtualHost.Uri, concurrency, mode);
+            await using var services = Build(database.ConnectionString, virtualHost.Uri, concurrency, mode, pooled);
             await using (var scope = services.CreateAsyncScope())
                 await scope.ServiceProvider.GetRequiredService<SagaBenchmarkDbContext>().Database.EnsureCreatedAsync(cancellationToken);
             var hosted = services.GetServices<IHostedService>().ToList();
@@ -88,7 +96,7 @@ public sealed class SagaBenchmarkScenario : IBenchmarkScenario
             var saga = sagaRates.Max();
             context.Report("no-op consumer", noOp, "msg/s", $"best of {rounds} x {messages:N0}, send to consumed, concurrency {concurrency}");
             context.Report($"saga transitions ({mode.ToString().ToLowerInvariant()})", saga, "msg/s",
-                $"best of {rounds} x {messages:N0} over {instances} instances, send to committed, concurrency {concurrency}");
+                $"best of {rounds} x {messages:N0} over {instances} instances, send to committed, concurrency {concurrency}, DbContext {(pooled ? "pooled" : "per message")}");
             context.Report("saga / no-op", 100 * saga / noOp, "%");
             context.Report("peak RSS", BenchmarkContext.PeakRssMb(), "MB");
 
@@ -100,13 +108,16 @@ public sealed class SagaBenchmarkScenario : IBenchmarkScenario
         }
     }
 
-    static ServiceProvider Build(string connectionString, Uri virtualHost, int concurrency, SagaConcurrencyMode mode)
+    static ServiceProvider Build(string connectionString, Uri virtualHost, int concurrency, SagaConcurrencyMode mode, bool pooled)
     {
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<SagaBenchmarkObserver>();
         services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
-        services.AddDbContext<SagaBenchmarkDbContext>(o => o.UseNpgsql(connectionString));
+        if (pooled)
+            services.AddDbContextPool<SagaBenchmarkDbContext>(o => o.UseNpgsql(connectionString));
+        else
+            services.AddDbContext<SagaBenchmarkDbContext>(o => o.UseNpgsql(connectionString));
         services.AddMassTransit(x =>
         {
             x.SetPostgresSagaRepositoryProvider<SagaBenchmarkDbContext>(o => o.ConcurrencyMode = mode);
