@@ -7,7 +7,7 @@ and prints the share of that time under each frame (inclusive) and in each leaf 
 code (the GC, the kernel, socket I/O) is not in it; dotnet-counters' cpu.time gives the process total.
 
     dotnet-trace convert --format Speedscope trace.nettrace -o trace
-    scripts/profile-busy.py trace.speedscope.json [--top 40] [--match Credits.,MassTransit.,Npgsql.]
+    scripts/profile-busy.py trace.speedscope.json [--top 40] [--match Credits.,MassTransit.,Npgsql.] [--libraries]
 """
 import argparse, collections, json, sys
 
@@ -17,10 +17,13 @@ def main():
     ap.add_argument("--top", type=int, default=40)
     ap.add_argument("--match", default="", help="comma-separated substrings: only frames containing one (inclusive list)")
     ap.add_argument("--callers", default="", help="a frame substring: the busy time under it, by the nearest Credits/MassTransit/EF frames above it")
+    ap.add_argument("--libraries", action="store_true",
+                    help="the busy time by the library whose code is innermost on the stack (the runtime's own frames skipped)")
     a = ap.parse_args()
     doc = json.load(open(a.file))
     frames = [f["name"] for f in doc["shared"]["frames"]]
     inclusive, exclusive, callers = collections.Counter(), collections.Counter(), collections.Counter()
+    libraries, asked_by_credits = collections.Counter(), collections.Counter()
     # The converter ends each sample's stack with a pseudo-frame: CPU_TIME (running managed code) or
     # UNMANAGED_CODE_TIME (in native code: mostly blocked in the kernel).
     if "CPU_TIME" not in frames:
@@ -44,6 +47,11 @@ def main():
                     exclusive[frames[stack[-2]]] += w
                     for name in {frames[i] for i in stack}:
                         inclusive[name] += w
+                    if a.libraries:
+                        library = innermost_library([frames[i] for i in stack[:-1]])
+                        libraries[library] += w
+                        if any(frames[i].startswith("Credits.") for i in stack):
+                            asked_by_credits[library] += w
                     if a.callers:
                         at = next((k for k, i in enumerate(stack) if a.callers in frames[i]), None)
                         if at is not None:
@@ -74,8 +82,29 @@ def main():
         print(f"\nunder {a.callers}, by caller")
         for chain, w in callers.most_common(a.top):
             print(f"  {100 * w / busy:5.1f} %  {chain}")
+    if a.libraries:
+        print("\nby library: the innermost frame outside the runtime's own assemblies (GC stops, lock waits and")
+        print("allocations count against the code that caused them); second figure: the part of it with a Credits")
+        print("frame further up the stack, i.e. work Credits' code asked that library for")
+        for library, w in libraries.most_common(a.top):
+            print(f"  {100 * w / busy:5.1f} %  {100 * asked_by_credits[library] / busy:5.1f} %  {library}")
     print("\nexclusive (leaf frames)")
     for name, w in exclusive.most_common(a.top):
         print(f"  {100 * w / busy:5.1f} %  {name[:150]}")
+
+# The runtime's own assemblies: time in them belongs to whoever called them.
+RUNTIME = ("System.Private.CoreLib", "System.Runtime", "System.Threading", "System.Collections", "System.Linq",
+           "System.Memory", "System.Diagnostics.DiagnosticSource", "System.Net.Sockets", "System.Net.Primitives",
+           "System.Private.Uri", "System.ComponentModel")
+
+def innermost_library(stack):
+    for name in reversed(stack):
+        # "?!?": native code the converter cannot name (the GC, the JIT, the kernel), also charged to the caller.
+        if name == "?!?" or name.startswith(("Process64 ", "Thread (", "Threads", "(Non-Activities)")):
+            continue
+        module = name.split("!", 1)[0]
+        if not module.startswith(RUNTIME):
+            return module
+    return "(the runtime alone: thread pool, timers)"
 
 main()
