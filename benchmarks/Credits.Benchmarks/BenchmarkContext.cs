@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Credits.ServiceDefaults;
 
 namespace Credits.Benchmarks;
 
@@ -10,6 +11,18 @@ public sealed class BenchmarkContext(string scenario, IReadOnlyDictionary<string
 
     public int Int(string name, int fallback) => Options.TryGetValue(name, out var v) ? int.Parse(v) : fallback;
     public string String(string name, string fallback) => Options.TryGetValue(name, out var v) ? v : fallback;
+
+    /// <summary>
+    /// The connection string of an in-process scenario's DbContext: prepared and planned per execution as the hosts'
+    /// data source does (Credits.ServiceDefaults.PreparedStatements), unless <c>--statements unprepared</c> asks for
+    /// Npgsql's defaults.
+    /// </summary>
+    public string Statements(string connectionString) => String("statements", "prepared") switch
+    {
+        "prepared" => PreparedStatements.WithDefaults(connectionString),
+        "unprepared" => connectionString,
+        var other => throw new ArgumentException($"--statements {other}: expected prepared or unprepared"),
+    };
 
     /// <summary>Why the run failed (a scenario's checks found violations), or null: the process then exits 1 after printing its figures.</summary>
     public string? Failure { get; private set; }

@@ -22,7 +22,7 @@ public sealed class OutboxThroughputScenario : IBenchmarkScenario
     const string DirectForwardedQueue = "bench-direct-forwarded";
 
     public string Name => "outbox";
-    public string Description => "transactional outbox end to end vs a no-op consumer and a direct two-hop publish (options: --messages 10000 --rounds 3)";
+    public string Description => "transactional outbox end to end vs a no-op consumer and a direct two-hop publish (options: --messages 10000 --rounds 3 --statements prepared|unprepared)";
 
     public async Task RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
     {
@@ -33,7 +33,7 @@ public sealed class OutboxThroughputScenario : IBenchmarkScenario
         await Task.WhenAll(database.InitializeAsync(), virtualHost.InitializeAsync());
         try
         {
-            await using var services = Build(database.ConnectionString, virtualHost.Uri);
+            await using var services = Build(context.Statements(database.ConnectionString), virtualHost.Uri);
             await using (var scope = services.CreateAsyncScope())
                 await scope.ServiceProvider.GetRequiredService<OutboxBenchmarkDbContext>().Database.EnsureCreatedAsync(cancellationToken);
             var hosted = services.GetServices<IHostedService>().ToList();
@@ -65,7 +65,7 @@ public sealed class OutboxThroughputScenario : IBenchmarkScenario
             var outbox = outboxRates.Max();
             context.Report("no-op consumer", noOp, "msg/s", $"best of {rounds} x {messages:N0}, send to consumed");
             context.Report("direct publish, two hops, no database", direct, "msg/s", $"best of {rounds} x {messages:N0}, send to downstream consumed");
-            context.Report("outbox consumer to downstream", outbox, "msg/s", $"best of {rounds} x {messages:N0}, send to downstream consumed");
+            context.Report("outbox consumer to downstream", outbox, "msg/s", $"best of {rounds} x {messages:N0}, send to downstream consumed, statements {context.String("statements", "prepared")}");
             context.Report("outbox / no-op", 100 * outbox / noOp, "%", "target: at least 60 % (outbox costs at most 40 %)");
             context.Report("outbox / direct two-hop", 100 * outbox / direct, "%", "the transaction and relay alone");
             context.Report("peak RSS", BenchmarkContext.PeakRssMb(), "MB");

@@ -21,7 +21,7 @@ public sealed class SagaBenchmarkScenario : IBenchmarkScenario
 
     public string Name => "saga";
     public string Description =>
-        "saga transitions on the PostgreSQL repository vs a no-op consumer (options: --messages 5000 --instances 100 --rounds 3 --concurrency 32 --mode pessimistic|optimistic --context pooled|per-message)";
+        "saga transitions on the PostgreSQL repository vs a no-op consumer (options: --messages 5000 --instances 100 --rounds 3 --concurrency 32 --mode pessimistic|optimistic --context pooled|per-message --statements prepared|unprepared)";
 
     public async Task RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
     {
@@ -44,7 +44,7 @@ public sealed class SagaBenchmarkScenario : IBenchmarkScenario
         await Task.WhenAll(database.InitializeAsync(), virtualHost.InitializeAsync());
         try
         {
-            await using var services = Build(database.ConnectionString, virtualHost.Uri, concurrency, mode, pooled);
+            await using var services = Build(context.Statements(database.ConnectionString), virtualHost.Uri, concurrency, mode, pooled);
             await using (var scope = services.CreateAsyncScope())
                 await scope.ServiceProvider.GetRequiredService<SagaBenchmarkDbContext>().Database.EnsureCreatedAsync(cancellationToken);
             var hosted = services.GetServices<IHostedService>().ToList();
@@ -96,7 +96,7 @@ public sealed class SagaBenchmarkScenario : IBenchmarkScenario
             var saga = sagaRates.Max();
             context.Report("no-op consumer", noOp, "msg/s", $"best of {rounds} x {messages:N0}, send to consumed, concurrency {concurrency}");
             context.Report($"saga transitions ({mode.ToString().ToLowerInvariant()})", saga, "msg/s",
-                $"best of {rounds} x {messages:N0} over {instances} instances, send to committed, concurrency {concurrency}, DbContext {(pooled ? "pooled" : "per message")}");
+                $"best of {rounds} x {messages:N0} over {instances} instances, send to committed, concurrency {concurrency}, DbContext {(pooled ? "pooled" : "per message")}, statements {context.String("statements", "prepared")}");
             context.Report("saga / no-op", 100 * saga / noOp, "%");
             context.Report("peak RSS", BenchmarkContext.PeakRssMb(), "MB");
 

@@ -30,6 +30,14 @@ public static class PreparedStatements
             connection.Options = string.IsNullOrWhiteSpace(options) ? PlanCacheMode : $"{options} {PlanCacheMode}";
     }
 
+    /// <summary>The connection string with the defaults added, for code that builds its own DbContext (the benchmarks).</summary>
+    public static string WithDefaults(string connectionString)
+    {
+        var connection = new NpgsqlConnectionStringBuilder(connectionString);
+        ApplyDefaults(connection, connectionString);
+        return connection.ConnectionString;
+    }
+
     /// <summary>Whether the connection string names the keyword itself (with or without its spaces), whatever the value.</summary>
     static bool Sets(string connectionString, string keyword)
     {
