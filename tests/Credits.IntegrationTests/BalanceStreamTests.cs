@@ -32,6 +32,29 @@ public class BalanceStreamTests(SystemUnderTest system) : IClassFixture<SystemUn
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");
     }
 
+    /// <summary>
+    /// The stream's balance carries the spend cap, so a change of the cap is a change of the balance: without an event,
+    /// a page that last heard "limit reached" (an event read before the cap was raised, sent after) kept saying so
+    /// (CI's run of a158d75, SpendCapPortalTests). The cap writes no entry, so the notification must come from the
+    /// account's change.
+    /// </summary>
+    [Fact]
+    public async Task A_change_of_the_spend_cap_reaches_an_open_stream()
+    {
+        var customer = "sse-cap-" + Guid.NewGuid().ToString("N");
+        await system.Accounts.OpenAsync(customer, "pro");
+        using var client = system.Client();
+        using var stream = await client.GetStreamAsync($"/v1/customers/{customer}/balance/stream");
+        using var reader = new StreamReader(stream);
+        Assert.Equal(JsonValueKind.Null, (await NextBalanceAsync(reader)).GetProperty("overageCap").ValueKind);
+
+        var next = NextBalanceAsync(reader);
+        var put = await client.PutAsJsonAsync($"/v1/customers/{customer}/spend-cap", new { credits = 300 });
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+
+        Assert.Equal(300, (await next.WaitAsync(TimeSpan.FromSeconds(10))).GetProperty("overageCap").GetInt64());
+    }
+
     [Fact]
     public async Task An_unknown_customer_gets_404()
     {

@@ -274,8 +274,10 @@ static class LedgerStore
                 Param("alerted", accounts.Select(a => a.SpendCapAlerted).ToArray()),
                 Param("now", now.UtcDateTime)));
 
-        // Listeners hear of every customer whose entries changed, once the transaction commits.
-        var changedCustomers = entries.Select(e => e.CustomerId).Distinct().ToArray();
+        // Listeners hear of every customer whose balance changed, once the transaction commits: its entries, or its
+        // account alone (a spend cap, a low-balance threshold: the balance stream shows them too, and a page would
+        // otherwise keep an older event's view).
+        var changedCustomers = entries.Select(e => e.CustomerId).Concat(accounts.Select(a => a.CustomerId)).Distinct().ToArray();
         if (changedCustomers.Length > 0) batch.BatchCommands.Add(BalanceNotifications.Command(changedCustomers));
 
         if (batch.BatchCommands.Count > 0) await batch.ExecuteNonQueryAsync(ct);
