@@ -31,7 +31,7 @@ public sealed class SagaBenchmarkScenario : IBenchmarkScenario
         var concurrency = context.Int("concurrency", 32);
         var mode = Enum.Parse<SagaConcurrencyMode>(context.String("mode", "pessimistic"), ignoreCase: true);
         // Pooled, as the hosts register CreditsDbContext (PersistenceRegistration); per-message builds a DbContext and
-        // its EF services for every message, which was about a tenth of this scenario's CPU (docs/BENCHMARKS.md).
+        // its EF services for every message, 8 % of this scenario's busy CPU in its profile (docs/BENCHMARKS.md).
         var pooled = context.String("context", "pooled") switch
         {
             "pooled" => true,

@@ -18,7 +18,8 @@ public class PreparedStatementTests(PostgresDatabase database) : IClassFixture<P
     [Fact]
     public async Task The_hosts_prepare_their_statements_and_plan_each_execution()
     {
-        await using var connection = await OpenAsync(database.ConnectionString);
+        await using var services = HostServices(database.ConnectionString);
+        await using var connection = await OpenAsync(services);
 
         Assert.Equal("force_custom_plan", await ShowAsync(connection, "plan_cache_mode"));
         Assert.True(await PreparedAfterRepeatsAsync(connection) > 0, "a statement run ten times was not prepared");
@@ -27,8 +28,8 @@ public class PreparedStatementTests(PostgresDatabase database) : IClassFixture<P
     [Fact]
     public async Task A_connection_string_that_sets_either_keeps_its_own()
     {
-        await using var connection = await OpenAsync(
-            database.ConnectionString + ";Max Auto Prepare=0;Options=-c plan_cache_mode=force_generic_plan");
+        await using var services = HostServices(database.ConnectionString + ";Max Auto Prepare=0;Options=-c plan_cache_mode=force_generic_plan");
+        await using var connection = await OpenAsync(services);
 
         Assert.Equal("force_generic_plan", await ShowAsync(connection, "plan_cache_mode"));
         Assert.Equal(0, await PreparedAfterRepeatsAsync(connection));
@@ -37,21 +38,24 @@ public class PreparedStatementTests(PostgresDatabase database) : IClassFixture<P
     [Fact]
     public async Task Other_session_options_are_kept_beside_the_plan_setting()
     {
-        await using var connection = await OpenAsync(database.ConnectionString + ";Options=-c statement_timeout=12345");
+        await using var services = HostServices(database.ConnectionString + ";Options=-c statement_timeout=12345");
+        await using var connection = await OpenAsync(services);
 
         Assert.Equal("12345ms", await ShowAsync(connection, "statement_timeout"));
         Assert.Equal("force_custom_plan", await ShowAsync(connection, "plan_cache_mode"));
     }
 
-    static async Task<NpgsqlConnection> OpenAsync(string connectionString)
+    /// <summary>The data source a host builds (AddPostgres); disposing the provider disposes it with its pool.</summary>
+    static ServiceProvider HostServices(string connectionString)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Postgres:ConnectionString"] = connectionString });
         builder.AddPostgres();
-        var services = builder.Services.BuildServiceProvider();
-        // The provider owns the data source; the test's connections end with the test class's database.
-        return await services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
+        return builder.Services.BuildServiceProvider();
     }
+
+    static ValueTask<NpgsqlConnection> OpenAsync(IServiceProvider services) =>
+        services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
 
     static async Task<string?> ShowAsync(NpgsqlConnection connection, string setting)
     {

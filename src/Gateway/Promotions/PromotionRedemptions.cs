@@ -55,7 +55,7 @@ public sealed class PromotionRedemptions(CreditsDbContext db, CreditLedger ledge
             // FOR UPDATE: one redemption of a code at a time. A waiter reads the row as its predecessor committed it
             // (READ COMMITTED), so the count it checks and every query after the lock see the predecessor's work.
             // The column list comes from the model, the code is a parameter.
-            var locking = $"SELECT {MappedColumns.Of<PromotionCode>(db)} FROM promotion_codes WHERE code = {{0}} FOR UPDATE";
+            var locking = $"SELECT {MappedTable.Columns<PromotionCode>(db)} FROM promotion_codes WHERE code = {{0}} FOR UPDATE";
             var promotion = (await db.Set<PromotionCode>().FromSqlRaw(locking, code).ToListAsync(token)).SingleOrDefault();
             if (promotion is null) return PromotionRefusals.Unknown(code);
 

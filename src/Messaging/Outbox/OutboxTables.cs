@@ -44,10 +44,6 @@ sealed record OutboxTables(string Inbox, string State, string Message)
     {
         var entity = dbContext.Model.FindEntityType(typeof(T))
             ?? throw new InvalidOperationException($"{typeof(T).Name} is not mapped in {dbContext.GetType().Name}: call modelBuilder.AddTransactionalOutbox() in OnModelCreating.");
-        var table = entity.GetTableName()!;
-        var schema = entity.GetSchema();
-        return schema is null ? Quote(table) : $"{Quote(schema)}.{Quote(table)}";
+        return MappedTable.Name(entity);
     }
-
-    static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
 }

@@ -46,10 +46,7 @@ static class SagaInstanceLoader
             var schema = entityType.GetSchema();
             var store = StoreObjectIdentifier.Table(table, schema);
             var key = entityType.FindProperty(nameof(ISaga.CorrelationId))!.GetColumnName(store)!;
-            var qualified = schema is null ? Quote(table) : $"{Quote(schema)}.{Quote(table)}";
-            return $"SELECT {MappedColumns.Of<TSaga>(dbContext)} FROM {qualified} WHERE {Quote(key)} = {{0}} FOR UPDATE";
+            return $"SELECT {MappedTable.Columns(entityType)} FROM {MappedTable.Name(entityType)} WHERE {MappedTable.Quote(key)} = {{0}} FOR UPDATE";
         }
-
-        static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace Credits.Messaging.Scheduling;
 
@@ -38,16 +39,12 @@ static class ScheduledMessageTable
     /// <summary>Due rows that no other instance is delivering; they stay locked until the caller's transaction ends.</summary>
     public static Task<List<ScheduledMessageRecord>> LockDue(DbContext dbContext, int batchSize, CancellationToken cancellationToken)
     {
-        var sql = $"SELECT {MappedColumns.Of<ScheduledMessageRecord>(dbContext)} FROM {Name(dbContext)} WHERE due_time <= now() ORDER BY due_time LIMIT {{0}} FOR UPDATE SKIP LOCKED";
+        var sql = $"SELECT {MappedTable.Columns(Entity(dbContext))} FROM {Name(dbContext)} WHERE due_time <= now() ORDER BY due_time LIMIT {{0}} FOR UPDATE SKIP LOCKED";
         return dbContext.Set<ScheduledMessageRecord>().FromSqlRaw(sql, batchSize).AsNoTracking().ToListAsync(cancellationToken);
     }
 
-    static string Name(DbContext dbContext)
-    {
-        var entityType = dbContext.Model.FindEntityType(typeof(ScheduledMessageRecord))
-            ?? throw new InvalidOperationException($"Call modelBuilder.AddScheduledMessages() in {dbContext.GetType().Name}.OnModelCreating");
-        var table = entityType.GetTableName() ?? DefaultName;
-        var schema = entityType.GetSchema();
-        return schema is null ? $"\"{table}\"" : $"\"{schema}\".\"{table}\"";
-    }
+    static string Name(DbContext dbContext) => MappedTable.Name(Entity(dbContext));
+
+    static IEntityType Entity(DbContext dbContext) => dbContext.Model.FindEntityType(typeof(ScheduledMessageRecord))
+        ?? throw new InvalidOperationException($"Call modelBuilder.AddScheduledMessages() in {dbContext.GetType().Name}.OnModelCreating");
 }
