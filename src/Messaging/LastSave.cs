@@ -1,3 +1,4 @@
+using Credits.Messaging.Commits;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -20,7 +21,11 @@ public static class LastSave
     public static Task SaveWithoutSavepointAsync(this DbContext dbContext, CancellationToken cancellationToken) =>
         Save(dbContext, commit: null, cancellationToken);
 
-    /// <summary>Saves the tracked changes as the transaction's last writes, then commits it.</summary>
+    /// <summary>
+    /// Saves the tracked changes as the transaction's last writes, then commits it: in the save's last batch when the
+    /// DbContext allows it and the batch cannot fail after it (<see cref="FoldedCommit"/>), else in a round trip of its
+    /// own. Either way the transaction is over when this returns.
+    /// </summary>
     public static Task SaveAndCommitAsync(this DbContext dbContext, IDbContextTransaction transaction, CancellationToken cancellationToken) =>
         Save(dbContext, transaction, cancellationToken);
 
@@ -29,6 +34,7 @@ public static class LastSave
     {
         var savepoints = dbContext.Database.AutoSavepointsEnabled;
         dbContext.Database.AutoSavepointsEnabled = false;
+        var folded = commit is null ? null : FoldedCommit.Arm(dbContext, commit);
         try
         {
             await dbContext.SaveChangesAsync(cancellationToken);
@@ -37,8 +43,14 @@ public static class LastSave
         {
             // The scope's DbContext may be pooled, and a retried message saves again: it leaves as it came.
             dbContext.Database.AutoSavepointsEnabled = savepoints;
+            folded?.Disarm();
         }
-        if (commit is not null)
+
+        if (commit is null)
+            return;
+        if (folded!.Sent)
+            await commit.DisposeAsync(); // PostgreSQL has committed; this only ends Entity Framework's transaction.
+        else
             await commit.CommitAsync(cancellationToken);
     }
 }

@@ -1,3 +1,4 @@
+using Credits.Messaging.Commits;
 using Credits.Messaging.Outbox;
 using MassTransit;
 using MassTransit.DependencyInjection;
@@ -14,7 +15,7 @@ public static class OutboxRegistrationExtensions
     /// The transactional inbox and outbox on <typeparamref name="TDbContext"/> (which must call
     /// <c>modelBuilder.AddTransactionalOutbox()</c>): the per-message transaction factory used by
     /// <c>UsePostgresOutbox</c>, the relay and the inbox cleanup as hosted services, and optionally the bus outbox.
-    /// One outbox DbContext per service provider.
+    /// One outbox DbContext per service provider. Its last saves carry their commit (<see cref="CommitFoldingExtensions"/>).
     /// </summary>
     public static IBusRegistrationConfigurator AddPostgresOutbox<TDbContext>(this IBusRegistrationConfigurator configurator,
         Action<PostgresOutboxOptions>? configure = null)
@@ -25,6 +26,7 @@ public static class OutboxRegistrationExtensions
 
         configurator.TryAddSingleton(options);
         configurator.TryAddSingleton<OutboxDeliverySignal>();
+        configurator.FoldCommitIntoLastBatch<TDbContext>();
         configurator.TryAddScoped<IOutboxContextFactory<TDbContext>, PostgresOutboxContextFactory<TDbContext>>();
         configurator.AddSingleton<InboxCleanupService<TDbContext>>();
         configurator.AddHostedService(provider => provider.GetRequiredService<InboxCleanupService<TDbContext>>());

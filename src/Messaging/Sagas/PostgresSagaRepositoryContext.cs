@@ -2,13 +2,15 @@ using MassTransit;
 using MassTransit.Context;
 using MassTransit.Saga;
 using Microsoft.EntityFrameworkCore;
+using Credits.Messaging.Commits;
 using Npgsql;
 
 namespace Credits.Messaging.Sagas;
 
 /// <summary>
 /// What the saga pipe of one message does with PostgreSQL: insert, load (locked in pessimistic mode), save,
-/// update, delete. Runs inside <see cref="SagaTransaction"/>; every write is a SaveChanges on the message's DbContext.
+/// update, delete. Runs inside <see cref="SagaTransaction"/>, whose owner (the saga's own transaction or the outbox's)
+/// writes changed and deleted instances in its last save, right before it commits: no round trip of their own.
 /// Extra payloads (the transactional message scheduler) are visible to the state machine's behaviour.
 /// </summary>
 sealed class PostgresSagaRepositoryContext<TSaga, TMessage>(
@@ -16,7 +18,6 @@ sealed class PostgresSagaRepositoryContext<TSaga, TMessage>(
     ConsumeContext<TMessage> consumeContext,
     ISagaConsumeContextFactory<DbContext, TSaga> factory,
     SagaConcurrencyMode mode,
-    bool ownerSaves,
     params object[] payloads)
     : ConsumeContextScope<TMessage>(consumeContext, [dbContext, .. payloads]), SagaRepositoryContext<TSaga, TMessage>
     where TSaga : class, ISaga
@@ -43,6 +44,8 @@ sealed class PostgresSagaRepositoryContext<TSaga, TMessage>(
             return null!;
         }
 
+        HeldRows.Hold(dbContext, instance);
+
         return await factory.CreateSagaConsumeContext(dbContext, Scope, instance, SagaConsumeContextMode.Insert);
     }
 
@@ -62,19 +65,16 @@ sealed class PostgresSagaRepositoryContext<TSaga, TMessage>(
     {
         await dbContext.Set<TSaga>().AddAsync(context.Saga, CancellationToken);
         await dbContext.SaveWithoutSavepointAsync(CancellationToken);
+        HeldRows.Hold(dbContext, context.Saga);
     }
 
-    /// <summary>
-    /// The tracked instance is written by the next save: the transaction owner's, when it saves before it commits
-    /// (<c>ownerSaves</c>, the outbox), else this one, the last of <see cref="SagaTransaction"/>'s own transaction
-    /// (no savepoint: a failure rolls the message back).
-    /// </summary>
-    public Task Update(SagaConsumeContext<TSaga> context) => ownerSaves ? Task.CompletedTask : dbContext.SaveWithoutSavepointAsync(CancellationToken);
+    /// <summary>The tracked instance is written by the transaction owner's last save (no savepoint: a failure rolls the message back).</summary>
+    public Task Update(SagaConsumeContext<TSaga> context) => Task.CompletedTask;
 
     public Task Delete(SagaConsumeContext<TSaga> context)
     {
         dbContext.Set<TSaga>().Remove(context.Saga);
-        return ownerSaves ? Task.CompletedTask : dbContext.SaveWithoutSavepointAsync(CancellationToken);
+        return Task.CompletedTask;
     }
 
     public Task Discard(SagaConsumeContext<TSaga> context) => Task.CompletedTask;

@@ -26,10 +26,9 @@ sealed class PostgresSagaRepositoryContextFactory<TDbContext, TSaga>(
     public Task Send<T>(ConsumeContext<T> context, IPipe<SagaRepositoryContext<TSaga, T>> next)
         where T : class
     {
-        var ownerSaves = OwnerSaves();
         return SagaTransaction.Run(dbContext, async () =>
         {
-            var repositoryContext = CreateContext(context, ownerSaves);
+            var repositoryContext = CreateContext(context);
             await next.Send(repositoryContext);
         }, context.CancellationToken);
     }
@@ -37,10 +36,9 @@ sealed class PostgresSagaRepositoryContextFactory<TDbContext, TSaga>(
     public Task SendQuery<T>(ConsumeContext<T> context, ISagaQuery<TSaga> query, IPipe<SagaRepositoryQueryContext<TSaga, T>> next)
         where T : class
     {
-        var ownerSaves = OwnerSaves();
         return SagaTransaction.Run(dbContext, async () =>
         {
-            var repositoryContext = CreateContext(context, ownerSaves);
+            var repositoryContext = CreateContext(context);
 
             // Find the matching ids, then load each as for a correlated message (locked in pessimistic mode, in a
             // fixed order so two queries cannot deadlock) and keep those that still match once locked.
@@ -63,15 +61,8 @@ sealed class PostgresSagaRepositoryContextFactory<TDbContext, TSaga>(
         }, context.CancellationToken);
     }
 
-    /// <summary>
-    /// A transaction already open on the scope's DbContext is the transactional outbox's, which saves the DbContext
-    /// once, with its outgoing messages, right before it commits: a changed instance can wait for that save instead of
-    /// costing a round trip of its own (issue 16).
-    /// </summary>
-    bool OwnerSaves() => dbContext.Database.CurrentTransaction is not null;
-
-    PostgresSagaRepositoryContext<TSaga, T> CreateContext<T>(ConsumeContext<T> context, bool ownerSaves)
+    PostgresSagaRepositoryContext<TSaga, T> CreateContext<T>(ConsumeContext<T> context)
         where T : class =>
-        new(dbContext, context, factory, options.ConcurrencyMode, ownerSaves,
+        new(dbContext, context, factory, options.ConcurrencyMode,
             payloadSources.Select(source => source.Create(context, dbContext)).ToArray());
 }

@@ -1,3 +1,4 @@
+using Credits.Messaging.Commits;
 using Credits.Messaging.Sagas;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -9,7 +10,8 @@ public static class PostgresSagaRepositoryExtensions
     /// <summary>
     /// Stores the instances of every saga of this bus in <typeparamref name="TDbContext"/> (resolved from the
     /// message scope, so a transaction begun there by the outbox is joined). Map each instance type in the
-    /// DbContext with <see cref="SagaInstanceMappingExtensions.MapSagaInstance{TSaga}"/>.
+    /// DbContext with <see cref="SagaInstanceMappingExtensions.MapSagaInstance{TSaga}"/>. A transition's last save
+    /// carries its commit (<see cref="CommitFoldingExtensions"/>).
     /// </summary>
     public static void SetPostgresSagaRepositoryProvider<TDbContext>(this IBusRegistrationConfigurator configurator,
         Action<PostgresSagaRepositoryOptions>? configure = null)
@@ -17,6 +19,7 @@ public static class PostgresSagaRepositoryExtensions
     {
         var options = new PostgresSagaRepositoryOptions();
         configure?.Invoke(options);
+        configurator.FoldCommitIntoLastBatch<TDbContext>();
         configurator.SetSagaRepositoryProvider(new PostgresSagaRepositoryRegistration<TDbContext>(options));
     }
 }

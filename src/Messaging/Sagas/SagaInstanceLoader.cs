@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Credits.Messaging.Commits;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -26,7 +27,10 @@ static class SagaInstanceLoader
         var rows = await dbContext.Set<TSaga>()
             .FromSqlRaw(LockStatement<TSaga>.For(dbContext), correlationId)
             .ToListAsync(cancellationToken);
-        return rows.SingleOrDefault();
+        var instance = rows.SingleOrDefault();
+        if (instance is not null)
+            HeldRows.Hold(dbContext, instance);
+        return instance;
     }
 
     static class LockStatement<TSaga>

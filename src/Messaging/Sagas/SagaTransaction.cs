@@ -7,7 +7,8 @@ namespace Credits.Messaging.Sagas;
 /// <summary>
 /// The transaction a saga message runs in. When the message scope's DbContext already has one (begun by the
 /// transactional outbox, which commits it together with its outgoing messages), the saga joins it and leaves
-/// commit and rollback to its owner; otherwise the saga opens its own through the execution strategy.
+/// the last save, commit and rollback to its owner; otherwise the saga opens its own through the execution strategy
+/// and owns them: the changed instances are written by one last save, which carries the commit (issue 16).
 /// </summary>
 static class SagaTransaction
 {
@@ -30,7 +31,7 @@ static class SagaTransaction
             await using IDbContextTransaction transaction =
                 await dbContext.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
             await work();
-            await transaction.CommitAsync(cancellationToken);
+            await dbContext.SaveAndCommitAsync(transaction, cancellationToken);
         });
     }
 }

@@ -33,4 +33,23 @@ public class When_a_consumed_message_is_saved(OutboxInfrastructure infrastructur
         Assert.Equal(1, savepoints.Created);
         await host.StopAsync();
     }
+
+    /// <summary>Issue 16: the outbox's last save carries the commit, so the unit's outgoing messages and its commit are one round trip.</summary>
+    [Fact]
+    public async Task Should_commit_in_the_batch_that_writes_the_outgoing_messages()
+    {
+        var commands = new CommandLog();
+        using var host = OutboxTestHostBuilder.Build(infrastructure.Database.ConnectionString, infrastructure.VirtualHost.Uri,
+            OutboxTestRoles.Probe, o => o.QueryDelay = TimeSpan.FromMilliseconds(100), o => o.AddInterceptors(commands));
+        await host.StartAsync();
+        var probeId = Guid.NewGuid();
+
+        var endpoint = await host.Services.GetRequiredService<IBus>().GetSendEndpoint(new Uri($"queue:{OutboxTestHostBuilder.ProbeQueue}"));
+        await endpoint.Send(new ProbeRequested { ProbeId = probeId });
+        await Eventually.True(async () => await infrastructure.Count($"FROM probe WHERE probe_id = '{probeId}'") == 1,
+            because: "the probe is consumed and committed");
+
+        Assert.Contains(commands.Texts, text => text.Contains("INSERT INTO outbox_message") && text.TrimEnd().EndsWith("COMMIT;"));
+        await host.StopAsync();
+    }
 }

@@ -30,6 +30,27 @@ public class When_a_saga_instance_is_saved(Infrastructure infrastructure) : ICla
         Assert.Equal(1, savepoints.Created);
     }
 
+    /// <summary>
+    /// Issue 16: a transition's last save carries its commit (the instance's row is locked by the transaction), so a
+    /// transition costs two round trips: the lock, then the update with the commit.
+    /// </summary>
+    [Fact]
+    public async Task Should_commit_each_transition_in_its_last_batch()
+    {
+        var commits = new CommitCounter();
+        await using var host = await TallyHost.Start(infrastructure, s => s.DbContext = o => o.AddInterceptors(commits));
+        var tallyId = Guid.NewGuid();
+        await host.Publish(new TallyOpened { TallyId = tallyId });
+        await host.WaitFor(tallyId, t => t.CurrentState == "Open", "the tally opened");
+        var afterOpening = commits.Committed;
+
+        for (var i = 0; i < Increments; i++)
+            await host.Publish(new TallyIncremented { TallyId = tallyId });
+        await host.WaitFor(tallyId, t => t.Count == Increments, "every increment committed");
+
+        Assert.Equal(afterOpening, commits.Committed);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

@@ -1,0 +1,59 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore.Update;
+
+namespace Credits.Messaging.Commits;
+
+/// <summary>
+/// The <c>COMMIT</c> of a last save (<see cref="LastSave.SaveAndCommitAsync"/>), sent as the last statement of the
+/// save's last batch instead of in a round trip of its own (issue 16: one round trip fewer for every consumed message,
+/// saga transition and ledger write). Armed for the length of one save, on one DbContext and its transaction.
+/// </summary>
+/// <remarks>
+/// PostgreSQL runs a batch's statements in order and, after a failed one, skips the rest up to the batch's end: a
+/// <c>COMMIT</c> at the end runs only if every statement before it succeeded, and an error leaves the transaction
+/// failed for its owner to roll back. What PostgreSQL cannot see is Entity Framework's own check, made after the batch,
+/// that an <c>UPDATE</c> or <c>DELETE</c> touched exactly one row. So a batch carries the commit only when that check
+/// cannot fail: its commands insert rows, or change rows this transaction holds (<see cref="HeldRows"/>: locked with
+/// <c>FOR UPDATE</c> or inserted by it). Any other batch is saved and committed as before.
+/// </remarks>
+sealed class FoldedCommit
+{
+    static readonly AsyncLocal<FoldedCommit?> Armed = new();
+
+    readonly DbContext _dbContext;
+    readonly IDbContextTransaction _transaction;
+
+    FoldedCommit(DbContext dbContext, IDbContextTransaction transaction) => (_dbContext, _transaction) = (dbContext, transaction);
+
+    /// <summary>True once a batch carrying the commit has run: the transaction is committed.</summary>
+    public bool Sent { get; private set; }
+
+    /// <summary>Arms the commit for the saves made until <see cref="Disarm"/>, on this DbContext and transaction only.</summary>
+    public static FoldedCommit Arm(DbContext dbContext, IDbContextTransaction transaction) =>
+        Armed.Value = new FoldedCommit(dbContext, transaction);
+
+    public void Disarm()
+    {
+        if (ReferenceEquals(Armed.Value, this))
+            Armed.Value = null;
+    }
+
+    /// <summary>The armed commit, when the last batch of a save on <paramref name="dbContext"/> may carry it.</summary>
+    public static FoldedCommit? For(DbContext dbContext, IReadOnlyList<IReadOnlyModificationCommand> commands)
+    {
+        var commit = Armed.Value;
+        if (commit is null || commit.Sent || !ReferenceEquals(commit._dbContext, dbContext)
+            || !ReferenceEquals(dbContext.Database.CurrentTransaction, commit._transaction))
+            return null;
+        return commands.All(commit.CannotMissItsRow) ? commit : null;
+    }
+
+    public void MarkSent() => Sent = true;
+
+    bool CannotMissItsRow(IReadOnlyModificationCommand command) =>
+        command.StoreStoredProcedure is null
+        && (command.EntityState == EntityState.Added
+            || command.EntityState is EntityState.Modified or EntityState.Deleted
+            && command.Entries.All(entry => HeldRows.Holds(_transaction, entry.ToEntityEntry().Entity)));
+}
