@@ -15,7 +15,7 @@ namespace Credits.Messaging.Tests.Commits;
 public class When_the_last_save_commits(OutboxInfrastructure infrastructure) : IClassFixture<OutboxInfrastructure>
 {
     readonly CommandLog _commands = new();
-    readonly CommitCounter _commits = new();
+    readonly TransactionCounter _commits = new();
 
     [Fact]
     public async Task Should_commit_inserts_in_their_batch()

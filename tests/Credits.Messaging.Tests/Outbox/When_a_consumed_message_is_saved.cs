@@ -1,6 +1,7 @@
 using Credits.Messaging.TestHost;
 using Credits.Testing;
 using MassTransit;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Xunit;
@@ -17,20 +18,12 @@ public class When_a_consumed_message_is_saved(OutboxInfrastructure infrastructur
     [Fact]
     public async Task Should_make_a_savepoint_for_the_consumers_save_only()
     {
-        var savepoints = new SavepointCounter();
-        using var host = OutboxTestHostBuilder.Build(infrastructure.Database.ConnectionString, infrastructure.VirtualHost.Uri,
-            OutboxTestRoles.Probe, o => o.QueryDelay = TimeSpan.FromMilliseconds(100), o => o.AddInterceptors(savepoints));
-        await host.StartAsync();
-        var probeId = Guid.NewGuid();
-
+        var savepoints = new TransactionCounter();
         // The probe consumer saves its row itself (a savepoint), then publishes: the outbox saves that message.
-        var endpoint = await host.Services.GetRequiredService<IBus>().GetSendEndpoint(new Uri($"queue:{OutboxTestHostBuilder.ProbeQueue}"));
-        await endpoint.Send(new ProbeRequested { ProbeId = probeId });
-        await Eventually.True(async () => await infrastructure.Count($"FROM probe WHERE probe_id = '{probeId}'") == 1,
-            because: "the probe is consumed and committed");
+        using var host = await ConsumeOneProbe(savepoints);
         await Eventually.True(async () => await infrastructure.Count("FROM outbox_message") == 0, because: "the relay sends its message");
 
-        Assert.Equal(1, savepoints.Created);
+        Assert.Equal(1, savepoints.SavepointsCreated);
         await host.StopAsync();
     }
 
@@ -39,8 +32,17 @@ public class When_a_consumed_message_is_saved(OutboxInfrastructure infrastructur
     public async Task Should_commit_in_the_batch_that_writes_the_outgoing_messages()
     {
         var commands = new CommandLog();
-        using var host = OutboxTestHostBuilder.Build(infrastructure.Database.ConnectionString, infrastructure.VirtualHost.Uri,
-            OutboxTestRoles.Probe, o => o.QueryDelay = TimeSpan.FromMilliseconds(100), o => o.AddInterceptors(commands));
+        using var host = await ConsumeOneProbe(commands);
+
+        Assert.Contains(commands.Texts, text => text.Contains("INSERT INTO outbox_message") && text.TrimEnd().EndsWith("COMMIT;"));
+        await host.StopAsync();
+    }
+
+    /// <summary>Starts a probe host whose DbContext has <paramref name="interceptor"/>, and waits until one probe is consumed and committed.</summary>
+    async Task<IHost> ConsumeOneProbe(IInterceptor interceptor)
+    {
+        var host = OutboxTestHostBuilder.Build(infrastructure.Database.ConnectionString, infrastructure.VirtualHost.Uri,
+            OutboxTestRoles.Probe, o => o.QueryDelay = TimeSpan.FromMilliseconds(100), o => o.AddInterceptors(interceptor));
         await host.StartAsync();
         var probeId = Guid.NewGuid();
 
@@ -48,8 +50,6 @@ public class When_a_consumed_message_is_saved(OutboxInfrastructure infrastructur
         await endpoint.Send(new ProbeRequested { ProbeId = probeId });
         await Eventually.True(async () => await infrastructure.Count($"FROM probe WHERE probe_id = '{probeId}'") == 1,
             because: "the probe is consumed and committed");
-
-        Assert.Contains(commands.Texts, text => text.Contains("INSERT INTO outbox_message") && text.TrimEnd().EndsWith("COMMIT;"));
-        await host.StopAsync();
+        return host;
     }
 }

@@ -18,7 +18,7 @@ public class When_a_saga_instance_is_saved(Infrastructure infrastructure) : ICla
     [Fact]
     public async Task Should_make_a_savepoint_for_the_insert_only()
     {
-        var savepoints = new SavepointCounter();
+        var savepoints = new TransactionCounter();
         await using var host = await TallyHost.Start(infrastructure, s => s.DbContext = o => o.AddInterceptors(savepoints));
         var tallyId = Guid.NewGuid();
         await host.Publish(new TallyOpened { TallyId = tallyId });
@@ -28,7 +28,7 @@ public class When_a_saga_instance_is_saved(Infrastructure infrastructure) : ICla
             await host.Publish(new TallyIncremented { TallyId = tallyId });
         await host.WaitFor(tallyId, t => t.Count == Increments, "every increment committed");
 
-        Assert.Equal(1, savepoints.Created);
+        Assert.Equal(1, savepoints.SavepointsCreated);
     }
 
     /// <summary>
@@ -41,7 +41,7 @@ public class When_a_saga_instance_is_saved(Infrastructure infrastructure) : ICla
     [InlineData(true)]
     public async Task Should_commit_each_transition_in_its_last_batch(bool behindTheOutbox)
     {
-        var commits = new CommitCounter();
+        var commits = new TransactionCounter();
         await using var host = await TallyHost.Start(infrastructure, s =>
         {
             s.DbContext = o => o.AddInterceptors(commits);
@@ -68,7 +68,7 @@ public class When_a_saga_instance_is_saved(Infrastructure infrastructure) : ICla
     [InlineData(false)]
     public async Task Should_save_without_a_savepoint_and_leave_the_setting_as_it_was(bool autoSavepoints)
     {
-        var savepoints = new SavepointCounter();
+        var savepoints = new TransactionCounter();
         await using var host = await TallyHost.Start(infrastructure, s => s.DbContext = o => o.AddInterceptors(savepoints));
         await using var scope = host.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TallyDbContext>();
@@ -81,7 +81,7 @@ public class When_a_saga_instance_is_saved(Infrastructure infrastructure) : ICla
             await db.SaveAndCommitAsync(transaction, CancellationToken.None);
         }
 
-        Assert.Equal(0, savepoints.Created);
+        Assert.Equal(0, savepoints.SavepointsCreated);
         Assert.Equal(autoSavepoints, db.Database.AutoSavepointsEnabled);
         Assert.NotNull(await host.Find(tallyId));
     }
