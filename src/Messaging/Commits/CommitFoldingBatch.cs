@@ -5,7 +5,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Update.Internal;
 namespace Credits.Messaging.Commits;
 
 // Npgsql's batch is marked internal API: its consumption of results (rows affected from the protocol) is what Credits
-// keeps, and the provider is pinned (10.0.3). CommitFoldingTests fail if a later version changes how it runs a batch.
+// keeps, and the provider is pinned (10.0.3). When_the_last_save_commits fails if a later version changes how it runs a batch.
 #pragma warning disable EF1001
 
 /// <summary>

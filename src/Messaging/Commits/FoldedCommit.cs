@@ -6,8 +6,8 @@ namespace Credits.Messaging.Commits;
 
 /// <summary>
 /// The <c>COMMIT</c> of a last save (<see cref="LastSave.SaveAndCommitAsync"/>), sent as the last statement of the
-/// save's last batch instead of in a round trip of its own (issue 16: one round trip fewer for every consumed message,
-/// saga transition and ledger write). Armed for the length of one save, on one DbContext and its transaction.
+/// save's last batch instead of in a round trip of its own (issue 16: one round trip fewer for a saga transition, and for
+/// any unit whose last save has rows to write). Armed for the length of one save, on one DbContext and its transaction.
 /// </summary>
 /// <remarks>
 /// PostgreSQL runs a batch's statements in order and, after a failed one, skips the rest up to the batch's end: a

@@ -1,8 +1,8 @@
+using Credits.Messaging.Commits;
 using MassTransit;
 using MassTransit.Context;
 using MassTransit.Saga;
 using Microsoft.EntityFrameworkCore;
-using Credits.Messaging.Commits;
 using Npgsql;
 
 namespace Credits.Messaging.Sagas;
