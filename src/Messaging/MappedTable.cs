@@ -6,8 +6,8 @@ namespace Credits.Messaging;
 
 /// <summary>
 /// Quoted names of an entity's table and columns as a DbContext maps them, for the few statements EF cannot express
-/// (ON CONFLICT, FOR UPDATE, SKIP LOCKED). The one home of identifier quoting for the outbox, the scheduler, the saga
-/// repository and the Gateway's promotion lock.
+/// (ON CONFLICT, FOR UPDATE, SKIP LOCKED). The one home of identifier quoting for the outbox, the scheduler and the
+/// Gateway's promotion lock.
 /// </summary>
 public static class MappedTable
 {

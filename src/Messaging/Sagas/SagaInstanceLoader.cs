@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Credits.Messaging.Commits;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace Credits.Messaging.Sagas;
 
@@ -10,6 +9,7 @@ namespace Credits.Messaging.Sagas;
 /// Loads one saga instance for a message that will change it. Pessimistic mode locks the row with
 /// <c>FOR UPDATE</c>, so a second message for the same instance waits in PostgreSQL until the first commits and
 /// then reads its result (READ COMMITTED re-reads the locked row), which is what serializes them.
+/// Optimistic mode reads it plainly and relies on the xmin check of its update.
 /// </summary>
 static class SagaInstanceLoader
 {
@@ -23,34 +23,34 @@ static class SagaInstanceLoader
         if (mode == SagaConcurrencyMode.Optimistic)
             return await dbContext.Set<TSaga>().SingleOrDefaultAsync(x => x.CorrelationId == correlationId, cancellationToken);
 
-        // No LINQ operator after FromSql: EF must not wrap the statement in a sub-query.
-        var rows = await dbContext.Set<TSaga>()
-            .FromSqlRaw(LockStatement<TSaga>.For(dbContext), correlationId)
-            .ToListAsync(cancellationToken);
-        var instance = rows.SingleOrDefault();
+        TSaga? instance = null;
+        await foreach (var row in LockedRead<TSaga>.For(dbContext)(dbContext, correlationId).WithCancellation(cancellationToken))
+            instance = row;
         if (instance is not null)
             HeldRows.Hold(dbContext, instance);
         return instance;
     }
 
-    static class LockStatement<TSaga>
+    /// <summary>The instance's row read with <c>FOR UPDATE</c> (<see cref="RowLockInterceptor"/>), as a query compiled once.</summary>
+    static class LockedRead<TSaga>
         where TSaga : class, ISaga
     {
-        // Per DbContext type: two contexts may map the same instance type to different tables.
-        static readonly ConcurrentDictionary<Type, string> Statements = new();
+        // Per DbContext type: a compiled query is bound to one model, and two contexts may map the same instance
+        // type to different tables.
+        static readonly ConcurrentDictionary<Type, Func<DbContext, Guid, IAsyncEnumerable<TSaga>>> Queries = new();
 
-        public static string For(DbContext dbContext) => Statements.GetOrAdd(dbContext.GetType(), _ => Build(dbContext));
+        public static Func<DbContext, Guid, IAsyncEnumerable<TSaga>> For(DbContext dbContext) =>
+            Queries.GetOrAdd(dbContext.GetType(), _ => Compile(dbContext));
 
-        static string Build(DbContext dbContext)
+        static Func<DbContext, Guid, IAsyncEnumerable<TSaga>> Compile(DbContext dbContext)
         {
-            var entityType = dbContext.Model.FindEntityType(typeof(TSaga))
-                ?? throw new InvalidOperationException($"{typeof(TSaga).Name} is not mapped in {dbContext.GetType().Name}");
-            var table = entityType.GetTableName()
-                ?? throw new InvalidOperationException($"{typeof(TSaga).Name} is not mapped to a table");
-            var schema = entityType.GetSchema();
-            var store = StoreObjectIdentifier.Table(table, schema);
-            var key = entityType.FindProperty(nameof(ISaga.CorrelationId))!.GetColumnName(store)!;
-            return $"SELECT {MappedTable.Columns(entityType)} FROM {MappedTable.Name(entityType)} WHERE {MappedTable.Quote(key)} = {{0}} FOR UPDATE";
+            // Without the interceptor the tag is a comment and the read would not lock: messages for one instance
+            // would no longer be serialized.
+            if (!RowLockInterceptor.IsRegisteredIn(dbContext))
+                throw new InvalidOperationException(
+                    $"{dbContext.GetType().Name} has no {nameof(RowLockInterceptor)}: register the saga repository with SetPostgresSagaRepositoryProvider");
+            return EF.CompileAsyncQuery((DbContext db, Guid id) =>
+                db.Set<TSaga>().TagWith(RowLockInterceptor.Tag).Where(x => x.CorrelationId == id));
         }
     }
 }
