@@ -58,11 +58,19 @@ public sealed partial class CreditLedger(DbContext db, PlanCatalog plans, TimePr
     public Task<LedgerResult> SetSpendCapAsync(SetSpendCap command, CancellationToken ct = default) => OneAsync(command, ct);
 
     /// <summary>Any mix of commands in one transaction, applied in order.</summary>
-    public async Task<IReadOnlyList<LedgerResult>> ApplyAsync(IReadOnlyList<LedgerCommand> commands, CancellationToken ct = default)
+    public Task<IReadOnlyList<LedgerResult>> ApplyAsync(IReadOnlyList<LedgerCommand> commands, CancellationToken ct = default) =>
+        ApplyAsync(commands, commit: null, ct);
+
+    /// <summary>
+    /// The same, in the caller's transaction, whose commit may end the ledger's save (<see cref="CommitWithLedgerSave"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<LedgerResult>> ApplyAsync(IReadOnlyList<LedgerCommand> commands, CommitWithLedgerSave? commit,
+        CancellationToken ct = default)
     {
         if (commands.Count == 0) return [];
         return await LedgerConnection.InTransactionAsync(db,
-            (connection, transaction) => LedgerTransaction.RunAsync(connection, transaction, plans, _boundaries, clock.GetUtcNow(), commands, ct), ct);
+            (connection, transaction, callersOwn) => LedgerTransaction.RunAsync(connection, transaction, plans, _boundaries,
+                clock.GetUtcNow(), commands, callersOwn ? commit : null, ct), ct);
     }
 
     /// <summary>

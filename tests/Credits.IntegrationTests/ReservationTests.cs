@@ -1,12 +1,21 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Credits.Contracts.Ledger;
+using Credits.Testing;
 using Xunit;
 
 namespace Credits.IntegrationTests;
 
-public class ReservationTests(SystemUnderTest system) : IClassFixture<SystemUnderTest>
+public class ReservationTests(SystemUnderTest system) : IClassFixture<SystemUnderTest>, IAsyncLifetime
 {
+    TestBus? _bus;
+
+    public async Task InitializeAsync() =>
+        _bus = await TestBus.StartAsync(system.Infrastructure.VirtualHost.Uri, typeof(CreditBalanceLow), typeof(CreditsExhausted));
+
+    public async Task DisposeAsync() { if (_bus is not null) await _bus.DisposeAsync(); }
+
     async Task<HttpResponseMessage> ReserveAsync(HttpClient client, string customer, long credits, string? key)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/customers/{customer}/reservations")
@@ -92,5 +101,28 @@ public class ReservationTests(SystemUnderTest system) : IClassFixture<SystemUnde
 
         Assert.True(yes.GetProperty("allowed").GetBoolean());
         Assert.False(no.GetProperty("allowed").GetBoolean());
+    }
+
+    /// <summary>
+    /// A reservation's commit rides in the ledger's own batch only when nothing else is to be written (issue 16): one
+    /// that crosses a low-balance threshold still publishes it, with the hold, through the outbox.
+    /// </summary>
+    [Fact]
+    public async Task A_reservation_that_crosses_a_threshold_publishes_it_once()
+    {
+        var customer = "low-" + Guid.NewGuid().ToString("N");
+        await system.Accounts.OpenAsync(customer, "hobby"); // 200 credits, thresholds 50 and 20
+        using var client = system.Client();
+
+        Assert.Equal(HttpStatusCode.Created, (await ReserveAsync(client, customer, 100, "quiet")).StatusCode);  // 100 left: crosses nothing
+        Assert.Equal(HttpStatusCode.Created, (await ReserveAsync(client, customer, 60, "crossing")).StatusCode); // 40 left: crosses 50
+        Assert.Equal(40, await system.Accounts.AvailableAsync(customer));
+
+        await Eventually.True(() => Task.FromResult(_bus!.Received<CreditBalanceLow>().Any(e => e.CustomerId == customer)),
+            because: "the crossing reservation publishes CreditBalanceLow");
+        await Task.Delay(1000); // a second one would be a duplicate
+        var low = Assert.Single(_bus!.Received<CreditBalanceLow>(), e => e.CustomerId == customer);
+        Assert.Equal(50, low.Threshold);
+        Assert.Equal(40, low.Available);
     }
 }

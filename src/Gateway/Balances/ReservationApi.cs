@@ -35,7 +35,7 @@ public static class ReservationApi
     public record ReservationResponse(Guid? ReservationId, string Outcome, long Held, long Debited, long Available);
 
     static async Task<IResult> Reserve(string customerId, ReserveRequest request,
-        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, LedgerWork work, CreditLedger ledger,
+        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, LedgerWork work,
         CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(idempotencyKey))
@@ -49,7 +49,7 @@ public static class ReservationApi
         if (request.TimeToLiveSeconds is < 1 or > 86_400)
             return TypedResults.Problem(statusCode: 400, title: "Invalid time-to-live", detail: "timeToLiveSeconds must be between 1 and 86400.");
 
-        return await ApplyAsync(work, ledger, new ReserveCredits
+        return await ApplyAsync(work, new ReserveCredits
         {
             CustomerId = customerId, IdempotencyKey = CustomerScopedKey.Of("reserve", customerId, idempotencyKey),
             FormerIdempotencyKey = $"reserve:{customerId}:{idempotencyKey}", // a reservation made before keys were scoped
@@ -57,17 +57,15 @@ public static class ReservationApi
         }, created: true, ct);
     }
 
-    static Task<IResult> Settle(string customerId, Guid reservationId, SettleRequest request, LedgerWork work,
-        CreditLedger ledger, CancellationToken ct) =>
-        request.ActualCredits > LedgerLimits.MaxCredits ? Task.FromResult(OutOfRange("actualCredits")) : ApplyAsync(work, ledger, new SettleReservation
+    static Task<IResult> Settle(string customerId, Guid reservationId, SettleRequest request, LedgerWork work, CancellationToken ct) =>
+        request.ActualCredits > LedgerLimits.MaxCredits ? Task.FromResult(OutOfRange("actualCredits")) : ApplyAsync(work, new SettleReservation
         {
             CustomerId = customerId, IdempotencyKey = $"settle:{reservationId}", ReservationId = reservationId,
             ActualCredits = request.ActualCredits,
         }, created: false, ct);
 
-    static Task<IResult> Release(string customerId, Guid reservationId, LedgerWork work, CreditLedger ledger,
-        CancellationToken ct) =>
-        ApplyAsync(work, ledger, new ReleaseReservation
+    static Task<IResult> Release(string customerId, Guid reservationId, LedgerWork work, CancellationToken ct) =>
+        ApplyAsync(work, new ReleaseReservation
         {
             CustomerId = customerId, IdempotencyKey = $"release:{reservationId}", ReservationId = reservationId,
         }, created: false, ct);
@@ -76,9 +74,9 @@ public static class ReservationApi
         Customers.Refusal.Invalid(field, $"{field} must be at most {LedgerLimits.MaxCredits:N0} credits."));
 
     /// <summary>One ledger command and the notifications it causes, committed together.</summary>
-    static async Task<IResult> ApplyAsync(LedgerWork work, CreditLedger ledger, LedgerCommand command, bool created, CancellationToken ct)
+    static async Task<IResult> ApplyAsync(LedgerWork work, LedgerCommand command, bool created, CancellationToken ct)
     {
-        var result = await work.CommitAsync(async token => (await ledger.ApplyAsync([command], token))[0], ct);
+        var result = await work.ApplyAsync(command, ct);
 
         if (!result.Succeeded) return LedgerResults.Problem(result);
         var body = new ReservationResponse(result.ReservationId, result.Outcome == LedgerOutcome.Duplicate ? "duplicate" : "applied",

@@ -15,7 +15,8 @@ namespace Credits.Ledger.Engine;
 static class LedgerTransaction
 {
     public static async Task<LedgerResult[]> RunAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
-        PlanCatalog plans, PeriodBoundaryOptions boundaries, DateTimeOffset now, IReadOnlyList<LedgerCommand> commands, CancellationToken ct)
+        PlanCatalog plans, PeriodBoundaryOptions boundaries, DateTimeOffset now, IReadOnlyList<LedgerCommand> commands,
+        CommitWithLedgerSave? commit, CancellationToken ct)
     {
         var results = new LedgerResult[commands.Count];
         var valid = new List<int>(commands.Count);
@@ -91,7 +92,8 @@ static class LedgerTransaction
                 appliedHere[command.IdempotencyKey] = (fingerprint, result);
         }
 
-        await LedgerStore.SaveAsync(connection, transaction, books.Values, entries, now, ct);
+        if (await LedgerStore.SaveAsync(connection, transaction, books.Values, entries, now, commit?.WantedAfter(results) == true, ct))
+            commit!.MarkSent();
         return results;
     }
 

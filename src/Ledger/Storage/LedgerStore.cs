@@ -146,8 +146,12 @@ static class LedgerStore
         return loaded;
     }
 
-    public static async Task SaveAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
-        IReadOnlyCollection<AccountBook> books, IReadOnlyList<NewEntry> entries, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Writes what the books changed in one batch. With <paramref name="commit"/>, a batch with writes ends with the
+    /// transaction's <c>COMMIT</c> (<see cref="CommitWithLedgerSave"/>); true when it did.
+    /// </summary>
+    public static async Task<bool> SaveAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
+        IReadOnlyCollection<AccountBook> books, IReadOnlyList<NewEntry> entries, DateTimeOffset now, bool commit, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
 
@@ -280,7 +284,10 @@ static class LedgerStore
         var changedCustomers = entries.Select(e => e.CustomerId).Concat(accounts.Select(a => a.CustomerId)).Distinct().ToArray();
         if (changedCustomers.Length > 0) batch.BatchCommands.Add(BalanceNotifications.Command(changedCustomers));
 
-        if (batch.BatchCommands.Count > 0) await batch.ExecuteNonQueryAsync(ct);
+        if (batch.BatchCommands.Count == 0) return false;
+        if (commit) batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        await batch.ExecuteNonQueryAsync(ct);
+        return commit;
     }
 
     static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
