@@ -35,6 +35,11 @@ public class RenewalAtTheRollTests(TestClockSystem system, ITestOutputHelper out
         var upgrade = await http.PostAsJsonAsync($"/v1/customers/{id}/plan", new { planId = "pro" });
         var operation = (await upgrade.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("operationId").GetGuid();
         await system.EventuallyAsync(http, $"/v1/operations/{operation}", o => o.GetProperty("status").GetString() == "completed", "the upgrade completes");
+        // The operation completes with the plan-change saga; the customer takes the new plan when PlanChanged reaches it, a
+        // moment later. A roll before that would open the old plan's allowance (noticed in CI, 2026-12-03): this test is
+        // about a roll on Pro, so it waits.
+        await system.EventuallyAsync(http, $"/v1/customers/{id}", c => c.GetProperty("planId").GetString() == "pro"
+            && c.GetProperty("planChangeInFlight").ValueKind == JsonValueKind.Null, "the customer is on Pro");
 
         // The card on file now fails at charge: the renewal will be declined.
         await StripeState.SaveCardAsync(Stripe, stripeCustomerId, "pm_card_chargeCustomerFail");
