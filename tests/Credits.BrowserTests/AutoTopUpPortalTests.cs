@@ -17,14 +17,7 @@ public class AutoTopUpPortalTests(BrowserSystem system) : IClassFixture<BrowserS
     public async Task A_customer_whose_card_keeps_declining_sees_auto_top_up_stopped_and_turns_it_on_again()
     {
         var customer = "autostop-" + Guid.NewGuid().ToString("N")[..12];
-        using (var client = system.Client())
-        {
-            var registered = await client.PostAsJsonAsync("/v1/customers", new { customerId = customer, email = $"{customer}@example.com", name = "Ada Lovelace", planId = "hobby" });
-            Assert.True(registered.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK, await registered.Content.ReadAsStringAsync());
-        }
-        var stripeCustomerId = await Eventually.Get(async () => (await CustomerAsync(customer)) is { } c && c.TryGetProperty("balance", out var b)
-                && b.ValueKind == JsonValueKind.Object && c.GetProperty("state").GetString() == "active" ? c.GetProperty("stripeCustomerId").GetString() : null,
-            id => id is not null, SagaTimeout, "the registration completes");
+        var stripeCustomerId = await RegisterAsync(customer);
         var stripe = system.Stripe.CreateClient();
         var card = await stripe.V1.PaymentMethods.AttachAsync("pm_card_chargeCustomerFail", new PaymentMethodAttachOptions { Customer = stripeCustomerId });
         await stripe.V1.Customers.UpdateAsync(stripeCustomerId, new CustomerUpdateOptions { InvoiceSettings = new() { DefaultPaymentMethod = card.Id } });
@@ -66,6 +59,61 @@ public class AutoTopUpPortalTests(BrowserSystem system) : IClassFixture<BrowserS
         await Assertions.Expect(notice).ToBeHiddenAsync();
         var restarted = await Eventually.Get(() => AutoTopUpAsync(customer), a => a?.GetProperty("state").GetString() == "idle", SagaTimeout, "enabled again");
         Assert.Equal(0, restarted!.Value.GetProperty("safety").GetProperty("consecutiveFailures").GetInt32());
+    }
+
+    /// <summary>
+    /// The page reads the account again whenever an operation it follows ends (a purchase, a plan change, another tab's
+    /// registration). That re-read must not undo what the customer has typed and not saved: in CI (2026-12-03) the
+    /// registration ended just after the test above had ticked the box, and the page unticked it.
+    /// </summary>
+    [Fact]
+    public async Task An_unsaved_edit_survives_an_operation_ending()
+    {
+        var customer = "autoedit-" + Guid.NewGuid().ToString("N")[..12];
+        await RegisterAsync(customer);
+        var (url, _) = await system.PortalLinkAsync(customer);
+        var page = await system.NewPageAsync();
+        // One operation in progress until the test says it has ended: the page follows it, then reads the account again.
+        var ended = false;
+        await page.RouteAsync("**/portal/api/operations", route => route.FulfillAsync(new()
+        {
+            ContentType = "application/json",
+            Body = JsonSerializer.Serialize(new[]
+            {
+                new
+                {
+                    id = Guid.Empty, type = "purchase", description = "Buy 500 credits", state = ended ? "Completed" : "Running",
+                    status = ended ? "completed" : "in-progress", steps = Array.Empty<string>(), error = (string?)null,
+                    checkoutUrl = (string?)null, createdAt = DateTimeOffset.UtcNow, updatedAt = DateTimeOffset.UtcNow,
+                },
+            }),
+        }));
+        await page.GotoAsync(url);
+        await Assertions.Expect(page.Locator("#available")).ToHaveAttributeAsync("data-value", "200");
+        await Assertions.Expect(page.Locator("#auto-enabled")).Not.ToBeCheckedAsync();
+
+        await page.Locator("#auto-enabled").CheckAsync();
+        await page.Locator("#auto-threshold").FillAsync("123");
+        var reread = page.WaitForResponseAsync(r => r.Url.Contains("/portal/api/account"));
+        ended = true;
+        await Assertions.Expect(page.Locator("#activity-status")).ToContainTextAsync("Buy 500 credits: completed");
+        await (await reread).FinishedAsync();
+        await page.EvaluateAsync("() => new Promise(r => setTimeout(r, 100))"); // the page renders the account it read
+
+        await Assertions.Expect(page.Locator("#auto-enabled")).ToBeCheckedAsync();
+        await Assertions.Expect(page.Locator("#auto-threshold")).ToHaveValueAsync("123");
+    }
+
+    async Task<string> RegisterAsync(string customer)
+    {
+        using (var client = system.Client())
+        {
+            var registered = await client.PostAsJsonAsync("/v1/customers", new { customerId = customer, email = $"{customer}@example.com", name = "Ada Lovelace", planId = "hobby" });
+            Assert.True(registered.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK, await registered.Content.ReadAsStringAsync());
+        }
+        return (await Eventually.Get(async () => (await CustomerAsync(customer)) is { } c && c.TryGetProperty("balance", out var b)
+                && b.ValueKind == JsonValueKind.Object && c.GetProperty("state").GetString() == "active" ? c.GetProperty("stripeCustomerId").GetString() : null,
+            id => id is not null, SagaTimeout, "the registration completes"))!;
     }
 
     async Task FailuresAsync(string customer, int count) =>

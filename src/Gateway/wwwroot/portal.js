@@ -5,7 +5,8 @@
   const $ = id => document.getElementById(id);
   const count = new Intl.NumberFormat('en');
   const tokenKey = 'credits-portal-token';
-  const state = { token: null, account: null, stream: null, refreshTimer: null, pollTimer: null, refused: false, watched: new Map() };
+  const state = { token: null, account: null, stream: null, refreshTimer: null, pollTimer: null, refused: false, watched: new Map(),
+    edited: new Set() };
   // Polls of half a second while a saga's Stripe step prepares a page: two minutes, past the step's quick retries (about
   // 30 s when Stripe keeps failing) and its first redelivery a minute later (Sagas:StepRedelivery).
   const StepWaitPolls = 240;
@@ -254,17 +255,19 @@
     throw new Error('The checkout page is taking too long; try again in a minute.');
   }
 
+  // The account is read again whenever a followed operation ends: the fields keep what the customer has typed and not
+  // saved yet (state.edited), and only the notices follow the account.
   function renderAutoTopUp(account) {
     const a = account.autoTopUp;
-    $('auto-enabled').checked = !!(a && a.enabled);
-    $('auto-threshold').value = a ? a.threshold : 100;
-    if (a) {
-      const pack = account.packs.find(p => p.credits === a.credits && p.amount === a.amount);
-      if (pack) $('auto-pack').value = pack.id;
-    }
     // The safety rules (docs/lifecycle/auto-top-up.md): the monthly cap, and the stop after repeated failed payments.
     const s = a && a.safety;
-    $('auto-cap').value = s && s.monthlyCap ? (s.monthlyCap / 100).toFixed(2) : '';
+    if (!state.edited.has('auto-form')) {
+      $('auto-enabled').checked = !!(a && a.enabled);
+      $('auto-threshold').value = a ? a.threshold : 100;
+      const pack = a && account.packs.find(p => p.credits === a.credits && p.amount === a.amount);
+      if (pack) $('auto-pack').value = pack.id;
+      $('auto-cap').value = s && s.monthlyCap ? (s.monthlyCap / 100).toFixed(2) : '';
+    }
     $('auto-cap').placeholder = 'default';
     $('auto-month').textContent = !s ? ''
       : `Started automatically this month: ${money(s.startedThisMonth, a.currency)}` + (s.monthlyCap ? ` of ${money(s.monthlyCap, a.currency)}` : '')
@@ -288,6 +291,7 @@
     if (monthlyCap !== null && !(monthlyCap >= 1)) { status.textContent = 'Enter a monthly limit in money, or leave it empty for the default.'; $('auto-cap').focus(); return; }
     try {
       await api('/auto-top-up', { method: 'PUT', body: JSON.stringify({ enabled: $('auto-enabled').checked, threshold, packId: $('auto-pack').value, monthlyCap }) });
+      state.edited.delete('auto-form');
       if ($('auto-enabled').checked) $('auto-stopped').hidden = true;
       status.textContent = $('auto-enabled').checked ? 'Saved: automatic top-up is on.' : 'Saved: automatic top-up is off.';
     } catch (e) {
@@ -304,8 +308,11 @@
     for (const id of ['cap-enabled', 'cap-amount', 'cap-save']) $(id).disabled = !billsOverage;
     const cap = balance.overageCap;
     const capped = cap !== null && cap !== undefined;
-    $('cap-enabled').checked = billsOverage && capped;
-    $('cap-amount').value = billsOverage && capped ? (Math.floor(cap * plan.overageUnitAmount) / 100).toFixed(2) : '';
+    // As for the automatic top-up: what the customer has typed and not saved stays.
+    if (!state.edited.has('cap-form')) {
+      $('cap-enabled').checked = billsOverage && capped;
+      $('cap-amount').value = billsOverage && capped ? (Math.floor(cap * plan.overageUnitAmount) / 100).toFixed(2) : '';
+    }
     renderSpendCapUse(balance, plan);
   }
 
@@ -338,6 +345,7 @@
         ? await api('/spend-cap', { method: 'PUT', body: JSON.stringify({ amount, currency: plan.currency }) })
         : await api('/spend-cap', { method: 'DELETE' });
       state.account.balance = { ...state.account.balance, overageCap: view.credits, overageThisPeriod: view.overageThisPeriod };
+      state.edited.delete('cap-form');
       renderSpendCap(state.account.balance, plan);
       status.textContent = enabled ? `Saved: overage is limited to ${money(Math.floor(view.amount), view.currency)} per period.` : 'Saved: no spending limit.';
     } catch (e) {
@@ -506,6 +514,7 @@
     $('auto-form').addEventListener('submit', saveAutoTopUp);
     $('ledger-export').addEventListener('click', downloadLedger);
     $('cap-form').addEventListener('submit', saveSpendCap);
+    for (const form of ['auto-form', 'cap-form']) $(form).addEventListener('input', () => state.edited.add(form));
   }
 
   start();
