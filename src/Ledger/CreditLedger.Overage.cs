@@ -38,7 +38,7 @@ public sealed partial class CreditLedger
     /// true the first time, false when it was recorded already.
     /// </summary>
     public async Task<bool> MarkOverageReportedAsync(UnreportedOverage overage, CancellationToken ct = default) =>
-        await LedgerConnection.InTransactionAsync(db, async (connection, transaction, _) =>
+        await LedgerConnection.InTransactionAsync(db, async (connection, transaction) =>
         {
             await using var command = new NpgsqlCommand("""
                 INSERT INTO ledger_overage_reports (idempotency_key, customer_id, period_start, quantity, last_entry_id, reported_at)

@@ -68,9 +68,11 @@ public sealed partial class CreditLedger(DbContext db, PlanCatalog plans, TimePr
         CancellationToken ct = default)
     {
         if (commands.Count == 0) return [];
+        // Only the caller's transaction can end with the ledger's save: one the ledger opens, it commits itself.
+        if (db.Database.CurrentTransaction is null) commit = null;
         return await LedgerConnection.InTransactionAsync(db,
-            (connection, transaction, callersOwn) => LedgerTransaction.RunAsync(connection, transaction, plans, _boundaries,
-                clock.GetUtcNow(), commands, callersOwn ? commit : null, ct), ct);
+            (connection, transaction) => LedgerTransaction.RunAsync(connection, transaction, plans, _boundaries,
+                clock.GetUtcNow(), commands, commit, ct), ct);
     }
 
     /// <summary>

@@ -25,8 +25,9 @@ public static class MappedTable
     /// statements on each connection (Credits.ServiceDefaults.PreparedStatements), and a column added to the table by a
     /// migration rolled out under running instances would change a prepared <c>*</c> statement's result, which
     /// PostgreSQL refuses ("cached plan must not change result type"). The xmin concurrency token is named too
-    /// (<c>*</c> leaves system columns out). Complex and owned types keep <c>*</c>: their columns are not the entity's
-    /// own properties. Built once per model's entity type.
+    /// (<c>*</c> leaves system columns out). Complex and owned types are refused: their columns are not the entity's own
+    /// properties, and none of the tables read this way has them (the saga repository, which could, reads through LINQ).
+    /// Built once per model's entity type.
     /// </summary>
     public static string Columns(IEntityType entityType) => ColumnLists.GetValue(entityType, BuildColumns);
 
@@ -38,10 +39,9 @@ public static class MappedTable
 
     static string BuildColumns(IEntityType entityType)
     {
-        var store = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
-        var columns = entityType.GetProperties().Select(p => p.GetColumnName(store)).OfType<string>().ToList();
         if (entityType.GetComplexProperties().Any() || entityType.GetNavigations().Any(n => n.TargetEntityType.IsOwned()))
-            return columns.Contains("xmin") ? "*, xmin" : "*";
-        return string.Join(", ", columns.Select(Quote));
+            throw new NotSupportedException($"{entityType.DisplayName()} has complex or owned properties: name its columns by hand");
+        var store = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
+        return string.Join(", ", entityType.GetProperties().Select(p => p.GetColumnName(store)).OfType<string>().Select(Quote));
     }
 }

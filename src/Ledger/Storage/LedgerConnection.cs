@@ -10,18 +10,17 @@ namespace Credits.Ledger.Storage;
 /// </summary>
 static class LedgerConnection
 {
-    /// <param name="work">Gets the connection, the transaction, and whether that transaction is the caller's own.</param>
     public static async Task<T> InTransactionAsync<T>(DbContext db,
-        Func<NpgsqlConnection, NpgsqlTransaction?, bool, Task<T>> work, CancellationToken ct)
+        Func<NpgsqlConnection, NpgsqlTransaction?, Task<T>> work, CancellationToken ct)
     {
         if (db.Database.CurrentTransaction is { } current)
-            return await work(Connection(db), (NpgsqlTransaction)current.GetDbTransaction(), true);
+            return await work(Connection(db), (NpgsqlTransaction)current.GetDbTransaction());
 
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var result = await work(Connection(db), (NpgsqlTransaction)transaction.GetDbTransaction(), false);
+            var result = await work(Connection(db), (NpgsqlTransaction)transaction.GetDbTransaction());
             await transaction.CommitAsync(ct);
             return result;
         });
