@@ -10,4 +10,7 @@ public interface IPlanCatalog
 {
     string DefaultPlanId { get; }
     PlanTerms? Find(string planId);
+
+    /// <summary>The plan whose flat fee is billed at <paramref name="priceId"/> (a flat price names one plan), or null.</summary>
+    PlanTerms? FindByFlatPrice(string priceId);
 }

@@ -139,5 +139,7 @@ public sealed class SagaHarness : IAsyncDisposable
         public string DefaultPlanId => defaultPlanId;
         public Contracts.PlanChanges.PlanTerms? Find(string planId) =>
             planId == Plans.Hobby.PlanId ? Plans.Hobby : planId == Plans.Pro.PlanId ? Plans.Pro : null;
+        public Contracts.PlanChanges.PlanTerms? FindByFlatPrice(string priceId) =>
+            priceId == Plans.Hobby.FlatPriceId ? Plans.Hobby : priceId == Plans.Pro.FlatPriceId ? Plans.Pro : null;
     }
 }

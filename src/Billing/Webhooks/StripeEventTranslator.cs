@@ -34,6 +34,7 @@ public static class StripeEventTranslator
                 CustomerId = CustomerId(i.Parent?.SubscriptionDetails?.Metadata ?? i.Metadata),
                 SubscriptionId = i.Parent?.SubscriptionDetails?.SubscriptionId, BillingReason = i.BillingReason,
                 AmountPaid = i.AmountPaid, Currency = i.Currency, PeriodStart = ServicePeriod(i).Start, PeriodEnd = ServicePeriod(i).End,
+                ServicePriceId = ServiceLine(i)?.Pricing?.PriceDetails?.PriceId,
             },
             // A renewal's draft, created when the period rolls: the period it opens has begun.
             Invoice i when stripeEvent.Type == EventTypes.InvoiceCreated => new StripeInvoiceCreated
@@ -42,6 +43,7 @@ public static class StripeEventTranslator
                 CustomerId = CustomerId(i.Parent?.SubscriptionDetails?.Metadata ?? i.Metadata),
                 SubscriptionId = i.Parent?.SubscriptionDetails?.SubscriptionId, BillingReason = i.BillingReason, Status = i.Status ?? "",
                 PeriodStart = ServicePeriod(i).Start, PeriodEnd = ServicePeriod(i).End,
+                ServicePriceId = ServiceLine(i)?.Pricing?.PriceDetails?.PriceId,
             },
             Invoice i when stripeEvent.Type == EventTypes.InvoicePaymentFailed => new StripeInvoicePaymentFailed
             {
@@ -122,12 +124,18 @@ public static class StripeEventTranslator
     /// is on the subscription's (non-proration) lines; the latest of them is the one paid in advance. The money audit
     /// finds a period's invoice by it too.
     /// </summary>
-    internal static (DateTimeOffset Start, DateTimeOffset End) ServicePeriod(Invoice invoice)
-    {
-        var line = invoice.Lines?.Data?
+    internal static (DateTimeOffset Start, DateTimeOffset End) ServicePeriod(Invoice invoice) =>
+        ServiceLine(invoice) is { } line
+            ? (StripeTime.Utc(line.Period.Start), StripeTime.Utc(line.Period.End))
+            : (StripeTime.Utc(invoice.PeriodStart), StripeTime.Utc(invoice.PeriodEnd));
+
+    /// <summary>
+    /// The line that bills the period paid in advance: the flat fee of the plan Stripe renews. Its price
+    /// (<c>pricing.price_details.price</c>) names that plan, whatever the app believes the customer is on.
+    /// </summary>
+    static InvoiceLineItem? ServiceLine(Invoice invoice) =>
+        invoice.Lines?.Data?
             .Where(l => l.Period is not null && l.Parent?.SubscriptionItemDetails is { Proration: false })
             .OrderByDescending(l => l.Period.End)
             .FirstOrDefault();
-        return line is null ? (StripeTime.Utc(invoice.PeriodStart), StripeTime.Utc(invoice.PeriodEnd)) : (StripeTime.Utc(line.Period.Start), StripeTime.Utc(line.Period.End));
-    }
 }

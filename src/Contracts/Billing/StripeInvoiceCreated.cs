@@ -18,4 +18,9 @@ public record StripeInvoiceCreated
     public string Status { get; init; } = "";
     public DateTimeOffset PeriodStart { get; init; }
     public DateTimeOffset PeriodEnd { get; init; }
+    /// <summary>
+    /// The price of the line that bills <see cref="PeriodStart"/>-<see cref="PeriodEnd"/> in advance (a plan's flat fee):
+    /// the plan Stripe renews. Null when the invoice has no such line.
+    /// </summary>
+    public string? ServicePriceId { get; init; }
 }

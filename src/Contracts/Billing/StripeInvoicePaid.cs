@@ -19,4 +19,9 @@ public record StripeInvoicePaid
     public string Currency { get; init; } = "";
     public DateTimeOffset PeriodStart { get; init; }
     public DateTimeOffset PeriodEnd { get; init; }
+    /// <summary>
+    /// The price of the line that bills <see cref="PeriodStart"/>-<see cref="PeriodEnd"/> in advance (a plan's flat fee):
+    /// the plan Stripe renews. Null when the invoice has no such line.
+    /// </summary>
+    public string? ServicePriceId { get; init; }
 }

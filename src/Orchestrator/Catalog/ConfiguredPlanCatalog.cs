@@ -41,6 +41,9 @@ public sealed class ConfiguredPlanCatalog : IPlanCatalog
         }
         : null;
 
+    public PlanTerms? FindByFlatPrice(string priceId) =>
+        _catalog.Plans.FirstOrDefault(plan => _prices.PriceId(plan.FlatLookupKey) == priceId) is { } plan ? Find(plan.Id) : null;
+
     /// <summary>Included credits are the ledger's plan terms (the same catalog.json, section Plans).</summary>
     long IncludedCredits(string planId) => _ledgerPlans.Contains(planId) ? _ledgerPlans.Get(planId).IncludedCredits : 0;
 }

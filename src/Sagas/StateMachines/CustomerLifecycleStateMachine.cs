@@ -98,7 +98,7 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
             When(InvoicePaid, c => c.Message.SubscriptionId is not null && OpensPeriod(c.Message) && c.Saga.AllowancePeriodStart is null)
                 .Then(c => c.Saga.SubscriptionId = c.Message.SubscriptionId)
                 .Then(c => OpenPeriod(c.Saga, c.Message.PeriodStart, c.Message.PeriodEnd))
-                .Publish(c => Allowance(c.Saga, c.Message.PeriodStart, c.Message.PeriodEnd, firstPeriod: true)),
+                .Publish(c => Allowance(c.Saga, BilledPlan(catalog, c.Saga, c.Message.ServicePriceId), c.Message.PeriodStart, c.Message.PeriodEnd, firstPeriod: true)),
             When(SubscriptionCreated)
                 .Then(c => Subscribed(c.Saga, c.Message))
                 .Publish(c => Registered(c.Saga))
@@ -106,7 +106,7 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
                 // opened the period already). A paid plan's waits for invoice.paid.
                 .If(c => catalog.Find(c.Saga.PlanId)!.MonthlyAmount == 0 && c.Saga.AllowancePeriodStart is null, free => free
                     .Then(c => c.Saga.AllowancePeriodStart = c.Saga.PeriodStart)
-                    .Publish(c => Allowance(c.Saga, c.Saga.PeriodStart!.Value, c.Saga.PeriodEnd!.Value, firstPeriod: true)))
+                    .Publish(c => Allowance(c.Saga, c.Saga.PlanId, c.Saga.PeriodStart!.Value, c.Saga.PeriodEnd!.Value, firstPeriod: true)))
                 // Registered on the free plan for a paid one: the upgrade starts now, in the customer's plan-change slot. It
                 // collects the card through Checkout when there is none; if none ever comes the customer stays on the free plan.
                 .If(c => c.Saga.RequestedPlanId is not null, paid => paid
@@ -138,16 +138,17 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
             // A renewal opens the next period when it rolls: the draft renewal invoice (created at the roll,
             // charged about an hour later) or the subscription's new period, whichever comes first. Usage in
             // the draft window burns the new allowance, never overage of the old period. Only once a first
-            // period was granted: a paid plan's first period waits for its first payment.
+            // period was granted: a paid plan's first period waits for its first payment. The period is on the plan
+            // Stripe bills for it (BilledPlan), which a plan change may have moved before PlanChanged reaches this saga.
             When(InvoiceCreated, c => c.Message.BillingReason == "subscription_cycle" && Rolls(c.Saga, c.Message.PeriodStart))
                 .Then(c => OpenPeriod(c.Saga, c.Message.PeriodStart, c.Message.PeriodEnd))
-                .Publish(c => Allowance(c.Saga, c.Message.PeriodStart, c.Message.PeriodEnd)),
+                .Publish(c => Allowance(c.Saga, BilledPlan(catalog, c.Saga, c.Message.ServicePriceId), c.Message.PeriodStart, c.Message.PeriodEnd)),
             // Billing publishes a subscription's events newest-last, so the latest status is the one to keep.
             When(SubscriptionUpdated)
                 .Then(c => { c.Saga.SubscriptionStatus = c.Message.Status; c.Saga.UpdatedAt = DateTimeOffset.UtcNow; })
                 .If(c => SubscriptionPeriod(c.Message) is { } period && Rolls(c.Saga, period.Start), roll => roll
                     .Then(c => OpenPeriod(c.Saga, SubscriptionPeriod(c.Message)!.Value.Start, SubscriptionPeriod(c.Message)!.Value.End))
-                    .Publish(c => Allowance(c.Saga, c.Saga.PeriodStart!.Value, c.Saga.PeriodEnd!.Value)))
+                    .Publish(c => Allowance(c.Saga, BilledPlan(catalog, c.Saga, FlatPrice(c.Message)), c.Saga.PeriodStart!.Value, c.Saga.PeriodEnd!.Value)))
                 .If(c => c.Message.Status is "past_due" or "unpaid" && c.Saga.RenewalUnpaidSince is null,
                     unpaid => RenewalUnpaid(unpaid, options, c => c.Message.EventCreated))
                 // Only a status Stripe set after the renewal failed: the roll's own "active" event, delivered late or twice,
@@ -164,11 +165,11 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
             When(InvoicePaid, c => OpensPeriod(c.Message) && c.Saga.AllowancePeriodStart is null)
                 .Then(c => OpenPeriod(c.Saga, c.Message.PeriodStart, c.Message.PeriodEnd))
                 .Then(c => c.Saga.SubscriptionStatus = "active")
-                .Publish(c => Allowance(c.Saga, c.Message.PeriodStart, c.Message.PeriodEnd, firstPeriod: true)),
+                .Publish(c => Allowance(c.Saga, BilledPlan(catalog, c.Saga, c.Message.ServicePriceId), c.Message.PeriodStart, c.Message.PeriodEnd, firstPeriod: true)),
             When(InvoicePaid, c => OpensPeriod(c.Message) && c.Saga.AllowancePeriodStart is { } granted && c.Message.PeriodStart > granted)
                 .Then(c => OpenPeriod(c.Saga, c.Message.PeriodStart, c.Message.PeriodEnd))
                 .Then(c => c.Saga.SubscriptionStatus = "active")
-                .Publish(c => Allowance(c.Saga, c.Message.PeriodStart, c.Message.PeriodEnd)),
+                .Publish(c => Allowance(c.Saga, BilledPlan(catalog, c.Saga, c.Message.ServicePriceId), c.Message.PeriodStart, c.Message.PeriodEnd)),
             // The unpaid renewal itself paid (a retry, the hosted page, a new card). An older renewal's invoice.paid delivered late
             // or twice is not this payment.
             RenewalPaid(When(InvoicePaid, c => c.Message.BillingReason == "subscription_cycle" && c.Saga.RenewalUnpaidSince is { } since
@@ -349,10 +350,23 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
             .Select(i => ((DateTimeOffset Start, DateTimeOffset End)?)(i.CurrentPeriodStart, i.CurrentPeriodEnd))
             .FirstOrDefault();
 
-    /// <summary>A renewal is unpaid: overage stops now, or after the configured grace.</summary>
+    /// <summary>The price of the subscription's flat (licensed) item.</summary>
+    private static string? FlatPrice(StripeSubscriptionUpdated m) =>
+        m.Items.FirstOrDefault(i => i.UsageType == "licensed")?.PriceId;
+
     /// <summary>
-    /// The renewal is unpaid since Stripe said so (the event's time, not when it was consumed), so a later status or payment
-    /// can be told from an earlier one delivered late.
+    /// The plan a period is on: the one whose flat fee Stripe bills for it. A plan change that Stripe has applied may not
+    /// have reached this saga yet (PlanChanged follows the change's own last steps), and a period opened in that window must
+    /// not be on the plan the customer is leaving: after an upgrade the renewal is charged at the new plan's price, after a
+    /// downgrade at the old one's no more. A price the catalog does not know (none on the invoice, a retired price) keeps
+    /// the saga's plan.
+    /// </summary>
+    private static string BilledPlan(IPlanCatalog catalog, CustomerLifecycleState saga, string? priceId) =>
+        priceId is not null && catalog.FindByFlatPrice(priceId) is { } billed ? billed.PlanId : saga.PlanId;
+
+    /// <summary>
+    /// A renewal is unpaid: overage stops now, or after the configured grace. It is unpaid since Stripe said so (the
+    /// event's time, not when it was consumed), so a later status or payment can be told from an earlier one delivered late.
     /// </summary>
     private EventActivityBinder<CustomerLifecycleState, T> RenewalUnpaid<T>(EventActivityBinder<CustomerLifecycleState, T> binder,
         CustomerLifecycleOptions options, Func<BehaviorContext<CustomerLifecycleState, T>, DateTimeOffset> stripeSaidAt) where T : class =>
@@ -389,9 +403,9 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
     /// A period's allowance. <paramref name="firstPeriod"/>: the registration's first, which also brings the plan's trial
     /// credits (once per customer: the ledger step keys them by the customer alone).
     /// </summary>
-    private static StartAllowancePeriod Allowance(CustomerLifecycleState saga, DateTimeOffset start, DateTimeOffset end, bool firstPeriod = false) => new()
+    private static StartAllowancePeriod Allowance(CustomerLifecycleState saga, string planId, DateTimeOffset start, DateTimeOffset end, bool firstPeriod = false) => new()
     {
-        CorrelationId = saga.CorrelationId, CustomerId = saga.CustomerId, PlanId = saga.PlanId, PeriodStart = start, PeriodEnd = end,
+        CorrelationId = saga.CorrelationId, CustomerId = saga.CustomerId, PlanId = planId, PeriodStart = start, PeriodEnd = end,
         FirstPeriod = firstPeriod,
     };
 

@@ -15,9 +15,10 @@ public class When_a_renewal_invoice_is_paid
     static readonly DateTime End = new(2026, 12, 1, 0, 0, 0, DateTimeKind.Utc);
     static readonly DateTime NextEnd = new(2027, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
-    static InvoiceLineItem Line(DateTime start, DateTime end, bool proration) => new()
+    static InvoiceLineItem Line(DateTime start, DateTime end, bool proration, string? price = null) => new()
     {
         Period = new InvoiceLineItemPeriod { Start = start, End = end },
+        Pricing = price is null ? null : new InvoiceLineItemPricing { Type = "price_details", PriceDetails = new InvoiceLineItemPricingPriceDetails { PriceId = price } },
         Parent = new InvoiceLineItemParent { SubscriptionItemDetails = new InvoiceLineItemParentSubscriptionItemDetails { Proration = proration } },
     };
 
@@ -39,5 +40,30 @@ public class When_a_renewal_invoice_is_paid
         }).Message!;
 
         Assert.Equal((new DateTimeOffset(End), new DateTimeOffset(NextEnd)), (paid.PeriodStart, paid.PeriodEnd));
+    }
+
+    [Fact]
+    public void Should_name_the_price_billed_in_advance_for_the_period_it_opens()
+    {
+        // The usage line bills the old plan's overage; the flat fee of the period it opens is the plan Stripe renews.
+        var invoice = new Invoice
+        {
+            Id = "in_cycle", BillingReason = "subscription_cycle", PeriodStart = Start, PeriodEnd = End,
+            Lines = new StripeList<InvoiceLineItem>
+            {
+                Data = [Line(Start, End, proration: false, "price_hobby_overage"), Line(End, NextEnd, proration: false, "price_pro")],
+            },
+        };
+
+        var created = (StripeInvoiceCreated)StripeEventTranslator.Translate(new Event
+        {
+            Id = "evt_2", Type = EventTypes.InvoiceCreated, Created = End, Data = new EventData { Object = invoice },
+        }).Message!;
+        var paid = (StripeInvoicePaid)StripeEventTranslator.Translate(new Event
+        {
+            Id = "evt_3", Type = EventTypes.InvoicePaid, Created = End, Data = new EventData { Object = invoice },
+        }).Message!;
+
+        Assert.Equal(("price_pro", "price_pro"), (created.ServicePriceId, paid.ServicePriceId));
     }
 }

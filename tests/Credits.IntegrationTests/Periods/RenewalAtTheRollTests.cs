@@ -12,7 +12,8 @@ namespace Credits.IntegrationTests.Periods;
 /// <summary>
 /// The next period opens when the subscription rolls, not when the renewal is paid: a Pro customer on a Stripe
 /// test clock whose renewal is declined still gets the new period's allowance at the roll, and the unpaid
-/// renewal is remembered for its grace (docs/boundaries/periods.md).
+/// renewal is remembered for its grace; and the period opens on the plan Stripe renews, even before the customer has
+/// heard of the change that put it there (docs/boundaries/periods.md).
 /// </summary>
 public class RenewalAtTheRollTests(TestClockSystem system, ITestOutputHelper output) : IClassFixture<TestClockSystem>
 {
@@ -66,6 +67,46 @@ public class RenewalAtTheRollTests(TestClockSystem system, ITestOutputHelper out
         var after = await system.EventuallyAsync(http, $"/v1/customers/{id}",
             c => c.GetProperty("balance").GetProperty("periodStart").GetDateTimeOffset() == periodEnd, "the period stays open");
         Assert.Equal(5000, after.GetProperty("balance").GetProperty("upcoming").GetInt64());
+        var books = await system.Accounts.BooksAsync(id);
+        Assert.Equal(books.Column, books.SumOfEntries);
+    }
+
+    [Fact]
+    public async Task A_roll_opens_the_plan_Stripe_renews_before_the_customer_has_heard_of_the_change()
+    {
+        using var http = system.Client();
+        var id = $"billed-{Guid.NewGuid():N}";
+        Assert.Equal(HttpStatusCode.Accepted, (await http.PostAsJsonAsync("/v1/customers", new { customerId = id, email = $"{id}@example.com", planId = "hobby" })).StatusCode);
+        var customer = await system.EventuallyAsync(http, $"/v1/customers/{id}", c => c.GetProperty("state").GetString() == "active"
+            && c.GetProperty("balance").ValueKind == JsonValueKind.Object, "the Hobby customer is active");
+        var stripeCustomerId = customer.GetProperty("stripeCustomerId").GetString()!;
+        var subscriptionId = customer.GetProperty("subscription").GetProperty("id").GetString()!;
+        var testClock = (await Stripe.V1.Customers.GetAsync(stripeCustomerId)).TestClockId!;
+        var periodEnd = customer.GetProperty("period").GetProperty("end").GetDateTimeOffset();
+        await StripeState.SaveCardAsync(Stripe, stripeCustomerId);
+
+        // Where an upgrade stands between its Stripe step and PlanChanged reaching the customer saga: Stripe bills Pro's
+        // items, Credits' customer is still on Hobby. (Stripe alone is changed here, so the customer saga never hears of it;
+        // in the race it hears a moment after the roll.)
+        var prices = (await Stripe.V1.Prices.ListAsync(new() { LookupKeys = ["credits:pro:flat", "credits:pro:overage"] })).Data.ToDictionary(p => p.LookupKey);
+        var subscription = await Stripe.V1.Subscriptions.GetAsync(subscriptionId);
+        await Stripe.V1.Subscriptions.UpdateAsync(subscriptionId, new SubscriptionUpdateOptions
+        {
+            Items = [.. subscription.Items.Data.Select(i => new SubscriptionItemOptions { Id = i.Id, Deleted = true }),
+                new() { Price = prices["credits:pro:flat"].Id, Quantity = 1 }, new() { Price = prices["credits:pro:overage"].Id }],
+            ProrationBehavior = "none",
+        });
+
+        await system.AdvanceClockAsync(testClock, periodEnd.AddMinutes(30));
+
+        // Stripe renews Pro (its draft renewal bills Pro's fee in advance), so the new period has Pro's allowance.
+        var renewal = Assert.Single((await Stripe.V1.Invoices.ListAsync(new() { Subscription = subscriptionId })).Data, i => i.BillingReason == "subscription_cycle");
+        Assert.Contains(renewal.Lines.Data, l => l.Pricing?.PriceDetails?.PriceId == prices["credits:pro:flat"].Id && l.Period.Start == periodEnd.UtcDateTime);
+        var rolled = await system.EventuallyAsync(http, $"/v1/customers/{id}",
+            c => c.GetProperty("balance").GetProperty("periodStart").GetDateTimeOffset() == periodEnd, "the next period opens at the roll");
+        output.WriteLine(rolled.ToString());
+        Assert.Equal("hobby", rolled.GetProperty("planId").GetString());
+        Assert.Equal(5000, rolled.GetProperty("balance").GetProperty("upcoming").GetInt64());   // Pro includes 5000, Hobby 200
         var books = await system.Accounts.BooksAsync(id);
         Assert.Equal(books.Column, books.SumOfEntries);
     }

@@ -48,6 +48,69 @@ public class When_the_subscription_rolls_into_its_next_period
     }
 }
 
+/// <summary>
+/// A plan change Stripe has applied reaches the customer saga (PlanChanged) only after the change's last steps: a roll in
+/// between must open the plan Stripe renews, not the one the customer is leaving (noticed in CI, 2026-12-03).
+/// </summary>
+public class When_the_subscription_rolls_on_a_plan_the_customer_saga_has_not_heard_of_yet
+{
+    [Fact]
+    public async Task Should_open_the_renewal_invoices_plan()
+    {
+        await using var h = await SagaHarness.Start();
+        var id = await Register(h, "billed-1");
+        var next = PeriodEnd.AddMonths(1);
+
+        // Stripe renews Pro's flat fee; the customer saga still holds Hobby.
+        await h.Bus.Bus.Publish(new StripeInvoiceCreated
+        {
+            InvoiceId = "in_cycle", SubscriptionId = "sub_billed-1", CustomerId = "billed-1", BillingReason = "subscription_cycle", Status = "draft",
+            PeriodStart = PeriodEnd, PeriodEnd = next, ServicePriceId = Plans.Pro.FlatPriceId,
+        });
+
+        var allowance = await h.PublishedOne<StartAllowancePeriod>(m => m.CustomerId == "billed-1" && m.PeriodStart == PeriodEnd);
+        Assert.Equal("pro", allowance.PlanId);
+        Assert.Equal("hobby", h.Customers.Sagas.Contains(id)!.PlanId);   // the customer's plan is PlanChanged's to set
+    }
+
+    [Fact]
+    public async Task Should_open_the_subscriptions_plan_when_its_new_period_is_seen_first()
+    {
+        await using var h = await SagaHarness.Start();
+        await Register(h, "billed-2", items: [Plans.ProFlat, Plans.ProMetered]);
+        var next = PeriodEnd.AddMonths(1);
+
+        // Registered on Hobby's terms (the saga's plan); Stripe's subscription already bills Pro at the roll.
+        await h.Bus.Bus.Publish(new StripeSubscriptionUpdated
+        {
+            SubscriptionId = "sub_billed-2", CustomerId = "billed-2", Status = "active",
+            Items =
+            [
+                new StripeSubscriptionItemState { ItemId = "si_flat", PriceId = Plans.Pro.FlatPriceId, UsageType = "licensed", CurrentPeriodStart = PeriodEnd, CurrentPeriodEnd = next },
+                new StripeSubscriptionItemState { ItemId = "si_metered", PriceId = Plans.Pro.MeteredPriceId!, UsageType = "metered", CurrentPeriodStart = PeriodEnd, CurrentPeriodEnd = next },
+            ],
+        });
+
+        Assert.Equal("pro", (await h.PublishedOne<StartAllowancePeriod>(m => m.CustomerId == "billed-2" && m.PeriodStart == PeriodEnd)).PlanId);
+    }
+
+    [Fact]
+    public async Task Should_keep_the_customers_plan_for_a_price_the_catalog_does_not_know()
+    {
+        await using var h = await SagaHarness.Start();
+        await Register(h, "billed-3");
+        var next = PeriodEnd.AddMonths(1);
+
+        await h.Bus.Bus.Publish(new StripeInvoiceCreated
+        {
+            InvoiceId = "in_cycle", SubscriptionId = "sub_billed-3", CustomerId = "billed-3", BillingReason = "subscription_cycle", Status = "draft",
+            PeriodStart = PeriodEnd, PeriodEnd = next, ServicePriceId = "price_retired",
+        });
+
+        Assert.Equal("hobby", (await h.PublishedOne<StartAllowancePeriod>(m => m.CustomerId == "billed-3" && m.PeriodStart == PeriodEnd)).PlanId);
+    }
+}
+
 public class When_the_first_invoice_is_paid_before_the_subscription_reply_arrives
 {
     [Fact]
