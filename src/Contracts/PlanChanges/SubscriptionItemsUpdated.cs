@@ -10,4 +10,10 @@ public record SubscriptionItemsUpdated
     public IReadOnlyList<SubscriptionItem> Items { get; init; } = [];
     public string? InvoiceId { get; init; }
     public string? InvoiceStatus { get; init; }
+    /// <summary>
+    /// The subscription's current period after the update, as Stripe answered (null from an older step). An upgrade that
+    /// reaches Stripe after the period rolled is charged for, and credited in, the new period.
+    /// </summary>
+    public DateTimeOffset? PeriodStart { get; init; }
+    public DateTimeOffset? PeriodEnd { get; init; }
 }

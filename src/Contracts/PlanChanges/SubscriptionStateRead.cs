@@ -13,4 +13,10 @@ public record SubscriptionStateRead
     public IReadOnlyList<SubscriptionItem> Items { get; init; } = [];
     public string? InvoiceId { get; init; }
     public string? InvoiceStatus { get; init; }
+    /// <summary>
+    /// The subscription's current period as Stripe holds it (null from an older step). An upgrade that
+    /// reaches Stripe after the period rolled is charged for, and credited in, the new period.
+    /// </summary>
+    public DateTimeOffset? PeriodStart { get; init; }
+    public DateTimeOffset? PeriodEnd { get; init; }
 }

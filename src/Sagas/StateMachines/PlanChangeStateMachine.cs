@@ -314,7 +314,7 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
         // Stripe's state decides a change whose write ended in doubt or whose deadline passed (see Resolve).
         During(VerifyingChange,
             When(StateRead)
-                .Then(c => { c.Saga.CurrentItems = SagaJson.Write(c.Message.Items); c.Saga.ProrationInvoiceId = c.Message.InvoiceId ?? c.Saga.ProrationInvoiceId; })
+                .Then(c => { Read(c.Saga, c.Message); c.Saga.ProrationInvoiceId = c.Message.InvoiceId ?? c.Saga.ProrationInvoiceId; })
                 .IfElse(c => c.Saga.Kind == Upgrade,
                     upgrade => upgrade
                         .IfElse(c => OnPlan(c.Saga.ToPlan, c.Message) && c.Message.InvoiceStatus is null or "paid",
@@ -364,7 +364,7 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
         // After a restore that ended in doubt: restored, paid after all (grant), or a case for an operator.
         During(VerifyingRestore,
             When(StateRead)
-                .Then(c => c.Saga.CurrentItems = SagaJson.Write(c.Message.Items))
+                .Then(c => Read(c.Saga, c.Message))
                 .IfElse(c => OnPlan(c.Saga.FromPlan, c.Message) && c.Message.InvoiceStatus != "paid",
                     restored => restored
                         .Then(c => Step(c.Saga, "read-stripe", "the previous items are back on Stripe"))
@@ -464,6 +464,27 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
         saga.CurrentItems = SagaJson.Write(m.Items);
         saga.ProrationInvoiceId = m.InvoiceId;
         Step(saga, "update-items", m.InvoiceId is null ? "done" : $"done, invoice {m.InvoiceId} {m.InvoiceStatus}");
+        FollowPeriod(saga, m.PeriodStart, m.PeriodEnd);
+    }
+
+    private static void Read(PlanChangeState saga, SubscriptionStateRead m)
+    {
+        saga.CurrentItems = SagaJson.Write(m.Items);
+        FollowPeriod(saga, m.PeriodStart, m.PeriodEnd);
+    }
+
+    /// <summary>
+    /// The period the change is credited in is the subscription's when Stripe applied it, not the one it began in. An
+    /// upgrade that waited past the roll (a card collected through Checkout, a payment confirmed late) is charged by Stripe
+    /// for the new period; granted in the old one, the ledger (already in the new period) would grant nothing, and the
+    /// customer would pay for the new plan and stay on the old one's allowance. Forward only: a stale answer never moves it back.
+    /// </summary>
+    private static void FollowPeriod(PlanChangeState saga, DateTimeOffset? start, DateTimeOffset? end)
+    {
+        if (start is not { } s || end is not { } e || s <= saga.PeriodStart) return;
+        Step(saga, "period", $"the subscription rolled to {s:O} before the change was applied: credited in that period");
+        saga.PeriodStart = s;
+        saga.PeriodEnd = e;
     }
 
     private static ReadSubscriptionState ReadState(PlanChangeState saga) => new()

@@ -12,8 +12,9 @@ namespace Credits.IntegrationTests.Periods;
 /// <summary>
 /// The next period opens when the subscription rolls, not when the renewal is paid: a Pro customer on a Stripe
 /// test clock whose renewal is declined still gets the new period's allowance at the roll, and the unpaid
-/// renewal is remembered for its grace; and the period opens on the plan Stripe renews, even before the customer has
-/// heard of the change that put it there (docs/boundaries/periods.md).
+/// renewal is remembered for its grace; the period opens on the plan Stripe renews, even before the customer has
+/// heard of the change that put it there; and an upgrade Stripe applies after the roll is credited in the new period
+/// (docs/boundaries/billing-periods.md).
 /// </summary>
 public class RenewalAtTheRollTests(TestClockSystem system, ITestOutputHelper output) : IClassFixture<TestClockSystem>
 {
@@ -107,6 +108,46 @@ public class RenewalAtTheRollTests(TestClockSystem system, ITestOutputHelper out
         output.WriteLine(rolled.ToString());
         Assert.Equal("hobby", rolled.GetProperty("planId").GetString());
         Assert.Equal(5000, rolled.GetProperty("balance").GetProperty("upcoming").GetInt64());   // Pro includes 5000, Hobby 200
+        var books = await system.Accounts.BooksAsync(id);
+        Assert.Equal(books.Column, books.SumOfEntries);
+    }
+
+    [Fact]
+    public async Task An_upgrade_that_waits_for_a_card_across_the_roll_is_credited_in_the_new_period()
+    {
+        using var http = system.Client();
+        var id = $"late-up-{Guid.NewGuid():N}";
+        Assert.Equal(HttpStatusCode.Accepted, (await http.PostAsJsonAsync("/v1/customers", new { customerId = id, email = $"{id}@example.com", planId = "hobby" })).StatusCode);
+        var customer = await system.EventuallyAsync(http, $"/v1/customers/{id}", c => c.GetProperty("state").GetString() == "active"
+            && c.GetProperty("balance").ValueKind == JsonValueKind.Object, "the Hobby customer is active");
+        var stripeCustomerId = customer.GetProperty("stripeCustomerId").GetString()!;
+        var subscriptionId = customer.GetProperty("subscription").GetProperty("id").GetString()!;
+        var testClock = (await Stripe.V1.Customers.GetAsync(stripeCustomerId)).TestClockId!;
+        var periodEnd = customer.GetProperty("period").GetProperty("end").GetDateTimeOffset();
+
+        // No card: the upgrade waits on Checkout (setup mode) for up to an hour, and the period rolls meanwhile.
+        var upgrade = await http.PostAsJsonAsync($"/v1/customers/{id}/plan", new { planId = "pro" });
+        var operation = (await upgrade.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("operationId").GetGuid();
+        var awaiting = await system.EventuallyAsync(http, $"/v1/operations/{operation}",
+            o => o.GetProperty("planChange").GetProperty("cardCheckoutUrl").ValueKind == JsonValueKind.String, "the upgrade asks for a card");
+        var sessionId = awaiting.GetProperty("planChange").GetProperty("cardCheckoutUrl").GetString()!.Split('/')[^1];
+        await system.AdvanceClockAsync(testClock, periodEnd.AddMinutes(30));
+        await system.EventuallyAsync(http, $"/v1/customers/{id}", c => c.GetProperty("balance").GetProperty("periodStart").GetDateTimeOffset() == periodEnd
+            && c.GetProperty("balance").GetProperty("upcoming").GetInt64() == 200, "the next period opens on Hobby at the roll");
+
+        // The card comes after the roll: Stripe applies the upgrade in the new period and charges its proration.
+        using (var given = await system.Stripe.Control.PostFormAsync($"/_emulator/checkout/{sessionId}/complete?card=pm_card_visa"))
+            Assert.True(given.IsSuccessStatusCode, await given.Content.ReadAsStringAsync());
+        await system.EventuallyAsync(http, $"/v1/operations/{operation}", o => o.GetProperty("status").GetString() is "completed" or "failed", "the upgrade ends");
+        var proration = Assert.Single((await Stripe.V1.Invoices.ListAsync(new() { Subscription = subscriptionId })).Data, i => i.BillingReason == "subscription_update");
+        Assert.Equal("paid", proration.Status);
+        Assert.True(proration.AmountPaid > 0);
+
+        // The credits the customer paid for are in the period Stripe charged for: Hobby's 200 and Pro's, not Hobby's alone.
+        var after = await system.EventuallyAsync(http, $"/v1/customers/{id}", c => c.GetProperty("planId").GetString() == "pro", "the customer is on Pro");
+        output.WriteLine(after.ToString());
+        Assert.Equal(periodEnd, after.GetProperty("balance").GetProperty("periodStart").GetDateTimeOffset());
+        Assert.Equal(200 + 5000, after.GetProperty("balance").GetProperty("upcoming").GetInt64());
         var books = await system.Accounts.BooksAsync(id);
         Assert.Equal(books.Column, books.SumOfEntries);
     }

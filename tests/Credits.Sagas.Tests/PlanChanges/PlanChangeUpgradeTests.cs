@@ -35,6 +35,50 @@ public class When_an_upgrade_is_paid_with_the_update
     }
 }
 
+/// <summary>
+/// An upgrade Stripe applies after the period rolled (the card came through Checkout late) is charged for the new period:
+/// its credits are granted in that period, not in the one the change began in, which the ledger has closed.
+/// </summary>
+public class When_an_upgrade_is_applied_after_the_period_rolled
+{
+    [Fact]
+    public async Task Should_grant_the_credits_in_the_period_Stripe_answered_with()
+    {
+        await using var h = await SagaHarness.Start();
+        var op = Guid.NewGuid();
+        await h.Bus.Bus.Publish(Upgrade(op));
+        var update = await h.PublishedOne<UpdateSubscriptionItems>(m => m.OperationId == op);
+        var next = (Start: DateTimeOffset.UtcNow.AddMinutes(-1), End: DateTimeOffset.UtcNow.AddMinutes(-1).AddMonths(1));
+
+        await h.Bus.Bus.Publish(new SubscriptionItemsUpdated
+        {
+            OperationId = op, Step = update.Step, Items = ProItems, InvoiceId = "in_1", InvoiceStatus = "paid", PeriodStart = next.Start, PeriodEnd = next.End,
+        });
+
+        var grant = await h.PublishedOne<GrantPlanChangeCredits>(m => m.OperationId == op);
+        Assert.Equal((next.Start, next.End), (grant.PeriodStart, grant.PeriodEnd));
+        Assert.InRange(grant.Allowance, 999, 1000);   // nearly all of the new period is left: nearly all of Pro's 1000
+    }
+
+    [Fact]
+    public async Task Should_not_move_the_period_back_for_an_earlier_one()
+    {
+        await using var h = await SagaHarness.Start();
+        var op = Guid.NewGuid();
+        await h.Bus.Bus.Publish(Upgrade(op));
+        var update = await h.PublishedOne<UpdateSubscriptionItems>(m => m.OperationId == op);
+
+        await h.Bus.Bus.Publish(new SubscriptionItemsUpdated
+        {
+            OperationId = op, Step = update.Step, Items = ProItems, InvoiceId = "in_1", InvoiceStatus = "paid",
+            PeriodStart = PeriodStart.AddMonths(-1), PeriodEnd = PeriodStart,
+        });
+
+        var grant = await h.PublishedOne<GrantPlanChangeCredits>(m => m.OperationId == op);
+        Assert.Equal((PeriodStart, PeriodEnd), (grant.PeriodStart, grant.PeriodEnd));
+    }
+}
+
 public class When_an_upgrade_invoice_is_paid_after_the_update
 {
     [Fact]

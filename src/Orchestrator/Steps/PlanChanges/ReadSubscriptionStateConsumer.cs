@@ -32,6 +32,8 @@ public sealed class ReadSubscriptionStateConsumer(StripeCalls stripe) : IConsume
             Items = StripeSubscriptions.Items(subscription),
             InvoiceId = invoice?.Id,
             InvoiceStatus = invoice?.Status,
+            PeriodStart = StripeSubscriptions.Period(subscription).Start,
+            PeriodEnd = StripeSubscriptions.Period(subscription).End,
         }, ct);
     }
 }

@@ -44,6 +44,8 @@ public sealed class UpdateSubscriptionItemsConsumer(StripeCalls stripe) : IConsu
             InvoiceId = invoice?.Id,
             // No proration invoice (nothing to charge) counts as paid.
             InvoiceStatus = invoice is null ? "paid" : Status(invoice),
+            PeriodStart = StripeSubscriptions.Period(subscription).Start,
+            PeriodEnd = StripeSubscriptions.Period(subscription).End,
         });
     }
 
