@@ -24,14 +24,7 @@ public class RenewalAtTheRollTests(TestClockSystem system, ITestOutputHelper out
     public async Task A_declined_renewal_still_opens_the_next_period_at_the_roll()
     {
         using var http = system.Client();
-        var id = $"roll-{Guid.NewGuid():N}";
-        Assert.Equal(HttpStatusCode.Accepted, (await http.PostAsJsonAsync("/v1/customers", new { customerId = id, email = $"{id}@example.com", planId = "hobby" })).StatusCode);
-        var customer = await system.EventuallyAsync(http, $"/v1/customers/{id}", c => c.GetProperty("state").GetString() == "active"
-            && c.GetProperty("balance").ValueKind == JsonValueKind.Object, "the Hobby customer is active");
-        var stripeCustomerId = customer.GetProperty("stripeCustomerId").GetString()!;
-        var subscriptionId = customer.GetProperty("subscription").GetProperty("id").GetString()!;
-        var testClock = (await Stripe.V1.Customers.GetAsync(stripeCustomerId)).TestClockId!;
-        var periodEnd = customer.GetProperty("period").GetProperty("end").GetDateTimeOffset();
+        var (id, stripeCustomerId, subscriptionId, testClock, periodEnd) = await RegisterOnHobbyAsync(http, "roll");
 
         await StripeState.SaveCardAsync(Stripe, stripeCustomerId);
         var upgrade = await http.PostAsJsonAsync($"/v1/customers/{id}/plan", new { planId = "pro" });
@@ -76,14 +69,7 @@ public class RenewalAtTheRollTests(TestClockSystem system, ITestOutputHelper out
     public async Task A_roll_opens_the_plan_Stripe_renews_before_the_customer_has_heard_of_the_change()
     {
         using var http = system.Client();
-        var id = $"billed-{Guid.NewGuid():N}";
-        Assert.Equal(HttpStatusCode.Accepted, (await http.PostAsJsonAsync("/v1/customers", new { customerId = id, email = $"{id}@example.com", planId = "hobby" })).StatusCode);
-        var customer = await system.EventuallyAsync(http, $"/v1/customers/{id}", c => c.GetProperty("state").GetString() == "active"
-            && c.GetProperty("balance").ValueKind == JsonValueKind.Object, "the Hobby customer is active");
-        var stripeCustomerId = customer.GetProperty("stripeCustomerId").GetString()!;
-        var subscriptionId = customer.GetProperty("subscription").GetProperty("id").GetString()!;
-        var testClock = (await Stripe.V1.Customers.GetAsync(stripeCustomerId)).TestClockId!;
-        var periodEnd = customer.GetProperty("period").GetProperty("end").GetDateTimeOffset();
+        var (id, stripeCustomerId, subscriptionId, testClock, periodEnd) = await RegisterOnHobbyAsync(http, "billed");
         await StripeState.SaveCardAsync(Stripe, stripeCustomerId);
 
         // Where an upgrade stands between its Stripe step and PlanChanged reaching the customer saga: Stripe bills Pro's
@@ -116,14 +102,7 @@ public class RenewalAtTheRollTests(TestClockSystem system, ITestOutputHelper out
     public async Task An_upgrade_that_waits_for_a_card_across_the_roll_is_credited_in_the_new_period()
     {
         using var http = system.Client();
-        var id = $"late-up-{Guid.NewGuid():N}";
-        Assert.Equal(HttpStatusCode.Accepted, (await http.PostAsJsonAsync("/v1/customers", new { customerId = id, email = $"{id}@example.com", planId = "hobby" })).StatusCode);
-        var customer = await system.EventuallyAsync(http, $"/v1/customers/{id}", c => c.GetProperty("state").GetString() == "active"
-            && c.GetProperty("balance").ValueKind == JsonValueKind.Object, "the Hobby customer is active");
-        var stripeCustomerId = customer.GetProperty("stripeCustomerId").GetString()!;
-        var subscriptionId = customer.GetProperty("subscription").GetProperty("id").GetString()!;
-        var testClock = (await Stripe.V1.Customers.GetAsync(stripeCustomerId)).TestClockId!;
-        var periodEnd = customer.GetProperty("period").GetProperty("end").GetDateTimeOffset();
+        var (id, _, subscriptionId, testClock, periodEnd) = await RegisterOnHobbyAsync(http, "late-up");
 
         // No card: the upgrade waits on Checkout (setup mode) for up to an hour, and the period rolls meanwhile.
         var upgrade = await http.PostAsJsonAsync($"/v1/customers/{id}/plan", new { planId = "pro" });
@@ -150,5 +129,19 @@ public class RenewalAtTheRollTests(TestClockSystem system, ITestOutputHelper out
         Assert.Equal(200 + 5000, after.GetProperty("balance").GetProperty("upcoming").GetInt64());
         var books = await system.Accounts.BooksAsync(id);
         Assert.Equal(books.Column, books.SumOfEntries);
+    }
+
+    /// <summary>A Hobby customer on its own test clock, active with its first period open.</summary>
+    async Task<(string Id, string StripeCustomerId, string SubscriptionId, string TestClock, DateTimeOffset PeriodEnd)> RegisterOnHobbyAsync(
+        HttpClient http, string prefix)
+    {
+        var id = $"{prefix}-{Guid.NewGuid():N}";
+        Assert.Equal(HttpStatusCode.Accepted, (await http.PostAsJsonAsync("/v1/customers", new { customerId = id, email = $"{id}@example.com", planId = "hobby" })).StatusCode);
+        var customer = await system.EventuallyAsync(http, $"/v1/customers/{id}", c => c.GetProperty("state").GetString() == "active"
+            && c.GetProperty("balance").ValueKind == JsonValueKind.Object, "the Hobby customer is active");
+        var stripeCustomerId = customer.GetProperty("stripeCustomerId").GetString()!;
+        var testClock = (await Stripe.V1.Customers.GetAsync(stripeCustomerId)).TestClockId!;
+        return (id, stripeCustomerId, customer.GetProperty("subscription").GetProperty("id").GetString()!, testClock,
+            customer.GetProperty("period").GetProperty("end").GetDateTimeOffset());
     }
 }
