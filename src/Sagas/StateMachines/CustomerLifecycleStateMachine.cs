@@ -98,7 +98,7 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
             When(InvoicePaid, c => c.Message.SubscriptionId is not null && OpensPeriod(c.Message) && c.Saga.AllowancePeriodStart is null)
                 .Then(c => c.Saga.SubscriptionId = c.Message.SubscriptionId)
                 .Then(c => OpenPeriod(c.Saga, c.Message.PeriodStart, c.Message.PeriodEnd))
-                .Publish(c => Allowance(c.Saga, BilledPlan(catalog, c.Saga, c.Message.ServicePriceId), c.Message.PeriodStart, c.Message.PeriodEnd, firstPeriod: true)),
+                .Publish(c => PeriodAllowance(catalog, c.Saga, c.Message.ServicePriceId, c.Message.PeriodStart, c.Message.PeriodEnd, firstPeriod: true)),
             When(SubscriptionCreated)
                 .Then(c => Subscribed(c.Saga, c.Message))
                 .Publish(c => Registered(c.Saga))
@@ -139,16 +139,16 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
             // charged about an hour later) or the subscription's new period, whichever comes first. Usage in
             // the draft window burns the new allowance, never overage of the old period. Only once a first
             // period was granted: a paid plan's first period waits for its first payment. The period is on the plan
-            // Stripe bills for it (BilledPlan), which a plan change may have moved before PlanChanged reaches this saga.
+            // Stripe bills for it (PeriodAllowance), which a plan change may have moved before PlanChanged reaches this saga.
             When(InvoiceCreated, c => c.Message.BillingReason == "subscription_cycle" && Rolls(c.Saga, c.Message.PeriodStart))
                 .Then(c => OpenPeriod(c.Saga, c.Message.PeriodStart, c.Message.PeriodEnd))
-                .Publish(c => Allowance(c.Saga, BilledPlan(catalog, c.Saga, c.Message.ServicePriceId), c.Message.PeriodStart, c.Message.PeriodEnd)),
+                .Publish(c => PeriodAllowance(catalog, c.Saga, c.Message.ServicePriceId, c.Message.PeriodStart, c.Message.PeriodEnd)),
             // Billing publishes a subscription's events newest-last, so the latest status is the one to keep.
             When(SubscriptionUpdated)
                 .Then(c => { c.Saga.SubscriptionStatus = c.Message.Status; c.Saga.UpdatedAt = DateTimeOffset.UtcNow; })
                 .If(c => SubscriptionPeriod(c.Message) is { } period && Rolls(c.Saga, period.Start), roll => roll
                     .Then(c => OpenPeriod(c.Saga, SubscriptionPeriod(c.Message)!.Value.Start, SubscriptionPeriod(c.Message)!.Value.End))
-                    .Publish(c => Allowance(c.Saga, BilledPlan(catalog, c.Saga, FlatPrice(c.Message)), c.Saga.PeriodStart!.Value, c.Saga.PeriodEnd!.Value)))
+                    .Publish(c => PeriodAllowance(catalog, c.Saga, FlatPrice(c.Message), c.Saga.PeriodStart!.Value, c.Saga.PeriodEnd!.Value)))
                 .If(c => c.Message.Status is "past_due" or "unpaid" && c.Saga.RenewalUnpaidSince is null,
                     unpaid => RenewalUnpaid(unpaid, options, c => c.Message.EventCreated))
                 // Only a status Stripe set after the renewal failed: the roll's own "active" event, delivered late or twice,
@@ -165,11 +165,11 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
             When(InvoicePaid, c => OpensPeriod(c.Message) && c.Saga.AllowancePeriodStart is null)
                 .Then(c => OpenPeriod(c.Saga, c.Message.PeriodStart, c.Message.PeriodEnd))
                 .Then(c => c.Saga.SubscriptionStatus = "active")
-                .Publish(c => Allowance(c.Saga, BilledPlan(catalog, c.Saga, c.Message.ServicePriceId), c.Message.PeriodStart, c.Message.PeriodEnd, firstPeriod: true)),
+                .Publish(c => PeriodAllowance(catalog, c.Saga, c.Message.ServicePriceId, c.Message.PeriodStart, c.Message.PeriodEnd, firstPeriod: true)),
             When(InvoicePaid, c => OpensPeriod(c.Message) && c.Saga.AllowancePeriodStart is { } granted && c.Message.PeriodStart > granted)
                 .Then(c => OpenPeriod(c.Saga, c.Message.PeriodStart, c.Message.PeriodEnd))
                 .Then(c => c.Saga.SubscriptionStatus = "active")
-                .Publish(c => Allowance(c.Saga, BilledPlan(catalog, c.Saga, c.Message.ServicePriceId), c.Message.PeriodStart, c.Message.PeriodEnd)),
+                .Publish(c => PeriodAllowance(catalog, c.Saga, c.Message.ServicePriceId, c.Message.PeriodStart, c.Message.PeriodEnd)),
             // The unpaid renewal itself paid (a retry, the hosted page, a new card). An older renewal's invoice.paid delivered late
             // or twice is not this payment.
             RenewalPaid(When(InvoicePaid, c => c.Message.BillingReason == "subscription_cycle" && c.Saga.RenewalUnpaidSince is { } since
@@ -355,14 +355,22 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
         m.Items.FirstOrDefault(i => i.UsageType == "licensed")?.PriceId;
 
     /// <summary>
-    /// The plan a period is on: the one whose flat fee Stripe bills for it. A plan change that Stripe has applied may not
-    /// have reached this saga yet (PlanChanged follows the change's own last steps), and a period opened in that window must
-    /// not be on the plan the customer is leaving: after an upgrade the renewal is charged at the new plan's price, after a
-    /// downgrade at the old one's no more. A price the catalog does not know (none on the invoice, a retired price) keeps
-    /// the saga's plan.
+    /// A period's allowance, on the plan Stripe bills for it (<paramref name="billedPrice"/>, the flat fee's price). A plan
+    /// change moves Stripe's items before PlanChanged reaches this saga: while a change is in flight, a period opened is on
+    /// the billed plan (after an upgrade the renewal is charged at the new plan's price, after a downgrade at the old one's no
+    /// more). With no change in flight, a billed plan other than the saga's is a roll heard of late, after a change completed
+    /// in the new period: the renewal paid for the billed plan's allowance, and the customer is on the saga's plan since.
+    /// A price the catalog does not know (none on the invoice, a retired price) is the saga's plan, as before.
     /// </summary>
-    private static string BilledPlan(IPlanCatalog catalog, CustomerLifecycleState saga, string? priceId) =>
-        priceId is not null && catalog.FindByFlatPrice(priceId) is { } billed ? billed.PlanId : saga.PlanId;
+    private static StartAllowancePeriod PeriodAllowance(IPlanCatalog catalog, CustomerLifecycleState saga, string? billedPrice,
+        DateTimeOffset start, DateTimeOffset end, bool firstPeriod = false)
+    {
+        var billed = billedPrice is null ? null : catalog.FindByFlatPrice(billedPrice);
+        if (billed is null || billed.PlanId == saga.PlanId) return Allowance(saga, saga.PlanId, start, end, firstPeriod);
+        return saga.PlanChangeOperationId is not null
+            ? Allowance(saga, billed.PlanId, start, end, firstPeriod)
+            : Allowance(saga, saga.PlanId, start, end, firstPeriod) with { Allowance = billed.IncludedCredits };
+    }
 
     /// <summary>
     /// A renewal is unpaid: overage stops now, or after the configured grace. It is unpaid since Stripe said so (the

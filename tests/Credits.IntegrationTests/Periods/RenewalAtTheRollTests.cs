@@ -69,12 +69,15 @@ public class RenewalAtTheRollTests(TestClockSystem system, ITestOutputHelper out
     public async Task A_roll_opens_the_plan_Stripe_renews_before_the_customer_has_heard_of_the_change()
     {
         using var http = system.Client();
-        var (id, stripeCustomerId, subscriptionId, testClock, periodEnd) = await RegisterOnHobbyAsync(http, "billed");
-        await StripeState.SaveCardAsync(Stripe, stripeCustomerId);
+        var (id, _, subscriptionId, testClock, periodEnd) = await RegisterOnHobbyAsync(http, "billed");
 
-        // Where an upgrade stands between its Stripe step and PlanChanged reaching the customer saga: Stripe bills Pro's
-        // items, Credits' customer is still on Hobby. (Stripe alone is changed here, so the customer saga never hears of it;
-        // in the race it hears a moment after the roll.)
+        // Where an upgrade stands between its Stripe step and PlanChanged reaching the customer saga: the change is in
+        // flight, Stripe bills Pro's items, and Credits' customer is still on Hobby. Here the upgrade waits for a card (no
+        // card on file) and Stripe's items are moved by hand, so the window stays open for as long as the test needs it.
+        var upgrade = await http.PostAsJsonAsync($"/v1/customers/{id}/plan", new { planId = "pro" });
+        var operation = (await upgrade.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("operationId").GetGuid();
+        await system.EventuallyAsync(http, $"/v1/operations/{operation}",
+            o => o.GetProperty("planChange").GetProperty("cardCheckoutUrl").ValueKind == JsonValueKind.String, "the upgrade is in flight");
         var prices = (await Stripe.V1.Prices.ListAsync(new() { LookupKeys = ["credits:pro:flat", "credits:pro:overage"] })).Data.ToDictionary(p => p.LookupKey);
         var subscription = await Stripe.V1.Subscriptions.GetAsync(subscriptionId);
         await Stripe.V1.Subscriptions.UpdateAsync(subscriptionId, new SubscriptionUpdateOptions
@@ -93,6 +96,7 @@ public class RenewalAtTheRollTests(TestClockSystem system, ITestOutputHelper out
             c => c.GetProperty("balance").GetProperty("periodStart").GetDateTimeOffset() == periodEnd, "the next period opens at the roll");
         output.WriteLine(rolled.ToString());
         Assert.Equal("hobby", rolled.GetProperty("planId").GetString());
+        Assert.NotEqual(JsonValueKind.Null, rolled.GetProperty("planChangeInFlight").ValueKind);
         Assert.Equal(5000, rolled.GetProperty("balance").GetProperty("upcoming").GetInt64());   // Pro includes 5000, Hobby 200
         var books = await system.Accounts.BooksAsync(id);
         Assert.Equal(books.Column, books.SumOfEntries);

@@ -49,27 +49,40 @@ public class When_the_subscription_rolls_into_its_next_period
 }
 
 /// <summary>
-/// A plan change Stripe has applied reaches the customer saga (PlanChanged) only after the change's last steps: a roll in
-/// between must open the plan Stripe renews, not the one the customer is leaving (noticed in CI, 2026-12-03).
+/// A plan change moves Stripe's items before PlanChanged reaches the customer saga: a roll in between must open the plan
+/// Stripe renews, not the one the customer is leaving (noticed in CI, 2026-12-03). A roll heard of only after a change
+/// completed in the new period keeps the new plan, with the allowance the renewal paid for.
 /// </summary>
-public class When_the_subscription_rolls_on_a_plan_the_customer_saga_has_not_heard_of_yet
+public class When_the_subscription_rolls_while_its_plan_is_changing
 {
+    static readonly DateTimeOffset Next = PeriodEnd.AddMonths(1);
+
+    static StripeInvoiceCreated Renewal(string customerId, string? price) => new()
+    {
+        InvoiceId = "in_cycle", SubscriptionId = $"sub_{customerId}", CustomerId = customerId, BillingReason = "subscription_cycle", Status = "draft",
+        PeriodStart = PeriodEnd, PeriodEnd = Next, ServicePriceId = price,
+    };
+
+    static async Task<Guid> UpgradeInFlight(SagaHarness h, string customerId)
+    {
+        var op = Guid.NewGuid();
+        await h.Bus.Bus.Publish(new ChangePlan { OperationId = op, CustomerId = customerId, NewPlanId = "pro" });
+        await h.PublishedOne<BeginPlanChange>(m => m.OperationId == op);
+        return op;
+    }
+
     [Fact]
-    public async Task Should_open_the_renewal_invoices_plan()
+    public async Task Should_open_the_renewal_invoices_plan_while_the_change_is_in_flight()
     {
         await using var h = await SagaHarness.Start();
         var id = await Register(h, "billed-1");
-        var next = PeriodEnd.AddMonths(1);
+        await UpgradeInFlight(h, "billed-1");
 
-        // Stripe renews Pro's flat fee; the customer saga still holds Hobby.
-        await h.Bus.Bus.Publish(new StripeInvoiceCreated
-        {
-            InvoiceId = "in_cycle", SubscriptionId = "sub_billed-1", CustomerId = "billed-1", BillingReason = "subscription_cycle", Status = "draft",
-            PeriodStart = PeriodEnd, PeriodEnd = next, ServicePriceId = Plans.Pro.FlatPriceId,
-        });
+        // Stripe renews Pro's flat fee; the customer saga still holds Hobby until PlanChanged.
+        await h.Bus.Bus.Publish(Renewal("billed-1", Plans.Pro.FlatPriceId));
 
         var allowance = await h.PublishedOne<StartAllowancePeriod>(m => m.CustomerId == "billed-1" && m.PeriodStart == PeriodEnd);
-        Assert.Equal("pro", allowance.PlanId);
+        Assert.Equal(("pro", (long?)null), (allowance.PlanId, allowance.Allowance));
         Assert.Equal("hobby", h.Customers.Sagas.Contains(id)!.PlanId);   // the customer's plan is PlanChanged's to set
     }
 
@@ -77,17 +90,16 @@ public class When_the_subscription_rolls_on_a_plan_the_customer_saga_has_not_hea
     public async Task Should_open_the_subscriptions_plan_when_its_new_period_is_seen_first()
     {
         await using var h = await SagaHarness.Start();
-        await Register(h, "billed-2", items: [Plans.ProFlat, Plans.ProMetered]);
-        var next = PeriodEnd.AddMonths(1);
+        await Register(h, "billed-2");
+        await UpgradeInFlight(h, "billed-2");
 
-        // Registered on Hobby's terms (the saga's plan); Stripe's subscription already bills Pro at the roll.
         await h.Bus.Bus.Publish(new StripeSubscriptionUpdated
         {
             SubscriptionId = "sub_billed-2", CustomerId = "billed-2", Status = "active",
             Items =
             [
-                new StripeSubscriptionItemState { ItemId = "si_flat", PriceId = Plans.Pro.FlatPriceId, UsageType = "licensed", CurrentPeriodStart = PeriodEnd, CurrentPeriodEnd = next },
-                new StripeSubscriptionItemState { ItemId = "si_metered", PriceId = Plans.Pro.MeteredPriceId!, UsageType = "metered", CurrentPeriodStart = PeriodEnd, CurrentPeriodEnd = next },
+                new StripeSubscriptionItemState { ItemId = "si_flat", PriceId = Plans.Pro.FlatPriceId, UsageType = "licensed", CurrentPeriodStart = PeriodEnd, CurrentPeriodEnd = Next },
+                new StripeSubscriptionItemState { ItemId = "si_metered", PriceId = Plans.Pro.MeteredPriceId!, UsageType = "metered", CurrentPeriodStart = PeriodEnd, CurrentPeriodEnd = Next },
             ],
         });
 
@@ -95,19 +107,33 @@ public class When_the_subscription_rolls_on_a_plan_the_customer_saga_has_not_hea
     }
 
     [Fact]
+    public async Task Should_keep_the_new_plan_with_the_renewals_allowance_for_a_roll_heard_of_after_the_change()
+    {
+        await using var h = await SagaHarness.Start();
+        var id = await Register(h, "billed-3");
+        var op = await UpgradeInFlight(h, "billed-3");
+        // The upgrade completed in the new period (its credits granted there); the roll's webhooks come later.
+        await h.Bus.Bus.Publish(new PlanChanged { OperationId = op, CustomerId = "billed-3", FromPlanId = "hobby", ToPlanId = "pro", Items = [Plans.ProFlat, Plans.ProMetered] });
+        for (var i = 0; i < 100 && h.Customers.Sagas.Contains(id)!.PlanChangeOperationId is not null; i++) await Task.Delay(20);
+
+        // Stripe renewed Hobby at the roll, before the upgrade.
+        await h.Bus.Bus.Publish(Renewal("billed-3", Plans.Hobby.FlatPriceId));
+
+        var allowance = await h.PublishedOne<StartAllowancePeriod>(m => m.CustomerId == "billed-3" && m.PeriodStart == PeriodEnd);
+        Assert.Equal(("pro", (long?)Plans.Hobby.IncludedCredits), (allowance.PlanId, allowance.Allowance));
+    }
+
+    [Fact]
     public async Task Should_keep_the_customers_plan_for_a_price_the_catalog_does_not_know()
     {
         await using var h = await SagaHarness.Start();
-        await Register(h, "billed-3");
-        var next = PeriodEnd.AddMonths(1);
+        await Register(h, "billed-4");
+        await UpgradeInFlight(h, "billed-4");
 
-        await h.Bus.Bus.Publish(new StripeInvoiceCreated
-        {
-            InvoiceId = "in_cycle", SubscriptionId = "sub_billed-3", CustomerId = "billed-3", BillingReason = "subscription_cycle", Status = "draft",
-            PeriodStart = PeriodEnd, PeriodEnd = next, ServicePriceId = "price_retired",
-        });
+        await h.Bus.Bus.Publish(Renewal("billed-4", "price_retired"));
 
-        Assert.Equal("hobby", (await h.PublishedOne<StartAllowancePeriod>(m => m.CustomerId == "billed-3" && m.PeriodStart == PeriodEnd)).PlanId);
+        var allowance = await h.PublishedOne<StartAllowancePeriod>(m => m.CustomerId == "billed-4" && m.PeriodStart == PeriodEnd);
+        Assert.Equal(("hobby", (long?)null), (allowance.PlanId, allowance.Allowance));
     }
 }
 
