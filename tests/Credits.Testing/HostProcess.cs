@@ -95,7 +95,8 @@ public sealed class HostProcess : IAsyncDisposable
             try
             {
                 var response = await http.GetAsync(new Uri(BaseAddress, "health/ready"));
-                if (response.StatusCode == HttpStatusCode.OK) return;
+                // Another host answering on this port is not this one ready: it fails to bind and exits, said above.
+                if (response.StatusCode == HttpStatusCode.OK && ListensOnItsPort()) return;
             }
             catch (HttpRequestException) { }
             catch (TaskCanceledException) { }
@@ -132,10 +133,42 @@ public sealed class HostProcess : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    public static int FreePort()
+    public static int FreePort() => FreePorts.Next();
+
+    /// <summary>
+    /// Whether this host holds the listening socket on <see cref="Port"/> (Linux: /proc/net/tcp and the process's
+    /// descriptors). A 200 from /health/ready only says that some host answers on the port: another one may have it while
+    /// this one fails to bind. Elsewhere than Linux it is taken on trust.
+    /// </summary>
+    bool ListensOnItsPort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        if (!OperatingSystem.IsLinux() || _process is null) return true;
+        try
+        {
+            var sockets = ListeningSockets(Port);
+            return sockets.Count > 0 && Directory.EnumerateFileSystemEntries($"/proc/{_process.Id}/fd")
+                .Any(fd => new FileInfo(fd).LinkTarget is { } target && sockets.Contains(target));
+        }
+        catch (IOException) { return false; }
+        catch (UnauthorizedAccessException) { return true; }
+    }
+
+    /// <summary>The socket inodes listening on <paramref name="port"/>, as the fd links name them ("socket:[inode]").</summary>
+    static HashSet<string> ListeningSockets(int port)
+    {
+        var sockets = new HashSet<string>();
+        var hexPort = port.ToString("X4");
+        foreach (var table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
+        {
+            if (!File.Exists(table)) continue;
+            foreach (var line in File.ReadLines(table).Skip(1))
+            {
+                // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode; st 0A = LISTEN
+                var columns = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (columns.Length > 9 && columns[3] == "0A" && columns[1].EndsWith(":" + hexPort, StringComparison.Ordinal))
+                    sockets.Add($"socket:[{columns[9]}]");
+            }
+        }
+        return sockets;
     }
 }
