@@ -148,7 +148,7 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
                 .Then(c => { c.Saga.SubscriptionStatus = c.Message.Status; c.Saga.UpdatedAt = DateTimeOffset.UtcNow; })
                 .If(c => SubscriptionPeriod(c.Message) is { } period && Rolls(c.Saga, period.Start), roll => roll
                     .Then(c => OpenPeriod(c.Saga, SubscriptionPeriod(c.Message)!.Value.Start, SubscriptionPeriod(c.Message)!.Value.End))
-                    .Publish(c => PeriodAllowance(catalog, c.Saga, FlatPrice(c.Message), c.Saga.PeriodStart!.Value, c.Saga.PeriodEnd!.Value)))
+                    .Publish(c => PeriodAllowance(catalog, c.Saga, FlatItem(c.Message)?.PriceId, c.Saga.PeriodStart!.Value, c.Saga.PeriodEnd!.Value)))
                 .If(c => c.Message.Status is "past_due" or "unpaid" && c.Saga.RenewalUnpaidSince is null,
                     unpaid => RenewalUnpaid(unpaid, options, c => c.Message.EventCreated))
                 // Only a status Stripe set after the renewal failed: the roll's own "active" event, delivered late or twice,
@@ -344,15 +344,13 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
         saga.UpdatedAt = DateTimeOffset.UtcNow;
     }
 
-    /// <summary>The subscription's current period, from its flat (licensed) item.</summary>
-    private static (DateTimeOffset Start, DateTimeOffset End)? SubscriptionPeriod(StripeSubscriptionUpdated m) =>
-        m.Items.Where(i => i.UsageType == "licensed" && i.CurrentPeriodEnd > i.CurrentPeriodStart)
-            .Select(i => ((DateTimeOffset Start, DateTimeOffset End)?)(i.CurrentPeriodStart, i.CurrentPeriodEnd))
-            .FirstOrDefault();
+    /// <summary>The subscription's flat (licensed) item: its period is the subscription's, its price the plan Stripe bills.</summary>
+    private static StripeSubscriptionItemState? FlatItem(StripeSubscriptionUpdated m) =>
+        m.Items.FirstOrDefault(i => i.UsageType == "licensed" && i.CurrentPeriodEnd > i.CurrentPeriodStart);
 
-    /// <summary>The price of the subscription's flat (licensed) item.</summary>
-    private static string? FlatPrice(StripeSubscriptionUpdated m) =>
-        m.Items.FirstOrDefault(i => i.UsageType == "licensed")?.PriceId;
+    /// <summary>The subscription's current period, from its flat item.</summary>
+    private static (DateTimeOffset Start, DateTimeOffset End)? SubscriptionPeriod(StripeSubscriptionUpdated m) =>
+        FlatItem(m) is { } flat ? (flat.CurrentPeriodStart, flat.CurrentPeriodEnd) : null;
 
     /// <summary>
     /// A period's allowance, on the plan Stripe bills for it (<paramref name="billedPrice"/>, the flat fee's price). A plan

@@ -74,10 +74,7 @@ public class RenewalAtTheRollTests(TestClockSystem system, ITestOutputHelper out
         // Where an upgrade stands between its Stripe step and PlanChanged reaching the customer saga: the change is in
         // flight, Stripe bills Pro's items, and Credits' customer is still on Hobby. Here the upgrade waits for a card (no
         // card on file) and Stripe's items are moved by hand, so the window stays open for as long as the test needs it.
-        var upgrade = await http.PostAsJsonAsync($"/v1/customers/{id}/plan", new { planId = "pro" });
-        var operation = (await upgrade.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("operationId").GetGuid();
-        await system.EventuallyAsync(http, $"/v1/operations/{operation}",
-            o => o.GetProperty("planChange").GetProperty("cardCheckoutUrl").ValueKind == JsonValueKind.String, "the upgrade is in flight");
+        await UpgradeWaitingForCardAsync(http, id);
         var prices = (await Stripe.V1.Prices.ListAsync(new() { LookupKeys = ["credits:pro:flat", "credits:pro:overage"] })).Data.ToDictionary(p => p.LookupKey);
         var subscription = await Stripe.V1.Subscriptions.GetAsync(subscriptionId);
         await Stripe.V1.Subscriptions.UpdateAsync(subscriptionId, new SubscriptionUpdateOptions
@@ -109,11 +106,7 @@ public class RenewalAtTheRollTests(TestClockSystem system, ITestOutputHelper out
         var (id, _, subscriptionId, testClock, periodEnd) = await RegisterOnHobbyAsync(http, "late-up");
 
         // No card: the upgrade waits on Checkout (setup mode) for up to an hour, and the period rolls meanwhile.
-        var upgrade = await http.PostAsJsonAsync($"/v1/customers/{id}/plan", new { planId = "pro" });
-        var operation = (await upgrade.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("operationId").GetGuid();
-        var awaiting = await system.EventuallyAsync(http, $"/v1/operations/{operation}",
-            o => o.GetProperty("planChange").GetProperty("cardCheckoutUrl").ValueKind == JsonValueKind.String, "the upgrade asks for a card");
-        var sessionId = awaiting.GetProperty("planChange").GetProperty("cardCheckoutUrl").GetString()!.Split('/')[^1];
+        var (operation, sessionId) = await UpgradeWaitingForCardAsync(http, id);
         await system.AdvanceClockAsync(testClock, periodEnd.AddMinutes(30));
         await system.EventuallyAsync(http, $"/v1/customers/{id}", c => c.GetProperty("balance").GetProperty("periodStart").GetDateTimeOffset() == periodEnd
             && c.GetProperty("balance").GetProperty("upcoming").GetInt64() == 200, "the next period opens on Hobby at the roll");
@@ -133,6 +126,20 @@ public class RenewalAtTheRollTests(TestClockSystem system, ITestOutputHelper out
         Assert.Equal(200 + 5000, after.GetProperty("balance").GetProperty("upcoming").GetInt64());
         var books = await system.Accounts.BooksAsync(id);
         Assert.Equal(books.Column, books.SumOfEntries);
+    }
+
+    /// <summary>
+    /// An upgrade to Pro for a customer without a card: it holds the customer's plan-change slot while it waits on the
+    /// Checkout page (setup mode) whose session it returns, and Stripe's items are untouched until a card is given.
+    /// </summary>
+    async Task<(Guid Operation, string CardSessionId)> UpgradeWaitingForCardAsync(HttpClient http, string id)
+    {
+        var upgrade = await http.PostAsJsonAsync($"/v1/customers/{id}/plan", new { planId = "pro" });
+        var operation = (await upgrade.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("operationId").GetGuid();
+        var awaiting = await system.EventuallyAsync(http, $"/v1/operations/{operation}",
+            o => o.GetProperty("planChange").GetProperty("cardCheckoutUrl").ValueKind == JsonValueKind.String, "the upgrade asks for a card");
+        // The emulator's Checkout URL ends with the session id (/checkout/{id}).
+        return (operation, awaiting.GetProperty("planChange").GetProperty("cardCheckoutUrl").GetString()!.Split('/')[^1]);
     }
 
     /// <summary>A Hobby customer on its own test clock, active with its first period open.</summary>

@@ -26,14 +26,15 @@ public sealed class ReadSubscriptionStateConsumer(StripeCalls stripe) : IConsume
             ? (await stripe.ReadAsync("get invoice", (c, o, t) => c.V1.Invoices.GetAsync(known, null, o, t), ct)).GetValueOrThrow()
             : subscription.LatestInvoice is { BillingReason: "subscription_update" } latest ? latest : null;
 
+        var period = StripeSubscriptions.Period(subscription);
         await context.Publish(new SubscriptionStateRead
         {
             OperationId = m.OperationId,
             Items = StripeSubscriptions.Items(subscription),
             InvoiceId = invoice?.Id,
             InvoiceStatus = invoice?.Status,
-            PeriodStart = StripeSubscriptions.Period(subscription).Start,
-            PeriodEnd = StripeSubscriptions.Period(subscription).End,
+            PeriodStart = period.Start,
+            PeriodEnd = period.End,
         }, ct);
     }
 }

@@ -36,6 +36,7 @@ public sealed class UpdateSubscriptionItemsConsumer(StripeCalls stripe) : IConsu
         var invoice = subscription.LatestInvoice is { BillingReason: "subscription_update" } proration && m.ProrationBehavior == "always_invoice"
             ? proration
             : null;
+        var period = StripeSubscriptions.Period(subscription);
         await context.Publish(new SubscriptionItemsUpdated
         {
             OperationId = m.OperationId,
@@ -44,8 +45,8 @@ public sealed class UpdateSubscriptionItemsConsumer(StripeCalls stripe) : IConsu
             InvoiceId = invoice?.Id,
             // No proration invoice (nothing to charge) counts as paid.
             InvoiceStatus = invoice is null ? "paid" : Status(invoice),
-            PeriodStart = StripeSubscriptions.Period(subscription).Start,
-            PeriodEnd = StripeSubscriptions.Period(subscription).End,
+            PeriodStart = period.Start,
+            PeriodEnd = period.End,
         });
     }
 
