@@ -5,13 +5,15 @@ using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Npgsql;
 
 namespace Credits.Benchmarks;
 
 /// <summary>
 /// End-to-end messages/s through the transactional outbox (consume behind the inbox, write a row, publish
 /// through the outbox, relay, consume downstream) against a no-op consumer on the same broker, same
-/// endpoint settings, same run. Rounds alternate so background load hits both alike; the best round counts.
+/// endpoint settings, same run. Rounds alternate so background load hits both alike; the best round counts. A fourth
+/// phase, the floor, writes the outbox's rows by hand and publishes directly: more than any outbox could reach here.
 /// </summary>
 public sealed class OutboxThroughputScenario : IBenchmarkScenario
 {
@@ -20,9 +22,11 @@ public sealed class OutboxThroughputScenario : IBenchmarkScenario
     const string ForwardedQueue = "bench-forwarded";
     const string DirectQueue = "bench-direct";
     const string DirectForwardedQueue = "bench-direct-forwarded";
+    const string FloorQueue = "bench-floor";
+    const string FloorForwardedQueue = "bench-floor-forwarded";
 
     public string Name => "outbox";
-    public string Description => "transactional outbox end to end vs a no-op consumer and a direct two-hop publish (options: --messages 10000 --rounds 3 --statements prepared|unprepared)";
+    public string Description => "transactional outbox end to end vs a no-op consumer, a direct two-hop publish and the floor of its writes by hand (options: --messages 10000 --rounds 3 --statements prepared|unprepared)";
 
     public async Task RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
     {
@@ -35,7 +39,11 @@ public sealed class OutboxThroughputScenario : IBenchmarkScenario
         {
             await using var services = Build(context.Statements(database.ConnectionString), virtualHost.Uri);
             await using (var scope = services.CreateAsyncScope())
-                await scope.ServiceProvider.GetRequiredService<OutboxBenchmarkDbContext>().Database.EnsureCreatedAsync(cancellationToken);
+            {
+                var dbContext = scope.ServiceProvider.GetRequiredService<OutboxBenchmarkDbContext>();
+                await dbContext.Database.EnsureCreatedAsync(cancellationToken);
+                await dbContext.Database.ExecuteSqlRawAsync(OutboxFloorConsumer.CreateTablesSql, cancellationToken);
+            }
             var hosted = services.GetServices<IHostedService>().ToList();
             foreach (var service in hosted) await service.StartAsync(cancellationToken);
 
@@ -43,21 +51,25 @@ public sealed class OutboxThroughputScenario : IBenchmarkScenario
             var noOps = services.GetRequiredService<NoOpCounter<NoOpBenchmarkMessage>>();
             var forwarded = services.GetRequiredService<NoOpCounter<OutboxBenchmarkForwarded>>();
             var directForwarded = services.GetRequiredService<NoOpCounter<NoOpForwarded>>();
+            var floorForwarded = services.GetRequiredService<NoOpCounter<OutboxFloorForwarded>>();
 
             // Warm-up: JIT, connections, pools, exchanges.
             await Measure(bus, NoOpQueue, 1_000, i => new NoOpBenchmarkMessage { Id = Guid.NewGuid() }, () => noOps.Count, cancellationToken);
             await Measure(bus, DirectQueue, 1_000, i => new NoOpForwardRequested { Id = Guid.NewGuid() }, () => directForwarded.Count, cancellationToken);
             await Measure(bus, OutboxQueue, 1_000, i => new OutboxBenchmarkRequested { Id = Guid.NewGuid() }, () => forwarded.Count, cancellationToken);
+            await Measure(bus, FloorQueue, 1_000, i => new OutboxFloorRequested { Id = Guid.NewGuid() }, () => floorForwarded.Count, cancellationToken);
 
             var noOpRates = new List<double>();
             var directRates = new List<double>();
             var outboxRates = new List<double>();
+            var floorRates = new List<double>();
             for (var round = 0; round < rounds; round++)
             {
                 noOpRates.Add(await Measure(bus, NoOpQueue, messages, i => new NoOpBenchmarkMessage { Id = Guid.NewGuid() }, () => noOps.Count, cancellationToken));
                 directRates.Add(await Measure(bus, DirectQueue, messages, i => new NoOpForwardRequested { Id = Guid.NewGuid() }, () => directForwarded.Count, cancellationToken));
                 outboxRates.Add(await Measure(bus, OutboxQueue, messages, i => new OutboxBenchmarkRequested { Id = Guid.NewGuid() }, () => forwarded.Count, cancellationToken));
-                Console.WriteLine($"  round {round + 1}: no-op {noOpRates[^1]:N0}/s, direct two-hop {directRates[^1]:N0}/s, outbox {outboxRates[^1]:N0}/s");
+                floorRates.Add(await Measure(bus, FloorQueue, messages, i => new OutboxFloorRequested { Id = Guid.NewGuid() }, () => floorForwarded.Count, cancellationToken));
+                Console.WriteLine($"  round {round + 1}: no-op {noOpRates[^1]:N0}/s, direct two-hop {directRates[^1]:N0}/s, outbox {outboxRates[^1]:N0}/s, floor {floorRates[^1]:N0}/s");
             }
 
             var noOp = noOpRates.Max();
@@ -68,6 +80,10 @@ public sealed class OutboxThroughputScenario : IBenchmarkScenario
             context.Report("outbox consumer to downstream", outbox, "msg/s", $"best of {rounds} x {messages:N0}, send to downstream consumed, statements {context.String("statements", "prepared")}");
             context.Report("outbox / no-op", 100 * outbox / noOp, "%", "target: at least 60 % (outbox costs at most 40 %)");
             context.Report("outbox / direct two-hop", 100 * outbox / direct, "%", "the transaction and relay alone");
+            var floor = floorRates.Max();
+            context.Report("floor: the outbox's writes by hand, then a direct publish", floor, "msg/s", "one round trip with COMMIT, no relay (OutboxFloorConsumer)");
+            context.Report("floor / direct two-hop", 100 * floor / direct, "%", "more than any outbox could reach here");
+            context.Report("outbox / floor", 100 * outbox / floor, "%", "what the outbox and its relay keep of the floor");
             context.Report("peak RSS", BenchmarkContext.PeakRssMb(), "MB");
 
             foreach (var service in Enumerable.Reverse(hosted)) await service.StopAsync(CancellationToken.None);
@@ -98,6 +114,7 @@ public sealed class OutboxThroughputScenario : IBenchmarkScenario
         services.AddLogging();
         services.AddDbContextPool<OutboxBenchmarkDbContext>(o => o.UseNpgsql(connectionString));
         services.AddSingleton(typeof(NoOpCounter<>));
+        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         services.AddMassTransit(x =>
         {
             x.AddPostgresOutbox<OutboxBenchmarkDbContext>();
@@ -106,6 +123,8 @@ public sealed class OutboxThroughputScenario : IBenchmarkScenario
             x.AddConsumer<NoOpConsumer<OutboxBenchmarkForwarded>>().Endpoint(e => e.Name = ForwardedQueue);
             x.AddConsumer<NoOpForwardingConsumer>().Endpoint(e => e.Name = DirectQueue);
             x.AddConsumer<NoOpConsumer<NoOpForwarded>>().Endpoint(e => e.Name = DirectForwardedQueue);
+            x.AddConsumer<OutboxFloorConsumer>().Endpoint(e => e.Name = FloorQueue);
+            x.AddConsumer<NoOpConsumer<OutboxFloorForwarded>>().Endpoint(e => e.Name = FloorForwardedQueue);
             x.AddConfigureEndpointsCallback((registration, name, endpoint) =>
             {
                 endpoint.PrefetchCount = 64;

@@ -16,3 +16,9 @@ public record SagaBenchmarkNoOp
 {
     public Guid Id { get; init; }
 }
+
+/// <summary>Counts on an instance through <see cref="SagaFloorConsumer"/>: the same rows, without the saga machinery.</summary>
+public record SagaBenchmarkFloorCounted
+{
+    public Guid CounterId { get; init; }
+}

@@ -6,22 +6,25 @@ using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Npgsql;
 
 namespace Credits.Benchmarks;
 
 /// <summary>
 /// Saga transitions/s on RabbitMQ with the PostgreSQL saga repository (events to existing instances, one
 /// transaction each) against a no-op consumer with the same endpoint settings in the same run. Rounds
-/// alternate so background load hits both alike; the best round of each counts.
+/// alternate so background load hits both alike; the best round of each counts. A third phase, the floor, does the
+/// transition's two round trips by hand on the same rows: the most any transition could reach on this machine.
 /// </summary>
 public sealed class SagaBenchmarkScenario : IBenchmarkScenario
 {
     const string NoOpQueue = "saga-bench-noop";
     const string SagaQueue = "saga-bench-counter";
+    const string FloorQueue = "saga-bench-floor";
 
     public string Name => "saga";
     public string Description =>
-        "saga transitions on the PostgreSQL repository vs a no-op consumer (options: --messages 5000 --instances 100 --rounds 3 --concurrency 32 --mode pessimistic|optimistic --context pooled|per-message --statements prepared|unprepared)";
+        "saga transitions on the PostgreSQL repository vs a no-op consumer and the floor of the same round trips by hand (options: --messages 5000 --instances 100 --rounds 3 --concurrency 32 --mode pessimistic|optimistic --context pooled|per-message --statements prepared|unprepared)";
 
     public async Task RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
     {
@@ -69,6 +72,16 @@ public sealed class SagaBenchmarkScenario : IBenchmarkScenario
                 return n / stopwatch.Elapsed.TotalSeconds;
             }
 
+            // The floor: the same rows, the same two round trips, written by hand (SagaFloorConsumer).
+            async Task<double> Floor(int n)
+            {
+                expectedCount += n;
+                var stopwatch = Stopwatch.StartNew();
+                await Send(bus, FloorQueue, n, i => new SagaBenchmarkFloorCounted { CounterId = counters[i % counters.Length] }, cancellationToken);
+                await Until(() => CountedSoFar(services, cancellationToken).ContinueWith(t => t.Result.Sum == expectedCount), cancellationToken);
+                return n / stopwatch.Elapsed.TotalSeconds;
+            }
+
             long expectedNoOps = 0;
             async Task<double> NoOps(int n)
             {
@@ -82,14 +95,17 @@ public sealed class SagaBenchmarkScenario : IBenchmarkScenario
             // Warm-up: JIT, connections, pools.
             await NoOps(500);
             await Transitions(500);
+            await Floor(500);
 
             var noOpRates = new List<double>();
             var sagaRates = new List<double>();
+            var floorRates = new List<double>();
             for (var round = 0; round < rounds; round++)
             {
                 noOpRates.Add(await NoOps(messages));
                 sagaRates.Add(await Transitions(messages));
-                Console.WriteLine($"  round {round + 1}: no-op {noOpRates[^1]:N0}/s, saga {sagaRates[^1]:N0}/s");
+                floorRates.Add(await Floor(messages));
+                Console.WriteLine($"  round {round + 1}: no-op {noOpRates[^1]:N0}/s, saga {sagaRates[^1]:N0}/s, floor {floorRates[^1]:N0}/s");
             }
 
             var noOp = noOpRates.Max();
@@ -98,6 +114,10 @@ public sealed class SagaBenchmarkScenario : IBenchmarkScenario
             context.Report($"saga transitions ({mode.ToString().ToLowerInvariant()})", saga, "msg/s",
                 $"best of {rounds} x {messages:N0} over {instances} instances, send to committed, concurrency {concurrency}, DbContext {(pooled ? "pooled" : "per message")}, statements {context.String("statements", "prepared")}");
             context.Report("saga / no-op", 100 * saga / noOp, "%");
+            var floor = floorRates.Max();
+            context.Report("floor: the same two round trips by hand", floor, "msg/s", "raw Npgsql, no EF, no state machine (SagaFloorConsumer)");
+            context.Report("floor / no-op", 100 * floor / noOp, "%", "the most any saga transition could reach here");
+            context.Report("saga / floor", 100 * saga / floor, "%", "what the saga machinery keeps of the floor");
             context.Report("peak RSS", BenchmarkContext.PeakRssMb(), "MB");
 
             foreach (var service in Enumerable.Reverse(hosted)) await service.StopAsync(CancellationToken.None);
@@ -113,6 +133,7 @@ public sealed class SagaBenchmarkScenario : IBenchmarkScenario
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<SagaBenchmarkObserver>();
+        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
         if (pooled)
             services.AddDbContextPool<SagaBenchmarkDbContext>(o => o.UseNpgsql(connectionString));
@@ -123,6 +144,7 @@ public sealed class SagaBenchmarkScenario : IBenchmarkScenario
             x.SetPostgresSagaRepositoryProvider<SagaBenchmarkDbContext>(o => o.ConcurrencyMode = mode);
             x.AddSagaStateMachine<SagaBenchmarkStateMachine, SagaBenchmarkState>().Endpoint(e => e.Name = SagaQueue);
             x.AddConsumer<SagaBenchmarkNoOpConsumer>().Endpoint(e => e.Name = NoOpQueue);
+            x.AddConsumer<SagaFloorConsumer>().Endpoint(e => e.Name = FloorQueue);
             x.AddConfigureEndpointsCallback((_, _, endpoint) =>
             {
                 endpoint.ConcurrentMessageLimit = concurrency;
