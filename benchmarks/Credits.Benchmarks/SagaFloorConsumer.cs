@@ -8,7 +8,7 @@ namespace Credits.Benchmarks;
 /// round trips as the saga repository (<c>BEGIN</c> with the instance's locked read; the update with <c>COMMIT</c>)
 /// on the same table, but no Entity Framework, no state machine and no saga repository. Whatever the saga path
 /// costs above this rate is Credits' and its libraries'; what this costs below the no-op's rate is PostgreSQL,
-/// Npgsql and the round trips themselves (docs/BENCHMARKS.md, twelfth session).
+/// Npgsql and the round trips themselves (docs/BENCHMARKS.md, thirteenth session).
 /// </summary>
 public sealed class SagaFloorConsumer(NpgsqlDataSource dataSource) : IConsumer<SagaBenchmarkFloorCounted>
 {
