@@ -62,25 +62,19 @@ public sealed class SagaBenchmarkScenario : IBenchmarkScenario
             await Until(() => CountedSoFar(services, cancellationToken).ContinueWith(t => t.Result.Instances == instances), cancellationToken);
 
             long expectedCount = 0;
-            async Task<double> Transitions(int n)
+            // Sends n counts over the instances to a queue; returns counts/s until all are committed, not merely consumed
+            // (the sum of the counters in PostgreSQL).
+            async Task<double> Count<T>(string queue, int n, Func<Guid, T> count) where T : class
             {
                 expectedCount += n;
                 var stopwatch = Stopwatch.StartNew();
-                await Send(bus, SagaQueue, n, i => new SagaBenchmarkCounted { CounterId = counters[i % counters.Length] }, cancellationToken);
-                // Committed, not merely consumed: the sum of the counters in PostgreSQL.
+                await Send(bus, queue, n, i => count(counters[i % counters.Length]), cancellationToken);
                 await Until(() => CountedSoFar(services, cancellationToken).ContinueWith(t => t.Result.Sum == expectedCount), cancellationToken);
                 return n / stopwatch.Elapsed.TotalSeconds;
             }
-
+            Task<double> Transitions(int n) => Count(SagaQueue, n, id => new SagaBenchmarkCounted { CounterId = id });
             // The floor: the same rows, the same two round trips, written by hand (SagaFloorConsumer).
-            async Task<double> Floor(int n)
-            {
-                expectedCount += n;
-                var stopwatch = Stopwatch.StartNew();
-                await Send(bus, FloorQueue, n, i => new SagaBenchmarkFloorCounted { CounterId = counters[i % counters.Length] }, cancellationToken);
-                await Until(() => CountedSoFar(services, cancellationToken).ContinueWith(t => t.Result.Sum == expectedCount), cancellationToken);
-                return n / stopwatch.Elapsed.TotalSeconds;
-            }
+            Task<double> Floor(int n) => Count(FloorQueue, n, id => new SagaBenchmarkFloorCounted { CounterId = id });
 
             long expectedNoOps = 0;
             async Task<double> NoOps(int n)
