@@ -8,7 +8,8 @@ namespace Credits.Benchmarks;
 /// The outbox row's floor, a lower bound on what any transactional outbox costs here: the consumer's row, the inbox
 /// claim and the outbox's two rows written by hand in one round trip that ends with <c>COMMIT</c> (what the outbox's
 /// last save sends), then the event published straight to the broker. It leaves out everything a relay must still do
-/// (read the rows back, delete them), so a real outbox can only be slower (docs/BENCHMARKS.md, thirteenth session).
+/// (read the rows back, delete them), and its message row is smaller than MassTransit's envelope, so a real outbox can
+/// only be slower (docs/BENCHMARKS.md, thirteenth session).
 /// The tables are copies of the real ones with their indexes (<see cref="CreateTablesSql"/>): the relay running in the
 /// same process must not see these rows.
 /// </summary>
