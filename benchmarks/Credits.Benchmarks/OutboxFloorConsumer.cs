@@ -35,11 +35,11 @@ public sealed class OutboxFloorConsumer(NpgsqlDataSource dataSource) : IConsumer
         await using (var batch = new NpgsqlBatch(connection))
         {
             batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
-            batch.BatchCommands.Add(Command("INSERT INTO floor_benchmark_row (id, written) VALUES ($1, $2)", id, now));
-            batch.BatchCommands.Add(Command("INSERT INTO floor_inbox_state (message_id, consumer_id, received, receive_count) VALUES ($1, $2, $3, 1)",
+            batch.BatchCommands.Add(FloorCommand.Of("INSERT INTO floor_benchmark_row (id, written) VALUES ($1, $2)", id, now));
+            batch.BatchCommands.Add(FloorCommand.Of("INSERT INTO floor_inbox_state (message_id, consumer_id, received, receive_count) VALUES ($1, $2, $3, 1)",
                 context.MessageId ?? Guid.NewGuid(), ConsumerId, now));
-            batch.BatchCommands.Add(Command("INSERT INTO floor_outbox_state (outbox_id, created) VALUES ($1, $2)", outboxId, now));
-            batch.BatchCommands.Add(Command("""
+            batch.BatchCommands.Add(FloorCommand.Of("INSERT INTO floor_outbox_state (outbox_id, created) VALUES ($1, $2)", outboxId, now));
+            batch.BatchCommands.Add(FloorCommand.Of("""
                 INSERT INTO floor_outbox_message (outbox_id, message_id, content_type, message_type, body, headers, sent_time, destination_address)
                 VALUES ($1, $2, 'application/vnd.masstransit+json', $3, $4, '{}'::jsonb, $5, $6)
                 """, outboxId, Guid.NewGuid(), "urn:message:Credits.Benchmarks:OutboxFloorForwarded",
@@ -48,13 +48,6 @@ public sealed class OutboxFloorConsumer(NpgsqlDataSource dataSource) : IConsumer
             await batch.ExecuteNonQueryAsync(ct);
         }
         await context.Publish(forwarded, ct);
-    }
-
-    static NpgsqlBatchCommand Command(string sql, params object[] values)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var value in values) command.Parameters.Add(new NpgsqlParameter { Value = value });
-        return command;
     }
 }
 

@@ -21,15 +21,13 @@ public sealed class SagaFloorConsumer(NpgsqlDataSource dataSource) : IConsumer<S
         await using (var read = new NpgsqlBatch(connection))
         {
             read.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
-            read.BatchCommands.Add(new NpgsqlBatchCommand("""SELECT "Count" FROM benchmark_counter WHERE correlation_id = $1 FOR UPDATE""")
-                { Parameters = { new NpgsqlParameter { Value = id } } });
+            read.BatchCommands.Add(FloorCommand.Of("""SELECT "Count" FROM benchmark_counter WHERE correlation_id = $1 FOR UPDATE""", id));
             await using var reader = await read.ExecuteReaderAsync(ct);
             if (!await reader.ReadAsync(ct)) throw new InvalidOperationException($"no counter {id}");
             count = reader.GetInt32(0);
         }
         await using var write = new NpgsqlBatch(connection);
-        write.BatchCommands.Add(new NpgsqlBatchCommand("""UPDATE benchmark_counter SET "Count" = $2 WHERE correlation_id = $1""")
-            { Parameters = { new NpgsqlParameter { Value = id }, new NpgsqlParameter { Value = count + 1 } } });
+        write.BatchCommands.Add(FloorCommand.Of("""UPDATE benchmark_counter SET "Count" = $2 WHERE correlation_id = $1""", id, count + 1));
         write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
         await write.ExecuteNonQueryAsync(ct);
     }

@@ -8,9 +8,10 @@ namespace Credits.Testing;
 /// the kernel's ephemeral range (bind to port 0) can be taken in that window: by any outgoing connection, or by another
 /// test process's host given the same port. CI saw a test class talk to another suite's Gateway that way (every request
 /// 401, 2026-12-03). So ports are drawn at random below the ephemeral range, where the kernel never hands out ports by
-/// itself, never twice in one process, and each is checked free before it is handed out.
+/// itself, never twice in one process, and each is checked free before it is handed out. Callers ask
+/// <see cref="HostProcess.FreePort"/>, next to the hosts that use the ports.
 /// </summary>
-public static class FreePorts
+static class FreePorts
 {
     // Linux's default ip_local_port_range starts at 32768; below it and above the well-known services' usual ports.
     const int First = 20_000;

@@ -147,7 +147,7 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
             When(SubscriptionUpdated)
                 .Then(c => { c.Saga.SubscriptionStatus = c.Message.Status; c.Saga.UpdatedAt = DateTimeOffset.UtcNow; })
                 .If(c => SubscriptionPeriod(c.Message) is { } period && Rolls(c.Saga, period.Start), roll => roll
-                    .Then(c => OpenPeriod(c.Saga, SubscriptionPeriod(c.Message)!.Value.Start, SubscriptionPeriod(c.Message)!.Value.End))
+                    .Then(c => { var (start, end) = SubscriptionPeriod(c.Message)!.Value; OpenPeriod(c.Saga, start, end); })
                     .Publish(c => PeriodAllowance(catalog, c.Saga, FlatItem(c.Message)?.PriceId, c.Saga.PeriodStart!.Value, c.Saga.PeriodEnd!.Value)))
                 .If(c => c.Message.Status is "past_due" or "unpaid" && c.Saga.RenewalUnpaidSince is null,
                     unpaid => RenewalUnpaid(unpaid, options, c => c.Message.EventCreated))
