@@ -38,7 +38,7 @@ public sealed class OutboxFloorConsumer(NpgsqlDataSource dataSource) : IConsumer
             batch.BatchCommands.Add(FloorCommand.Of("INSERT INTO floor_benchmark_row (id, written) VALUES ($1, $2)", id, now));
             batch.BatchCommands.Add(FloorCommand.Of("INSERT INTO floor_inbox_state (message_id, consumer_id, received, receive_count) VALUES ($1, $2, $3, 1)",
                 context.MessageId ?? Guid.NewGuid(), ConsumerId, now));
-            batch.BatchCommands.Add(FloorCommand.Of("INSERT INTO floor_outbox_state (outbox_id, created) VALUES ($1, $2)", outboxId, now));
+            batch.BatchCommands.Add(FloorCommand.Of("INSERT INTO floor_outbox_state (outbox_id, created, relay_after) VALUES ($1, $2, $3)", outboxId, now, now));
             batch.BatchCommands.Add(FloorCommand.Of("""
                 INSERT INTO floor_outbox_message (outbox_id, message_id, content_type, message_type, body, headers, sent_time, destination_address)
                 VALUES ($1, $2, 'application/vnd.masstransit+json', $3, $4, '{}'::jsonb, $5, $6)

@@ -94,6 +94,9 @@ public sealed class OutboxThroughputScenario : IBenchmarkScenario
         }
     }
 
+    /// <summary>How long the downstream count may stand still before a phase is given up: a faulting consumer sends its messages to an error queue, and the count would never arrive.</summary>
+    static readonly TimeSpan Stall = TimeSpan.FromSeconds(60);
+
     /// <summary>Sends <paramref name="count"/> messages and returns messages/s until <paramref name="seen"/> has counted them all.</summary>
     static async Task<double> Measure<T>(IBus bus, string queue, int count, Func<int, T> create, Func<long> seen,
         CancellationToken cancellationToken) where T : class
@@ -103,8 +106,16 @@ public sealed class OutboxThroughputScenario : IBenchmarkScenario
         var clock = Stopwatch.StartNew();
         foreach (var chunk in Enumerable.Range(0, count).Chunk(500))
             await endpoint.SendBatch(chunk.Select(create), cancellationToken);
-        while (seen() < target)
+        var last = seen();
+        var lastMoved = Stopwatch.StartNew();
+        while (last < target)
+        {
             await Task.Delay(5, cancellationToken);
+            var now = seen();
+            if (now != last) { last = now; lastMoved.Restart(); }
+            else if (lastMoved.Elapsed > Stall)
+                throw new TimeoutException($"{queue}: {target - last:N0} of {count:N0} messages not seen downstream after {Stall.TotalSeconds:N0} s without progress; look in {queue}_error");
+        }
         return count / clock.Elapsed.TotalSeconds;
     }
 

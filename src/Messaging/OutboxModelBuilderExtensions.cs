@@ -30,8 +30,9 @@ public static class OutboxModelBuilderExtensions
             state.HasKey(x => x.OutboxId);
             state.Property(x => x.OutboxId).HasColumnName("outbox_id").HasColumnType("uuid").ValueGeneratedNever();
             state.Property(x => x.Created).HasColumnName("created").HasColumnType("timestamp with time zone");
-            // The relay takes the oldest units first.
-            state.HasIndex(x => x.Created).HasDatabaseName("ix_outbox_state_created");
+            state.Property(x => x.RelayAfter).HasColumnName("relay_after").HasColumnType("timestamp with time zone");
+            // The relay takes the units that are due, oldest first.
+            state.HasIndex(x => x.RelayAfter).HasDatabaseName("ix_outbox_state_relay_after");
         });
 
         modelBuilder.Entity<OutboxMessage>(message =>

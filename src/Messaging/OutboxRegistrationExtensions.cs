@@ -14,7 +14,7 @@ public static class OutboxRegistrationExtensions
     /// <summary>
     /// The transactional inbox and outbox on <typeparamref name="TDbContext"/> (which must call
     /// <c>modelBuilder.AddTransactionalOutbox()</c>): the per-message transaction factory used by
-    /// <c>UsePostgresOutbox</c>, the relay and the inbox cleanup as hosted services, and optionally the bus outbox.
+    /// <c>UsePostgresOutbox</c>, the relay, the after-commit sends' cleanup and the inbox cleanup as hosted services, and optionally the bus outbox.
     /// One outbox DbContext per service provider. Its last saves carry their commit (<see cref="CommitFoldingExtensions"/>).
     /// </summary>
     public static IBusRegistrationConfigurator AddPostgresOutbox<TDbContext>(this IBusRegistrationConfigurator configurator,
@@ -32,7 +32,12 @@ public static class OutboxRegistrationExtensions
         configurator.AddHostedService(provider => provider.GetRequiredService<InboxCleanupService<TDbContext>>());
 
         if (options.DeliveryService)
+        {
+            configurator.TryAddSingleton<OutboxSender>();
             configurator.AddHostedService<OutboxDeliveryService<TDbContext>>();
+            configurator.AddSingleton<OutboxAfterCommitDelivery<TDbContext>>();
+            configurator.AddHostedService(provider => provider.GetRequiredService<OutboxAfterCommitDelivery<TDbContext>>());
+        }
 
         if (options.BusOutbox)
         {

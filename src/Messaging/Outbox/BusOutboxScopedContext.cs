@@ -12,6 +12,7 @@ namespace Credits.Messaging.Outbox;
 /// What IPublishEndpoint and ISendEndpointProvider resolve to in a scope with no consume context (an HTTP
 /// request, a webhook handler): every publish and send becomes an outbox row on the scoped DbContext, so it
 /// commits with the handler's rows on SaveChanges, and is lost with them if the transaction rolls back.
+/// The relay sends these units: this scope cannot tell whether a save it saw was committed or later rolled back.
 /// </summary>
 sealed class BusOutboxScopedContext : ScopedBusContext, OutboxSendContext, IDisposable
 {
@@ -30,7 +31,7 @@ sealed class BusOutboxScopedContext : ScopedBusContext, OutboxSendContext, IDisp
         _clientFactory = clientFactory;
         _provider = provider;
         _signal = signal;
-        _writer = new OutboxWriter(dbContext);
+        _writer = new OutboxWriter(dbContext, relayGrace: TimeSpan.Zero);
     }
 
     public ISendEndpointProvider SendEndpointProvider =>

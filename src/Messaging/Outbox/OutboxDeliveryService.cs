@@ -1,8 +1,5 @@
-using System.Collections.Concurrent;
 using System.Data;
 using MassTransit;
-using MassTransit.Middleware;
-using MassTransit.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -11,15 +8,17 @@ using Microsoft.Extensions.Logging;
 namespace Credits.Messaging.Outbox;
 
 /// <summary>
-/// The relay: takes committed outbox units with FOR UPDATE SKIP LOCKED (so any number of instances, in any
-/// number of processes, never take the same unit), sends each unit's messages in sequence order with the
+/// The relay: takes committed outbox units that are due with FOR UPDATE SKIP LOCKED (so any number of instances,
+/// in any number of processes, never take the same unit), sends each unit's messages in sequence order with the
 /// bus (publisher confirms), and deletes what the broker confirmed in the same transaction. A crash between
 /// the send and that commit sends the unit again: delivery is at least once, and the receivers' inbox makes
-/// it effectively once.
+/// it effectively once. Units a consumer sends itself after its commit are due only after a grace
+/// (<see cref="PostgresOutboxOptions.RelayGrace"/>): the relay delivers what a crash or a failed send left.
 /// </summary>
 public sealed class OutboxDeliveryService<TDbContext>(
     IServiceScopeFactory scopeFactory,
     IBusControl bus,
+    OutboxSender sender,
     PostgresOutboxOptions options,
     OutboxDeliverySignal signal,
     ILogger<OutboxDeliveryService<TDbContext>> logger)
@@ -60,7 +59,7 @@ public sealed class OutboxDeliveryService<TDbContext>(
         {
             dbContext.ChangeTracker.Clear();
             await using var transaction = await dbContext.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-            var outboxIds = await dbContext.Database.SqlQueryRaw<Guid>(tables.LockUnits, options.QueryMessageLimit)
+            var outboxIds = await dbContext.Database.SqlQueryRaw<Guid>(tables.LockUnits, options.QueryMessageLimit, DateTime.UtcNow)
                 .ToListAsync(cancellationToken);
             if (outboxIds.Count == 0) return 0;
 
@@ -69,10 +68,13 @@ public sealed class OutboxDeliveryService<TDbContext>(
                 .OrderBy(m => m.SequenceNumber)
                 .ToListAsync(cancellationToken);
 
-            var sent = new ConcurrentBag<long>();
-            await Task.WhenAll(messages.GroupBy(m => m.OutboxId).Select(unit => SendInOrder(unit, sent, cancellationToken)));
+            var sent = await Task.WhenAll(messages.GroupBy(m => m.OutboxId).Select(async group =>
+            {
+                var unit = group.ToList();
+                return unit.Take(await sender.SendInOrder(unit, cancellationToken));
+            }));
 
-            var sentNumbers = sent.ToArray();
+            var sentNumbers = sent.SelectMany(unit => unit).Select(m => m.SequenceNumber).ToArray();
             await dbContext.Set<OutboxMessage>().Where(m => sentNumbers.Contains(m.SequenceNumber)).ExecuteDeleteAsync(cancellationToken);
             // A unit whose sends failed keeps its state row and its unsent messages for the next round.
             await dbContext.Set<OutboxState>()
@@ -82,34 +84,5 @@ public sealed class OutboxDeliveryService<TDbContext>(
             logger.LogDebug("Relayed {Sent} of {Messages} messages from {Units} outbox units", sentNumbers.Length, messages.Count, outboxIds.Count);
             return outboxIds.Count;
         });
-    }
-
-    /// <summary>Sends one unit's messages one after another; stops at the first failure so order is kept.</summary>
-    async Task SendInOrder(IEnumerable<OutboxMessage> unit, ConcurrentBag<long> sent, CancellationToken cancellationToken)
-    {
-        foreach (var message in unit)
-        {
-            if (message.DestinationAddress is null)
-            {
-                logger.LogWarning("Outbox message {MessageId} has no destination address; dropped", message.MessageId);
-                sent.Add(message.SequenceNumber);
-                continue;
-            }
-            try
-            {
-                message.Deserialize(SystemTextJsonMessageSerializer.Instance);
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(options.MessageDeliveryTimeout);
-                var endpoint = await bus.GetSendEndpoint(message.DestinationAddress);
-                await endpoint.Send(new SerializedMessageBody(), new OutboxMessageSendPipe(message, message.DestinationAddress), timeout.Token);
-                sent.Add(message.SequenceNumber);
-            }
-            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                logger.LogWarning(exception, "Outbox send of {MessageId} to {Destination} failed; its unit is retried later",
-                    message.MessageId, message.DestinationAddress);
-                return;
-            }
-        }
     }
 }

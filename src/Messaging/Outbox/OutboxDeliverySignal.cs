@@ -1,8 +1,9 @@
 namespace Credits.Messaging.Outbox;
 
 /// <summary>
-/// Wakes this process's relay right after a commit that wrote outbox rows, so delivery latency is not the
-/// poll interval. Losing a signal costs at most one <see cref="PostgresOutboxOptions.QueryDelay"/>.
+/// Wakes a background loop of this process right after work for it appeared: the relay after a commit that wrote
+/// outbox rows for it, the after-commit delivery's cleanup after a send, so neither waits out its poll interval.
+/// Losing a signal costs at most one <see cref="PostgresOutboxOptions.QueryDelay"/>.
 /// </summary>
 public sealed class OutboxDeliverySignal
 {

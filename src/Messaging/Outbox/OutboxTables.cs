@@ -28,9 +28,19 @@ sealed record OutboxTables(string Inbox, string State, string Message)
         UPDATE {{Inbox}} SET receive_count = receive_count + 1 WHERE message_id = {0} AND consumer_id = {1}
         """;
 
-    /// <summary>Locks the oldest outbox units no other relay holds. Parameter: the limit.</summary>
+    /// <summary>Locks the oldest due outbox units no other relay holds. For EF's raw SQL: {0} the limit, {1} now.</summary>
     public string LockUnits { get; } = $$"""
-        SELECT outbox_id AS "Value" FROM {{State}} ORDER BY created LIMIT {0} FOR UPDATE SKIP LOCKED
+        SELECT outbox_id AS "Value" FROM {{State}} WHERE relay_after <= {1} ORDER BY relay_after LIMIT {0} FOR UPDATE SKIP LOCKED
+        """;
+
+    /// <summary>Deletes units sent right after their commit, messages first. Positional for an NpgsqlBatch: $1 the outbox ids.</summary>
+    public string DeleteUnitMessages { get; } = $$"""
+        DELETE FROM {{Message}} WHERE outbox_id = ANY($1)
+        """;
+
+    /// <inheritdoc cref="DeleteUnitMessages"/>
+    public string DeleteUnitStates { get; } = $$"""
+        DELETE FROM {{State}} WHERE outbox_id = ANY($1)
         """;
 
     static readonly ConditionalWeakTable<IModel, OutboxTables> ByModel = new();

@@ -9,13 +9,25 @@ namespace Credits.Messaging.Outbox;
 /// Turns captured sends and publishes into outbox rows tracked by a DbContext, so they are saved by the
 /// same SaveChanges and commit (or roll back) with the caller's other rows.
 /// </summary>
-sealed class OutboxWriter(DbContext dbContext, Guid? inboxMessageId = null, Guid? inboxConsumerId = null)
+/// <param name="relayGrace">
+/// How long the relay leaves a new unit alone: zero when the relay delivers it, longer when the caller sends
+/// the units itself after its commit (<see cref="CommittedUnits"/>).
+/// </param>
+sealed class OutboxWriter(DbContext dbContext, TimeSpan relayGrace, Guid? inboxMessageId = null, Guid? inboxConsumerId = null)
 {
     readonly Lock _lock = new();
-    OutboxState? _state;
+    readonly List<OutboxUnit> _units = [];
+    OutboxUnit? _unit;
 
     /// <summary>True once a message has been captured: the caller should wake the relay after commit.</summary>
-    public bool HasMessages { get; private set; }
+    public bool HasMessages => _units.Count > 0;
+
+    /// <summary>
+    /// Right after the commit: the units it saved, in order, with their messages, for the caller to send itself.
+    /// A unit the consumer discarded (its DbContext cleared before the last save) was never written and is left out.
+    /// </summary>
+    public IReadOnlyList<OutboxUnit> CommittedUnits() =>
+        _units.Count == 0 ? [] : _units.Where(unit => dbContext.Entry(unit.State).State == EntityState.Unchanged).ToList();
 
     public Task Add<T>(SendContext<T> context) where T : class
     {
@@ -53,9 +65,10 @@ sealed class OutboxWriter(DbContext dbContext, Guid? inboxMessageId = null, Guid
         // Publishes in one consumer may run in parallel; a DbContext is not thread-safe.
         lock (_lock)
         {
-            message.OutboxId = CurrentState(now).OutboxId;
+            var unit = CurrentUnit(now);
+            message.OutboxId = unit.State.OutboxId;
             dbContext.Add(message);
-            HasMessages = true;
+            unit.Messages.Add(message);
         }
         return Task.CompletedTask;
     }
@@ -64,13 +77,15 @@ sealed class OutboxWriter(DbContext dbContext, Guid? inboxMessageId = null, Guid
     /// The unit new messages join. A unit already saved (Unchanged) or discarded (Detached) may be in the
     /// relay's hands, so later messages start a new one instead of growing a unit under delivery.
     /// </summary>
-    OutboxState CurrentState(DateTime now)
+    OutboxUnit CurrentUnit(DateTime now)
     {
-        if (_state is null || dbContext.Entry(_state).State is EntityState.Unchanged or EntityState.Detached)
+        if (_unit is null || dbContext.Entry(_unit.State).State is EntityState.Unchanged or EntityState.Detached)
         {
-            _state = new OutboxState { OutboxId = NewId.NextGuid(), Created = now };
-            dbContext.Add(_state);
+            var state = new OutboxState { OutboxId = NewId.NextGuid(), Created = now, RelayAfter = now + relayGrace };
+            dbContext.Add(state);
+            _unit = new OutboxUnit(state, []);
+            _units.Add(_unit);
         }
-        return _state;
+        return _unit;
     }
 }

@@ -10,7 +10,9 @@ namespace Credits.Messaging.Outbox;
 
 /// <summary>
 /// Runs one consumed message as one transaction on the message scope's DbContext: claim the inbox row,
-/// run the consumer (its rows and its outgoing messages go to the same DbContext), commit, wake the relay.
+/// run the consumer (its rows and its outgoing messages go to the same DbContext), commit, then send the outgoing
+/// messages (<see cref="OutboxAfterCommitDelivery{TDbContext}"/>), or wake the relay in a host that leaves relaying
+/// to others.
 /// Sagas and consumers marked <see cref="ClaimsInboxOnCommitAttribute"/> claim the inbox row in their last save
 /// instead of before they run, which saves a round trip per message.
 /// Whatever else runs in the scope (a saga repository, the consumer's own SaveChanges) sees
@@ -19,7 +21,9 @@ namespace Credits.Messaging.Outbox;
 public sealed class PostgresOutboxContextFactory<TDbContext>(
     TDbContext dbContext,
     IServiceProvider provider,
-    OutboxDeliverySignal signal)
+    PostgresOutboxOptions outboxOptions,
+    OutboxDeliverySignal signal,
+    OutboxAfterCommitDelivery<TDbContext>? afterCommit = null)
     : IOutboxContextFactory<TDbContext>
     where TDbContext : DbContext
 {
@@ -33,10 +37,10 @@ public sealed class PostgresOutboxContextFactory<TDbContext>(
         // A retry may follow PostgreSQL going away (a restart, a failover): wait for it rather than spend the retries.
         if (context.GetRetryAttempt() > 0) await DatabaseOutage.WaitUntilReachableAsync(dbContext, context.CancellationToken);
 
-        bool wroteMessages;
+        IReadOnlyList<OutboxUnit> committed;
         try
         {
-            wroteMessages = await Consume(context, options, next, tables, messageId, claimOnCommit);
+            committed = await Consume(context, options, next, tables, messageId, claimOnCommit);
         }
         catch (Exception) when (claimOnCommit && !context.CancellationToken.IsCancellationRequested)
         {
@@ -47,11 +51,13 @@ public sealed class PostgresOutboxContextFactory<TDbContext>(
             return;
         }
 
-        if (wroteMessages) signal.Notify();
+        if (committed.Count == 0) return;
+        if (afterCommit is null) signal.Notify();
+        else await afterCommit.Deliver(committed, context.CancellationToken);
     }
 
     /// <summary>The whole unit in one transaction: claim (first or in the last save), consumer, save, commit.</summary>
-    Task<bool> Consume<T>(ConsumeContext<T> context, OutboxConsumeOptions options, IPipe<OutboxConsumeContext<T>> next,
+    Task<IReadOnlyList<OutboxUnit>> Consume<T>(ConsumeContext<T> context, OutboxConsumeOptions options, IPipe<OutboxConsumeContext<T>> next,
         OutboxTables tables, Guid messageId, bool claimOnCommit)
         where T : class
     {
@@ -65,7 +71,8 @@ public sealed class PostgresOutboxContextFactory<TDbContext>(
             try
             {
                 var receiveCount = claimOnCommit ? 1 : await ClaimInbox(tables, messageId, options.ConsumerId, context.CancellationToken);
-                var writer = new OutboxWriter(dbContext, messageId, options.ConsumerId);
+                var writer = new OutboxWriter(dbContext, afterCommit is null ? TimeSpan.Zero : outboxOptions.RelayGrace,
+                    messageId, options.ConsumerId);
                 var outboxContext = new PostgresOutboxConsumeContext<T>(context, options, provider, writer, receiveCount);
 
                 await next.Send(outboxContext);
@@ -75,7 +82,7 @@ public sealed class PostgresOutboxContextFactory<TDbContext>(
                 if (claimOnCommit)
                     dbContext.Add(new InboxState { MessageId = messageId, ConsumerId = options.ConsumerId, Received = DateTime.UtcNow, ReceiveCount = 1 });
                 await dbContext.SaveAndCommitAsync(transaction, context.CancellationToken);
-                return writer.HasMessages;
+                return writer.CommittedUnits();
             }
             catch
             {

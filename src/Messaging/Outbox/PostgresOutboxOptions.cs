@@ -15,7 +15,15 @@ public sealed class PostgresOutboxOptions
     /// <summary>How often the cleanup service deletes inbox rows older than the window.</summary>
     public TimeSpan InboxCleanupInterval { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>How long one broker send may take before the relay gives the batch up and retries it later.</summary>
+    /// <summary>
+    /// How long the relay leaves a consumer's unit to the consumer, which sends it itself right after its commit.
+    /// After that the unit is taken to have been left behind (a crash, a failed send) and the relay sends it, so this
+    /// is the extra delay of a message in those cases. Too short, and a relay sends units their consumer is still
+    /// sending: twice, which the receivers' inbox absorbs.
+    /// </summary>
+    public TimeSpan RelayGrace { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long one broker send may take before the sender gives the unit up and leaves it to a later relay round.</summary>
     public TimeSpan MessageDeliveryTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     internal bool BusOutbox { get; private set; }
@@ -31,7 +39,10 @@ public sealed class PostgresOutboxOptions
         return this;
     }
 
-    /// <summary>For hosts that write to the outbox but leave relaying to other instances.</summary>
+    /// <summary>
+    /// For hosts that write to the outbox but leave relaying to other instances: their consumers send nothing after
+    /// their commits either, and their units are due for the relay at once.
+    /// </summary>
     public PostgresOutboxOptions DisableDeliveryService()
     {
         DeliveryService = false;

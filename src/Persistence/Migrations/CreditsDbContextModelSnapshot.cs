@@ -963,10 +963,14 @@ namespace Credits.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created");
 
+                    b.Property<DateTime>("RelayAfter")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("relay_after");
+
                     b.HasKey("OutboxId");
 
-                    b.HasIndex("Created")
-                        .HasDatabaseName("ix_outbox_state_created");
+                    b.HasIndex("RelayAfter")
+                        .HasDatabaseName("ix_outbox_state_relay_after");
 
                     b.ToTable("outbox_state", (string)null);
                 });

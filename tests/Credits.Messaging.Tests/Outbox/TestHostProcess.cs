@@ -15,7 +15,7 @@ public sealed class TestHostProcess : IAsyncDisposable
     readonly StringBuilder _output = new();
     readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    TestHostProcess(OutboxInfrastructure infrastructure, OutboxTestRoles roles, bool delivery)
+    TestHostProcess(OutboxInfrastructure infrastructure, OutboxTestRoles roles, string delivery)
     {
         var dll = Path.Combine(TestEnvironment.RepositoryRoot, "tests", "Credits.Messaging.TestHost", "bin",
             TestEnvironment.BuildConfiguration, "net10.0", "Credits.Messaging.TestHost.dll");
@@ -28,7 +28,7 @@ public sealed class TestHostProcess : IAsyncDisposable
             WorkingDirectory = Path.GetDirectoryName(dll)!,
         };
         foreach (var argument in new[] { dll, infrastructure.Database.ConnectionString, infrastructure.VirtualHost.Uri.ToString(),
-                     roles.ToString(), delivery ? "delivery" : "no-delivery" })
+                     roles.ToString(), delivery })
             info.ArgumentList.Add(argument);
         info.Environment["DOTNET_NOLOGO"] = "1";
         _process = new Process { StartInfo = info };
@@ -38,7 +38,14 @@ public sealed class TestHostProcess : IAsyncDisposable
 
     public string Output { get { lock (_output) return _output.ToString(); } }
 
-    public static async Task<TestHostProcess> Start(OutboxInfrastructure infrastructure, OutboxTestRoles roles, bool delivery)
+    public static Task<TestHostProcess> Start(OutboxInfrastructure infrastructure, OutboxTestRoles roles, bool delivery) =>
+        Start(infrastructure, roles, delivery ? "delivery" : "no-delivery");
+
+    /// <summary>A host whose every send to the broker hangs: it commits its units and can never send them.</summary>
+    public static Task<TestHostProcess> StartWithStalledSends(OutboxInfrastructure infrastructure, OutboxTestRoles roles) =>
+        Start(infrastructure, roles, "stalled-sends");
+
+    static async Task<TestHostProcess> Start(OutboxInfrastructure infrastructure, OutboxTestRoles roles, string delivery)
     {
         var host = new TestHostProcess(infrastructure, roles, delivery);
         host._process.Start();

@@ -84,7 +84,7 @@ public partial class When_two_relays_share_an_outbox(OutboxInfrastructure infras
     static readonly string CloneTemplate = $"""
         WITH template AS (SELECT * FROM template_message),
              units AS (SELECT gen_random_uuid() AS outbox_id, n FROM generate_series(1, {Units}) AS n),
-             states AS (INSERT INTO outbox_state (outbox_id, created) SELECT outbox_id, clock_timestamp() FROM units)
+             states AS (INSERT INTO outbox_state (outbox_id, created, relay_after) SELECT outbox_id, clock_timestamp(), clock_timestamp() FROM units)
         INSERT INTO outbox_message (outbox_id, message_id, content_type, message_type, body, headers, properties,
                                     conversation_id, source_address, destination_address, sent_time)
         SELECT u.outbox_id, gen_random_uuid(), t.content_type, t.message_type, t.body, t.headers, t.properties,
