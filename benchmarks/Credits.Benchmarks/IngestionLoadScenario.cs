@@ -18,13 +18,14 @@ namespace Credits.Benchmarks;
 /// processes (Release build); this process is the producer. Measures, in one run: a no-op MassTransit
 /// consumer's rate (baseline), single UsageRecorded messages and UsageBatchRecorded messages from publish
 /// to committed debit, one hot customer, publish-to-visible latency at half the single-event peak, the
-/// reservation round trip over HTTP, and the Orchestrator's peak RSS. Durable queues, publisher confirms.
-/// Build first: dotnet build -c Release Credits.sln
+/// reservation round trip over HTTP, and the Orchestrator's peak RSS. Durable queues, publisher confirms;
+/// classic queues unless --queues quorum (docs/BENCHMARKS.md, sixteenth session, on why the choice moves the
+/// single row's ratio). Build first: dotnet build -c Release Credits.sln
 /// </summary>
 public sealed class IngestionLoadScenario : IBenchmarkScenario
 {
     public string Name => "ingestion";
-    public string Description => "usage events/s publish->committed debit, p50/p99 publish->visible, hot customer, reservation RTT, Orchestrator RSS";
+    public string Description => "usage events/s publish->committed debit, p50/p99 publish->visible, hot customer, reservation RTT, Orchestrator RSS (options: --events 50000 --customers 1000 --only no-op,single,batch,hot,latency,reservation --priced true|false --queues classic|quorum)";
 
     const string ApiKey = "benchmark-key";
     const string WebhookSecret = "whsec_benchmark";
@@ -38,6 +39,11 @@ public sealed class IngestionLoadScenario : IBenchmarkScenario
         var only = context.String("only", "no-op,single,batch,hot,latency,reservation").Split(',');
         // --priced sends usage in tokens, priced by the catalog's rate card (4,000 gpt-4o input tokens = 1 credit).
         _priced = context.String("priced", "false") == "true";
+        // --queues quorum puts the hosts' queues and the no-op baseline's on quorum queues (the design's setting for a
+        // cluster); classic by default, as every earlier run of this scenario. A classic queue writes its persistent
+        // messages to disk only once it holds a backlog, so with classic queues the baseline (which keeps up) never
+        // pays for persistence and the single path (which falls behind) does; a quorum queue pays for both.
+        var quorum = context.String("queues", "classic") == "quorum";
         bool Runs(string phase) => only.Contains(phase) || (phase == "single" && only.Contains("latency"));
         await using var infrastructure = new Disposable<Infrastructure>(new Infrastructure());
         await infrastructure.Value.InitializeAsync();
@@ -58,6 +64,7 @@ public sealed class IngestionLoadScenario : IBenchmarkScenario
             ["Stripe__SecretKey"] = "sk_test_emulator", ["Stripe__WebhookSecret"] = WebhookSecret,
             ["Stripe__ApiBase"] = stripe.BaseUrl.ToString().TrimEnd('/'), ["Stripe__MeterEventsBase"] = stripe.BaseUrl.ToString().TrimEnd('/'),
             ["Logging__LogLevel__Default"] = "Warning",
+            ["RabbitMq__QuorumQueues"] = quorum ? "true" : "false",
         }.WithApiKey(0, "benchmark", ApiKey, ApiKeySettings.AllScopes);
         await using (var migrate = new HostProcess("Orchestrator", environment))
             if (await migrate.RunToExitAsync(TimeSpan.FromMinutes(2), "migrate") != 0) throw new InvalidOperationException(migrate.Output);
@@ -77,6 +84,7 @@ public sealed class IngestionLoadScenario : IBenchmarkScenario
             cfg.ReceiveEndpoint("benchmark-no-op", e =>
             {
                 e.PrefetchCount = 64;
+                if (quorum) e.SetQuorumQueue();
                 e.Consumer(() => new NoOpConsumer<NoOpBenchmarkMessage>(NoOp));
             });
         });

@@ -26,12 +26,17 @@ public sealed class OutboxThroughputScenario : IBenchmarkScenario
     const string FloorForwardedQueue = "bench-floor-forwarded";
 
     public string Name => "outbox";
-    public string Description => "transactional outbox end to end vs a no-op consumer, a direct two-hop publish and the floor of its writes by hand (options: --messages 10000 --rounds 3 --statements prepared|unprepared)";
+    public string Description => "transactional outbox end to end vs a no-op consumer, a direct two-hop publish and the floor of its writes by hand (options: --messages 10000 --rounds 3 --statements prepared|unprepared --only no-op,direct,outbox,floor)";
 
     public async Task RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
     {
         var messages = context.Int("messages", 10_000);
         var rounds = context.Int("rounds", 3);
+        // --only outbox measures that phase alone (for scripts/profile.sh, which traces the whole process).
+        var only = context.String("only", "no-op,direct,outbox,floor").Split(',');
+        bool Runs(string phase) => only.Contains(phase);
+        static string Last(List<double> rates) => rates.Count == 0 ? "-" : rates[^1].ToString("N0");
+        static double Best(List<double> rates) => rates.Count == 0 ? double.NaN : rates.Max();
         var database = new PostgresDatabase();
         var virtualHost = new RabbitMqVirtualHost();
         await Task.WhenAll(database.InitializeAsync(), virtualHost.InitializeAsync());
@@ -65,25 +70,25 @@ public sealed class OutboxThroughputScenario : IBenchmarkScenario
             var floorRates = new List<double>();
             for (var round = 0; round < rounds; round++)
             {
-                noOpRates.Add(await Measure(bus, NoOpQueue, messages, i => new NoOpBenchmarkMessage { Id = Guid.NewGuid() }, () => noOps.Count, cancellationToken));
-                directRates.Add(await Measure(bus, DirectQueue, messages, i => new NoOpForwardRequested { Id = Guid.NewGuid() }, () => directForwarded.Count, cancellationToken));
-                outboxRates.Add(await Measure(bus, OutboxQueue, messages, i => new OutboxBenchmarkRequested { Id = Guid.NewGuid() }, () => forwarded.Count, cancellationToken));
-                floorRates.Add(await Measure(bus, FloorQueue, messages, i => new OutboxFloorRequested { Id = Guid.NewGuid() }, () => floorForwarded.Count, cancellationToken));
-                Console.WriteLine($"  round {round + 1}: no-op {noOpRates[^1]:N0}/s, direct two-hop {directRates[^1]:N0}/s, outbox {outboxRates[^1]:N0}/s, floor {floorRates[^1]:N0}/s");
+                if (Runs("no-op")) noOpRates.Add(await Measure(bus, NoOpQueue, messages, i => new NoOpBenchmarkMessage { Id = Guid.NewGuid() }, () => noOps.Count, cancellationToken));
+                if (Runs("direct")) directRates.Add(await Measure(bus, DirectQueue, messages, i => new NoOpForwardRequested { Id = Guid.NewGuid() }, () => directForwarded.Count, cancellationToken));
+                if (Runs("outbox")) outboxRates.Add(await Measure(bus, OutboxQueue, messages, i => new OutboxBenchmarkRequested { Id = Guid.NewGuid() }, () => forwarded.Count, cancellationToken));
+                if (Runs("floor")) floorRates.Add(await Measure(bus, FloorQueue, messages, i => new OutboxFloorRequested { Id = Guid.NewGuid() }, () => floorForwarded.Count, cancellationToken));
+                Console.WriteLine($"  round {round + 1}: no-op {Last(noOpRates)}/s, direct two-hop {Last(directRates)}/s, outbox {Last(outboxRates)}/s, floor {Last(floorRates)}/s");
             }
 
-            var noOp = noOpRates.Max();
-            var direct = directRates.Max();
-            var outbox = outboxRates.Max();
-            context.Report("no-op consumer", noOp, "msg/s", $"best of {rounds} x {messages:N0}, send to consumed");
-            context.Report("direct publish, two hops, no database", direct, "msg/s", $"best of {rounds} x {messages:N0}, send to downstream consumed");
-            context.Report("outbox consumer to downstream", outbox, "msg/s", $"best of {rounds} x {messages:N0}, send to downstream consumed, statements {context.String("statements", "prepared")}");
-            context.Report("outbox / no-op", 100 * outbox / noOp, "%", "target: at least 60 % (outbox costs at most 40 %)");
-            context.Report("outbox / direct two-hop", 100 * outbox / direct, "%", "the transaction and relay alone");
-            var floor = floorRates.Max();
-            context.Report("floor: the outbox's writes by hand, then a direct publish", floor, "msg/s", "one round trip with COMMIT, no relay (OutboxFloorConsumer)");
-            context.Report("floor / direct two-hop", 100 * floor / direct, "%", "more than any outbox could reach here");
-            context.Report("outbox / floor", 100 * outbox / floor, "%", "what the outbox and its relay keep of the floor");
+            var noOp = Best(noOpRates);
+            var direct = Best(directRates);
+            var outbox = Best(outboxRates);
+            var floor = Best(floorRates);
+            if (Runs("no-op")) context.Report("no-op consumer", noOp, "msg/s", $"best of {rounds} x {messages:N0}, send to consumed");
+            if (Runs("direct")) context.Report("direct publish, two hops, no database", direct, "msg/s", $"best of {rounds} x {messages:N0}, send to downstream consumed");
+            if (Runs("outbox")) context.Report("outbox consumer to downstream", outbox, "msg/s", $"best of {rounds} x {messages:N0}, send to downstream consumed, statements {context.String("statements", "prepared")}");
+            if (Runs("outbox") && Runs("no-op")) context.Report("outbox / no-op", 100 * outbox / noOp, "%", "target: at least 60 % (outbox costs at most 40 %)");
+            if (Runs("outbox") && Runs("direct")) context.Report("outbox / direct two-hop", 100 * outbox / direct, "%", "the transaction and relay alone");
+            if (Runs("floor")) context.Report("floor: the outbox's writes by hand, then a direct publish", floor, "msg/s", "one round trip with COMMIT, no relay (OutboxFloorConsumer)");
+            if (Runs("floor") && Runs("direct")) context.Report("floor / direct two-hop", 100 * floor / direct, "%", "more than any outbox could reach here");
+            if (Runs("outbox") && Runs("floor")) context.Report("outbox / floor", 100 * outbox / floor, "%", "what the outbox and its relay keep of the floor");
             context.Report("peak RSS", BenchmarkContext.PeakRssMb(), "MB");
 
             foreach (var service in Enumerable.Reverse(hosted)) await service.StopAsync(CancellationToken.None);
