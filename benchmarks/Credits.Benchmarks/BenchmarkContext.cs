@@ -24,6 +24,17 @@ public sealed class BenchmarkContext(string scenario, IReadOnlyDictionary<string
         var other => throw new ArgumentException($"--statements {other}: expected prepared or unprepared"),
     };
 
+    /// <summary>
+    /// <c>--queues quorum|classic</c>: whether the hosts' queues (RabbitMq:QuorumQueues) and the scenario's own endpoints
+    /// are quorum queues. A misspelt value stops the run rather than measuring the other type.
+    /// </summary>
+    public bool QuorumQueues(bool fallback) => String("queues", fallback ? "quorum" : "classic") switch
+    {
+        "quorum" => true,
+        "classic" => false,
+        var other => throw new ArgumentException($"--queues {other}: expected quorum or classic"),
+    };
+
     /// <summary>Why the run failed (a scenario's checks found violations), or null: the process then exits 1 after printing its figures.</summary>
     public string? Failure { get; private set; }
 

@@ -43,7 +43,7 @@ public sealed class IngestionLoadScenario : IBenchmarkScenario
         // cluster); classic by default, as every earlier run of this scenario. A classic queue writes its persistent
         // messages to disk only once it holds a backlog, so with classic queues the baseline (which keeps up) never
         // pays for persistence and the single path (which falls behind) does; a quorum queue pays for both.
-        var quorum = context.String("queues", "classic") == "quorum";
+        var quorum = context.QuorumQueues(fallback: false);
         bool Runs(string phase) => only.Contains(phase) || (phase == "single" && only.Contains("latency"));
         await using var infrastructure = new Disposable<Infrastructure>(new Infrastructure());
         await infrastructure.Value.InitializeAsync();

@@ -25,6 +25,9 @@ public sealed class OutboxThroughputScenario : IBenchmarkScenario
     const string FloorQueue = "bench-floor";
     const string FloorForwardedQueue = "bench-floor-forwarded";
 
+    /// <summary>The phases of a round, in the order they run.</summary>
+    static readonly string[] Phases = ["no-op", "direct", "outbox", "floor"];
+
     public string Name => "outbox";
     public string Description => "transactional outbox end to end vs a no-op consumer, a direct two-hop publish and the floor of its writes by hand (options: --messages 10000 --rounds 3 --statements prepared|unprepared --only no-op,direct,outbox,floor)";
 
@@ -33,10 +36,10 @@ public sealed class OutboxThroughputScenario : IBenchmarkScenario
         var messages = context.Int("messages", 10_000);
         var rounds = context.Int("rounds", 3);
         // --only outbox measures that phase alone (for scripts/profile.sh, which traces the whole process).
-        var only = context.String("only", "no-op,direct,outbox,floor").Split(',');
+        var only = context.String("only", string.Join(',', Phases)).Split(',');
+        if (only.Except(Phases).FirstOrDefault() is { } unknown)
+            throw new ArgumentException($"--only {unknown}: expected some of {string.Join(',', Phases)}");
         bool Runs(string phase) => only.Contains(phase);
-        static string Last(List<double> rates) => rates.Count == 0 ? "-" : rates[^1].ToString("N0");
-        static double Best(List<double> rates) => rates.Count == 0 ? double.NaN : rates.Max();
         var database = new PostgresDatabase();
         var virtualHost = new RabbitMqVirtualHost();
         await Task.WhenAll(database.InitializeAsync(), virtualHost.InitializeAsync());
@@ -58,29 +61,31 @@ public sealed class OutboxThroughputScenario : IBenchmarkScenario
             var directForwarded = services.GetRequiredService<NoOpCounter<NoOpForwarded>>();
             var floorForwarded = services.GetRequiredService<NoOpCounter<OutboxFloorForwarded>>();
 
-            // Warm-up: JIT, connections, pools, exchanges.
-            await Measure(bus, NoOpQueue, 1_000, i => new NoOpBenchmarkMessage { Id = Guid.NewGuid() }, () => noOps.Count, cancellationToken);
-            await Measure(bus, DirectQueue, 1_000, i => new NoOpForwardRequested { Id = Guid.NewGuid() }, () => directForwarded.Count, cancellationToken);
-            await Measure(bus, OutboxQueue, 1_000, i => new OutboxBenchmarkRequested { Id = Guid.NewGuid() }, () => forwarded.Count, cancellationToken);
-            await Measure(bus, FloorQueue, 1_000, i => new OutboxFloorRequested { Id = Guid.NewGuid() }, () => floorForwarded.Count, cancellationToken);
+            // One phase: its messages sent to its queue, until its downstream counter has seen them all.
+            Task<double> Phase(string phase, int count) => phase switch
+            {
+                "no-op" => Measure(bus, NoOpQueue, count, i => new NoOpBenchmarkMessage { Id = Guid.NewGuid() }, () => noOps.Count, cancellationToken),
+                "direct" => Measure(bus, DirectQueue, count, i => new NoOpForwardRequested { Id = Guid.NewGuid() }, () => directForwarded.Count, cancellationToken),
+                "outbox" => Measure(bus, OutboxQueue, count, i => new OutboxBenchmarkRequested { Id = Guid.NewGuid() }, () => forwarded.Count, cancellationToken),
+                "floor" => Measure(bus, FloorQueue, count, i => new OutboxFloorRequested { Id = Guid.NewGuid() }, () => floorForwarded.Count, cancellationToken),
+                _ => throw new ArgumentOutOfRangeException(nameof(phase), phase, "not a phase of this scenario"),
+            };
+            // In the order of Phases, so every run measures its phases in the same order.
+            var rates = Phases.Where(Runs).Select(phase => (Phase: phase, Measured: new List<double>())).ToList();
 
-            var noOpRates = new List<double>();
-            var directRates = new List<double>();
-            var outboxRates = new List<double>();
-            var floorRates = new List<double>();
+            // Warm-up of the phases that run: JIT, connections, pools, exchanges.
+            foreach (var (phase, _) in rates) await Phase(phase, 1_000);
             for (var round = 0; round < rounds; round++)
             {
-                if (Runs("no-op")) noOpRates.Add(await Measure(bus, NoOpQueue, messages, i => new NoOpBenchmarkMessage { Id = Guid.NewGuid() }, () => noOps.Count, cancellationToken));
-                if (Runs("direct")) directRates.Add(await Measure(bus, DirectQueue, messages, i => new NoOpForwardRequested { Id = Guid.NewGuid() }, () => directForwarded.Count, cancellationToken));
-                if (Runs("outbox")) outboxRates.Add(await Measure(bus, OutboxQueue, messages, i => new OutboxBenchmarkRequested { Id = Guid.NewGuid() }, () => forwarded.Count, cancellationToken));
-                if (Runs("floor")) floorRates.Add(await Measure(bus, FloorQueue, messages, i => new OutboxFloorRequested { Id = Guid.NewGuid() }, () => floorForwarded.Count, cancellationToken));
-                Console.WriteLine($"  round {round + 1}: no-op {Last(noOpRates)}/s, direct two-hop {Last(directRates)}/s, outbox {Last(outboxRates)}/s, floor {Last(floorRates)}/s");
+                foreach (var (phase, measured) in rates) measured.Add(await Phase(phase, messages));
+                Console.WriteLine($"  round {round + 1}: " + string.Join(", ", rates.Select(r => $"{r.Phase} {r.Measured[^1]:N0}/s")));
             }
 
-            var noOp = Best(noOpRates);
-            var direct = Best(directRates);
-            var outbox = Best(outboxRates);
-            var floor = Best(floorRates);
+            double Best(string phase) => rates.Where(r => r.Phase == phase).Select(r => r.Measured.Max()).DefaultIfEmpty(double.NaN).First();
+            var noOp = Best("no-op");
+            var direct = Best("direct");
+            var outbox = Best("outbox");
+            var floor = Best("floor");
             if (Runs("no-op")) context.Report("no-op consumer", noOp, "msg/s", $"best of {rounds} x {messages:N0}, send to consumed");
             if (Runs("direct")) context.Report("direct publish, two hops, no database", direct, "msg/s", $"best of {rounds} x {messages:N0}, send to downstream consumed");
             if (Runs("outbox")) context.Report("outbox consumer to downstream", outbox, "msg/s", $"best of {rounds} x {messages:N0}, send to downstream consumed, statements {context.String("statements", "prepared")}");

@@ -14,7 +14,7 @@ public sealed class RabbitMqOptions : IValidatableObject
     /// <summary>
     /// Quorum queues survive the loss of a broker in a cluster; set it for one (docs/SCALING.md section 3). On one node
     /// neither is faster everywhere: a classic queue writes to disk only what waits in it, a quorum queue writes every
-    /// message to its log. The chaos soak ran about 10 % faster on classic queues, a saturated usage queue about 8 %
+    /// message to its log. The chaos soak ran about 10 % faster on classic queues, a saturated usage queue 9 to 16 %
     /// faster on quorum ones (docs/RELIABILITY.md, docs/BENCHMARKS.md, sixteenth session). Classic stays the default,
     /// as a queue's type cannot change once it is declared.
     /// </summary>

@@ -29,7 +29,7 @@ public sealed class ChaosScenario : IBenchmarkScenario
         var events = context.Int("events", 1_000_000);
         var customerCount = context.Int("customers", 200);
         var rate = context.Int("rate", 800);
-        var quorum = context.String("queues", "quorum") == "quorum";
+        var quorum = context.QuorumQueues(fallback: true);
         var killEvery = TimeSpan.FromSeconds(context.Int("kill-every", 20));
         var sabotage = context.String("sabotage", "false") == "true";
         var wedge = context.String("wedge-queue", "false") == "true";
