@@ -213,8 +213,11 @@ public sealed class CancellationStateMachine : MassTransitStateMachine<Cancellat
             .Publish(c => new EndSubscriptionCredits { OperationId = c.Saga.CorrelationId, CustomerId = c.Saga.CustomerId, FreePlanId = c.Saga.FreePlanId })
             .TransitionTo(EndingCredits);
 
-    /// <summary>customer.subscription.deleted, or any event showing the subscription canceled.</summary>
-    private static bool Ended(StripeSubscriptionUpdated m) => m.EventType == "customer.subscription.deleted" || m.Status == "canceled";
+    /// <summary>
+    /// customer.subscription.deleted, or any event showing the subscription canceled: the only update the saga acts on,
+    /// so the only one its endpoint lets through (<see cref="SubscriptionEndFilter"/>).
+    /// </summary>
+    internal static bool Ended(StripeSubscriptionUpdated m) => m.EventType == "customer.subscription.deleted" || m.Status == "canceled";
 
     private static void EndedByStripe(CancellationState saga, StripeSubscriptionUpdated m)
     {

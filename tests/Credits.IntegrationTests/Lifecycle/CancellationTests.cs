@@ -1,7 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Credits.Contracts.Billing;
 using Credits.IntegrationTests.Story;
+using Credits.Sagas.StateMachines;
+using Credits.Testing;
+using MassTransit;
+using MassTransit.JobService;
 using Stripe;
 using Xunit;
 using Xunit.Abstractions;
@@ -139,6 +144,38 @@ public class CancellationTests(TestClockSystem system, ITestOutputHelper output)
         Assert.Equal(books.Column, books.SumOfEntries);
         // A cancelled customer cannot change plan.
         Assert.Equal(HttpStatusCode.Conflict, (await http.PostAsJsonAsync($"/v1/customers/{pro.Id}/plan", new { planId = "pro" })).StatusCode);
+    }
+
+    /// <summary>
+    /// Stripe publishes an update for every change of every subscription, and each reaches the cancellation saga's
+    /// queue; only an end can move a cancellation. The others are dropped before the saga's transaction (issue 16: they
+    /// were a tenth of the Orchestrator's messages under load): no inbox row of the saga, nothing in its skipped queue.
+    /// The end still gets its transaction; the end paths themselves are the tests above and DunningTests.
+    /// </summary>
+    [Fact]
+    public async Task Subscription_updates_other_than_its_end_open_no_transaction_on_the_cancellation_saga()
+    {
+        await using var bus = await TestBus.StartAsync(system.Infrastructure.VirtualHost.Uri);
+        var (update, end) = (NewId.NextGuid(), NewId.NextGuid());
+        var subscription = $"sub_nobody_{update:N}";
+        await bus.Publisher.Publish(new StripeSubscriptionUpdated
+        {
+            EventType = "customer.subscription.updated", SubscriptionId = subscription, CustomerId = "nobody", Status = "active",
+        }, c => c.MessageId = update);
+        await bus.Publisher.Publish(new StripeSubscriptionUpdated
+        {
+            EventType = "customer.subscription.deleted", SubscriptionId = subscription, CustomerId = "nobody", Status = "canceled",
+        }, c => c.MessageId = end);
+
+        // The inbox's consumer id for the saga and this message type, as the outbox's filter computes it.
+        var consumer = JobMetadataCache<CancellationState, StripeSubscriptionUpdated>.GenerateJobTypeId("cancellation-state");
+        Task<long> Claims(Guid message) => system.Infrastructure.Database.ScalarAsync<long>(
+            $"SELECT count(*) FROM inbox_state WHERE message_id = '{message}' AND consumer_id = '{consumer}'");
+        await Eventually.True(async () => await Claims(end) == 1, TestClockSystem.StepTimeout, "the end reaches the saga's transaction");
+        // Published first, to the same queue: had it reached a transaction, its row would be there by now.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(0, await Claims(update));
+        Assert.Equal(0, await system.Infrastructure.VirtualHost.QueueDepthAsync("cancellation-state_skipped"));
     }
 
     async Task BuySmallPackAsync(HttpClient http, ProCustomer pro)
