@@ -90,7 +90,7 @@ public sealed class CancellationStateMachine : MassTransitStateMachine<Cancellat
                 .Publish(c => SetFlag(c.Saga, false, "resume"))
                 .TransitionTo(Resuming),
             MoveToFreePlan(When(PeriodEnd.Received)),
-            MoveToFreePlan(When(SubscriptionUpdated, c => Ended(c.Message))
+            MoveToFreePlan(When(SubscriptionUpdated, c => SubscriptionEnd.Is(c.Message))
                 .Unschedule(PeriodEnd)
                 .Then(c => EndedByStripe(c.Saga, c.Message))));
 
@@ -134,11 +134,11 @@ public sealed class CancellationStateMachine : MassTransitStateMachine<Cancellat
                 .Then(c => Fail(c.Saga, "report-final-overage", $"the final overage could not be reported: {FirstMessage(c.Message)}"))));
 
         During(MovingLedger, ReportingOverage,
-            When(SubscriptionUpdated, c => Ended(c.Message))
+            When(SubscriptionUpdated, c => SubscriptionEnd.Is(c.Message))
                 .Then(c => EndedByStripe(c.Saga, c.Message)));
 
         During(AwaitingEnd,
-            EndCredits(When(SubscriptionUpdated, c => Ended(c.Message))
+            EndCredits(When(SubscriptionUpdated, c => SubscriptionEnd.Is(c.Message))
                 .Then(c => EndedByStripe(c.Saga, c.Message))));
 
         During(CancellingAtStripe,
@@ -213,11 +213,6 @@ public sealed class CancellationStateMachine : MassTransitStateMachine<Cancellat
             .Publish(c => new EndSubscriptionCredits { OperationId = c.Saga.CorrelationId, CustomerId = c.Saga.CustomerId, FreePlanId = c.Saga.FreePlanId })
             .TransitionTo(EndingCredits);
 
-    /// <summary>
-    /// customer.subscription.deleted, or any event showing the subscription canceled: the only update the saga acts on,
-    /// so the only one its endpoint lets through (<see cref="SubscriptionEndFilter"/>).
-    /// </summary>
-    internal static bool Ended(StripeSubscriptionUpdated m) => m.EventType == "customer.subscription.deleted" || m.Status == "canceled";
 
     private static void EndedByStripe(CancellationState saga, StripeSubscriptionUpdated m)
     {

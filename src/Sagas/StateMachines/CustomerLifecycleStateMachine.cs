@@ -157,7 +157,7 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
                     paid => RenewalPaid(paid))
                 // Stripe ended the subscription by itself (the last retry of an unpaid renewal failed, or someone ended it at
                 // Stripe): the same end as a cancellation, without its Stripe step. A cancellation in flight ends it itself.
-                .If(c => Ended(c.Message) && c.Saga.CancellationOperationId is null, ended => ended
+                .If(c => SubscriptionEnd.Is(c.Message) && c.Saga.CancellationOperationId is null, ended => ended
                     .Then(c => { c.Saga.CancellationOperationId = SagaKeys.ForSubscriptionEnd(c.Message.SubscriptionId); c.Saga.LastCancellationOperationId = c.Saga.CancellationOperationId; })
                     .Publish(c => BeginEnd(c.Saga, catalog, CancellationModes.EndedByStripe, "stripe", c.Message.CancellationReason))),
             // The first paid invoice opens the first period of a paid plan (with the plan's trial credits); a renewal paid
@@ -437,8 +437,6 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
         saga.PastDueCurrency = null;
         saga.PastDueInvoiceUrl = null;
     }
-
-    private static bool Ended(StripeSubscriptionUpdated m) => m.EventType == "customer.subscription.deleted" || m.Status == "canceled";
 
     /// <summary>The operation holding the customer's one slot: a plan change or a cancellation (in flight or scheduled).</summary>
     private static Guid? SlotHolder(CustomerLifecycleState saga) => saga.PlanChangeOperationId ?? saga.CancellationOperationId;
