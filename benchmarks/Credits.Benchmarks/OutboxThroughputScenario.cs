@@ -81,7 +81,8 @@ public sealed class OutboxThroughputScenario : IBenchmarkScenario
                 Console.WriteLine($"  round {round + 1}: " + string.Join(", ", rates.Select(r => $"{r.Phase} {r.Measured[^1]:N0}/s")));
             }
 
-            double Best(string phase) => rates.Where(r => r.Phase == phase).Select(r => r.Measured.Max()).DefaultIfEmpty(double.NaN).First();
+            // NaN for a phase that did not run (--only), or with --rounds 0.
+            double Best(string phase) => rates.Where(r => r.Phase == phase).SelectMany(r => r.Measured).DefaultIfEmpty(double.NaN).Max();
             var noOp = Best("no-op");
             var direct = Best("direct");
             var outbox = Best("outbox");

@@ -17,6 +17,7 @@ await new NpgsqlCommand("TRUNCATE ledger_entries", conn).ExecuteNonQueryAsync();
 var customers = Enumerable.Range(0, 1000).Select(i => $"cus_{i:D6}").ToArray();
 var periodStart = new DateTime(2026, 12, 1, 0, 0, 0, DateTimeKind.Utc);
 long round = 0;
+// LedgerStore.SaveAsync's statement, copied (the ledger keeps it internal): change the two together.
 const string insertSql = """
     INSERT INTO ledger_entries (customer_id, kind, amount, held_change, quantity, grant_id, reservation_id,
         idempotency_key, sequence, fingerprint, period_start, occurred_at, recorded_at, note, rate_id, native_quantity, member_ref)

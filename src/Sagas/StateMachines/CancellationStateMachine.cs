@@ -213,7 +213,6 @@ public sealed class CancellationStateMachine : MassTransitStateMachine<Cancellat
             .Publish(c => new EndSubscriptionCredits { OperationId = c.Saga.CorrelationId, CustomerId = c.Saga.CustomerId, FreePlanId = c.Saga.FreePlanId })
             .TransitionTo(EndingCredits);
 
-
     private static void EndedByStripe(CancellationState saga, StripeSubscriptionUpdated m)
     {
         saga.StripeEnded = true;
