@@ -5,7 +5,7 @@ namespace Credits.Sagas.StateMachines;
 
 /// <summary>
 /// Messages of one cancellation are handled one at a time (partitioned by operation id); cancellations run concurrently.
-/// Of Stripe's subscription updates only an end reaches the saga (<see cref="SubscriptionEndFilter"/>).
+/// Of Stripe's subscription updates only an end reaches the saga's transaction (<see cref="RelevantOnlyFilter{TMessage}"/>).
 /// </summary>
 public sealed class CancellationStateMachineDefinition : SagaDefinition<CancellationState>
 {
@@ -24,8 +24,6 @@ public sealed class CancellationStateMachineDefinition : SagaDefinition<Cancella
         sagaConfigurator.Message<Contracts.PlanChanges.FinalOverageReported>(m => m.UsePartitioner(partition, c => c.Message.OperationId));
         sagaConfigurator.Message<Contracts.PlanChanges.PlanChangeCreditsGranted>(m => m.UsePartitioner(partition, c => c.Message.OperationId));
         sagaConfigurator.Message<Contracts.Customers.SubscriptionCreditsEnded>(m => m.UsePartitioner(partition, c => c.Message.OperationId));
-        // Added here, before the outbox's filter (which the endpoint adds when it builds the pipe), so a dropped update
-        // opens no transaction.
-        sagaConfigurator.Message<Contracts.Billing.StripeSubscriptionUpdated>(m => m.UseFilter(new SubscriptionEndFilter()));
+        sagaConfigurator.Only<CancellationState, Contracts.Billing.StripeSubscriptionUpdated>(SubscriptionEnd.Is, "cancellation: not the subscription's end");
     }
 }

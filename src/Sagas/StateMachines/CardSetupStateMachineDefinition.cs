@@ -1,14 +1,24 @@
+using Credits.Contracts.Billing;
+using Credits.Contracts.Customers;
 using Credits.Messaging;
 using MassTransit;
 
 namespace Credits.Sagas.StateMachines;
 
-/// <summary>Card setups run concurrently; the saga row lock serialises the messages of one setup.</summary>
+/// <summary>
+/// Card setups run concurrently; the saga row lock serialises the messages of one setup. Checkout's events reach the
+/// saga's transaction only when their metadata names a card setup (<see cref="CardSetupMetadata"/>): a purchase's
+/// session is the top-up saga's (<see cref="RelevantOnlyFilter{TMessage}"/>).
+/// </summary>
 public sealed class CardSetupStateMachineDefinition : SagaDefinition<CardSetupState>
 {
     public CardSetupStateMachineDefinition() => ConcurrentMessageLimit = 16;
 
     protected override void ConfigureSaga(IReceiveEndpointConfigurator endpointConfigurator,
-        ISagaConfigurator<CardSetupState> sagaConfigurator, IRegistrationContext context) =>
+        ISagaConfigurator<CardSetupState> sagaConfigurator, IRegistrationContext context)
+    {
         endpointConfigurator.UseMessageRetry(r => r.Intervals(50, 200, 1000).Ignore<InvalidMessageException>());
+        sagaConfigurator.Only<CardSetupState, StripeCheckoutSessionCompleted>(m => CardSetupMetadata.Names(m.Metadata), CardSetupMetadata.NotACardSetup);
+        sagaConfigurator.Only<CardSetupState, StripeCheckoutSessionExpired>(m => CardSetupMetadata.Names(m.Metadata), CardSetupMetadata.NotACardSetup);
+    }
 }

@@ -1,3 +1,5 @@
+using Credits.Contracts.Billing;
+using Credits.Contracts.Customers;
 using Credits.Messaging;
 using MassTransit;
 
@@ -5,7 +7,9 @@ namespace Credits.Sagas.StateMachines;
 
 /// <summary>
 /// Messages of one operation are handled one at a time (partitioned by correlation id) so the pessimistic
-/// row lock is rarely contended; different operations run concurrently.
+/// row lock is rarely contended; different operations run concurrently. Checkout's events reach the saga's transaction
+/// only when their metadata names a card setup (an upgrade waiting for a card is one): a purchase's session is the
+/// top-up saga's (<see cref="RelevantOnlyFilter{TMessage}"/>).
 /// </summary>
 public sealed class PlanChangeStateMachineDefinition : SagaDefinition<PlanChangeState>
 {
@@ -23,5 +27,7 @@ public sealed class PlanChangeStateMachineDefinition : SagaDefinition<PlanChange
         sagaConfigurator.Message<Contracts.PlanChanges.SubscriptionItemsRestored>(m => m.UsePartitioner(partition, c => c.Message.OperationId));
         sagaConfigurator.Message<Contracts.PlanChanges.FinalOverageReported>(m => m.UsePartitioner(partition, c => c.Message.OperationId));
         sagaConfigurator.Message<Contracts.PlanChanges.PlanChangeCreditsGranted>(m => m.UsePartitioner(partition, c => c.Message.OperationId));
+        sagaConfigurator.Only<PlanChangeState, StripeCheckoutSessionCompleted>(m => CardSetupMetadata.Names(m.Metadata), CardSetupMetadata.NotACardSetup);
+        sagaConfigurator.Only<PlanChangeState, StripeCheckoutSessionExpired>(m => CardSetupMetadata.Names(m.Metadata), CardSetupMetadata.NotACardSetup);
     }
 }

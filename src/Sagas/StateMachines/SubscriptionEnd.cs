@@ -4,7 +4,7 @@ namespace Credits.Sagas.StateMachines;
 
 /// <summary>
 /// When Stripe's update says a subscription is over: the customer's and the cancellation's sagas read it alike, and the
-/// cancellation's endpoint lets no other update through (<see cref="SubscriptionEndFilter"/>).
+/// cancellation's endpoint lets no other update through (<see cref="RelevantOnlyFilter{TMessage}"/>).
 /// </summary>
 static class SubscriptionEnd
 {

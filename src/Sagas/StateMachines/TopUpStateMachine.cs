@@ -192,8 +192,7 @@ public sealed class TopUpStateMachine : MassTransitStateMachine<TopUpState>
         PaymentIntentId = saga.PaymentIntentId, IdempotencyKey = SagaKeys.Idempotency(SagaName, saga.CorrelationId, "save-default-card"),
     };
 
-    private static Guid PurchaseOf(IReadOnlyDictionary<string, string> metadata) =>
-        metadata.TryGetValue(PurchaseIdMetadata, out var value) && Guid.TryParse(value, out var id) ? id : Guid.Empty;
+    private static Guid PurchaseOf(IReadOnlyDictionary<string, string> metadata) => PurchaseKeys.PurchaseOf(metadata) ?? Guid.Empty;
 
     private static void Start(TopUpState saga, PurchaseCredits m)
     {
