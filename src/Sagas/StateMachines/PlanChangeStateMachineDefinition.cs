@@ -9,7 +9,7 @@ namespace Credits.Sagas.StateMachines;
 /// Messages of one operation are handled one at a time (partitioned by correlation id) so the pessimistic
 /// row lock is rarely contended; different operations run concurrently. Checkout's events reach the saga's transaction
 /// only when their metadata names a card setup (an upgrade waiting for a card is one): a purchase's session is the
-/// top-up saga's (<see cref="RelevantOnlyFilter{TMessage}"/>).
+/// top-up saga's (<see cref="RelevantOnlyFilter{TMessage}"/>). Likewise a card saved by a card setup or a top-up (<see cref="CardSaver"/>).
 /// </summary>
 public sealed class PlanChangeStateMachineDefinition : SagaDefinition<PlanChangeState>
 {
@@ -29,5 +29,6 @@ public sealed class PlanChangeStateMachineDefinition : SagaDefinition<PlanChange
         sagaConfigurator.Message<Contracts.PlanChanges.PlanChangeCreditsGranted>(m => m.UsePartitioner(partition, c => c.Message.OperationId));
         sagaConfigurator.Only<PlanChangeState, StripeCheckoutSessionCompleted>(m => CardSetupMetadata.Names(m.Metadata), CardSetupMetadata.NotACardSetup);
         sagaConfigurator.Only<PlanChangeState, StripeCheckoutSessionExpired>(m => CardSetupMetadata.Names(m.Metadata), CardSetupMetadata.NotACardSetup);
+        sagaConfigurator.Only<PlanChangeState, CardSaved>(m => CardSaver.MayBe(m, PlanChangeStateMachine.SagaName), CardSaver.Another);
     }
 }

@@ -172,6 +172,34 @@ public class TopUpFlowTests(SystemUnderTest system) : IClassFixture<SystemUnderT
             Assert.Equal(0, await system.Infrastructure.VirtualHost.QueueDepthAsync(queue));
     }
 
+    /// <summary>
+    /// A saved card's <see cref="CardSaved"/> reaches every saga that consumes it. It names the kind of operation that
+    /// saved it, and only an operation of that kind can be waiting for it: the card setup and plan change sagas drop the
+    /// others before their transaction: a top-up whose buyer ticked "save my card" no longer costs them one each.
+    /// </summary>
+    [Fact]
+    public async Task A_card_saved_by_another_kind_of_operation_opens_no_transaction_on_the_card_setup_or_plan_change_saga()
+    {
+        var (byTopUp, byCardSetup, byPlanChange) = (NewId.NextGuid(), NewId.NextGuid(), NewId.NextGuid());
+        Task Saved(Guid messageId, string source) => _bus!.Publisher.Publish(new CardSaved
+        {
+            CustomerId = $"nobody-{messageId:N}", StripeCustomerId = $"cus_nobody_{messageId:N}", PaymentMethodId = "pm_nobody",
+            OperationId = NewId.NextGuid(), Source = source, SavedAt = DateTimeOffset.UtcNow,
+        }, c => c.MessageId = messageId);
+        await Saved(byTopUp, TopUpStateMachine.SagaName);
+        await Saved(byCardSetup, CardSetupStateMachine.SagaName);
+        await Saved(byPlanChange, PlanChangeStateMachine.SagaName);
+
+        var cardSetup = Claims<CardSetupState, CardSaved>("card-setup-state");
+        var planChange = Claims<PlanChangeState, CardSaved>("plan-change-state");
+        // Each still reaches the saga of its saver's kind (no instance has these ids: the saga discards them there).
+        await Eventually.True(async () => await cardSetup(byCardSetup) == 1 && await planChange(byPlanChange) == 1,
+            SagaFlows.StepTimeout, "each card reaches the saga of its saver's kind");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(new long[] { 0, 0, 0, 0 },
+            new[] { await cardSetup(byTopUp), await cardSetup(byPlanChange), await planChange(byTopUp), await planChange(byCardSetup) });
+    }
+
     /// <summary>How many inbox rows a message has under a saga's consumer id for its type, as the outbox's filter computes it.</summary>
     Func<Guid, Task<long>> Claims<TSaga, TMessage>(string queue) where TSaga : class, ISaga where TMessage : class
     {
