@@ -6,7 +6,6 @@ using Credits.IntegrationTests.Story;
 using Credits.Sagas.StateMachines;
 using Credits.Testing;
 using MassTransit;
-using MassTransit.JobService;
 using Stripe;
 using Xunit;
 using Xunit.Abstractions;
@@ -168,14 +167,11 @@ public class CancellationTests(TestClockSystem system, ITestOutputHelper output)
             EventType = "customer.subscription.deleted", SubscriptionId = subscription, CustomerId = "nobody", Status = "canceled",
         }, c => c.MessageId = end);
 
-        // The inbox's consumer id for the saga and this message type, as the outbox's filter computes it.
-        var consumer = JobMetadataCache<CancellationState, StripeSubscriptionUpdated>.GenerateJobTypeId("cancellation-state");
-        Task<long> Claims(Guid message) => system.Infrastructure.Database.ScalarAsync<long>(
-            $"SELECT count(*) FROM inbox_state WHERE message_id = '{message}' AND consumer_id = '{consumer}'");
-        await Eventually.True(async () => await Claims(end) == 1, TestClockSystem.StepTimeout, "the end reaches the saga's transaction");
+        var claims = InboxClaims.Of<CancellationState, StripeSubscriptionUpdated>(system.Infrastructure.Database, "cancellation-state");
+        await Eventually.True(async () => await claims(end) == 1, TestClockSystem.StepTimeout, "the end reaches the saga's transaction");
         // Published first, to the same queue: had it reached a transaction, its row would be there by now.
         await Task.Delay(TimeSpan.FromSeconds(1));
-        Assert.Equal(0, await Claims(update));
+        Assert.Equal(0, await claims(update));
         Assert.Equal(0, await system.Infrastructure.VirtualHost.QueueDepthAsync("cancellation-state_skipped"));
     }
 

@@ -6,7 +6,6 @@ using Credits.Persistence;
 using Credits.Sagas.StateMachines;
 using Credits.Testing;
 using MassTransit;
-using MassTransit.JobService;
 using Microsoft.EntityFrameworkCore;
 using Xunit;
 
@@ -137,7 +136,7 @@ public class TopUpFlowTests(SystemUnderTest system) : IClassFixture<SystemUnderT
     /// Stripe's checkout and payment events reach every saga that consumes their type, yet each session or payment is one
     /// saga's, named in its metadata: a purchase (the top-up saga) or a card setup (the card setup saga, or an upgrade
     /// waiting for a card). The others used to look it up under their lock in vain, a transaction and an inbox row each
-    /// (about 700 of a `sagas --customers 200` run's load phase, docs/BENCHMARKS.md, "Issue 16, eighteenth session").
+    /// (about 400 of a `sagas --customers 200` run's load phase, docs/BENCHMARKS.md, "Issue 16, eighteenth session").
     /// Now they drop it before their transaction: no inbox row under their consumer id, nothing in their skipped queue.
     /// </summary>
     [Fact]
@@ -200,13 +199,8 @@ public class TopUpFlowTests(SystemUnderTest system) : IClassFixture<SystemUnderT
             new[] { await cardSetup(byTopUp), await cardSetup(byPlanChange), await planChange(byTopUp), await planChange(byCardSetup) });
     }
 
-    /// <summary>How many inbox rows a message has under a saga's consumer id for its type, as the outbox's filter computes it.</summary>
-    Func<Guid, Task<long>> Claims<TSaga, TMessage>(string queue) where TSaga : class, ISaga where TMessage : class
-    {
-        var consumer = JobMetadataCache<TSaga, TMessage>.GenerateJobTypeId(queue);
-        return message => system.Infrastructure.Database.ScalarAsync<long>(
-            $"SELECT count(*) FROM inbox_state WHERE message_id = '{message}' AND consumer_id = '{consumer}'");
-    }
+    Func<Guid, Task<long>> Claims<TSaga, TMessage>(string queue) where TSaga : class, ISaga where TMessage : class =>
+        InboxClaims.Of<TSaga, TMessage>(system.Infrastructure.Database, queue);
 
     async Task<string?> AutoTopUpStateAsync(string customerId)
     {
