@@ -2,6 +2,7 @@ using Credits.Contracts.Ledger;
 using Credits.Contracts.Usage;
 using Credits.Testing;
 using MassTransit;
+using Npgsql;
 using Xunit;
 
 namespace Credits.IntegrationTests;
@@ -121,6 +122,49 @@ public class UsageOverTheBusTests(SystemUnderTest system) : IClassFixture<System
         // The rejection commits with the debits and is relayed from the outbox a moment later.
         await Eventually.True(() => Task.FromResult(Bus.Received<UsageRejected>().Any(r => r.EventId == $"batch-10-{customer}")),
             because: "the invalid event of the batch is rejected");
+    }
+
+    /// <summary>
+    /// Producer batches that wait together are taken as one ledger transaction: each account is locked, updated and
+    /// notified once for all of them (issue 16). The account's row lock, held here, makes them wait as they do behind
+    /// each other under load. On the consumer that took one batch per transaction, the eight batches were written by
+    /// eight transactions (the entries' <c>xmin</c>).
+    /// </summary>
+    [Fact]
+    public async Task Producer_batches_waiting_together_are_applied_in_one_transaction()
+    {
+        var customer = "batches-" + Guid.NewGuid().ToString("N");
+        await system.Accounts.OpenAsync(customer, "pro"); // 5,000 credits
+        await using var connection = new NpgsqlConnection(system.Infrastructure.Database.ConnectionString);
+        await connection.OpenAsync();
+        await using (var hold = await connection.BeginTransactionAsync())
+        {
+            await using (var lockAccount = new NpgsqlCommand("SELECT 1 FROM ledger_accounts WHERE customer_id = $1 FOR UPDATE", connection, hold))
+            {
+                lockAccount.Parameters.Add(new NpgsqlParameter { Value = customer });
+                await lockAccount.ExecuteNonQueryAsync();
+            }
+            for (var b = 0; b < 8; b++)
+                await Bus.Publisher.Publish(new UsageBatchRecorded
+                {
+                    BatchId = NewId.NextGuid(),
+                    Events = Enumerable.Range(0, 10).Select(i => Usage($"{customer}-{b}-{i}", customer, 1)).ToList(),
+                });
+            await Task.Delay(TimeSpan.FromSeconds(1)); // all eight reach the Orchestrator and wait for the lock
+            await hold.RollbackAsync();
+        }
+
+        await Eventually.Get(() => system.Accounts.AvailableAsync(customer), a => a == 5000 - 80, because: "80 events of 1 credit, once each");
+        await using var count = new NpgsqlCommand("SELECT count(*), count(DISTINCT xmin::text) FROM ledger_entries WHERE customer_id = $1 AND kind = 'Debit'", connection);
+        count.Parameters.Add(new NpgsqlParameter { Value = customer });
+        await using var reader = await count.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        Assert.Equal(80, reader.GetInt64(0));
+        // Two transactions took what had arrived when they started, at most four batches each; the rest waited together.
+        Assert.InRange(reader.GetInt64(1), 1, 4);
+        await reader.DisposeAsync();
+        var books = await system.Accounts.BooksAsync(customer);
+        Assert.Equal(books.SumOfEntries, books.Column);
     }
 
     [Fact]
