@@ -144,25 +144,21 @@ public class UsageOverTheBusTests(SystemUnderTest system) : IClassFixture<System
                 lockAccount.Parameters.Add(new NpgsqlParameter { Value = customer });
                 await lockAccount.ExecuteNonQueryAsync();
             }
-            for (var b = 0; b < 8; b++)
-                await Bus.Publisher.Publish(new UsageBatchRecorded
-                {
-                    BatchId = NewId.NextGuid(),
-                    Events = Enumerable.Range(0, 10).Select(i => Usage($"{customer}-{b}-{i}", customer, 1)).ToList(),
-                });
+            // All eight at once, so that they arrive together rather than one confirm apart.
+            await Bus.Publisher.PublishBatch(Enumerable.Range(0, 8).Select(b => new UsageBatchRecorded
+            {
+                BatchId = NewId.NextGuid(),
+                Events = Enumerable.Range(0, 10).Select(i => Usage($"{customer}-{b}-{i}", customer, 1)).ToList(),
+            }));
             await Task.Delay(TimeSpan.FromSeconds(1)); // all eight reach the Orchestrator and wait for the lock
             await hold.RollbackAsync();
         }
 
         await Eventually.Get(() => system.Accounts.AvailableAsync(customer), a => a == 5000 - 80, because: "80 events of 1 credit, once each");
-        await using var count = new NpgsqlCommand("SELECT count(*), count(DISTINCT xmin::text) FROM ledger_entries WHERE customer_id = $1 AND kind = 'Debit'", connection);
-        count.Parameters.Add(new NpgsqlParameter { Value = customer });
-        await using var reader = await count.ExecuteReaderAsync();
-        await reader.ReadAsync();
-        Assert.Equal(80, reader.GetInt64(0));
+        var usage = $"FROM ledger_entries WHERE customer_id = '{customer}' AND kind = 'Debit'";
+        Assert.Equal(80, await system.Infrastructure.Database.ScalarAsync<long>($"SELECT count(*) {usage}"));
         // Two transactions took what had arrived when they started, at most four batches each; the rest waited together.
-        Assert.InRange(reader.GetInt64(1), 1, 4);
-        await reader.DisposeAsync();
+        Assert.InRange(await system.Infrastructure.Database.ScalarAsync<long>($"SELECT count(DISTINCT xmin::text) {usage}"), 1, 4);
         var books = await system.Accounts.BooksAsync(customer);
         Assert.Equal(books.SumOfEntries, books.Column);
     }

@@ -3,9 +3,9 @@ using MassTransit;
 namespace Credits.Orchestrator.Usage;
 
 /// <summary>
-/// A consumer of <see cref="Batch{T}"/>: a batch closes at <paramref name="messageLimit"/> messages or
-/// <paramref name="timeLimit"/> after its first, and <paramref name="concurrencyLimit"/> batches run at once, so one is
-/// written while the next fills. The prefetch covers them all: a batch holds its messages unacknowledged until it ends.
+/// A consumer of <see cref="Batch{T}"/>: a batch closes at its message limit or its time limit after its first message,
+/// and as many batches as the concurrency limit run at once, so one is written while the next fills. The prefetch
+/// covers them all: a batch holds its messages unacknowledged until it ends.
 /// </summary>
 public abstract class BatchConsumerDefinition<TConsumer> : ConsumerDefinition<TConsumer>
     where TConsumer : class, IConsumer

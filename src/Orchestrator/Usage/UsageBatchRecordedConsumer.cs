@@ -23,10 +23,12 @@ public sealed class UsageBatchRecordedConsumer(UsageIngestion ingestion) : ICons
 
     public async Task Consume(ConsumeContext<Batch<UsageBatchRecorded>> context)
     {
-        var events = new List<UsageRecorded>();
-        foreach (var message in context.Message)
+        var count = 0;
+        for (var m = 0; m < context.Message.Length; m++) count += context.Message[m].Message.Events.Count;
+        var events = new List<UsageRecorded>(count);
+        for (var m = 0; m < context.Message.Length; m++)
         {
-            var batch = message.Message;
+            var batch = context.Message[m].Message;
             for (var i = 0; i < batch.Events.Count; i++)
             {
                 if (batch.Events[i] is { } usage) events.Add(usage);
@@ -35,10 +37,6 @@ public sealed class UsageBatchRecordedConsumer(UsageIngestion ingestion) : ICons
             }
         }
 
-        var outcomes = await ingestion.DebitAsync(events, context.CancellationToken);
-        await ingestion.PublishAsync(context, outcomes, context.CancellationToken);
-        foreach (var outcome in outcomes)
-            if (outcome.Rejection is { } rejection)
-                await DeadLetters.SendAsync(context, outcome.Usage, $"{rejection.ReasonCode}: {rejection.Reason}");
+        await UsageConsumption.ApplyAsync(ingestion, context, events);
     }
 }

@@ -17,10 +17,6 @@ public sealed class UsageRecordedConsumer(UsageIngestion ingestion) : IConsumer<
         var events = new UsageRecorded[context.Message.Length];
         for (var i = 0; i < events.Length; i++) events[i] = context.Message[i].Message;
 
-        var outcomes = await ingestion.DebitAsync(events, context.CancellationToken);
-        await ingestion.PublishAsync(context, outcomes, context.CancellationToken);
-        foreach (var outcome in outcomes)
-            if (outcome.Rejection is { } rejection)
-                await DeadLetters.SendAsync(context, outcome.Usage, $"{rejection.ReasonCode}: {rejection.Reason}");
+        await UsageConsumption.ApplyAsync(ingestion, context, events);
     }
 }
