@@ -14,4 +14,9 @@ public record GrantPlanChangeCredits
     public long Allowance { get; init; }
     /// <summary>Names the ledger write within the operation (its idempotency key): "credits", or "ledger-back" when a downgrade is undone.</summary>
     public string Step { get; init; } = "credits";
+    /// <summary>
+    /// The kind of saga that asked (<c>plan-change</c> or <c>cancellation</c>), echoed in the answer: both sagas consume
+    /// the answer's type, and only the one that asked can be waiting for it. "" from a sender before this was said.
+    /// </summary>
+    public string Requester { get; init; } = "";
 }

@@ -5,4 +5,6 @@ public record PlanChangeCreditsGranted
 {
     public Guid OperationId { get; init; }
     public long Allowance { get; init; }
+    /// <summary>The asking saga's kind, from the command's <c>Requester</c>; "" when the command did not say.</summary>
+    public string Requester { get; init; } = "";
 }

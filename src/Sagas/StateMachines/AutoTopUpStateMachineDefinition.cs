@@ -8,11 +8,14 @@ namespace Credits.Sagas.StateMachines;
 
 /// <summary>
 /// Low-balance events of one customer are handled one at a time (partitioned by customer), so a burst of them
-/// cannot race past the "purchase in flight" check.
+/// cannot race past the "purchase in flight" check. Auto top-up buys on the saved card only, so the end of a purchase
+/// made through Checkout never reaches the saga's transaction (<see cref="RelevantOnlyFilter{TMessage}"/>); an end that
+/// does not say how it was paid (published before <see cref="CreditsPurchased.SavedCard"/>) goes through.
 /// </summary>
 public sealed class AutoTopUpStateMachineDefinition : SagaDefinition<AutoTopUpState>
 {
     private const int ConcurrencyLimit = 16;
+    private const string NotOnTheSavedCard = "auto top-up: the purchase did not charge the saved card";
 
     public AutoTopUpStateMachineDefinition() => ConcurrentMessageLimit = ConcurrencyLimit;
 
@@ -25,5 +28,7 @@ public sealed class AutoTopUpStateMachineDefinition : SagaDefinition<AutoTopUpSt
         sagaConfigurator.Message<CreditsExhausted>(m => m.UsePartitioner(partition, c => SagaKeys.ForAutoTopUp(c.Message.CustomerId)));
         sagaConfigurator.Message<ConfigureAutoTopUp>(m => m.UsePartitioner(partition, c => SagaKeys.ForAutoTopUp(c.Message.CustomerId)));
         sagaConfigurator.Message<CardSaved>(m => m.UsePartitioner(partition, c => SagaKeys.ForAutoTopUp(c.Message.CustomerId)));
+        sagaConfigurator.Only<AutoTopUpState, CreditsPurchased>(m => m.SavedCard != false, NotOnTheSavedCard);
+        sagaConfigurator.Only<AutoTopUpState, PurchaseCancelled>(m => m.SavedCard != false, NotOnTheSavedCard);
     }
 }

@@ -247,7 +247,7 @@ public sealed class CancellationStateMachine : MassTransitStateMachine<Cancellat
     private static GrantPlanChangeCredits MoveLedger(CancellationState saga, string planId, string step) => new()
     {
         OperationId = saga.CorrelationId, CustomerId = saga.CustomerId, PlanId = planId,
-        PeriodStart = saga.PeriodStart, PeriodEnd = saga.PeriodEnd, Allowance = 0, Step = step,
+        PeriodStart = saga.PeriodStart, PeriodEnd = saga.PeriodEnd, Allowance = 0, Step = step, Requester = SagaName,
     };
 
     private static ReportFinalOverage ReportOverage(CancellationState saga) => new()
@@ -255,6 +255,7 @@ public sealed class CancellationStateMachine : MassTransitStateMachine<Cancellat
         OperationId = saga.CorrelationId, CustomerId = saga.CustomerId, StripeCustomerId = saga.StripeCustomerId,
         PeriodStart = saga.PeriodStart, PeriodEnd = saga.PeriodEnd,
         IdempotencyKey = SagaKeys.Idempotency(SagaName, saga.CorrelationId, "report-final-overage"),
+        Requester = SagaName,
     };
 
     private static SubscriptionCanceled CanceledEvent(CancellationState saga) => new()

@@ -5,7 +5,8 @@ namespace Credits.Sagas.StateMachines;
 
 /// <summary>
 /// Messages of one cancellation are handled one at a time (partitioned by operation id); cancellations run concurrently.
-/// Of Stripe's subscription updates only an end reaches the saga's transaction (<see cref="RelevantOnlyFilter{TMessage}"/>).
+/// Of Stripe's subscription updates only an end reaches the saga's transaction (<see cref="RelevantOnlyFilter{TMessage}"/>),
+/// and of the ledger steps' answers only those to a cancellation (<see cref="SagaKind"/>): a plan change asks the same steps.
 /// </summary>
 public sealed class CancellationStateMachineDefinition : SagaDefinition<CancellationState>
 {
@@ -24,6 +25,10 @@ public sealed class CancellationStateMachineDefinition : SagaDefinition<Cancella
         sagaConfigurator.Message<Contracts.PlanChanges.FinalOverageReported>(m => m.UsePartitioner(partition, c => c.Message.OperationId));
         sagaConfigurator.Message<Contracts.PlanChanges.PlanChangeCreditsGranted>(m => m.UsePartitioner(partition, c => c.Message.OperationId));
         sagaConfigurator.Message<Contracts.Customers.SubscriptionCreditsEnded>(m => m.UsePartitioner(partition, c => c.Message.OperationId));
+        sagaConfigurator.Only<CancellationState, Contracts.PlanChanges.PlanChangeCreditsGranted>(
+            m => SagaKind.MayBe(m.Requester, CancellationStateMachine.SagaName), SagaKind.AnswerToAnother);
+        sagaConfigurator.Only<CancellationState, Contracts.PlanChanges.FinalOverageReported>(
+            m => SagaKind.MayBe(m.Requester, CancellationStateMachine.SagaName), SagaKind.AnswerToAnother);
         sagaConfigurator.Only<CancellationState, Contracts.Billing.StripeSubscriptionUpdated>(SubscriptionEnd.Is, "cancellation: not the subscription's end");
     }
 }

@@ -265,6 +265,7 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
                     OperationId = c.Saga.CorrelationId, CustomerId = c.Saga.CustomerId, StripeCustomerId = c.Saga.StripeCustomerId,
                     PeriodStart = c.Saga.PeriodStart, PeriodEnd = c.Saga.PeriodEnd,
                     IdempotencyKey = SagaKeys.Idempotency(SagaName, c.Saga.CorrelationId, "report-final-overage"),
+                    Requester = SagaName,
                 })
                 .TransitionTo(ReportingOverage),
             When(GrantFaulted)
@@ -509,6 +510,7 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
         PeriodEnd = saga.PeriodEnd,
         Allowance = 0,
         Step = step,
+        Requester = SagaName,
     };
 
     private static GrantPlanChangeCredits GrantCredits(PlanChangeState saga, DateTimeOffset paidAt) =>
@@ -522,6 +524,7 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
         PeriodStart = saga.PeriodStart,
         PeriodEnd = saga.PeriodEnd,
         Allowance = allowance,
+        Requester = SagaName,
     };
 
     /// <summary>Compensation: the changes that take the items as Stripe reported them back to the previous plan.</summary>

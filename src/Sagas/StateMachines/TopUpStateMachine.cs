@@ -217,7 +217,7 @@ public sealed class TopUpStateMachine : MassTransitStateMachine<TopUpState>
 
     private static CreditsPurchased Purchased(TopUpState saga) => new()
     {
-        PurchaseId = saga.CorrelationId, CustomerId = saga.CustomerId, Credits = saga.Credits,
+        PurchaseId = saga.CorrelationId, CustomerId = saga.CustomerId, Credits = saga.Credits, SavedCard = saga.UseSavedCard,
     };
 
     /// <summary>Takes back the share of the credits for the increase of Stripe's cumulative refund up to <paramref name="refundedNow"/>.</summary>
@@ -268,7 +268,7 @@ public sealed class TopUpStateMachine : MassTransitStateMachine<TopUpState>
 
     private static PurchaseCancelled CancelledEvent(TopUpState saga) => new()
     {
-        PurchaseId = saga.CorrelationId, CustomerId = saga.CustomerId, Reason = saga.LastError ?? "",
+        PurchaseId = saga.CorrelationId, CustomerId = saga.CustomerId, Reason = saga.LastError ?? "", SavedCard = saga.UseSavedCard,
     };
 
     public State AwaitingPayment { get; private set; } = null!;

@@ -25,6 +25,6 @@ public sealed class GrantPlanChangeCreditsConsumer(CreditLedger ledger) : IConsu
             PeriodEnd = m.PeriodEnd,
             Allowance = m.Allowance,
         }, context.CancellationToken));
-        await context.Publish(new PlanChangeCreditsGranted { OperationId = m.OperationId, Allowance = m.Allowance });
+        await context.Publish(new PlanChangeCreditsGranted { OperationId = m.OperationId, Allowance = m.Allowance, Requester = m.Requester });
     }
 }

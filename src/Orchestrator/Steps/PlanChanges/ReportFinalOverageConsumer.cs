@@ -41,6 +41,6 @@ public sealed class ReportFinalOverageConsumer(IServiceScopeFactory scopes, Cred
         var quantity = await db.Set<MeterReport>()
             .Where(r => r.CustomerId == m.CustomerId && r.PeriodStart == m.PeriodStart && r.AcceptedAt != null)
             .SumAsync(r => r.Quantity, ct);
-        await context.Publish(new FinalOverageReported { OperationId = m.OperationId, Quantity = quantity }, ct);
+        await context.Publish(new FinalOverageReported { OperationId = m.OperationId, Quantity = quantity, Requester = m.Requester }, ct);
     }
 }
