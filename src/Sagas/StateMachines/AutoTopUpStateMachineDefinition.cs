@@ -15,7 +15,7 @@ namespace Credits.Sagas.StateMachines;
 public sealed class AutoTopUpStateMachineDefinition : SagaDefinition<AutoTopUpState>
 {
     private const int ConcurrencyLimit = 16;
-    private const string NotOnTheSavedCard = "auto top-up: the purchase did not charge the saved card";
+    private const string NotOnTheSavedCard = "the purchase did not charge the saved card";
 
     public AutoTopUpStateMachineDefinition() => ConcurrentMessageLimit = ConcurrencyLimit;
 

@@ -29,6 +29,6 @@ public sealed class CancellationStateMachineDefinition : SagaDefinition<Cancella
             m => SagaKind.MayBe(m.Requester, CancellationStateMachine.SagaName), SagaKind.AnswerToAnother);
         sagaConfigurator.Only<CancellationState, Contracts.PlanChanges.FinalOverageReported>(
             m => SagaKind.MayBe(m.Requester, CancellationStateMachine.SagaName), SagaKind.AnswerToAnother);
-        sagaConfigurator.Only<CancellationState, Contracts.Billing.StripeSubscriptionUpdated>(SubscriptionEnd.Is, "cancellation: not the subscription's end");
+        sagaConfigurator.Only<CancellationState, Contracts.Billing.StripeSubscriptionUpdated>(SubscriptionEnd.Is, "not the subscription's end");
     }
 }

@@ -15,7 +15,7 @@ namespace Credits.Sagas.StateMachines;
 public sealed class PlanChangeStateMachineDefinition : SagaDefinition<PlanChangeState>
 {
     private const int ConcurrencyLimit = 16;
-    private const string OpensAPeriod = "plan change: the invoice opens a period, so it is no upgrade's proration";
+    private const string OpensAPeriod = "the invoice opens a period, so it is no upgrade's proration";
 
     public PlanChangeStateMachineDefinition() => ConcurrentMessageLimit = ConcurrencyLimit;
 

@@ -24,10 +24,11 @@ static class RelevantOnlyFilterExtensions
 {
     /// <summary>
     /// Called from a saga definition's <c>ConfigureSaga</c>: the filter is added to the message's pipe before the
-    /// endpoint adds the outbox's filter, so a dropped message opens no transaction.
+    /// endpoint adds the outbox's filter, so a dropped message opens no transaction. The drop is reported to consume
+    /// observers under "<c>saga state: reason</c>", one wording for every saga.
     /// </summary>
     public static void Only<TSaga, TMessage>(this ISagaConfigurator<TSaga> saga, Func<TMessage, bool> relevant, string reason)
         where TSaga : class, ISaga
         where TMessage : class =>
-        saga.Message<TMessage>(m => m.UseFilter(new RelevantOnlyFilter<TMessage>(relevant, reason)));
+        saga.Message<TMessage>(m => m.UseFilter(new RelevantOnlyFilter<TMessage>(relevant, $"{typeof(TSaga).Name}: {reason}")));
 }

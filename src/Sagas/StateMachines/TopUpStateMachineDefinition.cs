@@ -12,7 +12,7 @@ namespace Credits.Sagas.StateMachines;
 /// </summary>
 public sealed class TopUpStateMachineDefinition : SagaDefinition<TopUpState>
 {
-    private const string NotAPurchase = "top-up: names no purchase";
+    private const string NotAPurchase = "names no purchase";
 
     public TopUpStateMachineDefinition() => ConcurrentMessageLimit = 16;
 
