@@ -140,7 +140,7 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
             // the draft window burns the new allowance, never overage of the old period. Only once a first
             // period was granted: a paid plan's first period waits for its first payment. The period is on the plan
             // Stripe bills for it (PeriodAllowance), which a plan change may have moved before PlanChanged reaches this saga.
-            When(InvoiceCreated, c => c.Message.BillingReason == "subscription_cycle" && Rolls(c.Saga, c.Message.PeriodStart))
+            When(InvoiceCreated, c => Renews(c.Message.BillingReason) && Rolls(c.Saga, c.Message.PeriodStart))
                 .Then(c => OpenPeriod(c.Saga, c.Message.PeriodStart, c.Message.PeriodEnd))
                 .Publish(c => PeriodAllowance(catalog, c.Saga, c.Message.ServicePriceId, c.Message.PeriodStart, c.Message.PeriodEnd)),
             // Billing publishes a subscription's events newest-last, so the latest status is the one to keep.
@@ -172,13 +172,13 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
                 .Publish(c => PeriodAllowance(catalog, c.Saga, c.Message.ServicePriceId, c.Message.PeriodStart, c.Message.PeriodEnd)),
             // The unpaid renewal itself paid (a retry, the hosted page, a new card). An older renewal's invoice.paid delivered late
             // or twice is not this payment.
-            RenewalPaid(When(InvoicePaid, c => c.Message.BillingReason == "subscription_cycle" && c.Saga.RenewalUnpaidSince is { } since
+            RenewalPaid(When(InvoicePaid, c => Renews(c.Message.BillingReason) && c.Saga.RenewalUnpaidSince is { } since
                     && (c.Saga.PastDueInvoiceId is { } unpaid ? c.Message.InvoiceId == unpaid : c.Message.EventCreated > since))
                 .Then(c => c.Saga.SubscriptionStatus = "active")),
             // --- Dunning (docs/lifecycle/cancel-and-dunning.md) ---
             // A declined renewal: the customer and the app are told once per invoice (SubscriptionPastDue, the portal's
             // banner) and overage stops (after the grace, none by default) while Stripe retries it (Smart Retries).
-            When(InvoicePaymentFailed, c => c.Message.BillingReason == "subscription_cycle")
+            When(InvoicePaymentFailed, c => Renews(c.Message.BillingReason))
                 .If(c => c.Saga.PastDueInvoiceId != c.Message.InvoiceId, first => first
                     .Then(c =>
                     {
@@ -403,7 +403,13 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
                 .Publish(c => new SetOverageSuspended { CorrelationId = c.Saga.CorrelationId, CustomerId = c.Saga.CustomerId, Suspended = false }));
 
     // An invoice.paid without a billing reason is taken as opening its period, as before the reason was translated.
-    private static bool OpensPeriod(StripeInvoicePaid m) => m.BillingReason is null || InvoiceBillingReasons.OpensPeriod(m.BillingReason);
+    /// <summary>
+    /// The invoices the saga acts on: paid, one that opens a period (or does not say why it was made); created or
+    /// failed, a renewal. The definition drops the others before the saga's transaction with the same two predicates.
+    /// </summary>
+    internal static bool OpensPeriod(StripeInvoicePaid m) => m.BillingReason is null || InvoiceBillingReasons.OpensPeriod(m.BillingReason);
+
+    internal static bool Renews(string? billingReason) => billingReason == InvoiceBillingReasons.SubscriptionCycle;
 
     /// <summary>
     /// A period's allowance. <paramref name="firstPeriod"/>: the registration's first, which also brings the plan's trial

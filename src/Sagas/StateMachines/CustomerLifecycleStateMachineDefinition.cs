@@ -1,3 +1,4 @@
+using Credits.Contracts.Billing;
 using Credits.Messaging;
 using Credits.Contracts.Customers;
 using Credits.Contracts.PlanChanges;
@@ -5,10 +6,16 @@ using MassTransit;
 
 namespace Credits.Sagas.StateMachines;
 
-/// <summary>One message per customer at a time (partitioned by the customer's saga id); customers run concurrently.</summary>
+/// <summary>
+/// One message per customer at a time (partitioned by the customer's saga id); customers run concurrently. Of Stripe's
+/// invoice events only those the saga acts on reach its transaction, a lookup by subscription or customer under its lock:
+/// a paid invoice that opens a period, a renewal created or failed. An upgrade's proration invoice is the plan change
+/// saga's (<see cref="RelevantOnlyFilter{TMessage}"/>).
+/// </summary>
 public sealed class CustomerLifecycleStateMachineDefinition : SagaDefinition<CustomerLifecycleState>
 {
     private const int ConcurrencyLimit = 16;
+    private const string NoRenewal = "the invoice is no renewal";
 
     public CustomerLifecycleStateMachineDefinition() => ConcurrentMessageLimit = ConcurrencyLimit;
 
@@ -21,5 +28,8 @@ public sealed class CustomerLifecycleStateMachineDefinition : SagaDefinition<Cus
         sagaConfigurator.Message<ChangePlan>(m => m.UsePartitioner(partition, c => SagaKeys.ForCustomer(c.Message.CustomerId)));
         sagaConfigurator.Message<PlanChanged>(m => m.UsePartitioner(partition, c => SagaKeys.ForCustomer(c.Message.CustomerId)));
         sagaConfigurator.Message<PlanChangeFailed>(m => m.UsePartitioner(partition, c => SagaKeys.ForCustomer(c.Message.CustomerId)));
+        sagaConfigurator.Only<CustomerLifecycleState, StripeInvoicePaid>(CustomerLifecycleStateMachine.OpensPeriod, "the invoice opens no period");
+        sagaConfigurator.Only<CustomerLifecycleState, StripeInvoiceCreated>(m => CustomerLifecycleStateMachine.Renews(m.BillingReason), NoRenewal);
+        sagaConfigurator.Only<CustomerLifecycleState, StripeInvoicePaymentFailed>(m => CustomerLifecycleStateMachine.Renews(m.BillingReason), NoRenewal);
     }
 }
