@@ -25,10 +25,7 @@ public sealed class CancellationStateMachineDefinition : SagaDefinition<Cancella
         sagaConfigurator.Message<Contracts.PlanChanges.FinalOverageReported>(m => m.UsePartitioner(partition, c => c.Message.OperationId));
         sagaConfigurator.Message<Contracts.PlanChanges.PlanChangeCreditsGranted>(m => m.UsePartitioner(partition, c => c.Message.OperationId));
         sagaConfigurator.Message<Contracts.Customers.SubscriptionCreditsEnded>(m => m.UsePartitioner(partition, c => c.Message.OperationId));
-        sagaConfigurator.Only<CancellationState, Contracts.PlanChanges.PlanChangeCreditsGranted>(
-            m => SagaKind.MayBe(m.Requester, CancellationStateMachine.SagaName), SagaKind.AnswerToAnother);
-        sagaConfigurator.Only<CancellationState, Contracts.PlanChanges.FinalOverageReported>(
-            m => SagaKind.MayBe(m.Requester, CancellationStateMachine.SagaName), SagaKind.AnswerToAnother);
+        sagaConfigurator.OnlyLedgerAnswersTo(CancellationStateMachine.SagaName);
         sagaConfigurator.Only<CancellationState, Contracts.Billing.StripeSubscriptionUpdated>(SubscriptionEnd.Is, "not the subscription's end");
     }
 }

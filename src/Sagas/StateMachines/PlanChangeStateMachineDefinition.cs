@@ -32,10 +32,7 @@ public sealed class PlanChangeStateMachineDefinition : SagaDefinition<PlanChange
         sagaConfigurator.Only<PlanChangeState, StripeCheckoutSessionCompleted>(m => CardSetupMetadata.Names(m.Metadata), CardSetupMetadata.NotACardSetup);
         sagaConfigurator.Only<PlanChangeState, StripeCheckoutSessionExpired>(m => CardSetupMetadata.Names(m.Metadata), CardSetupMetadata.NotACardSetup);
         sagaConfigurator.Only<PlanChangeState, CardSaved>(m => SagaKind.MayBe(m.Source, PlanChangeStateMachine.SagaName), SagaKind.CardSavedByAnother);
-        sagaConfigurator.Only<PlanChangeState, Contracts.PlanChanges.PlanChangeCreditsGranted>(
-            m => SagaKind.MayBe(m.Requester, PlanChangeStateMachine.SagaName), SagaKind.AnswerToAnother);
-        sagaConfigurator.Only<PlanChangeState, Contracts.PlanChanges.FinalOverageReported>(
-            m => SagaKind.MayBe(m.Requester, PlanChangeStateMachine.SagaName), SagaKind.AnswerToAnother);
+        sagaConfigurator.OnlyLedgerAnswersTo(PlanChangeStateMachine.SagaName);
         // The upgrade's invoice is a proration (subscription_update); a subscription's first invoice and its renewals never are.
         sagaConfigurator.Only<PlanChangeState, StripeInvoicePaid>(m => !InvoiceBillingReasons.OpensPeriod(m.BillingReason), OpensAPeriod);
         sagaConfigurator.Only<PlanChangeState, StripeInvoicePaymentFailed>(m => !InvoiceBillingReasons.OpensPeriod(m.BillingReason), OpensAPeriod);

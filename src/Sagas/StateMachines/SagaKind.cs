@@ -1,3 +1,6 @@
+using Credits.Contracts.PlanChanges;
+using MassTransit;
+
 namespace Credits.Sagas.StateMachines;
 
 /// <summary>
@@ -13,4 +16,14 @@ static class SagaKind
 
     public const string CardSavedByAnother = "card saved by another kind of operation";
     public const string AnswerToAnother = "an answer to another kind of saga";
+
+    /// <summary>
+    /// For a saga that asks the ledger steps (<see cref="GrantPlanChangeCredits"/>, <see cref="ReportFinalOverage"/>) with
+    /// its kind as <c>Requester</c>: only the answers to its kind reach its transaction.
+    /// </summary>
+    public static void OnlyLedgerAnswersTo<TSaga>(this ISagaConfigurator<TSaga> saga, string sagaName) where TSaga : class, ISaga
+    {
+        saga.Only<TSaga, PlanChangeCreditsGranted>(m => MayBe(m.Requester, sagaName), AnswerToAnother);
+        saga.Only<TSaga, FinalOverageReported>(m => MayBe(m.Requester, sagaName), AnswerToAnother);
+    }
 }
