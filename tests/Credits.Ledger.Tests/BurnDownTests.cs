@@ -37,6 +37,37 @@ public class BurnDownTests(LedgerDatabase database) : IClassFixture<LedgerDataba
         }
     }
 
+    /// <summary>
+    /// The burn order is sorted once per transaction (a batch debits an account many times); a grant added in the same
+    /// transaction must still take its place in it. Had the order been kept from the first debit, the second would
+    /// have burnt the allowance instead of the new, first-priority grant.
+    /// </summary>
+    [Fact]
+    public async Task A_grant_added_between_two_debits_of_one_transaction_takes_its_place_in_the_burn_order()
+    {
+        await using var customer = new Customer(database);
+        await customer.StartAsync("hobby");                       // 200 credits of allowance
+        var grantKey = customer.NextKey();
+
+        var results = await customer.Ledger.ApplyAsync(
+        [
+            new Commands.DebitCredits { CustomerId = customer.Id, IdempotencyKey = customer.NextKey(), Credits = 50 },
+            new Commands.GrantCredits
+            {
+                CustomerId = customer.Id, IdempotencyKey = grantKey, Credits = 100, Source = GrantSource.Promotion, Priority = 0,
+            },
+            new Commands.DebitCredits { CustomerId = customer.Id, IdempotencyKey = customer.NextKey(), Credits = 30 },
+        ]);
+
+        Assert.All(results, r => Assert.Equal(LedgerOutcome.Applied, r.Outcome));
+        Assert.Equal(30, results[2].Debited);
+        await using var db = database.NewContext();
+        var remaining = db.Set<CreditGrant>().Where(g => g.CustomerId == customer.Id).ToDictionary(g => g.Id, g => g.Remaining);
+        Assert.Equal(70, remaining[results[1].GrantId!.Value]);
+        Assert.Equal(150, remaining.Where(g => g.Key != results[1].GrantId).Sum(g => g.Value));
+        await LedgerInvariants.AssertHoldAsync(database);
+    }
+
     [Fact]
     public async Task A_plan_without_overage_stops_at_zero_and_writes_off_the_rest()
     {

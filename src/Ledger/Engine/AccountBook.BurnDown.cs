@@ -97,10 +97,17 @@ sealed partial class AccountBook
         return taken;
     }
 
-    IEnumerable<GrantState> BurnOrder(DateTimeOffset at) => _grants
-        .Where(g => SpendableAt(g, at))
-        .OrderBy(g => g.Priority)
-        .ThenBy(g => g.ExpiresAt ?? DateTimeOffset.MaxValue)
-        .ThenBy(g => g.CreatedAt)
-        .ThenBy(g => g.Ordinal);
+    IEnumerable<GrantState> BurnOrder(DateTimeOffset at)
+    {
+        // Sorted once per transaction, not once per debit (a batch debits an account hundreds of times): the order's
+        // keys never change, and a new grant clears the list (AddGrant).
+        _burnOrder ??= _grants
+            .OrderBy(g => g.Priority)
+            .ThenBy(g => g.ExpiresAt ?? DateTimeOffset.MaxValue)
+            .ThenBy(g => g.CreatedAt)
+            .ThenBy(g => g.Ordinal)
+            .ToList();
+        foreach (var grant in _burnOrder)
+            if (SpendableAt(grant, at)) yield return grant;
+    }
 }

@@ -47,6 +47,7 @@ sealed partial class AccountBook
             IsNew = true,
         };
         _grants.Add(grant);
+        _burnOrder = null;
         return grant;
     }
 }

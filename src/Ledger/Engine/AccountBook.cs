@@ -16,6 +16,8 @@ sealed partial class AccountBook
 {
     readonly AccountState _account;
     readonly List<GrantState> _grants;
+    // The grants in burn order (BurnOrder), null until first needed and after a grant is added.
+    List<GrantState>? _burnOrder;
     readonly Dictionary<Guid, ReservationState> _reservations;
     readonly IReadOnlyDictionary<string, MemberState> _members;
     // Most accounts have no members in a transaction: they share this one instead of each building an empty dictionary.
@@ -61,8 +63,14 @@ sealed partial class AccountBook
     public long Available => AvailableAt(_now);
 
     /// <summary>Spendable by usage that occurred at <paramref name="at"/> (see <see cref="SpendableAt"/>).</summary>
-    long AvailableAt(DateTimeOffset at) =>
-        Math.Max(0, _grants.Where(g => SpendableAt(g, at)).Sum(g => g.Remaining) - _account.Held);
+    long AvailableAt(DateTimeOffset at)
+    {
+        // A loop, not LINQ: it runs several times per debit.
+        long spendable = 0;
+        foreach (var grant in _grants)
+            if (SpendableAt(grant, at)) spendable += grant.Remaining;
+        return Math.Max(0, spendable - _account.Held);
+    }
 
     /// <summary>
     /// Available as last reported, before this transaction lapsed anything: grants not lapsed yet count,
@@ -128,7 +136,8 @@ sealed partial class AccountBook
         return result with
         {
             Account = Snapshot(),
-            ThresholdsCrossed = Thresholds.Where(t => before > t && after <= t).OrderDescending().ToList(),
+            // Only a fall can cross a threshold: most debits of a batch cross none, and build no list for it.
+            ThresholdsCrossed = before > after ? Thresholds.Where(t => before > t && after <= t).OrderDescending().ToList() : [],
             Exhausted = before > 0 && after == 0,
             SpendCapAlerts = capCrossed,
             SpendCapReached = capCrossed.Contains(100),
