@@ -12,6 +12,8 @@
 # (dotnet build -c Release Credits.sln) and the tools (dotnet tool install -g dotnet-trace dotnet-counters).
 # Writes .data/profiles/<time>-<scenario>/: trace.nettrace, counters.csv, busy.txt (the managed CPU time by frame,
 # from scripts/profile-busy.py) and the scenario's own output. Traces for --seconds (default 40) once the target runs.
+# Keep --seconds inside the run: a trace still open when its process exits has no rundown, so no method names
+# (for `ingestion --only batch`, e.g. --events 120000 --seconds 16).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:$HOME/.dotnet/tools"

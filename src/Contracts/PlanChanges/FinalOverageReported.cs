@@ -5,6 +5,6 @@ public record FinalOverageReported
 {
     public Guid OperationId { get; init; }
     public long Quantity { get; init; }
-    /// <summary>The asking saga's kind, from the command's <c>Requester</c>; "" when the command did not say.</summary>
+    /// <inheritdoc cref="PlanChangeCreditsGranted.Requester"/>
     public string Requester { get; init; } = "";
 }

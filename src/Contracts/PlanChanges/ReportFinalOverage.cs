@@ -9,9 +9,6 @@ public record ReportFinalOverage
     public DateTimeOffset PeriodStart { get; init; }
     public DateTimeOffset PeriodEnd { get; init; }
     public string IdempotencyKey { get; init; } = "";
-    /// <summary>
-    /// The kind of saga that asked (<c>plan-change</c> or <c>cancellation</c>), echoed in the answer: both sagas consume
-    /// the answer's type, and only the one that asked can be waiting for it. "" from a sender before this was said.
-    /// </summary>
+    /// <inheritdoc cref="GrantPlanChangeCredits.Requester"/>
     public string Requester { get; init; } = "";
 }

@@ -99,8 +99,8 @@ sealed partial class AccountBook
 
     IEnumerable<GrantState> BurnOrder(DateTimeOffset at)
     {
-        // Sorted once per transaction, not once per debit (a batch debits an account hundreds of times): the order's
-        // keys never change, and a new grant clears the list (AddGrant).
+        // Sorted once per account and transaction, not once per debit (a batch may debit one account many times): the
+        // order's keys never change, and a new grant clears the list (AddGrant).
         _burnOrder ??= _grants
             .OrderBy(g => g.Priority)
             .ThenBy(g => g.ExpiresAt ?? DateTimeOffset.MaxValue)

@@ -402,10 +402,10 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
                 .Then(c => { c.Saga.OverageSuspended = false; c.Saga.LastError = null; })
                 .Publish(c => new SetOverageSuspended { CorrelationId = c.Saga.CorrelationId, CustomerId = c.Saga.CustomerId, Suspended = false }));
 
-    // An invoice.paid without a billing reason is taken as opening its period, as before the reason was translated.
     /// <summary>
-    /// The invoices the saga acts on: paid, one that opens a period (or does not say why it was made); created or
-    /// failed, a renewal. The definition drops the others before the saga's transaction with the same two predicates.
+    /// The invoices the saga acts on: paid, one that opens a period; created or failed, a renewal. The definition drops
+    /// the others before the saga's transaction with the same two predicates. An invoice.paid without a billing reason
+    /// is taken as opening its period, as before the reason was translated.
     /// </summary>
     internal static bool OpensPeriod(StripeInvoicePaid m) => m.BillingReason is null || InvoiceBillingReasons.OpensPeriod(m.BillingReason);
 
