@@ -2,11 +2,12 @@
 # Profiles one benchmark scenario (issue 16): runs it from the Release build and attaches dotnet-trace
 # (thread-time samples, ~100 Hz) and dotnet-counters (GC, allocations, thread pool) to the process that
 # does the work: the Orchestrator for `ingestion` and `sagas`, the benchmark process itself otherwise
-# (`saga` and `outbox` run their consumers in-process).
+# (`saga` and `outbox` run their consumers in-process). PROFILE_HOST=Gateway traces the Gateway instead.
 #
 #   scripts/profile.sh ingestion --events 30000 [--only batch]
 #   scripts/profile.sh saga --messages 2000 --rounds 1
 #   scripts/profile.sh outbox --messages 3000 --rounds 1
+#   PROFILE_HOST=Gateway scripts/profile.sh ingestion --only reservation --reservations 8000 --seconds 20
 #
 # Needs the test services (scripts/services.sh start test, with its env exported), a Release build
 # (dotnet build -c Release Credits.sln) and the tools (dotnet tool install -g dotnet-trace dotnet-counters).
@@ -36,7 +37,7 @@ scenario_start "$out" "$scenario" "${args[@]}"
 bench=$scenario_pid
 
 case $scenario in
-  ingestion|sagas) target_pattern='Credits.Orchestrator.dll' ;;
+  ingestion|sagas) target_pattern="Credits.${PROFILE_HOST:-Orchestrator}.dll" ;;
   *) target_pattern='' ;;
 esac
 target=$bench

@@ -25,7 +25,7 @@ namespace Credits.Benchmarks;
 public sealed class IngestionLoadScenario : IBenchmarkScenario
 {
     public string Name => "ingestion";
-    public string Description => "usage events/s publish->committed debit, p50/p99 publish->visible, hot customer, reservation RTT, Orchestrator RSS (options: --events 50000 --customers 1000 --only no-op,single,batch,hot,latency,reservation --priced true|false --queues classic|quorum)";
+    public string Description => "usage events/s publish->committed debit, p50/p99 publish->visible, hot customer, reservation RTT, Orchestrator RSS (options: --events 50000 --customers 1000 --only no-op,single,batch,hot,latency,reservation --reservations 500 --priced true|false --queues classic|quorum)";
 
     const string ApiKey = "benchmark-key";
     const string WebhookSecret = "whsec_benchmark";
@@ -35,6 +35,8 @@ public sealed class IngestionLoadScenario : IBenchmarkScenario
     {
         var events = context.Int("events", 50_000);
         var customers = context.Int("customers", 1_000);
+        // --reservations: how many sequential reservations the reservation phase times (more for a profile of the Gateway).
+        var reservations = context.Int("reservations", 500);
         // --only single,batch runs those phases alone (for scripts/profile.sh); the latency phase needs single's peak.
         var only = context.String("only", "no-op,single,batch,hot,latency,reservation").Split(',');
         // --priced sends usage in tokens, priced by the catalog's rate card (4,000 gpt-4o input tokens = 1 credit).
@@ -145,7 +147,7 @@ public sealed class IngestionLoadScenario : IBenchmarkScenario
 
             if (Runs("reservation"))
             {
-                var (r50, r99) = await ReservationRoundTripAsync(gateway.BaseAddress, 500, ct);
+                var (r50, r99) = await ReservationRoundTripAsync(gateway.BaseAddress, reservations, ct);
                 context.Report("reservation round trip p50", r50, "ms", "POST /v1/customers/{id}/reservations, sequential, then released");
                 context.Report("reservation round trip p99", r99, "ms", "");
             }

@@ -27,6 +27,27 @@ public class AccountTermsTests(LedgerDatabase database) : IClassFixture<LedgerDa
     }
 
     [Fact]
+    public async Task An_own_threshold_equal_to_the_plans_is_one_crossing_reported_once_in_a_fall_past_several()
+    {
+        await using var customer = new Customer(database);
+        await customer.StartAsync("pro");                        // 1000 credits, plan threshold 100
+        foreach (var threshold in new long[] { 100, 600 })      // the last set wins: first the plan's own level, then 600
+        {
+            var set = await customer.Ledger.SetLowBalanceThresholdAsync(new SetLowBalanceThreshold
+            {
+                CustomerId = customer.Id, IdempotencyKey = customer.NextKey(), Threshold = threshold,
+            });
+            Assert.Equal(LedgerOutcome.Applied, set.Outcome);
+            if (threshold == 100)
+                Assert.Equal([100L], (await customer.DebitAsync(950)).ThresholdsCrossed); // 50: the plan's and the own level, once
+        }
+
+        await customer.GrantAsync(950);                           // 1000 again: both levels re-armed
+        Assert.Equal([600L, 100L], (await customer.DebitAsync(950)).ThresholdsCrossed); // one fall past both, highest first
+        await LedgerInvariants.AssertHoldAsync(database);
+    }
+
+    [Fact]
     public async Task Suspended_overage_writes_the_excess_off_until_it_is_resumed()
     {
         await using var customer = new Customer(database);

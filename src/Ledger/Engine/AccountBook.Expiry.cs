@@ -11,14 +11,19 @@ sealed partial class AccountBook
 {
     void LapseDue()
     {
-        foreach (var reservation in _reservations.Values.Where(r => r.Status == ReservationStatus.Open && r.ExpiresAt <= _now).ToList())
-        {
-            new Posting(this, $"reservation-expiry:{reservation.Id}", "expiry", reservation.ExpiresAt, null)
-                .Add(EntryKind.Release, 0, -reservation.Amount, reservation.Amount, reservationId: reservation.Id);
-            reservation.Close(ReservationStatus.Expired, _now);
-        }
-        var due = _grants.Where(IsDue).ToList();
-        if (due.Count > 0) Lapse(due);
+        // Loops that build a list only when something is due: this runs for every account of every usage batch, and
+        // almost always finds nothing.
+        foreach (var reservation in _reservations.Values)
+            if (reservation.Status == ReservationStatus.Open && reservation.ExpiresAt <= _now)
+            {
+                new Posting(this, $"reservation-expiry:{reservation.Id}", "expiry", reservation.ExpiresAt, null)
+                    .Add(EntryKind.Release, 0, -reservation.Amount, reservation.Amount, reservationId: reservation.Id);
+                reservation.Close(ReservationStatus.Expired, _now);
+            }
+        List<GrantState>? due = null;
+        foreach (var grant in _grants)
+            if (IsDue(grant)) (due ??= []).Add(grant);
+        if (due is not null) Lapse(due);
     }
 
     /// <summary>The rule the expiry sweep's query repeats in SQL (<see cref="CreditLedger.FindAccountsWithDueExpiryAsync"/>).</summary>

@@ -47,9 +47,10 @@ sealed partial class AccountBook
     }
 
     public AccountState Account => _account;
-    public IEnumerable<GrantState> Grants => _grants;
-    public IEnumerable<ReservationState> Reservations => _reservations.Values;
-    public IEnumerable<MemberState> Members => _members.Values;
+    // Concrete types, so that the save's loops over every account of a batch enumerate without allocating.
+    public List<GrantState> Grants => _grants;
+    public Dictionary<Guid, ReservationState>.ValueCollection Reservations => _reservations.Values;
+    public IEnumerable<MemberState> Members => _members.Count == 0 ? [] : _members.Values;
 
     /// <summary>A plan removed from configuration keeps its accounts working, without overage or thresholds.</summary>
     PlanDefinition Plan => _plans.Contains(_account.PlanId)
@@ -77,17 +78,35 @@ sealed partial class AccountBook
     /// except an allowance whose period has ended, which left the balance at the roll and not by a lapse.
     /// So the end of a period is never a low-balance crossing by itself (it never buys an auto top-up).
     /// </summary>
-    long AvailableAsLastRecorded() =>
-        Math.Max(0, _grants.Where(g => g.Remaining > 0 && g.EffectiveAt <= _now && !(g.PeriodStart is not null && g.ExpiresAt <= _now))
-            .Sum(g => g.Remaining) - _account.Held);
+    long AvailableAsLastRecorded()
+    {
+        // A loop, not LINQ: it runs for every account of a usage batch, hundreds per transaction.
+        long spendable = 0;
+        foreach (var g in _grants)
+            if (g.Remaining > 0 && g.EffectiveAt <= _now && !(g.PeriodStart is not null && g.ExpiresAt <= _now)) spendable += g.Remaining;
+        return Math.Max(0, spendable - _account.Held);
+    }
 
     /// <summary>Usage beyond the available credits is billed: the plan allows overage and it is not suspended.</summary>
     bool OverageAllowed => Plan.OverageAllowed && !_account.OverageSuspended;
 
-    /// <summary>The plan's low-balance thresholds and the customer's own (its auto top-up threshold).</summary>
-    IEnumerable<long> Thresholds => _account.LowBalanceThreshold is { } own && own > 0
-        ? Plan.LowBalanceThresholds.Append(own).Distinct()
-        : Plan.LowBalanceThresholds;
+    /// <summary>
+    /// The low-balance thresholds, the plan's and the customer's own (its auto top-up threshold), that a fall from
+    /// <paramref name="before"/> to <paramref name="after"/> passed, highest first. Loops: nearly every debit of a batch
+    /// lowers the balance and crosses none, and builds nothing.
+    /// </summary>
+    IReadOnlyList<long> ThresholdsCrossed(long before, long after)
+    {
+        if (before <= after) return [];
+        List<long>? crossed = null;
+        foreach (var t in Plan.LowBalanceThresholds)
+            if (before > t && after <= t && !(crossed?.Contains(t) ?? false)) (crossed ??= []).Add(t);
+        if (_account.LowBalanceThreshold is { } own && own > 0 && before > own && after <= own && !(crossed?.Contains(own) ?? false))
+            (crossed ??= []).Add(own);
+        if (crossed is null) return [];
+        crossed.Sort((x, y) => y.CompareTo(x));
+        return crossed;
+    }
 
     public AccountSnapshot Snapshot() => new()
     {
@@ -136,8 +155,7 @@ sealed partial class AccountBook
         return result with
         {
             Account = Snapshot(),
-            // Only a fall can cross a threshold: most debits of a batch cross none, and build no list for it.
-            ThresholdsCrossed = before > after ? Thresholds.Where(t => before > t && after <= t).OrderDescending().ToList() : [],
+            ThresholdsCrossed = ThresholdsCrossed(before, after),
             Exhausted = before > 0 && after == 0,
             SpendCapAlerts = capCrossed,
             SpendCapReached = capCrossed.Contains(100),

@@ -31,8 +31,11 @@ static class LedgerTransaction
         if (valid.Count == 0) return results;
 
         var toApply = valid.Select(i => commands[i]).ToList();
+        // A set sized for the batch (Distinct grew one through its resizes): a usage batch names hundreds of accounts.
+        var customers = new HashSet<string>(toApply.Count, StringComparer.Ordinal);
+        foreach (var c in toApply) customers.Add(c.CustomerId);
         var loaded = await LedgerStore.LoadAsync(connection, transaction,
-            toApply.Select(c => c.CustomerId).Distinct().Order(StringComparer.Ordinal).ToArray(),
+            customers.Order(StringComparer.Ordinal).ToArray(),
             KeysOf(toApply),
             toApply.OfType<ReverseGrant>().Select(c => c.GrantKey).Distinct().ToArray(),
             toApply.Select(c => c switch { SettleReservation s => s.ReservationId, ReleaseReservation r => r.ReservationId, _ => Guid.Empty })
@@ -50,7 +53,7 @@ static class LedgerTransaction
         var books = loaded.Accounts.ToDictionary(a => a.CustomerId,
             a => new AccountBook(a, grants[a.CustomerId], reservations[a.CustomerId], plans, boundaries, now, entries, members?[a.CustomerId]));
         var prior = loaded.PriorEntries.ToLookup(e => e.IdempotencyKey);
-        var appliedHere = new Dictionary<string, (string Fingerprint, LedgerResult Result)>();
+        var appliedHere = new Dictionary<string, (string Fingerprint, LedgerResult Result)>(valid.Count, StringComparer.Ordinal);
 
         foreach (var i in valid)
         {
@@ -88,7 +91,7 @@ static class LedgerTransaction
             var result = book.Apply(command);
             results[i] = result;
             // Only keys that wrote entries are taken: a refused reservation may be tried again.
-            if (result.Outcome == LedgerOutcome.Applied && entries.Skip(before).Any(e => e.IdempotencyKey == command.IdempotencyKey))
+            if (result.Outcome == LedgerOutcome.Applied && WroteUnder(entries, before, command.IdempotencyKey))
                 appliedHere[command.IdempotencyKey] = (fingerprint, result);
         }
 
@@ -110,12 +113,27 @@ static class LedgerTransaction
         return [.. keys];
     }
 
-    /// <summary>What the command's key wrote before, or else what its former key wrote for the same customer.</summary>
-    static List<PriorEntry> Written(ILookup<string, PriorEntry> prior, LedgerCommand c)
+    /// <summary>Whether the entries from <paramref name="from"/> on include one under <paramref name="key"/>.</summary>
+    static bool WroteUnder(List<NewEntry> entries, int from, string key)
     {
-        var written = prior[c.IdempotencyKey].ToList();
-        if (written.Count == 0 && c.FormerIdempotencyKey is { } former)
-            written = prior[former].Where(e => e.CustomerId == c.CustomerId).ToList();
+        for (var i = from; i < entries.Count; i++)
+            if (entries[i].IdempotencyKey == key) return true;
+        return false;
+    }
+
+    /// <summary>
+    /// What the command's key wrote before, or else what its former key wrote for the same customer; null when neither
+    /// wrote anything. Loops, and nothing built for a new key: this runs for every command of a usage batch, and usage
+    /// carries a former key.
+    /// </summary>
+    static List<PriorEntry>? Written(ILookup<string, PriorEntry> prior, LedgerCommand c)
+    {
+        if (prior.Count == 0) return null;
+        if (prior.Contains(c.IdempotencyKey)) return [.. prior[c.IdempotencyKey]];
+        if (c.FormerIdempotencyKey is not { } former || !prior.Contains(former)) return null;
+        List<PriorEntry>? written = null;
+        foreach (var e in prior[former])
+            if (e.CustomerId == c.CustomerId) (written ??= []).Add(e);
         return written;
     }
 

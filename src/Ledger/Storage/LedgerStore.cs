@@ -155,7 +155,7 @@ static class LedgerStore
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
 
-        var newGrants = books.SelectMany(b => b.Grants.Where(g => g.IsNew).Select(g => (b.Account.CustomerId, g))).ToList();
+        var (newGrants, changedGrants, newReservations, changedReservations, members) = Changed(books);
         if (newGrants.Count > 0)
             batch.BatchCommands.Add(Command("""
                 INSERT INTO ledger_grants (id, customer_id, source, amount, remaining, priority, effective_at, expires_at, period_start, idempotency_key, created_at)
@@ -173,7 +173,6 @@ static class LedgerStore
                 Param("key", newGrants.Select(x => x.g.IdempotencyKey).ToArray()),
                 Param("created", newGrants.Select(x => x.g.CreatedAt.UtcDateTime).ToArray())));
 
-        var changedGrants = books.SelectMany(b => b.Grants.Where(g => g.Changed && !g.IsNew)).ToList();
         if (changedGrants.Count > 0)
             batch.BatchCommands.Add(Command("""
                 UPDATE ledger_grants g SET remaining = u.remaining
@@ -182,7 +181,6 @@ static class LedgerStore
                 Param("id", changedGrants.Select(g => g.Id).ToArray()),
                 Param("remaining", changedGrants.Select(g => g.Remaining).ToArray())));
 
-        var newReservations = books.SelectMany(b => b.Reservations.Where(r => r.IsNew).Select(r => (b.Account.CustomerId, r))).ToList();
         if (newReservations.Count > 0)
             batch.BatchCommands.Add(Command("""
                 INSERT INTO ledger_reservations (id, customer_id, amount, status, expires_at, idempotency_key, created_at, closed_at)
@@ -197,7 +195,6 @@ static class LedgerStore
                 Param("created", newReservations.Select(x => x.r.CreatedAt.UtcDateTime).ToArray()),
                 Param("closed", newReservations.Select(x => x.r.ClosedAt?.UtcDateTime).ToArray())));
 
-        var changedReservations = books.SelectMany(b => b.Reservations.Where(r => r.Changed && !r.IsNew)).ToList();
         if (changedReservations.Count > 0)
             batch.BatchCommands.Add(Command("""
                 UPDATE ledger_reservations r SET status = u.status, closed_at = u.closed
@@ -237,7 +234,6 @@ static class LedgerStore
                 Param("member", entries.Select(e => e.MemberRef).ToArray())));
 
         // Only what usage moved: the limit is the app's to set (CreditLedger.SetMemberLimitAsync), never written back here.
-        var members = books.SelectMany(b => b.Members.Where(m => m.Changed)).ToList();
         if (members.Count > 0)
             batch.BatchCommands.Add(Command("""
                 UPDATE ledger_members l SET used_this_period = u.used, period_start = u.ps
@@ -281,13 +277,42 @@ static class LedgerStore
         // Listeners hear of every customer whose balance changed, once the transaction commits: its entries, or its
         // account alone (a spend cap, a low-balance threshold: the balance stream shows them too, and a page would
         // otherwise keep an older event's view).
-        var changedCustomers = entries.Select(e => e.CustomerId).Concat(accounts.Select(a => a.CustomerId)).Distinct().ToArray();
-        if (changedCustomers.Length > 0) batch.BatchCommands.Add(BalanceNotifications.Command(changedCustomers));
+        var changedCustomers = new HashSet<string>(accounts.Count, StringComparer.Ordinal);
+        foreach (var e in entries) changedCustomers.Add(e.CustomerId);
+        foreach (var a in accounts) changedCustomers.Add(a.CustomerId);
+        if (changedCustomers.Count > 0) batch.BatchCommands.Add(BalanceNotifications.Command([.. changedCustomers]));
 
         if (batch.BatchCommands.Count == 0) return false;
         if (commit) batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
         await batch.ExecuteNonQueryAsync(ct);
         return commit;
+    }
+
+    /// <summary>
+    /// The rows the books added or changed, in one pass over the books: a batch's hundreds of accounts mostly changed only
+    /// their balance, and a query per kind of row built iterators for each of them.
+    /// </summary>
+    static (List<(string CustomerId, GrantState g)> NewGrants, List<GrantState> ChangedGrants,
+        List<(string CustomerId, ReservationState r)> NewReservations, List<ReservationState> ChangedReservations,
+        List<MemberState> Members) Changed(IReadOnlyCollection<AccountBook> books)
+    {
+        List<(string, GrantState)> newGrants = [];
+        List<GrantState> changedGrants = [];
+        List<(string, ReservationState)> newReservations = [];
+        List<ReservationState> changedReservations = [];
+        List<MemberState> members = [];
+        foreach (var book in books)
+        {
+            foreach (var g in book.Grants)
+                if (g.IsNew) newGrants.Add((book.Account.CustomerId, g));
+                else if (g.Changed) changedGrants.Add(g);
+            foreach (var r in book.Reservations)
+                if (r.IsNew) newReservations.Add((book.Account.CustomerId, r));
+                else if (r.Changed) changedReservations.Add(r);
+            foreach (var m in book.Members)
+                if (m.Changed) members.Add(m);
+        }
+        return (newGrants, changedGrants, newReservations, changedReservations, members);
     }
 
     static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
