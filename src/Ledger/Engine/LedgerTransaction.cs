@@ -88,7 +88,7 @@ static class LedgerTransaction
                 continue;
             }
             var before = entries.Count;
-            var result = book.Apply(command);
+            var result = book.Apply(command, fingerprint);
             results[i] = result;
             // Only keys that wrote entries are taken: a refused reservation may be tried again.
             if (result.Outcome == LedgerOutcome.Applied && WroteUnder(entries, before, command.IdempotencyKey))
