@@ -69,5 +69,20 @@ public sealed class BenchmarkContext(string scenario, IReadOnlyDictionary<string
 
     public static double PeakRssMb() => PeakRssMb(Environment.ProcessId);
 
+    /// <summary>
+    /// CPU time the process has used so far (user and system, from <c>/proc/&lt;pid&gt;/stat</c>), in seconds. Per event,
+    /// a steadier figure than a rate on a shared two-core machine: it does not count the time spent waiting for a core.
+    /// </summary>
+    public static double CpuSeconds(int processId)
+    {
+        var stat = File.ReadAllText($"/proc/{processId}/stat");
+        // The fields after the command name, which is in parentheses and may hold spaces: utime and stime are the 14th and 15th.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11]) + long.Parse(fields[12])) / (double)ClockTicksPerSecond;
+    }
+
+    // USER_HZ, the unit of /proc's CPU times: 100 on every Linux this runs on (sysconf(_SC_CLK_TCK)).
+    const int ClockTicksPerSecond = 100;
+
     public static Stopwatch Start() => Stopwatch.StartNew();
 }

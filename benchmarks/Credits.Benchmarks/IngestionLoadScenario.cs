@@ -104,10 +104,13 @@ public sealed class IngestionLoadScenario : IBenchmarkScenario
             var peak = 0.0;
             if (Runs("single"))
             {
+                var cpu = BenchmarkContext.CpuSeconds(orchestrator.ProcessId!.Value);
                 var single = await TimeAsync(events, i => bus.Publish(Usage($"s-{i}", $"c{i % customers}"), ct),
                     () => DebitedCreditsAsync(db.ConnectionString, ct), ct);
                 peak = events / single.TotalSeconds;
                 context.Report("single UsageRecorded messages", peak, "events/s", $"{events:N0} over {customers:N0} customers, publish to committed debit");
+                context.Report("  Orchestrator CPU per single event", (BenchmarkContext.CpuSeconds(orchestrator.ProcessId!.Value) - cpu) * 1e6 / events,
+                    "µs", "user + system time over the phase");
             }
 
             if (Runs("batch"))
@@ -123,9 +126,12 @@ public sealed class IngestionLoadScenario : IBenchmarkScenario
                 if (!Runs("single"))
                     await TimeAsync(10, i => PublishBatch("w", i), () => DebitedCreditsAsync(db.ConnectionString, ct), ct, expected: 10 * 1000);
                 var batches = Math.Max(1, events * 2 / 1000);
+                var cpu = BenchmarkContext.CpuSeconds(orchestrator.ProcessId!.Value);
                 var batch = await TimeAsync(batches, i => PublishBatch("b", i),
                     () => DebitedCreditsAsync(db.ConnectionString, ct), ct, expected: batches * 1000);
                 context.Report("UsageBatchRecorded (1,000 events each)", batches * 1000 / batch.TotalSeconds, "events/s", $"{batches * 1000:N0} events");
+                context.Report("  Orchestrator CPU per batched event", (BenchmarkContext.CpuSeconds(orchestrator.ProcessId!.Value) - cpu) * 1e6 / (batches * 1000),
+                    "µs", "user + system time over the phase");
             }
 
             if (Runs("hot"))
