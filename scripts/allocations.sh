@@ -33,21 +33,11 @@ out=$(scenario_out allocations)
 scenario_start "$out" "$scenario" "${args[@]}"
 bench=$scenario_pid
 
-pattern="Credits.${PROFILE_HOST:-Orchestrator}.dll"
-target=''
-for _ in $(seq 1 600); do
-  # The migration run exits; the host that stays is the one to trace.
-  target=$( (pgrep -f "$pattern" || true) | while read -r pid; do
-    [[ $(ps -o args= -p "$pid") == *migrate* ]] || echo "$pid"; done | head -1 || true)
-  [[ -n $target ]] && sleep "$after" && kill -0 "$target" 2>/dev/null && break
-  kill -0 "$bench" 2>/dev/null || break
-  sleep 0.5
-done
-[[ -n $target ]] || { echo "allocations: no $pattern process appeared" >&2; wait "$bench"; exit 1; }
+target=$(scenario_host "Credits.${PROFILE_HOST:-Orchestrator}.dll" "$after") || { wait "$bench"; exit 1; }
 
 echo "allocations: $scenario, target pid $target, tracing ${seconds}s, load $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$out/about.txt"
 dotnet-trace collect -p "$target" --providers "Microsoft-Windows-DotNETRuntime:0x1:5" -o "$out/allocations.nettrace" \
-  --duration "$(printf '00:00:%02d:%02d' $((seconds / 60)) $((seconds % 60)))" > "$out/trace.log" 2>&1 \
+  --duration "$(trace_duration "$seconds")" > "$out/trace.log" 2>&1 \
   || echo "allocations: dotnet-trace failed, see $out/trace.log" >&2
 wait "$bench" || echo "allocations: the scenario exited with $?" >&2
 dotnet "$tool" "$out/allocations.nettrace" --top 40 --stacks "$stacks" > "$out/report.txt"

@@ -42,20 +42,11 @@ case $scenario in
 esac
 target=$bench
 if [[ -n $target_pattern ]]; then
-  target=''
-  for _ in $(seq 1 600); do
-    # The migration run exits; the host that stays is the one to profile.
-    target=$( (pgrep -f "$target_pattern" || true) | while read -r pid; do
-      [[ $(ps -o args= -p "$pid") == *migrate* ]] || echo "$pid"; done | head -1 || true)
-    [[ -n $target ]] && sleep 5 && kill -0 "$target" 2>/dev/null && break
-    kill -0 "$bench" 2>/dev/null || break
-    sleep 0.5
-  done
-  [[ -n $target ]] || { echo "profile: no $target_pattern process appeared" >&2; wait "$bench"; exit 1; }
+  target=$(scenario_host "$target_pattern" 5) || { wait "$bench"; exit 1; }
 fi
 
 echo "profile: $scenario, target pid $target, tracing ${seconds}s, load $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$out/about.txt"
-duration=$(printf '00:00:%02d:%02d' $((seconds / 60)) $((seconds % 60)))
+duration=$(trace_duration "$seconds")
 dotnet-counters collect -p "$target" --format csv -o "$out/counters.csv" \
   --counters System.Runtime --duration "$duration" > "$out/counters.log" 2>&1 &
 dotnet-trace collect -p "$target" --profile dotnet-sampled-thread-time -o "$out/trace.nettrace" \

@@ -13,11 +13,7 @@ public class AccountTermsTests(LedgerDatabase database) : IClassFixture<LedgerDa
     {
         await using var customer = new Customer(database);
         await customer.StartAsync("pro");                        // plan threshold 100
-        var set = await customer.Ledger.SetLowBalanceThresholdAsync(new SetLowBalanceThreshold
-        {
-            CustomerId = customer.Id, IdempotencyKey = customer.NextKey(), Threshold = 500,
-        });
-        Assert.Equal(LedgerOutcome.Applied, set.Outcome);
+        await SetThresholdAsync(customer, 500);
 
         var debit = await customer.DebitAsync(550);               // 1000 -> 450
 
@@ -31,20 +27,22 @@ public class AccountTermsTests(LedgerDatabase database) : IClassFixture<LedgerDa
     {
         await using var customer = new Customer(database);
         await customer.StartAsync("pro");                        // 1000 credits, plan threshold 100
-        foreach (var threshold in new long[] { 100, 600 })      // the last set wins: first the plan's own level, then 600
-        {
-            var set = await customer.Ledger.SetLowBalanceThresholdAsync(new SetLowBalanceThreshold
-            {
-                CustomerId = customer.Id, IdempotencyKey = customer.NextKey(), Threshold = threshold,
-            });
-            Assert.Equal(LedgerOutcome.Applied, set.Outcome);
-            if (threshold == 100)
-                Assert.Equal([100L], (await customer.DebitAsync(950)).ThresholdsCrossed); // 50: the plan's and the own level, once
-        }
+        await SetThresholdAsync(customer, 100);                  // the plan's own level
+        Assert.Equal([100L], (await customer.DebitAsync(950)).ThresholdsCrossed); // 50: the plan's and the own level, once
 
+        await SetThresholdAsync(customer, 600);
         await customer.GrantAsync(950);                           // 1000 again: both levels re-armed
         Assert.Equal([600L, 100L], (await customer.DebitAsync(950)).ThresholdsCrossed); // one fall past both, highest first
         await LedgerInvariants.AssertHoldAsync(database);
+    }
+
+    static async Task SetThresholdAsync(Customer customer, long threshold)
+    {
+        var set = await customer.Ledger.SetLowBalanceThresholdAsync(new SetLowBalanceThreshold
+        {
+            CustomerId = customer.Id, IdempotencyKey = customer.NextKey(), Threshold = threshold,
+        });
+        Assert.Equal(LedgerOutcome.Applied, set.Outcome);
     }
 
     [Fact]

@@ -29,9 +29,9 @@ sealed partial class AccountBook
     // The available credits as last reported to the caller: crossings are measured from here, so a
     // threshold is reported once when passed downwards, and again only after a grant lifted it back.
     long _reportedAvailable;
-    // The fingerprint of the command being applied, when the transaction computed it already: a debit's is a string
-    // built from its fields, a sizeable part of a usage batch's allocations when built twice.
-    string? _fingerprint;
+    // The fingerprint of the command being applied (Apply), which its first entry keeps as a hash. The transaction has
+    // computed it for its duplicate check: a debit's is a string built from its fields, too dear to build twice.
+    string _fingerprint = "";
 
     public AccountBook(AccountState account, IEnumerable<GrantState> grants, IEnumerable<ReservationState> reservations,
         PlanCatalog plans, PeriodBoundaryOptions boundaries, DateTimeOffset now, List<NewEntry> entries,
@@ -124,7 +124,7 @@ sealed partial class AccountBook
         PeriodEnd = _account.PeriodEnd,
     };
 
-    public LedgerResult Apply(LedgerCommand command, string? fingerprint = null)
+    public LedgerResult Apply(LedgerCommand command, string fingerprint)
     {
         _fingerprint = fingerprint;
         var result = command switch
@@ -174,7 +174,7 @@ sealed partial class AccountBook
 
     Posting Post(LedgerCommand c, DateTimeOffset? occurredAt = null, string? note = null, Guid? reservationId = null,
         DateTimeOffset? periodStart = null, Pricing.PricedUsage? priced = null, MemberState? member = null) =>
-        new(this, c.IdempotencyKey, _fingerprint ?? c.Fingerprint(), occurredAt ?? _now, note, reservationId, periodStart, priced, member?.Id);
+        new(this, c.IdempotencyKey, _fingerprint, occurredAt ?? _now, note, reservationId, periodStart, priced, member?.Id);
 
     /// <summary>
     /// Writes one operation's entries, numbered from 0, and moves the totals with them. Entries of an

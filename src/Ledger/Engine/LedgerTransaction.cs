@@ -65,7 +65,7 @@ static class LedgerTransaction
             }
             if (command is ExpireDue)
             {
-                results[i] = book.Apply(command);
+                results[i] = book.Apply(command, command.Fingerprint());
                 continue;
             }
             var fingerprint = command.Fingerprint();

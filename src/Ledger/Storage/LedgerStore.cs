@@ -244,6 +244,7 @@ static class LedgerStore
                 Param("ps", members.Select(m => m.PeriodStart?.UtcDateTime).ToArray())));
 
         var accounts = books.Select(b => b.Account).Where(a => a.Changed).ToList();
+        var changedCustomers = accounts.Select(a => a.CustomerId).ToArray();
         if (accounts.Count > 0)
             batch.BatchCommands.Add(Command("""
                 UPDATE ledger_accounts a SET plan_id = u.plan, period_start = u.ps, period_end = u.pe, balance = u.balance,
@@ -257,7 +258,7 @@ static class LedgerStore
                         overage_previous, cap, alerted)
                 WHERE a.customer_id = u.c
                 """,
-                Param("c", accounts.Select(a => a.CustomerId).ToArray()),
+                Param("c", changedCustomers),
                 Param("plan", accounts.Select(a => a.PlanId).ToArray()),
                 Param("ps", accounts.Select(a => a.PeriodStart.UtcDateTime).ToArray()),
                 Param("pe", accounts.Select(a => a.PeriodEnd.UtcDateTime).ToArray()),
@@ -274,13 +275,11 @@ static class LedgerStore
                 Param("alerted", accounts.Select(a => a.SpendCapAlerted).ToArray()),
                 Param("now", now.UtcDateTime)));
 
-        // Listeners hear of every customer whose balance changed, once the transaction commits: its entries, or its
-        // account alone (a spend cap, a low-balance threshold: the balance stream shows them too, and a page would
-        // otherwise keep an older event's view).
-        var changedCustomers = new HashSet<string>(accounts.Count, StringComparer.Ordinal);
-        foreach (var e in entries) changedCustomers.Add(e.CustomerId);
-        foreach (var a in accounts) changedCustomers.Add(a.CustomerId);
-        if (changedCustomers.Count > 0) batch.BatchCommands.Add(BalanceNotifications.Command([.. changedCustomers]));
+        // Listeners hear of every customer whose account changed, once the transaction commits: by its entries (every
+        // entry changes its account: AccountBook.Posting.Add) or alone (a spend cap, a low-balance threshold: the balance
+        // stream shows them too, and a page would otherwise keep an older event's view). One book per account, so the
+        // ids are distinct without a set.
+        if (changedCustomers.Length > 0) batch.BatchCommands.Add(BalanceNotifications.Command(changedCustomers));
 
         if (batch.BatchCommands.Count == 0) return false;
         if (commit) batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
