@@ -13,6 +13,27 @@ static class LedgerStore
 {
     public sealed record AccountSeed(string CustomerId, string PlanId, DateTimeOffset PeriodStart, DateTimeOffset PeriodEnd);
 
+    /// <summary>
+    /// The entries already written under a transaction's keys, by the keys' hashes (@h), which the unique index holds.
+    /// The rows come back with their key's text, and the transaction matches them by that text, so a row of another key
+    /// with the same hash is never taken for a prior entry. (Binding the texts as well cost a 1,000-event batch
+    /// milliseconds; docs/BENCHMARKS.md, second pass.)
+    /// </summary>
+    /// <remarks>
+    /// One probe of the index per hash, whatever the table's statistics. Asked as <c>key_hash = ANY(@h)</c>, the planner
+    /// costs each of a usage batch's 2,000 hashes as a row to fetch and, up to some hundreds of thousands of entries,
+    /// reads the whole table instead: the lookup grew from 7 to 85 ms a batch over a run, under the accounts' locks
+    /// (docs/BENCHMARKS.md, twenty-second session). <c>OFFSET 0</c> keeps the subquery from being flattened into a join
+    /// that the planner could again answer with a scan; <c>DISTINCT</c> returns a row once even if two keys share a hash.
+    /// </remarks>
+    internal const string PriorEntriesSql = """
+        SELECT e.idempotency_key, e.sequence, e.customer_id, e.kind, e.quantity, e.grant_id, e.reservation_id, e.fingerprint
+        FROM (SELECT DISTINCT unnest(@h)) AS k(hash)
+        CROSS JOIN LATERAL (
+            SELECT idempotency_key, sequence, customer_id, kind, quantity, grant_id, reservation_id, fingerprint
+            FROM ledger_entries WHERE key_hash = k.hash OFFSET 0) AS e
+        """;
+
     public static async Task<LoadedAccounts> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
         string[] customers, string[] keys, string[] grantKeys, Guid[] reservationIds, IReadOnlyList<AccountSeed> seeds,
         IReadOnlyList<(string CustomerId, string MemberId)> members, DateTimeOffset now, CancellationToken ct)
@@ -49,13 +70,7 @@ static class LedgerStore
             SELECT id, customer_id, amount, status, expires_at, idempotency_key, created_at, closed_at
             FROM ledger_reservations WHERE customer_id = ANY(@c) AND (status = 'Open' OR id = ANY(@r))
             """, Param("c", customers), Param("r", reservationIds)));
-        // By the keys' hashes only, which the unique index holds: the rows come back with their key's text, and the
-        // transaction matches them by that text, so a row of another key with the same hash is never taken for a prior
-        // entry. (Binding the texts as well cost a 1,000-event batch milliseconds; docs/BENCHMARKS.md, second pass.)
-        batch.BatchCommands.Add(Command("""
-            SELECT idempotency_key, sequence, customer_id, kind, quantity, grant_id, reservation_id, fingerprint
-            FROM ledger_entries WHERE key_hash = ANY(@h)
-            """, Param("h", Array.ConvertAll(keys, EntryHashes.Key))));
+        batch.BatchCommands.Add(Command(PriorEntriesSql, Param("h", Array.ConvertAll(keys, EntryHashes.Key))));
         if (members.Count > 0)
         {
             // A member's first usage creates it; after the accounts' locks, which serialize everything on an account.
