@@ -21,42 +21,36 @@ public class PriorEntryLookupTests(LedgerDatabase database) : IClassFixture<Ledg
     [Fact]
     public async Task A_batchs_keys_are_looked_up_through_the_key_index_on_a_table_the_planner_would_rather_scan()
     {
-        await using var connection = new NpgsqlConnection(database.ConnectionString);
-        await connection.OpenAsync();
-        await FillAsync(connection);
         var hashes = Enumerable.Range(0, 2_000).Select(i => EntryHashes.Key($"usage:4:c{i % 1000}:new-{i}")).ToArray();
 
-        await using var explain = new NpgsqlCommand("EXPLAIN " + LedgerStore.PriorEntriesSql, connection)
-        {
-            Parameters = { new NpgsqlParameter<Guid[]>("h", hashes) },
-        };
-        var plan = new List<string>();
-        await using (var reader = await explain.ExecuteReaderAsync())
-            while (await reader.ReadAsync()) plan.Add(reader.GetString(0));
+        var plan = string.Join('\n', await QueryAsync("EXPLAIN " + LedgerStore.PriorEntriesSql, hashes, row => row.GetString(0)));
 
-        var text = string.Join('\n', plan);
-        Assert.DoesNotContain("Seq Scan on ledger_entries", text);
-        Assert.Contains("Index Scan using ux_ledger_entries_key_hash", text);
+        Assert.DoesNotContain("Seq Scan on ledger_entries", plan);
+        Assert.Contains("Index Scan using ux_ledger_entries_key_hash", plan);
     }
 
     [Fact]
     public async Task A_keys_entries_come_back_once_even_when_its_hash_is_asked_twice()
     {
-        await using var connection = new NpgsqlConnection(database.ConnectionString);
-        await connection.OpenAsync();
-        await FillAsync(connection);
         var written = EntryHashes.Key("usage:4:c7:e-7");
         var unknown = EntryHashes.Key("usage:4:c7:never-written");
 
-        await using var lookup = new NpgsqlCommand(LedgerStore.PriorEntriesSql, connection)
-        {
-            Parameters = { new NpgsqlParameter<Guid[]>("h", [written, unknown, written]) },
-        };
-        var found = new List<(string Key, int Sequence)>();
-        await using (var reader = await lookup.ExecuteReaderAsync())
-            while (await reader.ReadAsync()) found.Add((reader.GetString(0), reader.GetInt32(1)));
+        var found = await QueryAsync(LedgerStore.PriorEntriesSql, [written, unknown, written], row => (row.GetString(0), row.GetInt32(1)));
 
         Assert.Equal([("usage:4:c7:e-7", 0)], found);
+    }
+
+    /// <summary>Runs <paramref name="sql"/> with the hashes as @h on the filled table and reads its rows.</summary>
+    async Task<List<T>> QueryAsync<T>(string sql, Guid[] hashes, Func<NpgsqlDataReader, T> read)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await FillAsync(connection);
+        await using var command = new NpgsqlCommand(sql, connection) { Parameters = { new NpgsqlParameter<Guid[]>("h", hashes) } };
+        var rows = new List<T>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) rows.Add(read(reader));
+        return rows;
     }
 
     /// <summary>Usage entries as a batch writes them, then the statistics autovacuum would gather.</summary>
