@@ -40,7 +40,8 @@ public static class OutboxTestHostBuilder
 
             var onCommit = roles.HasFlag(OutboxTestRoles.ClaimOnCommit);
             if (roles.HasFlag(OutboxTestRoles.Probe))
-                x.AddConsumer(onCommit ? typeof(OnCommitProbeConsumer) : typeof(ProbeConsumer)).Endpoint(e => e.Name = ProbeQueue);
+                x.AddConsumer(roles.HasFlag(OutboxTestRoles.SavedByOutbox) ? typeof(UnsavedProbeConsumer)
+                    : onCommit ? typeof(OnCommitProbeConsumer) : typeof(ProbeConsumer)).Endpoint(e => e.Name = ProbeQueue);
             if (roles.HasFlag(OutboxTestRoles.FailingProbe))
                 x.AddConsumer(onCommit ? typeof(OnCommitFailingProbeConsumer) : typeof(FailingProbeConsumer)).Endpoint(e => e.Name = FailingProbeQueue);
             if (roles.HasFlag(OutboxTestRoles.Counter))

@@ -14,4 +14,6 @@ public enum OutboxTestRoles
     Counter = 4,
     /// <summary>The probes are <see cref="OnCommitProbeConsumer"/> and <see cref="OnCommitFailingProbeConsumer"/>: same queues, inbox claimed on commit.</summary>
     ClaimOnCommit = 8,
+    /// <summary>The probe is <see cref="UnsavedProbeConsumer"/>: its row is written by the outbox's last save, with the outbox's rows.</summary>
+    SavedByOutbox = 16,
 }

@@ -1,3 +1,4 @@
+using Credits.Messaging.Outbox;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore.Update;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Update.Internal;
@@ -9,7 +10,8 @@ namespace Credits.Messaging.Commits;
 #pragma warning disable EF1001
 
 /// <summary>
-/// Npgsql's modification batch, which appends the armed <see cref="FoldedCommit"/> to the last batch of a save.
+/// Npgsql's modification batch, which appends the armed <see cref="FoldedCommit"/> and its rows written by hand
+/// (<see cref="FoldedCommit.Rows"/>) to the last batch of a save.
 /// Entity Framework tells each batch whether more follow (<c>Complete(moreBatchesExpected)</c>), so the commit can
 /// only ride in the save's last batch.
 /// </summary>
@@ -17,13 +19,27 @@ sealed class CommitFoldingBatch(ModificationCommandBatchFactoryDependencies depe
     : NpgsqlModificationCommandBatch(dependencies, maxBatchSize)
 {
     FoldedCommit? _commit;
+    OutboxRows? _rows;
 
     public override void Complete(bool moreBatchesExpected)
     {
-        if (!moreBatchesExpected && FoldedCommit.For(Dependencies.CurrentContext.Context, ModificationCommands) is { } commit)
+        if (!moreBatchesExpected && FoldedCommit.For(Dependencies.CurrentContext.Context) is { } armed)
         {
-            SqlBuilder.AppendLine("COMMIT;");
-            _commit = commit;
+            // The rows go in whether or not the commit can follow: they are inserts of this transaction either way.
+            if (armed.Rows is { Pending: true } rows)
+            {
+                rows.AppendTo(SqlBuilder, parameter =>
+                {
+                    RelationalCommandBuilder.AddRawParameter(parameter.ParameterName, parameter);
+                    ParameterValues[parameter.ParameterName] = parameter;
+                });
+                _rows = rows;
+            }
+            if (armed.MayEnd(ModificationCommands))
+            {
+                SqlBuilder.AppendLine("COMMIT;");
+                _commit = armed;
+            }
         }
         base.Complete(moreBatchesExpected);
     }
@@ -31,12 +47,19 @@ sealed class CommitFoldingBatch(ModificationCommandBatchFactoryDependencies depe
     public override void Execute(IRelationalConnection connection)
     {
         base.Execute(connection);
-        _commit?.MarkSent();
+        Ran();
     }
 
     public override async Task ExecuteAsync(IRelationalConnection connection, CancellationToken cancellationToken = default)
     {
         await base.ExecuteAsync(connection, cancellationToken);
+        Ran();
+    }
+
+    /// <summary>Every statement of the batch succeeded, Entity Framework's checks included.</summary>
+    void Ran()
+    {
+        _rows?.MarkWritten();
         _commit?.MarkSent();
     }
 }

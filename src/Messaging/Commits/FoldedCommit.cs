@@ -1,3 +1,4 @@
+using Credits.Messaging.Outbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore.Update;
@@ -24,14 +25,18 @@ sealed class FoldedCommit
     readonly DbContext _dbContext;
     readonly IDbContextTransaction _transaction;
 
-    FoldedCommit(DbContext dbContext, IDbContextTransaction transaction) => (_dbContext, _transaction) = (dbContext, transaction);
+    FoldedCommit(DbContext dbContext, IDbContextTransaction transaction, OutboxRows? rows) =>
+        (_dbContext, _transaction, Rows) = (dbContext, transaction, rows);
 
     /// <summary>True once a batch carrying the commit has run: the transaction is committed.</summary>
     public bool Sent { get; private set; }
 
+    /// <summary>Rows written by hand at the end of the save's last batch, whether or not the commit rides with them.</summary>
+    public OutboxRows? Rows { get; }
+
     /// <summary>Arms the commit for the saves made until <see cref="Disarm"/>, on this DbContext and transaction only.</summary>
-    public static FoldedCommit Arm(DbContext dbContext, IDbContextTransaction transaction) =>
-        Armed.Value = new FoldedCommit(dbContext, transaction);
+    public static FoldedCommit Arm(DbContext dbContext, IDbContextTransaction transaction, OutboxRows? rows = null) =>
+        Armed.Value = new FoldedCommit(dbContext, transaction, rows);
 
     public void Disarm()
     {
@@ -39,15 +44,18 @@ sealed class FoldedCommit
             Armed.Value = null;
     }
 
-    /// <summary>The armed commit, when the last batch of a save on <paramref name="dbContext"/> may carry it.</summary>
-    public static FoldedCommit? For(DbContext dbContext, IReadOnlyList<IReadOnlyModificationCommand> commands)
+    /// <summary>The commit armed for a save on <paramref name="dbContext"/> in its transaction, not yet sent.</summary>
+    public static FoldedCommit? For(DbContext dbContext)
     {
         var commit = Armed.Value;
         if (commit is null || commit.Sent || !ReferenceEquals(commit._dbContext, dbContext)
             || !ReferenceEquals(dbContext.Database.CurrentTransaction, commit._transaction))
             return null;
-        return commands.All(commit.CannotMissItsRow) ? commit : null;
+        return commit;
     }
+
+    /// <summary>True when a batch of these commands may end with the commit.</summary>
+    public bool MayEnd(IReadOnlyList<IReadOnlyModificationCommand> commands) => commands.All(CannotMissItsRow);
 
     public void MarkSent() => Sent = true;
 

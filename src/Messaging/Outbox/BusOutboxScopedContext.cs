@@ -31,7 +31,7 @@ sealed class BusOutboxScopedContext : ScopedBusContext, OutboxSendContext, IDisp
         _clientFactory = clientFactory;
         _provider = provider;
         _signal = signal;
-        _writer = new OutboxWriter(dbContext, relayGrace: TimeSpan.Zero);
+        _writer = new OutboxWriter(dbContext);
     }
 
     public ISendEndpointProvider SendEndpointProvider =>

@@ -1,4 +1,5 @@
 using MassTransit;
+using MassTransit.Context;
 using MassTransit.Metadata;
 using MassTransit.Middleware;
 using MassTransit.Serialization;
@@ -53,6 +54,45 @@ public sealed class OutboxMessage : OutboxMessageContext
     IReadOnlyDictionary<string, object> OutboxMessageContext.Properties => _properties ?? NoProperties;
 
     static readonly IReadOnlyDictionary<string, object> NoProperties = new Dictionary<string, object>();
+
+    /// <summary>
+    /// A captured send or publish as its outbox row: addresses, ids, the serialized body, headers and transport properties,
+    /// as the wire will carry them. Both ways of writing the rows (<see cref="OutboxWriter"/>, <see cref="OutboxRows"/>) start here.
+    /// </summary>
+    public static OutboxMessage From<T>(SendContext<T> context, DateTime now, Guid? inboxMessageId = null, Guid? inboxConsumerId = null)
+        where T : class
+    {
+        if (context.MessageId is not { } messageId)
+            throw new MessageException(typeof(T), "The outbox needs a MessageId on every send.");
+
+        var message = new OutboxMessage
+        {
+            MessageId = messageId,
+            InboxMessageId = inboxMessageId,
+            InboxConsumerId = inboxConsumerId,
+            ConversationId = context.ConversationId,
+            CorrelationId = context.CorrelationId,
+            InitiatorId = context.InitiatorId,
+            RequestId = context.RequestId,
+            SourceAddress = context.SourceAddress,
+            DestinationAddress = context.DestinationAddress,
+            ResponseAddress = context.ResponseAddress,
+            FaultAddress = context.FaultAddress,
+            SentTime = context.SentTime ?? now,
+            ExpirationTime = context.TimeToLive is { } ttl ? now + ttl : null,
+            ContentType = (context.ContentType ?? context.Serialization.DefaultContentType).ToString(),
+            MessageType = string.Join(";", context.SupportedMessageTypes),
+            Body = context.Serializer.GetMessageBody(context).GetString(),
+            Headers = SystemTextJsonMessageSerializer.Instance.SerializeDictionary(context.Headers.GetAll()),
+        };
+        if (context is TransportSendContext<T> transport)
+        {
+            var properties = new Dictionary<string, object>(StringComparer.OrdinalIgnoreCase);
+            transport.WritePropertiesTo(properties);
+            message.Properties = SystemTextJsonMessageSerializer.Instance.SerializeDictionary(properties);
+        }
+        return message;
+    }
 
     /// <summary>Turns the stored header and property JSON back into the dictionaries the send pipe reads.</summary>
     public void Deserialize(IObjectDeserializer deserializer)

@@ -6,14 +6,14 @@ namespace Credits.Messaging.Outbox;
 
 /// <summary>
 /// The consume context a consumer sees inside the outbox transaction: its publishes, sends and responses
-/// become outbox rows on the scoped DbContext. Delivery is always the relay's job, never this context's,
+/// become outbox rows written with the last save (<see cref="OutboxRows"/>). Delivery is always the relay's job, never this context's,
 /// so MassTransit's in-line delivery members report "delivered" and do nothing.
 /// </summary>
 sealed class PostgresOutboxConsumeContext<TMessage>(
     ConsumeContext<TMessage> context,
     OutboxConsumeOptions options,
     IServiceProvider provider,
-    OutboxWriter writer,
+    OutboxRows rows,
     int receiveCount)
     : OutboxConsumeContextProxy<TMessage>(context, options, provider)
     where TMessage : class
@@ -35,5 +35,5 @@ sealed class PostgresOutboxConsumeContext<TMessage>(
     public override Task NotifyOutboxMessageDelivered(OutboxMessageContext message) => Task.CompletedTask;
     public override Task RemoveOutboxMessages() => Task.CompletedTask;
 
-    public override Task AddSend<T>(SendContext<T> sendContext) => writer.Add(sendContext);
+    public override Task AddSend<T>(SendContext<T> sendContext) => rows.Add(sendContext);
 }

@@ -71,18 +71,17 @@ public sealed class PostgresOutboxContextFactory<TDbContext>(
             try
             {
                 var receiveCount = claimOnCommit ? 1 : await ClaimInbox(tables, messageId, options.ConsumerId, context.CancellationToken);
-                var writer = new OutboxWriter(dbContext, afterCommit is null ? TimeSpan.Zero : outboxOptions.RelayGrace,
-                    messageId, options.ConsumerId);
-                var outboxContext = new PostgresOutboxConsumeContext<T>(context, options, provider, writer, receiveCount);
+                var rows = new OutboxRows(tables, afterCommit is null ? TimeSpan.Zero : outboxOptions.RelayGrace, messageId, options.ConsumerId);
+                var outboxContext = new PostgresOutboxConsumeContext<T>(context, options, provider, rows, receiveCount);
 
                 await next.Send(outboxContext);
 
                 // The inbox row rides in the last save's batch; a concurrent or earlier commit of the same message
                 // makes that insert fail, and the attempt with it.
                 if (claimOnCommit)
-                    dbContext.Add(new InboxState { MessageId = messageId, ConsumerId = options.ConsumerId, Received = DateTime.UtcNow, ReceiveCount = 1 });
-                await dbContext.SaveAndCommitAsync(transaction, context.CancellationToken);
-                return writer.CommittedUnits();
+                    rows.ClaimInbox();
+                await dbContext.SaveAndCommitAsync(transaction, rows, context.CancellationToken);
+                return rows.WrittenUnits;
             }
             catch
             {

@@ -31,8 +31,8 @@ public class When_the_inbox_is_claimed_on_commit(OutboxInfrastructure infrastruc
             because: "the probe is consumed and its message relayed");
 
         // The round trip this saves: no statement of its own for the claim; one batch carries it with the outbox rows.
-        var lastSave = Assert.Single(commands.Texts, text => text.Contains("INSERT INTO inbox_state"));
-        Assert.Contains("INSERT INTO outbox_message", lastSave);
+        var lastSave = Assert.Single(commands.Texts, text => text.Contains("INSERT INTO \"inbox_state\""));
+        Assert.Contains("INSERT INTO \"outbox_message\"", lastSave);
         await host.StopAsync();
     }
 
