@@ -62,38 +62,34 @@ sealed class OutboxRows(OutboxTables tables, TimeSpan relayGrace, Guid inboxMess
     public void AppendTo(StringBuilder sql, Action<DbParameter> parameters)
     {
         var next = 0;
-        string Bind(NpgsqlParameter parameter)
+        void Insert(string table, string columns, params NpgsqlParameter[] values)
         {
-            parameter.ParameterName = ParameterPrefix + next++;
-            parameters(parameter);
-            return "@" + parameter.ParameterName;
+            sql.Append("INSERT INTO ").Append(table).Append(" (").Append(columns).Append(") VALUES (");
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i].ParameterName = ParameterPrefix + next++;
+                parameters(values[i]);
+                sql.Append(i == 0 ? "@" : ", @").Append(values[i].ParameterName);
+            }
+            sql.AppendLine(");");
         }
 
         if (_claimInbox)
-            sql.Append("INSERT INTO ").Append(tables.Inbox).Append(" (message_id, consumer_id, received, receive_count) VALUES (")
-                .Append(Bind(Uuid(inboxMessageId))).Append(", ").Append(Bind(Uuid(consumerId))).Append(", ")
-                .Append(Bind(Time(DateTime.UtcNow))).AppendLine(", 1);");
+            Insert(tables.Inbox, "message_id, consumer_id, received, receive_count",
+                Uuid(inboxMessageId), Uuid(consumerId), Time(DateTime.UtcNow), Of(NpgsqlDbType.Integer, 1));
 
         if (_unit is not { State: var state, Messages: var messages })
             return;
-        sql.Append("INSERT INTO ").Append(tables.State).Append(" (outbox_id, created, relay_after) VALUES (")
-            .Append(Bind(Uuid(state.OutboxId))).Append(", ").Append(Bind(Time(state.Created))).Append(", ")
-            .Append(Bind(Time(state.RelayAfter))).AppendLine(");");
+        Insert(tables.State, "outbox_id, created, relay_after", Uuid(state.OutboxId), Time(state.Created), Time(state.RelayAfter));
         // One statement per message, in the order they were captured: the identity numbers them in that order.
         foreach (var m in messages)
-        {
-            sql.Append("INSERT INTO ").Append(tables.Message).Append(" (").Append(MessageColumns).Append(") VALUES (")
-                .Append(Bind(Uuid(m.OutboxId))).Append(", ").Append(Bind(Uuid(m.InboxMessageId))).Append(", ")
-                .Append(Bind(Uuid(m.InboxConsumerId))).Append(", ").Append(Bind(Uuid(m.MessageId))).Append(", ")
-                .Append(Bind(Text(m.ContentType))).Append(", ").Append(Bind(Text(m.MessageType))).Append(", ")
-                .Append(Bind(Text(m.Body))).Append(", ").Append(Bind(Json(m.Headers))).Append(", ")
-                .Append(Bind(Json(m.Properties))).Append(", ").Append(Bind(Uuid(m.ConversationId))).Append(", ")
-                .Append(Bind(Uuid(m.CorrelationId))).Append(", ").Append(Bind(Uuid(m.InitiatorId))).Append(", ")
-                .Append(Bind(Uuid(m.RequestId))).Append(", ").Append(Bind(Text(m.SourceAddress?.ToString()))).Append(", ")
-                .Append(Bind(Text(m.DestinationAddress?.ToString()))).Append(", ").Append(Bind(Text(m.ResponseAddress?.ToString()))).Append(", ")
-                .Append(Bind(Text(m.FaultAddress?.ToString()))).Append(", ").Append(Bind(Time(m.SentTime))).Append(", ")
-                .Append(Bind(Time(m.ExpirationTime))).AppendLine(");");
-        }
+            Insert(tables.Message, MessageColumns,
+                Uuid(m.OutboxId), Uuid(m.InboxMessageId), Uuid(m.InboxConsumerId), Uuid(m.MessageId),
+                Text(m.ContentType), Text(m.MessageType), Text(m.Body), Json(m.Headers), Json(m.Properties),
+                Uuid(m.ConversationId), Uuid(m.CorrelationId), Uuid(m.InitiatorId), Uuid(m.RequestId),
+                Text(m.SourceAddress?.ToString()), Text(m.DestinationAddress?.ToString()),
+                Text(m.ResponseAddress?.ToString()), Text(m.FaultAddress?.ToString()),
+                Time(m.SentTime), Time(m.ExpirationTime));
     }
 
     /// <summary>Called once the statements have run without error in the transaction.</summary>
