@@ -41,7 +41,7 @@ public sealed class CancellationStateMachine : MassTransitStateMachine<Cancellat
         Event(() => CreditsEnded, e => { e.CorrelateById(c => c.Message.OperationId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => CreditsEndFaulted, e => { e.CorrelateById(c => c.Message.Message.OperationId); e.OnMissingInstance(m => m.Discard()); });
         // Stripe's events name the subscription; other subscriptions' events (and ours once we are done) change nothing.
-        Event(() => SubscriptionUpdated, e => { e.CorrelateBy((s, c) => s.SubscriptionId == c.Message.SubscriptionId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => SubscriptionUpdated, e => { e.CorrelateBy(s => s.SubscriptionId!, c => c.Message.SubscriptionId); e.OnMissingInstance(m => m.Discard()); });
         Schedule(() => PeriodEnd, x => x.PeriodEndTokenId, s =>
             s.Received = r => { r.CorrelateById(c => c.Message.OperationId); r.OnMissingInstance(m => m.Discard()); });
 

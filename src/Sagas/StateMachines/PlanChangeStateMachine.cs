@@ -42,10 +42,11 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
         Event(() => GrantFaulted, e => { e.CorrelateById(c => c.Message.Message.OperationId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => StateRead, e => { e.CorrelateById(c => c.Message.OperationId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => ReadFaulted, e => { e.CorrelateById(c => c.Message.Message.OperationId); e.OnMissingInstance(m => m.Discard()); });
-        // Invoices that are not a pending change's proration invoice (renewals, other customers) are not ours.
         Event(() => Retry, e => { e.CorrelateById(c => c.Message.SagaId); e.OnMissingInstance(m => m.Discard()); });
-        Event(() => InvoicePaid, e => { e.CorrelateBy((s, c) => s.ProrationInvoiceId == c.Message.InvoiceId); e.OnMissingInstance(m => m.Discard()); });
-        Event(() => InvoicePaymentFailed, e => { e.CorrelateBy((s, c) => s.ProrationInvoiceId == c.Message.InvoiceId); e.OnMissingInstance(m => m.Discard()); });
+        // Invoices that are not a pending change's proration invoice (renewals, other customers) are not ours. By the
+        // property, not an expression, as the top-up saga's refunds: no delegate built per message.
+        Event(() => InvoicePaid, e => { e.CorrelateBy(s => s.ProrationInvoiceId!, c => c.Message.InvoiceId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => InvoicePaymentFailed, e => { e.CorrelateBy(s => s.ProrationInvoiceId!, c => c.Message.InvoiceId); e.OnMissingInstance(m => m.Discard()); });
 
         // An upgrade without a card collects one first (docs/lifecycle/cards.md). The setup-mode Checkout session names
         // the change in its metadata (card_setup_id); sessions of anything else name no plan change and are discarded.

@@ -38,11 +38,15 @@ public sealed class TopUpStateMachine : MassTransitStateMachine<TopUpState>
         Event(() => CheckoutExpired, e => { e.CorrelateById(c => PurchaseOf(c.Message.Metadata)); e.OnMissingInstance(m => m.Discard()); });
         Event(() => PaymentSucceeded, e => { e.CorrelateById(c => PurchaseOf(c.Message.Metadata)); e.OnMissingInstance(m => m.Discard()); });
         Event(() => PaymentFailed, e => { e.CorrelateById(c => PurchaseOf(c.Message.Metadata)); e.OnMissingInstance(m => m.Discard()); });
-        Event(() => ChargeRefunded, e => { e.CorrelateBy((s, c) => s.PaymentIntentId == c.Message.PaymentIntentId); e.OnMissingInstance(m => m.Discard()); });
+        // Refunds and disputes by the payment intent alone (a property, not an expression): an event without one (a charge
+        // made outside Credits) then names no purchase, where the expression compared its null as IS NULL and reached every
+        // purchase holding none. The property form also builds no delegate per message (docs/BENCHMARKS.md, 24th session).
+        // (The `!` only quiets the compiler: MassTransit's selector treats a null as "no query".)
+        Event(() => ChargeRefunded, e => { e.CorrelateBy(s => s.PaymentIntentId!, c => c.Message.PaymentIntentId!); e.OnMissingInstance(m => m.Discard()); });
         Event(() => CreditsGranted, e => { e.CorrelateById(c => c.Message.PurchaseId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => CreditsReversed, e => { e.CorrelateById(c => c.Message.PurchaseId); e.OnMissingInstance(m => m.Discard()); });
-        Event(() => DisputeCreated, e => { e.CorrelateBy((s, c) => s.PaymentIntentId == c.Message.PaymentIntentId); e.OnMissingInstance(m => m.Discard()); });
-        Event(() => DisputeClosed, e => { e.CorrelateBy((s, c) => s.PaymentIntentId == c.Message.PaymentIntentId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => DisputeCreated, e => { e.CorrelateBy(s => s.PaymentIntentId!, c => c.Message.PaymentIntentId!); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => DisputeClosed, e => { e.CorrelateBy(s => s.PaymentIntentId!, c => c.Message.PaymentIntentId!); e.OnMissingInstance(m => m.Discard()); });
         Event(() => Retry, e => { e.CorrelateById(c => c.Message.SagaId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => CreditsFrozen, e => { e.CorrelateById(c => c.Message.PurchaseId); e.OnMissingInstance(m => m.Discard()); });
 

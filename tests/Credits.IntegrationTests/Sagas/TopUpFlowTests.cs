@@ -67,14 +67,7 @@ public class TopUpFlowTests(SystemUnderTest system) : IClassFixture<SystemUnderT
     [Fact]
     public async Task A_saved_card_purchase_is_charged_once_and_refunds_take_back_the_unspent_share()
     {
-        var id = SagaFlows.NewCustomerId("refund");
-        var customer = await Flows.RegisterAsync(id);
-        await Flows.SaveCardAsync(customer.StripeCustomerId!);
-
-        var purchase = await Flows.PurchaseAsync(customer, credits: 500, amount: 1000, savedCard: true);
-        var completed = await Flows.TopUpInStateAsync(purchase, "Completed", "Cancelled");
-        Assert.Equal("Completed", completed.CurrentState);
-        Assert.Equal((long?)700, await Eventually.Get(() => system.Accounts.AvailableOrNullAsync(id), a => a == 700));
+        var (id, customer, purchase, completed) = await CompletedSavedCardPurchaseAsync("refund");
         var intents = await Flows.Stripe.V1.PaymentIntents.ListAsync(new() { Customer = customer.StripeCustomerId });
         Assert.Single(intents.Data, p => p.Metadata.GetValueOrDefault(TopUpStateMachine.PurchaseIdMetadata) == purchase.ToString());
 
@@ -87,6 +80,46 @@ public class TopUpFlowTests(SystemUnderTest system) : IClassFixture<SystemUnderT
         await Task.Delay(2000);
         Assert.Equal(200, await system.Accounts.AvailableAsync(id));
         Assert.Equal("Refunded", (await Flows.TopUpAsync(purchase))!.CurrentState);
+        var books = await system.Accounts.BooksAsync(id);
+        Assert.Equal(books.SumOfEntries, books.Column);
+    }
+
+    /// <summary>
+    /// A refund or dispute of a charge that has no payment intent (one made with the Charges API outside Credits) names
+    /// no purchase. Correlated by an expression, its null was compared as SQL's <c>IS NULL</c> and reached every purchase
+    /// whose saga holds no payment intent; a completed one then gave its credits back for someone else's refund.
+    /// </summary>
+    [Fact]
+    public async Task A_refund_or_dispute_without_a_payment_intent_takes_nothing_from_any_purchase()
+    {
+        var (id, _, purchase, _) = await CompletedSavedCardPurchaseAsync("nopi");
+        // A completed purchase whose saga holds no payment intent (the state a checkout with nothing to pay leaves).
+        await using (var db = system.Accounts.NewDbContext())
+            await db.Set<TopUpState>().Where(x => x.CorrelationId == purchase)
+                .ExecuteUpdateAsync(u => u.SetProperty(x => x.PaymentIntentId, (string?)null));
+
+        var (refund, dispute) = (NewId.NextGuid(), NewId.NextGuid());
+        await _bus!.Publisher.Publish(new StripeChargeRefunded
+        {
+            EventId = $"evt_{refund:N}", ChargeId = $"ch_legacy_{refund:N}", PaymentIntentId = null, Amount = 1000, AmountRefunded = 1000,
+            Currency = "usd",
+        }, c => c.MessageId = refund);
+        await _bus.Publisher.Publish(new StripeDisputeCreated
+        {
+            EventId = $"evt_{dispute:N}", DisputeId = $"dp_legacy_{dispute:N}", ChargeId = $"ch_legacy_{dispute:N}", PaymentIntentId = null,
+            Amount = 1000, Currency = "usd", Reason = "fraudulent", Status = "needs_response",
+        }, c => c.MessageId = dispute);
+
+        // Both are consumed by the top-up saga's endpoint (the inbox row is written either way).
+        var refunds = Claims<TopUpState, StripeChargeRefunded>("top-up-state");
+        var disputes = Claims<TopUpState, StripeDisputeCreated>("top-up-state");
+        await Eventually.True(async () => await refunds(refund) == 1 && await disputes(dispute) == 1, SagaFlows.StepTimeout,
+            "the refund and the dispute consumed");
+        await Task.Delay(TimeSpan.FromSeconds(1)); // a reversal or freeze they started would be applied by now
+
+        var after = (await Flows.TopUpAsync(purchase))!;
+        Assert.Equal(("Completed", 0L, (string?)null), (after.CurrentState, after.AmountRefunded, after.DisputeId));
+        Assert.Equal(700, await system.Accounts.AvailableAsync(id));
         var books = await system.Accounts.BooksAsync(id);
         Assert.Equal(books.SumOfEntries, books.Column);
     }
@@ -329,6 +362,19 @@ public class TopUpFlowTests(SystemUnderTest system) : IClassFixture<SystemUnderT
         Assert.Equal(new long[] { 0, 0, 0, 0 },
             new[] { await paid(prorationPaid), await created(prorationCreated), await created(firstCreated), await failed(prorationFailed) });
         Assert.Equal(0, await system.Infrastructure.VirtualHost.QueueDepthAsync("customer-lifecycle-state_skipped"));
+    }
+
+    /// <summary>A new customer with a saved card who bought 500 credits for 1,000 cents on it: Hobby's 200 + 500 available.</summary>
+    async Task<(string Id, CustomerLifecycleState Customer, Guid Purchase, TopUpState Completed)> CompletedSavedCardPurchaseAsync(string prefix)
+    {
+        var id = SagaFlows.NewCustomerId(prefix);
+        var customer = await Flows.RegisterAsync(id);
+        await Flows.SaveCardAsync(customer.StripeCustomerId!);
+        var purchase = await Flows.PurchaseAsync(customer, credits: 500, amount: 1000, savedCard: true);
+        var completed = await Flows.TopUpInStateAsync(purchase, "Completed", "Cancelled");
+        Assert.Equal("Completed", completed.CurrentState);
+        Assert.Equal((long?)700, await Eventually.Get(() => system.Accounts.AvailableOrNullAsync(id), a => a == 700));
+        return (id, customer, purchase, completed);
     }
 
     Func<Guid, Task<long>> Claims<TSaga, TMessage>(string queue) where TSaga : class, ISaga where TMessage : class =>
