@@ -53,8 +53,8 @@ public sealed class SagaLoadScenario : IBenchmarkScenario
 
         // A smaller round of the same load first (--warm-up N customers, 0 for none): the measured round then meets
         // hosts that have compiled the sagas' paths (Stripe's objects, the upgrade, Checkout, the retries after
-        // faults), as a system that has been running has. On fresh hosts the JIT took about half of the Gateway's and
-        // the Orchestrator's time in the load phase (docs/BENCHMARKS.md, twenty-fourth session).
+        // faults), as a system that has been running has. On fresh hosts the JIT compiled thousands of methods during
+        // the load phase, and warm hosts took 10 to 15 % off its time (docs/BENCHMARKS.md, twenty-fourth session).
         var warmUp = context.Int("warm-up", 20);
         if (warmUp > 0)
         {

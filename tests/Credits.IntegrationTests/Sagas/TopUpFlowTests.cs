@@ -93,7 +93,8 @@ public class TopUpFlowTests(SystemUnderTest system) : IClassFixture<SystemUnderT
     public async Task A_refund_or_dispute_without_a_payment_intent_takes_nothing_from_any_purchase()
     {
         var (id, _, purchase, _) = await CompletedSavedCardPurchaseAsync("nopi");
-        // A completed purchase whose saga holds no payment intent (the state a checkout with nothing to pay leaves).
+        // A completed purchase whose saga holds no payment intent, set here directly: the state machine accepts a paid
+        // checkout session without one (TopUpStateMachine, CheckoutCompleted).
         await using (var db = system.Accounts.NewDbContext())
             await db.Set<TopUpState>().Where(x => x.CorrelationId == purchase)
                 .ExecuteUpdateAsync(u => u.SetProperty(x => x.PaymentIntentId, (string?)null));
