@@ -6,9 +6,9 @@ of waits. This keeps only the time a thread ran managed code (the CPU_TIME pseud
 and prints the share of that time under each frame (inclusive) and in each leaf frame (exclusive). Time in native
 code (the GC, the kernel, socket I/O) is not in it; dotnet-counters' cpu.time gives the process total.
 Some waits still count as busy: a thread blocked inside the runtime without leaving managed mode shows its managed
-leaf frame, e.g. `Thread.<PollGC>` (stopped for a collection) or `DynamicResolver.Finalize` (the finalizer thread,
-which used 40 ms of CPU in a run where it was 13 % of the busy time: docs/BENCHMARKS.md, twenty-fourth session).
-Check such a leaf against its thread's own CPU (utime + stime in /proc/<pid>/task/<tid>/stat).
+leaf frame, e.g. `Thread.<PollGC>` (stopped for a collection) or `DynamicResolver.Finalize` (the finalizer thread:
+13 to 15 % of the Orchestrator's busy time in `sagas` profiles, 40 ms of CPU over a whole such run; docs/BENCHMARKS.md,
+twenty-fourth session). Check such a leaf against its thread's own CPU with scripts/thread-cpu.sh.
 
     dotnet-trace convert --format Speedscope trace.nettrace -o trace
     scripts/profile-busy.py trace.speedscope.json [--top 40] [--match Credits.,MassTransit.,Npgsql.] [--libraries]

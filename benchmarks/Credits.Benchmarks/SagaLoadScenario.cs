@@ -59,23 +59,18 @@ public sealed class SagaLoadScenario : IBenchmarkScenario
         if (warmUp > 0)
         {
             var warm = Enumerable.Range(0, warmUp).Select(i => new SagaLoadCustomer(i, runId + "w")).ToList();
-            await RegisterAsync(system, warm, ct);
-            await SaveCardsAsync(stripe, warm, ct);
-            await WaitForAllowancesAsync(system, warm, ct);
+            await PrepareAsync(system, stripe, warm, ct);
             var warmRound = await LoadAsync(system, warm, rate, wait, ct);
             await SettleAsync(system, warm, ct);
             context.Report("warm-up round: time to all final states", warmRound.Seconds, "s",
                 $"{2 * warmUp:N0} sagas of the same kinds and faults on the fresh hosts, {(warmRound.AllFinal ? "all final" : "**not all final**")}; not in the figures below");
         }
 
-        var registration = await RegisterAsync(system, customers, ct);
+        var registration = await PrepareAsync(system, stripe, customers, ct);
         context.Report("registration to Active (no faults)", count / registration.TotalSeconds, "sagas/s",
             $"{count:N0} RegisterCustomer at once, Hobby, {registration.TotalSeconds:N1} s (setup, not under faults)");
-        await SaveCardsAsync(stripe, customers, ct);
-        await WaitForAllowancesAsync(system, customers, ct);
 
-        var loadStart = DateTimeOffset.UtcNow;
-        var (last, allFinal, before, after) = await LoadAsync(system, customers, rate, wait, ct);
+        var (last, allFinal, before, after, loadStart) = await LoadAsync(system, customers, rate, wait, ct);
 
         var finalCount = customers.Count(c => c.ChangeFinalAt is not null) + customers.Count(c => c.PurchaseFinalAt is not null);
         context.Report("time to all final states", last, "s", allFinal
@@ -123,23 +118,34 @@ public sealed class SagaLoadScenario : IBenchmarkScenario
         if (checks.Violations.Count > 0 || !allFinal) context.Fail($"{checks.Violations.Count} violations");
     }
 
+    /// <summary>Every customer registered (Hobby), with its test card saved and Hobby's allowance granted; returns the registration's time.</summary>
+    static async Task<TimeSpan> PrepareAsync(SagaLoadSystem system, Stripe.StripeClient stripe, List<SagaLoadCustomer> customers, CancellationToken ct)
+    {
+        var registration = await RegisterAsync(system, customers, ct);
+        await SaveCardsAsync(stripe, customers, ct);
+        await WaitForAllowancesAsync(system, customers, ct);
+        return registration;
+    }
+
     /// <summary>
     /// One round of the load: the faults on, every ChangePlan and PurchaseCredits published at once, every saga
-    /// waited for, the faults off. Returns the seconds from the first publish to the last final state seen.
+    /// waited for, the faults off. Returns the seconds from the first publish to the last final state seen, and when
+    /// the publishing began.
     /// </summary>
-    static async Task<(double Seconds, bool AllFinal, int FaultsBefore, int FaultsAfter)> LoadAsync(SagaLoadSystem system,
-        List<SagaLoadCustomer> customers, double rate, TimeSpan wait, CancellationToken ct)
+    static async Task<(double Seconds, bool AllFinal, int FaultsBefore, int FaultsAfter, DateTimeOffset Start)> LoadAsync(
+        SagaLoadSystem system, List<SagaLoadCustomer> customers, double rate, TimeSpan wait, CancellationToken ct)
     {
         var rules = await SagaLoadFaults.ApplyAsync(system.Stripe.Control, rate, customers.Select(c => c.SubscriptionId).ToList());
         foreach (var rule in rules) Console.WriteLine($"  fault: {rule}");
         Console.WriteLine($"  publishing {customers.Count:N0} ChangePlan + {customers.Count:N0} PurchaseCredits ({DateTime.UtcNow:HH:mm:ss} UTC, load average {LoadAverage()})");
+        var start = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         await PublishAsync(system, customers, clock, ct);
         var allFinal = await WaitForFinalStatesAsync(system, customers, clock, wait, ct);
         var last = customers.SelectMany(c => new[] { c.ChangeFinalAt, c.PurchaseFinalAt }).Max() ?? clock.Elapsed.TotalMilliseconds;
         var (before, after) = SagaLoadFaults.Injected(system.Stripe);
         await system.Stripe.Control.ClearFaultsAsync();
-        return (last / 1000, allFinal, before, after);
+        return (last / 1000, allFinal, before, after, start);
     }
 
     /// <summary>The baseline: n RoundTripRequested published at once; the Orchestrator stores one row each.</summary>
