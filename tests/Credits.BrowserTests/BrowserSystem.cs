@@ -70,11 +70,7 @@ public class BrowserSystem : IAsyncLifetime
             o.WebhookUrl = $"http://127.0.0.1:{gatewayPort}/webhooks/stripe";
             o.WebhookSecret = WebhookSecret;
         });
-        await using (var migrate = new HostProcess("Orchestrator", HostEnvironment))
-        {
-            var exit = await migrate.RunToExitAsync(TimeSpan.FromSeconds(150), "migrate");
-            if (exit != 0) throw new InvalidOperationException("migrate failed:\n" + migrate.Output);
-        }
+        await MigratedSchema.CopyToAsync(Infrastructure.Database);
         Orchestrator = new HostProcess("Orchestrator", HostEnvironment);
         Gateway = new HostProcess("Gateway", HostEnvironment, gatewayPort);
         await Task.WhenAll(Orchestrator.StartAsync(TimeSpan.FromSeconds(120)), Gateway.StartAsync(TimeSpan.FromSeconds(120)));

@@ -7,7 +7,7 @@ using Xunit;
 namespace Credits.IntegrationTests;
 
 /// <summary>
-/// The real system for one test class: its own database (migrated by `Credits.Orchestrator migrate`)
+/// The real system for one test class: its own database (a copy of the schema `Credits.Orchestrator migrate` made, <see cref="MigratedSchema"/>)
 /// and virtual host, an Orchestrator and a Gateway as separate processes.
 /// </summary>
 public class SystemUnderTest : IAsyncLifetime
@@ -73,11 +73,7 @@ public class SystemUnderTest : IAsyncLifetime
             o.WebhookUrl = $"http://127.0.0.1:{gatewayPort}/webhooks/stripe";
             o.WebhookSecret = WebhookSecret;
         });
-        await using (var migrate = new HostProcess("Orchestrator", Environment))
-        {
-            var exit = await migrate.RunToExitAsync(TimeSpan.FromSeconds(150), "migrate");
-            if (exit != 0) throw new InvalidOperationException("migrate failed:\n" + migrate.Output);
-        }
+        await MigratedSchema.CopyToAsync(Infrastructure.Database);
         Orchestrator = new HostProcess("Orchestrator", Environment);
         Gateway = new HostProcess("Gateway", GatewayEnvironment, gatewayPort);
         await Task.WhenAll(Orchestrator.StartAsync(), Gateway.StartAsync());
