@@ -10,7 +10,8 @@ using Xunit;
 namespace Credits.BrowserTests;
 
 /// <summary>The auto top-up section of the portal: set up from the page, stopped by a card that keeps declining, told, and turned on again.</summary>
-public class AutoTopUpPortalTests(BrowserSystem system) : IClassFixture<BrowserSystem>
+[Collection(SharedBrowserSystem.Name)]
+public class AutoTopUpPortalTests(BrowserSystem system)
 {
     static readonly TimeSpan SagaTimeout = TimeSpan.FromSeconds(60);
 

@@ -10,9 +10,10 @@ using Xunit;
 namespace Credits.BrowserTests;
 
 /// <summary>
-/// The real system for one test class, as in the integration tests (its own database and virtual host, the
-/// Orchestrator and the Gateway as processes, the Stripe emulator in-process), and a headless Chromium:
-/// Debian's /usr/bin/chromium driven by Playwright's bundled driver, so nothing is downloaded.
+/// The real system for the browser tests, as in the integration tests (its own database and virtual host, the
+/// Orchestrator and the Gateway as processes, the Stripe emulator in-process), and a headless Chromium (Debian's
+/// /usr/bin/chromium driven by Playwright's bundled driver, so nothing is downloaded). The classes without settings of
+/// their own share one (<see cref="SharedBrowserSystem"/>); a class with settings has its own.
 /// </summary>
 public class BrowserSystem : IAsyncLifetime
 {

@@ -11,7 +11,8 @@ using Xunit;
 namespace Credits.BrowserTests;
 
 /// <summary>The operator console in a real browser, against the real system.</summary>
-public class ConsoleTests(BrowserSystem system) : IClassFixture<BrowserSystem>
+[Collection(SharedBrowserSystem.Name)]
+public class ConsoleTests(BrowserSystem system)
 {
     [Fact]
     public async Task An_operator_sees_customers_failed_sagas_differences_and_dead_lettered_usage()

@@ -12,7 +12,8 @@ namespace Credits.BrowserTests;
 /// The console's operator actions in a real browser, against the real system (issue 13): a customer's page, a grant and
 /// a revocation with the operator's name and reason, resolving an audit difference, running the audit, the operator log.
 /// </summary>
-public class OperatorConsoleTests(BrowserSystem system) : IClassFixture<BrowserSystem>
+[Collection(SharedBrowserSystem.Name)]
+public class OperatorConsoleTests(BrowserSystem system)
 {
     const string Actor = "alice via browser-tests";
 

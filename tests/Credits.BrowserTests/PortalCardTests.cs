@@ -10,7 +10,8 @@ namespace Credits.BrowserTests;
 /// the card on Stripe's hosted Checkout page (the emulator's, setup mode), comes back to the portal and sees Pro with its
 /// credits; and a customer adds a card from the portal's "Add card" button.
 /// </summary>
-public class PortalCardTests(BrowserSystem system) : IClassFixture<BrowserSystem>
+[Collection(SharedBrowserSystem.Name)]
+public class PortalCardTests(BrowserSystem system)
 {
     static readonly TimeSpan SagaTimeout = TimeSpan.FromSeconds(60);
     static readonly LocatorAssertionsToHaveAttributeOptions Slow = new() { Timeout = (float)SagaTimeout.TotalMilliseconds };

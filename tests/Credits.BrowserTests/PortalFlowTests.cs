@@ -13,7 +13,8 @@ namespace Credits.BrowserTests;
 /// What customers do on the portal, end to end: the Gateway's commands, the sagas and their Stripe steps in the
 /// Orchestrator, Stripe (the emulator, its hosted Checkout page included) and the ledger, seen through the page.
 /// </summary>
-public class PortalFlowTests(BrowserSystem system, ITestOutputHelper output) : IClassFixture<BrowserSystem>
+[Collection(SharedBrowserSystem.Name)]
+public class PortalFlowTests(BrowserSystem system, ITestOutputHelper output)
 {
     static readonly TimeSpan SagaTimeout = TimeSpan.FromSeconds(60);
 

@@ -13,7 +13,8 @@ namespace Credits.BrowserTests;
 /// invoice and receipt and opens the hosted invoice page (the emulator's) from the list; with Stripe out of reach the
 /// section says so and the rest of the portal works.
 /// </summary>
-public class PortalInvoicesTests(BrowserSystem system) : IClassFixture<BrowserSystem>
+[Collection(SharedBrowserSystem.Name)]
+public class PortalInvoicesTests(BrowserSystem system)
 {
     static readonly TimeSpan SagaTimeout = TimeSpan.FromSeconds(60);
 

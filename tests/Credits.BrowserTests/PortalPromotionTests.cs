@@ -9,7 +9,8 @@ namespace Credits.BrowserTests;
 /// The portal's promotion code form (docs/promotions.md): a customer redeems a code once, sees the credits arrive,
 /// is told (not granted again) when redeeming it a second time, and reads why an unknown code was refused.
 /// </summary>
-public class PortalPromotionTests(BrowserSystem system) : IClassFixture<BrowserSystem>
+[Collection(SharedBrowserSystem.Name)]
+public class PortalPromotionTests(BrowserSystem system)
 {
     [Fact]
     public async Task A_customer_redeems_a_code_once_in_the_portal_and_sees_the_credits()

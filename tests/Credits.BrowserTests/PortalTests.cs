@@ -9,7 +9,8 @@ using Xunit.Abstractions;
 namespace Credits.BrowserTests;
 
 /// <summary>The customer portal in a real browser, against the real system.</summary>
-public class PortalTests(BrowserSystem system, ITestOutputHelper output) : IClassFixture<BrowserSystem>
+[Collection(SharedBrowserSystem.Name)]
+public class PortalTests(BrowserSystem system, ITestOutputHelper output)
 {
     [Fact]
     public async Task Usage_sent_through_the_api_appears_on_the_open_page_at_once()

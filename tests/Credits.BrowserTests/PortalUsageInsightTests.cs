@@ -6,7 +6,8 @@ using Xunit;
 namespace Credits.BrowserTests;
 
 /// <summary>The portal's usage by feature or model and by member, and the ledger downloaded as CSV, in a real browser.</summary>
-public class PortalUsageInsightTests(BrowserSystem system) : IClassFixture<BrowserSystem>
+[Collection(SharedBrowserSystem.Name)]
+public class PortalUsageInsightTests(BrowserSystem system)
 {
     [Fact]
     public async Task The_page_breaks_usage_down_by_model_and_downloads_the_ledger()

@@ -6,7 +6,8 @@ using Xunit;
 namespace Credits.BrowserTests;
 
 /// <summary>The console's Redrive button in a real browser, against the real system (RabbitMQ, the Orchestrator, the ledger).</summary>
-public class RedriveConsoleTests(BrowserSystem system) : IClassFixture<BrowserSystem>
+[Collection(SharedBrowserSystem.Name)]
+public class RedriveConsoleTests(BrowserSystem system)
 {
     [Fact]
     public async Task An_operator_redrives_a_dead_letter_once_its_cause_is_fixed_and_the_usage_is_debited()

@@ -5,7 +5,8 @@ using Xunit;
 namespace Credits.BrowserTests;
 
 /// <summary>The spending limit (spend cap, docs/spend-caps.md) on the portal: set in money, reached, told, raised.</summary>
-public class SpendCapPortalTests(BrowserSystem system) : IClassFixture<BrowserSystem>
+[Collection(SharedBrowserSystem.Name)]
+public class SpendCapPortalTests(BrowserSystem system)
 {
     [Fact]
     public async Task A_customer_sets_a_spending_limit_in_money_sees_it_reached_and_raises_it()
