@@ -71,8 +71,10 @@ echo "== test (${#parallel[@]} jobs, two at a time${alone:+, then ${alone[*]} al
 # Each test class starts its own hosts, so the suites are mostly .NET start-ups of processes that live a minute or
 # two: the JIT's second pass (tier-1 recompiles of methods called 30 times, with dynamic PGO's instrumented tier
 # first) was a third of a class's CPU and is wasted on such processes. Both are put off here for the test processes
-# and the hosts they start (inherited); the code under test is the same, only less optimised while it runs. The
-# chaos soak keeps the runtime's defaults: it drives 20,000 events through hosts that run long enough to need them.
+# and the hosts they start (inherited); the code under test is the same, only less optimised while it runs.
+# TC_CallCountingDelayMs (default 100) holds call counting back "while there is startup-like activity"
+# (dotnet/runtime, src/coreclr/inc/clrconfigvalues.h, a retail setting). The chaos soak keeps the runtime's
+# defaults: it drives 20,000 events through hosts that run long enough to need them.
 if [ ${#parallel[@]} -gt 0 ]; then
   printf '%s\n' "${parallel[@]}" | DOTNET_TieredPGO=0 DOTNET_TC_CallCountingDelayMs=5000 \
     xargs -P 2 -I{} bash -c 'run_project "$@"' _ {} "$RESULTS"
