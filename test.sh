@@ -52,7 +52,7 @@ export -f run_project
 
 # The chaos soak kills hosts and restarts its own PostgreSQL and RabbitMQ: it runs last, alone, so its load does not
 # slow the other suites' hosts and their load does not skew its faults.
-# The others run two at a time, longest first (about 17, 10 and 6 minutes for the integration tests, the browser tests
+# The others run two at a time, longest first (about 15, 6 and 5 minutes for the integration tests, the browser tests
 # and the integration tests' audits; one or two for the rest), so the short ones fill whichever slot frees first.
 parallel=(); alone=()
 has() { local n; for n in "${projects[@]}"; do [ "$n" = "$1" ] && return 0; done; return 1; }

@@ -5,7 +5,7 @@ namespace Credits.Testing;
 /// <summary>
 /// The schema every system under test starts from, made once per test process: `Credits.Orchestrator migrate` (the
 /// deploy step, as operators run it) applies the migrations to a template database, and each test class's database is
-/// then a copy of it (<c>CREATE DATABASE … TEMPLATE</c>, a file copy of a few hundred milliseconds). Migrating every
+/// then a copy of it (<c>CREATE DATABASE … TEMPLATE</c>, 0.2 to 0.3 s for the 34 tables here). Migrating every
 /// class's database started one more .NET process per class, 2 to 6 seconds of both cores each on a loaded machine,
 /// for the same result. The migrations themselves stay tested: the template is made by them, and
 /// tests/Credits.IntegrationTests/Migrations upgrades databases written by older migrations.
@@ -47,7 +47,7 @@ public static class MigratedSchema
                 var exit = await migrate.RunToExitAsync(TimeSpan.FromSeconds(150), "migrate");
                 if (exit != 0) throw new InvalidOperationException("migrate failed:\n" + migrate.Output);
             }
-            // The test services are thrown away after ./test.sh; a project run alone leaves no template behind either.
+            // Dropped when the test process exits, so a run leaves no template behind (unless the process is killed).
             AppDomain.CurrentDomain.ProcessExit += (_, _) => template.DisposeAsync().GetAwaiter().GetResult();
             return _template = template.Name;
         }
