@@ -35,19 +35,17 @@ rm -rf "$RESULTS"; mkdir -p "$RESULTS"
 
 # A job is a test project, or a part of one: the integration tests' audit classes (a quarter of their time, one class
 # of them over four minutes) are a job of their own, so that the two slots end together.
-SPLIT="FullyQualifiedName~Credits.IntegrationTests.Audit."
 run_project() {
   local name=$1 results=$2 project=$1 filter=()
   case "$name" in
-    Credits.IntegrationTests) filter=(--filter "${SPLIT/\~/!~}") ;;
-    Credits.IntegrationTests.Audit) project=Credits.IntegrationTests; filter=(--filter "$SPLIT") ;;
+    Credits.IntegrationTests) filter=(--filter "FullyQualifiedName!~Credits.IntegrationTests.Audit.") ;;
+    Credits.IntegrationTests.Audit) project=Credits.IntegrationTests; filter=(--filter "FullyQualifiedName~Credits.IntegrationTests.Audit.") ;;
   esac
   dotnet test "tests/$project" --no-build -c Debug -nologo ${filter[@]+"${filter[@]}"} \
     --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
     --results-directory "$results" > "$results/$name.log" 2>&1
   echo "$name: exit $?"
 }
-export SPLIT
 export -f run_project
 
 # The chaos soak kills hosts and restarts its own PostgreSQL and RabbitMQ: it runs last, alone, so its load does not

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The CPU of one named thread of each host against the whole process, sampled every 5 s while a scenario runs
+# The CPU of each host's threads of one name against the whole process, sampled every 5 s while a scenario runs
 # (issue 16). A thread-time profile counts a thread blocked inside the runtime as busy (scripts/profile-busy.py);
 # this says whether such a thread used CPU. Ticks are the kernel's (utime + stime of /proc/<pid>[/task/<tid>]/stat).
 #
@@ -24,7 +24,8 @@ while kill -0 "$scenario_pid" 2>/dev/null; do
     total=$(ticks /proc/"$pid") || continue   # the host has exited
     named=0
     for task in /proc/"$pid"/task/*; do
-      [[ $(cat "$task/comm" 2>/dev/null) == "$thread" ]] && named=$(ticks "$task" || echo 0)
+      # Summed: several threads can share a name (".NET TP Worker").
+      [[ $(cat "$task/comm" 2>/dev/null) == "$thread" ]] && named=$((named + $(ticks "$task" || echo 0)))
     done
     echo "$(date +%T) $host: process $total ticks, \"$thread\" $named ticks"
   done

@@ -21,7 +21,7 @@ public class BrowserSystem : IAsyncLifetime
     public const string PortalSigningKey = "browser-tests-portal-signing-key-0123456789";
     const string WebhookSecret = "whsec_browser_tests";
 
-    public Infrastructure Infrastructure { get; } = new();
+    public Infrastructure Infrastructure { get; } = new() { Database = new() { Migrated = true } };
     public HostProcess Orchestrator { get; private set; } = null!;
     public HostProcess Gateway { get; private set; } = null!;
     public RunningEmulator Stripe { get; private set; } = null!;
@@ -71,7 +71,6 @@ public class BrowserSystem : IAsyncLifetime
             o.WebhookUrl = $"http://127.0.0.1:{gatewayPort}/webhooks/stripe";
             o.WebhookSecret = WebhookSecret;
         });
-        await MigratedSchema.CopyToAsync(Infrastructure.Database);
         Orchestrator = new HostProcess("Orchestrator", HostEnvironment);
         Gateway = new HostProcess("Gateway", HostEnvironment, gatewayPort);
         await Task.WhenAll(Orchestrator.StartAsync(TimeSpan.FromSeconds(120)), Gateway.StartAsync(TimeSpan.FromSeconds(120)));

@@ -15,7 +15,7 @@ public class SystemUnderTest : IAsyncLifetime
     public const string ApiKey = "integration-test-key";
     public const string WebhookSecret = "whsec_integration_tests";
 
-    public Infrastructure Infrastructure { get; } = new();
+    public Infrastructure Infrastructure { get; } = new() { Database = new() { Migrated = true } };
     public HostProcess Orchestrator { get; private set; } = null!;
     public HostProcess Gateway { get; private set; } = null!;
     public Accounts Accounts => new(Infrastructure.Database.ConnectionString);
@@ -73,7 +73,6 @@ public class SystemUnderTest : IAsyncLifetime
             o.WebhookUrl = $"http://127.0.0.1:{gatewayPort}/webhooks/stripe";
             o.WebhookSecret = WebhookSecret;
         });
-        await MigratedSchema.CopyToAsync(Infrastructure.Database);
         Orchestrator = new HostProcess("Orchestrator", Environment);
         Gateway = new HostProcess("Gateway", GatewayEnvironment, gatewayPort);
         await Task.WhenAll(Orchestrator.StartAsync(), Gateway.StartAsync());

@@ -5,7 +5,8 @@ namespace Credits.Testing;
 /// <summary>A database and a virtual host for one test class: the usual fixture of an integration test.</summary>
 public class Infrastructure : IAsyncLifetime
 {
-    public PostgresDatabase Database { get; } = new();
+    /// <summary>Empty, unless the fixture asks for a migrated one (<c>Database = new() { Migrated = true }</c>).</summary>
+    public PostgresDatabase Database { get; init; } = new();
     public RabbitMqVirtualHost VirtualHost { get; } = new();
 
     public async Task InitializeAsync()

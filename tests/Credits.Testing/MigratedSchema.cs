@@ -5,31 +5,23 @@ namespace Credits.Testing;
 /// <summary>
 /// The schema every system under test starts from, made once per test process: `Credits.Orchestrator migrate` (the
 /// deploy step, as operators run it) applies the migrations to a template database, and each test class's database is
-/// then a copy of it (<c>CREATE DATABASE … TEMPLATE</c>, 0.2 to 0.3 s for the 34 tables here). Migrating every
-/// class's database started one more .NET process per class, 2 to 6 seconds of both cores each on a loaded machine,
-/// for the same result. The migrations themselves stay tested: the template is made by them, and
-/// tests/Credits.IntegrationTests/Migrations upgrades databases written by older migrations.
+/// then created as a copy of it (<see cref="PostgresDatabase.Migrated"/>: <c>CREATE DATABASE … TEMPLATE</c>, 0.2 to
+/// 0.3 s for the 34 tables here). Migrating every class's database started one more .NET process per class, 2 to 6
+/// seconds of both cores each on a loaded machine, for the same result. The migrations themselves stay tested: the
+/// template is made by them, and tests/Credits.IntegrationTests/Migrations upgrades databases written by older
+/// migrations.
 /// </summary>
 public static class MigratedSchema
 {
     static readonly SemaphoreSlim Gate = new(1, 1);
     static string? _template;
 
-    /// <summary>Replaces <paramref name="database"/> (created empty, not yet used) with a copy of the migrated template.</summary>
-    public static async Task CopyToAsync(PostgresDatabase database)
-    {
-        var template = await TemplateAsync();
-        await using var admin = new NpgsqlConnection(TestEnvironment.PostgresAdmin);
-        await admin.OpenAsync();
-        await using (var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database.Name}\" WITH (FORCE)", admin))
-            await drop.ExecuteNonQueryAsync();
-        // Several classes copy the same template at once: each CREATE takes a share lock on it, and nobody connects to
-        // it after the migrate process has exited (PostgreSQL waits a few seconds for a backend still closing).
-        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database.Name}\" TEMPLATE \"{template}\"", admin);
-        await create.ExecuteNonQueryAsync();
-    }
-
-    static async Task<string> TemplateAsync()
+    /// <summary>
+    /// The template's name, made on the first call. Several classes copy it at once: each CREATE takes a share lock on
+    /// it, and nobody connects to it after the migrate process has exited (PostgreSQL waits a few seconds for a backend
+    /// still closing).
+    /// </summary>
+    public static async Task<string> TemplateAsync()
     {
         if (_template is not null) return _template;
         await Gate.WaitAsync();

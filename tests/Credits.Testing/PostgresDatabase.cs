@@ -11,6 +11,9 @@ public class PostgresDatabase : IAsyncLifetime
 {
     public string Name { get; } = "t_" + Guid.NewGuid().ToString("N")[..20];
 
+    /// <summary>Created as a copy of the migrated schema (<see cref="MigratedSchema"/>) instead of empty.</summary>
+    public bool Migrated { get; init; }
+
     public string ConnectionString => new NpgsqlConnectionStringBuilder(TestEnvironment.PostgresAdmin)
     {
         Database = Name,
@@ -19,9 +22,10 @@ public class PostgresDatabase : IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
+        var template = Migrated ? $" TEMPLATE \"{await MigratedSchema.TemplateAsync()}\"" : "";
         await using var admin = new NpgsqlConnection(TestEnvironment.PostgresAdmin);
         await admin.OpenAsync();
-        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{Name}\"", admin);
+        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{Name}\"{template}", admin);
         await create.ExecuteNonQueryAsync();
     }
 
