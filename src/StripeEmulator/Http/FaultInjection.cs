@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Credits.StripeEmulator.Http;
 
 /// <summary>Applies <see cref="FaultRule"/>s after authentication and around the idempotency layer.</summary>
@@ -12,7 +14,7 @@ public sealed class FaultInjection(RequestDelegate next)
             await next(http);
             return;
         }
-        if (rule.LatencyMs > 0) await Task.Delay(rule.LatencyMs, http.RequestAborted);
+        if (rule.LatencyMs > 0) await AtLeastAsync(TimeSpan.FromMilliseconds(rule.LatencyMs), http.RequestAborted);
         if (rule.Hang)
         {
             Interlocked.Increment(ref rule.Failed);
@@ -42,5 +44,15 @@ public sealed class FaultInjection(RequestDelegate next)
         }
         if (rule.Status >= 500) http.Response.Headers["Stripe-Should-Retry"] = "true";
         await Api.WriteErrorAsync(http, rule.Error());
+    }
+
+    // A rule's latency is a floor callers time against. .NET's timers count on Environment.TickCount64, on Linux the
+    // coarse monotonic clock (4 ms a step here), so a Task.Delay can end a few milliseconds short of a Stopwatch:
+    // CI saw a 400 ms rule answer in 398.5 ms. Wait out what is left by the Stopwatch.
+    static async Task AtLeastAsync(TimeSpan latency, CancellationToken cancellation)
+    {
+        var started = Stopwatch.GetTimestamp();
+        for (var left = latency; left > TimeSpan.Zero; left = latency - Stopwatch.GetElapsedTime(started))
+            await Task.Delay(left < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : left, cancellation);
     }
 }
