@@ -3,7 +3,9 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Credits.Contracts.Ledger;
+using Credits.Contracts.Usage;
 using Credits.Testing;
+using Microsoft.EntityFrameworkCore;
 using Xunit;
 
 namespace Credits.IntegrationTests;
@@ -144,5 +146,58 @@ public class SpendCapTests(SystemUnderTest system) : IClassFixture<SystemUnderTe
         Assert.Equal(50, raised.GetProperty("overageRemaining").GetInt64());
         await UseAsync(customer, 20);
         Assert.Equal(120, (await client.GetFromJsonAsync<JsonElement>($"/v1/customers/{customer}/balance")).GetProperty("overageThisPeriod").GetInt64());
+    }
+
+    /// <summary>
+    /// Usage for one capped customer arriving at once through both ingestion paths, the Gateway's HTTP API and the
+    /// Orchestrator's bus consumer (two processes, two connection pools): the overage billed must stop at the cap
+    /// exactly, whatever order the debits take the account in, with the rest written off, and the cap reached once.
+    /// </summary>
+    [Fact]
+    public async Task Usage_racing_through_HTTP_and_the_bus_bills_exactly_the_cap_and_reaches_it_once()
+    {
+        var customer = NewCustomer("cap-race");
+        await system.Accounts.OpenAsync(customer, "pro");              // 5000 credits
+        using var client = system.Client();
+        await OkAsync(await client.PutAsJsonAsync($"/v1/customers/{customer}/spend-cap", new { credits = 100 }));
+        await UseAsync(customer, 4990);                                // 10 left: the race starts inside the allowance
+
+        const int PerPath = 40, Credits = 7;                           // 560 credits asked for: 10 burnt, 100 billed, 450 written off
+        var overHttp = Enumerable.Range(0, PerPath).Select(_ => UseAsync(customer, Credits));
+        var overTheBus = Enumerable.Range(0, PerPath).Select(i => Bus.Publisher.Publish(new UsageRecorded
+        {
+            EventId = $"{customer}-bus-{i}", CustomerId = customer, Credits = Credits, OccurredAt = DateTimeOffset.UtcNow,
+        }));
+        await Task.WhenAll(overHttp.Concat(overTheBus));
+
+        var kinds = await Eventually.Get(() => EntryTotalsAsync(customer), k => k.Values.Sum() == 4990 + 2 * PerPath * Credits,
+            because: "every event written");
+        Assert.Equal((4990 + 10, 100, 2 * PerPath * Credits - 110), (kinds.GetValueOrDefault("Debit"), kinds.GetValueOrDefault("Overage"), kinds.GetValueOrDefault("WriteOff")));
+        var balance = await client.GetFromJsonAsync<JsonElement>($"/v1/customers/{customer}/balance");
+        Assert.Equal((0L, 100L, false), (balance.GetProperty("available").GetInt64(), balance.GetProperty("overageThisPeriod").GetInt64(),
+            balance.GetProperty("overageAllowed").GetBoolean()));
+        var (column, sum) = await system.Accounts.BooksAsync(customer);
+        Assert.Equal(column, sum);
+
+        await Eventually.True(() => Task.FromResult(Bus.Received<SpendCapReached>().Any(e => e.CustomerId == customer)
+            && Bus.Received<SpendCapAlert>().Count(e => e.CustomerId == customer) >= 3), TimeSpan.FromSeconds(30));
+        await Task.Delay(2000);                                        // anything twice would have arrived by now
+        Assert.Single(Bus.Received<SpendCapReached>(), e => e.CustomerId == customer);
+        Assert.Equal([50, 80, 100], Bus.Received<SpendCapAlert>().Where(e => e.CustomerId == customer).Select(e => e.Percent).Order());
+    }
+
+    /// <summary>The quantity of the customer's entries by kind.</summary>
+    async Task<Dictionary<string, long>> EntryTotalsAsync(string customer)
+    {
+        await using var db = system.Accounts.NewDbContext();
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT kind, sum(quantity)::bigint FROM ledger_entries WHERE customer_id = @c AND kind IN ('Debit', 'Overage', 'WriteOff') GROUP BY kind";
+        var p = command.CreateParameter(); p.ParameterName = "c"; p.Value = customer; command.Parameters.Add(p);
+        var totals = new Dictionary<string, long>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) totals[reader.GetString(0)] = reader.GetInt64(1);
+        return totals;
     }
 }
