@@ -12,8 +12,8 @@ namespace Credits.Sagas.StateMachines;
 /// One plan change across the subscription's two items. Upgrade: a card on file? (none: collect one through Checkout in
 /// setup mode, make it the default, or fail with nothing changed) -> one Stripe update (always_invoice) -> wait
 /// for the proration invoice to be paid -> grant the new plan's prorated credits -> PlanChanged; a failed or
-/// unconfirmed payment restores the previous items -> PlanChangeFailed. Downgrade: wait for the period end ->
-/// move the ledger to the new plan (no overage accrues on the old terms from then on) -> report the last overage
+/// unconfirmed payment restores the previous items -> PlanChangeFailed. Downgrade: wait for the period end -> read
+/// Stripe's period (already renewed: wait for the end of the renewed period instead) -> move the ledger to the new plan (no overage accrues on the old terms from then on) -> report the last overage
 /// -> one Stripe update (create_prorations) -> PlanChanged. Every Stripe call is a command to a consumer; every
 /// items[] update comes from <see cref="SubscriptionItemsInvariant.ChangesTo"/>.
 /// A Stripe write that ends in doubt (faulted after its retries: Stripe may have applied it) is never taken for a
@@ -249,11 +249,43 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
                 .Publish(c => ReadState(c.Saga))
                 .TransitionTo(VerifyingRestore));
 
+        // Due before the period ends, the downgrade first asks Stripe which period the subscription is in. A schedule that
+        // fired late (the scheduler down across the period end) finds the old plan already renewed and charged, and its
+        // allowance opened: changed now (create_prorations), Stripe would credit the unpaid rest of the period while the
+        // customer kept the old plan's allowance, and the ledger, already in the next period, would not move. The
+        // customer keeps the plan that period was paid for, and the downgrade waits for its end instead.
+        During(WaitingForPeriodEnd,
+            When(PeriodEnd.Received)
+                .Then(c => Step(c.Saga, "check-period", "reading Stripe's subscription"))
+                .Publish(c => ReadState(c.Saga))
+                .TransitionTo(CheckingPeriod));
+
         // The ledger moves to the new plan FIRST (no allowance: the old one runs to the period end). From then on no
         // usage becomes overage on the old plan's terms, so the overage report that follows is final: nothing accrues
         // between the last report and the removal of the metered item, where Stripe would no longer bill it.
-        During(WaitingForPeriodEnd,
-            When(PeriodEnd.Received)
+        During(CheckingPeriod,
+            // One When with IfElse, not two filtered Whens: the first branch moves the saga's period forward, and a second
+            // filter, evaluated after it on the same message, would then find the period not rolled and move the ledger.
+            When(StateRead)
+                .IfElse(c => RolledPast(c.Saga, c.Message),
+                    rolled => rolled
+                        .Then(c => Step(c.Saga, "check-period",
+                            $"Stripe renewed {c.Saga.FromPlanId} for the period from {c.Message.PeriodStart:O} before the downgrade's time came: it waits for that period's end"))
+                        .Then(c => FollowPeriod(c.Saga, c.Message.PeriodStart, c.Message.PeriodEnd))
+                        .Then(c => Step(c.Saga, "wait-for-period-end", $"until {c.Saga.PeriodEnd:O}"))
+                        .Schedule(PeriodEnd, c => new PlanPeriodEnded { OperationId = c.Saga.CorrelationId },
+                            c => (c.Saga.PeriodEnd - options.DowngradeLeadTime).UtcDateTime)
+                        .Schedule(Deadline, c => new PlanChangeDeadlinePassed { OperationId = c.Saga.CorrelationId },
+                            c => (c.Saga.PeriodEnd - options.DowngradeLeadTime + options.Deadline).UtcDateTime)
+                        .TransitionTo(WaitingForPeriodEnd),
+                    due => due
+                        .Then(c => Step(c.Saga, "move-ledger", $"to {c.Saga.ToPlanId}, no allowance"))
+                        .Publish(c => MoveLedger(c.Saga, c.Saga.ToPlanId, "credits"))
+                        .TransitionTo(MovingLedger)),
+            // Stripe unreadable after the step's retries: the downgrade goes on as scheduled. Its item update would meet
+            // the same outage and then put the ledger back, as any refused update does.
+            When(ReadFaulted)
+                .Then(c => Step(c.Saga, "check-period", $"Stripe's subscription could not be read ({FirstMessage(c.Message)}); going on"))
                 .Then(c => Step(c.Saga, "move-ledger", $"to {c.Saga.ToPlanId}, no allowance"))
                 .Publish(c => MoveLedger(c.Saga, c.Saga.ToPlanId, "credits"))
                 .TransitionTo(MovingLedger));
@@ -388,7 +420,7 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
                 .TransitionTo(CompensationFailed));
 
         // A change still in flight at its deadline lost a message or is stuck: Stripe's state decides how it ends.
-        During(new[] { UpgradingItems, AwaitingPayment, GrantingCredits, RestoringItems, WaitingForPeriodEnd, MovingLedger, ReportingOverage,
+        During(new[] { UpgradingItems, AwaitingPayment, GrantingCredits, RestoringItems, WaitingForPeriodEnd, CheckingPeriod, MovingLedger, ReportingOverage,
                 DowngradingItems, RevertingLedger, VerifyingChange }.AsEnumerable(),
             When(Deadline.Received)
                 .Then(c => Step(c.Saga, "deadline", $"still {c.Saga.CurrentState} after {options.Deadline}; reading Stripe's state"))
@@ -489,6 +521,10 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
         saga.PeriodEnd = e;
     }
 
+    /// <summary>Whether Stripe's subscription is already in a period that starts at or after the one the downgrade waited for ends.</summary>
+    private static bool RolledPast(PlanChangeState saga, SubscriptionStateRead read) =>
+        read.PeriodStart is { } start && read.PeriodEnd is not null && start >= saga.PeriodEnd;
+
     private static ReadSubscriptionState ReadState(PlanChangeState saga) => new()
     {
         OperationId = saga.CorrelationId,
@@ -583,6 +619,7 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
     public State GrantingCredits { get; private set; } = null!;
     public State RestoringItems { get; private set; } = null!;
     public State WaitingForPeriodEnd { get; private set; } = null!;
+    public State CheckingPeriod { get; private set; } = null!;
     public State ReportingOverage { get; private set; } = null!;
     public State MovingLedger { get; private set; } = null!;
     public State DowngradingItems { get; private set; } = null!;

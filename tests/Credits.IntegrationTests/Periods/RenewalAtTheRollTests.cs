@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Credits.IntegrationTests.Story;
+using Credits.Sagas.StateMachines;
 using Credits.Testing;
+using Microsoft.EntityFrameworkCore;
 using Stripe;
 using Xunit;
 using Xunit.Abstractions;
@@ -13,8 +15,8 @@ namespace Credits.IntegrationTests.Periods;
 /// The next period opens when the subscription rolls, not when the renewal is paid: a Pro customer on a Stripe
 /// test clock whose renewal is declined still gets the new period's allowance at the roll, and the unpaid
 /// renewal is remembered for its grace; the period opens on the plan Stripe renews, even before the customer has
-/// heard of the change that put it there; and an upgrade Stripe applies after the roll is credited in the new period
-/// (docs/boundaries/billing-periods.md).
+/// heard of the change that put it there; an upgrade Stripe applies after the roll is credited in the new period; and a
+/// downgrade whose time comes after the roll waits for the renewed period's end (docs/boundaries/billing-periods.md).
 /// </summary>
 public class RenewalAtTheRollTests(TestClockSystem system, ITestOutputHelper output) : IClassFixture<TestClockSystem>
 {
@@ -26,15 +28,7 @@ public class RenewalAtTheRollTests(TestClockSystem system, ITestOutputHelper out
         using var http = system.Client();
         var (id, stripeCustomerId, subscriptionId, testClock, periodEnd) = await RegisterOnHobbyAsync(http, "roll");
 
-        await StripeState.SaveCardAsync(Stripe, stripeCustomerId);
-        var upgrade = await http.PostAsJsonAsync($"/v1/customers/{id}/plan", new { planId = "pro" });
-        var operation = (await upgrade.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("operationId").GetGuid();
-        await system.EventuallyAsync(http, $"/v1/operations/{operation}", o => o.GetProperty("status").GetString() == "completed", "the upgrade completes");
-        // The operation completes with the plan-change saga; the customer takes the new plan when PlanChanged reaches it, a
-        // moment later. A roll before that would open the old plan's allowance (noticed in CI, 2026-12-03): this test is
-        // about a roll on Pro, so it waits.
-        await system.EventuallyAsync(http, $"/v1/customers/{id}", c => c.GetProperty("planId").GetString() == "pro"
-            && c.GetProperty("planChangeInFlight").ValueKind == JsonValueKind.Null, "the customer is on Pro");
+        await UpgradeToProAsync(http, id, stripeCustomerId);
 
         // The card on file now fails at charge: the renewal will be declined.
         await StripeState.SaveCardAsync(Stripe, stripeCustomerId, "pm_card_chargeCustomerFail");
@@ -126,6 +120,75 @@ public class RenewalAtTheRollTests(TestClockSystem system, ITestOutputHelper out
         Assert.Equal(200 + 5000, after.GetProperty("balance").GetProperty("upcoming").GetInt64());
         var books = await system.Accounts.BooksAsync(id);
         Assert.Equal(books.Column, books.SumOfEntries);
+    }
+
+    /// <summary>
+    /// A downgrade is due ten minutes before the period ends. When its schedule fires late (the scheduler down across the
+    /// period end), Stripe has already renewed Pro and the period opened with Pro's allowance. Changed then, Stripe would
+    /// credit the unused rest of the Pro period the customer keeps the allowance of, and the ledger, already in the new
+    /// period, would stay on Pro. Now the downgrade reads Stripe's period first and waits for the renewed period's end.
+    /// </summary>
+    [Fact]
+    public async Task A_downgrade_whose_time_comes_after_the_roll_waits_for_the_renewed_periods_end()
+    {
+        using var http = system.Client();
+        var (id, stripeCustomerId, subscriptionId, testClock, periodEnd) = await RegisterOnHobbyAsync(http, "late-down");
+        await UpgradeToProAsync(http, id, stripeCustomerId);
+
+        var downgrade = await http.PostAsJsonAsync($"/v1/customers/{id}/plan", new { planId = "hobby" });
+        var operation = (await downgrade.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("operationId").GetGuid();
+        var waiting = await Eventually.Get(() => PlanChangeAsync(operation), p => p?.CurrentState == "WaitingForPeriodEnd", TestClockSystem.StepTimeout,
+            "the downgrade waits for the period end");
+
+        // The period rolls on Stripe's clock while the downgrade's schedule has not fired: Stripe renews Pro.
+        await system.AdvanceClockAsync(testClock, periodEnd.AddMinutes(30));
+        var rolled = await system.EventuallyAsync(http, $"/v1/customers/{id}",
+            c => c.GetProperty("balance").GetProperty("periodStart").GetDateTimeOffset() == periodEnd, "the next period opens at the roll");
+        Assert.Equal(5000, rolled.GetProperty("balance").GetProperty("upcoming").GetInt64());   // Pro's, the plan Stripe renewed
+        await system.FireScheduledNowAsync(waiting!.PeriodEndTokenId!.Value);
+
+        var renewedEnd = (await Stripe.V1.Subscriptions.GetAsync(subscriptionId)).Items.Data
+            .Single(i => i.Price.Recurring?.UsageType == "licensed").CurrentPeriodEnd;
+        var deferred = await Eventually.Get(() => PlanChangeAsync(operation), p => p is not null
+                && (p.Steps.Contains("it waits for that period's end") || p.CurrentState is "Completed" or "Failed" or "CompensationFailed"),
+            TestClockSystem.StepTimeout, "the downgrade reads the renewed period (or ends)");
+        output.WriteLine(deferred!.Steps);
+        Assert.Equal(("WaitingForPeriodEnd", periodEnd, new DateTimeOffset(renewedEnd, TimeSpan.Zero)),
+            (deferred.CurrentState, deferred.PeriodStart, deferred.PeriodEnd));
+        Assert.NotEqual(waiting.PeriodEndTokenId, deferred.PeriodEndTokenId);
+
+        // Nothing moved: Stripe still bills Pro's two items (so no proration credits the paid period), the ledger keeps
+        // Pro's terms and allowance, and the customer's slot stays with the downgrade.
+        var prices = (await Stripe.V1.Subscriptions.GetAsync(subscriptionId)).Items.Data.Select(i => i.Price.LookupKey).Order();
+        Assert.Equal(["credits:pro:flat", "credits:pro:overage"], prices);
+        var customer = await system.EventuallyAsync(http, $"/v1/customers/{id}", c => c.GetProperty("planId").GetString() == "pro", "the customer is on Pro");
+        output.WriteLine(customer.ToString());
+        Assert.Equal(operation, customer.GetProperty("planChangeInFlight").GetGuid());
+        Assert.Equal(5000, customer.GetProperty("balance").GetProperty("upcoming").GetInt64());
+        await using (var db = system.Accounts.NewDbContext())
+            Assert.Equal("pro", await db.Database.SqlQuery<string>($"SELECT plan_id AS \"Value\" FROM ledger_accounts WHERE customer_id = {id}").SingleAsync());
+        var books = await system.Accounts.BooksAsync(id);
+        Assert.Equal(books.Column, books.SumOfEntries);
+    }
+
+    async Task<PlanChangeState?> PlanChangeAsync(Guid operationId)
+    {
+        await using var db = system.Accounts.NewDbContext();
+        return await db.Set<PlanChangeState>().AsNoTracking().SingleOrDefaultAsync(x => x.CorrelationId == operationId);
+    }
+
+    /// <summary>A card saved and an upgrade to Pro, completed and heard of by the customer.</summary>
+    async Task UpgradeToProAsync(HttpClient http, string id, string stripeCustomerId)
+    {
+        await StripeState.SaveCardAsync(Stripe, stripeCustomerId);
+        var upgrade = await http.PostAsJsonAsync($"/v1/customers/{id}/plan", new { planId = "pro" });
+        var operation = (await upgrade.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("operationId").GetGuid();
+        await system.EventuallyAsync(http, $"/v1/operations/{operation}", o => o.GetProperty("status").GetString() == "completed", "the upgrade completes");
+        // The operation completes with the plan-change saga; the customer takes the new plan when PlanChanged reaches it, a
+        // moment later. A roll before that would open the old plan's allowance (noticed in CI, 2026-12-03): the tests that
+        // use this are about a roll on Pro, so it waits.
+        await system.EventuallyAsync(http, $"/v1/customers/{id}", c => c.GetProperty("planId").GetString() == "pro"
+            && c.GetProperty("planChangeInFlight").ValueKind == JsonValueKind.Null, "the customer is on Pro");
     }
 
     /// <summary>

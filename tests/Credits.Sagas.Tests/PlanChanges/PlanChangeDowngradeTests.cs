@@ -11,9 +11,11 @@ public class When_a_downgrade_is_requested
     {
         await using var h = await SagaHarness.Start();
         var op = Guid.NewGuid();
-        await h.Bus.Bus.Publish(Downgrade(op, DateTimeOffset.UtcNow.AddSeconds(1.5)));
+        var periodEnd = DateTimeOffset.UtcNow.AddSeconds(1.5);
+        await h.Bus.Bus.Publish(Downgrade(op, periodEnd));
         Assert.NotNull(await h.PlanChanges.Exists(op, h.PlanChangeMachine.WaitingForPeriodEnd));
         Assert.False(await h.Bus.Published.Any<UpdateSubscriptionItems>());
+        await h.PeriodNotRolled(op, periodEnd);
 
         // The ledger switches to Hobby for the rest of the period, with no allowance, BEFORE the last overage is
         // reported: from then on no usage becomes overage on Pro's terms, so the report is final.
@@ -51,7 +53,9 @@ public class When_the_final_overage_cannot_be_reported
     {
         await using var h = await SagaHarness.Start();
         var op = Guid.NewGuid();
-        await h.Bus.Bus.Publish(Downgrade(op, DateTimeOffset.UtcNow.AddMilliseconds(200)));
+        var periodEnd = DateTimeOffset.UtcNow.AddMilliseconds(200);
+        await h.Bus.Bus.Publish(Downgrade(op, periodEnd));
+        await h.PeriodNotRolled(op, periodEnd);
         await h.PublishedOne<GrantPlanChangeCredits>(m => m.OperationId == op);
         await h.Bus.Bus.Publish(new PlanChangeCreditsGranted { OperationId = op, Allowance = 0 });
         var report = await h.PublishedOne<ReportFinalOverage>(m => m.OperationId == op);
@@ -79,10 +83,47 @@ public class When_a_downgrade_has_a_lead_time
         await using var h = await SagaHarness.Start(downgradeLeadTime: TimeSpan.FromHours(1));
         var op = Guid.NewGuid();
         // The period ends in an hour and a second and a half: the change starts in a second and a half.
-        await h.Bus.Bus.Publish(Downgrade(op, DateTimeOffset.UtcNow.AddHours(1).AddSeconds(1.5)));
+        var periodEnd = DateTimeOffset.UtcNow.AddHours(1).AddSeconds(1.5);
+        await h.Bus.Bus.Publish(Downgrade(op, periodEnd));
         Assert.NotNull(await h.PlanChanges.Exists(op, h.PlanChangeMachine.WaitingForPeriodEnd));
 
+        await h.PeriodNotRolled(op, periodEnd);
         await h.PublishedOne<GrantPlanChangeCredits>(m => m.OperationId == op);
         Assert.NotNull(await h.PlanChanges.Exists(op, h.PlanChangeMachine.MovingLedger));
+    }
+}
+
+public class When_a_downgrades_time_comes_after_the_period_rolled
+{
+    /// <summary>
+    /// The schedule fired late (the scheduler was down across the period end): Stripe has renewed Pro and charged it, and
+    /// the customer saga opened the period with Pro's allowance. Changed now, Stripe would credit the unused rest of the
+    /// paid period while the customer kept Pro's allowance. The downgrade waits for the renewed period's end instead.
+    /// </summary>
+    [Fact]
+    public async Task Should_leave_the_ledger_and_items_alone_and_wait_for_the_renewed_periods_end()
+    {
+        await using var h = await SagaHarness.Start();
+        var op = Guid.NewGuid();
+        var periodEnd = DateTimeOffset.UtcNow.AddMilliseconds(200);
+        await h.Bus.Bus.Publish(Downgrade(op, periodEnd));
+        await h.PublishedOne<ReadSubscriptionState>(m => m.OperationId == op);
+        var renewedEnd = periodEnd.AddDays(30);
+        await h.Bus.Bus.Publish(new SubscriptionStateRead
+        {
+            OperationId = op, Items = [Plans.ProFlat, Plans.ProMetered], PeriodStart = periodEnd, PeriodEnd = renewedEnd,
+        });
+
+        for (var i = 0; i < 100 && h.PlanChanges.Sagas.Contains(op)?.PeriodEnd != renewedEnd; i++) await Task.Delay(20);
+        var waiting = await h.PlanChanges.Exists(op, h.PlanChangeMachine.WaitingForPeriodEnd);
+        Assert.NotNull(waiting);
+        var saga = h.PlanChanges.Sagas.Contains(op)!;
+        Assert.Equal((periodEnd, renewedEnd), (saga.PeriodStart, saga.PeriodEnd));
+        Assert.Contains("it waits for that period's end", saga.Steps);
+        await Task.Delay(500); // the old schedule's time is long past: nothing more may follow it
+        Assert.False(await h.Bus.Published.Any<GrantPlanChangeCredits>(m => m.Context.Message.OperationId == op));
+        Assert.False(await h.Bus.Published.Any<ReportFinalOverage>(m => m.Context.Message.OperationId == op));
+        Assert.False(await h.Bus.Published.Any<UpdateSubscriptionItems>(m => m.Context.Message.OperationId == op));
+        Assert.False(await h.Bus.Published.Any<PlanChanged>(m => m.Context.Message.OperationId == op));
     }
 }

@@ -22,4 +22,17 @@ internal static class PlanChangeScenario
     };
 
     public static readonly IReadOnlyList<SubscriptionItem> ProItems = [Plans.ProFlat, Plans.ProMetered with { ItemId = "si_new_1" }];
+
+    /// <summary>
+    /// A downgrade's time came: answers its check of Stripe's period with the period it waited in (not renewed yet), as
+    /// the step consumer would.
+    /// </summary>
+    public static async Task PeriodNotRolled(this SagaHarness h, Guid operationId, DateTimeOffset periodEnd)
+    {
+        await h.PublishedOne<ReadSubscriptionState>(m => m.OperationId == operationId);
+        await h.Bus.Bus.Publish(new SubscriptionStateRead
+        {
+            OperationId = operationId, Items = [Plans.ProFlat, Plans.ProMetered], PeriodStart = PeriodStart, PeriodEnd = periodEnd,
+        });
+    }
 }

@@ -146,14 +146,16 @@ public class When_a_downgrade_is_in_doubt
     {
         await using var h = await SagaHarness.Start();
         var op = Guid.NewGuid();
-        await h.Bus.Bus.Publish(Downgrade(op, DateTimeOffset.UtcNow.AddMilliseconds(200)));
+        var periodEnd = DateTimeOffset.UtcNow.AddMilliseconds(200);
+        await h.Bus.Bus.Publish(Downgrade(op, periodEnd));
+        await h.PeriodNotRolled(op, periodEnd);
         await h.PublishedOne<GrantPlanChangeCredits>(m => m.OperationId == op && m.PlanId == "hobby");
         await h.Bus.Bus.Publish(new PlanChangeCreditsGranted { OperationId = op, Allowance = 0 });
         await h.PublishedOne<ReportFinalOverage>(m => m.OperationId == op);
         await h.Bus.Bus.Publish(new FinalOverageReported { OperationId = op, Quantity = 0 });
         var update = await h.PublishedOne<UpdateSubscriptionItems>(m => m.OperationId == op);
         await h.Bus.Bus.Publish<Fault<UpdateSubscriptionItems>>(Faults.Of(update, "500 api_error"));
-        await h.PublishedOne<ReadSubscriptionState>(m => m.OperationId == op);
+        Assert.NotNull(await h.PlanChanges.Exists(op, h.PlanChangeMachine.VerifyingChange)); // its second read, of the items
         await h.Bus.Bus.Publish(new SubscriptionStateRead { OperationId = op, Items = [Plans.ProFlat, Plans.ProMetered] });
 
         var back = await h.PublishedOne<GrantPlanChangeCredits>(m => m.OperationId == op && m.PlanId == "pro");
