@@ -13,8 +13,9 @@ namespace Credits.Sagas.StateMachines;
 /// setup mode, make it the default, or fail with nothing changed) -> one Stripe update (always_invoice) -> wait
 /// for the proration invoice to be paid -> grant the new plan's prorated credits -> PlanChanged; a failed or
 /// unconfirmed payment restores the previous items -> PlanChangeFailed. Downgrade: wait for the period end -> read
-/// Stripe's period (already renewed: wait for the end of the renewed period instead) -> move the ledger to the new plan (no overage accrues on the old terms from then on) -> report the last overage
-/// -> one Stripe update (create_prorations) -> PlanChanged. Every Stripe call is a command to a consumer; every
+/// Stripe's period (already renewed: wait for the end of the renewed period instead) -> move the ledger to the new
+/// plan (no overage accrues on the old terms from then on) -> report the last overage -> one Stripe update
+/// (create_prorations) -> PlanChanged. Every Stripe call is a command to a consumer; every
 /// items[] update comes from <see cref="SubscriptionItemsInvariant.ChangesTo"/>.
 /// A Stripe write that ends in doubt (faulted after its retries: Stripe may have applied it) is never taken for a
 /// refusal: the saga reads Stripe's state (<see cref="ReadSubscriptionState"/>) and decides on it. A deadline
