@@ -421,7 +421,7 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
                 .TransitionTo(CompensationFailed));
 
         // A change still in flight at its deadline lost a message or is stuck: Stripe's state decides how it ends.
-        During(new[] { UpgradingItems, AwaitingPayment, GrantingCredits, RestoringItems, WaitingForPeriodEnd, CheckingPeriod, MovingLedger, ReportingOverage,
+        During(new[] { UpgradingItems, AwaitingPayment, GrantingCredits, RestoringItems, MovingLedger, ReportingOverage,
                 DowngradingItems, RevertingLedger, VerifyingChange }.AsEnumerable(),
             When(Deadline.Received)
                 .Then(c => Step(c.Saga, "deadline", $"still {c.Saga.CurrentState} after {options.Deadline}; reading Stripe's state"))
@@ -429,6 +429,15 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
                 .Publish(c => ReadState(c.Saga))
                 .Schedule(Deadline, c => new PlanChangeDeadlinePassed { OperationId = c.Saga.CorrelationId })
                 .TransitionTo(VerifyingChange));
+        // A downgrade that has not moved anything yet: its deadline only means its time came late, with the period end
+        // (the scheduler down) or without it (the schedule lost). The period check decides, as for a schedule on time;
+        // read as a stuck change, Stripe's old items would end it as "not applied" and the customer would have to ask again.
+        During(WaitingForPeriodEnd, CheckingPeriod,
+            When(Deadline.Received)
+                .Then(c => Step(c.Saga, "deadline", $"still {c.Saga.CurrentState} after {options.Deadline}; reading Stripe's period"))
+                .Publish(c => ReadState(c.Saga))
+                .Schedule(Deadline, c => new PlanChangeDeadlinePassed { OperationId = c.Saga.CorrelationId })
+                .TransitionTo(CheckingPeriod));
         During(VerifyingRestore,
             When(Deadline.Received)
                 .Then(c => Step(c.Saga, "deadline", $"still {c.Saga.CurrentState} after {options.Deadline}; reading Stripe's state"))

@@ -127,3 +127,39 @@ public class When_a_downgrades_time_comes_after_the_period_rolled
         Assert.False(await h.Bus.Published.Any<PlanChanged>(m => m.Context.Message.OperationId == op));
     }
 }
+
+public class When_a_downgrades_deadline_fires_with_its_late_time
+{
+    /// <summary>
+    /// The scheduler was down for longer than the deadline past the downgrade's time: both fire at once. The deadline of a
+    /// downgrade that has moved nothing checks the period like the schedule; read as a stuck change, Stripe's old items
+    /// would end it as not applied (PlanChangeFailed), and the customer would have to ask again.
+    /// </summary>
+    [Fact]
+    public async Task Should_wait_for_the_renewed_periods_end_and_not_fail()
+    {
+        await using var h = await SagaHarness.Start(planChangeDeadline: TimeSpan.FromMilliseconds(300));
+        var op = Guid.NewGuid();
+        var periodEnd = DateTimeOffset.UtcNow.AddSeconds(-1);
+        await h.Bus.Bus.Publish(Downgrade(op, periodEnd));
+        await h.PublishedOne<ReadSubscriptionState>(m => m.OperationId == op);
+        var renewedEnd = periodEnd.AddDays(30);
+        var renewed = new SubscriptionStateRead
+        {
+            OperationId = op, Items = [Plans.ProFlat, Plans.ProMetered], PeriodStart = periodEnd, PeriodEnd = renewedEnd,
+        };
+        // Each read gets Stripe's answer (the schedule's and the deadline's, in either order); a late one is ignored.
+        for (var answered = 0; answered < 3; answered++)
+        {
+            await h.Bus.Bus.Publish(renewed);
+            await Task.Delay(400);
+        }
+
+        var saga = h.PlanChanges.Sagas.Contains(op)!;
+        Assert.Equal(("WaitingForPeriodEnd", renewedEnd), (saga.CurrentState, saga.PeriodEnd));
+        Assert.Contains("deadline", saga.Steps);
+        Assert.False(await h.Bus.Published.Any<PlanChangeFailed>(m => m.Context.Message.OperationId == op));
+        Assert.False(await h.Bus.Published.Any<GrantPlanChangeCredits>(m => m.Context.Message.OperationId == op));
+        Assert.False(await h.Bus.Published.Any<UpdateSubscriptionItems>(m => m.Context.Message.OperationId == op));
+    }
+}
