@@ -190,14 +190,12 @@ public class SpendCapTests(SystemUnderTest system) : IClassFixture<SystemUnderTe
     async Task<Dictionary<string, long>> EntryTotalsAsync(string customer)
     {
         await using var db = system.Accounts.NewDbContext();
-        var connection = db.Database.GetDbConnection();
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT kind, sum(quantity)::bigint FROM ledger_entries WHERE customer_id = @c AND kind IN ('Debit', 'Overage', 'WriteOff') GROUP BY kind";
-        var p = command.CreateParameter(); p.ParameterName = "c"; p.Value = customer; command.Parameters.Add(p);
-        var totals = new Dictionary<string, long>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) totals[reader.GetString(0)] = reader.GetInt64(1);
-        return totals;
+        return (await db.Database.SqlQuery<KindTotal>($"""
+                SELECT kind AS "Kind", sum(quantity)::bigint AS "Total" FROM ledger_entries
+                WHERE customer_id = {customer} AND kind IN ('Debit', 'Overage', 'WriteOff') GROUP BY kind
+                """).ToListAsync())
+            .ToDictionary(t => t.Kind, t => t.Total);
     }
+
+    sealed record KindTotal(string Kind, long Total);
 }

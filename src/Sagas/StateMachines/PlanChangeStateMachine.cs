@@ -87,13 +87,7 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
                         .Then(c => Step(c.Saga, "check-card", "sent"))
                         .Publish(c => new CheckCardOnFile { OperationId = c.Saga.CorrelationId, StripeCustomerId = c.Saga.StripeCustomerId, SubscriptionId = c.Saga.SubscriptionId })
                         .TransitionTo(CheckingCard),
-                    downgrade => downgrade
-                        .Then(c => Step(c.Saga, "wait-for-period-end", $"until {c.Saga.PeriodEnd:O}"))
-                        .Schedule(PeriodEnd, c => new PlanPeriodEnded { OperationId = c.Saga.CorrelationId },
-                            c => (c.Saga.PeriodEnd - options.DowngradeLeadTime).UtcDateTime)
-                        .Schedule(Deadline, c => new PlanChangeDeadlinePassed { OperationId = c.Saga.CorrelationId },
-                            c => (c.Saga.PeriodEnd - options.DowngradeLeadTime + options.Deadline).UtcDateTime)
-                        .TransitionTo(WaitingForPeriodEnd)),
+                    downgrade => WaitForPeriodEnd(downgrade, options)),
             // A change the customer saga refused (another change in flight, unknown plan...) is kept as a record,
             // so GET /v1/operations/{id} can say why.
             When(ChangeRejected)
@@ -261,35 +255,20 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
                 .Publish(c => ReadState(c.Saga))
                 .TransitionTo(CheckingPeriod));
 
-        // The ledger moves to the new plan FIRST (no allowance: the old one runs to the period end). From then on no
-        // usage becomes overage on the old plan's terms, so the overage report that follows is final: nothing accrues
-        // between the last report and the removal of the metered item, where Stripe would no longer bill it.
         During(CheckingPeriod,
             // One When with IfElse, not two filtered Whens: the first branch moves the saga's period forward, and a second
             // filter, evaluated after it on the same message, would then find the period not rolled and move the ledger.
             When(StateRead)
                 .IfElse(c => RolledPast(c.Saga, c.Message),
-                    rolled => rolled
+                    rolled => WaitForPeriodEnd(rolled
                         .Then(c => Step(c.Saga, "check-period",
                             $"Stripe renewed {c.Saga.FromPlanId} for the period from {c.Message.PeriodStart:O} before the downgrade's time came: it waits for that period's end"))
-                        .Then(c => FollowPeriod(c.Saga, c.Message.PeriodStart, c.Message.PeriodEnd))
-                        .Then(c => Step(c.Saga, "wait-for-period-end", $"until {c.Saga.PeriodEnd:O}"))
-                        .Schedule(PeriodEnd, c => new PlanPeriodEnded { OperationId = c.Saga.CorrelationId },
-                            c => (c.Saga.PeriodEnd - options.DowngradeLeadTime).UtcDateTime)
-                        .Schedule(Deadline, c => new PlanChangeDeadlinePassed { OperationId = c.Saga.CorrelationId },
-                            c => (c.Saga.PeriodEnd - options.DowngradeLeadTime + options.Deadline).UtcDateTime)
-                        .TransitionTo(WaitingForPeriodEnd),
-                    due => due
-                        .Then(c => Step(c.Saga, "move-ledger", $"to {c.Saga.ToPlanId}, no allowance"))
-                        .Publish(c => MoveLedger(c.Saga, c.Saga.ToPlanId, "credits"))
-                        .TransitionTo(MovingLedger)),
+                        .Then(c => FollowPeriod(c.Saga, c.Message.PeriodStart, c.Message.PeriodEnd)), options),
+                    due => MoveLedgerFirst(due)),
             // Stripe unreadable after the step's retries: the downgrade goes on as scheduled. Its item update would meet
             // the same outage and then put the ledger back, as any refused update does.
-            When(ReadFaulted)
-                .Then(c => Step(c.Saga, "check-period", $"Stripe's subscription could not be read ({FirstMessage(c.Message)}); going on"))
-                .Then(c => Step(c.Saga, "move-ledger", $"to {c.Saga.ToPlanId}, no allowance"))
-                .Publish(c => MoveLedger(c.Saga, c.Saga.ToPlanId, "credits"))
-                .TransitionTo(MovingLedger));
+            MoveLedgerFirst(When(ReadFaulted)
+                .Then(c => Step(c.Saga, "check-period", $"Stripe's subscription could not be read ({FirstMessage(c.Message)}); going on"))));
 
         During(MovingLedger,
             When(CreditsGranted)
@@ -530,6 +509,28 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
         saga.PeriodStart = s;
         saga.PeriodEnd = e;
     }
+
+    /// <summary>A downgrade waits for its period's end, less the lead time; its deadline counts from then.</summary>
+    private EventActivityBinder<PlanChangeState, T> WaitForPeriodEnd<T>(EventActivityBinder<PlanChangeState, T> binder, PlanChangeOptions options)
+        where T : class =>
+        binder
+            .Then(c => Step(c.Saga, "wait-for-period-end", $"until {c.Saga.PeriodEnd:O}"))
+            .Schedule(PeriodEnd, c => new PlanPeriodEnded { OperationId = c.Saga.CorrelationId },
+                c => (c.Saga.PeriodEnd - options.DowngradeLeadTime).UtcDateTime)
+            .Schedule(Deadline, c => new PlanChangeDeadlinePassed { OperationId = c.Saga.CorrelationId },
+                c => (c.Saga.PeriodEnd - options.DowngradeLeadTime + options.Deadline).UtcDateTime)
+            .TransitionTo(WaitingForPeriodEnd);
+
+    /// <summary>
+    /// A downgrade carried out: the ledger moves to the new plan FIRST (no allowance: the old one runs to the period end).
+    /// From then on no usage becomes overage on the old plan's terms, so the overage report that follows is final: nothing
+    /// accrues between the last report and the removal of the metered item, where Stripe would no longer bill it.
+    /// </summary>
+    private EventActivityBinder<PlanChangeState, T> MoveLedgerFirst<T>(EventActivityBinder<PlanChangeState, T> binder) where T : class =>
+        binder
+            .Then(c => Step(c.Saga, "move-ledger", $"to {c.Saga.ToPlanId}, no allowance"))
+            .Publish(c => MoveLedger(c.Saga, c.Saga.ToPlanId, "credits"))
+            .TransitionTo(MovingLedger);
 
     /// <summary>Whether Stripe's subscription is already in a period that starts at or after the one the downgrade waited for ends.</summary>
     private static bool RolledPast(PlanChangeState saga, SubscriptionStateRead read) =>

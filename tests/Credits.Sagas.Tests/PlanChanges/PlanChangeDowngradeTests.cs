@@ -109,10 +109,7 @@ public class When_a_downgrades_time_comes_after_the_period_rolled
         await h.Bus.Bus.Publish(Downgrade(op, periodEnd));
         await h.PublishedOne<ReadSubscriptionState>(m => m.OperationId == op);
         var renewedEnd = periodEnd.AddDays(30);
-        await h.Bus.Bus.Publish(new SubscriptionStateRead
-        {
-            OperationId = op, Items = [Plans.ProFlat, Plans.ProMetered], PeriodStart = periodEnd, PeriodEnd = renewedEnd,
-        });
+        await h.Bus.Bus.Publish(ProPeriodRead(op, periodEnd, renewedEnd));
 
         for (var i = 0; i < 100 && h.PlanChanges.Sagas.Contains(op)?.PeriodEnd != renewedEnd; i++) await Task.Delay(20);
         var waiting = await h.PlanChanges.Exists(op, h.PlanChangeMachine.WaitingForPeriodEnd);
@@ -144,10 +141,7 @@ public class When_a_downgrades_deadline_fires_with_its_late_time
         await h.Bus.Bus.Publish(Downgrade(op, periodEnd));
         await h.PublishedOne<ReadSubscriptionState>(m => m.OperationId == op);
         var renewedEnd = periodEnd.AddDays(30);
-        var renewed = new SubscriptionStateRead
-        {
-            OperationId = op, Items = [Plans.ProFlat, Plans.ProMetered], PeriodStart = periodEnd, PeriodEnd = renewedEnd,
-        };
+        var renewed = ProPeriodRead(op, periodEnd, renewedEnd);
         // Each read gets Stripe's answer (the schedule's and the deadline's, in either order); a late one is ignored.
         for (var answered = 0; answered < 3; answered++)
         {

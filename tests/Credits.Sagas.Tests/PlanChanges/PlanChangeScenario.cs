@@ -23,6 +23,12 @@ internal static class PlanChangeScenario
 
     public static readonly IReadOnlyList<SubscriptionItem> ProItems = [Plans.ProFlat, Plans.ProMetered with { ItemId = "si_new_1" }];
 
+    /// <summary>Stripe's answer to a downgrade's check of its period: Pro's items, in the period from start to end.</summary>
+    public static SubscriptionStateRead ProPeriodRead(Guid operationId, DateTimeOffset start, DateTimeOffset end) => new()
+    {
+        OperationId = operationId, Items = [Plans.ProFlat, Plans.ProMetered], PeriodStart = start, PeriodEnd = end,
+    };
+
     /// <summary>
     /// A downgrade's time came: answers its check of Stripe's period with the period it waited in (not renewed yet), as
     /// the step consumer would.
@@ -30,9 +36,6 @@ internal static class PlanChangeScenario
     public static async Task PeriodNotRolled(this SagaHarness h, Guid operationId, DateTimeOffset periodEnd)
     {
         await h.PublishedOne<ReadSubscriptionState>(m => m.OperationId == operationId);
-        await h.Bus.Bus.Publish(new SubscriptionStateRead
-        {
-            OperationId = operationId, Items = [Plans.ProFlat, Plans.ProMetered], PeriodStart = PeriodStart, PeriodEnd = periodEnd,
-        });
+        await h.Bus.Bus.Publish(ProPeriodRead(operationId, PeriodStart, periodEnd));
     }
 }
