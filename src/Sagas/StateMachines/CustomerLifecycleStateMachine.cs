@@ -162,14 +162,16 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
                     .Publish(c => BeginEnd(c.Saga, catalog, CancellationModes.EndedByStripe, "stripe", c.Message.CancellationReason))),
             // The first paid invoice opens the first period of a paid plan (with the plan's trial credits); a renewal paid
             // before its roll was seen opens its period now. Proration invoices (subscription_update) open nothing.
-            When(InvoicePaid, c => OpensPeriod(c.Message) && c.Saga.AllowancePeriodStart is null)
-                .Then(c => OpenPeriod(c.Saga, c.Message.PeriodStart, c.Message.PeriodEnd))
+            // One When with one choice: two filtered Whens of one event both run, the second seeing what the first changed.
+            When(InvoicePaid, c => OpensPeriod(c.Message) && (c.Saga.AllowancePeriodStart is not { } granted || c.Message.PeriodStart > granted))
                 .Then(c => c.Saga.SubscriptionStatus = "active")
-                .Publish(c => PeriodAllowance(catalog, c.Saga, c.Message.ServicePriceId, c.Message.PeriodStart, c.Message.PeriodEnd, firstPeriod: true)),
-            When(InvoicePaid, c => OpensPeriod(c.Message) && c.Saga.AllowancePeriodStart is { } granted && c.Message.PeriodStart > granted)
-                .Then(c => OpenPeriod(c.Saga, c.Message.PeriodStart, c.Message.PeriodEnd))
-                .Then(c => c.Saga.SubscriptionStatus = "active")
-                .Publish(c => PeriodAllowance(catalog, c.Saga, c.Message.ServicePriceId, c.Message.PeriodStart, c.Message.PeriodEnd)),
+                .IfElse(c => c.Saga.AllowancePeriodStart is null,
+                    first => first
+                        .Then(c => OpenPeriod(c.Saga, c.Message.PeriodStart, c.Message.PeriodEnd))
+                        .Publish(c => PeriodAllowance(catalog, c.Saga, c.Message.ServicePriceId, c.Message.PeriodStart, c.Message.PeriodEnd, firstPeriod: true)),
+                    later => later
+                        .Then(c => OpenPeriod(c.Saga, c.Message.PeriodStart, c.Message.PeriodEnd))
+                        .Publish(c => PeriodAllowance(catalog, c.Saga, c.Message.ServicePriceId, c.Message.PeriodStart, c.Message.PeriodEnd))),
             // The unpaid renewal itself paid (a retry, the hosted page, a new card). An older renewal's invoice.paid delivered late
             // or twice is not this payment.
             RenewalPaid(When(InvoicePaid, c => Renews(c.Message.BillingReason) && c.Saga.RenewalUnpaidSince is { } since
