@@ -129,10 +129,26 @@ public class RenewalAtTheRollTests(TestClockSystem system, ITestOutputHelper out
     /// period, would stay on Pro. Now the downgrade reads Stripe's period first and waits for the renewed period's end.
     /// </summary>
     [Fact]
-    public async Task A_downgrade_whose_time_comes_after_the_roll_waits_for_the_renewed_periods_end()
+    public Task A_downgrade_whose_time_comes_after_the_roll_waits_for_the_renewed_periods_end() =>
+        DowngradeAfterTheRollAsync("late-down", waiting => system.FireScheduledNowAsync(waiting.PeriodEndTokenId!.Value));
+
+    /// <summary>
+    /// The same with the scheduler down past the downgrade's deadline too (two hours): both fire at once, the deadline
+    /// first. The deadline of a downgrade that has moved nothing checks the period as its time does, rather than take the
+    /// change for stuck and end it as not applied (Failed, the customer asked to change again).
+    /// </summary>
+    [Fact]
+    public Task A_downgrades_deadline_fired_with_its_late_time_after_the_roll_also_waits_for_the_renewed_periods_end() =>
+        DowngradeAfterTheRollAsync("late-deadline", async waiting =>
+        {
+            await system.FireScheduledNowAsync(waiting.DeadlineTokenId!.Value);
+            await system.FireScheduledNowAsync(waiting.PeriodEndTokenId!.Value);
+        });
+
+    async Task DowngradeAfterTheRollAsync(string prefix, Func<PlanChangeState, Task> fireLate)
     {
         using var http = system.Client();
-        var (id, stripeCustomerId, subscriptionId, testClock, periodEnd) = await RegisterOnHobbyAsync(http, "late-down");
+        var (id, stripeCustomerId, subscriptionId, testClock, periodEnd) = await RegisterOnHobbyAsync(http, prefix);
         await UpgradeToProAsync(http, id, stripeCustomerId);
 
         var downgrade = await http.PostAsJsonAsync($"/v1/customers/{id}/plan", new { planId = "hobby" });
@@ -145,7 +161,7 @@ public class RenewalAtTheRollTests(TestClockSystem system, ITestOutputHelper out
         var rolled = await system.EventuallyAsync(http, $"/v1/customers/{id}",
             c => c.GetProperty("balance").GetProperty("periodStart").GetDateTimeOffset() == periodEnd, "the next period opens at the roll");
         Assert.Equal(5000, rolled.GetProperty("balance").GetProperty("upcoming").GetInt64());   // Pro's, the plan Stripe renewed
-        await system.FireScheduledNowAsync(waiting!.PeriodEndTokenId!.Value);
+        await fireLate(waiting!);
 
         var renewedEnd = (await Stripe.V1.Subscriptions.GetAsync(subscriptionId)).Items.Data
             .Single(i => i.Price.Recurring?.UsageType == "licensed").CurrentPeriodEnd;
@@ -155,7 +171,7 @@ public class RenewalAtTheRollTests(TestClockSystem system, ITestOutputHelper out
         output.WriteLine(deferred!.Steps);
         Assert.Equal(("WaitingForPeriodEnd", periodEnd, new DateTimeOffset(renewedEnd, TimeSpan.Zero)),
             (deferred.CurrentState, deferred.PeriodStart, deferred.PeriodEnd));
-        Assert.NotEqual(waiting.PeriodEndTokenId, deferred.PeriodEndTokenId);
+        Assert.NotEqual(waiting!.PeriodEndTokenId, deferred.PeriodEndTokenId);
 
         // Nothing moved: Stripe still bills Pro's two items (so no proration credits the paid period), the ledger keeps
         // Pro's terms and allowance, and the customer's slot stays with the downgrade.
