@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -9,8 +8,13 @@ namespace Credits.IntegrationTests;
 /// <summary>The server-sent-events balance stream: the balance now, then every committed change.</summary>
 public class BalanceStreamTests(SystemUnderTest system) : IClassFixture<SystemUnderTest>
 {
+    /// <summary>
+    /// The stream reads the balance only when a change is notified (its keep-alive writes a comment, no balance), so the
+    /// debit's balance arriving at all is the notification's work. How fast is the benchmark's to say
+    /// (`ingestion`'s publish-to-visible row, docs/BENCHMARKS.md), not a timed assertion's.
+    /// </summary>
     [Fact]
-    public async Task A_debit_reaches_an_open_stream_within_a_second()
+    public async Task A_debit_reaches_an_open_stream()
     {
         var customer = "sse-" + Guid.NewGuid().ToString("N");
         await system.Accounts.OpenAsync(customer, "hobby");
@@ -24,12 +28,10 @@ public class BalanceStreamTests(SystemUnderTest system) : IClassFixture<SystemUn
         var post = await client.PostAsJsonAsync("/v1/usage",
             new { events = new[] { new { eventId = "sse-1-" + customer, customerId = customer, credits = 42 } } });
         Assert.Equal(HttpStatusCode.OK, post.StatusCode);
-        // Measured from the commit (the response) to the event on the open stream.
-        var clock = Stopwatch.StartNew();
+        // The 10 s bound only keeps a lost notification from hanging the test.
         var balance = await next.WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal(158, balance.GetProperty("available").GetInt64());
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");
     }
 
     /// <summary>
