@@ -13,7 +13,9 @@ namespace Credits.Messaging.Outbox;
 /// bus (publisher confirms), and deletes what the broker confirmed in the same transaction. A crash between
 /// the send and that commit sends the unit again: delivery is at least once, and the receivers' inbox makes
 /// it effectively once. Units a consumer sends itself after its commit are due only after a grace
-/// (<see cref="PostgresOutboxOptions.RelayGrace"/>): the relay delivers what a crash or a failed send left.
+/// (<see cref="PostgresOutboxOptions.RelayGrace"/>): the relay delivers what a crash or a failed send left. A unit
+/// whose send fails here waits <see cref="PostgresOutboxOptions.SendRetryDelay"/>, so units that keep failing cannot
+/// hold the head of the queue.
 /// </summary>
 public sealed class OutboxDeliveryService<TDbContext>(
     IServiceScopeFactory scopeFactory,
@@ -71,12 +73,20 @@ public sealed class OutboxDeliveryService<TDbContext>(
             var sent = await Task.WhenAll(messages.GroupBy(m => m.OutboxId).Select(async group =>
             {
                 var unit = group.ToList();
-                return unit.Take(await sender.SendInOrder(unit, cancellationToken));
+                var count = await sender.SendInOrder(unit, cancellationToken);
+                return (Unit: group.Key, Sent: unit.Take(count), Failed: count < unit.Count);
             }));
 
-            var sentNumbers = sent.SelectMany(unit => unit).Select(m => m.SequenceNumber).ToArray();
+            var sentNumbers = sent.SelectMany(unit => unit.Sent).Select(m => m.SequenceNumber).ToArray();
             await dbContext.Set<OutboxMessage>().Where(m => sentNumbers.Contains(m.SequenceNumber)).ExecuteDeleteAsync(cancellationToken);
-            // A unit whose sends failed keeps its state row and its unsent messages for the next round.
+            // A unit whose sends failed keeps its state row and its unsent messages, and goes behind the units due now.
+            var failed = sent.Where(unit => unit.Failed).Select(unit => unit.Unit).ToArray();
+            if (failed.Length > 0)
+            {
+                var retryAt = DateTime.UtcNow + options.SendRetryDelay;
+                await dbContext.Set<OutboxState>().Where(s => failed.Contains(s.OutboxId))
+                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.RelayAfter, retryAt), cancellationToken);
+            }
             await dbContext.Set<OutboxState>()
                 .Where(s => outboxIds.Contains(s.OutboxId) && !dbContext.Set<OutboxMessage>().Any(m => m.OutboxId == s.OutboxId))
                 .ExecuteDeleteAsync(cancellationToken);

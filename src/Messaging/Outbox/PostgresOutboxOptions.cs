@@ -26,6 +26,13 @@ public sealed class PostgresOutboxOptions
     /// <summary>How long one broker send may take before the sender gives the unit up and leaves it to a later relay round.</summary>
     public TimeSpan MessageDeliveryTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a unit whose send failed waits before a relay tries it again. The relay takes the longest-due units first,
+    /// so without the wait a batch's worth of units that keep failing would be taken again at once, for ever, and the
+    /// units behind them never.
+    /// </summary>
+    public TimeSpan SendRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
     internal bool BusOutbox { get; private set; }
     internal bool DeliveryService { get; private set; } = true;
 
