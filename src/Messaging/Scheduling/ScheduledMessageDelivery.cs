@@ -11,7 +11,10 @@ namespace Credits.Messaging.Scheduling;
 /// Sends scheduled messages when they fall due. Each batch is locked with <c>FOR UPDATE SKIP LOCKED</c>, sent
 /// (each send waits for the broker's confirm), deleted, and committed in one transaction, so several instances
 /// share the work and none sends a row another holds. A crash after a send and before the commit leaves the row
-/// to be sent again: delivery is at least once, and the receiving saga's state decides what a repeat means.
+/// to be sent again: delivery is at least once, and the receiving saga's state decides what a repeat means. A row
+/// whose send fails is kept and postponed by <see cref="PostgresMessageSchedulerOptions.RetryDelay"/>; the batch's
+/// other rows are deleted as sent. (A failed send used to roll the whole batch back: its sent rows went out again at
+/// every poll, and a row that could never be sent held every row due after it.)
 /// </summary>
 sealed class ScheduledMessageDelivery<TDbContext>(
     IServiceScopeFactory scopes,
@@ -56,17 +59,30 @@ sealed class ScheduledMessageDelivery<TDbContext>(
             if (due.Count == 0)
                 return 0;
 
-            await Task.WhenAll(due.Select(row => Send(row, cancellationToken)));
-            await ScheduledMessageTable.DeleteAll(dbContext, due.Select(x => x.TokenId).ToArray(), cancellationToken);
+            var sent = await Task.WhenAll(due.Select(row => TrySend(row, cancellationToken)));
+            var failed = due.Where((_, i) => !sent[i]).Select(x => x.TokenId).ToArray();
+            await ScheduledMessageTable.DeleteAll(dbContext, due.Where((_, i) => sent[i]).Select(x => x.TokenId).ToArray(), cancellationToken);
+            if (failed.Length > 0)
+                await ScheduledMessageTable.Postpone(dbContext, failed, DateTime.UtcNow + options.RetryDelay, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            logger.LogDebug("Delivered {Count} scheduled messages", due.Count);
+            logger.LogDebug("Delivered {Count} scheduled messages, {Failed} postponed", due.Count - failed.Length, failed.Length);
             return due.Count;
         });
     }
 
-    async Task Send(ScheduledMessageRecord row, CancellationToken cancellationToken)
+    async Task<bool> TrySend(ScheduledMessageRecord row, CancellationToken cancellationToken)
     {
-        var endpoint = await bus.GetSendEndpoint(new Uri(row.DestinationAddress));
-        await endpoint.Send(new SerializedMessageBody(), new ScheduledMessageSendPipe(row), cancellationToken);
+        try
+        {
+            var endpoint = await bus.GetSendEndpoint(new Uri(row.DestinationAddress));
+            await endpoint.Send(new SerializedMessageBody(), new ScheduledMessageSendPipe(row), cancellationToken);
+            return true;
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(e, "Scheduled message {TokenId} to {Destination} could not be sent; tried again in {RetryDelay}",
+                row.TokenId, row.DestinationAddress, options.RetryDelay);
+            return false;
+        }
     }
 }

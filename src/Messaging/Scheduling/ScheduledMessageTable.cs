@@ -36,6 +36,13 @@ static class ScheduledMessageTable
         return dbContext.Database.ExecuteSqlRawAsync(sql, [tokenIds], cancellationToken);
     }
 
+    /// <summary>Moves rows whose send failed to a later due time, behind the rows due now.</summary>
+    public static Task Postpone(DbContext dbContext, Guid[] tokenIds, DateTime dueTime, CancellationToken cancellationToken)
+    {
+        var sql = $"UPDATE {Name(dbContext)} SET due_time = {{1}} WHERE token_id = ANY({{0}})";
+        return dbContext.Database.ExecuteSqlRawAsync(sql, [tokenIds, dueTime], cancellationToken);
+    }
+
     /// <summary>Due rows that no other instance is delivering; they stay locked until the caller's transaction ends.</summary>
     public static Task<List<ScheduledMessageRecord>> LockDue(DbContext dbContext, int batchSize, CancellationToken cancellationToken)
     {
