@@ -35,13 +35,24 @@ public sealed class ExpirySweep(IServiceScopeFactory scopes, IOptions<LedgerOpti
         await using (var scope = scopes.CreateAsyncScope())
             due = await scope.ServiceProvider.GetRequiredService<CreditLedger>().FindAccountsWithDueExpiryAsync(500, ct);
 
+        var failed = 0;
         foreach (var customerId in due)
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var ledger = scope.ServiceProvider.GetRequiredService<CreditLedger>();
-            await scope.ServiceProvider.GetRequiredService<LedgerWork>().CommitAsync(token => ledger.ExpireDueAsync(customerId, token), ct);
+            // One account that cannot be expired must not keep the accounts after it from theirs: the list comes back in
+            // no set order, so a failure that ended the sweep could end every later sweep before the same accounts.
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var ledger = scope.ServiceProvider.GetRequiredService<CreditLedger>();
+                await scope.ServiceProvider.GetRequiredService<LedgerWork>().CommitAsync(token => ledger.ExpireDueAsync(customerId, token), ct);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                failed++;
+                logger.LogError(e, "Expiry sweep could not lapse the due credits of {CustomerId}; tried again at the next sweep", customerId);
+            }
         }
-        if (due.Count > 0) logger.LogInformation("Expiry sweep lapsed due credits on {Accounts} accounts", due.Count);
-        return due.Count;
+        if (due.Count > failed) logger.LogInformation("Expiry sweep lapsed due credits on {Accounts} accounts", due.Count - failed);
+        return due.Count - failed;
     }
 }
