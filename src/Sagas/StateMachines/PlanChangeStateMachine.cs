@@ -402,26 +402,16 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
         // A change still in flight at its deadline lost a message or is stuck: Stripe's state decides how it ends.
         During(new[] { UpgradingItems, AwaitingPayment, GrantingCredits, RestoringItems, MovingLedger, ReportingOverage,
                 DowngradingItems, RevertingLedger, VerifyingChange }.AsEnumerable(),
-            When(Deadline.Received)
-                .Then(c => Step(c.Saga, "deadline", $"still {c.Saga.CurrentState} after {options.Deadline}; reading Stripe's state"))
-                .Unschedule(PaymentTimeout)
-                .Publish(c => ReadState(c.Saga))
-                .Schedule(Deadline, c => new PlanChangeDeadlinePassed { OperationId = c.Saga.CorrelationId })
+            ReadStripeAtDeadline(When(Deadline.Received).Unschedule(PaymentTimeout), options, "state")
                 .TransitionTo(VerifyingChange));
         // A downgrade that has not moved anything yet: its deadline only means its time came late, with the period end
         // (the scheduler down) or without it (the schedule lost). The period check decides, as for a schedule on time;
         // read as a stuck change, Stripe's old items would end it as "not applied" and the customer would have to ask again.
         During(WaitingForPeriodEnd, CheckingPeriod,
-            When(Deadline.Received)
-                .Then(c => Step(c.Saga, "deadline", $"still {c.Saga.CurrentState} after {options.Deadline}; reading Stripe's period"))
-                .Publish(c => ReadState(c.Saga))
-                .Schedule(Deadline, c => new PlanChangeDeadlinePassed { OperationId = c.Saga.CorrelationId })
+            ReadStripeAtDeadline(When(Deadline.Received), options, "period")
                 .TransitionTo(CheckingPeriod));
         During(VerifyingRestore,
-            When(Deadline.Received)
-                .Then(c => Step(c.Saga, "deadline", $"still {c.Saga.CurrentState} after {options.Deadline}; reading Stripe's state"))
-                .Publish(c => ReadState(c.Saga))
-                .Schedule(Deadline, c => new PlanChangeDeadlinePassed { OperationId = c.Saga.CorrelationId }));
+            ReadStripeAtDeadline(When(Deadline.Received), options, "state"));
 
         WhenEnter(Completed, x => x.Unschedule(Deadline));
         WhenEnter(Failed, x => x.Unschedule(Deadline));
@@ -520,6 +510,14 @@ public sealed class PlanChangeStateMachine : MassTransitStateMachine<PlanChangeS
             .Schedule(Deadline, c => new PlanChangeDeadlinePassed { OperationId = c.Saga.CorrelationId },
                 c => (c.Saga.PeriodEnd - options.DowngradeLeadTime + options.Deadline).UtcDateTime)
             .TransitionTo(WaitingForPeriodEnd);
+
+    /// <summary>At the deadline: read Stripe's subscription, whose answer decides, and set the next deadline.</summary>
+    private EventActivityBinder<PlanChangeState, PlanChangeDeadlinePassed> ReadStripeAtDeadline(
+        EventActivityBinder<PlanChangeState, PlanChangeDeadlinePassed> binder, PlanChangeOptions options, string what) =>
+        binder
+            .Then(c => Step(c.Saga, "deadline", $"still {c.Saga.CurrentState} after {options.Deadline}; reading Stripe's {what}"))
+            .Publish(c => ReadState(c.Saga))
+            .Schedule(Deadline, c => new PlanChangeDeadlinePassed { OperationId = c.Saga.CorrelationId });
 
     /// <summary>
     /// A downgrade carried out: the ledger moves to the new plan FIRST (no allowance: the old one runs to the period end).

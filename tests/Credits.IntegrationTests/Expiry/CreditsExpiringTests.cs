@@ -7,19 +7,12 @@ using Xunit;
 
 namespace Credits.IntegrationTests.Expiry;
 
-/// <summary>The expiry warning job runs every second here, so a test sees many runs within seconds.</summary>
-public sealed class FrequentExpiryWarnings : SystemUnderTest
-{
-    protected override void Configure(Dictionary<string, string> environment) =>
-        environment["Ledger__ExpiryWarning__Interval"] = "00:00:01";
-}
-
 /// <summary>
 /// CreditsExpiring on the real system (docs/lifecycle/auto-top-up.md): a grant with an expiry of its own that lapses
 /// within 7 days (the default) is warned about once, however often the job runs and with two Orchestrators running it
 /// at once; a grant further out and the plan's allowance are not.
 /// </summary>
-public class CreditsExpiringTests(FrequentExpiryWarnings system) : IClassFixture<FrequentExpiryWarnings>, IAsyncLifetime
+public class CreditsExpiringTests(FrequentExpiryJobs system) : IClassFixture<FrequentExpiryJobs>, IAsyncLifetime
 {
     TestBus? _bus;
 

@@ -5,19 +5,12 @@ using Xunit;
 
 namespace Credits.IntegrationTests.Expiry;
 
-/// <summary>The expiry sweep runs every second here.</summary>
-public sealed class FrequentExpirySweep : SystemUnderTest
-{
-    protected override void Configure(Dictionary<string, string> environment) =>
-        environment["Ledger__ExpirySweepInterval"] = "00:00:01";
-}
-
 /// <summary>
 /// The sweep lapses forgotten reservations (and allowances at their period's end) account by account. An account whose
 /// expiry fails must not hold back the others: the sweep's list comes in no set order, and a failure used to end the
 /// sweep, so every later sweep stopped before the same accounts again.
 /// </summary>
-public class ExpirySweepTests(FrequentExpirySweep system) : IClassFixture<FrequentExpirySweep>
+public class ExpirySweepTests(FrequentExpiryJobs system) : IClassFixture<FrequentExpiryJobs>
 {
     const int Failing = 20;
 

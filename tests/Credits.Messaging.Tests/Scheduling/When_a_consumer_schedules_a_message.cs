@@ -1,7 +1,6 @@
 using Credits.Messaging.Tests.Sagas;
 using Credits.Testing;
 using MassTransit;
-using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace Credits.Messaging.Tests.Scheduling;
@@ -17,8 +16,7 @@ public class When_a_consumer_schedules_a_message(Infrastructure infrastructure) 
         {
             s.Configure = x =>
             {
-                x.AddSingleton(log);
-                x.AddConsumer<ScheduledPingConsumer>().Endpoint(e => e.Name = "scheduled-ping");
+                log.AddConsumerTo(x);
                 x.AddConsumer<PingSchedulingConsumer>().Endpoint(e => e.Name = "ping-scheduling");
             };
             s.Endpoint = (context, endpoint) => endpoint.UsePostgresMessageScheduler<TallyDbContext>(context);
@@ -39,6 +37,6 @@ public class When_a_consumer_schedules_a_message(Infrastructure infrastructure) 
     public sealed class PingSchedulingConsumer : IConsumer<PingRequested>
     {
         public Task Consume(ConsumeContext<PingRequested> context) =>
-            context.ScheduleSend(new Uri("queue:scheduled-ping"), context.Message.Delay, new ScheduledPing { Number = context.Message.Number });
+            context.ScheduleSend(ScheduledPingLog.Destination, context.Message.Delay, new ScheduledPing { Number = context.Message.Number });
     }
 }

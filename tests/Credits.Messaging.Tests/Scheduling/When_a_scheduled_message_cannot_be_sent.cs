@@ -28,8 +28,7 @@ public class When_a_scheduled_message_cannot_be_sent(Infrastructure infrastructu
             };
             s.Configure = x =>
             {
-                x.AddSingleton(log);
-                x.AddConsumer<ScheduledPingConsumer>().Endpoint(e => e.Name = "scheduled-ping");
+                log.AddConsumerTo(x);
             };
         });
 
@@ -39,10 +38,9 @@ public class When_a_scheduled_message_cannot_be_sent(Infrastructure infrastructu
             var db = scope.ServiceProvider.GetRequiredService<TallyDbContext>();
             var scheduler = scope.ServiceProvider.GetRequiredService<IMessageScheduler>();
             await using var transaction = await db.Database.BeginTransactionAsync();
-            var destination = new Uri("queue:scheduled-ping");
-            await scheduler.ScheduleSend(destination, DateTime.UtcNow.AddMinutes(-1), new ScheduledPing { Number = 0 });
-            await scheduler.ScheduleSend(destination, DateTime.UtcNow, new ScheduledPing { Number = 1 });
-            await scheduler.ScheduleSend(destination, DateTime.UtcNow, new ScheduledPing { Number = 2 });
+            await scheduler.ScheduleSend(ScheduledPingLog.Destination, DateTime.UtcNow.AddMinutes(-1), new ScheduledPing { Number = 0 });
+            await scheduler.ScheduleSend(ScheduledPingLog.Destination, DateTime.UtcNow, new ScheduledPing { Number = 1 });
+            await scheduler.ScheduleSend(ScheduledPingLog.Destination, DateTime.UtcNow, new ScheduledPing { Number = 2 });
             await db.Database.ExecuteSqlRawAsync(
                 "UPDATE scheduled_message SET destination_address = 'nowhere://broken/scheduled-ping' WHERE due_time < now() - interval '30 seconds'");
             await transaction.CommitAsync();

@@ -27,8 +27,7 @@ public class When_two_instances_deliver_scheduled_messages(Infrastructure infras
             };
             s.Configure = x =>
             {
-                x.AddSingleton(log);
-                x.AddConsumer<ScheduledPingConsumer>().Endpoint(e => e.Name = "scheduled-ping");
+                log.AddConsumerTo(x);
             };
         }
 
@@ -42,7 +41,7 @@ public class When_two_instances_deliver_scheduled_messages(Infrastructure infras
             var scheduler = scope.ServiceProvider.GetRequiredService<IMessageScheduler>();
             await using var transaction = await db.Database.BeginTransactionAsync();
             for (var i = 0; i < Messages; i++)
-                await scheduler.ScheduleSend(new Uri("queue:scheduled-ping"), DateTime.UtcNow, new ScheduledPing { Number = i });
+                await scheduler.ScheduleSend(ScheduledPingLog.Destination, DateTime.UtcNow, new ScheduledPing { Number = i });
             await transaction.CommitAsync();
         }
 
