@@ -14,8 +14,8 @@ namespace Credits.Billing.Webhooks;
 /// <summary>
 /// POST /webhooks/stripe. Reads at most Stripe:WebhookMaxBodyBytes (413 beyond, unparsed), verifies the signature
 /// on the raw body (400 with one generic answer for every failure, see <see cref="WebhookRejections"/>); then, in one transaction, records the
-/// event id (unique for good), moves the object's watermark and writes the translated message to the
-/// bus outbox. 200 only after that commit; a repeated delivery finds its id and is acknowledged.
+/// event id (unique for good), moves the object's watermark and writes the translated message, naming the app's
+/// customer (<see cref="CustomerNaming"/>), to the bus outbox. 200 only after that commit; a repeated delivery finds its id and is acknowledged.
 /// </summary>
 public static class StripeWebhookReceiver
 {
@@ -95,8 +95,8 @@ public static class StripeWebhookReceiver
                 outcome = translated.ObjectId is null || await AdvanceWatermarkAsync(db, translated.ObjectId, stripeEvent.Id, translated.Created, now, ct)
                     ? WebhookOutcome.Published
                     : WebhookOutcome.Stale;
-                if (outcome == WebhookOutcome.Published)
-                    await publish.Publish(translated.Message, translated.Message.GetType(), ct);
+                if (outcome == WebhookOutcome.Published && await CustomerNaming.NameCustomerAsync(db, translated.Message, ct) is { } message)
+                    await publish.Publish(message, message.GetType(), ct);
             }
             var name = outcome.ToString().ToLowerInvariant();
             await db.Database.ExecuteSqlAsync($"UPDATE stripe_webhook_events SET outcome = {name} WHERE event_id = {stripeEvent.Id}", ct);

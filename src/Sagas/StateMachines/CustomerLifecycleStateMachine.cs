@@ -33,12 +33,15 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
         Event(() => SubscriptionCreated, e => { e.CorrelateById(c => c.Message.CorrelationId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => SubscriptionFaulted, e => { e.CorrelateById(c => c.Message.Message.CorrelationId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => SubscriptionNotStarted, e => { e.CorrelateById(c => c.Message.CorrelationId); e.OnMissingInstance(m => m.Discard()); });
-        // Stripe's events name the subscription, and the app's customer id from its metadata: a webhook that
-        // overtakes the subscription's reply (the saga has no subscription id yet) still finds its customer.
-        Event(() => InvoicePaid, e => { e.CorrelateBy((s, c) => s.SubscriptionId == c.Message.SubscriptionId || s.CustomerId == c.Message.CustomerId); e.OnMissingInstance(m => m.Discard()); });
-        Event(() => InvoiceCreated, e => { e.CorrelateBy((s, c) => s.SubscriptionId == c.Message.SubscriptionId || s.CustomerId == c.Message.CustomerId); e.OnMissingInstance(m => m.Discard()); });
-        Event(() => InvoicePaymentFailed, e => { e.CorrelateBy((s, c) => s.SubscriptionId == c.Message.SubscriptionId || s.CustomerId == c.Message.CustomerId); e.OnMissingInstance(m => m.Discard()); });
-        Event(() => SubscriptionUpdated, e => { e.CorrelateBy((s, c) => s.SubscriptionId == c.Message.SubscriptionId || s.CustomerId == c.Message.CustomerId); e.OnMissingInstance(m => m.Discard()); });
+        // Stripe's subscription and invoice events name the app's customer (the subscription's metadata, or the link to
+        // its Stripe customer: CustomerNaming in the Gateway), so a webhook that overtakes the subscription's reply (the
+        // saga has no subscription id yet) still finds its customer, by id: no query before the lock, no delegate
+        // compiled per message (docs/BENCHMARKS.md, twenty-eighth session). One naming no customer is dropped before
+        // the saga's transaction (the definition's filter).
+        Event(() => InvoicePaid, e => { e.CorrelateById(c => ForNamedCustomer(c.Message.CustomerId)); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => InvoiceCreated, e => { e.CorrelateById(c => ForNamedCustomer(c.Message.CustomerId)); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => InvoicePaymentFailed, e => { e.CorrelateById(c => ForNamedCustomer(c.Message.CustomerId)); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => SubscriptionUpdated, e => { e.CorrelateById(c => ForNamedCustomer(c.Message.CustomerId)); e.OnMissingInstance(m => m.Discard()); });
         Schedule(() => RenewalGrace, x => x.RenewalGraceTokenId, s =>
         {
             s.Delay = options.RenewalGrace;
@@ -409,6 +412,9 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
     /// the others before the saga's transaction with the same two predicates. An invoice.paid without a billing reason
     /// is taken as opening its period, as before the reason was translated.
     /// </summary>
+    /// <summary>The saga of the customer a Stripe event names; none (<see cref="Guid.Empty"/>) when it names no one.</summary>
+    internal static Guid ForNamedCustomer(string? customerId) => customerId is null ? Guid.Empty : SagaKeys.ForCustomer(customerId);
+
     internal static bool OpensPeriod(StripeInvoicePaid m) => m.BillingReason is null || InvoiceBillingReasons.OpensPeriod(m.BillingReason);
 
     internal static bool Renews(string? billingReason) => billingReason == InvoiceBillingReasons.SubscriptionCycle;

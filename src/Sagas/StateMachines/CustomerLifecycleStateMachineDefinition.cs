@@ -7,15 +7,17 @@ using MassTransit;
 namespace Credits.Sagas.StateMachines;
 
 /// <summary>
-/// One message per customer at a time (partitioned by the customer's saga id); customers run concurrently. Of Stripe's
-/// invoice events only those the saga acts on reach its transaction, a lookup by subscription or customer under its lock:
-/// a paid invoice that opens a period, a renewal created or failed. An upgrade's proration invoice is the plan change
+/// One message per customer at a time (partitioned by the customer's saga id, Stripe's events by the customer they
+/// name); customers run concurrently. Of Stripe's subscription and invoice events only those that name a customer reach
+/// the saga's transaction, and of the invoice events only those the saga acts on: a paid invoice that opens a period, a
+/// renewal created or failed. An upgrade's proration invoice is the plan change
 /// saga's (<see cref="RelevantOnlyFilter{TMessage}"/>).
 /// </summary>
 public sealed class CustomerLifecycleStateMachineDefinition : SagaDefinition<CustomerLifecycleState>
 {
     private const int ConcurrencyLimit = 16;
     private const string NoRenewal = "the invoice is no renewal";
+    private const string NamesNoCustomer = "the event names no customer Credits knows";
 
     public CustomerLifecycleStateMachineDefinition() => ConcurrentMessageLimit = ConcurrencyLimit;
 
@@ -28,8 +30,17 @@ public sealed class CustomerLifecycleStateMachineDefinition : SagaDefinition<Cus
         sagaConfigurator.Message<ChangePlan>(m => m.UsePartitioner(partition, c => SagaKeys.ForCustomer(c.Message.CustomerId)));
         sagaConfigurator.Message<PlanChanged>(m => m.UsePartitioner(partition, c => SagaKeys.ForCustomer(c.Message.CustomerId)));
         sagaConfigurator.Message<PlanChangeFailed>(m => m.UsePartitioner(partition, c => SagaKeys.ForCustomer(c.Message.CustomerId)));
+        sagaConfigurator.Only<CustomerLifecycleState, StripeSubscriptionUpdated>(m => m.CustomerId is not null, NamesNoCustomer);
+        sagaConfigurator.Only<CustomerLifecycleState, StripeInvoicePaid>(m => m.CustomerId is not null, NamesNoCustomer);
+        sagaConfigurator.Only<CustomerLifecycleState, StripeInvoiceCreated>(m => m.CustomerId is not null, NamesNoCustomer);
+        sagaConfigurator.Only<CustomerLifecycleState, StripeInvoicePaymentFailed>(m => m.CustomerId is not null, NamesNoCustomer);
         sagaConfigurator.Only<CustomerLifecycleState, StripeInvoicePaid>(CustomerLifecycleStateMachine.OpensPeriod, "the invoice opens no period");
         sagaConfigurator.Only<CustomerLifecycleState, StripeInvoiceCreated>(m => CustomerLifecycleStateMachine.Renews(m.BillingReason), NoRenewal);
         sagaConfigurator.Only<CustomerLifecycleState, StripeInvoicePaymentFailed>(m => CustomerLifecycleStateMachine.Renews(m.BillingReason), NoRenewal);
+        // After the filters, so an event naming no customer never queues in a partition.
+        sagaConfigurator.Message<StripeSubscriptionUpdated>(m => m.UsePartitioner(partition, c => CustomerLifecycleStateMachine.ForNamedCustomer(c.Message.CustomerId)));
+        sagaConfigurator.Message<StripeInvoicePaid>(m => m.UsePartitioner(partition, c => CustomerLifecycleStateMachine.ForNamedCustomer(c.Message.CustomerId)));
+        sagaConfigurator.Message<StripeInvoiceCreated>(m => m.UsePartitioner(partition, c => CustomerLifecycleStateMachine.ForNamedCustomer(c.Message.CustomerId)));
+        sagaConfigurator.Message<StripeInvoicePaymentFailed>(m => m.UsePartitioner(partition, c => CustomerLifecycleStateMachine.ForNamedCustomer(c.Message.CustomerId)));
     }
 }

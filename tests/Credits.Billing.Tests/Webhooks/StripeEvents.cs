@@ -9,16 +9,17 @@ namespace Credits.Billing.Tests.Webhooks;
 /// <summary>Hand-made Stripe events, signed like Stripe signs them, for cases Stripe produces rarely (reordering, replays).</summary>
 public static class StripeEvents
 {
+    /// <param name="customerId">The app's customer id in the subscription's metadata; null for a subscription without it.</param>
     public static string SubscriptionUpdated(string eventId, string subscriptionId, DateTimeOffset created, string status,
-        string type = "customer.subscription.updated") =>
+        string type = "customer.subscription.updated", string stripeCustomerId = "cus_test", string? customerId = "c_test") =>
         Event(eventId, type, created, new JsonObject
         {
             ["id"] = subscriptionId,
             ["object"] = "subscription",
-            ["customer"] = "cus_test",
+            ["customer"] = stripeCustomerId,
             ["status"] = status,
             ["cancel_at_period_end"] = false,
-            ["metadata"] = new JsonObject { ["customer_id"] = "c_test" },
+            ["metadata"] = customerId is null ? new JsonObject() : new JsonObject { ["customer_id"] = customerId },
             ["items"] = new JsonObject
             {
                 ["object"] = "list",

@@ -179,6 +179,34 @@ public sealed class WebhookTests(WebhookHost host) : IClassFixture<WebhookHost>
     }
 
     [Fact]
+    public async Task A_subscription_event_without_the_customer_in_its_metadata_names_the_customer_linked_to_its_Stripe_customer()
+    {
+        // The customer saga finds its instance by the customer id an event names: one whose subscription lost its
+        // metadata still names the customer Credits linked, and one of a Stripe customer Credits never linked names none.
+        var suffix = Guid.NewGuid().ToString("N")[..12];
+        await host.Infrastructure.Database.ExecuteAsync($"""
+            INSERT INTO stripe_customers (customer_id, stripe_customer_id, subscription_id, updated_at)
+            VALUES ('c_linked_{suffix}', 'cus_linked_{suffix}', 'sub_linked_{suffix}', now())
+            """);
+        var (linked, stranger, named) = (StripeEvents.NewId(), StripeEvents.NewId(), StripeEvents.NewId());
+        var now = DateTimeOffset.UtcNow;
+
+        Assert.Equal(HttpStatusCode.OK, (await StripeEvents.PostAsync(host.Http, StripeEvents.SubscriptionUpdated(
+            linked, $"sub_linked_{suffix}", now, "past_due", stripeCustomerId: $"cus_linked_{suffix}", customerId: null))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await StripeEvents.PostAsync(host.Http, StripeEvents.SubscriptionUpdated(
+            stranger, $"sub_stranger_{suffix}", now, "active", stripeCustomerId: $"cus_stranger_{suffix}", customerId: null))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await StripeEvents.PostAsync(host.Http, StripeEvents.SubscriptionUpdated(
+            named, $"sub_named_{suffix}", now, "active", stripeCustomerId: $"cus_linked_{suffix}", customerId: $"c_metadata_{suffix}"))).StatusCode);
+
+        string[] ids = [linked, stranger, named];
+        await Eventually.True(() => Task.FromResult(ids.All(id => host.Received.Count(id) == 1)), TimeSpan.FromSeconds(15));
+        var received = host.Received.Of<StripeSubscriptionUpdated>().Where(m => ids.Contains(m.EventId)).ToDictionary(m => m.EventId);
+        Assert.Equal($"c_linked_{suffix}", received[linked].CustomerId);
+        Assert.Null(received[stranger].CustomerId);
+        Assert.Equal($"c_metadata_{suffix}", received[named].CustomerId); // the metadata, when present, is what names the customer
+    }
+
+    [Fact]
     public async Task An_event_type_Credits_does_not_handle_is_acknowledged_and_not_published()
     {
         var id = StripeEvents.NewId();

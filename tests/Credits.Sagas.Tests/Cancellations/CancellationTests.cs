@@ -63,7 +63,7 @@ public class When_a_cancelled_customer_is_renewed_or_changes_plan
         // Stripe's last invoice of the ended subscription, and a roll that should never come: no allowance.
         await h.Bus.Bus.Publish(new StripeInvoicePaid
         {
-            InvoiceId = "in_late", SubscriptionId = "sub_cancel-3", BillingReason = "subscription_cycle", PeriodStart = PeriodEnd, PeriodEnd = PeriodEnd.AddMonths(1),
+            InvoiceId = "in_late", SubscriptionId = "sub_cancel-3", CustomerId = "cancel-3", BillingReason = "subscription_cycle", PeriodStart = PeriodEnd, PeriodEnd = PeriodEnd.AddMonths(1),
         });
         await h.WaitForConsumed<StripeInvoicePaid>(1);
         var change = Guid.NewGuid();
@@ -102,7 +102,7 @@ public class When_a_customer_resumes_before_the_period_end
         // The subscription renews as before: the next period's allowance opens at the roll.
         await h.Bus.Bus.Publish(new StripeInvoiceCreated
         {
-            InvoiceId = "in_cycle", SubscriptionId = "sub_resume-1", BillingReason = "subscription_cycle", Status = "draft", PeriodStart = PeriodEnd, PeriodEnd = PeriodEnd.AddMonths(1),
+            InvoiceId = "in_cycle", SubscriptionId = "sub_resume-1", CustomerId = "resume-1", BillingReason = "subscription_cycle", Status = "draft", PeriodStart = PeriodEnd, PeriodEnd = PeriodEnd.AddMonths(1),
         });
         Assert.Equal(0, await h.PublishedCount<GrantPlanChangeCredits>(m => m.OperationId == op));
     }

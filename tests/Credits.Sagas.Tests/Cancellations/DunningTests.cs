@@ -20,7 +20,7 @@ public class When_a_renewal_is_declined
         var customer = await RegisterPro(h, "dun-1");
 
         await h.Bus.Bus.Publish(Failed("dun-1", 1));
-        await h.Bus.Bus.Publish(new StripeSubscriptionUpdated { SubscriptionId = "sub_dun-1", Status = "past_due" });
+        await h.Bus.Bus.Publish(new StripeSubscriptionUpdated { SubscriptionId = "sub_dun-1", CustomerId = "dun-1", Status = "past_due" });
         await h.Bus.Bus.Publish(Failed("dun-1", 2));   // Stripe's retry, declined again
         await h.WaitForConsumed<StripeInvoicePaymentFailed>(2);
 
@@ -46,7 +46,7 @@ public class When_a_renewal_is_declined
 
         await h.Bus.Bus.Publish(new StripeInvoicePaid
         {
-            InvoiceId = "in_cycle_dun-2", SubscriptionId = "sub_dun-2", BillingReason = "subscription_cycle", PeriodStart = PeriodEnd, PeriodEnd = PeriodEnd.AddMonths(1),
+            InvoiceId = "in_cycle_dun-2", SubscriptionId = "sub_dun-2", CustomerId = "dun-2", BillingReason = "subscription_cycle", PeriodStart = PeriodEnd, PeriodEnd = PeriodEnd.AddMonths(1),
         });
         Assert.False((await h.PublishedOne<SetOverageSuspended>(m => m.CustomerId == "dun-2" && !m.Suspended)).Suspended);
         await WaitFor(() => h.Customers.Sagas.Contains(customer)?.PastDueInvoiceId is null);
@@ -63,15 +63,15 @@ public class When_a_renewal_is_declined
         var customer = await RegisterPro(h, "dun-late");
         var failedAt = DateTimeOffset.UtcNow;
         await h.Bus.Bus.Publish(Failed("dun-late", 1) with { EventCreated = failedAt });
-        await h.Bus.Bus.Publish(new StripeSubscriptionUpdated { SubscriptionId = "sub_dun-late", Status = "past_due", EventCreated = failedAt });
+        await h.Bus.Bus.Publish(new StripeSubscriptionUpdated { SubscriptionId = "sub_dun-late", CustomerId = "dun-late", Status = "past_due", EventCreated = failedAt });
         Assert.True((await h.PublishedOne<SetOverageSuspended>(m => m.CustomerId == "dun-late")).Suspended);
 
         // Stripe's events from before the failure, delivered again (webhook retries, a second endpoint): the period roll's
         // customer.subscription.updated (still active then) and the previous renewal's invoice.paid.
-        await h.Bus.Bus.Publish(new StripeSubscriptionUpdated { SubscriptionId = "sub_dun-late", Status = "active", EventCreated = failedAt.AddHours(-1) });
+        await h.Bus.Bus.Publish(new StripeSubscriptionUpdated { SubscriptionId = "sub_dun-late", CustomerId = "dun-late", Status = "active", EventCreated = failedAt.AddHours(-1) });
         await h.Bus.Bus.Publish(new StripeInvoicePaid
         {
-            InvoiceId = "in_cycle_previous", SubscriptionId = "sub_dun-late", BillingReason = "subscription_cycle", EventCreated = failedAt.AddDays(-30),
+            InvoiceId = "in_cycle_previous", SubscriptionId = "sub_dun-late", CustomerId = "dun-late", BillingReason = "subscription_cycle", EventCreated = failedAt.AddDays(-30),
             PeriodStart = PeriodEnd.AddMonths(-1), PeriodEnd = PeriodEnd,
         });
         await h.WaitForConsumed<StripeSubscriptionUpdated>(2);
@@ -82,7 +82,7 @@ public class When_a_renewal_is_declined
         Assert.True(h.Customers.Sagas.Contains(customer)!.OverageSuspended);
 
         // A status Stripe set after the failure (the retry paid) lifts it.
-        await h.Bus.Bus.Publish(new StripeSubscriptionUpdated { SubscriptionId = "sub_dun-late", Status = "active", EventCreated = failedAt.AddMinutes(5) });
+        await h.Bus.Bus.Publish(new StripeSubscriptionUpdated { SubscriptionId = "sub_dun-late", CustomerId = "dun-late", Status = "active", EventCreated = failedAt.AddMinutes(5) });
         Assert.False((await h.PublishedOne<SetOverageSuspended>(m => m.CustomerId == "dun-late" && !m.Suspended)).Suspended);
     }
 

@@ -35,7 +35,7 @@ public class When_a_customer_registers_on_a_paid_plan
 
         await h.Bus.Bus.Publish(new StripeInvoicePaid
         {
-            InvoiceId = "in_first", SubscriptionId = "sub_paid-1", BillingReason = "subscription_create", PeriodStart = PeriodStart, PeriodEnd = PeriodEnd,
+            InvoiceId = "in_first", SubscriptionId = "sub_paid-1", CustomerId = "paid-1", BillingReason = "subscription_create", PeriodStart = PeriodStart, PeriodEnd = PeriodEnd,
         });
 
         var allowance = await h.PublishedOne<StartAllowancePeriod>(m => m.CustomerId == "paid-1");
@@ -52,7 +52,7 @@ public class When_a_subscription_renews
         await Register(h, "renew-1");
         var paid = new StripeInvoicePaid
         {
-            InvoiceId = "in_cycle", SubscriptionId = "sub_renew-1", BillingReason = "subscription_cycle", PeriodStart = PeriodEnd, PeriodEnd = PeriodEnd.AddMonths(1),
+            InvoiceId = "in_cycle", SubscriptionId = "sub_renew-1", CustomerId = "renew-1", BillingReason = "subscription_cycle", PeriodStart = PeriodEnd, PeriodEnd = PeriodEnd.AddMonths(1),
         };
 
         await h.Bus.Bus.Publish(paid);
@@ -116,11 +116,25 @@ public class When_stripe_reports_a_subscription_status
         await using var h = await SagaHarness.Start();
         var id = await Register(h, "status-1");
 
-        await h.Bus.Bus.Publish(new StripeSubscriptionUpdated { SubscriptionId = "sub_status-1", Status = "past_due" });
+        await h.Bus.Bus.Publish(new StripeSubscriptionUpdated { SubscriptionId = "sub_status-1", CustomerId = "status-1", Status = "past_due" });
 
         var deadline = DateTime.UtcNow.AddSeconds(5);
         while (h.Customers.Sagas.Contains(id)?.SubscriptionStatus != "past_due" && DateTime.UtcNow < deadline)
             await Task.Delay(20);
         Assert.Equal("past_due", h.Customers.Sagas.Contains(id)?.SubscriptionStatus);
+    }
+
+    [Fact]
+    public async Task Should_not_take_it_from_an_event_that_names_no_customer()
+    {
+        // The Gateway names the customer from the subscription's metadata or its Stripe customer's link; an event naming
+        // nobody is another app's subscription, even when its subscription id is one the saga holds.
+        await using var h = await SagaHarness.Start();
+        var id = await Register(h, "status-2");
+
+        await h.Bus.Bus.Publish(new StripeSubscriptionUpdated { SubscriptionId = "sub_status-2", Status = "past_due" });
+
+        await h.WaitForConsumed<StripeSubscriptionUpdated>(1);
+        Assert.NotEqual("past_due", h.Customers.Sagas.Contains(id)?.SubscriptionStatus);
     }
 }

@@ -40,7 +40,7 @@ public class When_the_subscription_rolls_into_its_next_period
         await h.PublishedOne<StartAllowancePeriod>(m => m.CustomerId == "roll-2" && m.PeriodStart == PeriodEnd);
         await h.Bus.Bus.Publish(new StripeInvoicePaid
         {
-            InvoiceId = "in_cycle", SubscriptionId = "sub_roll-2", BillingReason = "subscription_cycle", PeriodStart = PeriodEnd, PeriodEnd = next,
+            InvoiceId = "in_cycle", SubscriptionId = "sub_roll-2", CustomerId = "roll-2", BillingReason = "subscription_cycle", PeriodStart = PeriodEnd, PeriodEnd = next,
         });
         await h.WaitForConsumed<StripeInvoicePaid>(1);
 
@@ -233,7 +233,7 @@ public class When_a_renewal_stays_unpaid
         {
             InvoiceId = "in_cycle", SubscriptionId = "sub_unpaid-1", CustomerId = "unpaid-1", BillingReason = "subscription_cycle", AttemptCount = 1,
         });
-        await h.Bus.Bus.Publish(new StripeSubscriptionUpdated { SubscriptionId = "sub_unpaid-1", Status = "past_due" });
+        await h.Bus.Bus.Publish(new StripeSubscriptionUpdated { SubscriptionId = "sub_unpaid-1", CustomerId = "unpaid-1", Status = "past_due" });
 
         var stopped = await h.PublishedOne<SetOverageSuspended>(m => m.CustomerId == "unpaid-1");
         Assert.True(stopped.Suspended);
@@ -241,7 +241,7 @@ public class When_a_renewal_stays_unpaid
 
         await h.Bus.Bus.Publish(new StripeInvoicePaid
         {
-            InvoiceId = "in_cycle", SubscriptionId = "sub_unpaid-1", BillingReason = "subscription_cycle", PeriodStart = PeriodEnd, PeriodEnd = next,
+            InvoiceId = "in_cycle", SubscriptionId = "sub_unpaid-1", CustomerId = "unpaid-1", BillingReason = "subscription_cycle", PeriodStart = PeriodEnd, PeriodEnd = next,
         });
         var resumed = await h.PublishedOne<SetOverageSuspended>(m => m.CustomerId == "unpaid-1" && !m.Suspended);
         Assert.False(resumed.Suspended);
@@ -257,10 +257,10 @@ public class When_a_renewal_stays_unpaid
         await Register(h, "unpaid-2");
 
         var pastDueAt = DateTimeOffset.UtcNow;
-        await h.Bus.Bus.Publish(new StripeSubscriptionUpdated { SubscriptionId = "sub_unpaid-2", Status = "past_due", EventCreated = pastDueAt });
+        await h.Bus.Bus.Publish(new StripeSubscriptionUpdated { SubscriptionId = "sub_unpaid-2", CustomerId = "unpaid-2", Status = "past_due", EventCreated = pastDueAt });
         await h.WaitForConsumed<StripeSubscriptionUpdated>(1);
         // Paid: Stripe sets the subscription active again, after it went past due.
-        await h.Bus.Bus.Publish(new StripeSubscriptionUpdated { SubscriptionId = "sub_unpaid-2", Status = "active", EventCreated = pastDueAt.AddMinutes(1) });
+        await h.Bus.Bus.Publish(new StripeSubscriptionUpdated { SubscriptionId = "sub_unpaid-2", CustomerId = "unpaid-2", Status = "active", EventCreated = pastDueAt.AddMinutes(1) });
         await h.WaitForConsumed<StripeSubscriptionUpdated>(2);
         await Task.Delay(TimeSpan.FromSeconds(3.5));
 

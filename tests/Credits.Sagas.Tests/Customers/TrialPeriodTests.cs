@@ -18,7 +18,7 @@ public class When_a_customers_first_period_opens
         await h.Bus.Bus.Publish(new RegisterCustomer { CustomerId = "trial-free" });
         await h.Bus.Bus.Publish(new StripeInvoicePaid
         {
-            InvoiceId = "in_cycle", SubscriptionId = "sub_trial-free", BillingReason = "subscription_cycle", PeriodStart = PeriodEnd, PeriodEnd = PeriodEnd.AddMonths(1),
+            InvoiceId = "in_cycle", SubscriptionId = "sub_trial-free", CustomerId = "trial-free", BillingReason = "subscription_cycle", PeriodStart = PeriodEnd, PeriodEnd = PeriodEnd.AddMonths(1),
         });
 
         await h.PublishedOne<StartAllowancePeriod>(m => m.CustomerId == "trial-free" && m.PeriodStart == PeriodEnd);
@@ -35,7 +35,7 @@ public class When_a_customers_first_period_opens
         await Register(h, "trial-paid", "pro", [Plans.ProFlat, Plans.ProMetered]);
         var paid = new StripeInvoicePaid
         {
-            InvoiceId = "in_first", SubscriptionId = "sub_trial-paid", BillingReason = "subscription_create", PeriodStart = PeriodStart, PeriodEnd = PeriodEnd,
+            InvoiceId = "in_first", SubscriptionId = "sub_trial-paid", CustomerId = "trial-paid", BillingReason = "subscription_create", PeriodStart = PeriodStart, PeriodEnd = PeriodEnd,
         };
 
         await h.Bus.Bus.Publish(paid);
