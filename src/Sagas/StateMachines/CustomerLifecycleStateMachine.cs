@@ -407,14 +407,14 @@ public sealed class CustomerLifecycleStateMachine : MassTransitStateMachine<Cust
                 .Then(c => { c.Saga.OverageSuspended = false; c.Saga.LastError = null; })
                 .Publish(c => new SetOverageSuspended { CorrelationId = c.Saga.CorrelationId, CustomerId = c.Saga.CustomerId, Suspended = false }));
 
+    /// <summary>The saga of the customer a Stripe event names; none (<see cref="Guid.Empty"/>) when it names no one.</summary>
+    internal static Guid ForNamedCustomer(string? customerId) => customerId is null ? Guid.Empty : SagaKeys.ForCustomer(customerId);
+
     /// <summary>
     /// The invoices the saga acts on: paid, one that opens a period; created or failed, a renewal. The definition drops
     /// the others before the saga's transaction with the same two predicates. An invoice.paid without a billing reason
     /// is taken as opening its period, as before the reason was translated.
     /// </summary>
-    /// <summary>The saga of the customer a Stripe event names; none (<see cref="Guid.Empty"/>) when it names no one.</summary>
-    internal static Guid ForNamedCustomer(string? customerId) => customerId is null ? Guid.Empty : SagaKeys.ForCustomer(customerId);
-
     internal static bool OpensPeriod(StripeInvoicePaid m) => m.BillingReason is null || InvoiceBillingReasons.OpensPeriod(m.BillingReason);
 
     internal static bool Renews(string? billingReason) => billingReason == InvoiceBillingReasons.SubscriptionCycle;

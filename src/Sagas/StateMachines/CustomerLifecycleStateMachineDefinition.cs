@@ -10,8 +10,8 @@ namespace Credits.Sagas.StateMachines;
 /// One message per customer at a time (partitioned by the customer's saga id, Stripe's events by the customer they
 /// name); customers run concurrently. Of Stripe's subscription and invoice events only those that name a customer reach
 /// the saga's transaction, and of the invoice events only those the saga acts on: a paid invoice that opens a period, a
-/// renewal created or failed. An upgrade's proration invoice is the plan change
-/// saga's (<see cref="RelevantOnlyFilter{TMessage}"/>).
+/// renewal created or failed. An upgrade's proration invoice is the plan change saga's
+/// (<see cref="RelevantOnlyFilter{TMessage}"/>).
 /// </summary>
 public sealed class CustomerLifecycleStateMachineDefinition : SagaDefinition<CustomerLifecycleState>
 {
