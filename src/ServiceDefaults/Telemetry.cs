@@ -51,6 +51,7 @@ public static class Telemetry
                 .AddMeter(MassTransitSource)
                 .AddMeter(serviceName)
                 .AddMeter("Credits.Billing") // the webhook endpoint's refusals (Credits.Billing.Webhooks.WebhookRejections)
+                .AddMeter("Credits.Messaging") // sends the outbox relay and the scheduler keep for a later try (Credits.Messaging.DeliveryMetrics)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation());

@@ -15,7 +15,7 @@ namespace Credits.Messaging.Outbox;
 /// it effectively once. Units a consumer sends itself after its commit are due only after a grace
 /// (<see cref="PostgresOutboxOptions.RelayGrace"/>): the relay delivers what a crash or a failed send left. A unit
 /// whose send fails here waits <see cref="PostgresOutboxOptions.SendRetryDelay"/>, so units that keep failing cannot
-/// hold the head of the queue.
+/// hold the head of the queue; each such unit is counted (<see cref="DeliveryMetrics"/>).
 /// </summary>
 public sealed class OutboxDeliveryService<TDbContext>(
     IServiceScopeFactory scopeFactory,
@@ -91,6 +91,7 @@ public sealed class OutboxDeliveryService<TDbContext>(
                 .Where(s => outboxIds.Contains(s.OutboxId) && !dbContext.Set<OutboxMessage>().Any(m => m.OutboxId == s.OutboxId))
                 .ExecuteDeleteAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            if (failed.Length > 0) DeliveryMetrics.OutboxUnitsPostponed(failed.Length);
             logger.LogDebug("Relayed {Sent} of {Messages} messages from {Units} outbox units", sentNumbers.Length, messages.Count, outboxIds.Count);
             return outboxIds.Count;
         });

@@ -13,7 +13,7 @@ namespace Credits.Messaging.Scheduling;
 /// share the work and none sends a row another holds. A crash after a send and before the commit leaves the row
 /// to be sent again: delivery is at least once, and the receiving saga's state decides what a repeat means. A row
 /// whose send fails is kept and postponed by <see cref="PostgresMessageSchedulerOptions.RetryDelay"/>; the batch's
-/// other rows are deleted as sent. (A failed send used to roll the whole batch back: its sent rows went out again at
+/// other rows are deleted as sent, and the postponed ones counted (<see cref="DeliveryMetrics"/>). (A failed send used to roll the whole batch back: its sent rows went out again at
 /// every poll, and a row that could never be sent held every row due after it.)
 /// </summary>
 sealed class ScheduledMessageDelivery<TDbContext>(
@@ -65,6 +65,7 @@ sealed class ScheduledMessageDelivery<TDbContext>(
             if (failed.Length > 0)
                 await ScheduledMessageTable.Postpone(dbContext, failed, DateTime.UtcNow + options.RetryDelay, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            if (failed.Length > 0) DeliveryMetrics.ScheduledMessagesPostponed(failed.Length);
             logger.LogDebug("Delivered {Count} scheduled messages, {Failed} postponed", due.Count - failed.Length, failed.Length);
             return due.Count;
         });

@@ -19,6 +19,7 @@ public class When_a_unit_cannot_be_sent(OutboxInfrastructure infrastructure) : I
     [Fact]
     public async Task Should_keep_it_and_relay_the_units_behind_it()
     {
+        using var postponed = new PostponedSends();
         // A host that only writes (no relay), so the units wait in the outbox, due at once.
         var poison = new[] { Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid() };
         using (var writer = OutboxTestHostBuilder.Build(infrastructure.Database.ConnectionString, infrastructure.VirtualHost.Uri,
@@ -50,6 +51,8 @@ public class When_a_unit_cannot_be_sent(OutboxInfrastructure infrastructure) : I
         // Nothing lost: the unsendable units wait for a later try, not before their delay.
         Assert.Equal(3, await infrastructure.Count($"FROM outbox_message WHERE headers::text = '{Unsendable}'"));
         Assert.Equal(3, await infrastructure.Count("FROM outbox_state WHERE relay_after > now() + interval '5 minutes'"));
+        // An operator's alert sees them: each postponed unit is counted (credits.outbox.units.postponed).
+        Assert.True(postponed.OutboxUnits >= 3, $"postponed outbox units counted: {postponed.OutboxUnits}");
         await relay.StopAsync();
     }
 

@@ -18,6 +18,7 @@ public class When_a_scheduled_message_cannot_be_sent(Infrastructure infrastructu
     public async Task Should_keep_it_and_send_the_others_once()
     {
         var log = new ScheduledPingLog();
+        using var postponed = new PostponedSends();
         await using var host = await TallyHost.Start(infrastructure, s =>
         {
             s.Scheduler = o =>
@@ -53,5 +54,7 @@ public class When_a_scheduled_message_cannot_be_sent(Infrastructure infrastructu
         Assert.Equal(1L, await infrastructure.Database.ScalarAsync<long>(
             "SELECT count(*) FROM scheduled_message WHERE destination_address LIKE 'nowhere:%' AND due_time > now() + interval '5 minutes'"));
         Assert.Equal(1L, await infrastructure.Database.ScalarAsync<long>("SELECT count(*) FROM scheduled_message"));
+        // An operator's alert sees it: the postponed send is counted (credits.scheduler.messages.postponed).
+        Assert.True(postponed.ScheduledMessages >= 1, $"postponed scheduled messages counted: {postponed.ScheduledMessages}");
     }
 }
