@@ -14,13 +14,15 @@ namespace Credits.Messaging;
 public static class DeliveryMetrics
 {
     public const string MeterName = "Credits.Messaging";
+    public const string OutboxUnitsPostponedName = "credits.outbox.units.postponed";
+    public const string ScheduledMessagesPostponedName = "credits.scheduler.messages.postponed";
 
     static readonly Meter Meter = new(MeterName);
 
-    static readonly Counter<long> Outbox = Meter.CreateCounter<long>("credits.outbox.units.postponed", "{unit}",
+    static readonly Counter<long> Outbox = Meter.CreateCounter<long>(OutboxUnitsPostponedName, "{unit}",
         "Outbox units the relay could not send, kept and tried again after SendRetryDelay");
 
-    static readonly Counter<long> Scheduled = Meter.CreateCounter<long>("credits.scheduler.messages.postponed", "{message}",
+    static readonly Counter<long> Scheduled = Meter.CreateCounter<long>(ScheduledMessagesPostponedName, "{message}",
         "Due scheduled messages that could not be sent, kept and tried again after RetryDelay");
 
     public static void OutboxUnitsPostponed(int count) => Outbox.Add(count);

@@ -19,8 +19,8 @@ sealed class PostponedSends : IDisposable
         };
         _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
         {
-            if (instrument.Name == "credits.outbox.units.postponed") Interlocked.Add(ref _outboxUnits, value);
-            else if (instrument.Name == "credits.scheduler.messages.postponed") Interlocked.Add(ref _scheduledMessages, value);
+            if (instrument.Name == DeliveryMetrics.OutboxUnitsPostponedName) Interlocked.Add(ref _outboxUnits, value);
+            else if (instrument.Name == DeliveryMetrics.ScheduledMessagesPostponedName) Interlocked.Add(ref _scheduledMessages, value);
         });
         _listener.Start();
     }

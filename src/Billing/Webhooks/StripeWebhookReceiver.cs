@@ -13,9 +13,10 @@ namespace Credits.Billing.Webhooks;
 
 /// <summary>
 /// POST /webhooks/stripe. Reads at most Stripe:WebhookMaxBodyBytes (413 beyond, unparsed), verifies the signature
-/// on the raw body (400 with one generic answer for every failure, see <see cref="WebhookRejections"/>); then, in one transaction, records the
-/// event id (unique for good), moves the object's watermark and writes the translated message, naming the app's
-/// customer (<see cref="CustomerNaming"/>), to the bus outbox. 200 only after that commit; a repeated delivery finds its id and is acknowledged.
+/// on the raw body (400 with one generic answer for every failure, see <see cref="WebhookRejections"/>); then, in one
+/// transaction, records the event id (unique for good), moves the object's watermark and writes the translated message,
+/// naming the app's customer (<see cref="CustomerNaming"/>), to the bus outbox. 200 only after that commit; a repeated
+/// delivery finds its id and is acknowledged.
 /// </summary>
 public static class StripeWebhookReceiver
 {

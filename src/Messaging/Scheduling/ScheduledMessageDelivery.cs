@@ -12,9 +12,10 @@ namespace Credits.Messaging.Scheduling;
 /// (each send waits for the broker's confirm), deleted, and committed in one transaction, so several instances
 /// share the work and none sends a row another holds. A crash after a send and before the commit leaves the row
 /// to be sent again: delivery is at least once, and the receiving saga's state decides what a repeat means. A row
-/// whose send fails is kept and postponed by <see cref="PostgresMessageSchedulerOptions.RetryDelay"/>; the batch's
-/// other rows are deleted as sent, and the postponed ones counted (<see cref="DeliveryMetrics"/>). (A failed send used to roll the whole batch back: its sent rows went out again at
-/// every poll, and a row that could never be sent held every row due after it.)
+/// whose send fails is kept and postponed by <see cref="PostgresMessageSchedulerOptions.RetryDelay"/>, and counted
+/// (<see cref="DeliveryMetrics"/>); the batch's other rows are deleted as sent. (A failed send used to roll the whole
+/// batch back: its sent rows went out again at every poll, and a row that could never be sent held every row due
+/// after it.)
 /// </summary>
 sealed class ScheduledMessageDelivery<TDbContext>(
     IServiceScopeFactory scopes,

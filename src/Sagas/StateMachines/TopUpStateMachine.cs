@@ -196,7 +196,8 @@ public sealed class TopUpStateMachine : MassTransitStateMachine<TopUpState>
         PaymentIntentId = saga.PaymentIntentId, IdempotencyKey = SagaKeys.Idempotency(SagaName, saga.CorrelationId, "save-default-card"),
     };
 
-    private static Guid PurchaseOf(IReadOnlyDictionary<string, string> metadata) => PurchaseKeys.PurchaseOf(metadata) ?? Guid.Empty;
+    /// <summary>The purchase Stripe's metadata names; none (<see cref="Guid.Empty"/>) when it names no purchase.</summary>
+    internal static Guid PurchaseOf(IReadOnlyDictionary<string, string> metadata) => PurchaseKeys.PurchaseOf(metadata) ?? Guid.Empty;
 
     private static void Start(TopUpState saga, PurchaseCredits m)
     {

@@ -38,13 +38,11 @@ public sealed class TopUpStateMachineDefinition : SagaDefinition<TopUpState>
         sagaConfigurator.Message<SavedCardCharged>(m => m.UsePartitioner(partition, c => c.Message.PurchaseId));
         sagaConfigurator.Message<PaymentDeclined>(m => m.UsePartitioner(partition, c => c.Message.PurchaseId));
         sagaConfigurator.Message<PurchasedCreditsGranted>(m => m.UsePartitioner(partition, c => c.Message.PurchaseId));
-        sagaConfigurator.Message<StripeCheckoutSessionCompleted>(m => m.UsePartitioner(partition, c => PurchaseOf(c.Message.Metadata)));
-        sagaConfigurator.Message<StripeCheckoutSessionExpired>(m => m.UsePartitioner(partition, c => PurchaseOf(c.Message.Metadata)));
-        sagaConfigurator.Message<StripePaymentSucceeded>(m => m.UsePartitioner(partition, c => PurchaseOf(c.Message.Metadata)));
-        sagaConfigurator.Message<StripePaymentFailed>(m => m.UsePartitioner(partition, c => PurchaseOf(c.Message.Metadata)));
+        sagaConfigurator.Message<StripeCheckoutSessionCompleted>(m => m.UsePartitioner(partition, c => TopUpStateMachine.PurchaseOf(c.Message.Metadata)));
+        sagaConfigurator.Message<StripeCheckoutSessionExpired>(m => m.UsePartitioner(partition, c => TopUpStateMachine.PurchaseOf(c.Message.Metadata)));
+        sagaConfigurator.Message<StripePaymentSucceeded>(m => m.UsePartitioner(partition, c => TopUpStateMachine.PurchaseOf(c.Message.Metadata)));
+        sagaConfigurator.Message<StripePaymentFailed>(m => m.UsePartitioner(partition, c => TopUpStateMachine.PurchaseOf(c.Message.Metadata)));
     }
 
     static bool NamesPurchase(IReadOnlyDictionary<string, string> metadata) => PurchaseKeys.PurchaseOf(metadata) is not null;
-
-    static Guid PurchaseOf(IReadOnlyDictionary<string, string> metadata) => PurchaseKeys.PurchaseOf(metadata) ?? Guid.Empty;
 }

@@ -27,10 +27,7 @@ public class When_a_scheduled_message_cannot_be_sent(Infrastructure infrastructu
                 o.BatchSize = 2;
                 o.RetryDelay = TimeSpan.FromMinutes(10);
             };
-            s.Configure = x =>
-            {
-                log.AddConsumerTo(x);
-            };
+            s.Configure = log.AddConsumerTo;
         });
 
         // Ping 0 is due first, and its address is broken before anything can send it: one transaction.

@@ -25,10 +25,7 @@ public class When_two_instances_deliver_scheduled_messages(Infrastructure infras
                 o.PollInterval = TimeSpan.FromMilliseconds(20);
                 o.BatchSize = 5;
             };
-            s.Configure = x =>
-            {
-                log.AddConsumerTo(x);
-            };
+            s.Configure = log.AddConsumerTo;
         }
 
         await using var first = await TallyHost.Start(infrastructure, Configure);
