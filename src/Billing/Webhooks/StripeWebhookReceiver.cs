@@ -83,42 +83,72 @@ public static class StripeWebhookReceiver
         {
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var first = await db.Database.ExecuteSqlAsync($"""
-                INSERT INTO stripe_webhook_events (event_id, type, object_id, event_created, received_at, outcome)
-                VALUES ({stripeEvent.Id}, {stripeEvent.Type}, {translated.ObjectId}, {translated.Created}, {now}, 'received')
-                ON CONFLICT (event_id) DO NOTHING
-                """, ct);
-            if (first == 0) return WebhookOutcome.Duplicate;
-
-            var outcome = WebhookOutcome.Ignored;
-            if (translated.Message is not null)
-            {
-                outcome = translated.ObjectId is null || await AdvanceWatermarkAsync(db, translated.ObjectId, stripeEvent.Id, translated.Created, now, ct)
-                    ? WebhookOutcome.Published
-                    : WebhookOutcome.Stale;
-                if (outcome == WebhookOutcome.Published && await CustomerNaming.NameCustomerAsync(db, translated.Message, ct) is { } message)
-                    await publish.Publish(message, message.GetType(), ct);
-            }
-            var name = outcome.ToString().ToLowerInvariant();
-            await db.Database.ExecuteSqlAsync($"UPDATE stripe_webhook_events SET outcome = {name} WHERE event_id = {stripeEvent.Id}", ct);
+            var outcome = await StoreAsync(db, stripeEvent, translated, now, ct);
+            if (outcome == WebhookOutcome.Duplicate) return outcome;
+            if (outcome == WebhookOutcome.Published && await CustomerNaming.NameCustomerAsync(db, translated.Message!, ct) is { } message)
+                await publish.Publish(message, message.GetType(), ct);
             await db.SaveAndCommitAsync(transaction, ct); // the bus outbox rows
             return outcome;
         });
     }
 
     /// <summary>
-    /// Moves the object's "last applied" time forward; false when this event is older (stale). Events
-    /// created in the same second cannot be ordered by Stripe's timestamps and are both applied.
+    /// Records the event id with its outcome and, for an event about an object, moves that object's watermark, in one
+    /// statement: a webhook's transaction is this round trip and its commit (with the bus outbox rows), so the object's
+    /// row lock, which orders the events of one subscription, is held for no more than that.
+    /// A repeated delivery inserts nothing and leaves the watermark as it is.
     /// </summary>
-    static async Task<bool> AdvanceWatermarkAsync(DbContext db, string objectId, string eventId, DateTimeOffset created,
-        DateTimeOffset now, CancellationToken ct) =>
-        await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO stripe_object_versions (object_id, last_event_created, last_event_id, updated_at)
-            VALUES ({objectId}, {created}, {eventId}, {now})
-            ON CONFLICT (object_id) DO UPDATE
-              SET last_event_created = excluded.last_event_created, last_event_id = excluded.last_event_id, updated_at = excluded.updated_at
-              WHERE stripe_object_versions.last_event_created <= excluded.last_event_created
-            """, ct) == 1;
+    static async Task<WebhookOutcome> StoreAsync(DbContext db, Event stripeEvent, TranslatedEvent translated, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        var stored = translated.Message is null || translated.ObjectId is null
+            ? await InsertAsync(db, stripeEvent, translated, translated.Message is null ? WebhookOutcome.Ignored : WebhookOutcome.Published, now, ct)
+            : await InsertAdvancingWatermarkAsync(db, stripeEvent, translated.ObjectId, translated.Created, now, ct);
+        return stored is null ? WebhookOutcome.Duplicate : Enum.Parse<WebhookOutcome>(stored, ignoreCase: true);
+    }
+
+    /// <summary>The event id with an outcome known beforehand; null when the id was recorded before.</summary>
+    static async Task<string?> InsertAsync(DbContext db, Event stripeEvent, TranslatedEvent translated, WebhookOutcome outcome,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var name = outcome.ToString().ToLowerInvariant();
+        var stored = await db.Database.SqlQuery<string>($"""
+            INSERT INTO stripe_webhook_events (event_id, type, object_id, event_created, received_at, outcome)
+            VALUES ({stripeEvent.Id}, {stripeEvent.Type}, {translated.ObjectId}, {translated.Created}, {now}, {name})
+            ON CONFLICT (event_id) DO NOTHING
+            RETURNING outcome AS "Value"
+            """).ToListAsync(ct);
+        return stored.SingleOrDefault();
+    }
+
+    /// <summary>
+    /// Moves the object's "last applied" time forward unless this event is older (then its outcome is stale), and records
+    /// the event id with that outcome; null when the id was recorded before. Events created in the same second cannot
+    /// be ordered by Stripe's timestamps and are both applied. Only an id not yet recorded touches the watermark, so a
+    /// repeated delivery takes no lock on the object's row (its transaction is rolled back anyway). Two deliveries of a
+    /// new event at once both pass that check: the second waits for the first's row lock and then its key, writes the
+    /// same watermark again and inserts nothing.
+    /// </summary>
+    static async Task<string?> InsertAdvancingWatermarkAsync(DbContext db, Event stripeEvent, string objectId, DateTimeOffset created,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var stored = await db.Database.SqlQuery<string>($"""
+            WITH advanced AS (
+              INSERT INTO stripe_object_versions (object_id, last_event_created, last_event_id, updated_at)
+              SELECT {objectId}, {created}, {stripeEvent.Id}, {now}
+              WHERE NOT EXISTS (SELECT 1 FROM stripe_webhook_events WHERE event_id = {stripeEvent.Id})
+              ON CONFLICT (object_id) DO UPDATE
+                SET last_event_created = excluded.last_event_created, last_event_id = excluded.last_event_id, updated_at = excluded.updated_at
+                WHERE stripe_object_versions.last_event_created <= excluded.last_event_created
+              RETURNING 1)
+            INSERT INTO stripe_webhook_events (event_id, type, object_id, event_created, received_at, outcome)
+            VALUES ({stripeEvent.Id}, {stripeEvent.Type}, {objectId}, {created}, {now},
+                    CASE WHEN EXISTS (SELECT 1 FROM advanced) THEN 'published' ELSE 'stale' END)
+            ON CONFLICT (event_id) DO NOTHING
+            RETURNING outcome AS "Value"
+            """).ToListAsync(ct);
+        return stored.SingleOrDefault();
+    }
 }
 
 /// <summary>What became of a verified Stripe event.</summary>

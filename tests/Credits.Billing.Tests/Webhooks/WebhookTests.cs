@@ -166,6 +166,28 @@ public sealed class WebhookTests(WebhookHost host) : IClassFixture<WebhookHost>
     }
 
     [Fact]
+    public async Task A_repeated_delivery_leaves_the_watermark_where_the_last_new_event_put_it()
+    {
+        // Two events of one subscription created in the same second are both applied; the first one, delivered again,
+        // is a duplicate and must not take the watermark back from the second.
+        var subscription = "sub_" + Guid.NewGuid().ToString("N")[..14];
+        var second = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        var (first, next) = (StripeEvents.NewId(), StripeEvents.NewId());
+        var firstJson = StripeEvents.SubscriptionUpdated(first, subscription, second, "active");
+
+        var answers = new List<HttpResponseMessage>();
+        foreach (var json in new[] { firstJson, StripeEvents.SubscriptionUpdated(next, subscription, second, "past_due"), firstJson })
+            answers.Add(await StripeEvents.PostAsync(host.Http, json));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        Assert.Contains("duplicate", await answers[2].Content.ReadAsStringAsync());
+        Assert.Equal(next, await host.Infrastructure.Database.ScalarAsync<string>(
+            $"SELECT last_event_id FROM stripe_object_versions WHERE object_id = '{subscription}'"));
+        Assert.Equal(2, await host.Infrastructure.Database.ScalarAsync<long>(
+            $"SELECT count(*) FROM stripe_webhook_events WHERE event_id IN ('{first}', '{next}') AND outcome = 'published'"));
+    }
+
+    [Fact]
     public async Task Events_in_order_are_all_published()
     {
         var subscription = "sub_" + Guid.NewGuid().ToString("N")[..14];
