@@ -40,8 +40,9 @@ public static class BalanceStream
             return;
         }
 
-        using var expiry = ExpiresAt(http.User) is { } expiresAt
-            ? new CancellationTokenSource(Max(expiresAt - clock.GetUtcNow(), TimeSpan.Zero), clock)
+        var expiresAt = ExpiresAt(http.User);
+        using var expiry = expiresAt is { } at
+            ? new CancellationTokenSource(Max(at - clock.GetUtcNow(), TimeSpan.Zero), clock)
             : new CancellationTokenSource();
         using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(ct, expiry.Token);
 
@@ -64,6 +65,9 @@ public static class BalanceStream
             }
             catch (OperationCanceledException) when (expiry.IsCancellationRequested)
             {
+                // A timer can fire a moment before the clock reaches its due time (it counts whole milliseconds of
+                // another clock), and until then the credential is still good: the stream must not end before its link.
+                if (expiresAt - clock.GetUtcNow() is { Ticks: > 0 } early) await Task.Delay(early, clock, ct);
                 await http.Response.WriteAsync("event: expired\ndata: {}\n\n", ct);
                 await http.Response.Body.FlushAsync(ct);
                 return;
