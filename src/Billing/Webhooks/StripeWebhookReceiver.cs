@@ -54,7 +54,7 @@ public static class StripeWebhookReceiver
             logger.LogInformation("Stripe event {EventId} of type {Type} acknowledged; Credits does not handle it", stripeEvent.Id, stripeEvent.Type);
         else
             logger.LogInformation("Stripe event {EventId} ({Type}, {ObjectId}): {Outcome}", stripeEvent.Id, stripeEvent.Type, translated.ObjectId, outcome);
-        return Results.Ok(new { received = stripeEvent.Id, outcome = outcome.ToString().ToLowerInvariant() });
+        return Results.Ok(new { received = stripeEvent.Id, outcome = Name(outcome) });
     }
 
     /// <summary>
@@ -107,14 +107,16 @@ public static class StripeWebhookReceiver
         return stored is null ? WebhookOutcome.Duplicate : Enum.Parse<WebhookOutcome>(stored, ignoreCase: true);
     }
 
+    /// <summary>An outcome as <c>stripe_webhook_events</c> stores it and the endpoint answers it.</summary>
+    static string Name(WebhookOutcome outcome) => outcome.ToString().ToLowerInvariant();
+
     /// <summary>The event id with an outcome known beforehand; null when the id was recorded before.</summary>
     static async Task<string?> InsertAsync(DbContext db, Event stripeEvent, TranslatedEvent translated, WebhookOutcome outcome,
         DateTimeOffset now, CancellationToken ct)
     {
-        var name = outcome.ToString().ToLowerInvariant();
         var stored = await db.Database.SqlQuery<string>($"""
             INSERT INTO stripe_webhook_events (event_id, type, object_id, event_created, received_at, outcome)
-            VALUES ({stripeEvent.Id}, {stripeEvent.Type}, {translated.ObjectId}, {translated.Created}, {now}, {name})
+            VALUES ({stripeEvent.Id}, {stripeEvent.Type}, {translated.ObjectId}, {translated.Created}, {now}, {Name(outcome)})
             ON CONFLICT (event_id) DO NOTHING
             RETURNING outcome AS "Value"
             """).ToListAsync(ct);
@@ -143,7 +145,7 @@ public static class StripeWebhookReceiver
               RETURNING 1)
             INSERT INTO stripe_webhook_events (event_id, type, object_id, event_created, received_at, outcome)
             VALUES ({stripeEvent.Id}, {stripeEvent.Type}, {objectId}, {created}, {now},
-                    CASE WHEN EXISTS (SELECT 1 FROM advanced) THEN 'published' ELSE 'stale' END)
+                    CASE WHEN EXISTS (SELECT 1 FROM advanced) THEN {Name(WebhookOutcome.Published)} ELSE {Name(WebhookOutcome.Stale)} END)
             ON CONFLICT (event_id) DO NOTHING
             RETURNING outcome AS "Value"
             """).ToListAsync(ct);

@@ -30,17 +30,20 @@ public sealed class CustomerLifecycleStateMachineDefinition : SagaDefinition<Cus
         sagaConfigurator.Message<ChangePlan>(m => m.UsePartitioner(partition, c => SagaKeys.ForCustomer(c.Message.CustomerId)));
         sagaConfigurator.Message<PlanChanged>(m => m.UsePartitioner(partition, c => SagaKeys.ForCustomer(c.Message.CustomerId)));
         sagaConfigurator.Message<PlanChangeFailed>(m => m.UsePartitioner(partition, c => SagaKeys.ForCustomer(c.Message.CustomerId)));
-        sagaConfigurator.Only<CustomerLifecycleState, StripeSubscriptionUpdated>(m => m.CustomerId is not null, NamesNoCustomer);
-        sagaConfigurator.Only<CustomerLifecycleState, StripeInvoicePaid>(m => m.CustomerId is not null, NamesNoCustomer);
-        sagaConfigurator.Only<CustomerLifecycleState, StripeInvoiceCreated>(m => m.CustomerId is not null, NamesNoCustomer);
-        sagaConfigurator.Only<CustomerLifecycleState, StripeInvoicePaymentFailed>(m => m.CustomerId is not null, NamesNoCustomer);
         sagaConfigurator.Only<CustomerLifecycleState, StripeInvoicePaid>(CustomerLifecycleStateMachine.OpensPeriod, "the invoice opens no period");
         sagaConfigurator.Only<CustomerLifecycleState, StripeInvoiceCreated>(m => CustomerLifecycleStateMachine.Renews(m.BillingReason), NoRenewal);
         sagaConfigurator.Only<CustomerLifecycleState, StripeInvoicePaymentFailed>(m => CustomerLifecycleStateMachine.Renews(m.BillingReason), NoRenewal);
-        // After the filters, so an event naming no customer never queues in a partition.
-        sagaConfigurator.Message<StripeSubscriptionUpdated>(m => m.UsePartitioner(partition, c => CustomerLifecycleStateMachine.ForNamedCustomer(c.Message.CustomerId)));
-        sagaConfigurator.Message<StripeInvoicePaid>(m => m.UsePartitioner(partition, c => CustomerLifecycleStateMachine.ForNamedCustomer(c.Message.CustomerId)));
-        sagaConfigurator.Message<StripeInvoiceCreated>(m => m.UsePartitioner(partition, c => CustomerLifecycleStateMachine.ForNamedCustomer(c.Message.CustomerId)));
-        sagaConfigurator.Message<StripeInvoicePaymentFailed>(m => m.UsePartitioner(partition, c => CustomerLifecycleStateMachine.ForNamedCustomer(c.Message.CustomerId)));
+        ByNamedCustomer<StripeSubscriptionUpdated>(m => m.CustomerId);
+        ByNamedCustomer<StripeInvoicePaid>(m => m.CustomerId);
+        ByNamedCustomer<StripeInvoiceCreated>(m => m.CustomerId);
+        ByNamedCustomer<StripeInvoicePaymentFailed>(m => m.CustomerId);
+
+        // A Stripe event that names no customer is dropped; the rest are partitioned by the customer they name, after
+        // every filter, so a dropped event never queues in a partition.
+        void ByNamedCustomer<T>(Func<T, string?> customerId) where T : class
+        {
+            sagaConfigurator.Only<CustomerLifecycleState, T>(m => customerId(m) is not null, NamesNoCustomer);
+            sagaConfigurator.Message<T>(m => m.UsePartitioner(partition, c => CustomerLifecycleStateMachine.ForNamedCustomer(customerId(c.Message))));
+        }
     }
 }

@@ -23,25 +23,28 @@ public sealed class TopUpStateMachineDefinition : SagaDefinition<TopUpState>
         ISagaConfigurator<TopUpState> sagaConfigurator, IRegistrationContext context)
     {
         endpointConfigurator.UseMessageRetry(r => r.Intervals(50, 200, 1000).Ignore<InvalidMessageException>());
-        sagaConfigurator.Only<TopUpState, StripeCheckoutSessionCompleted>(m => NamesPurchase(m.Metadata), NotAPurchase);
-        sagaConfigurator.Only<TopUpState, StripeCheckoutSessionExpired>(m => NamesPurchase(m.Metadata), NotAPurchase);
-        sagaConfigurator.Only<TopUpState, StripePaymentSucceeded>(m => NamesPurchase(m.Metadata), NotAPurchase);
-        sagaConfigurator.Only<TopUpState, StripePaymentFailed>(m => NamesPurchase(m.Metadata), NotAPurchase);
         // Stripe sends a checkout's completion and its payment's success together, and a saved card's answer meets its
         // payment's event: partitioned by purchase, the second waits in this host instead of on the saga's row lock,
-        // holding a connection and a transaction (docs/BENCHMARKS.md, twenty-eighth session). After the filters, so an
-        // event naming no purchase never queues in a partition. Refunds and disputes name the payment, not the purchase,
-        // and keep to the row lock.
+        // holding a connection and a transaction (docs/BENCHMARKS.md, twenty-eighth session). Refunds and disputes name
+        // the payment, not the purchase, and keep to the row lock.
         var partition = endpointConfigurator.CreatePartitioner(ConcurrencyLimit);
         sagaConfigurator.Message<PurchaseCredits>(m => m.UsePartitioner(partition, c => c.Message.PurchaseId));
         sagaConfigurator.Message<CheckoutSessionCreated>(m => m.UsePartitioner(partition, c => c.Message.PurchaseId));
         sagaConfigurator.Message<SavedCardCharged>(m => m.UsePartitioner(partition, c => c.Message.PurchaseId));
         sagaConfigurator.Message<PaymentDeclined>(m => m.UsePartitioner(partition, c => c.Message.PurchaseId));
         sagaConfigurator.Message<PurchasedCreditsGranted>(m => m.UsePartitioner(partition, c => c.Message.PurchaseId));
-        sagaConfigurator.Message<StripeCheckoutSessionCompleted>(m => m.UsePartitioner(partition, c => TopUpStateMachine.PurchaseOf(c.Message.Metadata)));
-        sagaConfigurator.Message<StripeCheckoutSessionExpired>(m => m.UsePartitioner(partition, c => TopUpStateMachine.PurchaseOf(c.Message.Metadata)));
-        sagaConfigurator.Message<StripePaymentSucceeded>(m => m.UsePartitioner(partition, c => TopUpStateMachine.PurchaseOf(c.Message.Metadata)));
-        sagaConfigurator.Message<StripePaymentFailed>(m => m.UsePartitioner(partition, c => TopUpStateMachine.PurchaseOf(c.Message.Metadata)));
+        ByPurchaseInMetadata<StripeCheckoutSessionCompleted>(m => m.Metadata);
+        ByPurchaseInMetadata<StripeCheckoutSessionExpired>(m => m.Metadata);
+        ByPurchaseInMetadata<StripePaymentSucceeded>(m => m.Metadata);
+        ByPurchaseInMetadata<StripePaymentFailed>(m => m.Metadata);
+
+        // Stripe's event reaches the saga only when its metadata names a purchase, then partitioned by that purchase:
+        // after the filter, so an event naming no purchase never queues in a partition.
+        void ByPurchaseInMetadata<T>(Func<T, IReadOnlyDictionary<string, string>> metadata) where T : class
+        {
+            sagaConfigurator.Only<TopUpState, T>(m => NamesPurchase(metadata(m)), NotAPurchase);
+            sagaConfigurator.Message<T>(m => m.UsePartitioner(partition, c => TopUpStateMachine.PurchaseOf(metadata(c.Message))));
+        }
     }
 
     static bool NamesPurchase(IReadOnlyDictionary<string, string> metadata) => PurchaseKeys.PurchaseOf(metadata) is not null;
