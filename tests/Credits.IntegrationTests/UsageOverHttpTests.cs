@@ -84,25 +84,6 @@ public class UsageOverHttpTests(SystemUnderTest system) : IClassFixture<SystemUn
     }
 
     [Fact]
-    public async Task Usage_older_than_35_days_is_rejected_as_too_old_and_changes_nothing()
-    {
-        var customer = "old-" + Guid.NewGuid().ToString("N");
-        await system.Accounts.OpenAsync(customer, "hobby");
-        var now = DateTimeOffset.UtcNow;
-
-        var response = await PostAsync(
-            Event("old-" + customer, customer, 40, now.AddDays(-36)),
-            Event("late-" + customer, customer, 10, now.AddDays(-34)));
-
-        Assert.Equal(["rejected", "applied"], response.Results.Select(r => r.Status));
-        Assert.Equal("too-old", response.Results[0].ReasonCode);
-        Assert.Contains("35 days", response.Results[0].Reason);
-        Assert.Equal(200 - 10, await system.Accounts.AvailableAsync(customer));
-        var books = await system.Accounts.BooksAsync(customer);
-        Assert.Equal(books.SumOfEntries, books.Column);
-    }
-
-    [Fact]
     public async Task A_malformed_or_oversized_request_gets_problem_details_and_writes_nothing()
     {
         var customer = "malformed-" + Guid.NewGuid().ToString("N");

@@ -13,7 +13,7 @@ public sealed record UsageEvent
     public required string CustomerId { get; init; }
     /// <summary>Credits to debit; null when the usage is given as a <see cref="Quantity"/>.</summary>
     public long? Credits { get; init; }
-    /// <summary>When it happened, at most 35 days ago (older usage is rejected as too-old); null: when Credits records it.</summary>
+    /// <summary>When it happened; null: when Credits records it.</summary>
     public DateTimeOffset? OccurredAt { get; init; }
     /// <summary>What was consumed ("api-call", "gpt-4o"); required with <see cref="Quantity"/>.</summary>
     public string? Feature { get; init; }
@@ -41,7 +41,7 @@ public static class UsageStatuses
 
 /// <summary>
 /// One event's outcome. <see cref="ReasonCode"/> of a rejected event: invalid, unknown-customer,
-/// idempotency-conflict, unpriced or too-old (it occurred more than 35 days ago). <see cref="Charged"/>: the whole credits an applied event took.
+/// idempotency-conflict or unpriced. <see cref="Charged"/>: the whole credits an applied event took.
 /// </summary>
 public sealed record UsageEventResult(string EventId, string Status, string? ReasonCode, string? Reason, long? Available, long? Charged = null);
 

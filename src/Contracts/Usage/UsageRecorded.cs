@@ -14,10 +14,7 @@ public record UsageRecorded
     public string EventId { get; init; } = "";
     /// <summary>Credits to debit; 0 when the usage is given as a <see cref="Quantity"/>.</summary>
     public long Credits { get; init; }
-    /// <summary>
-    /// When the usage happened; default (unset) means when Credits records it. Usage more than 35 days old is rejected
-    /// (reason code <c>too-old</c>), as Stripe refuses meter events that old.
-    /// </summary>
+    /// <summary>When the usage happened; default (unset) means when Credits records it.</summary>
     public DateTimeOffset OccurredAt { get; init; }
     /// <summary>What was consumed (e.g. "api-call", or a model such as "gpt-4o"); required with <see cref="Quantity"/>.</summary>
     public string? Feature { get; init; }

@@ -11,13 +11,6 @@ public sealed record DebitCredits : LedgerCommand
     /// <summary>How far in the future a usage timestamp may lie (clock skew) before it is refused.</summary>
     public static readonly TimeSpan MaxFutureSkew = TimeSpan.FromMinutes(5);
 
-    /// <summary>
-    /// How late usage may be reported: Stripe's own limit for a meter event's timestamp. Older usage is refused with its
-    /// reason (after the duplicate check: a replay of usage applied in time is still a duplicate). The limit is what
-    /// lets the ledger's deduplication keys of old months leave the hot index (docs/SCALING.md, section 6).
-    /// </summary>
-    public static readonly TimeSpan MaxAge = TimeSpan.FromDays(35);
-
     /// <summary>Credits to debit; 0 when the usage is <see cref="Priced"/>.</summary>
     public required long Credits { get; init; }
     /// <summary>

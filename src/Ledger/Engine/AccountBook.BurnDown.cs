@@ -9,10 +9,6 @@ sealed partial class AccountBook
 {
     LedgerResult Debit(DebitCredits c)
     {
-        // Here rather than in DebitCredits.Invalid, so that it comes after the duplicate check.
-        if (c.OccurredAt < _now - DebitCredits.MaxAge)
-            return NotApplied(c, LedgerOutcome.Refused,
-                $"the usage occurred at {c.OccurredAt:O}, more than {DebitCredits.MaxAge.TotalDays:0} days ago: usage is accepted up to {DebitCredits.MaxAge.TotalDays:0} days late");
         var charge = ChargeFor(c.OccurredAt);
         var member = c.MemberId is { } memberId ? _members.GetValueOrDefault(memberId) : null;
         var posting = Post(c, c.OccurredAt, c.Note, periodStart: charge.PeriodStart, priced: c.Priced, member: member);

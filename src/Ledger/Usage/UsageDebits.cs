@@ -40,8 +40,6 @@ public static class UsageDebits
             LedgerOutcome.Applied or LedgerOutcome.Duplicate => null,
             LedgerOutcome.UnknownCustomer => UsageRejectionCodes.UnknownCustomer,
             LedgerOutcome.Conflict => UsageRejectionCodes.IdempotencyConflict,
-            // The one thing that refuses a valid debit is its age (AccountBook.Debit).
-            LedgerOutcome.Refused => UsageRejectionCodes.TooOld,
             _ => UsageRejectionCodes.Invalid,
         };
         if (code is null) return null;

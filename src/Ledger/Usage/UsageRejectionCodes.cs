@@ -8,6 +8,4 @@ public static class UsageRejectionCodes
     public const string IdempotencyConflict = "idempotency-conflict";
     /// <summary>Usage in a native unit that no rate card in effect at its time prices (docs/rate-cards.md).</summary>
     public const string Unpriced = "unpriced";
-    /// <summary>Usage that occurred more than 35 days before it reached the ledger (<c>DebitCredits.MaxAge</c>).</summary>
-    public const string TooOld = "too-old";
 }
