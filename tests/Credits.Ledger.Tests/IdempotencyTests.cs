@@ -48,6 +48,27 @@ public class IdempotencyTests(LedgerDatabase database) : IClassFixture<LedgerDat
         Assert.Equal(195, await customer.AvailableAsync());
     }
 
+    /// <summary>
+    /// A producer's retry that stamps the event again with the time of the retry, months later, is other content under
+    /// the same key: a conflict, never a second debit. Any plan that moves old keys out of the hot index must keep this
+    /// green: a limit on how old usage may be cannot tell such a retry from a new event (docs/SCALING.md, section 6).
+    /// </summary>
+    [Fact]
+    public async Task A_retry_stamped_with_a_new_time_months_later_is_a_conflict_not_a_second_debit()
+    {
+        await using var customer = new Customer(database);
+        await customer.StartAsync("hobby");
+        await customer.DebitAsync(10, key: "usage-late", occurredAt: customer.Clock.Now);
+
+        customer.Clock.Advance(TimeSpan.FromDays(120));
+        var retry = await customer.DebitAsync(10, key: "usage-late", occurredAt: customer.Clock.Now);
+
+        Assert.Equal(LedgerOutcome.Conflict, retry.Outcome);
+        Assert.Equal(10L, await database.ScalarAsync<long>(
+            $"SELECT sum(quantity) FROM ledger_entries WHERE customer_id = '{customer.Id}' AND kind IN ('Debit', 'Overage', 'WriteOff')"));
+        await LedgerInvariants.AssertHoldAsync(database);
+    }
+
     [Fact]
     public async Task A_key_used_by_another_customer_is_a_conflict()
     {
