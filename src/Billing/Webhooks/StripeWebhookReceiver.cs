@@ -114,13 +114,14 @@ public static class StripeWebhookReceiver
     static async Task<string?> InsertAsync(DbContext db, Event stripeEvent, TranslatedEvent translated, WebhookOutcome outcome,
         DateTimeOffset now, CancellationToken ct)
     {
-        var stored = await db.Database.SqlQuery<string>($"""
+        // Plain commands, not EF's SqlQuery: they run for every webhook (PlainCommands says why).
+        await using var command = db.PlainCommand("""
             INSERT INTO stripe_webhook_events (event_id, type, object_id, event_created, received_at, outcome)
-            VALUES ({stripeEvent.Id}, {stripeEvent.Type}, {translated.ObjectId}, {translated.Created}, {now}, {Name(outcome)})
+            VALUES ($1, $2, $3, $4, $5, $6)
             ON CONFLICT (event_id) DO NOTHING
-            RETURNING outcome AS "Value"
-            """).ToListAsync(ct);
-        return stored.SingleOrDefault();
+            RETURNING outcome
+            """).With(stripeEvent.Id).With(stripeEvent.Type).With(translated.ObjectId).With(translated.Created).With(now).With(Name(outcome));
+        return (string?)await command.ExecuteScalarAsync(ct);
     }
 
     /// <summary>
@@ -134,22 +135,22 @@ public static class StripeWebhookReceiver
     static async Task<string?> InsertAdvancingWatermarkAsync(DbContext db, Event stripeEvent, string objectId, DateTimeOffset created,
         DateTimeOffset now, CancellationToken ct)
     {
-        var stored = await db.Database.SqlQuery<string>($"""
+        await using var command = db.PlainCommand("""
             WITH advanced AS (
               INSERT INTO stripe_object_versions (object_id, last_event_created, last_event_id, updated_at)
-              SELECT {objectId}, {created}, {stripeEvent.Id}, {now}
-              WHERE NOT EXISTS (SELECT 1 FROM stripe_webhook_events WHERE event_id = {stripeEvent.Id})
+              SELECT $3, $4, $1, $5
+              WHERE NOT EXISTS (SELECT 1 FROM stripe_webhook_events WHERE event_id = $1)
               ON CONFLICT (object_id) DO UPDATE
                 SET last_event_created = excluded.last_event_created, last_event_id = excluded.last_event_id, updated_at = excluded.updated_at
                 WHERE stripe_object_versions.last_event_created <= excluded.last_event_created
               RETURNING 1)
             INSERT INTO stripe_webhook_events (event_id, type, object_id, event_created, received_at, outcome)
-            VALUES ({stripeEvent.Id}, {stripeEvent.Type}, {objectId}, {created}, {now},
-                    CASE WHEN EXISTS (SELECT 1 FROM advanced) THEN {Name(WebhookOutcome.Published)} ELSE {Name(WebhookOutcome.Stale)} END)
+            VALUES ($1, $2, $3, $4, $5, CASE WHEN EXISTS (SELECT 1 FROM advanced) THEN $6 ELSE $7 END)
             ON CONFLICT (event_id) DO NOTHING
-            RETURNING outcome AS "Value"
-            """).ToListAsync(ct);
-        return stored.SingleOrDefault();
+            RETURNING outcome
+            """).With(stripeEvent.Id).With(stripeEvent.Type).With(objectId).With(created).With(now)
+            .With(Name(WebhookOutcome.Published)).With(Name(WebhookOutcome.Stale));
+        return (string?)await command.ExecuteScalarAsync(ct);
     }
 }
 

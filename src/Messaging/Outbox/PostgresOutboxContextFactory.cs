@@ -120,17 +120,7 @@ public sealed class PostgresOutboxContextFactory<TDbContext>(
     /// </remarks>
     async Task<int> ClaimInbox(OutboxTables tables, Guid messageId, Guid consumerId, CancellationToken cancellationToken)
     {
-        var connection = (NpgsqlConnection)dbContext.Database.GetDbConnection();
-        await using var command = new NpgsqlCommand(tables.ClaimInbox, connection,
-            (NpgsqlTransaction?)dbContext.Database.CurrentTransaction?.GetDbTransaction())
-        {
-            Parameters =
-            {
-                new NpgsqlParameter<Guid> { TypedValue = messageId },
-                new NpgsqlParameter<Guid> { TypedValue = consumerId },
-                new NpgsqlParameter<DateTime> { TypedValue = DateTime.UtcNow },
-            },
-        };
+        await using var command = dbContext.PlainCommand(tables.ClaimInbox).With(messageId).With(consumerId).With(DateTime.UtcNow);
         return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
