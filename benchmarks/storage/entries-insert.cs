@@ -5,7 +5,7 @@
 // real schema, never Credits' own:
 //   createdb scratch && Postgres__ConnectionString="Host=...;Database=scratch;..." dotnet src/Orchestrator/bin/Release/net10.0/Credits.Orchestrator.dll migrate
 //   ENTRIES_DB="Host=...;Database=scratch;..." dotnet run benchmarks/storage/entries-insert.cs
-// Drop an index between runs (DROP INDEX ix_ledger_entries_customer) to see what it costs. The table is truncated first.
+// Drop an index between runs (e.g. DROP INDEX ix_ledger_entries_overage) to see what it costs. The table is truncated first.
 using System.Diagnostics;
 using Npgsql;
 using NpgsqlTypes;

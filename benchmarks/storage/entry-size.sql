@@ -16,14 +16,15 @@ create index on e_before (customer_id, id);
 create index on e_before (customer_id, period_start, id) where kind = 'Overage';
 
 -- Today's layout (src/Ledger/Mapping/LedgerEntryConfiguration.cs): the key's MD5 as a stored uuid under the unique
--- index, the fingerprint as the first 64 bits of its MD5.
-create table e_now (id bigint generated always as identity primary key, customer_id text not null, kind text not null,
+-- index, the fingerprint as the first 64 bits of its MD5, the entries keyed by (customer_id, id) (migration
+-- LedgerEntriesKeyedByCustomer; before it, a key on id and an index on (customer_id, id)).
+create table e_now (id bigint generated always as identity, customer_id text not null, kind text not null,
   amount bigint not null, held_change bigint not null, quantity bigint not null, grant_id uuid, reservation_id uuid,
   idempotency_key text not null, sequence int not null, fingerprint bigint, period_start timestamptz not null,
   occurred_at timestamptz not null, recorded_at timestamptz not null, note text,
   key_hash uuid generated always as (md5(idempotency_key)::uuid) stored not null);
+alter table e_now add primary key (customer_id, id);
 create unique index on e_now (key_hash, sequence);
-create index on e_now (customer_id, id);
 create index on e_now (customer_id, period_start, id) where kind = 'Overage';
 
 -- The prototype: account and grant as int references, kind and feature as smallint, the fingerprint as a 64-bit

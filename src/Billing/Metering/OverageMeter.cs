@@ -76,13 +76,15 @@ public sealed class OverageMeter(DbContext db, CreditLedger ledger, StripeCustom
         if (unreported.Count == 0) return [];
         var linked = await links.FindManyAsync(unreported.Select(u => u.CustomerId).Distinct().ToList(), ct);
         var lastEntryIds = unreported.Select(u => u.LastEntryId).ToArray();
+        // By customer and id: entries are keyed by both (LedgerEntryConfiguration).
+        var lastEntryCustomers = unreported.Select(u => u.CustomerId).ToArray();
         var usedAt = await db.Database
             // When the usage happened, inside the entry's period and never after it was recorded: Stripe bills a meter
             // event on the invoice of the period its timestamp falls in, and late usage of the previous period
             // (the ledger's late-usage grace) must land on that period's invoice, still a draft for an hour.
             .SqlQuery<EntryTime>($"""
                 SELECT id AS "Id", greatest(period_start, least(occurred_at, recorded_at)) AS "UsedAt"
-                FROM ledger_entries WHERE id = ANY({lastEntryIds})
+                FROM ledger_entries WHERE (customer_id, id) IN (SELECT * FROM unnest({lastEntryCustomers}, {lastEntryIds}))
                 """)
             .ToDictionaryAsync(e => e.Id, e => e.UsedAt, ct);
         var reports = new List<MeterReport>();

@@ -591,6 +591,10 @@ namespace Credits.Persistence.Migrations
 
             modelBuilder.Entity("Credits.Ledger.Model.LedgerEntry", b =>
                 {
+                    b.Property<string>("CustomerId")
+                        .HasColumnType("text")
+                        .HasColumnName("customer_id");
+
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
@@ -601,11 +605,6 @@ namespace Credits.Persistence.Migrations
                     b.Property<long>("Amount")
                         .HasColumnType("bigint")
                         .HasColumnName("amount");
-
-                    b.Property<string>("CustomerId")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("customer_id");
 
                     b.Property<long?>("Fingerprint")
                         .HasColumnType("bigint")
@@ -676,10 +675,7 @@ namespace Credits.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("sequence");
 
-                    b.HasKey("Id");
-
-                    b.HasIndex("CustomerId", "Id")
-                        .HasDatabaseName("ix_ledger_entries_customer");
+                    b.HasKey("CustomerId", "Id");
 
                     b.HasIndex("KeyHash", "Sequence")
                         .IsUnique()
