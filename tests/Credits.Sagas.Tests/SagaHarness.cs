@@ -115,6 +115,21 @@ public sealed class SagaHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until <paramref name="saga"/> has consumed a matching message. The saga harness records a message only
+    /// after the saga's behaviour has run to its end, while the in-memory repository hands out the live instance the
+    /// saga is still changing: read an instance's fields after this, not by polling one of them.
+    /// </summary>
+    public async Task WaitForSagaConsumed<TSaga, T>(ISagaTestHarness<TSaga> saga, Func<T, bool> filter) where TSaga : class, ISaga where T : class
+    {
+        var deadline = DateTime.UtcNow + Bus.TestTimeout;
+        while (!saga.Consumed.Select<T>(m => filter(m.Context.Message)).Any())
+        {
+            if (DateTime.UtcNow > deadline) throw new Xunit.Sdk.XunitException($"{typeof(TSaga).Name} did not consume the {typeof(T).Name}");
+            await Task.Delay(20);
+        }
+    }
+
     public async Task<int> PublishedCount<T>(Func<T, bool> filter) where T : class =>
         await Bus.Published.SelectAsync<T>(m => filter(m.Context.Message)).Count();
 

@@ -1,6 +1,7 @@
 using Credits.Contracts.Billing;
 using Credits.Contracts.Customers;
 using Credits.Contracts.PlanChanges;
+using Credits.Sagas.StateMachines;
 using static Credits.Sagas.Tests.Cancellations.CancellationScenario;
 using static Credits.Sagas.Tests.Customers.CustomerScenario;
 
@@ -92,9 +93,11 @@ public class When_a_customer_resumes_before_the_period_end
         await h.Bus.Bus.Publish(new CancelAtPeriodEndSet { OperationId = op, CancelAtPeriodEnd = false, Status = "active" });
 
         await h.PublishedOne<SubscriptionResumed>(m => m.OperationId == op);
-        // Both fields at once: the in-memory repository hands out the instance while the saga clears them one by one.
-        await WaitFor(() => h.Customers.Sagas.Contains(customer) is { CancellationOperationId: null, CancelAt: null });
+        await h.WaitForSagaConsumed<CustomerLifecycleState, SubscriptionResumed>(h.Customers, m => m.OperationId == op);
         Assert.NotNull(await h.Cancellations.Exists(op, h.CancellationMachine.Resumed));
+        var resumed = h.Customers.Sagas.Contains(customer)!;
+        Assert.Null(resumed.CancellationOperationId);
+        Assert.Null(resumed.CancelAt);
         var change = Guid.NewGuid();
         await h.Bus.Bus.Publish(new ChangePlan { OperationId = change, CustomerId = "resume-1", NewPlanId = "hobby" });
         await h.PublishedOne<BeginPlanChange>(m => m.OperationId == change);

@@ -59,10 +59,8 @@ public class AutoTopUpSafetyTests
         public async Task DeclinedAsync(PurchaseCredits p, string reason = "the payment was declined: Your card was declined.")
         {
             await h.Bus.Bus.Publish(new PurchaseCancelled { PurchaseId = p.PurchaseId, CustomerId = id, Reason = reason });
-            // The in-memory repository hands out the instance the saga is changing: the purchase id is cleared before the
-            // transition out of PurchaseInFlight, so the end is applied only once the saga has left that state too.
-            await WaitUntil(() => Task.FromResult(State() is { PurchaseId: null } s && s.CurrentState != h.AutoTopUpMachine.PurchaseInFlight.Name),
-                "the purchase's end applied");
+            await h.WaitForSagaConsumed<AutoTopUpState, PurchaseCancelled>(h.AutoTopUps, m => m.PurchaseId == p.PurchaseId);
+            Assert.Null(State().PurchaseId);   // the purchase's end applied
         }
 
         public AutoTopUpState State() => h.AutoTopUps.Sagas.Contains(SagaId) ?? throw new Xunit.Sdk.XunitException("no auto top-up saga");
