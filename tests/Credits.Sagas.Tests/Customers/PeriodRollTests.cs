@@ -1,6 +1,7 @@
 using Credits.Contracts.Billing;
 using Credits.Contracts.Customers;
 using Credits.Contracts.PlanChanges;
+using Credits.Sagas.StateMachines;
 using static Credits.Sagas.Tests.Customers.CustomerScenario;
 
 namespace Credits.Sagas.Tests.Customers;
@@ -114,7 +115,7 @@ public class When_the_subscription_rolls_while_its_plan_is_changing
         var op = await UpgradeInFlight(h, "billed-3");
         // The upgrade completed in the new period (its credits granted there); the roll's webhooks come later.
         await h.Bus.Bus.Publish(new PlanChanged { OperationId = op, CustomerId = "billed-3", FromPlanId = "hobby", ToPlanId = "pro", Items = [Plans.ProFlat, Plans.ProMetered] });
-        for (var i = 0; i < 100 && h.Customers.Sagas.Contains(id)!.PlanChangeOperationId is not null; i++) await Task.Delay(20);
+        await h.WaitForSagaConsumed<CustomerLifecycleState, PlanChanged>(h.Customers, m => m.OperationId == op);
 
         // Stripe renewed Hobby at the roll, before the upgrade.
         await h.Bus.Bus.Publish(Renewal("billed-3", Plans.Hobby.FlatPriceId));
@@ -190,10 +191,9 @@ public class When_a_paid_plan_is_asked_for_at_registration_and_no_card_comes
             OperationId = upgrade.OperationId, CustomerId = "nocard-1", FromPlanId = "hobby", ToPlanId = "pro", Items = [Plans.HobbyFlat],
             Reason = "no card was given for the upgrade",
         });
-        await h.WaitForConsumed<PlanChangeFailed>(1);
+        await h.WaitForSagaConsumed<CustomerLifecycleState, PlanChangeFailed>(h.Customers, m => m.OperationId == upgrade.OperationId);
 
         var customer = h.Customers.Sagas.Contains(id)!;
-        for (var i = 0; i < 100 && customer.PlanChangeOperationId is not null; i++) { await Task.Delay(20); customer = h.Customers.Sagas.Contains(id)!; }
         Assert.Equal(("hobby", null, "Active"), (customer.PlanId, customer.PlanChangeOperationId, customer.CurrentState));
         Assert.Equal(0, await h.PublishedCount<CustomerRegistrationFailed>(_ => true));
     }
@@ -245,8 +245,7 @@ public class When_a_renewal_stays_unpaid
         });
         var resumed = await h.PublishedOne<SetOverageSuspended>(m => m.CustomerId == "unpaid-1" && !m.Suspended);
         Assert.False(resumed.Suspended);
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (h.Customers.Sagas.Contains(id)?.RenewalUnpaidSince is not null && DateTime.UtcNow < deadline) await Task.Delay(20);
+        await h.WaitForSagaConsumed<CustomerLifecycleState, StripeInvoicePaid>(h.Customers, m => m.InvoiceId == "in_cycle" && m.CustomerId == "unpaid-1");
         Assert.Null(h.Customers.Sagas.Contains(id)?.RenewalUnpaidSince);
     }
 

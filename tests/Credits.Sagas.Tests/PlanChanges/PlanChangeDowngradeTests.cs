@@ -1,4 +1,5 @@
 using Credits.Contracts.PlanChanges;
+using Credits.Sagas.StateMachines;
 using Credits.Sagas.Invariant;
 using static Credits.Sagas.Tests.PlanChanges.PlanChangeScenario;
 
@@ -111,7 +112,7 @@ public class When_a_downgrades_time_comes_after_the_period_rolled
         var renewedEnd = periodEnd.AddDays(30);
         await h.Bus.Bus.Publish(ProPeriodRead(op, periodEnd, renewedEnd));
 
-        for (var i = 0; i < 100 && h.PlanChanges.Sagas.Contains(op)?.PeriodEnd != renewedEnd; i++) await Task.Delay(20);
+        await h.WaitForSagaConsumed<PlanChangeState, SubscriptionStateRead>(h.PlanChanges, m => m.OperationId == op && m.PeriodEnd == renewedEnd);
         var waiting = await h.PlanChanges.Exists(op, h.PlanChangeMachine.WaitingForPeriodEnd);
         Assert.NotNull(waiting);
         var saga = h.PlanChanges.Sagas.Contains(op)!;
