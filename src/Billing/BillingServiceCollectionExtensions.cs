@@ -2,6 +2,7 @@ using Credits.Billing.Catalog;
 using Credits.Billing.Customers;
 using Credits.Billing.Metering;
 using Credits.Billing.StripeAdapter;
+using Credits.Messaging.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -60,7 +61,7 @@ public static class BillingServiceCollectionExtensions
         services.TryAddSingleton<MeteringStatistics>();
         services.TryAddSingleton<MeterEventSender>();
         services.TryAddScoped(sp => ActivatorUtilities.CreateInstance<OverageMeter>(sp, sp.GetRequiredService<TDbContext>()));
-        if (runInBackground) services.AddHostedService<OverageMeteringService>();
+        if (runInBackground) services.AddPeriodicJob<OverageMeteringService>();
         return services;
     }
 

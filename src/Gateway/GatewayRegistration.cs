@@ -18,6 +18,7 @@ using Credits.Gateway.Usage;
 using Credits.Gateway.WebhookEndpoints;
 using Credits.Ledger.Usage;
 using Credits.Ledger;
+using Credits.Messaging.Jobs;
 using Credits.Persistence;
 using Credits.ServiceDefaults;
 using Scalar.AspNetCore;
@@ -44,6 +45,8 @@ static class GatewayRegistration
         builder.Services.AddSingleton<BalanceChangeListener>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BalanceChangeListener>());
         builder.AddBus(x => x.AddCreditsMessaging());
+        // The inbox cleanup is this host's periodic job: degraded, not unhealthy, while it keeps failing.
+        builder.Services.AddHealthChecks().AddCheck<PeriodicJobsHealthCheck>("periodic-jobs", tags: [HealthEndpoints.Ready]);
         builder.AddApiKeyAuthentication();
         builder.RefuseDevelopmentSecretsOutsideDevelopment();
         builder.Services.AddProblemDetails();

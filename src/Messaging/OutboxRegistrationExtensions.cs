@@ -1,4 +1,5 @@
 using Credits.Messaging.Commits;
+using Credits.Messaging.Jobs;
 using Credits.Messaging.Outbox;
 using MassTransit;
 using MassTransit.DependencyInjection;
@@ -28,8 +29,7 @@ public static class OutboxRegistrationExtensions
         configurator.TryAddSingleton<OutboxDeliverySignal>();
         configurator.FoldCommitIntoLastBatch<TDbContext>();
         configurator.TryAddScoped<IOutboxContextFactory<TDbContext>, PostgresOutboxContextFactory<TDbContext>>();
-        configurator.AddSingleton<InboxCleanupService<TDbContext>>();
-        configurator.AddHostedService(provider => provider.GetRequiredService<InboxCleanupService<TDbContext>>());
+        configurator.AddPeriodicJob<InboxCleanupService<TDbContext>>();
 
         if (options.DeliveryService)
         {

@@ -2,6 +2,7 @@ using Credits.Billing;
 using Credits.Billing.Audit;
 using Credits.Ledger;
 using Credits.Ledger.Usage;
+using Credits.Messaging.Jobs;
 using Credits.Orchestrator.AppMessages;
 using Credits.Orchestrator.Audit;
 using Credits.Orchestrator.Catalog;
@@ -38,7 +39,9 @@ static class OrchestratorRegistration
         builder.Services.AddCatalogStartup();
         builder.Services.AddSingleton<IPlanCatalog, ConfiguredPlanCatalog>();
         // Degraded, not unhealthy: usage ingestion works without Stripe; plan changes and top-ups wait for the prices.
-        builder.Services.AddHealthChecks().AddCheck<PriceDirectoryHealthCheck>("stripe-prices", tags: [HealthEndpoints.Ready]);
+        builder.Services.AddHealthChecks().AddCheck<PriceDirectoryHealthCheck>("stripe-prices", tags: [HealthEndpoints.Ready])
+            // Degraded while a sweep, flush, audit or delivery run keeps failing or stops coming: the instance still serves.
+            .AddCheck<PeriodicJobsHealthCheck>("periodic-jobs", tags: [HealthEndpoints.Ready]);
         builder.AddValidatedOptions<CheckoutOptions>(CheckoutOptions.Section);
         builder.Services.AddSingleton(builder.Configuration.GetSection("Sagas:PlanChange").Get<PlanChangeOptions>() ?? new PlanChangeOptions());
         builder.Services.AddSingleton(builder.Configuration.GetSection("Sagas:TopUp").Get<TopUpOptions>() ?? new TopUpOptions());
@@ -48,9 +51,9 @@ static class OrchestratorRegistration
         builder.Services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AutoTopUpOptions>>().Value);
 
         builder.AddValidatedOptions<LedgerOptions>(LedgerOptions.Section);
-        builder.Services.AddHostedService<ExpirySweep>();
+        builder.Services.AddPeriodicJob<ExpirySweep>();
         builder.AddValidatedOptions<ExpiryWarningOptions>(ExpiryWarningOptions.Section);
-        builder.Services.AddHostedService<CreditsExpiringJob>();
+        builder.Services.AddPeriodicJob<CreditsExpiringJob>();
 
         // Outgoing webhooks: the dispatch consumer writes deliveries, this worker posts them (docs/webhooks.md).
         builder.AddValidatedOptions<WebhookDeliveryOptions>(WebhookDeliveryOptions.Section);
@@ -58,7 +61,7 @@ static class OrchestratorRegistration
                 client.Timeout = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebhookDeliveryOptions>>().Value.Timeout)
             // A receiver's redirect is its answer, not a new place to send signed events to.
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(2) });
-        builder.Services.AddHostedService<WebhookDeliveryWorker>();
+        builder.Services.AddPeriodicJob<WebhookDeliveryWorker>();
 
         var stepRedelivery = builder.Configuration.GetSection(StepRedeliveryOptions.Section).Get<StepRedeliveryOptions>() ?? new StepRedeliveryOptions();
         builder.AddBus(x =>

@@ -1,3 +1,4 @@
+using Credits.Messaging.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,7 +28,7 @@ public static class AuditServiceCollectionExtensions
                      .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IAuditCheck).IsAssignableFrom(t)))
             services.TryAddEnumerable(ServiceDescriptor.Scoped(typeof(IAuditCheck), check));
         services.TryAddScoped(sp => ActivatorUtilities.CreateInstance<MoneyAudit>(sp, sp.GetRequiredService<TDbContext>()));
-        if (runInBackground) services.AddHostedService<MoneyAuditService>();
+        if (runInBackground) services.AddPeriodicJob<MoneyAuditService>();
         return services;
     }
 }

@@ -1,6 +1,6 @@
+using Credits.Messaging.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Credits.Messaging.Outbox;
@@ -12,45 +12,30 @@ namespace Credits.Messaging.Outbox;
 public sealed class InboxCleanupService<TDbContext>(
     IServiceScopeFactory scopeFactory,
     PostgresOutboxOptions options,
+    JobRuns runs,
+    TimeProvider clock,
     ILogger<InboxCleanupService<TDbContext>> logger)
-    : BackgroundService
+    : PeriodicJob(runs, clock, logger)
     where TDbContext : DbContext
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public override string Name => "inbox-cleanup";
+
+    protected override TimeSpan Interval => options.InboxCleanupInterval;
+
+    protected override bool RunsAtStart => false;
+
+    protected override async Task<JobOutcome> RunOnceAsync(CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(options.InboxCleanupInterval);
-        while (await NextTick(timer, stoppingToken))
-        {
-            try
-            {
-                var removed = await RemoveExpired(stoppingToken);
-                if (removed > 0) logger.LogDebug("Removed {Count} inbox rows older than {Window}", removed, options.DuplicateDetectionWindow);
-            }
-            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogError(exception, "Inbox cleanup failed; retrying at the next interval");
-            }
-        }
+        var removed = await RemoveExpired(ct);
+        if (removed > 0) logger.LogDebug("Removed {Count} inbox rows older than {Window}", removed, options.DuplicateDetectionWindow);
+        return JobOutcome.Done;
     }
 
-    /// <summary>False once the host stops: a cancelled wait is the normal end, not a failure to report.</summary>
-    static async Task<bool> NextTick(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            return false;
-        }
-    }
-
-    public async Task<int> RemoveExpired(CancellationToken cancellationToken)
+    async Task<int> RemoveExpired(CancellationToken cancellationToken)
     {
         await using var scope = scopeFactory.CreateAsyncScope();
         var dbContext = scope.ServiceProvider.GetRequiredService<TDbContext>();
-        var cutoff = DateTime.UtcNow - options.DuplicateDetectionWindow;
+        var cutoff = Clock.GetUtcNow().UtcDateTime - options.DuplicateDetectionWindow;
         return await dbContext.Set<InboxState>().Where(x => x.Received < cutoff).ExecuteDeleteAsync(cancellationToken);
     }
 }

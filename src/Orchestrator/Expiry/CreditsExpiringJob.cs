@@ -1,5 +1,6 @@
 using Credits.Ledger.Expiry;
 using Credits.Messaging;
+using Credits.Messaging.Jobs;
 using Credits.Persistence;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -12,45 +13,27 @@ namespace Credits.Orchestrator.Expiry;
 /// the outbox message, so two runners claiming the same grant produce one row and one message (the second insert waits
 /// for the first to commit and then does nothing). Rules: docs/lifecycle/auto-top-up.md.
 /// </summary>
-public sealed class CreditsExpiringJob(IServiceScopeFactory scopes, IOptions<ExpiryWarningOptions> options, TimeProvider clock,
-    ILogger<CreditsExpiringJob> logger) : BackgroundService
+public sealed class CreditsExpiringJob(IServiceScopeFactory scopes, IOptions<ExpiryWarningOptions> options, JobRuns runs,
+    TimeProvider clock, ILogger<CreditsExpiringJob> logger) : PeriodicJob(runs, clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public override string Name => "expiry-warnings";
+
+    protected override TimeSpan Interval => options.Value.Interval;
+
+    /// <summary>Warns about one batch of qualifying grants not warned about yet, in one transaction; a full batch runs again at once.</summary>
+    protected override async Task<JobOutcome> RunOnceAsync(CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(options.Value.Interval, clock);
-        do
-        {
-            try
-            {
-                await RunAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogError(e, "Credit expiry warnings failed; retrying at the next interval");
-            }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CreditsDbContext>();
+        var publish = scope.ServiceProvider.GetRequiredService<IPublishEndpoint>();
 
-    /// <summary>Warns about every qualifying grant not warned about yet, a batch per transaction; returns how many.</summary>
-    public async Task<int> RunAsync(CancellationToken ct)
-    {
-        var total = 0;
-        while (true)
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<CreditsDbContext>();
-            var publish = scope.ServiceProvider.GetRequiredService<IPublishEndpoint>();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var warnings = await ExpiryWarnings.ClaimAsync(db, Clock.GetUtcNow(), options.Value.WarnBefore, options.Value.BatchSize, ct);
+        foreach (var warning in warnings)
+            await publish.Publish(warning, ct);
+        await db.SaveAndCommitAsync(transaction, ct);
 
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var warnings = await ExpiryWarnings.ClaimAsync(db, clock.GetUtcNow(), options.Value.WarnBefore, options.Value.BatchSize, ct);
-            foreach (var warning in warnings)
-                await publish.Publish(warning, ct);
-            await db.SaveAndCommitAsync(transaction, ct);
-
-            total += warnings.Count;
-            if (warnings.Count < options.Value.BatchSize) break;
-        }
-        if (total > 0) logger.LogInformation("Warned about {Grants} grants expiring within {WarnBefore}", total, options.Value.WarnBefore);
-        return total;
+        if (warnings.Count > 0) logger.LogInformation("Warned about {Grants} grants expiring within {WarnBefore}", warnings.Count, options.Value.WarnBefore);
+        return warnings.Count < options.Value.BatchSize ? JobOutcome.Done : JobOutcome.More;
     }
 }

@@ -1,4 +1,5 @@
 using Credits.Ledger;
+using Credits.Messaging.Jobs;
 using Credits.Persistence;
 using Microsoft.Extensions.Options;
 
@@ -10,26 +11,22 @@ namespace Credits.Orchestrator.Ledger;
 /// balance notifications through the bus outbox. Safe on several instances: the ledger locks the
 /// account and an expiry that already happened finds nothing left to expire.
 /// </summary>
-public sealed class ExpirySweep(IServiceScopeFactory scopes, IOptions<LedgerOptions> options, TimeProvider clock,
-    ILogger<ExpirySweep> logger) : BackgroundService
+public sealed class ExpirySweep(IServiceScopeFactory scopes, IOptions<LedgerOptions> options, JobRuns runs, TimeProvider clock,
+    ILogger<ExpirySweep> logger) : PeriodicJob(runs, clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public override string Name => "expiry-sweep";
+
+    protected override TimeSpan Interval => options.Value.ExpirySweepInterval;
+
+    protected override async Task<JobOutcome> RunOnceAsync(CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(options.Value.ExpirySweepInterval, clock);
-        do
-        {
-            try
-            {
-                await SweepAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogError(e, "Expiry sweep failed; retrying at the next interval");
-            }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
+        var (lapsed, failed) = await SweepAsync(ct);
+        // Accounts left with credits that should have lapsed: still spendable until a later sweep lapses them.
+        return failed == 0 ? JobOutcome.Done : JobOutcome.Incomplete($"{failed} of {lapsed + failed} accounts could not be expired");
     }
 
-    public async Task<int> SweepAsync(CancellationToken ct)
+    /// <summary>Lapses what is due on up to 500 accounts; returns how many were expired and how many failed.</summary>
+    async Task<(int Lapsed, int Failed)> SweepAsync(CancellationToken ct)
     {
         IReadOnlyList<string> due;
         await using (var scope = scopes.CreateAsyncScope())
@@ -53,6 +50,6 @@ public sealed class ExpirySweep(IServiceScopeFactory scopes, IOptions<LedgerOpti
             }
         }
         if (due.Count > failed) logger.LogInformation("Expiry sweep lapsed due credits on {Accounts} accounts", due.Count - failed);
-        return due.Count - failed;
+        return (due.Count - failed, failed);
     }
 }

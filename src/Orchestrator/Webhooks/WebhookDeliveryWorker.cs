@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
+using Credits.Messaging.Jobs;
 using Credits.Persistence.Webhooks;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -14,7 +15,8 @@ namespace Credits.Orchestrator.Webhooks;
 /// mid-post is simply due again later. Nothing else waits for this worker: usage ingestion never sees a receiver.
 /// </summary>
 public sealed class WebhookDeliveryWorker(NpgsqlDataSource dataSource, IHttpClientFactory httpClients,
-    IOptions<WebhookDeliveryOptions> options, TimeProvider clock, ILogger<WebhookDeliveryWorker> logger) : BackgroundService
+    IOptions<WebhookDeliveryOptions> options, JobRuns runs, TimeProvider clock, ILogger<WebhookDeliveryWorker> logger)
+    : PeriodicJob(runs, clock, logger)
 {
     public const string HttpClientName = "webhooks";
 
@@ -23,37 +25,26 @@ public sealed class WebhookDeliveryWorker(NpgsqlDataSource dataSource, IHttpClie
 
     sealed record Outcome(bool Delivered, int? StatusCode, string? Error);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var o = options.Value;
-        using var timer = new PeriodicTimer(o.PollInterval, clock);
-        do
-        {
-            try
-            {
-                // A full batch means more may be due: go again at once.
-                while (await RunOnceAsync(stoppingToken) == o.BatchSize) { }
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogError(e, "Webhook deliveries failed; retrying at the next poll");
-            }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    public override string Name => "webhook-delivery";
 
-    /// <summary>Claims and posts one batch; returns how many were claimed.</summary>
-    async Task<int> RunOnceAsync(CancellationToken ct)
+    protected override TimeSpan Interval => options.Value.PollInterval;
+
+    /// <summary>
+    /// Claims and posts one batch; a full batch means more may be due, so it goes again at once. A receiver that fails
+    /// fails its delivery, not the run: only this worker's own trouble (its database) does that.
+    /// </summary>
+    protected override async Task<JobOutcome> RunOnceAsync(CancellationToken ct)
     {
         var o = options.Value;
         var claimed = await ClaimAsync(o, ct);
         await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = o.Concurrency, CancellationToken = ct },
             async (delivery, token) => await RecordAsync(delivery, await PostAsync(delivery, token), token));
-        return claimed.Count;
+        return claimed.Count == o.BatchSize ? JobOutcome.More : JobOutcome.Done;
     }
 
     async Task<List<Claimed>> ClaimAsync(WebhookDeliveryOptions o, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         await using var command = dataSource.CreateCommand("""
             UPDATE webhook_deliveries d SET next_attempt_at = $1
             FROM webhook_endpoints e
@@ -86,7 +77,7 @@ public sealed class WebhookDeliveryWorker(NpgsqlDataSource dataSource, IHttpClie
         {
             Secret = delivery.Secret, PreviousSecret = delivery.PreviousSecret, PreviousSecretExpiresAt = delivery.PreviousSecretExpiresAt,
         };
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url)
         {
             Content = new StringContent(delivery.Payload, Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
@@ -111,7 +102,7 @@ public sealed class WebhookDeliveryWorker(NpgsqlDataSource dataSource, IHttpClie
     async Task RecordAsync(Claimed delivery, Outcome outcome, CancellationToken ct)
     {
         var o = options.Value;
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         var attempts = delivery.Attempts + 1;
         var givingUp = !outcome.Delivered && now - delivery.RetryingSince >= o.RetryFor;
         var status = outcome.Delivered ? WebhookDeliveryStatus.Delivered : givingUp ? WebhookDeliveryStatus.Failed : WebhookDeliveryStatus.Pending;

@@ -8,14 +8,15 @@ namespace Credits.IntegrationTests.Expiry;
 /// <summary>
 /// The sweep lapses forgotten reservations (and allowances at their period's end) account by account. An account whose
 /// expiry fails must not hold back the others: the sweep's list comes in no set order, and a failure used to end the
-/// sweep, so every later sweep stopped before the same accounts again.
+/// sweep, so every later sweep stopped before the same accounts again. A sweep that keeps failing for some accounts
+/// shows in the Orchestrator's health (degraded, naming the job), not only in its log, until a sweep lapses them all.
 /// </summary>
 public class ExpirySweepTests(FrequentExpiryJobs system) : IClassFixture<FrequentExpiryJobs>
 {
     const int Failing = 20;
 
     [Fact]
-    public async Task An_account_that_cannot_be_expired_holds_back_no_other()
+    public async Task An_account_that_cannot_be_expired_holds_back_no_other_and_degrades_the_health_until_it_is_expired()
     {
         var run = Guid.NewGuid().ToString("N")[..12];
         var failing = Enumerable.Range(0, Failing).Select(i => $"sweep-fail-{run}-{i}").ToArray();
@@ -50,11 +51,36 @@ public class ExpirySweepTests(FrequentExpiryJobs system) : IClassFixture<Frequen
             // The failing accounts changed nothing: their reservations still hold, for a later sweep.
             foreach (var customer in failing)
                 Assert.Equal("Open", await StatusAsync(customer));
+
+            // On main the Orchestrator stayed healthy: the failures were log lines only.
+            await Eventually.True(async () => await ReadinessAsync() == "Degraded", TimeSpan.FromSeconds(30),
+                "the Orchestrator reports itself degraded while the sweep fails");
+            await Eventually.True(() => Task.FromResult(system.Orchestrator.Output.Contains("expiry-sweep: failing since")),
+                TimeSpan.FromSeconds(10), "the health check's log line names the failing job");
         }
         finally
         {
             await db.Database.ExecuteSqlRawAsync("DROP TRIGGER sweep_test_refuse ON ledger_accounts");
         }
+
+        // Once the fault is gone, the next sweep lapses the accounts it could not, and the health is whole again.
+        foreach (var customer in failing)
+            await Eventually.True(async () => await StatusAsync(customer) == "Expired", TimeSpan.FromSeconds(30),
+                $"{customer}'s forgotten reservation expires at a later sweep");
+        await Eventually.True(async () => await ReadinessAsync() == "Healthy", TimeSpan.FromSeconds(30),
+            "the Orchestrator is healthy again once a sweep succeeds");
+        foreach (var customer in failing)
+        {
+            var books = await system.Accounts.BooksAsync(customer);
+            Assert.Equal(books.Column, books.SumOfEntries);
+            Assert.Equal(200, await system.Accounts.AvailableAsync(customer));
+        }
+    }
+
+    async Task<string> ReadinessAsync()
+    {
+        using var http = new HttpClient { BaseAddress = system.Orchestrator.BaseAddress };
+        return await http.GetStringAsync("health/ready");
     }
 
     async Task<string> StatusAsync(string customer)
