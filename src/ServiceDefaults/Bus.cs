@@ -37,7 +37,16 @@ public static class Bus
             x.UsingRabbitMq((context, cfg) =>
             {
                 var options = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
-                cfg.Host(new Uri(options.Url), h => h.PublisherConfirmation = true);
+                cfg.Host(new Uri(options.Url), h =>
+                {
+                    h.PublisherConfirmation = true;
+                    // A cluster: each connection attempt takes the next node, so a node that is down is left for the next.
+                    if (options.ClusterNodeList is { Count: > 0 } nodes)
+                        h.UseCluster(cluster =>
+                        {
+                            foreach (var node in nodes) cluster.Node(node);
+                        });
+                });
                 cfg.PrefetchCount = options.PrefetchCount;
                 configureBus?.Invoke(context, cfg);
                 cfg.ConfigureEndpoints(context);

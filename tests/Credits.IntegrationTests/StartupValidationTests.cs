@@ -25,6 +25,8 @@ public class StartupValidationTests
     // Rate cards (config/catalog.json, section RateCards) are checked by both hosts before anything is priced.
     [InlineData("Gateway", "RateCards__1__Rates__0__CreditsPerUnit", "-1", "CreditsPerUnit must be above 0")]
     [InlineData("Orchestrator", "RabbitMq__StartDeadline", "00:00:01", "RabbitMq:StartDeadline must be between")]
+    [InlineData("Orchestrator", "RabbitMq__ClusterNodes", "rabbit-1,rabbit-2:port", "RabbitMq:ClusterNodes: node 2 is not a host or host:port")]
+    [InlineData("Gateway", "RabbitMq__ClusterNodes", "amqp://rabbit-1", "RabbitMq:ClusterNodes: node 1 is not a host or host:port")]
     [InlineData("Orchestrator", "RateCards__2__EffectiveFrom", "2025-06-01T00:00:00Z", "rate card version 2: EffectiveFrom must be later than version 1's")]
     public async Task The_host_refuses_to_start_and_names_the_key(string host, string variable, string? value, string key)
     {
@@ -36,5 +38,19 @@ public class StartupValidationTests
 
         Assert.NotEqual(0, exit);
         Assert.Contains(key, process.Output);
+    }
+
+    [Fact]
+    public async Task A_cluster_node_written_with_a_password_is_refused_without_logging_the_password()
+    {
+        var environment = Valid();
+        environment["RabbitMq__ClusterNodes"] = "rabbit-1:5672,credits:s3cret-pass@rabbit-2";
+
+        await using var process = new HostProcess("Orchestrator", environment);
+        var exit = await process.RunToExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains("RabbitMq:ClusterNodes: node 2 is not a host or host:port", process.Output);
+        Assert.DoesNotContain("s3cret-pass", process.Output);
     }
 }
