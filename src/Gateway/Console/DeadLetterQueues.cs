@@ -17,10 +17,9 @@ public sealed class DeadLetterQueues(IOptions<RabbitMqOptions> rabbit, IOptions<
 {
     public async Task<DeadLetterReport> PeekAsync(CancellationToken ct)
     {
-        var factory = new ConnectionFactory { Uri = new Uri(rabbit.Value.Url), ClientProvidedName = "credits-gateway-console" };
         try
         {
-            await using var connection = await factory.CreateConnectionAsync(ct);
+            await using var connection = await rabbit.Value.OpenAsync("credits-gateway-console", ct);
             var queues = new List<DeadLetterQueueReport>();
             foreach (var queue in options.Value.DeadLetterQueues)
                 queues.Add(await PeekQueueAsync(connection, queue, ct));

@@ -25,8 +25,7 @@ public sealed class DeadLetterRedrive(IOptions<RabbitMqOptions> rabbit, ILogger<
     /// </summary>
     public async Task<RedriveOutcome> MoveAsync(string errorQueue, string? messageId, CancellationToken ct)
     {
-        var factory = new ConnectionFactory { Uri = new Uri(rabbit.Value.Url), ClientProvidedName = "credits-gateway-redrive" };
-        await using var connection = await factory.CreateConnectionAsync(ct);
+        await using var connection = await rabbit.Value.OpenAsync("credits-gateway-redrive", ct);
         // Confirms tracked by the client: BasicPublishAsync returns once the broker confirmed, and throws on a nack or,
         // with mandatory, on a return (no such queue).
         await using var channel = await connection.CreateChannelAsync(
