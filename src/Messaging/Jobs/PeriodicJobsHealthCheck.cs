@@ -5,14 +5,15 @@ namespace Credits.Messaging.Jobs;
 
 /// <summary>
 /// Degraded while a periodic job of this instance is failing (its last run failed) or late (no run has succeeded for
-/// three intervals, and at least a minute: a run may take a while, as the money audit does). Degraded, not unhealthy:
+/// three intervals, and at least five minutes: a run may take a while, as a batch of webhooks to receivers that time out
+/// does, 50 posts eight at a time with 10 s each). Degraded, not unhealthy:
 /// the instance still serves, and a restart would not mend a job that fails for a reason outside it. The description
 /// names the jobs, and the host's health check log line carries it.
 /// </summary>
 public sealed class PeriodicJobsHealthCheck(JobRuns runs, TimeProvider clock) : IHealthCheck
 {
     public const int LateAfterIntervals = 3;
-    public static readonly TimeSpan LateAtTheEarliest = TimeSpan.FromMinutes(1);
+    public static readonly TimeSpan LateAtTheEarliest = TimeSpan.FromMinutes(5);
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

@@ -89,22 +89,22 @@ public class PeriodicJobTests
     public void A_job_with_no_successful_run_for_three_intervals_is_late()
     {
         var now = new DateTimeOffset(2026, 12, 6, 6, 0, 0, TimeSpan.Zero);
-        var status = new JobStatus("expiry-sweep", TimeSpan.FromMinutes(1), ScheduledAt: now, LastSucceededAt: now,
+        var status = new JobStatus("money-audit", TimeSpan.FromHours(1), ScheduledAt: now, LastSucceededAt: now,
             FailingSince: null, ConsecutiveFailures: 0, LastFailure: null);
 
-        Assert.Null(PeriodicJobsHealthCheck.Problem(status, now + TimeSpan.FromMinutes(3)));
-        Assert.Equal("expiry-sweep: no run has succeeded since 2026-12-06 06:00:00Z (it runs every 00:01:00)",
-            PeriodicJobsHealthCheck.Problem(status, now + TimeSpan.FromMinutes(3) + TimeSpan.FromSeconds(1)));
+        Assert.Null(PeriodicJobsHealthCheck.Problem(status, now + TimeSpan.FromHours(3)));
+        Assert.Equal("money-audit: no run has succeeded since 2026-12-06 06:00:00Z (it runs every 01:00:00)",
+            PeriodicJobsHealthCheck.Problem(status, now + TimeSpan.FromHours(3) + TimeSpan.FromSeconds(1)));
 
-        // A job every second is late after a minute, not after three seconds: a run may take a while.
+        // A job every second is late after five minutes, not after three seconds: a run may take a while.
         var frequent = status with { Interval = TimeSpan.FromSeconds(1) };
-        Assert.Null(PeriodicJobsHealthCheck.Problem(frequent, now + TimeSpan.FromSeconds(59)));
-        Assert.NotNull(PeriodicJobsHealthCheck.Problem(frequent, now + TimeSpan.FromSeconds(61)));
+        Assert.Null(PeriodicJobsHealthCheck.Problem(frequent, now + TimeSpan.FromMinutes(5)));
+        Assert.NotNull(PeriodicJobsHealthCheck.Problem(frequent, now + TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1)));
 
         // Never a success yet: late counts from when the instance scheduled it.
         var neverRan = status with { LastSucceededAt = null };
-        Assert.Null(PeriodicJobsHealthCheck.Problem(neverRan, now + TimeSpan.FromMinutes(2)));
-        Assert.NotNull(PeriodicJobsHealthCheck.Problem(neverRan, now + TimeSpan.FromMinutes(4)));
+        Assert.Null(PeriodicJobsHealthCheck.Problem(neverRan, now + TimeSpan.FromHours(2)));
+        Assert.NotNull(PeriodicJobsHealthCheck.Problem(neverRan, now + TimeSpan.FromHours(4)));
     }
 
     static JobOutcome Fail() => throw new TimeoutException();
