@@ -7,8 +7,8 @@ namespace Credits.Messaging.Jobs;
 /// <summary>
 /// Work that runs every <see cref="Interval"/> on every instance: the expiry sweep, the expiry warnings, the overage
 /// flush, the money audit, webhook deliveries, the inbox cleanup. A run that fails is logged and tried again at the next
-/// tick, and the instance goes on. Each run's outcome is also recorded in <see cref="JobRuns"/>: a sweep that failed
-/// every minute for a day used to show only as log lines, while the credits it should have lapsed stayed spendable.
+/// tick, and the instance goes on. Each run's outcome is also recorded in <see cref="JobRuns"/>: a sweep that failed at
+/// every run for a day used to show only as log lines, while the credits it should have lapsed stayed spendable.
 /// </summary>
 public abstract class PeriodicJob(JobRuns runs, TimeProvider clock, ILogger logger) : BackgroundService
 {
@@ -58,7 +58,8 @@ public abstract class PeriodicJob(JobRuns runs, TimeProvider clock, ILogger logg
         }
         catch (Exception e) when (!stoppingToken.IsCancellationRequested)
         {
-            // The type only: an exception's message may name a host or carry a value, and the status is shown to callers of /health.
+            // The type only: an exception's message may name a host or carry a value, and the reason goes into the health
+            // check's description, which the host logs and a custom health writer might show.
             runs.Failed(Name, Stopwatch.GetElapsedTime(started), e.GetType().Name);
             logger.LogError(e, "{Job} failed; retrying at the next interval", Name);
             return false;
