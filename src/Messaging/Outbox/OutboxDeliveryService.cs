@@ -1,4 +1,6 @@
 using System.Data;
+using System.Diagnostics;
+using Credits.Messaging.Jobs;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,19 +25,29 @@ public sealed class OutboxDeliveryService<TDbContext>(
     OutboxSender sender,
     PostgresOutboxOptions options,
     OutboxDeliverySignal signal,
+    JobRuns runs,
     ILogger<OutboxDeliveryService<TDbContext>> logger)
     : BackgroundService
     where TDbContext : DbContext
 {
+    /// <summary>
+    /// The relay's name in <see cref="JobRuns"/>. Not a <see cref="PeriodicJob"/>: a commit's signal wakes it before its
+    /// delay is up. Each pass is recorded like a job's run, so a relay that keeps failing degrades the health.
+    /// </summary>
+    public const string JobName = "outbox-relay";
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await bus.WaitForHealthStatus(BusHealthStatus.Healthy, stoppingToken);
+        runs.Scheduled(JobName, options.QueryDelay);
         while (!stoppingToken.IsCancellationRequested)
         {
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 // A full batch means more may be waiting: keep going without sleeping.
                 while (await DeliverBatch(stoppingToken) >= options.QueryMessageLimit) { }
+                runs.Succeeded(JobName, Stopwatch.GetElapsedTime(started));
                 await signal.WaitAsync(options.QueryDelay, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -44,6 +56,7 @@ public sealed class OutboxDeliveryService<TDbContext>(
             }
             catch (Exception exception)
             {
+                runs.Failed(JobName, Stopwatch.GetElapsedTime(started), exception.GetType().Name);
                 logger.LogError(exception, "Outbox delivery failed; retrying after {QueryDelay}", options.QueryDelay);
                 await Task.Delay(options.QueryDelay, stoppingToken);
             }

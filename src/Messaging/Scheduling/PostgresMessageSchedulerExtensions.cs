@@ -1,3 +1,4 @@
+using Credits.Messaging.Jobs;
 using Credits.Messaging.Sagas;
 using Credits.Messaging.Scheduling;
 using MassTransit;
@@ -33,7 +34,7 @@ public static class PostgresMessageSchedulerExtensions
                 provider.GetRequiredService<IBus>().Topology);
         });
         if (options.DeliverDueMessages)
-            configurator.AddHostedService<ScheduledMessageDelivery<TDbContext>>();
+            configurator.AddPeriodicJob<ScheduledMessageDelivery<TDbContext>>();
     }
 
     /// <summary>

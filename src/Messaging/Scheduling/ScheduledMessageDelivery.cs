@@ -1,8 +1,8 @@
+using Credits.Messaging.Jobs;
 using MassTransit;
 using MassTransit.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Credits.Messaging.Scheduling;
@@ -21,32 +21,19 @@ sealed class ScheduledMessageDelivery<TDbContext>(
     IServiceScopeFactory scopes,
     IBus bus,
     PostgresMessageSchedulerOptions options,
-    ILogger<ScheduledMessageDelivery<TDbContext>> logger) : BackgroundService
+    JobRuns runs,
+    TimeProvider clock,
+    ILogger<ScheduledMessageDelivery<TDbContext>> logger) : PeriodicJob(runs, clock, logger)
     where TDbContext : DbContext
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var sent = 0;
-            try
-            {
-                sent = await DeliverDueBatch(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                logger.LogWarning(e, "Scheduled message delivery failed; retrying in {PollInterval}", options.PollInterval);
-            }
+    public override string Name => "scheduled-messages";
 
-            // A full batch means more may be due now; otherwise wait for the next poll.
-            if (sent < options.BatchSize)
-                await Task.Delay(options.PollInterval, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-        }
-    }
+    protected override TimeSpan Interval => options.PollInterval;
+
+    // A full batch means more may be due now; otherwise the next poll. A run that throws (its database) is a failed run:
+    // every deadline and timeout of the sagas waits while it lasts, so the health shows it (PeriodicJobsHealthCheck).
+    protected override async Task<JobOutcome> RunOnceAsync(CancellationToken ct) =>
+        await DeliverDueBatch(ct) < options.BatchSize ? JobOutcome.Done : JobOutcome.More;
 
     async Task<int> DeliverDueBatch(CancellationToken cancellationToken)
     {
