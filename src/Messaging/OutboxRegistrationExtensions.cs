@@ -34,7 +34,7 @@ public static class OutboxRegistrationExtensions
         if (options.DeliveryService)
         {
             configurator.TryAddSingleton<OutboxSender>();
-            configurator.TryAddSingleton<JobRuns>();
+            configurator.AddJobRuns();
             configurator.AddHostedService<OutboxDeliveryService<TDbContext>>();
             configurator.AddSingleton<OutboxAfterCommitDelivery<TDbContext>>();
             configurator.AddHostedService(provider => provider.GetRequiredService<OutboxAfterCommitDelivery<TDbContext>>());

@@ -15,8 +15,8 @@ public static class RabbitMqConnections
 
         // The client tries the endpoints until one answers. A node without a port takes the URL's, as in the bus (Bus.cs),
         // and with amqps each node's certificate is checked against its own name.
-        var endpoints = nodes.Select(node => node.Split(':')).Select(parts => new AmqpTcpEndpoint(parts[0],
-            parts.Length == 2 ? int.Parse(parts[1]) : factory.Port, new SslOption(parts[0], enabled: factory.Ssl.Enabled)));
+        var endpoints = nodes.Select(node => RabbitMqOptions.ParseNode(node)!.Value).Select(node =>
+            new AmqpTcpEndpoint(node.Host, node.Port ?? factory.Port, new SslOption(node.Host, enabled: factory.Ssl.Enabled)));
         return factory.CreateConnectionAsync(endpoints, ct);
     }
 }

@@ -49,7 +49,7 @@ public sealed class RabbitMqOptions : IValidatableObject
         // By position, not by value: a node written as user:password@host would otherwise put the password in the log.
         var nodes = ClusterNodeList;
         for (var i = 0; i < nodes.Count; i++)
-            if (!IsNode(nodes[i]))
+            if (ParseNode(nodes[i]) is null)
                 yield return new ValidationResult($"RabbitMq:ClusterNodes: node {i + 1} is not a host or host:port (user and password go in RabbitMq:Url).",
                     [nameof(ClusterNodes)]);
         if (string.IsNullOrWhiteSpace(Url)) yield break;
@@ -57,12 +57,16 @@ public sealed class RabbitMqOptions : IValidatableObject
             yield return new ValidationResult($"RabbitMq:Url must be an amqp:// or amqps:// URL.", [nameof(Url)]);
     }
 
-    // What MassTransit 8's cluster configuration parses (ClusterNode.Parse): a host name or IPv4 address, and a port.
-    static bool IsNode(string node) => node.Split(':') switch
+    /// <summary>
+    /// A node of <see cref="ClusterNodes"/> as its host and port (null: the URL's), or null when it is not one. The
+    /// form MassTransit 8's cluster configuration parses (ClusterNode.Parse): a host name or IPv4 address, and a port.
+    /// </summary>
+    public static (string Host, int? Port)? ParseNode(string node) => node.Split(':') switch
     {
-        [var host] => Uri.CheckHostName(host) is UriHostNameType.Dns or UriHostNameType.IPv4,
-        [var host, var port] => Uri.CheckHostName(host) is UriHostNameType.Dns or UriHostNameType.IPv4
-            && int.TryParse(port, out var number) && number is > 0 and < 65536,
-        _ => false,
+        [var host] when IsHost(host) => (host, null),
+        [var host, var port] when IsHost(host) && int.TryParse(port, out var number) && number is > 0 and < 65536 => (host, number),
+        _ => null,
     };
+
+    static bool IsHost(string host) => Uri.CheckHostName(host) is UriHostNameType.Dns or UriHostNameType.IPv4;
 }

@@ -14,15 +14,15 @@ namespace Credits.IntegrationTests;
 /// </summary>
 public sealed class ClusterNodesSystem : SystemUnderTest
 {
-    // A port nothing listens on, as a cluster node that is down would be.
-    public const string DownNode = "127.0.0.1:9";
+    // A port nothing listens on (discard), as a cluster node that is down would be.
+    const int ClosedPort = 9;
 
     protected override void Configure(Dictionary<string, string> environment)
     {
         var broker = new Uri(environment["RabbitMq__Url"]);
-        environment["RabbitMq__ClusterNodes"] = $"{DownNode}, {broker.Host}:{broker.Port}";
+        environment["RabbitMq__ClusterNodes"] = $"127.0.0.1:{ClosedPort}, {broker.Host}:{broker.Port}";
         // User, password and virtual host still come from the URL; its own host and port are not used with nodes.
-        environment["RabbitMq__Url"] = new UriBuilder(broker) { Port = 9 }.Uri.ToString();
+        environment["RabbitMq__Url"] = new UriBuilder(broker) { Port = ClosedPort }.Uri.ToString();
     }
 }
 

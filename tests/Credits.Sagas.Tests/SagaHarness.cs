@@ -94,38 +94,31 @@ public sealed class SagaHarness : IAsyncDisposable
     /// </summary>
     public async Task<T> PublishedOne<T>(Func<T, bool> filter) where T : class
     {
-        var deadline = DateTime.UtcNow + Bus.TestTimeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            var found = Bus.Published.Select<T>(m => filter(m.Context.Message)).FirstOrDefault();
-            if (found is not null) return found.Context.Message;
-            await Task.Delay(20);
-        }
-        throw new Xunit.Sdk.XunitException($"no {typeof(T).Name} was published");
+        T? found = null;
+        await Until(() => (found = Bus.Published.Select<T>(m => filter(m.Context.Message)).FirstOrDefault()?.Context.Message) is not null,
+            $"no {typeof(T).Name} was published");
+        return found!;
     }
 
     /// <summary>Waits until <paramref name="count"/> messages of type T were consumed, so a test can check what a duplicate did.</summary>
-    public async Task WaitForConsumed<T>(int count) where T : class
-    {
-        var deadline = DateTime.UtcNow + Bus.TestTimeout;
-        while (Bus.Consumed.Select<T>().Count() < count)
-        {
-            if (DateTime.UtcNow > deadline) throw new Xunit.Sdk.XunitException($"{typeof(T).Name} was not consumed {count} times");
-            await Task.Delay(20);
-        }
-    }
+    public Task WaitForConsumed<T>(int count) where T : class =>
+        Until(() => Bus.Consumed.Select<T>().Count() >= count, $"{typeof(T).Name} was not consumed {count} times");
 
     /// <summary>
     /// Waits until <paramref name="saga"/> has consumed a matching message. The saga harness records a message only
     /// after the saga's behaviour has run to its end, while the in-memory repository hands out the live instance the
     /// saga is still changing: read an instance's fields after this, not by polling one of them.
     /// </summary>
-    public async Task WaitForSagaConsumed<TSaga, T>(ISagaTestHarness<TSaga> saga, Func<T, bool> filter) where TSaga : class, ISaga where T : class
+    public Task WaitForSagaConsumed<TSaga, T>(ISagaTestHarness<TSaga> saga, Func<T, bool> filter) where TSaga : class, ISaga where T : class =>
+        Until(() => saga.Consumed.Select<T>(m => filter(m.Context.Message)).Any(), $"{typeof(TSaga).Name} did not consume the {typeof(T).Name}");
+
+    /// <summary>Polls <paramref name="done"/> every 20 ms for up to the bus's test timeout; fails with <paramref name="failure"/>.</summary>
+    async Task Until(Func<bool> done, string failure)
     {
         var deadline = DateTime.UtcNow + Bus.TestTimeout;
-        while (!saga.Consumed.Select<T>(m => filter(m.Context.Message)).Any())
+        while (!done())
         {
-            if (DateTime.UtcNow > deadline) throw new Xunit.Sdk.XunitException($"{typeof(TSaga).Name} did not consume the {typeof(T).Name}");
+            if (DateTime.UtcNow > deadline) throw new Xunit.Sdk.XunitException(failure);
             await Task.Delay(20);
         }
     }
