@@ -31,6 +31,7 @@ public static class LedgerServiceCollectionExtensions
         services.AddScoped(sp => new CreditLedger(
             sp.GetRequiredService<TContext>(), sp.GetRequiredService<PlanCatalog>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<PeriodBoundaryOptions>()));
+        services.AddScoped(sp => new Archive.LedgerArchiver(sp.GetRequiredService<TContext>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 }

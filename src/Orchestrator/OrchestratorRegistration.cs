@@ -52,6 +52,7 @@ static class OrchestratorRegistration
 
         builder.AddValidatedOptions<LedgerOptions>(LedgerOptions.Section);
         builder.Services.AddPeriodicJob<ExpirySweep>();
+        builder.Services.AddPeriodicJob<LedgerArchiveJob>();
         builder.AddValidatedOptions<ExpiryWarningOptions>(ExpiryWarningOptions.Section);
         builder.Services.AddPeriodicJob<CreditsExpiringJob>();
 

@@ -29,4 +29,7 @@ public static class AuditKinds
     public const string FlatItem = "flat_item";
     public const string MeteredItem = "metered_item";
     public const string PlanMismatch = "plan_mismatch";
+
+    // The ledger's archive against the entries it holds.
+    public const string ArchiveMismatch = "archive_mismatch";
 }

@@ -337,6 +337,108 @@ namespace Credits.Persistence.Migrations
                     b.ToTable("stripe_webhook_events", (string)null);
                 });
 
+            modelBuilder.Entity("Credits.Ledger.Archive.ArchiveCursor", b =>
+                {
+                    b.Property<string>("CustomerId")
+                        .HasColumnType("text")
+                        .HasColumnName("customer_id");
+
+                    b.Property<long>("ArchivedThrough")
+                        .HasColumnType("bigint")
+                        .HasColumnName("archived_through");
+
+                    b.Property<DateTimeOffset>("NextCheckAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_check_at");
+
+                    b.HasKey("CustomerId");
+
+                    b.ToTable("ledger_archive_cursors", (string)null);
+                });
+
+            modelBuilder.Entity("Credits.Ledger.Archive.ArchivedChunk", b =>
+                {
+                    b.Property<string>("CustomerId")
+                        .HasColumnType("text")
+                        .HasColumnName("customer_id");
+
+                    b.Property<long>("FirstEntryId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("first_entry_id");
+
+                    b.Property<DateTimeOffset>("ArchivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("archived_at");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("content");
+
+                    b.Property<byte[]>("ContentSha256")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("content_sha256");
+
+                    b.Property<int>("Entries")
+                        .HasColumnType("integer")
+                        .HasColumnName("entries");
+
+                    b.Property<long>("LastEntryId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_entry_id");
+
+                    b.Property<DateTimeOffset>("Month")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("month");
+
+                    b.HasKey("CustomerId", "FirstEntryId");
+
+                    b.HasIndex("ArchivedAt")
+                        .HasDatabaseName("ix_ledger_archive_chunks_archived_at");
+
+                    b.ToTable("ledger_archive_chunks", (string)null);
+                });
+
+            modelBuilder.Entity("Credits.Ledger.Archive.ArchivedTotal", b =>
+                {
+                    b.Property<string>("CustomerId")
+                        .HasColumnType("text")
+                        .HasColumnName("customer_id");
+
+                    b.Property<long>("FirstEntryId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("first_entry_id");
+
+                    b.Property<string>("Kind")
+                        .HasColumnType("text")
+                        .HasColumnName("kind");
+
+                    b.Property<DateTimeOffset>("PeriodStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_start");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<int>("Entries")
+                        .HasColumnType("integer")
+                        .HasColumnName("entries");
+
+                    b.Property<long>("HeldChange")
+                        .HasColumnType("bigint")
+                        .HasColumnName("held_change");
+
+                    b.Property<long>("Quantity")
+                        .HasColumnType("bigint")
+                        .HasColumnName("quantity");
+
+                    b.HasKey("CustomerId", "FirstEntryId", "Kind", "PeriodStart");
+
+                    b.ToTable("ledger_archive_totals", (string)null);
+                });
+
             modelBuilder.Entity("Credits.Ledger.Expiry.ExpiryWarning", b =>
                 {
                     b.Property<Guid>("GrantId")
@@ -2158,6 +2260,15 @@ namespace Credits.Persistence.Migrations
                         .HasDatabaseName("ix_top_up_saga_payment_intent_id");
 
                     b.ToTable("top_up_saga", (string)null);
+                });
+
+            modelBuilder.Entity("Credits.Ledger.Archive.ArchivedTotal", b =>
+                {
+                    b.HasOne("Credits.Ledger.Archive.ArchivedChunk", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId", "FirstEntryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Credits.Ledger.Model.CreditGrant", b =>

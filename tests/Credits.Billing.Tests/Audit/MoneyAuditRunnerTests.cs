@@ -1,9 +1,6 @@
 using Credits.Billing.Audit;
 using Credits.Billing.Tests.Support;
-using Credits.Testing;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Xunit;
 
 namespace Credits.Billing.Tests.Audit;
@@ -14,27 +11,16 @@ namespace Credits.Billing.Tests.Audit;
 /// </summary>
 public sealed class MoneyAuditRunnerTests : IAsyncLifetime
 {
-    readonly PostgresDatabase _database = new();
+    readonly AuditTestDatabase _database = new();
     static readonly DateTimeOffset PaymentTime = DateTimeOffset.UtcNow.AddHours(-2);
 
-    public async Task InitializeAsync()
-    {
-        await _database.InitializeAsync();
-        await using var db = NewDb();
-        await db.Database.EnsureCreatedAsync();
-    }
+    public Task InitializeAsync() => _database.InitializeAsync();
 
     public Task DisposeAsync() => _database.DisposeAsync();
 
-    BillingTestDbContext NewDb() => new(new DbContextOptionsBuilder<BillingTestDbContext>().UseNpgsql(_database.ConnectionString).Options);
+    BillingTestDbContext NewDb() => _database.NewDb();
 
-    async Task<AuditRun> RunAsync(params IAuditCheck[] checks)
-    {
-        await using var db = NewDb();
-        var audit = new MoneyAudit(db, checks, Options.Create(new MoneyAuditOptions { SettleTime = TimeSpan.Zero }), TimeProvider.System,
-            NullLogger<MoneyAudit>.Instance);
-        return await audit.RunAsync("test", new AuditWindow(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddMinutes(1)));
-    }
+    Task<AuditRun> RunAsync(params IAuditCheck[] checks) => _database.RunAuditAsync(_ => checks);
 
     async Task<List<AuditDifference>> DifferencesAsync()
     {
@@ -145,9 +131,8 @@ public sealed class MoneyAuditRunnerTests : IAsyncLifetime
         var check = new FixedCheck(("pi_5", true));
         await using (var db = NewDb())
         {
-            var audit = new MoneyAudit(db, [check], Options.Create(new MoneyAuditOptions { SettleTime = TimeSpan.Zero }), TimeProvider.System,
-                NullLogger<MoneyAudit>.Instance);
-            var window = new AuditWindow(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddMinutes(1));
+            var audit = AuditTestDatabase.NewAudit(db, [check]);
+            var window = AuditTestDatabase.LastDay();
             var run = await audit.RunAsync("alice", window, runId);
             // The request delivered again: the run is already finished, nothing runs twice.
             var again = await audit.RunAsync("alice", window, runId);

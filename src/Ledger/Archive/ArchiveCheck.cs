@@ -1,0 +1,107 @@
+using System.IO.Compression;
+using Npgsql;
+
+namespace Credits.Ledger.Archive;
+
+/// <summary>
+/// Reads an archived chunk back through PostgreSQL's own CSV reader and compares it with what it claims to hold: its
+/// SHA-256, its count and id range, its totals, and, entry by entry and column by column, the ledger's entries of its
+/// range. The archiver runs it before a chunk's transaction commits; the money audit runs it again on the chunks
+/// archived in its window (<c>archive_mismatch</c>). Must run inside a transaction: the rows are read into a temporary
+/// table that is dropped at commit. Content that PostgreSQL cannot read aborts that transaction, and comes back as a
+/// difference.
+/// </summary>
+public static class ArchiveCheck
+{
+    static readonly string[] ColumnNames = ArchiveFormat.Columns.Split(',');
+
+    static readonly string LoadSql = """
+        CREATE TEMP TABLE IF NOT EXISTS archived_entries (
+            id bigint, customer_id text, kind text, amount bigint, held_change bigint, quantity bigint, grant_id uuid,
+            reservation_id uuid, idempotency_key text, sequence integer, fingerprint bigint, period_start timestamptz,
+            occurred_at timestamptz, recorded_at timestamptz, note text, rate_id integer, native_quantity numeric(19,6),
+            member_ref integer) ON COMMIT DROP;
+        TRUNCATE archived_entries;
+        """;
+
+    static readonly string CompareSql = $"""
+        SELECT d FROM (
+          SELECT format('%s entries read back, %s recorded with the chunk', count(*), @entries) AS d
+          FROM archived_entries HAVING count(*) <> @entries
+          UNION ALL
+          SELECT format('entry %s of customer %s is outside the chunk', id, customer_id)
+          FROM archived_entries WHERE customer_id <> @c OR id < @first OR id > @last
+          UNION ALL
+          SELECT format('%s entries of period %s: %s credits, %s held, %s quantity, %s entries in the archive; the roll-up says %s, %s, %s, %s',
+                        coalesce(a.kind, t.kind), coalesce(a.period_start, t.period_start), a.amount, a.held_change, a.quantity, a.entries,
+                        t.amount, t.held_change, t.quantity, t.entries)
+          FROM (SELECT kind, period_start, sum(amount) AS amount, sum(held_change) AS held_change, sum(quantity) AS quantity, count(*) AS entries
+                FROM archived_entries GROUP BY kind, period_start) a
+          FULL JOIN (SELECT kind, period_start, amount, held_change, quantity, entries FROM ledger_archive_totals
+                     WHERE customer_id = @c AND first_entry_id = @first) t
+            ON t.kind = a.kind AND t.period_start = a.period_start
+          WHERE ROW(a.amount, a.held_change, a.quantity, a.entries) IS DISTINCT FROM ROW(t.amount, t.held_change, t.quantity, t.entries)
+          UNION ALL
+          SELECT format('entry %s: the archive and the ledger differ', coalesce(a.id, e.id))
+          FROM archived_entries a
+          FULL JOIN (SELECT {ArchiveFormat.SelectColumns} FROM ledger_entries WHERE customer_id = @c AND id BETWEEN @first AND @last) e
+            ON e.id = a.id
+          WHERE ROW({Row("a")}) IS DISTINCT FROM ROW({Row("e")})
+        ) differences LIMIT 20
+        """;
+
+    static string Row(string alias) => string.Join(", ", ColumnNames.Select(c => $"{alias}.{c}"));
+
+    /// <summary>Each way the chunk differs from what it should hold; empty when it is sound.</summary>
+    public static async Task<IReadOnlyList<string>> VerifyAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
+        string customerId, long firstEntryId, CancellationToken ct)
+    {
+        long last;
+        int entries;
+        byte[] content, sha;
+        await using (var read = new NpgsqlCommand("""
+            SELECT last_entry_id, entries, content, content_sha256 FROM ledger_archive_chunks WHERE customer_id = @c AND first_entry_id = @first
+            """, connection, transaction))
+        {
+            read.Parameters.Add(new NpgsqlParameter<string>("c", customerId));
+            read.Parameters.Add(new NpgsqlParameter<long>("first", firstEntryId));
+            await using var reader = await read.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct)) return ["the chunk is missing"];
+            (last, entries, content, sha) = (reader.GetInt64(0), reader.GetInt32(1), reader.GetFieldValue<byte[]>(2), reader.GetFieldValue<byte[]>(3));
+        }
+
+        byte[] csv;
+        try
+        {
+            csv = ArchiveFormat.Decompress(content);
+        }
+        catch (InvalidDataException)
+        {
+            return ["the content is not gzip"];
+        }
+        if (!ArchiveFormat.Sha256(csv).AsSpan().SequenceEqual(sha)) return ["the content does not match its SHA-256"];
+
+        await using (var load = new NpgsqlCommand(LoadSql, connection, transaction)) await load.ExecuteNonQueryAsync(ct);
+        try
+        {
+            await using var copy = await connection.BeginTextImportAsync(
+                $"COPY archived_entries ({ArchiveFormat.Columns}) FROM STDIN (FORMAT csv, HEADER true)", ct);
+            await copy.WriteAsync(System.Text.Encoding.UTF8.GetString(csv).AsMemory(), ct);
+        }
+        catch (PostgresException e)
+        {
+            // The transaction is aborted now: the caller ends it.
+            return [$"PostgreSQL cannot read the content back ({e.SqlState}: {e.MessageText})"];
+        }
+
+        await using var compare = new NpgsqlCommand(CompareSql, connection, transaction);
+        compare.Parameters.Add(new NpgsqlParameter<string>("c", customerId));
+        compare.Parameters.Add(new NpgsqlParameter<long>("first", firstEntryId));
+        compare.Parameters.Add(new NpgsqlParameter<long>("last", last));
+        compare.Parameters.Add(new NpgsqlParameter<int>("entries", entries));
+        var differences = new List<string>();
+        await using (var reader = await compare.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct)) differences.Add(reader.GetString(0));
+        return differences;
+    }
+}

@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using Npgsql;
+
+namespace Credits.Ledger.Archive;
+
+/// <summary>
+/// How an archived chunk holds its entries: CSV as PostgreSQL's <c>COPY ... (FORMAT csv, HEADER)</c> reads it, with
+/// <see cref="Columns"/> in that order, then gzipped. Every column of <c>ledger_entries</c> is there except
+/// <c>key_hash</c>, which PostgreSQL computes from the key. Text is always quoted (so that an empty note is not read
+/// as NULL), timestamps are UTC with microseconds, numbers are invariant. An archive can therefore be restored or
+/// inspected with nothing but <c>gunzip</c> and psql's <c>\copy ledger_entries (columns) FROM ... CSV HEADER</c>.
+/// </summary>
+public static class ArchiveFormat
+{
+    public const string Columns =
+        "id,customer_id,kind,amount,held_change,quantity,grant_id,reservation_id,idempotency_key,sequence,fingerprint," +
+        "period_start,occurred_at,recorded_at,note,rate_id,native_quantity,member_ref";
+
+    /// <summary>The entries' columns, in <see cref="Columns"/>' order, for a <c>SELECT</c> whose rows <see cref="WriteRow"/> takes.</summary>
+    public const string SelectColumns = """
+        id, customer_id, kind, amount, held_change, quantity, grant_id, reservation_id, idempotency_key, sequence, fingerprint,
+        period_start, occurred_at, recorded_at, note, rate_id, native_quantity, member_ref
+        """;
+
+    // Ordinals of the columns the archiver reads back while it writes a row.
+    public const int Id = 0, Kind = 2, Amount = 3, HeldChange = 4, Quantity = 5, PeriodStart = 11, RecordedAt = 13;
+
+    static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    public static StreamWriter CreateWriter(Stream csv)
+    {
+        var writer = new StreamWriter(csv, Utf8, leaveOpen: true) { NewLine = "\n" };
+        writer.WriteLine(Columns);
+        return writer;
+    }
+
+    /// <summary>Writes the reader's current row (selected with <see cref="SelectColumns"/>) as one CSV line.</summary>
+    public static void WriteRow(TextWriter w, NpgsqlDataReader row)
+    {
+        for (var i = 0; i < row.FieldCount; i++)
+        {
+            if (i > 0) w.Write(',');
+            if (row.IsDBNull(i)) continue;
+            switch (row.GetValue(i))
+            {
+                case string s: w.Write('"'); w.Write(s.Replace("\"", "\"\"")); w.Write('"'); break;
+                case DateTime t: w.Write(t.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss.ffffff'+00'", CultureInfo.InvariantCulture)); break;
+                case IFormattable f: w.Write(f.ToString(null, CultureInfo.InvariantCulture)); break;
+                case var other: throw new InvalidOperationException($"The archive cannot write a column of type {other.GetType().Name}.");
+            }
+        }
+        w.WriteLine();
+    }
+
+    public static byte[] Compress(ReadOnlySpan<byte> csv)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.SmallestSize, leaveOpen: true)) gzip.Write(csv);
+        return output.ToArray();
+    }
+
+    public static byte[] Decompress(byte[] content)
+    {
+        using var gzip = new GZipStream(new MemoryStream(content), CompressionMode.Decompress);
+        using var csv = new MemoryStream();
+        gzip.CopyTo(csv);
+        return csv.ToArray();
+    }
+
+    public static byte[] Sha256(ReadOnlySpan<byte> csv) => SHA256.HashData(csv);
+}

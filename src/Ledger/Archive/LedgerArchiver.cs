@@ -1,0 +1,202 @@
+using Credits.Ledger.Storage;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Credits.Ledger.Archive;
+
+/// <summary>
+/// Writes each customer's entries out a month at a time, once the month is <c>keepMonths</c> whole months in the past:
+/// a chunk of gzipped CSV with its SHA-256 and its totals per kind and period (docs/SCALING.md, section 6, step 4).
+/// The entries stay in the ledger: removing them waits for the cold tier of event keys (step 2), which keeps a
+/// duplicate event from being debited again once its entry has left.
+/// </summary>
+/// <remarks>
+/// A month can be archived because nothing is ever recorded in the past: <c>recorded_at</c> is the writer's clock
+/// when it writes, so a month that ended weeks ago cannot gain an entry. Chunks follow the entry ids, not the
+/// timestamps: a chunk takes the customer's entries after the last archived id, in id order, for as long as they were
+/// recorded before the end of the first one's month. So every entry lands in exactly one chunk, even the rare entry
+/// whose id and time disagree across a month's end. Each chunk is read back by PostgreSQL itself before its
+/// transaction commits (<see cref="ArchiveCheck"/>): an archive that would not restore to the same entries is never
+/// kept. The customer's cursor row is locked with <c>SKIP LOCKED</c>, so instances share the work.
+/// </remarks>
+public sealed class LedgerArchiver(DbContext db, TimeProvider clock)
+{
+    /// <summary>Entries per chunk at most: a month of a busy customer takes several chunks, each well inside a <c>bytea</c>.</summary>
+    public const int MaxEntriesPerChunk = 50_000;
+
+    /// <summary>Accounts whose cursor is due, or that have none yet, in customer-id order.</summary>
+    public Task<IReadOnlyList<string>> FindDueAccountsAsync(int limit, CancellationToken ct) =>
+        LedgerConnection.OnConnectionAsync<IReadOnlyList<string>>(db, async (connection, transaction) =>
+        {
+            await using var command = new NpgsqlCommand("""
+                SELECT a.customer_id FROM ledger_accounts a
+                LEFT JOIN ledger_archive_cursors c ON c.customer_id = a.customer_id
+                WHERE c.customer_id IS NULL OR c.next_check_at <= @now
+                ORDER BY a.customer_id LIMIT @limit
+                """, connection, transaction);
+            command.Parameters.Add(new NpgsqlParameter<DateTime>("now", clock.GetUtcNow().UtcDateTime));
+            command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
+            var due = new List<string>();
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) due.Add(reader.GetString(0));
+            return due;
+        }, ct);
+
+    /// <summary>
+    /// Archives the account's next chunk, of at most <paramref name="maxEntries"/> entries, if its month is
+    /// <paramref name="keepMonths"/> whole months in the past; in one transaction with the cursor's move.
+    /// </summary>
+    public Task<ArchiveOutcome> ArchiveNextChunkAsync(string customerId, int keepMonths, CancellationToken ct, int maxEntries = MaxEntriesPerChunk) =>
+        LedgerConnection.InTransactionAsync(db, async (connection, transaction) =>
+        {
+            var now = clock.GetUtcNow();
+            var thisMonth = ArchiveMonths.Of(now);
+            await using (var claim = new NpgsqlCommand("""
+                INSERT INTO ledger_archive_cursors (customer_id, archived_through, next_check_at) VALUES (@c, 0, '-infinity')
+                ON CONFLICT (customer_id) DO NOTHING
+                """, connection, transaction))
+            {
+                claim.Parameters.Add(new NpgsqlParameter<string>("c", customerId));
+                await claim.ExecuteNonQueryAsync(ct);
+            }
+            long after;
+            await using (var cursor = new NpgsqlCommand("""
+                SELECT archived_through FROM ledger_archive_cursors
+                WHERE customer_id = @c AND next_check_at <= @now FOR UPDATE SKIP LOCKED
+                """, connection, transaction))
+            {
+                cursor.Parameters.Add(new NpgsqlParameter<string>("c", customerId));
+                cursor.Parameters.Add(new NpgsqlParameter<DateTime>("now", now.UtcDateTime));
+                if (await cursor.ExecuteScalarAsync(ct) is not long through) return ArchiveOutcome.Busy;
+                after = through;
+            }
+
+            var chunk = await ReadChunkAsync(connection, transaction, customerId, after, ArchiveMonths.Add(thisMonth, -keepMonths), maxEntries, ct);
+            if (chunk.Written is not { } written)
+            {
+                // The next entry (or, with none, the next one to be written) is of a month not yet old enough.
+                await MoveCursorAsync(connection, transaction, customerId, after, ArchiveMonths.Add(chunk.NextMonth, 1 + keepMonths), ct);
+                return ArchiveOutcome.NothingDue;
+            }
+            await SaveAsync(connection, transaction, written, now, ct);
+            var differences = await ArchiveCheck.VerifyAsync(connection, transaction, customerId, written.Chunk.FirstEntryId, ct);
+            if (differences.Count > 0)
+                throw new InvalidOperationException(
+                    $"The archive of {customerId}'s entries {written.Chunk.FirstEntryId}..{written.Chunk.LastEntryId} does not read back as the entries: " +
+                    string.Join("; ", differences));
+            await MoveCursorAsync(connection, transaction, customerId, written.Chunk.LastEntryId, null, ct);
+            return ArchiveOutcome.Archived;
+        }, ct);
+
+    sealed record WrittenChunk(ArchivedChunk Chunk, List<ArchivedTotal> Totals);
+
+    /// <summary>The chunk after <paramref name="after"/> if its month is before <paramref name="cutoff"/>; else the month of the next entry.</summary>
+    async Task<(WrittenChunk? Written, DateTimeOffset NextMonth)> ReadChunkAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
+        string customerId, long after, DateTimeOffset cutoff, int maxEntries, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand($"""
+            SELECT {ArchiveFormat.SelectColumns} FROM ledger_entries
+            WHERE customer_id = @c AND id > @after ORDER BY id LIMIT @limit
+            """, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<string>("c", customerId));
+        command.Parameters.Add(new NpgsqlParameter<long>("after", after));
+        command.Parameters.Add(new NpgsqlParameter<int>("limit", maxEntries));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) return (null, ArchiveMonths.Of(clock.GetUtcNow()));
+        var month = ArchiveMonths.Of(reader.GetFieldValue<DateTimeOffset>(ArchiveFormat.RecordedAt));
+        if (month >= cutoff) return (null, month);
+
+        var end = ArchiveMonths.Add(month, 1);
+        var totals = new Dictionary<(string Kind, DateTimeOffset Period), ArchivedTotal>();
+        using var csv = new MemoryStream();
+        long first = reader.GetInt64(ArchiveFormat.Id), last = first;
+        var entries = 0;
+        await using (var writer = ArchiveFormat.CreateWriter(csv))
+        {
+            do
+            {
+                if (reader.GetFieldValue<DateTimeOffset>(ArchiveFormat.RecordedAt) >= end) break;
+                ArchiveFormat.WriteRow(writer, reader);
+                last = reader.GetInt64(ArchiveFormat.Id);
+                entries++;
+                var key = (reader.GetString(ArchiveFormat.Kind), reader.GetFieldValue<DateTimeOffset>(ArchiveFormat.PeriodStart));
+                if (!totals.TryGetValue(key, out var total))
+                    totals[key] = total = new ArchivedTotal
+                    {
+                        CustomerId = customerId, FirstEntryId = first, Kind = Enum.Parse<Model.EntryKind>(key.Item1), PeriodStart = key.Item2,
+                    };
+                total.Amount += reader.GetInt64(ArchiveFormat.Amount);
+                total.HeldChange += reader.GetInt64(ArchiveFormat.HeldChange);
+                total.Quantity += reader.GetInt64(ArchiveFormat.Quantity);
+                total.Entries++;
+            } while (await reader.ReadAsync(ct));
+        }
+        var bytes = csv.GetBuffer().AsSpan(0, (int)csv.Length);
+        var chunk = new ArchivedChunk
+        {
+            CustomerId = customerId, FirstEntryId = first, LastEntryId = last, Month = month, Entries = entries,
+            Content = ArchiveFormat.Compress(bytes), ContentSha256 = ArchiveFormat.Sha256(bytes),
+        };
+        return (new WrittenChunk(chunk, [.. totals.Values]), month);
+    }
+
+    static async Task SaveAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, WrittenChunk written, DateTimeOffset now, CancellationToken ct)
+    {
+        var c = written.Chunk;
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("""
+                    INSERT INTO ledger_archive_chunks (customer_id, first_entry_id, last_entry_id, month, entries, content, content_sha256, archived_at)
+                    VALUES (@c, @first, @last, @month, @entries, @content, @sha, @now)
+                    """)
+                {
+                    Parameters =
+                    {
+                        new NpgsqlParameter<string>("c", c.CustomerId),
+                        new NpgsqlParameter<long>("first", c.FirstEntryId),
+                        new NpgsqlParameter<long>("last", c.LastEntryId),
+                        new NpgsqlParameter<DateTime>("month", c.Month.UtcDateTime),
+                        new NpgsqlParameter<int>("entries", c.Entries),
+                        new NpgsqlParameter<byte[]>("content", c.Content),
+                        new NpgsqlParameter<byte[]>("sha", c.ContentSha256),
+                        new NpgsqlParameter<DateTime>("now", now.UtcDateTime),
+                    },
+                },
+                new NpgsqlBatchCommand("""
+                    INSERT INTO ledger_archive_totals (customer_id, first_entry_id, kind, period_start, amount, held_change, quantity, entries)
+                    SELECT @c, @first, k, p, a, h, q, n FROM unnest(@k, @p, @a, @h, @q, @n) AS t(k, p, a, h, q, n)
+                    """)
+                {
+                    Parameters =
+                    {
+                        new NpgsqlParameter<string>("c", c.CustomerId),
+                        new NpgsqlParameter<long>("first", c.FirstEntryId),
+                        new NpgsqlParameter<string[]>("k", written.Totals.Select(t => t.Kind.ToString()).ToArray()),
+                        new NpgsqlParameter<DateTime[]>("p", written.Totals.Select(t => t.PeriodStart.UtcDateTime).ToArray()),
+                        new NpgsqlParameter<long[]>("a", written.Totals.Select(t => t.Amount).ToArray()),
+                        new NpgsqlParameter<long[]>("h", written.Totals.Select(t => t.HeldChange).ToArray()),
+                        new NpgsqlParameter<long[]>("q", written.Totals.Select(t => t.Quantity).ToArray()),
+                        new NpgsqlParameter<int[]>("n", written.Totals.Select(t => t.Entries).ToArray()),
+                    },
+                },
+            },
+        };
+        await batch.ExecuteNonQueryAsync(ct);
+    }
+
+    static async Task MoveCursorAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string customerId, long through,
+        DateTimeOffset? nextCheckAt, CancellationToken ct)
+    {
+        // No next check (null) leaves the account due at once, for its next chunk.
+        await using var command = new NpgsqlCommand("""
+            UPDATE ledger_archive_cursors SET archived_through = @through, next_check_at = coalesce(@next, '-infinity') WHERE customer_id = @c
+            """, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<string>("c", customerId));
+        command.Parameters.Add(new NpgsqlParameter<long>("through", through));
+        command.Parameters.Add(new NpgsqlParameter("next", NpgsqlDbType.TimestampTz) { Value = nextCheckAt is { } at ? at.UtcDateTime : DBNull.Value });
+        await command.ExecuteNonQueryAsync(ct);
+    }
+}

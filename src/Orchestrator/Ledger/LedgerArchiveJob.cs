@@ -1,0 +1,57 @@
+using Credits.Ledger.Archive;
+using Credits.Messaging.Jobs;
+using Microsoft.Extensions.Options;
+
+namespace Credits.Orchestrator.Ledger;
+
+/// <summary>
+/// Archives each customer's entries a month at a time once the month is <see cref="LedgerOptions.ArchiveAfterMonths"/>
+/// months old (<see cref="LedgerArchiver"/>). Each chunk is its own transaction. An account that fails is logged and
+/// left for the next run, and does not stop the accounts after it; the run then counts as failed, so the health check
+/// shows an archive that keeps failing. Safe on several instances: an account's cursor is taken with SKIP LOCKED.
+/// </summary>
+public sealed class LedgerArchiveJob(IServiceScopeFactory scopes, IOptions<LedgerOptions> options, JobRuns runs, TimeProvider clock,
+    ILogger<LedgerArchiveJob> logger) : PeriodicJob(runs, clock, logger)
+{
+    /// <summary>Accounts looked at, and chunks written, in one run at most: a run stays short, and the next follows at once.</summary>
+    const int AccountsPerRun = 200, ChunksPerRun = 50;
+
+    public override string Name => "ledger-archive";
+
+    protected override TimeSpan Interval => options.Value.ArchiveInterval;
+
+    protected override async Task<JobOutcome> RunOnceAsync(CancellationToken ct)
+    {
+        IReadOnlyList<string> due;
+        await using (var scope = scopes.CreateAsyncScope())
+            due = await scope.ServiceProvider.GetRequiredService<LedgerArchiver>().FindDueAccountsAsync(AccountsPerRun, ct);
+
+        int chunks = 0, failed = 0, busy = 0;
+        foreach (var customerId in due)
+        {
+            try
+            {
+                while (chunks < ChunksPerRun)
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    var outcome = await scope.ServiceProvider.GetRequiredService<LedgerArchiver>()
+                        .ArchiveNextChunkAsync(customerId, options.Value.ArchiveAfterMonths, ct);
+                    if (outcome == ArchiveOutcome.Busy) busy++;
+                    if (outcome != ArchiveOutcome.Archived) break;
+                    chunks++;
+                }
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                failed++;
+                logger.LogError(e, "The ledger archive could not archive the entries of {CustomerId}; tried again at the next run", customerId);
+            }
+            if (chunks >= ChunksPerRun) break;
+        }
+        if (chunks > 0) logger.LogInformation("The ledger archive wrote {Chunks} chunks", chunks);
+        if (failed > 0) return JobOutcome.Incomplete($"{failed} of {due.Count} accounts could not be archived");
+        // Accounts another instance holds stay due; when that is all there was, running again at once would only spin.
+        var progressed = due.Count > busy;
+        return chunks >= ChunksPerRun || (due.Count == AccountsPerRun && progressed) ? JobOutcome.More : JobOutcome.Done;
+    }
+}

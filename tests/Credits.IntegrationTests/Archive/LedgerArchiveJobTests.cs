@@ -1,0 +1,56 @@
+using Credits.Ledger.Archive;
+using Credits.Ledger.Commands;
+using Credits.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using Xunit;
+
+namespace Credits.IntegrationTests.Archive;
+
+/// <summary>
+/// The Orchestrator's archive job on the real system: a customer's month, once old enough, becomes a chunk that reads
+/// back as its entries, and the account's books are unchanged (docs/SCALING.md, section 6, step 4).
+/// </summary>
+public class LedgerArchiveJobTests(FrequentArchive system) : IClassFixture<FrequentArchive>
+{
+    [Fact]
+    public async Task The_Orchestrator_archives_a_month_that_is_old_enough_and_leaves_the_books_as_they_were()
+    {
+        var customer = $"archive-{Guid.NewGuid():N}"[..24];
+        await system.Accounts.OpenAsync(customer, "hobby");
+        foreach (var (credits, note) in new[] { (12L, "chat"), (3L, "images, \"large\""), (1L, "") })
+        {
+            var debited = await system.Accounts.ApplyAsync(new DebitCredits
+            {
+                CustomerId = customer, IdempotencyKey = $"archive-usage:{customer}:{credits}", Credits = credits, Note = note,
+            });
+            Assert.True(debited.Succeeded, $"{debited.Outcome}: {debited.Reason}");
+        }
+        var booksBefore = await system.Accounts.BooksAsync(customer);
+
+        // A stand-in for four months passing: the account's entries move back to a month the archive may take (the
+        // default keeps three), and the cursor the job may already have written for the account (look again in some
+        // months) goes with them.
+        await using var db = system.Accounts.NewDbContext();
+        await db.Database.ExecuteSqlAsync($"""
+            BEGIN;
+            UPDATE ledger_entries SET recorded_at = recorded_at - interval '4 months' WHERE customer_id = {customer};
+            DELETE FROM ledger_archive_cursors WHERE customer_id = {customer};
+            COMMIT;
+            """);
+        var entries = await db.Database.SqlQuery<int>($"SELECT count(*)::int AS \"Value\" FROM ledger_entries WHERE customer_id = {customer}").SingleAsync();
+
+        await Eventually.True(async () => await db.Database.SqlQuery<int>(
+                $"SELECT coalesce(sum(entries), 0)::int AS \"Value\" FROM ledger_archive_chunks WHERE customer_id = {customer}").SingleAsync() == entries,
+            TimeSpan.FromSeconds(30), "the job archives the account's old month");
+
+        var first = await db.Database.SqlQuery<long>(
+            $"SELECT first_entry_id AS \"Value\" FROM ledger_archive_chunks WHERE customer_id = {customer}").SingleAsync();
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+            Assert.Empty(await ArchiveCheck.VerifyAsync((NpgsqlConnection)db.Database.GetDbConnection(),
+                (NpgsqlTransaction)transaction.GetDbTransaction(), customer, first, default));
+        Assert.Equal(booksBefore, await system.Accounts.BooksAsync(customer));
+        Assert.Equal(200 - 16, await system.Accounts.AvailableAsync(customer));
+    }
+}

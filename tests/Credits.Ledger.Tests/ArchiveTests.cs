@@ -1,0 +1,176 @@
+using Credits.Ledger.Archive;
+using Credits.Ledger.Commands;
+using Credits.Ledger.Tests.Support;
+using Credits.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using Xunit;
+
+namespace Credits.Ledger.Tests;
+
+/// <summary>
+/// The ledger's archive (docs/SCALING.md, section 6, step 4) on the real PostgreSQL: a customer's months are archived
+/// once they are old enough, each entry once, as chunks that PostgreSQL reads back as the same entries, with totals that
+/// equal them; a chunk that was changed afterwards is caught.
+/// </summary>
+public class ArchiveTests(LedgerDatabase database) : IClassFixture<LedgerDatabase>
+{
+    static readonly DateTimeOffset December = Customer.PeriodEnd, January = new(2027, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>A customer with usage in November and December 2026, notes that CSV must quote, and a grant.</summary>
+    async Task<Customer> CustomerWithTwoMonthsAsync()
+    {
+        var customer = new Customer(database);
+        await customer.StartAsync("pro");
+        await Note(customer, 40, "chat, \"gpt\"\nsecond line");
+        await Note(customer, 2, "");
+        await customer.DebitAsync(1200);                    // past the allowance: overage
+        await customer.GrantAsync(500);
+        customer.Clock.Set(December.AddHours(2));
+        await customer.StartAsync("pro", start: December, end: January);
+        await Note(customer, 7, "images");
+        await customer.ReserveAsync(30);
+        return customer;
+    }
+
+    static Task Note(Customer customer, long credits, string note) =>
+        customer.Ledger.DebitAsync(new DebitCredits { CustomerId = customer.Id, IdempotencyKey = customer.NextKey(), Credits = credits, Note = note });
+
+    async Task<int> ArchiveAllDueAsync(string customerId, DateTimeOffset now, int maxEntries = LedgerArchiver.MaxEntriesPerChunk)
+    {
+        var chunks = 0;
+        while (true)
+        {
+            var (_, db) = database.NewLedger(new ManualClock(now));
+            await using (db)
+            {
+                var outcome = await new LedgerArchiver(db, new ManualClock(now)).ArchiveNextChunkAsync(customerId, 2, default, maxEntries);
+                if (outcome != ArchiveOutcome.Archived) return chunks;
+                chunks++;
+            }
+        }
+    }
+
+    async Task<IReadOnlyList<string>> VerifyAsync(string customerId, long firstEntryId)
+    {
+        await using var db = database.NewContext();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        return await ArchiveCheck.VerifyAsync((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction(),
+            customerId, firstEntryId, default);
+    }
+
+    Task<List<long>> IdsAsync(string sql) => database.QueryAsync(sql, r => r.GetInt64(0));
+
+    /// <summary>The ids of the entries the customer's chunks cover, once for each chunk that covers it.</summary>
+    Task<List<long>> ArchivedIdsAsync(string customerId) => IdsAsync($"""
+        SELECT e.id FROM ledger_archive_chunks c JOIN ledger_entries e
+          ON e.customer_id = c.customer_id AND e.id BETWEEN c.first_entry_id AND c.last_entry_id
+        WHERE c.customer_id = '{customerId}' ORDER BY e.id
+        """);
+
+    [Fact]
+    public async Task A_month_is_archived_once_it_is_old_enough_and_reads_back_as_its_entries()
+    {
+        await using var customer = await CustomerWithTwoMonthsAsync();
+        var november = await IdsAsync($"SELECT id FROM ledger_entries WHERE customer_id = '{customer.Id}' AND recorded_at < '{December:O}' ORDER BY id");
+
+        // 1 February: November is two whole months back, December is not yet.
+        Assert.Equal(0, await ArchiveAllDueAsync(customer.Id, new DateTimeOffset(2027, 1, 31, 23, 0, 0, TimeSpan.Zero)));
+        Assert.Equal(1, await ArchiveAllDueAsync(customer.Id, new DateTimeOffset(2027, 2, 1, 0, 0, 0, TimeSpan.Zero)));
+
+        var chunk = Assert.Single(await database.QueryAsync(
+            $"SELECT first_entry_id, last_entry_id, entries, month FROM ledger_archive_chunks WHERE customer_id = '{customer.Id}'",
+            r => (First: r.GetInt64(0), Last: r.GetInt64(1), Entries: r.GetInt32(2), Month: r.GetFieldValue<DateTimeOffset>(3))));
+        Assert.Equal((november[0], november[^1], november.Count), (chunk.First, chunk.Last, chunk.Entries));
+        Assert.Equal(Customer.PeriodStart, chunk.Month);
+        Assert.Empty(await VerifyAsync(customer.Id, chunk.First));
+        // The roll-up is the month's books: the same sums per kind and period as the entries themselves.
+        Assert.Equal(
+            await database.QueryAsync($"""
+                SELECT kind, sum(amount)::bigint, sum(quantity)::bigint, count(*)::int FROM ledger_entries
+                WHERE customer_id = '{customer.Id}' AND recorded_at < '{December:O}' GROUP BY kind ORDER BY kind
+                """, r => (r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetInt32(3))),
+            await database.QueryAsync($"""
+                SELECT kind, amount, quantity, entries FROM ledger_archive_totals WHERE customer_id = '{customer.Id}' ORDER BY kind
+                """, r => (r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetInt32(3))));
+        // Nothing more until December is old enough: the cursor says when to look again.
+        Assert.Equal(new DateTimeOffset(2027, 3, 1, 0, 0, 0, TimeSpan.Zero), await database.ScalarAsync<DateTime>(
+            $"SELECT next_check_at FROM ledger_archive_cursors WHERE customer_id = '{customer.Id}'"));
+
+        Assert.Equal(1, await ArchiveAllDueAsync(customer.Id, new DateTimeOffset(2027, 3, 1, 0, 0, 0, TimeSpan.Zero)));
+        Assert.Equal(await IdsAsync($"SELECT id FROM ledger_entries WHERE customer_id = '{customer.Id}' ORDER BY id"), await ArchivedIdsAsync(customer.Id));
+    }
+
+    [Fact]
+    public async Task A_busy_month_takes_several_chunks_with_every_entry_in_exactly_one()
+    {
+        await using var customer = await CustomerWithTwoMonthsAsync();
+        for (var i = 0; i < 9; i++) await customer.DebitAsync(1);
+
+        Assert.True(await ArchiveAllDueAsync(customer.Id, new DateTimeOffset(2027, 3, 1, 0, 0, 0, TimeSpan.Zero), maxEntries: 3) >= 4);
+
+        var chunks = await database.QueryAsync(
+            $"SELECT first_entry_id, last_entry_id, entries FROM ledger_archive_chunks WHERE customer_id = '{customer.Id}' ORDER BY first_entry_id",
+            r => (First: r.GetInt64(0), Last: r.GetInt64(1), Entries: r.GetInt32(2)));
+        Assert.All(chunks, c => Assert.InRange(c.Entries, 1, 3));
+        foreach (var c in chunks) Assert.Empty(await VerifyAsync(customer.Id, c.First));
+        var entries = await IdsAsync($"SELECT id FROM ledger_entries WHERE customer_id = '{customer.Id}' ORDER BY id");
+        Assert.Equal(entries.Count, chunks.Sum(c => c.Entries));
+        Assert.Equal(entries, await ArchivedIdsAsync(customer.Id));
+    }
+
+    [Fact]
+    public async Task A_chunk_changed_after_it_was_archived_is_reported()
+    {
+        await using var customer = await CustomerWithTwoMonthsAsync();
+        await ArchiveAllDueAsync(customer.Id, new DateTimeOffset(2027, 2, 1, 0, 0, 0, TimeSpan.Zero));
+        var first = await database.ScalarAsync<long>($"SELECT first_entry_id FROM ledger_archive_chunks WHERE customer_id = '{customer.Id}'");
+        var where = $"customer_id = '{customer.Id}' AND first_entry_id = {first}";
+
+        await database.ExecuteAsync($"UPDATE ledger_archive_totals SET amount = amount - 1 WHERE {where} AND kind = 'Debit'");
+        Assert.Contains(await VerifyAsync(customer.Id, first), d => d.Contains("the roll-up says"));
+        await database.ExecuteAsync($"UPDATE ledger_archive_totals SET amount = amount + 1 WHERE {where} AND kind = 'Debit'");
+
+        await database.ExecuteAsync($"UPDATE ledger_entries SET quantity = quantity + 1 WHERE customer_id = '{customer.Id}' AND id = {first}");
+        Assert.Contains(await VerifyAsync(customer.Id, first), d => d.Contains($"entry {first}: the archive and the ledger differ"));
+        await database.ExecuteAsync($"UPDATE ledger_entries SET quantity = quantity - 1 WHERE customer_id = '{customer.Id}' AND id = {first}");
+        Assert.Empty(await VerifyAsync(customer.Id, first));
+
+        // Content rewritten without its checksum: a single byte of the CSV.
+        var content = await database.ScalarAsync<byte[]>($"SELECT content FROM ledger_archive_chunks WHERE {where}");
+        var csv = ArchiveFormat.Decompress(content!);
+        csv[^2] = (byte)(csv[^2] == (byte)'1' ? '2' : '1');
+        await using (var db = database.NewContext())
+            await db.Database.ExecuteSqlAsync($"UPDATE ledger_archive_chunks SET content = {ArchiveFormat.Compress(csv)} WHERE customer_id = {customer.Id} AND first_entry_id = {first}");
+        Assert.Equal(["the content does not match its SHA-256"], await VerifyAsync(customer.Id, first));
+    }
+
+    [Fact]
+    public async Task An_account_that_another_instance_is_archiving_is_left_to_it()
+    {
+        await using var customer = await CustomerWithTwoMonthsAsync();
+        var now = new DateTimeOffset(2027, 2, 1, 0, 0, 0, TimeSpan.Zero);
+        Assert.Contains(customer.Id, await DueAsync(now));
+        await database.ExecuteAsync($"INSERT INTO ledger_archive_cursors VALUES ('{customer.Id}', 0, '-infinity')");
+
+        await using (var other = database.NewContext())
+        await using (var held = await other.Database.BeginTransactionAsync())
+        {
+            await other.Database.ExecuteSqlAsync($"SELECT 1 FROM ledger_archive_cursors WHERE customer_id = {customer.Id} FOR UPDATE");
+            var (_, db) = database.NewLedger(new ManualClock(now));
+            await using (db)
+                Assert.Equal(ArchiveOutcome.Busy, await new LedgerArchiver(db, new ManualClock(now)).ArchiveNextChunkAsync(customer.Id, 2, default));
+        }
+
+        Assert.Equal(1, await ArchiveAllDueAsync(customer.Id, now));
+        Assert.DoesNotContain(customer.Id, await DueAsync(now));
+        Assert.Contains(customer.Id, await DueAsync(new DateTimeOffset(2027, 3, 1, 0, 0, 0, TimeSpan.Zero)));
+    }
+
+    async Task<IReadOnlyList<string>> DueAsync(DateTimeOffset now)
+    {
+        await using var db = database.NewContext();
+        return await new LedgerArchiver(db, new ManualClock(now)).FindDueAccountsAsync(10_000, default);
+    }
+}
