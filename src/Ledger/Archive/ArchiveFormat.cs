@@ -58,7 +58,7 @@ public static class ArchiveFormat
     public static byte[] Compress(ReadOnlySpan<byte> csv)
     {
         using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.SmallestSize, leaveOpen: true)) gzip.Write(csv);
+        using (var gzip = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true)) gzip.Write(csv);
         return output.ToArray();
     }
 

@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using Credits.Ledger;
+using Credits.Ledger.Archive;
+using Credits.Ledger.Commands;
+using Credits.Ledger.Plans;
+using Credits.Testing;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Credits.Benchmarks;
+
+/// <summary>
+/// The ledger archive (docs/SCALING.md, section 6, step 4): usage written four months back, then archived by the
+/// archiver itself. Reports what an entry takes hot (table and indexes) and archived (chunks, roll-ups and cursors), and
+/// the archiver's rate against its floor in the same run: the same entries read with <c>COPY ... TO STDOUT</c> and
+/// gzipped, with no roll-up, no read-back and no transaction per chunk.
+/// </summary>
+public sealed class LedgerArchiveScenario : IBenchmarkScenario
+{
+    public string Name => "archive";
+    public string Description => "ledger archive: bytes per entry hot and archived, archiver entries/s against COPY + gzip (options: --events 100000 --customers 100 --batch 1000)";
+
+    static readonly PlanCatalog Plans = new([
+        new PlanDefinition { Id = "pro", DisplayName = "Pro", IncludedCredits = 1_000_000_000, OverageAllowed = true },
+    ]);
+
+    static readonly string[] Features = ["chat", "images", "embeddings", "speech"];
+
+    public async Task RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
+    {
+        var events = context.Int("events", 100_000);
+        var customerCount = context.Int("customers", 100);
+        var batchSize = context.Int("batch", 1000);
+        var database = new PostgresDatabase();
+        await database.InitializeAsync();
+        try
+        {
+            var options = new DbContextOptionsBuilder<LedgerBenchmarkDbContext>().UseNpgsql(database.ConnectionString).Options;
+            await using (var db = new LedgerBenchmarkDbContext(options)) await db.Database.EnsureCreatedAsync(cancellationToken);
+
+            // Written in a month that is archivable now: four months back, with the default of three kept.
+            var then = new ManualClock(DateTimeOffset.UtcNow.AddMonths(-4));
+            var customers = Enumerable.Range(0, customerCount).Select(i => $"c{i}").ToArray();
+            await using (var db = new LedgerBenchmarkDbContext(options))
+            {
+                var ledger = new CreditLedger(db, Plans, then);
+                foreach (var chunk in customers.Chunk(200))
+                    await ledger.ApplyAsync(chunk.Select(c => (LedgerCommand)new StartPeriod
+                    {
+                        CustomerId = c, IdempotencyKey = $"{c}-start", PlanId = "pro", PeriodStart = then.Now.AddDays(-1), PeriodEnd = then.Now.AddDays(29),
+                    }).ToList(), cancellationToken);
+                for (var first = 0; first < events; first += batchSize)
+                {
+                    then.Advance(TimeSpan.FromSeconds(1));
+                    var batch = Enumerable.Range(first, Math.Min(batchSize, events - first)).Select(i => new DebitCredits
+                    {
+                        CustomerId = customers[i % customers.Length], IdempotencyKey = $"usage:1:{customers[i % customers.Length]}:{Guid.NewGuid()}",
+                        Credits = 1 + i % 7, Note = Features[i % Features.Length], OccurredAt = then.Now,
+                    }).ToList();
+                    var results = await ledger.DebitBatchAsync(batch, cancellationToken);
+                    if (results.Any(r => !r.Succeeded)) throw new InvalidOperationException(results.First(r => !r.Succeeded).Reason);
+                }
+            }
+
+            await using var connection = new NpgsqlConnection(database.ConnectionString);
+            await connection.OpenAsync(cancellationToken);
+            var entries = await ScalarAsync<long>(connection, "SELECT count(*) FROM ledger_entries", cancellationToken);
+            var hot = await BytesAsync(connection, ["ledger_entries"], cancellationToken);
+            Console.WriteLine($"  {entries:N0} entries written, {hot / (double)entries:N0} bytes each in ledger_entries");
+
+            var floor = Stopwatch.StartNew();
+            long csvBytes = 0, gzipBytes = 0;
+            using (var gzipped = new MemoryStream())
+            {
+                await using (var gzip = new GZipStream(gzipped, CompressionLevel.Optimal, leaveOpen: true))
+                using (var copy = await connection.BeginTextExportAsync(
+                    $"COPY (SELECT {ArchiveFormat.SelectColumns} FROM ledger_entries ORDER BY customer_id, id) TO STDOUT (FORMAT csv, HEADER)", cancellationToken))
+                {
+                    var buffer = new char[65536];
+                    int read;
+                    while ((read = await copy.ReadAsync(buffer, cancellationToken)) > 0)
+                    {
+                        var bytes = System.Text.Encoding.UTF8.GetBytes(buffer, 0, read);
+                        csvBytes += bytes.Length;
+                        gzip.Write(bytes);
+                    }
+                }
+                gzipBytes = gzipped.Length;
+            }
+            var floorRate = entries / floor.Elapsed.TotalSeconds;
+            Console.WriteLine($"  floor: COPY + gzip of {entries:N0} entries in {floor.Elapsed.TotalSeconds:N1} s = {floorRate:N0}/s ({csvBytes / (double)entries:N0} B CSV, {gzipBytes / (double)entries:N1} B gzipped)");
+
+            var archiving = Stopwatch.StartNew();
+            var chunks = 0;
+            while (true)
+            {
+                IReadOnlyList<string> due;
+                await using (var db = new LedgerBenchmarkDbContext(options))
+                    due = await new LedgerArchiver(db, TimeProvider.System).FindDueAccountsAsync(200, cancellationToken);
+                var progressed = false;
+                foreach (var customer in due)
+                {
+                    while (true)
+                    {
+                        await using var db = new LedgerBenchmarkDbContext(options);
+                        if (await new LedgerArchiver(db, TimeProvider.System).ArchiveNextChunkAsync(customer, 3, cancellationToken) != ArchiveOutcome.Archived) break;
+                        chunks++;
+                    }
+                    progressed = true;
+                }
+                if (!progressed) break;
+            }
+            var archiveRate = entries / archiving.Elapsed.TotalSeconds;
+            var archivedEntries = await ScalarAsync<long>(connection, "SELECT coalesce(sum(entries), 0)::bigint FROM ledger_archive_chunks", cancellationToken);
+            if (archivedEntries != entries) throw new InvalidOperationException($"{archivedEntries} of {entries} entries archived");
+            var archived = await BytesAsync(connection, ["ledger_archive_chunks", "ledger_archive_totals", "ledger_archive_cursors"], cancellationToken);
+            var content = await ScalarAsync<long>(connection, "SELECT sum(octet_length(content))::bigint FROM ledger_archive_chunks", cancellationToken);
+            Console.WriteLine($"  archiver: {entries:N0} entries in {chunks} chunks in {archiving.Elapsed.TotalSeconds:N1} s = {archiveRate:N0}/s");
+
+            context.Report("hot entry", hot / (double)entries, "bytes", "ledger_entries, table and indexes, after VACUUM");
+            context.Report("archived entry", archived / (double)entries, "bytes", $"chunks, roll-ups and cursors ({content / (double)entries:N1} B of gzipped CSV)");
+            context.Report("floor: one gzip of the whole table sorted by customer", gzipBytes / (double)entries, "bytes");
+            context.Report("archiver", archiveRate, "entries/s", $"{chunks} chunks over {customerCount} customers, each read back and compared before commit");
+            context.Report("floor: COPY TO STDOUT + gzip", floorRate, "entries/s", $"archiver at {archiveRate / floorRate:P0} of it");
+            context.Report("peak RSS", BenchmarkContext.PeakRssMb(), "MB");
+        }
+        finally
+        {
+            await database.DisposeAsync();
+        }
+    }
+
+    static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    static async Task<long> BytesAsync(NpgsqlConnection connection, string[] tables, CancellationToken ct)
+    {
+        foreach (var table in tables)
+        {
+            await using var vacuum = new NpgsqlCommand($"VACUUM ANALYZE {table}", connection);
+            await vacuum.ExecuteNonQueryAsync(ct);
+        }
+        await using var size = new NpgsqlCommand("SELECT sum(pg_total_relation_size(t))::bigint FROM unnest(@t::regclass[]) AS t", connection);
+        size.Parameters.AddWithValue("t", tables);
+        return (long)(await size.ExecuteScalarAsync(ct))!;
+    }
+}
