@@ -147,6 +147,51 @@ public class ArchiveTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
     }
 
     [Fact]
+    public async Task Chunks_are_read_back_again_when_due_and_what_differs_is_recorded_even_when_postgres_cannot_read_it()
+    {
+        await using var customer = await CustomerWithTwoMonthsAsync();
+        var now = new DateTimeOffset(2027, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        Assert.Equal(2, await ArchiveAllDueAsync(customer.Id, now));
+        var chunks = await IdsAsync($"SELECT first_entry_id FROM ledger_archive_chunks WHERE customer_id = '{customer.Id}' ORDER BY first_entry_id");
+
+        // Content whose checksum matches but which is not the entries' CSV: PostgreSQL refuses it while reading it back.
+        var garbled = System.Text.Encoding.UTF8.GetBytes(ArchiveFormat.Columns + "\nnot,a,ledger,entry\n");
+        await using (var db = database.NewContext())
+            await db.Database.ExecuteSqlAsync($"""
+                UPDATE ledger_archive_chunks SET content = {ArchiveFormat.Compress(garbled)}, content_sha256 = {ArchiveFormat.Sha256(garbled)}
+                WHERE customer_id = {customer.Id} AND first_entry_id = {chunks[0]}
+                """);
+
+        // Not due within the period: verified when they were archived. (The class's other tests have chunks of their own,
+        // so what is read is looked at per chunk of this customer.)
+        await VerifyDueAsync(now.AddDays(29), TimeSpan.FromDays(30));
+        Assert.All(await RecordedAsync(), c => Assert.Equal((now, null), (c.VerifiedAt, c.Difference)));
+
+        var (verified, differing) = await VerifyDueAsync(now.AddDays(31), TimeSpan.FromDays(30));
+        Assert.True(verified >= 2 && differing >= 1, $"{verified} verified, {differing} with differences");
+        var recorded = await RecordedAsync();
+        Assert.All(recorded, c => Assert.Equal(now.AddDays(31), c.VerifiedAt));
+        Assert.StartsWith("PostgreSQL cannot read the content back (22P02: invalid input syntax for type bigint", recorded[0].Difference);
+        Assert.Null(recorded[1].Difference);
+
+        // A chunk with a difference is read again an hour later, the sound one only after another period.
+        await VerifyDueAsync(now.AddDays(31).AddHours(1), TimeSpan.FromDays(30));
+        recorded = await RecordedAsync();
+        Assert.Equal((now.AddDays(31).AddHours(1), now.AddDays(31)), (recorded[0].VerifiedAt, recorded[1].VerifiedAt));
+        Assert.NotNull(recorded[0].Difference);
+
+        Task<List<(DateTimeOffset VerifiedAt, string? Difference)>> RecordedAsync() => database.QueryAsync(
+            $"SELECT verified_at, difference FROM ledger_archive_chunks WHERE customer_id = '{customer.Id}' ORDER BY first_entry_id",
+            r => (r.GetFieldValue<DateTimeOffset>(0), r.IsDBNull(1) ? null : r.GetString(1)));
+    }
+
+    async Task<(int, int)> VerifyDueAsync(DateTimeOffset now, TimeSpan every)
+    {
+        await using var db = database.NewContext();
+        return await new LedgerArchiver(db, new ManualClock(now)).VerifyDueAsync(every, 100, default);
+    }
+
+    [Fact]
     public async Task An_account_that_another_instance_is_archiving_is_left_to_it()
     {
         await using var customer = await CustomerWithTwoMonthsAsync();

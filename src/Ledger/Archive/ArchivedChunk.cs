@@ -21,4 +21,8 @@ public sealed class ArchivedChunk
     /// <summary>SHA-256 of the CSV before compression: what the money audit checks the content against.</summary>
     public byte[] ContentSha256 { get; set; } = [];
     public DateTimeOffset ArchivedAt { get; set; }
+    /// <summary>When the chunk was last read back and compared (<see cref="ArchiveCheck"/>): at its archiving, then every <c>Ledger:ArchiveVerifyEvery</c>.</summary>
+    public DateTimeOffset VerifiedAt { get; set; }
+    /// <summary>What the last comparison found wrong; null when the chunk was sound. The money audit reports each one (<c>archive_mismatch</c>).</summary>
+    public string? Difference { get; set; }
 }

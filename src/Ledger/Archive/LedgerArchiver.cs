@@ -18,7 +18,8 @@ namespace Credits.Ledger.Archive;
 /// recorded before the end of the first one's month. So every entry lands in exactly one chunk, even the rare entry
 /// whose id and time disagree across a month's end. Each chunk is read back by PostgreSQL itself before its
 /// transaction commits (<see cref="ArchiveCheck"/>): an archive that would not restore to the same entries is never
-/// kept. The customer's cursor row is locked with <c>SKIP LOCKED</c>, so instances share the work.
+/// kept, and every chunk is read back again every <c>Ledger:ArchiveVerifyEvery</c> (<see cref="VerifyDueAsync"/>). The
+/// customer's cursor row is locked with <c>SKIP LOCKED</c>, so instances share the work.
 /// </remarks>
 public sealed class LedgerArchiver(DbContext db, TimeProvider clock)
 {
@@ -89,6 +90,62 @@ public sealed class LedgerArchiver(DbContext db, TimeProvider clock)
             return ArchiveOutcome.Archived;
         }, ct);
 
+    /// <summary>
+    /// Reads back, and compares again, up to <paramref name="limit"/> chunks last verified more than
+    /// <paramref name="every"/> ago, and those with a difference once an hour, so that a repair shows soon. Records when
+    /// and what was found, for the money audit to report (<c>archive_mismatch</c>). Returns how many were verified and
+    /// how many of them differ.
+    /// </summary>
+    public Task<(int Verified, int WithDifferences)> VerifyDueAsync(TimeSpan every, int limit, CancellationToken ct) =>
+        LedgerConnection.InTransactionAsync(db, async (connection, transaction) =>
+        {
+            var now = clock.GetUtcNow();
+            var due = new List<(string CustomerId, long FirstEntryId)>();
+            await using (var select = new NpgsqlCommand("""
+                SELECT customer_id, first_entry_id FROM (
+                  (SELECT customer_id, first_entry_id, verified_at FROM ledger_archive_chunks
+                   WHERE verified_at <= @before ORDER BY verified_at LIMIT @limit)
+                  UNION
+                  (SELECT customer_id, first_entry_id, verified_at FROM ledger_archive_chunks
+                   WHERE difference IS NOT NULL AND verified_at <= @retry LIMIT @limit)) AS due
+                ORDER BY verified_at LIMIT @limit
+                """, connection, transaction))
+            {
+                select.Parameters.Add(new NpgsqlParameter<DateTime>("before", (now - every).UtcDateTime));
+                select.Parameters.Add(new NpgsqlParameter<DateTime>("retry", (now - TimeSpan.FromHours(1)).UtcDateTime));
+                select.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
+                await using var reader = await select.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct)) due.Add((reader.GetString(0), reader.GetInt64(1)));
+            }
+
+            var withDifferences = 0;
+            foreach (var (customerId, first) in due)
+            {
+                // Another instance on the same chunk: the lock decides, and the loser leaves it to the winner.
+                await using (var claim = new NpgsqlCommand(
+                    "SELECT 1 FROM ledger_archive_chunks WHERE customer_id = @c AND first_entry_id = @first FOR UPDATE SKIP LOCKED", connection, transaction))
+                {
+                    claim.Parameters.Add(new NpgsqlParameter<string>("c", customerId));
+                    claim.Parameters.Add(new NpgsqlParameter<long>("first", first));
+                    if (await claim.ExecuteScalarAsync(ct) is null) continue;
+                }
+                // The comparison in a savepoint: content PostgreSQL cannot read aborts it, and the record below still commits.
+                await transaction!.SaveAsync("verify", ct);
+                var differences = await ArchiveCheck.VerifyAsync(connection, transaction, customerId, first, ct);
+                await transaction.RollbackAsync("verify", ct);
+                if (differences.Count > 0) withDifferences++;
+                await using var record = new NpgsqlCommand(
+                    "UPDATE ledger_archive_chunks SET verified_at = @now, difference = @d WHERE customer_id = @c AND first_entry_id = @first",
+                    connection, transaction);
+                record.Parameters.Add(new NpgsqlParameter<DateTime>("now", now.UtcDateTime));
+                record.Parameters.Add(new NpgsqlParameter("d", NpgsqlDbType.Text) { Value = differences.Count > 0 ? string.Join("; ", differences) : DBNull.Value });
+                record.Parameters.Add(new NpgsqlParameter<string>("c", customerId));
+                record.Parameters.Add(new NpgsqlParameter<long>("first", first));
+                await record.ExecuteNonQueryAsync(ct);
+            }
+            return (due.Count, withDifferences);
+        }, ct);
+
     sealed record WrittenChunk(ArchivedChunk Chunk, List<ArchivedTotal> Totals);
 
     /// <summary>The chunk after <paramref name="after"/> if its month is before <paramref name="cutoff"/>; else the month of the next entry.</summary>
@@ -149,8 +206,9 @@ public sealed class LedgerArchiver(DbContext db, TimeProvider clock)
             BatchCommands =
             {
                 new NpgsqlBatchCommand("""
-                    INSERT INTO ledger_archive_chunks (customer_id, first_entry_id, last_entry_id, month, entries, content, content_sha256, archived_at)
-                    VALUES (@c, @first, @last, @month, @entries, @content, @sha, @now)
+                    INSERT INTO ledger_archive_chunks (customer_id, first_entry_id, last_entry_id, month, entries, content, content_sha256,
+                        archived_at, verified_at)
+                    VALUES (@c, @first, @last, @month, @entries, @content, @sha, @now, @now)
                     """)
                 {
                     Parameters =

@@ -18,7 +18,10 @@ sealed class ArchivedChunkConfiguration : IEntityTypeConfiguration<ArchivedChunk
         b.Property(x => x.Content).HasColumnName("content").IsRequired();
         b.Property(x => x.ContentSha256).HasColumnName("content_sha256").IsRequired();
         b.Property(x => x.ArchivedAt).HasColumnName("archived_at");
-        // The money audit reads the chunks archived in its window.
-        b.HasIndex(x => x.ArchivedAt).HasDatabaseName("ix_ledger_archive_chunks_archived_at");
+        b.Property(x => x.VerifiedAt).HasColumnName("verified_at");
+        b.Property(x => x.Difference).HasColumnName("difference");
+        // The archive job reads the chunks verified longest ago again; the money audit reads those with a difference.
+        b.HasIndex(x => x.VerifiedAt).HasDatabaseName("ix_ledger_archive_chunks_verified_at");
+        b.HasIndex(x => x.CustomerId).HasFilter("difference IS NOT NULL").HasDatabaseName("ix_ledger_archive_chunks_difference");
     }
 }

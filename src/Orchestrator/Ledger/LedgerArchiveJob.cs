@@ -8,13 +8,15 @@ namespace Credits.Orchestrator.Ledger;
 /// Archives each customer's entries a month at a time once the month is <see cref="LedgerOptions.ArchiveAfterMonths"/>
 /// months old (<see cref="LedgerArchiver"/>). Each chunk is its own transaction. An account that fails is logged and
 /// left for the next run, and does not stop the accounts after it; the run then counts as failed, so the health check
-/// shows an archive that keeps failing. Safe on several instances: an account's cursor is taken with SKIP LOCKED.
+/// shows an archive that keeps failing. Each run also reads back the chunks due for verification
+/// (<see cref="LedgerOptions.ArchiveVerifyEvery"/>). Safe on several instances: an account's cursor and a chunk under
+/// verification are taken with SKIP LOCKED.
 /// </summary>
 public sealed class LedgerArchiveJob(IServiceScopeFactory scopes, IOptions<LedgerOptions> options, JobRuns runs, TimeProvider clock,
     ILogger<LedgerArchiveJob> logger) : PeriodicJob(runs, clock, logger)
 {
-    /// <summary>Accounts looked at, and chunks written, in one run at most: a run stays short, and the next follows at once.</summary>
-    const int AccountsPerRun = 200, ChunksPerRun = 50;
+    /// <summary>Accounts looked at, chunks written and chunks verified again, in one run at most: a run stays short, and the next follows at once.</summary>
+    const int AccountsPerRun = 200, ChunksPerRun = 50, VerificationsPerRun = 20;
 
     public override string Name => "ledger-archive";
 
@@ -49,9 +51,18 @@ public sealed class LedgerArchiveJob(IServiceScopeFactory scopes, IOptions<Ledge
             if (chunks >= ChunksPerRun) break;
         }
         if (chunks > 0) logger.LogInformation("The ledger archive wrote {Chunks} chunks", chunks);
+
+        (int Verified, int WithDifferences) verified;
+        await using (var scope = scopes.CreateAsyncScope())
+            verified = await scope.ServiceProvider.GetRequiredService<LedgerArchiver>().VerifyDueAsync(options.Value.ArchiveVerifyEvery, VerificationsPerRun, ct);
+        if (verified.WithDifferences > 0)
+            logger.LogError("{Chunks} of {Verified} archived chunks read back differ from what they hold; the money audit reports them (archive_mismatch)",
+                verified.WithDifferences, verified.Verified);
+
         if (failed > 0) return JobOutcome.Incomplete($"{failed} of {due.Count} accounts could not be archived");
         // Accounts another instance holds stay due; when that is all there was, running again at once would only spin.
         var progressed = due.Count > busy;
-        return chunks >= ChunksPerRun || (due.Count == AccountsPerRun && progressed) ? JobOutcome.More : JobOutcome.Done;
+        return chunks >= ChunksPerRun || (due.Count == AccountsPerRun && progressed) || verified.Verified == VerificationsPerRun
+            ? JobOutcome.More : JobOutcome.Done;
     }
 }

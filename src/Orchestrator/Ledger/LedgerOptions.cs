@@ -21,4 +21,8 @@ public sealed class LedgerOptions
     /// </summary>
     [Range(2, 120, ErrorMessage = "Ledger:ArchiveAfterMonths must be between 2 and 120.")]
     public int ArchiveAfterMonths { get; set; } = 3;
+
+    /// <summary>How often every archived chunk is read back and compared again; a difference is reported by the money audit.</summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "366.00:00:00", ErrorMessage = "Ledger:ArchiveVerifyEvery must be between 1 and 366 days.")]
+    public TimeSpan ArchiveVerifyEvery { get; set; } = TimeSpan.FromDays(30);
 }

@@ -380,6 +380,10 @@ namespace Credits.Persistence.Migrations
                         .HasColumnType("bytea")
                         .HasColumnName("content_sha256");
 
+                    b.Property<string>("Difference")
+                        .HasColumnType("text")
+                        .HasColumnName("difference");
+
                     b.Property<int>("Entries")
                         .HasColumnType("integer")
                         .HasColumnName("entries");
@@ -392,10 +396,18 @@ namespace Credits.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("month");
 
+                    b.Property<DateTimeOffset>("VerifiedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("verified_at");
+
                     b.HasKey("CustomerId", "FirstEntryId");
 
-                    b.HasIndex("ArchivedAt")
-                        .HasDatabaseName("ix_ledger_archive_chunks_archived_at");
+                    b.HasIndex("CustomerId")
+                        .HasDatabaseName("ix_ledger_archive_chunks_difference")
+                        .HasFilter("difference IS NOT NULL");
+
+                    b.HasIndex("VerifiedAt")
+                        .HasDatabaseName("ix_ledger_archive_chunks_verified_at");
 
                     b.ToTable("ledger_archive_chunks", (string)null);
                 });

@@ -48,7 +48,10 @@ public sealed class LedgerArchiveAuditTests : IAsyncLifetime
 
         Assert.Equal(0, (await AuditAsync()).Found);
 
+        // The roll-up changed behind the archive's back; the job's next reading of the chunk finds it.
         await _database.ExecuteAsync("UPDATE ledger_archive_totals SET quantity = quantity + 30 WHERE customer_id = 'c1' AND kind = 'Overage'");
+        Assert.Equal(0, (await AuditAsync()).Found);     // nothing read back yet: the audit reports what the job found
+        Assert.Equal((1, 1), await VerifyAllAsync());
         var run = await AuditAsync();
 
         Assert.Equal(1, run.Found);
@@ -62,7 +65,15 @@ public sealed class LedgerArchiveAuditTests : IAsyncLifetime
         }
 
         await _database.ExecuteAsync("UPDATE ledger_archive_totals SET quantity = quantity - 30 WHERE customer_id = 'c1' AND kind = 'Overage'");
+        Assert.Equal((1, 0), await VerifyAllAsync());
         var agreed = await AuditAsync();
         Assert.Equal((0, 1), (agreed.Found, agreed.Cleared));
+    }
+
+    /// <summary>The archive job's reading back, of every chunk whatever its last time.</summary>
+    async Task<(int, int)> VerifyAllAsync()
+    {
+        await using var db = NewDb();
+        return await new LedgerArchiver(db, TimeProvider.System).VerifyDueAsync(TimeSpan.Zero, 100, default);
     }
 }

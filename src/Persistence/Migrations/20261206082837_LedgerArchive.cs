@@ -22,7 +22,9 @@ namespace Credits.Persistence.Migrations
                     entries = table.Column<int>(type: "integer", nullable: false),
                     content = table.Column<byte[]>(type: "bytea", nullable: false),
                     content_sha256 = table.Column<byte[]>(type: "bytea", nullable: false),
-                    archived_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    archived_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    verified_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    difference = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -70,9 +72,15 @@ namespace Credits.Persistence.Migrations
             migrationBuilder.Sql("ALTER TABLE ledger_archive_chunks ALTER COLUMN content SET STORAGE EXTERNAL;");
 
             migrationBuilder.CreateIndex(
-                name: "ix_ledger_archive_chunks_archived_at",
+                name: "ix_ledger_archive_chunks_difference",
                 table: "ledger_archive_chunks",
-                column: "archived_at");
+                column: "customer_id",
+                filter: "difference IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_ledger_archive_chunks_verified_at",
+                table: "ledger_archive_chunks",
+                column: "verified_at");
         }
 
         /// <inheritdoc />

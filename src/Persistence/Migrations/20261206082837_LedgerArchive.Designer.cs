@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Credits.Persistence.Migrations
 {
     [DbContext(typeof(CreditsDbContext))]
-    [Migration("20261206081615_LedgerArchive")]
+    [Migration("20261206082837_LedgerArchive")]
     partial class LedgerArchive
     {
         /// <inheritdoc />
@@ -383,6 +383,10 @@ namespace Credits.Persistence.Migrations
                         .HasColumnType("bytea")
                         .HasColumnName("content_sha256");
 
+                    b.Property<string>("Difference")
+                        .HasColumnType("text")
+                        .HasColumnName("difference");
+
                     b.Property<int>("Entries")
                         .HasColumnType("integer")
                         .HasColumnName("entries");
@@ -395,10 +399,18 @@ namespace Credits.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("month");
 
+                    b.Property<DateTimeOffset>("VerifiedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("verified_at");
+
                     b.HasKey("CustomerId", "FirstEntryId");
 
-                    b.HasIndex("ArchivedAt")
-                        .HasDatabaseName("ix_ledger_archive_chunks_archived_at");
+                    b.HasIndex("CustomerId")
+                        .HasDatabaseName("ix_ledger_archive_chunks_difference")
+                        .HasFilter("difference IS NOT NULL");
+
+                    b.HasIndex("VerifiedAt")
+                        .HasDatabaseName("ix_ledger_archive_chunks_verified_at");
 
                     b.ToTable("ledger_archive_chunks", (string)null);
                 });
