@@ -213,6 +213,34 @@ public class ArchiveTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
         Assert.Contains(customer.Id, await DueAsync(new DateTimeOffset(2027, 3, 1, 0, 0, 0, TimeSpan.Zero)));
     }
 
+    [Fact]
+    public async Task Four_instances_archiving_the_same_accounts_at_once_archive_every_entry_once()
+    {
+        var customers = new List<Customer>();
+        for (var i = 0; i < 6; i++)
+        {
+            var customer = await CustomerWithTwoMonthsAsync();
+            for (var j = 0; j < 5; j++) await customer.DebitAsync(1);
+            customers.Add(customer);
+        }
+        var now = new DateTimeOffset(2027, 3, 1, 0, 0, 0, TimeSpan.Zero);
+
+        // Each instance walks every account until nothing is left to it; chunks of 2 entries make many transactions to race.
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(instance => Task.Run(async () =>
+        {
+            foreach (var customer in instance % 2 == 0 ? customers : Enumerable.Reverse(customers))
+                await ArchiveAllDueAsync(customer.Id, now, maxEntries: 2);
+        })));
+        // What an instance passed over as busy, the next run takes.
+        foreach (var customer in customers) await ArchiveAllDueAsync(customer.Id, now, maxEntries: 2);
+
+        foreach (var customer in customers)
+        {
+            Assert.Equal(await IdsAsync($"SELECT id FROM ledger_entries WHERE customer_id = '{customer.Id}' ORDER BY id"), await ArchivedIdsAsync(customer.Id));
+            await customer.DisposeAsync();
+        }
+    }
+
     async Task<IReadOnlyList<string>> DueAsync(DateTimeOffset now)
     {
         await using var db = database.NewContext();

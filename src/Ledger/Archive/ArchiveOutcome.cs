@@ -7,6 +7,6 @@ public enum ArchiveOutcome
     Archived,
     /// <summary>Nothing of the account is old enough yet; its cursor says when to look again.</summary>
     NothingDue,
-    /// <summary>Another instance holds the account's cursor.</summary>
+    /// <summary>Another instance holds the account's cursor, or has just moved its next look into the future.</summary>
     Busy,
 }
