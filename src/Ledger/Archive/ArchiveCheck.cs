@@ -6,8 +6,9 @@ namespace Credits.Ledger.Archive;
 /// <summary>
 /// Reads an archived chunk back through PostgreSQL's own CSV reader and compares it with what it claims to hold: its
 /// SHA-256, its count and id range, its totals, and, entry by entry and column by column, the ledger's entries of its
-/// range. The archiver runs it before a chunk's transaction commits; the money audit runs it again on the chunks
-/// archived in its window (<c>archive_mismatch</c>). Must run inside a transaction: the rows are read into a temporary
+/// range. The archiver runs it before a chunk's transaction commits, and again every <c>Ledger:ArchiveVerifyEvery</c>
+/// (<see cref="LedgerArchiver.VerifyDueAsync"/>), whose findings the money audit reports (<c>archive_mismatch</c>).
+/// Must run inside a transaction: the rows are read into a temporary
 /// table that is dropped at commit. Content that PostgreSQL cannot read aborts that transaction, and comes back as a
 /// difference.
 /// </summary>

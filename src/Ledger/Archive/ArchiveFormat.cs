@@ -10,8 +10,9 @@ namespace Credits.Ledger.Archive;
 /// How an archived chunk holds its entries: CSV as PostgreSQL's <c>COPY ... (FORMAT csv, HEADER)</c> reads it, with
 /// <see cref="Columns"/> in that order, then gzipped. Every column of <c>ledger_entries</c> is there except
 /// <c>key_hash</c>, which PostgreSQL computes from the key. Text is always quoted (so that an empty note is not read
-/// as NULL), timestamps are UTC with microseconds, numbers are invariant. An archive can therefore be restored or
-/// inspected with nothing but <c>gunzip</c> and psql's <c>\copy ledger_entries (columns) FROM ... CSV HEADER</c>.
+/// as NULL), timestamps are UTC with microseconds, numbers are invariant. An archive can therefore be inspected with
+/// nothing but <c>gunzip</c>, and restored with psql's <c>\copy ... FROM ... (FORMAT csv, HEADER)</c> into a table of
+/// these columns (docs/ledger-archive.md).
 /// </summary>
 public static class ArchiveFormat
 {
