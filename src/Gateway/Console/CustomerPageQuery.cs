@@ -2,6 +2,7 @@ using System.Text.Json;
 using Credits.Contracts.Customers;
 using Credits.Gateway.Portal;
 using Credits.Ledger;
+using Credits.Ledger.Archive;
 using Credits.Ledger.Model;
 using Credits.Persistence;
 using Credits.Sagas.StateMachines;
@@ -34,6 +35,11 @@ public sealed class CustomerPageQuery(CreditsDbContext db, CreditLedger ledger, 
             .OrderByDescending(p => p.CreatedAt).Take(Listed).ToListAsync(ct);
         var purchases = await db.Set<TopUpState>().AsNoTracking().Where(t => t.CustomerId == customerId)
             .OrderByDescending(t => t.CreatedAt).Take(Listed).ToListAsync(ct);
+        // The chunks' figures only: their content is read one at a time, when downloaded.
+        var archive = await db.Set<ArchivedChunk>().AsNoTracking().Where(c => c.CustomerId == customerId)
+            .OrderByDescending(c => c.FirstEntryId).Take(Listed)
+            .Select(c => new ConsoleArchivedChunk(c.FirstEntryId, c.LastEntryId, c.Month, c.Entries, c.ArchivedAt, c.VerifiedAt, c.Difference))
+            .ToListAsync(ct);
 
         var sagas = changes.Select(p => ConsoleQueries.Saga("plan change", customerId, PortalQueries.Operation(p), own: true))
             .Concat(purchases.Select(t => ConsoleQueries.Saga("top-up", customerId, PortalQueries.Operation(t), own: true)))
@@ -53,7 +59,16 @@ public sealed class CustomerPageQuery(CreditsDbContext db, CreditLedger ledger, 
                 g.IdempotencyKey, g.CreatedAt)).ToList(),
             entries.Entries.Select(ConsoleEntry.From).ToList(), entries.NextBefore, sagas, stripe,
             await audit.DifferencesAsync(null, customerId, Listed, ct),
-            await audit.OperatorActionsAsync(customerId, Listed, ct));
+            await audit.OperatorActionsAsync(customerId, Listed, ct),
+            archive);
+    }
+
+    /// <summary>One archived chunk's gzipped CSV and the SHA-256 of the CSV; null when the customer has no chunk there.</summary>
+    public async Task<(byte[] Content, byte[] Sha256, DateTimeOffset Month)?> ArchivedChunkAsync(string customerId, long firstEntryId, CancellationToken ct)
+    {
+        var chunk = await db.Set<ArchivedChunk>().AsNoTracking().Where(c => c.CustomerId == customerId && c.FirstEntryId == firstEntryId)
+            .Select(c => new { c.Content, c.ContentSha256, c.Month }).SingleOrDefaultAsync(ct);
+        return chunk is null ? null : (chunk.Content, chunk.ContentSha256, chunk.Month);
     }
 
     // The saga writes the items with System.Text.Json's defaults (SagaJson).

@@ -23,6 +23,9 @@ public static class OperatorActionsApi
         customers.MapGet("/", GetCustomer)
             .WithSummary("One customer's full page: ledger (balance, grants, entries paged with ?before=&limit=), sagas, Stripe ids, audit differences, operator actions")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        customers.MapGet("/archive/{firstEntryId:long}", GetArchivedChunk)
+            .WithSummary("One archived chunk of the customer's entries as gzipped CSV (docs/ledger-archive.md); the CSV's SHA-256 in X-Content-SHA256")
+            .Produces(StatusCodes.Status200OK, contentType: "application/gzip").ProducesProblem(StatusCodes.Status404NotFound);
         customers.MapPost("/grants", Grant)
             .WithSummary("Grant credits by hand (goodwill, promo or correction), with the operator's name and reason; Idempotency-Key required")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
@@ -57,6 +60,16 @@ public static class OperatorActionsApi
         return await page.PageAsync(customerId, before, limit ?? 50, ct) is { } found
             ? TypedResults.Ok(found)
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown customer", detail: $"Credits knows no customer '{customerId}'.");
+    }
+
+    static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetArchivedChunk(string customerId, long firstEntryId,
+        CustomerPageQuery page, HttpContext http, CancellationToken ct)
+    {
+        if (await page.ArchivedChunkAsync(customerId, firstEntryId, ct) is not { } chunk)
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown archived chunk",
+                detail: $"Customer '{customerId}' has no archived chunk starting at entry {firstEntryId}.");
+        http.Response.Headers["X-Content-SHA256"] = Convert.ToHexStringLower(chunk.Sha256);
+        return TypedResults.File(chunk.Content, "application/gzip", $"{customerId}-{chunk.Month:yyyy-MM}-{firstEntryId}.csv.gz");
     }
 
     static async Task<Results<Created<CreditAdjustment>, Ok<CreditAdjustment>, ProblemHttpResult>> Grant(string customerId,

@@ -41,11 +41,20 @@ public sealed record ConsoleOperatorAction(long Id, DateTimeOffset At, string Ac
 
 /// <summary>
 /// One customer on one page: the ledger (balance, grants with credits left, a page of entries, newest first: <see cref="NextBefore"/> asks for the next), every saga of theirs,
-/// the Stripe objects Credits knows of, and the audit differences and operator actions about them.
+/// the Stripe objects Credits knows of, the audit differences and operator actions about them, and their archived months.
 /// </summary>
 public sealed record ConsoleCustomerPage(string CustomerId, string? Name, string? Email, string? PlanId, string? LifecycleState,
     CreditBalance? Balance, IReadOnlyList<ConsoleGrant> Grants, IReadOnlyList<ConsoleEntry> Entries, long? NextBefore, IReadOnlyList<ConsoleSaga> Sagas,
-    ConsoleStripeObjects Stripe, IReadOnlyList<ConsoleAuditDifference> AuditDifferences, IReadOnlyList<ConsoleOperatorAction> OperatorActions);
+    ConsoleStripeObjects Stripe, IReadOnlyList<ConsoleAuditDifference> AuditDifferences, IReadOnlyList<ConsoleOperatorAction> OperatorActions,
+    IReadOnlyList<ConsoleArchivedChunk> Archive);
+
+/// <summary>
+/// An archived chunk of the customer's entries (docs/ledger-archive.md), newest first: its content downloads from
+/// <c>GET /console/api/customers/{id}/archive/{firstEntryId}</c>. <see cref="Difference"/> is what its last reading back
+/// found wrong, if anything.
+/// </summary>
+public sealed record ConsoleArchivedChunk(long FirstEntryId, long LastEntryId, DateTimeOffset Month, int Entries, DateTimeOffset ArchivedAt,
+    DateTimeOffset VerifiedAt, string? Difference);
 
 /// <summary>A grant with credits left or still to come (expired and spent grants show in the entries).</summary>
 public sealed record ConsoleGrant(Guid Id, string Source, long Amount, long Remaining, int Priority, DateTimeOffset EffectiveAt,

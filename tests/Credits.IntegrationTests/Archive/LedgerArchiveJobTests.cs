@@ -1,3 +1,5 @@
+using System.Net;
+using System.Text.Json;
 using Credits.Ledger.Archive;
 using Credits.Ledger.Commands;
 using Credits.Testing;
@@ -10,7 +12,8 @@ namespace Credits.IntegrationTests.Archive;
 
 /// <summary>
 /// The Orchestrator's archive job on the real system: a customer's month, once old enough, becomes a chunk that reads
-/// back as its entries, and the account's books are unchanged (docs/SCALING.md, section 6, step 4).
+/// back as its entries, and the account's books are unchanged (docs/SCALING.md, section 6, step 4); an operator finds it
+/// on the customer's console page and downloads it.
 /// </summary>
 public class LedgerArchiveJobTests(FrequentArchive system) : IClassFixture<FrequentArchive>
 {
@@ -52,5 +55,26 @@ public class LedgerArchiveJobTests(FrequentArchive system) : IClassFixture<Frequ
                 (NpgsqlTransaction)transaction.GetDbTransaction(), customer, first, default));
         Assert.Equal(booksBefore, await system.Accounts.BooksAsync(customer));
         Assert.Equal(200 - 16, await system.Accounts.AvailableAsync(customer));
+
+        // An operator sees the chunk on the customer's page and downloads it: the CSV of the entries, as checksummed.
+        using var http = system.Client();
+        var page = JsonDocument.Parse(await http.GetStringAsync($"/console/api/customers/{customer}")).RootElement;
+        var listed = Assert.Single(page.GetProperty("archive").EnumerateArray());
+        Assert.Equal((first, entries), (listed.GetProperty("firstEntryId").GetInt64(), listed.GetProperty("entries").GetInt32()));
+        Assert.Equal(JsonValueKind.Null, listed.GetProperty("difference").ValueKind);
+
+        using var download = await http.GetAsync($"/console/api/customers/{customer}/archive/{first}");
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal("application/gzip", download.Content.Headers.ContentType?.MediaType);
+        var csv = ArchiveFormat.Decompress(await download.Content.ReadAsByteArrayAsync());
+        Assert.Equal(Convert.ToHexStringLower(ArchiveFormat.Sha256(csv)), download.Headers.GetValues("X-Content-SHA256").Single());
+        var lines = System.Text.Encoding.UTF8.GetString(csv).TrimEnd('\n').Split('\n');
+        Assert.Equal(ArchiveFormat.Columns, lines[0]);
+        Assert.Equal(entries, lines.Length - 1);
+        Assert.Contains(lines, l => l.Contains("\"images, \"\"large\"\"\""));
+
+        using var unknown = await http.GetAsync($"/console/api/customers/{customer}/archive/{first + 1_000_000}");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
     }
 }

@@ -96,6 +96,16 @@ export interface ChangePlanRequest {
   planId: string | null;
 }
 
+export interface ConsoleArchivedChunk {
+  firstEntryId: number;
+  lastEntryId: number;
+  month: string;
+  entries: number;
+  archivedAt: string;
+  verifiedAt: string;
+  difference: string | null;
+}
+
 export interface ConsoleAuditDifference {
   id: string;
   kind: string;
@@ -163,6 +173,7 @@ export interface ConsoleCustomerPage {
   stripe: ConsoleStripeObjects;
   auditDifferences: Array<ConsoleAuditDifference>;
   operatorActions: Array<ConsoleOperatorAction>;
+  archive: Array<ConsoleArchivedChunk>;
 }
 
 export interface ConsoleEntry {
