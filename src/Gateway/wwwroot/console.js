@@ -20,9 +20,9 @@
   const num = v => v === null || v === undefined ? '–' : count.format(v);
   const empty = (cols, text) => el('tr', {}, el('td', { colspan: String(cols) }, text));
 
-  // GET by default; { method, body, idempotencyKey } for an action.
-  async function api(path, { method = 'GET', body, idempotencyKey } = {}) {
-    const headers = { 'Authorization': 'Bearer ' + key, 'Accept': 'application/json' };
+  // GET by default; { method, body, idempotencyKey } for an action. The response, or an Error with the problem's detail.
+  async function send(path, { method = 'GET', body, idempotencyKey, accept = 'application/json' } = {}) {
+    const headers = { 'Authorization': 'Bearer ' + key, 'Accept': accept };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
     const response = await fetch('/console/api' + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -33,7 +33,20 @@
       error.status = response.status;
       throw error;
     }
-    return response.json();
+    return response;
+  }
+
+  const api = async (path, options) => (await send(path, options)).json();
+
+  // The key travels in a header, so a file is fetched and handed to the browser as a download of its own.
+  async function download(path, name) {
+    const blob = await (await send(path, { accept: 'application/gzip' })).blob();
+    const url = URL.createObjectURL(blob);
+    const link = el('a', { href: url, download: name });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
   }
 
   function showProblem(text) {
@@ -227,6 +240,23 @@
       el('td', {}, time(d.foundAt)), el('td', {}, d.kind, el('div', { class: 'muted' }, d.subject)), el('td', {}, d.expected), el('td', {}, d.actual),
       el('td', {}, d.status))) : [empty(5, 'The audit found nothing about this customer.')]));
     $('customer-actions').replaceChildren(...(p.operatorActions.length ? p.operatorActions.map(a => actionRow(a, false)) : [empty(5, 'No operator actions.')]));
+    $('customer-archive').replaceChildren(...(p.archive.length ? p.archive.map(c => archiveRow(p.customerId, c))
+      : [empty(5, 'Nothing archived yet: a month is archived once it is three months old (docs/ledger-archive.md).')]));
+  }
+
+  function archiveRow(customerId, c) {
+    const month = c.month.slice(0, 7);
+    const name = `${customerId}-${month}-${c.firstEntryId}.csv.gz`;
+    const button = el('button', { type: 'button', class: 'secondary', 'aria-label': `Download ${month}, entries ${c.firstEntryId} to ${c.lastEntryId}` }, 'Download');
+    button.addEventListener('click', async () => {
+      showProblem('');
+      try { await download(`/customers/${encodeURIComponent(customerId)}/archive/${c.firstEntryId}`, name); }
+      catch (e) { showProblem('The archived month could not be downloaded: ' + e.message); }
+    });
+    return el('tr', { 'data-chunk': c.firstEntryId },
+      el('td', {}, month), el('td', { class: 'num' }, num(c.entries)), el('td', {}, `${c.firstEntryId}–${c.lastEntryId}`),
+      el('td', {}, time(c.verifiedAt), c.difference ? el('div', { class: 'status-failed' }, 'Differs: ' + c.difference) : null),
+      el('td', {}, button));
   }
 
   function renderEntries(entries, append) {
