@@ -134,8 +134,7 @@ public class OperatorConsoleTests(BrowserSystem system)
         {
             await using var db = NewDbContext();
             outcome = await new LedgerArchiver(db, TimeProvider.System).ArchiveNextChunkAsync(customer, 3, default);
-        } while (outcome == ArchiveOutcome.Busy);   // the Orchestrator's own run may hold the account for a moment
-        Assert.Equal(ArchiveOutcome.Archived, outcome);
+        } while (outcome == ArchiveOutcome.Busy);   // the Orchestrator's own run may hold the account for a moment, and archive it
         ArchivedChunk chunk;
         await using (var db = NewDbContext())
             chunk = await db.Set<ArchivedChunk>().AsNoTracking().SingleAsync(c => c.CustomerId == customer);
