@@ -126,9 +126,11 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.Equal(3, refused.Length);
         var firstGap = refused[1] - refused[0];
         var secondGap = refused[2] - refused[1];
-        // 400 ms, then 800 ms; the margin absorbs scheduling noise on a loaded machine.
+        // 400 ms, then 800 ms. A retry can come late on a loaded machine, never early, so each gap is held to its floor
+        // in the schedule; a constant backoff would bring the second at 400 ms. (Comparing the two gaps failed in CI: the
+        // first retry came 558 ms late, making the first gap 958 ms and the second, on time, 797 ms.)
         Assert.True(firstGap >= TimeSpan.FromMilliseconds(380), $"first retry after {firstGap}");
-        Assert.True(secondGap >= firstGap + TimeSpan.FromMilliseconds(200), $"backoff grows: {firstGap} then {secondGap}");
+        Assert.True(secondGap >= TimeSpan.FromMilliseconds(780), $"second retry after {secondGap}: the delay doubles");
     }
 
     [Fact]
