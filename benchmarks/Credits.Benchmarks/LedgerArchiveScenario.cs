@@ -75,7 +75,7 @@ public sealed class LedgerArchiveScenario : IBenchmarkScenario
             {
                 await using (var gzip = new GZipStream(gzipped, CompressionLevel.Optimal, leaveOpen: true))
                 using (var copy = await connection.BeginTextExportAsync(
-                    $"COPY (SELECT {ArchiveFormat.SelectColumns} FROM ledger_entries ORDER BY customer_id, id) TO STDOUT (FORMAT csv, HEADER)", cancellationToken))
+                    $"COPY (SELECT {ArchiveFormat.Columns} FROM ledger_entries ORDER BY customer_id, id) TO STDOUT (FORMAT csv, HEADER)", cancellationToken))
                 {
                     var buffer = new char[65536];
                     int read;
@@ -101,12 +101,8 @@ public sealed class LedgerArchiveScenario : IBenchmarkScenario
                 var progressed = false;
                 foreach (var customer in due)
                 {
-                    while (true)
-                    {
-                        await using var db = new LedgerBenchmarkDbContext(options);
-                        if (await new LedgerArchiver(db, TimeProvider.System).ArchiveNextChunkAsync(customer, 3, cancellationToken) != ArchiveOutcome.Archived) break;
-                        chunks++;
-                    }
+                    await using var db = new LedgerBenchmarkDbContext(options);
+                    chunks += (await new LedgerArchiver(db, TimeProvider.System).ArchiveAccountAsync(customer, 3, int.MaxValue, cancellationToken)).Chunks;
                     progressed = true;
                 }
                 if (!progressed) break;

@@ -3,6 +3,7 @@ using Credits.Ledger.Archive;
 using Credits.Ledger.Model;
 using Credits.Persistence;
 using Credits.Persistence.Operators;
+using Credits.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using Xunit;
@@ -120,15 +121,8 @@ public class OperatorConsoleTests(BrowserSystem system)
     {
         var customer = "console-archive-" + Guid.NewGuid().ToString("N")[..12];
         await system.Accounts.OpenAsync(customer, "hobby");
-        // A stand-in for four months passing: the account's entries (its opening) move back to a month the archive takes,
-        // and the archiver, as the Orchestrator's job would run it, writes that month.
-        await using (var db = NewDbContext())
-            await db.Database.ExecuteSqlAsync($"""
-                BEGIN;
-                UPDATE ledger_entries SET recorded_at = recorded_at - interval '4 months' WHERE customer_id = {customer};
-                DELETE FROM ledger_archive_cursors WHERE customer_id = {customer};
-                COMMIT;
-                """);
+        // Four months on, the archiver, as the Orchestrator's job would run it, writes the account's month.
+        await LedgerAging.MoveEntriesBackAsync(system.Infrastructure.Database, customer, 4);
         ArchiveOutcome outcome;
         do
         {

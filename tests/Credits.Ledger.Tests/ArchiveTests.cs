@@ -39,17 +39,8 @@ public class ArchiveTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
 
     async Task<int> ArchiveAllDueAsync(string customerId, DateTimeOffset now, int maxEntries = LedgerArchiver.MaxEntriesPerChunk)
     {
-        var chunks = 0;
-        while (true)
-        {
-            var (_, db) = database.NewLedger(new ManualClock(now));
-            await using (db)
-            {
-                var outcome = await new LedgerArchiver(db, new ManualClock(now)).ArchiveNextChunkAsync(customerId, 2, default, maxEntries);
-                if (outcome != ArchiveOutcome.Archived) return chunks;
-                chunks++;
-            }
-        }
+        await using var db = database.NewContext();
+        return (await new LedgerArchiver(db, new ManualClock(now)).ArchiveAccountAsync(customerId, 2, int.MaxValue, default, maxEntries)).Chunks;
     }
 
     async Task<IReadOnlyList<string>> VerifyAsync(string customerId, long firstEntryId)

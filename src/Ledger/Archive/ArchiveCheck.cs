@@ -16,12 +16,9 @@ public static class ArchiveCheck
 {
     static readonly string[] ColumnNames = ArchiveFormat.Columns.Split(',');
 
-    static readonly string LoadSql = """
-        CREATE TEMP TABLE IF NOT EXISTS archived_entries (
-            id bigint, customer_id text, kind text, amount bigint, held_change bigint, quantity bigint, grant_id uuid,
-            reservation_id uuid, idempotency_key text, sequence integer, fingerprint bigint, period_start timestamptz,
-            occurred_at timestamptz, recorded_at timestamptz, note text, rate_id integer, native_quantity numeric(19,6),
-            member_ref integer) ON COMMIT DROP;
+    // The ledger's own column types, so the read-back cannot drift from the table it restores into; no constraints.
+    const string LoadSql = $"""
+        CREATE TEMP TABLE IF NOT EXISTS archived_entries ON COMMIT DROP AS SELECT {ArchiveFormat.Columns} FROM ledger_entries WITH NO DATA;
         TRUNCATE archived_entries;
         """;
 
@@ -45,7 +42,7 @@ public static class ArchiveCheck
           UNION ALL
           SELECT format('entry %s: the archive and the ledger differ', coalesce(a.id, e.id))
           FROM archived_entries a
-          FULL JOIN (SELECT {ArchiveFormat.SelectColumns} FROM ledger_entries WHERE customer_id = @c AND id BETWEEN @first AND @last) e
+          FULL JOIN (SELECT {ArchiveFormat.Columns} FROM ledger_entries WHERE customer_id = @c AND id BETWEEN @first AND @last) e
             ON e.id = a.id
           WHERE ROW({Row("a")}) IS DISTINCT FROM ROW({Row("e")})
         ) differences LIMIT 20

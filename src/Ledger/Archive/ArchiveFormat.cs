@@ -16,15 +16,10 @@ namespace Credits.Ledger.Archive;
 /// </summary>
 public static class ArchiveFormat
 {
+    /// <summary>The CSV's header, and the column list of every statement that reads or loads archived entries.</summary>
     public const string Columns =
         "id,customer_id,kind,amount,held_change,quantity,grant_id,reservation_id,idempotency_key,sequence,fingerprint," +
         "period_start,occurred_at,recorded_at,note,rate_id,native_quantity,member_ref";
-
-    /// <summary>The entries' columns, in <see cref="Columns"/>' order, for a <c>SELECT</c> whose rows <see cref="WriteRow"/> takes.</summary>
-    public const string SelectColumns = """
-        id, customer_id, kind, amount, held_change, quantity, grant_id, reservation_id, idempotency_key, sequence, fingerprint,
-        period_start, occurred_at, recorded_at, note, rate_id, native_quantity, member_ref
-        """;
 
     // Ordinals of the columns the archiver reads back while it writes a row.
     public const int Id = 0, Kind = 2, Amount = 3, HeldChange = 4, Quantity = 5, PeriodStart = 11, RecordedAt = 13;
@@ -38,7 +33,7 @@ public static class ArchiveFormat
         return writer;
     }
 
-    /// <summary>Writes the reader's current row (selected with <see cref="SelectColumns"/>) as one CSV line.</summary>
+    /// <summary>Writes the reader's current row (selected with <see cref="Columns"/>) as one CSV line.</summary>
     public static void WriteRow(TextWriter w, NpgsqlDataReader row)
     {
         for (var i = 0; i < row.FieldCount; i++)

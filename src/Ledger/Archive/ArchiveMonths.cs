@@ -8,6 +8,4 @@ static class ArchiveMonths
         var utc = t.ToUniversalTime();
         return new DateTimeOffset(utc.Year, utc.Month, 1, 0, 0, 0, TimeSpan.Zero);
     }
-
-    public static DateTimeOffset Add(DateTimeOffset month, int months) => month.AddMonths(months);
 }

@@ -45,6 +45,24 @@ public sealed class LedgerArchiver(DbContext db, TimeProvider clock)
         }, ct);
 
     /// <summary>
+    /// Archives the account's chunks, each in its own transaction, until nothing more is due, another instance holds the
+    /// account, or <paramref name="maxChunks"/> are written. Returns how many were written and the last step's outcome
+    /// (<see cref="ArchiveOutcome.Archived"/> when the budget ran out first).
+    /// </summary>
+    public async Task<(int Chunks, ArchiveOutcome Last)> ArchiveAccountAsync(string customerId, int keepMonths, int maxChunks, CancellationToken ct,
+        int maxEntries = MaxEntriesPerChunk)
+    {
+        var chunks = 0;
+        while (chunks < maxChunks)
+        {
+            var outcome = await ArchiveNextChunkAsync(customerId, keepMonths, ct, maxEntries);
+            if (outcome != ArchiveOutcome.Archived) return (chunks, outcome);
+            chunks++;
+        }
+        return (chunks, ArchiveOutcome.Archived);
+    }
+
+    /// <summary>
     /// Archives the account's next chunk, of at most <paramref name="maxEntries"/> entries, if its month is
     /// <paramref name="keepMonths"/> whole months in the past; in one transaction with the cursor's move.
     /// </summary>
@@ -73,11 +91,11 @@ public sealed class LedgerArchiver(DbContext db, TimeProvider clock)
                 after = through;
             }
 
-            var chunk = await ReadChunkAsync(connection, transaction, customerId, after, ArchiveMonths.Add(thisMonth, -keepMonths), maxEntries, ct);
+            var chunk = await ReadChunkAsync(connection, transaction, customerId, after, thisMonth.AddMonths(-keepMonths), maxEntries, ct);
             if (chunk.Written is not { } written)
             {
-                // The next entry (or, with none, the next one to be written) is of a month not yet old enough.
-                await MoveCursorAsync(connection, transaction, customerId, after, ArchiveMonths.Add(chunk.NextMonth, 1 + keepMonths), ct);
+                // The next entry (or, with none, the next one to be written, this month) is of a month not yet old enough.
+                await MoveCursorAsync(connection, transaction, customerId, after, (chunk.NextMonth ?? thisMonth).AddMonths(1 + keepMonths), ct);
                 return ArchiveOutcome.NothingDue;
             }
             await SaveAsync(connection, transaction, written, now, ct);
@@ -148,23 +166,26 @@ public sealed class LedgerArchiver(DbContext db, TimeProvider clock)
 
     sealed record WrittenChunk(ArchivedChunk Chunk, List<ArchivedTotal> Totals);
 
-    /// <summary>The chunk after <paramref name="after"/> if its month is before <paramref name="cutoff"/>; else the month of the next entry.</summary>
-    async Task<(WrittenChunk? Written, DateTimeOffset NextMonth)> ReadChunkAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
+    /// <summary>
+    /// The chunk after <paramref name="after"/> if its month is before <paramref name="cutoff"/>; else the month of the
+    /// next entry, or null when there is none yet.
+    /// </summary>
+    static async Task<(WrittenChunk? Written, DateTimeOffset? NextMonth)> ReadChunkAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
         string customerId, long after, DateTimeOffset cutoff, int maxEntries, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand($"""
-            SELECT {ArchiveFormat.SelectColumns} FROM ledger_entries
+            SELECT {ArchiveFormat.Columns} FROM ledger_entries
             WHERE customer_id = @c AND id > @after ORDER BY id LIMIT @limit
             """, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<string>("c", customerId));
         command.Parameters.Add(new NpgsqlParameter<long>("after", after));
         command.Parameters.Add(new NpgsqlParameter<int>("limit", maxEntries));
         await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct)) return (null, ArchiveMonths.Of(clock.GetUtcNow()));
+        if (!await reader.ReadAsync(ct)) return (null, null);
         var month = ArchiveMonths.Of(reader.GetFieldValue<DateTimeOffset>(ArchiveFormat.RecordedAt));
         if (month >= cutoff) return (null, month);
 
-        var end = ArchiveMonths.Add(month, 1);
+        var end = month.AddMonths(1);
         var totals = new Dictionary<(string Kind, DateTimeOffset Period), ArchivedTotal>();
         using var csv = new MemoryStream();
         long first = reader.GetInt64(ArchiveFormat.Id), last = first;

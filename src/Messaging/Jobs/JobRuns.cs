@@ -19,7 +19,7 @@ public sealed class JobRuns(TimeProvider clock)
     static readonly Meter Meter = new(DeliveryMetrics.MeterName);
 
     static readonly Counter<long> Runs = Meter.CreateCounter<long>(RunsName, "{run}",
-        "Runs of the periodic jobs (expiry sweep and warnings, overage metering, money audit, webhooks, inbox, scheduler) and passes of the outbox relay, by job and outcome");
+        "Runs of the periodic jobs and passes of the outbox relay, by job and outcome");
 
     static readonly Histogram<double> Duration = Meter.CreateHistogram<double>(DurationName, "s", "How long a periodic job's run took");
 

@@ -7,8 +7,9 @@ namespace Credits.Messaging.Jobs;
 /// <summary>
 /// Work that runs every <see cref="Interval"/> on every instance: the expiry sweep, the expiry warnings, the ledger
 /// archive, the overage flush, the money audit, webhook deliveries, the inbox cleanup, the scheduler's due messages. A
-/// run that fails is logged and tried again at the next tick, and the instance goes on. Each run's outcome is also recorded in <see cref="JobRuns"/>: a sweep that failed at
-/// every run for a day used to show only as log lines, while the credits it should have lapsed stayed spendable.
+/// run that fails is logged and tried again at the next tick, and the instance goes on. Each run's outcome is also
+/// recorded in <see cref="JobRuns"/>: a sweep that failed at every run for a day used to show only as log lines, while
+/// the credits it should have lapsed stayed spendable.
 /// </summary>
 public abstract class PeriodicJob(JobRuns runs, TimeProvider clock, ILogger logger) : BackgroundService
 {

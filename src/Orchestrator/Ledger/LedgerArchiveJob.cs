@@ -33,15 +33,11 @@ public sealed class LedgerArchiveJob(IServiceScopeFactory scopes, IOptions<Ledge
         {
             try
             {
-                while (chunks < ChunksPerRun)
-                {
-                    await using var scope = scopes.CreateAsyncScope();
-                    var outcome = await scope.ServiceProvider.GetRequiredService<LedgerArchiver>()
-                        .ArchiveNextChunkAsync(customerId, options.Value.ArchiveAfterMonths, ct);
-                    if (outcome == ArchiveOutcome.Busy) busy++;
-                    if (outcome != ArchiveOutcome.Archived) break;
-                    chunks++;
-                }
+                await using var scope = scopes.CreateAsyncScope();
+                var (archived, last) = await scope.ServiceProvider.GetRequiredService<LedgerArchiver>()
+                    .ArchiveAccountAsync(customerId, options.Value.ArchiveAfterMonths, ChunksPerRun - chunks, ct);
+                chunks += archived;
+                if (last == ArchiveOutcome.Busy) busy++;
             }
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
