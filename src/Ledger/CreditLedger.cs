@@ -1,3 +1,4 @@
+using Credits.Ledger.Archive;
 using Credits.Ledger.Commands;
 using Credits.Ledger.Engine;
 using Credits.Ledger.Periods;
@@ -15,11 +16,15 @@ namespace Credits.Ledger;
 /// one customer serialize on the account row (SELECT ... FOR UPDATE); the unique index on the
 /// entries' idempotency keys is the last line of defence. If a call throws inside your
 /// transaction, roll that transaction back. <paramref name="boundaries"/> (section "Ledger") says how
-/// late usage of an ended period may arrive; null takes the defaults.
+/// late usage of an ended period may arrive; null takes the defaults. <paramref name="coldKeys"/> keeps the archived
+/// months' key filters in memory: pass the host's one (it is registered as a singleton); null keeps them for this
+/// instance only.
 /// </summary>
-public sealed partial class CreditLedger(DbContext db, PlanCatalog plans, TimeProvider clock, PeriodBoundaryOptions? boundaries = null)
+public sealed partial class CreditLedger(DbContext db, PlanCatalog plans, TimeProvider clock, PeriodBoundaryOptions? boundaries = null,
+    ColdKeyFilters? coldKeys = null)
 {
     readonly PeriodBoundaryOptions _boundaries = boundaries ?? new PeriodBoundaryOptions();
+    readonly ColdKeyFilters _coldKeys = coldKeys ?? new ColdKeyFilters();
 
     public Task<LedgerResult> StartPeriodAsync(StartPeriod command, CancellationToken ct = default) => OneAsync(command, ct);
 
@@ -72,7 +77,7 @@ public sealed partial class CreditLedger(DbContext db, PlanCatalog plans, TimePr
         if (db.Database.CurrentTransaction is null) commit = null;
         return await LedgerConnection.InTransactionAsync(db,
             (connection, transaction) => LedgerTransaction.RunAsync(connection, transaction, plans, _boundaries,
-                clock.GetUtcNow(), commands, commit, ct), ct);
+                clock.GetUtcNow(), commands, commit, _coldKeys, ct), ct);
     }
 
     /// <summary>

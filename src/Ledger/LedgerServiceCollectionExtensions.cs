@@ -28,9 +28,10 @@ public static class LedgerServiceCollectionExtensions
             await using var scope = sp.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
             return await RateCardSnapshot.LoadAsync(scope.ServiceProvider.GetRequiredService<TContext>(), ct);
         }, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<Archive.ColdKeyFilters>(_ => new Archive.ColdKeyFilters());
         services.AddScoped(sp => new CreditLedger(
             sp.GetRequiredService<TContext>(), sp.GetRequiredService<PlanCatalog>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<PeriodBoundaryOptions>()));
+            sp.GetRequiredService<PeriodBoundaryOptions>(), sp.GetRequiredService<Archive.ColdKeyFilters>()));
         services.AddScoped(sp => new Archive.LedgerArchiver(sp.GetRequiredService<TContext>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }

@@ -94,6 +94,24 @@ public class ArchiveTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
     }
 
     [Fact]
+    public async Task The_archives_own_reader_reads_a_chunk_as_the_entries_quotes_line_breaks_and_nulls_included()
+    {
+        await using var customer = await CustomerWithTwoMonthsAsync();
+        await ArchiveAllDueAsync(customer.Id, new DateTimeOffset(2027, 2, 1, 0, 0, 0, TimeSpan.Zero));
+        var content = await database.ScalarAsync<byte[]>($"SELECT content FROM ledger_archive_chunks WHERE customer_id = '{customer.Id}'");
+
+        var rows = ArchiveFormat.ReadRows(ArchiveFormat.Decompress(content!))
+            .Select(r => (long.Parse(r[ArchiveFormat.Id]!), r[ArchiveFormat.IdempotencyKey], r[ArchiveFormat.GrantId], r[14])).ToList();
+
+        Assert.Equal(await database.QueryAsync($"""
+            SELECT id, idempotency_key, grant_id::text, note FROM ledger_entries
+            WHERE customer_id = '{customer.Id}' AND recorded_at < '{December:O}' ORDER BY id
+            """, r => (r.GetInt64(0), (string?)r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3))), rows);
+        Assert.Contains(rows, r => r.Item4 == "chat, \"gpt\"\nsecond line");
+        Assert.Contains(rows, r => r.Item4 == "");
+    }
+
+    [Fact]
     public async Task A_busy_month_takes_several_chunks_with_every_entry_in_exactly_one()
     {
         await using var customer = await CustomerWithTwoMonthsAsync();

@@ -5,8 +5,8 @@ namespace Credits.Ledger.Archive;
 
 /// <summary>
 /// Reads an archived chunk back through PostgreSQL's own CSV reader and compares it with what it claims to hold: its
-/// SHA-256, its count and id range, its totals, and, entry by entry and column by column, the ledger's entries of its
-/// range. The archiver runs it before a chunk's transaction commits, and again every <c>Ledger:ArchiveVerifyEvery</c>
+/// SHA-256, its count and id range, its totals, entry by entry and column by column the ledger's entries of its
+/// range, and its event keys in the cold tier. The archiver runs it before a chunk's transaction commits, and again every <c>Ledger:ArchiveVerifyEvery</c>
 /// (<see cref="LedgerArchiver.VerifyDueAsync"/>), whose findings the money audit reports (<c>archive_mismatch</c>).
 /// Must run inside a transaction: the rows are read into a temporary
 /// table that is dropped at commit. Content that PostgreSQL cannot read aborts that transaction, and comes back as a
@@ -100,6 +100,40 @@ public static class ArchiveCheck
         var differences = new List<string>();
         await using (var reader = await compare.ExecuteReaderAsync(ct))
             while (await reader.ReadAsync(ct)) differences.Add(reader.GetString(0));
+        if (await KeysDifferenceAsync(connection, transaction, customerId, firstEntryId, ct) is { } keys) differences.Add(keys);
         return differences;
+    }
+
+    /// <summary>
+    /// The cold tier's keys (<see cref="ArchivedKeys"/>) against the keys of the entries read back, hashed by PostgreSQL:
+    /// a key missing from them would let a replay of its event be debited again once the entries leave.
+    /// </summary>
+    static async Task<string?> KeysDifferenceAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string customerId,
+        long firstEntryId, CancellationToken ct)
+    {
+        await using var read = new NpgsqlCommand("""
+            SELECT (SELECT string_agg(uuid_send(h), ''::bytea ORDER BY h)
+                    FROM (SELECT DISTINCT md5(idempotency_key)::uuid AS h FROM archived_entries) AS d),
+                   k.keys, k.filter, k.fences, k.hashes
+            FROM (SELECT) AS one LEFT JOIN ledger_archive_keys k ON k.customer_id = @c AND k.first_entry_id = @first
+            """, connection, transaction);
+        read.Parameters.Add(new NpgsqlParameter<string>("c", customerId));
+        read.Parameters.Add(new NpgsqlParameter<long>("first", firstEntryId));
+        await using var reader = await read.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        if (reader.IsDBNull(1)) return "the chunk's event keys are not in the cold tier";
+        var entryHashes = reader.IsDBNull(0) ? [] : reader.GetFieldValue<byte[]>(0);
+        var hashes = new UInt128[entryHashes.Length / ColdKeyIndex.HashBytes];
+        for (var i = 0; i < hashes.Length; i++)
+            hashes[i] = System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(entryHashes.AsSpan(i * ColdKeyIndex.HashBytes));
+        var expected = ColdKeyIndex.Build(customerId, firstEntryId, hashes);
+        return reader.GetInt32(1) == expected.Keys
+               && reader.GetFieldValue<byte[]>(2).AsSpan().SequenceEqual(expected.Filter)
+               && reader.GetFieldValue<byte[]>(3).AsSpan().SequenceEqual(expected.Fences)
+               && reader.GetFieldValue<byte[]>(4).AsSpan().SequenceEqual(expected.Hashes)
+            ? null
+            : reader.GetInt32(1) != expected.Keys
+                ? $"the cold tier holds {reader.GetInt32(1)} event keys for the chunk, its entries {expected.Keys}"
+                : "the cold tier's event keys for the chunk are not its entries' keys";
     }
 }

@@ -21,8 +21,9 @@ public static class ArchiveFormat
         "id,customer_id,kind,amount,held_change,quantity,grant_id,reservation_id,idempotency_key,sequence,fingerprint," +
         "period_start,occurred_at,recorded_at,note,rate_id,native_quantity,member_ref";
 
-    // Ordinals of the columns the archiver reads back while it writes a row.
-    public const int Id = 0, Kind = 2, Amount = 3, HeldChange = 4, Quantity = 5, PeriodStart = 11, RecordedAt = 13;
+    // Ordinals of the columns the archiver reads back while it writes a row, and the cold tier reads from a chunk.
+    public const int Id = 0, CustomerId = 1, Kind = 2, Amount = 3, HeldChange = 4, Quantity = 5, GrantId = 6, ReservationId = 7,
+        IdempotencyKey = 8, Sequence = 9, Fingerprint = 10, PeriodStart = 11, RecordedAt = 13;
 
     static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
@@ -49,6 +50,48 @@ public static class ArchiveFormat
             }
         }
         w.WriteLine();
+    }
+
+    /// <summary>
+    /// The rows of a chunk's CSV (after its header), each field as its text, or null for NULL (an empty field not in
+    /// quotes: <see cref="WriteRow"/> always quotes text). For the rare lookups that need a few entries back in C#; the
+    /// checks read chunks through PostgreSQL's own reader.
+    /// </summary>
+    public static IEnumerable<string?[]> ReadRows(byte[] csv)
+    {
+        var text = Utf8.GetString(csv);
+        var fields = new List<string?>(Columns.Count(c => c == ',') + 1);
+        var position = text.IndexOf('\n') + 1;
+        var field = new StringBuilder();
+        while (position < text.Length)
+        {
+            fields.Clear();
+            while (true)
+            {
+                if (text[position] == '"')
+                {
+                    field.Clear();
+                    position++;
+                    while (true)
+                    {
+                        var quote = text.IndexOf('"', position);
+                        field.Append(text, position, quote - position);
+                        position = quote + 1;
+                        if (position < text.Length && text[position] == '"') { field.Append('"'); position++; }
+                        else break;
+                    }
+                    fields.Add(field.ToString());
+                }
+                else
+                {
+                    var end = text.IndexOfAny([',', '\n'], position);
+                    fields.Add(end == position ? null : text[position..end]);
+                    position = end;
+                }
+                if (text[position++] == '\n') break;
+            }
+            yield return [.. fields];
+        }
     }
 
     public static byte[] Compress(ReadOnlySpan<byte> csv)

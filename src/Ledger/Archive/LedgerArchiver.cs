@@ -8,8 +8,9 @@ namespace Credits.Ledger.Archive;
 /// <summary>
 /// Writes each customer's entries out a month at a time, once the month is <c>keepMonths</c> whole months in the past:
 /// a chunk of gzipped CSV with its SHA-256 and its totals per kind and period (docs/SCALING.md, section 6, step 4).
-/// The entries stay in the ledger: removing them waits for the cold tier of event keys (step 2), which keeps a
-/// duplicate event from being debited again once its entry has left.
+/// Each chunk's event keys go to the cold tier with it (<see cref="ArchivedKeys"/>, step 2), which keeps a duplicate
+/// event from being debited again once its entry has left. The entries stay in the ledger: removing them waits for
+/// every reader of old entries to read the archive instead.
 /// </summary>
 /// <remarks>
 /// A month can be archived because nothing is ever recorded in the past: <c>recorded_at</c> is the writer's clock
@@ -164,7 +165,7 @@ public sealed class LedgerArchiver(DbContext db, TimeProvider clock)
             return (due.Count, withDifferences);
         }, ct);
 
-    sealed record WrittenChunk(ArchivedChunk Chunk, List<ArchivedTotal> Totals);
+    sealed record WrittenChunk(ArchivedChunk Chunk, List<ArchivedTotal> Totals, ArchivedKeys Keys);
 
     /// <summary>
     /// The chunk after <paramref name="after"/> if its month is before <paramref name="cutoff"/>; else the month of the
@@ -190,6 +191,7 @@ public sealed class LedgerArchiver(DbContext db, TimeProvider clock)
         using var csv = new MemoryStream();
         long first = reader.GetInt64(ArchiveFormat.Id), last = first;
         var entries = 0;
+        var keys = new HashSet<string>(StringComparer.Ordinal);
         await using (var writer = ArchiveFormat.CreateWriter(csv))
         {
             do
@@ -198,6 +200,7 @@ public sealed class LedgerArchiver(DbContext db, TimeProvider clock)
                 ArchiveFormat.WriteRow(writer, reader);
                 last = reader.GetInt64(ArchiveFormat.Id);
                 entries++;
+                keys.Add(reader.GetString(ArchiveFormat.IdempotencyKey));
                 var key = (reader.GetString(ArchiveFormat.Kind), reader.GetFieldValue<DateTimeOffset>(ArchiveFormat.PeriodStart));
                 if (!totals.TryGetValue(key, out var total))
                     totals[key] = total = new ArchivedTotal
@@ -216,12 +219,13 @@ public sealed class LedgerArchiver(DbContext db, TimeProvider clock)
             CustomerId = customerId, FirstEntryId = first, LastEntryId = last, Month = month, Entries = entries,
             Content = ArchiveFormat.Compress(bytes), ContentSha256 = ArchiveFormat.Sha256(bytes),
         };
-        return (new WrittenChunk(chunk, [.. totals.Values]), month);
+        return (new WrittenChunk(chunk, [.. totals.Values], ColdKeyIndex.Build(customerId, first, keys)), month);
     }
 
     static async Task SaveAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, WrittenChunk written, DateTimeOffset now, CancellationToken ct)
     {
         var c = written.Chunk;
+        var k = written.Keys;
         await using var batch = new NpgsqlBatch(connection, transaction)
         {
             BatchCommands =
@@ -261,10 +265,53 @@ public sealed class LedgerArchiver(DbContext db, TimeProvider clock)
                         new NpgsqlParameter<int[]>("n", written.Totals.Select(t => t.Entries).ToArray()),
                     },
                 },
+                InsertKeys(k),
             },
         };
         await batch.ExecuteNonQueryAsync(ct);
     }
+
+    static NpgsqlBatchCommand InsertKeys(ArchivedKeys k) => new("""
+        INSERT INTO ledger_archive_keys (customer_id, first_entry_id, keys, filter, fences, hashes) VALUES (@c, @first, @keys, @filter, @fences, @hashes)
+        """)
+    {
+        Parameters =
+        {
+            new NpgsqlParameter<string>("c", k.CustomerId),
+            new NpgsqlParameter<long>("first", k.FirstEntryId),
+            new NpgsqlParameter<int>("keys", k.Keys),
+            new NpgsqlParameter<byte[]>("filter", k.Filter),
+            new NpgsqlParameter<byte[]>("fences", k.Fences),
+            new NpgsqlParameter<byte[]>("hashes", k.Hashes),
+        },
+    };
+
+    /// <summary>
+    /// Writes the cold keys of up to <paramref name="limit"/> chunks archived without them (before the cold tier existed),
+    /// from the chunks' own content. Until then a lookup on such an account reads the chunk whole. Returns how many.
+    /// </summary>
+    public Task<int> IndexUnindexedKeysAsync(int limit, CancellationToken ct) =>
+        LedgerConnection.InTransactionAsync(db, async (connection, transaction) =>
+        {
+            var chunks = new List<(string CustomerId, long First, byte[] Content)>();
+            await using (var select = new NpgsqlCommand("""
+                SELECT c.customer_id, c.first_entry_id, c.content FROM ledger_archive_chunks c
+                WHERE NOT EXISTS (SELECT 1 FROM ledger_archive_keys k WHERE k.customer_id = c.customer_id AND k.first_entry_id = c.first_entry_id)
+                ORDER BY c.customer_id, c.first_entry_id LIMIT @limit FOR UPDATE SKIP LOCKED
+                """, connection, transaction))
+            {
+                select.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
+                await using var reader = await select.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct)) chunks.Add((reader.GetString(0), reader.GetInt64(1), reader.GetFieldValue<byte[]>(2)));
+            }
+            if (chunks.Count == 0) return 0;
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            foreach (var (customerId, first, content) in chunks)
+                batch.BatchCommands.Add(InsertKeys(ColdKeyIndex.Build(customerId, first,
+                    ArchiveFormat.ReadRows(ArchiveFormat.Decompress(content)).Select(row => row[ArchiveFormat.IdempotencyKey]!))));
+            await batch.ExecuteNonQueryAsync(ct);
+            return chunks.Count;
+        }, ct);
 
     static async Task MoveCursorAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string customerId, long through,
         DateTimeOffset? nextCheckAt, CancellationToken ct)

@@ -1,3 +1,4 @@
+using Credits.Ledger.Archive;
 using Credits.Ledger.Commands;
 using Credits.Ledger.Model;
 using Credits.Ledger.Periods;
@@ -16,7 +17,7 @@ static class LedgerTransaction
 {
     public static async Task<LedgerResult[]> RunAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
         PlanCatalog plans, PeriodBoundaryOptions boundaries, DateTimeOffset now, IReadOnlyList<LedgerCommand> commands,
-        CommitWithLedgerSave? commit, CancellationToken ct)
+        CommitWithLedgerSave? commit, ColdKeyFilters coldKeys, CancellationToken ct)
     {
         var results = new LedgerResult[commands.Count];
         var valid = new List<int>(commands.Count);
@@ -44,6 +45,10 @@ static class LedgerTransaction
                 .Select(c => new LedgerStore.AccountSeed(c.CustomerId, c.PlanId, c.PeriodStart, c.PeriodEnd)).ToList(),
             toApply.OfType<DebitCredits>().Where(c => c.MemberId is not null).Select(c => (c.CustomerId, c.MemberId!)).Distinct().ToList(),
             now, ct);
+
+        if (loaded.ArchivedThrough.Count > 0)
+            AddArchived(loaded.PriorEntries, await ColdKeys.FindAsync(connection, transaction, coldKeys, loaded.ArchivedThrough,
+                ArchivedKeysOf(toApply, loaded.ArchivedThrough), ct));
 
         var entries = new List<NewEntry>();
         var grants = loaded.Grants.ToLookup(x => x.CustomerId, x => x.Grant);
@@ -111,6 +116,31 @@ static class LedgerTransaction
             if (c.FormerIdempotencyKey is { } former) keys.Add(former);
         }
         return [.. keys];
+    }
+
+    /// <summary>The keys (and former keys) of the commands on accounts with archived months, to look up in the cold tier.</summary>
+    static HashSet<(string CustomerId, string Key)> ArchivedKeysOf(List<LedgerCommand> commands, Dictionary<string, long> archived)
+    {
+        var keys = new HashSet<(string, string)>();
+        foreach (var c in commands)
+        {
+            if (c is ExpireDue || !archived.ContainsKey(c.CustomerId)) continue;
+            keys.Add((c.CustomerId, c.IdempotencyKey));
+            if (c.FormerIdempotencyKey is { } former) keys.Add((c.CustomerId, former));
+        }
+        return keys;
+    }
+
+    /// <summary>
+    /// The archived entries of the keys, except those still in the hot table too (an archived month stays there until it
+    /// is removed): each (key, sequence) once, as the unique index has it.
+    /// </summary>
+    static void AddArchived(List<PriorEntry> prior, List<PriorEntry> archived)
+    {
+        if (archived.Count == 0) return;
+        var hot = prior.Select(e => (e.IdempotencyKey, e.Sequence)).ToHashSet();
+        foreach (var e in archived)
+            if (hot.Add((e.IdempotencyKey, e.Sequence))) prior.Add(e);
     }
 
     /// <summary>Whether the entries from <paramref name="from"/> on include one under <paramref name="key"/>.</summary>

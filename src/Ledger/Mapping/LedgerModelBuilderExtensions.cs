@@ -6,7 +6,7 @@ public static class LedgerModelBuilderExtensions
 {
     /// <summary>
     /// Maps the ledger's tables (ledger_accounts, ledger_grants, ledger_entries, ledger_reservations,
-    /// ledger_overage_reports, the archive's chunks, totals and cursors) into the host's DbContext, so its migrations create them and the
+    /// ledger_overage_reports, the archive's chunks, totals, keys and cursors) into the host's DbContext, so its migrations create them and the
     /// ledger can write in the host's transaction.
     /// </summary>
     public static ModelBuilder AddLedger(this ModelBuilder modelBuilder) =>
@@ -22,5 +22,6 @@ public static class LedgerModelBuilderExtensions
             .ApplyConfiguration(new LedgerMemberConfiguration())
             .ApplyConfiguration(new ArchivedChunkConfiguration())
             .ApplyConfiguration(new ArchivedTotalConfiguration())
+            .ApplyConfiguration(new ArchivedKeysConfiguration())
             .ApplyConfiguration(new ArchiveCursorConfiguration());
 }

@@ -30,6 +30,17 @@ public static class EntryHashes
         return new Guid(digest, bigEndian: true);
     }
 
+    /// <summary>
+    /// The same hash as a 128-bit number read big-endian, so that numbers order as PostgreSQL orders the uuids (byte by
+    /// byte): the archive's cold tier of keys sorts and searches them (<see cref="Archive.ColdKeyIndex"/>).
+    /// </summary>
+    public static UInt128 KeyNumber(string idempotencyKey)
+    {
+        Span<byte> digest = stackalloc byte[MD5.HashSizeInBytes];
+        Md5(idempotencyKey, digest);
+        return BinaryPrimitives.ReadUInt128BigEndian(digest);
+    }
+
     /// <summary>The first 64 bits of the fingerprint's MD5, big-endian: <c>('x' || substr(md5(f), 1, 16))::bit(64)::bigint</c>.</summary>
     public static long Fingerprint(string fingerprint)
     {

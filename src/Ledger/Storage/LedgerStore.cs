@@ -34,6 +34,17 @@ static class LedgerStore
             FROM ledger_entries WHERE key_hash = k.hash OFFSET 0) AS e
         """;
 
+    /// <summary>
+    /// The accounts with archived months: their keys older than the hot table's are looked up in the cold tier
+    /// (<see cref="Archive.ColdKeys"/>). Removing archived entries from the hot table must therefore take the account's
+    /// row lock, so that a transaction that read this under the lock also finds those entries' keys in the cold tier.
+    /// </summary>
+    internal const string ArchivedThroughSql = """
+        SELECT a.customer_id, a.archived_through FROM unnest(@c) AS t(customer_id)
+        CROSS JOIN LATERAL (SELECT customer_id, archived_through FROM ledger_archive_cursors
+                            WHERE customer_id = t.customer_id AND archived_through > 0 OFFSET 0) AS a
+        """;
+
     public static async Task<LoadedAccounts> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
         string[] customers, string[] keys, string[] grantKeys, Guid[] reservationIds, IReadOnlyList<AccountSeed> seeds,
         IReadOnlyList<(string CustomerId, string MemberId)> members, DateTimeOffset now, CancellationToken ct)
@@ -71,6 +82,8 @@ static class LedgerStore
             FROM ledger_reservations WHERE customer_id = ANY(@c) AND (status = 'Open' OR id = ANY(@r))
             """, Param("c", customers), Param("r", reservationIds)));
         batch.BatchCommands.Add(Command(PriorEntriesSql, Param("h", Array.ConvertAll(keys, EntryHashes.Key))));
+        // After the locks, so that it sees every chunk archived before them; a probe of the cursors' key per account.
+        batch.BatchCommands.Add(Command(ArchivedThroughSql, Param("c", customers)));
         if (members.Count > 0)
         {
             // A member's first usage creates it; after the accounts' locks, which serialize everything on an account.
@@ -148,6 +161,9 @@ static class LedgerStore
                 reader.GetString(0), reader.GetInt32(1), reader.GetString(2), Enum.Parse<EntryKind>(reader.GetString(3)),
                 reader.GetInt64(4), reader.IsDBNull(5) ? null : reader.GetGuid(5), reader.IsDBNull(6) ? null : reader.GetGuid(6),
                 reader.IsDBNull(7) ? null : reader.GetInt64(7)));
+        await reader.NextResultAsync(ct);
+        while (await reader.ReadAsync(ct))
+            loaded.ArchivedThrough[reader.GetString(0)] = reader.GetInt64(1);
         if (members.Count > 0 && await reader.NextResultAsync(ct))
             while (await reader.ReadAsync(ct))
                 loaded.Members.Add((reader.GetString(1), new MemberState

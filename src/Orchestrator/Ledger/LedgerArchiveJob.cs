@@ -8,7 +8,8 @@ namespace Credits.Orchestrator.Ledger;
 /// Archives each customer's entries a month at a time once the month is <see cref="LedgerOptions.ArchiveAfterMonths"/>
 /// months old (<see cref="LedgerArchiver"/>). Each chunk is its own transaction. An account that fails is logged and
 /// left for the next run, and does not stop the accounts after it; the run then counts as failed, so the health check
-/// shows an archive that keeps failing. Each run also reads back the chunks due for verification
+/// shows an archive that keeps failing. Each run also puts the keys of chunks archived before the cold tier existed
+/// into it, and reads back the chunks due for verification
 /// (<see cref="LedgerOptions.ArchiveVerifyEvery"/>). Safe on several instances: an account's cursor and a chunk under
 /// verification are taken with SKIP LOCKED.
 /// </summary>
@@ -48,6 +49,12 @@ public sealed class LedgerArchiveJob(IServiceScopeFactory scopes, IOptions<Ledge
         }
         if (chunks > 0) logger.LogInformation("The ledger archive wrote {Chunks} chunks", chunks);
 
+        // Chunks archived before their keys went to the cold tier (with the chunk, since the LedgerArchiveColdKeys migration).
+        int indexed;
+        await using (var scope = scopes.CreateAsyncScope())
+            indexed = await scope.ServiceProvider.GetRequiredService<LedgerArchiver>().IndexUnindexedKeysAsync(ChunksPerRun, ct);
+        if (indexed > 0) logger.LogInformation("The ledger archive put the event keys of {Chunks} earlier chunks in the cold tier", indexed);
+
         (int Verified, int WithDifferences) verified;
         await using (var scope = scopes.CreateAsyncScope())
             verified = await scope.ServiceProvider.GetRequiredService<LedgerArchiver>().VerifyDueAsync(options.Value.ArchiveVerifyEvery, VerificationsPerRun, ct);
@@ -58,7 +65,8 @@ public sealed class LedgerArchiveJob(IServiceScopeFactory scopes, IOptions<Ledge
         if (failed > 0) return JobOutcome.Incomplete($"{failed} of {due.Count} accounts could not be archived");
         // Accounts another instance holds stay due; when that is all there was, running again at once would only spin.
         var progressed = due.Count > busy;
-        return chunks >= ChunksPerRun || (due.Count == AccountsPerRun && progressed) || verified.Verified == VerificationsPerRun
+        return chunks >= ChunksPerRun || (due.Count == AccountsPerRun && progressed) || indexed == ChunksPerRun
+               || verified.Verified == VerificationsPerRun
             ? JobOutcome.More : JobOutcome.Done;
     }
 }

@@ -412,6 +412,40 @@ namespace Credits.Persistence.Migrations
                     b.ToTable("ledger_archive_chunks", (string)null);
                 });
 
+            modelBuilder.Entity("Credits.Ledger.Archive.ArchivedKeys", b =>
+                {
+                    b.Property<string>("CustomerId")
+                        .HasColumnType("text")
+                        .HasColumnName("customer_id");
+
+                    b.Property<long>("FirstEntryId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("first_entry_id");
+
+                    b.Property<byte[]>("Fences")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("fences");
+
+                    b.Property<byte[]>("Filter")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("filter");
+
+                    b.Property<byte[]>("Hashes")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("hashes");
+
+                    b.Property<int>("Keys")
+                        .HasColumnType("integer")
+                        .HasColumnName("keys");
+
+                    b.HasKey("CustomerId", "FirstEntryId");
+
+                    b.ToTable("ledger_archive_keys", (string)null);
+                });
+
             modelBuilder.Entity("Credits.Ledger.Archive.ArchivedTotal", b =>
                 {
                     b.Property<string>("CustomerId")
@@ -2272,6 +2306,15 @@ namespace Credits.Persistence.Migrations
                         .HasDatabaseName("ix_top_up_saga_payment_intent_id");
 
                     b.ToTable("top_up_saga", (string)null);
+                });
+
+            modelBuilder.Entity("Credits.Ledger.Archive.ArchivedKeys", b =>
+                {
+                    b.HasOne("Credits.Ledger.Archive.ArchivedChunk", null)
+                        .WithOne()
+                        .HasForeignKey("Credits.Ledger.Archive.ArchivedKeys", "CustomerId", "FirstEntryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Credits.Ledger.Archive.ArchivedTotal", b =>
