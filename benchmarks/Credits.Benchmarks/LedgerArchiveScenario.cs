@@ -14,12 +14,14 @@ namespace Credits.Benchmarks;
 /// The ledger archive (docs/SCALING.md, section 6, step 4): usage written four months back, then archived by the
 /// archiver itself. Reports what an entry takes hot (table and indexes) and archived (chunks, roll-ups and cursors), and
 /// the archiver's rate against its floor in the same run: the same entries read with <c>COPY ... TO STDOUT</c> and
-/// gzipped, with no roll-up, no read-back and no transaction per chunk.
+/// gzipped, with no roll-up, no read-back and no transaction per chunk. Then the cold tier of keys (step 2), with the
+/// archived entries removed: new usage for the same customers with the cold tier consulted (every new key tested
+/// against its account's filters) and not (the baseline), alternated, and a replay of archived events, each found there.
 /// </summary>
 public sealed class LedgerArchiveScenario : IBenchmarkScenario
 {
     public string Name => "archive";
-    public string Description => "ledger archive: bytes per entry hot and archived, archiver entries/s against COPY + gzip (options: --events 100000 --customers 100 --batch 1000)";
+    public string Description => "ledger archive: bytes per entry hot and archived, archiver entries/s against COPY + gzip, new usage with the cold tier of keys (options: --events 100000 --customers 100 --batch 1000 --new-events 40000 --replays 1000)";
 
     static readonly PlanCatalog Plans = new([
         new PlanDefinition { Id = "pro", DisplayName = "Pro", IncludedCredits = 1_000_000_000, OverageAllowed = true },
@@ -32,6 +34,9 @@ public sealed class LedgerArchiveScenario : IBenchmarkScenario
         var events = context.Int("events", 100_000);
         var customerCount = context.Int("customers", 100);
         var batchSize = context.Int("batch", 1000);
+        var newEvents = context.Int("new-events", 40_000);
+        var replays = context.Int("replays", 1000);
+        var replayed = new List<DebitCredits>();
         var database = new PostgresDatabase();
         await database.InitializeAsync();
         try
@@ -60,6 +65,7 @@ public sealed class LedgerArchiveScenario : IBenchmarkScenario
                     }).ToList();
                     var results = await ledger.DebitBatchAsync(batch, cancellationToken);
                     if (results.Any(r => !r.Succeeded)) throw new InvalidOperationException(results.First(r => !r.Succeeded).Reason);
+                    if (replayed.Count < replays) replayed.AddRange(batch.Take(replays - replayed.Count));
                 }
             }
 
@@ -91,6 +97,7 @@ public sealed class LedgerArchiveScenario : IBenchmarkScenario
             var floorRate = entries / floor.Elapsed.TotalSeconds;
             Console.WriteLine($"  floor: COPY + gzip of {entries:N0} entries in {floor.Elapsed.TotalSeconds:N1} s = {floorRate:N0}/s ({csvBytes / (double)entries:N0} B CSV, {gzipBytes / (double)entries:N1} B gzipped)");
 
+
             var archiving = Stopwatch.StartNew();
             var chunks = 0;
             while (true)
@@ -114,8 +121,49 @@ public sealed class LedgerArchiveScenario : IBenchmarkScenario
             var content = await ScalarAsync<long>(connection, "SELECT sum(octet_length(content))::bigint FROM ledger_archive_chunks", cancellationToken);
             Console.WriteLine($"  archiver: {entries:N0} entries in {chunks} chunks in {archiving.Elapsed.TotalSeconds:N1} s = {archiveRate:N0}/s");
 
+            var coldKeys = await BytesAsync(connection, ["ledger_archive_keys"], cancellationToken);
+            var keyCount = await ScalarAsync<long>(connection, "SELECT sum(keys)::bigint FROM ledger_archive_keys", cancellationToken);
+
+            // What retention's removal will do (not built yet): the archived entries leave the hot table.
+            foreach (var customer in customers) await LedgerAging.RemoveArchivedEntriesAsync(database, customer);
+            // As autovacuum would after the removal (and as a partition dropped leaves nothing behind): without it the
+            // new usage below would step over the removed entries' dead index tuples, which is not the cold tier's cost.
+            await BytesAsync(connection, ["ledger_entries"], cancellationToken);
+            // The same new usage on the same tables with and without the cold tier consulted, alternated: the baseline hides
+            // the accounts' archive cursors (archived_through negated), so the ledger sees no account with archived months.
+            // A round of each, not counted: the cold tier's code runs here for the first time, and would be timed while the
+            // JIT still runs it unoptimized.
+            await NewUsageAsync(options, customers, newEvents / 4, batchSize, cancellationToken);
+            await ExecuteAsync(connection, "UPDATE ledger_archive_cursors SET archived_through = -archived_through", cancellationToken);
+            await NewUsageAsync(options, customers, newEvents / 4, batchSize, cancellationToken);
+            await ExecuteAsync(connection, "UPDATE ledger_archive_cursors SET archived_through = -archived_through", cancellationToken);
+            double before = 0, after = 0;
+            for (var round = 0; round < 2; round++)
+            {
+                await ExecuteAsync(connection, "UPDATE ledger_archive_cursors SET archived_through = -archived_through", cancellationToken);
+                before += await NewUsageAsync(options, customers, newEvents / 4, batchSize, cancellationToken) / 2;
+                await ExecuteAsync(connection, "UPDATE ledger_archive_cursors SET archived_through = -archived_through", cancellationToken);
+                after += await NewUsageAsync(options, customers, newEvents / 4, batchSize, cancellationToken) / 2;
+            }
+            Console.WriteLine($"  new usage, archived months removed: {before:N0} events/s without the cold tier, {after:N0} with it");
+            var replay = Stopwatch.StartNew();
+            await using (var db = new LedgerBenchmarkDbContext(options))
+            {
+                var results = await new CreditLedger(db, Plans, TimeProvider.System).DebitBatchAsync(replayed, cancellationToken);
+                if (results.Any(r => r.Outcome != Credits.Ledger.Results.LedgerOutcome.Duplicate))
+                    throw new InvalidOperationException($"a replay of an archived event was {results.First(r => r.Outcome != Credits.Ledger.Results.LedgerOutcome.Duplicate).Outcome}");
+            }
+            replay.Stop();
+
             context.Report("hot entry", hot / (double)entries, "bytes", "ledger_entries, table and indexes, after VACUUM");
             context.Report("archived entry", archived / (double)entries, "bytes", $"chunks, roll-ups and cursors ({content / (double)entries:N1} B of gzipped CSV)");
+            context.Report("cold keys", coldKeys / (double)keyCount, "bytes per key", $"ledger_archive_keys: filter, fences and sorted hashes of {keyCount:N0} keys");
+            context.Report("new usage, cold tier not consulted (baseline)", before, "events/s",
+                $"{newEvents / 2:N0} new events in batches of {batchSize}, archived months removed, the archive cursors hidden");
+            context.Report("new usage, cold tier consulted", after, "events/s",
+                $"the same, alternated with the baseline; every new key tested against its account's filters: {after / before:P0} of the baseline");
+            context.Report("replay of an archived event", replay.Elapsed.TotalMilliseconds / replayed.Count, "ms per event",
+                $"{replayed.Count} replays in one batch, each a duplicate found in the cold tier"); 
             context.Report("floor: one gzip of the whole table sorted by customer", gzipBytes / (double)entries, "bytes");
             context.Report("archiver", archiveRate, "entries/s", $"{chunks} chunks over {customerCount} customers, each read back and compared before commit");
             context.Report("floor: COPY TO STDOUT + gzip", floorRate, "entries/s", $"archiver at {archiveRate / floorRate:P0} of it");
@@ -125,6 +173,33 @@ public sealed class LedgerArchiveScenario : IBenchmarkScenario
         {
             await database.DisposeAsync();
         }
+    }
+
+    /// <summary>New usage for the customers now, through one ledger as a host's consumer would run it; events per second.</summary>
+    static async Task<double> NewUsageAsync(DbContextOptions<LedgerBenchmarkDbContext> options, string[] customers, int events, int batchSize,
+        CancellationToken ct)
+    {
+        var coldKeys = new ColdKeyFilters();
+        var clock = Stopwatch.StartNew();
+        for (var first = 0; first < events; first += batchSize)
+        {
+            await using var db = new LedgerBenchmarkDbContext(options);
+            var batch = Enumerable.Range(first, Math.Min(batchSize, events - first)).Select(i => new DebitCredits
+            {
+                CustomerId = customers[i % customers.Length], IdempotencyKey = $"usage:1:{customers[i % customers.Length]}:{Guid.NewGuid()}",
+                Credits = 1 + i % 7, Note = Features[i % Features.Length],
+            }).ToList();
+            var results = await new CreditLedger(db, Plans, TimeProvider.System, coldKeys: coldKeys).DebitBatchAsync(batch, ct);
+            if (results.Any(r => r.Outcome != Credits.Ledger.Results.LedgerOutcome.Applied))
+                throw new InvalidOperationException($"new usage was {results.First(r => r.Outcome != Credits.Ledger.Results.LedgerOutcome.Applied).Outcome}");
+        }
+        return events / clock.Elapsed.TotalSeconds;
+    }
+
+    static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken ct)

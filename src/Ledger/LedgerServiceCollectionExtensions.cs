@@ -28,11 +28,25 @@ public static class LedgerServiceCollectionExtensions
             await using var scope = sp.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
             return await RateCardSnapshot.LoadAsync(scope.ServiceProvider.GetRequiredService<TContext>(), ct);
         }, sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<Archive.ColdKeyFilters>(_ => new Archive.ColdKeyFilters());
+        var coldKeyBudget = ColdKeyCacheMegabytes(configuration);
+        services.TryAddSingleton<Archive.ColdKeyFilters>(_ => new Archive.ColdKeyFilters(coldKeyBudget * 1024L * 1024));
         services.AddScoped(sp => new CreditLedger(
             sp.GetRequiredService<TContext>(), sp.GetRequiredService<PlanCatalog>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<PeriodBoundaryOptions>(), sp.GetRequiredService<Archive.ColdKeyFilters>()));
         services.AddScoped(sp => new Archive.LedgerArchiver(sp.GetRequiredService<TContext>(), sp.GetRequiredService<TimeProvider>()));
         return services;
+    }
+
+    /// <summary>
+    /// <c>Ledger:ColdKeyCacheMegabytes</c>: the memory each host gives the archived months' key filters (64 MB, about 50
+    /// million keys). An account whose filters do not fit is read again at each of its transactions, so it should hold
+    /// the largest account's: about 1.2 bytes per archived key.
+    /// </summary>
+    static int ColdKeyCacheMegabytes(IConfiguration configuration)
+    {
+        var megabytes = configuration.GetValue(PeriodBoundaryOptions.Section + ":ColdKeyCacheMegabytes", 64);
+        if (megabytes is < 1 or > 65_536)
+            throw new InvalidOperationException($"Ledger:ColdKeyCacheMegabytes must be between 1 and 65536 (it is {megabytes}).");
+        return megabytes;
     }
 }

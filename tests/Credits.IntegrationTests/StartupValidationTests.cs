@@ -29,6 +29,7 @@ public class StartupValidationTests
     [InlineData("Gateway", "RabbitMq__ClusterNodes", "amqp://rabbit-1", "RabbitMq:ClusterNodes: node 1 is not a host or host:port")]
     [InlineData("Orchestrator", "RateCards__2__EffectiveFrom", "2025-06-01T00:00:00Z", "rate card version 2: EffectiveFrom must be later than version 1's")]
     [InlineData("Orchestrator", "Ledger__ArchiveAfterMonths", "1", "Ledger:ArchiveAfterMonths must be between 2 and 120")]
+    [InlineData("Gateway", "Ledger__ColdKeyCacheMegabytes", "0", "Ledger:ColdKeyCacheMegabytes must be between 1 and 65536")]
     public async Task The_host_refuses_to_start_and_names_the_key(string host, string variable, string? value, string key)
     {
         var environment = Valid();

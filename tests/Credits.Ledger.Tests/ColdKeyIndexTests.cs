@@ -28,7 +28,7 @@ public class ColdKeyIndexTests
         var index = ColdKeyIndex.Build("cus", 1, keys.Concat(keys));
 
         Assert.Equal(1_000, index.Keys);
-        Assert.Equal(4 * ColdKeyIndex.HashBytes, index.Fences.Length);
+        Assert.Equal((1_000 + ColdKeyIndex.BlockKeys - 1) / ColdKeyIndex.BlockKeys * ColdKeyIndex.HashBytes, index.Fences.Length);
         foreach (var key in keys.Concat(Enumerable.Range(0, 1_000).Select(i => $"absent{i}")))
         {
             var hash = EntryHashes.KeyNumber(key);

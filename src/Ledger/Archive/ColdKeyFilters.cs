@@ -12,7 +12,7 @@ namespace Credits.Ledger.Archive;
 /// </summary>
 public sealed class ColdKeyFilters : IDisposable
 {
-    /// <summary>The default budget: about 50 million archived keys' filters.</summary>
+    /// <summary>The default budget (<c>Ledger:ColdKeyCacheMegabytes</c>): about 50 million archived keys' filters.</summary>
     public const long DefaultBudgetBytes = 64L * 1024 * 1024;
 
     readonly MemoryCache _cache;

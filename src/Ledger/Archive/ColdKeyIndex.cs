@@ -5,14 +5,16 @@ namespace Credits.Ledger.Archive;
 
 /// <summary>
 /// The layout of a chunk's cold keys (<see cref="ArchivedKeys"/>): the key hashes (<see cref="EntryHashes.KeyNumber"/>),
-/// sorted, 16 bytes each, in blocks of <see cref="BlockKeys"/>; the first hash of each block as the fences; and a
+/// sorted, 16 bytes each, in blocks of <see cref="BlockKeys"/>; the first hash of each block as the fences (a quarter
+/// of a byte per key, kept in memory with the filter; blocks of 1 KB keep what a false pass reads small when an account
+/// has many chunks); and a
 /// <see cref="KeyFilter"/> over them all. A lookup tests the filter and finds the block by the fences in memory, then
-/// reads that one block (4 KB) with <c>substring</c>, which PostgreSQL serves without reading the rest of the column,
+/// reads that one block (1 KB) with <c>substring</c>, which PostgreSQL serves without reading the rest of the column,
 /// because it is stored uncompressed (<c>STORAGE EXTERNAL</c>).
 /// </summary>
 public static class ColdKeyIndex
 {
-    public const int HashBytes = 16, BlockKeys = 256, BlockBytes = BlockKeys * HashBytes;
+    public const int HashBytes = 16, BlockKeys = 64, BlockBytes = BlockKeys * HashBytes;
 
     public static ArchivedKeys Build(string customerId, long firstEntryId, IEnumerable<string> keys)
     {

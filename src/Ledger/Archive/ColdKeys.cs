@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using Credits.Ledger.Engine;
 using Credits.Ledger.Model;
@@ -15,8 +16,11 @@ namespace Credits.Ledger.Archive;
 /// </summary>
 static class ColdKeys
 {
+    /// <summary>A key to look up among its customer's chunks, with its hash (<see cref="EntryHashes.Key"/>, computed once per transaction).</summary>
+    public readonly record struct Wanted(string CustomerId, string Key, Guid Hash);
+
     public static async Task<List<PriorEntry>> FindAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, ColdKeyFilters filters,
-        IReadOnlyDictionary<string, long> archivedThrough, IReadOnlyCollection<(string CustomerId, string Key)> wanted, CancellationToken ct)
+        IReadOnlyDictionary<string, long> archivedThrough, IReadOnlyList<Wanted> wanted, CancellationToken ct)
     {
         var found = new List<PriorEntry>();
         if (wanted.Count == 0) return found;
@@ -26,10 +30,12 @@ static class ColdKeys
         // indexed yet.
         var blocks = new List<(string CustomerId, long Chunk, int Block, UInt128 Hash)>();
         var chunksToRead = new HashSet<(string CustomerId, long Chunk)>();
-        foreach (var (customerId, key) in wanted)
+        Span<byte> bytes = stackalloc byte[ColdKeyIndex.HashBytes];
+        foreach (var (customerId, _, key) in wanted)
         {
             if (!accounts.TryGetValue(customerId, out var account)) continue;
-            var hash = EntryHashes.KeyNumber(key);
+            key.TryWriteBytes(bytes, bigEndian: true, out _);
+            var hash = BinaryPrimitives.ReadUInt128BigEndian(bytes);
             foreach (var chunk in account.Chunks)
             {
                 if (chunk.Filter is null) chunksToRead.Add((customerId, chunk.FirstEntryId));

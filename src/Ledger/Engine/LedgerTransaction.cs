@@ -35,9 +35,11 @@ static class LedgerTransaction
         // A set sized for the batch (Distinct grew one through its resizes): a usage batch names hundreds of accounts.
         var customers = new HashSet<string>(toApply.Count, StringComparer.Ordinal);
         foreach (var c in toApply) customers.Add(c.CustomerId);
+        var keys = KeysOf(toApply);
+        var keyHashes = Array.ConvertAll(keys, EntryHashes.Key);
         var loaded = await LedgerStore.LoadAsync(connection, transaction,
             customers.Order(StringComparer.Ordinal).ToArray(),
-            KeysOf(toApply),
+            keyHashes,
             toApply.OfType<ReverseGrant>().Select(c => c.GrantKey).Distinct().ToArray(),
             toApply.Select(c => c switch { SettleReservation s => s.ReservationId, ReleaseReservation r => r.ReservationId, _ => Guid.Empty })
                 .Where(id => id != Guid.Empty).Distinct().ToArray(),
@@ -48,7 +50,7 @@ static class LedgerTransaction
 
         if (loaded.ArchivedThrough.Count > 0)
             AddArchived(loaded.PriorEntries, await ColdKeys.FindAsync(connection, transaction, coldKeys, loaded.ArchivedThrough,
-                ArchivedKeysOf(toApply, loaded.ArchivedThrough), ct));
+                ArchivedKeysOf(toApply, loaded.ArchivedThrough, keys, keyHashes), ct));
 
         var entries = new List<NewEntry>();
         var grants = loaded.Grants.ToLookup(x => x.CustomerId, x => x.Grant);
@@ -118,17 +120,23 @@ static class LedgerTransaction
         return [.. keys];
     }
 
-    /// <summary>The keys (and former keys) of the commands on accounts with archived months, to look up in the cold tier.</summary>
-    static HashSet<(string CustomerId, string Key)> ArchivedKeysOf(List<LedgerCommand> commands, Dictionary<string, long> archived)
+    /// <summary>
+    /// The keys (and former keys) of the commands on accounts with archived months, with the hashes the hot lookup
+    /// computed for them, to look up in the cold tier.
+    /// </summary>
+    static List<ColdKeys.Wanted> ArchivedKeysOf(List<LedgerCommand> commands, Dictionary<string, long> archived, string[] keys, Guid[] hashes)
     {
-        var keys = new HashSet<(string, string)>();
+        var hashOf = new Dictionary<string, Guid>(keys.Length, StringComparer.Ordinal);
+        for (var i = 0; i < keys.Length; i++) hashOf[keys[i]] = hashes[i];
+        var wanted = new HashSet<(string, string)>();
+        var list = new List<ColdKeys.Wanted>();
         foreach (var c in commands)
         {
             if (c is ExpireDue || !archived.ContainsKey(c.CustomerId)) continue;
-            keys.Add((c.CustomerId, c.IdempotencyKey));
-            if (c.FormerIdempotencyKey is { } former) keys.Add((c.CustomerId, former));
+            if (wanted.Add((c.CustomerId, c.IdempotencyKey))) list.Add(new(c.CustomerId, c.IdempotencyKey, hashOf[c.IdempotencyKey]));
+            if (c.FormerIdempotencyKey is { } former && wanted.Add((c.CustomerId, former))) list.Add(new(c.CustomerId, former, hashOf[former]));
         }
-        return keys;
+        return list;
     }
 
     /// <summary>

@@ -46,7 +46,7 @@ static class LedgerStore
         """;
 
     public static async Task<LoadedAccounts> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
-        string[] customers, string[] keys, string[] grantKeys, Guid[] reservationIds, IReadOnlyList<AccountSeed> seeds,
+        string[] customers, Guid[] keyHashes, string[] grantKeys, Guid[] reservationIds, IReadOnlyList<AccountSeed> seeds,
         IReadOnlyList<(string CustomerId, string MemberId)> members, DateTimeOffset now, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
@@ -81,7 +81,7 @@ static class LedgerStore
             SELECT id, customer_id, amount, status, expires_at, idempotency_key, created_at, closed_at
             FROM ledger_reservations WHERE customer_id = ANY(@c) AND (status = 'Open' OR id = ANY(@r))
             """, Param("c", customers), Param("r", reservationIds)));
-        batch.BatchCommands.Add(Command(PriorEntriesSql, Param("h", Array.ConvertAll(keys, EntryHashes.Key))));
+        batch.BatchCommands.Add(Command(PriorEntriesSql, Param("h", keyHashes)));
         // After the locks, so that it sees every chunk archived before them; a probe of the cursors' key per account.
         batch.BatchCommands.Add(Command(ArchivedThroughSql, Param("c", customers)));
         if (members.Count > 0)
