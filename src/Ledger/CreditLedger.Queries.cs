@@ -1,3 +1,4 @@
+using Credits.Ledger.Archive;
 using Credits.Ledger.Model;
 using Credits.Ledger.Queries;
 using Credits.Ledger.Storage;
@@ -93,7 +94,10 @@ public sealed partial class CreditLedger
 
     bool PlanBillsOverage(string planId) => plans.Contains(planId) && plans.Get(planId).OverageAllowed;
 
-    /// <summary>Entries newest first, <paramref name="limit"/> at most (1..1000), older than entry id <paramref name="before"/>.</summary>
+    /// <summary>
+    /// Entries newest first, <paramref name="limit"/> at most (1..1000), older than entry id <paramref name="before"/>;
+    /// from the archive for months whose entries have left the hot table.
+    /// </summary>
     public async Task<EntryPage> GetEntriesAsync(string customerId, long? before = null, int limit = 100, CancellationToken ct = default)
     {
         limit = Math.Clamp(limit, 1, 1000);
@@ -106,9 +110,21 @@ public sealed partial class CreditLedger
             command.Parameters.AddWithValue("before", before ?? long.MaxValue);
             command.Parameters.AddWithValue("limit", limit + 1);
             var entries = new List<LedgerEntryView>();
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-                entries.Add(ReadEntryView(reader));
+            await using (var reader = await command.ExecuteReaderAsync(ct))
+                while (await reader.ReadAsync(ct))
+                    entries.Add(ReadEntryView(reader));
+            // The hot table has no more below: the page goes on into months whose entries have left it, newest first.
+            if (entries.Count <= limit)
+            {
+                var below = Math.Min(before ?? long.MaxValue, entries.Count > 0 ? entries[^1].Id : long.MaxValue);
+                foreach (var chunk in await ArchivedEntries.RemovedAsync(connection, transaction, customerId, below, null, null, ct))
+                {
+                    entries.AddRange((await ArchivedEntries.ReadAsync(connection, transaction, customerId, chunk.FirstEntryId, ct))
+                        .Where(e => e.Id < below).OrderByDescending(e => e.Id));
+                    if (entries.Count > limit) break;
+                }
+            }
+            if (entries.Count > limit + 1) entries.RemoveRange(limit + 1, entries.Count - limit - 1);
             var more = entries.Count > limit;
             if (more) entries.RemoveAt(limit);
             return new EntryPage(entries, more ? entries[^1].Id : null);
@@ -118,7 +134,8 @@ public sealed partial class CreditLedger
     /// <summary>
     /// Every entry of the customer recorded from <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive),
     /// oldest first, handed to <paramref name="write"/> one by one as PostgreSQL sends them: an export of a year of
-    /// entries never holds them all in memory. By the time recorded, so each entry is in exactly one period's export.
+    /// entries never holds them all in memory (an archived month a chunk at a time). By the time recorded, so each entry is
+    /// in exactly one period's export.
     /// </summary>
     public async Task ExportEntriesAsync(string customerId, DateTimeOffset from, DateTimeOffset to, Func<LedgerEntryView, Task> write,
         CancellationToken ct = default) =>
@@ -130,6 +147,12 @@ public sealed partial class CreditLedger
             command.Parameters.AddWithValue("c", customerId);
             command.Parameters.AddWithValue("from", from.UtcDateTime);
             command.Parameters.AddWithValue("to", to.UtcDateTime);
+            // Months whose entries have left the hot table first: their ids are below every entry still in it.
+            var removed = await ArchivedEntries.RemovedAsync(connection, transaction, customerId, long.MaxValue,
+                ArchiveMonths.Of(from), to, ct);
+            foreach (var chunk in Enumerable.Reverse(removed))
+                foreach (var entry in await ArchivedEntries.ReadAsync(connection, transaction, customerId, chunk.FirstEntryId, ct))
+                    if (entry.RecordedAt >= from && entry.RecordedAt < to) await write(entry);
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct)) await write(ReadEntryView(reader));
             return true;

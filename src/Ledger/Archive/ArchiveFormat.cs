@@ -23,7 +23,11 @@ public static class ArchiveFormat
 
     // Ordinals of the columns the archiver reads back while it writes a row, and the cold tier reads from a chunk.
     public const int Id = 0, CustomerId = 1, Kind = 2, Amount = 3, HeldChange = 4, Quantity = 5, GrantId = 6, ReservationId = 7,
-        IdempotencyKey = 8, Sequence = 9, Fingerprint = 10, PeriodStart = 11, RecordedAt = 13;
+        IdempotencyKey = 8, Sequence = 9, Fingerprint = 10, PeriodStart = 11, OccurredAt = 12, RecordedAt = 13, Note = 14, RateId = 15,
+        NativeQuantity = 16;
+
+    /// <summary>How timestamps are written: UTC, with microseconds, as PostgreSQL reads them.</summary>
+    public const string TimestampFormat = "yyyy-MM-dd HH:mm:ss.ffffff'+00'";
 
     static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
@@ -44,7 +48,7 @@ public static class ArchiveFormat
             switch (row.GetValue(i))
             {
                 case string s: w.Write('"'); w.Write(s.Replace("\"", "\"\"")); w.Write('"'); break;
-                case DateTime t: w.Write(t.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss.ffffff'+00'", CultureInfo.InvariantCulture)); break;
+                case DateTime t: w.Write(t.ToUniversalTime().ToString(TimestampFormat, CultureInfo.InvariantCulture)); break;
                 case IFormattable f: w.Write(f.ToString(null, CultureInfo.InvariantCulture)); break;
                 case var other: throw new InvalidOperationException($"The archive cannot write a column of type {other.GetType().Name}.");
             }

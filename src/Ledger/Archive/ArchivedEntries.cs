@@ -1,0 +1,86 @@
+using System.Globalization;
+using Credits.Ledger.Model;
+using Credits.Ledger.Queries;
+using Npgsql;
+
+namespace Credits.Ledger.Archive;
+
+/// <summary>
+/// The entries of chunks that have left the hot table, for the readers of a customer's history: the entry pages and the
+/// export (docs/ledger-archive.md, "Readers of archived months"). A chunk is taken only once its entries are gone (its
+/// first entry is no longer in <c>ledger_entries</c>; removal takes a chunk's entries together), so until then the
+/// readers read the hot table alone, as before, and nothing is read twice.
+/// </summary>
+static class ArchivedEntries
+{
+    public sealed record RemovedChunk(long FirstEntryId, long LastEntryId, DateTimeOffset Month);
+
+    /// <summary>The customer's chunks whose entries have left the hot table, newest first, with entry ids below <paramref name="before"/>.</summary>
+    public static async Task<List<RemovedChunk>> RemovedAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string customerId,
+        long before, DateTimeOffset? monthFrom, DateTimeOffset? monthTo, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT c.first_entry_id, c.last_entry_id, c.month FROM ledger_archive_chunks c
+            WHERE c.customer_id = @c AND c.first_entry_id < @before AND c.month >= @from AND c.month < @to
+              AND NOT EXISTS (SELECT 1 FROM ledger_entries e WHERE e.customer_id = c.customer_id AND e.id = c.first_entry_id)
+            ORDER BY c.first_entry_id DESC
+            """, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<string>("c", customerId));
+        command.Parameters.Add(new NpgsqlParameter<long>("before", before));
+        command.Parameters.Add(new NpgsqlParameter<DateTime>("from", (monthFrom ?? DateTimeOffset.MinValue).UtcDateTime));
+        command.Parameters.Add(new NpgsqlParameter<DateTime>("to", (monthTo ?? DateTimeOffset.MaxValue).UtcDateTime));
+        var chunks = new List<RemovedChunk>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            chunks.Add(new RemovedChunk(reader.GetInt64(0), reader.GetInt64(1), reader.GetFieldValue<DateTimeOffset>(2)));
+        return chunks;
+    }
+
+    /// <summary>A chunk's entries in id order, as the hot table's readers show them (with their pricing).</summary>
+    public static async Task<List<LedgerEntryView>> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string customerId,
+        long firstEntryId, CancellationToken ct)
+    {
+        byte[] content;
+        await using (var read = new NpgsqlCommand(
+            "SELECT content FROM ledger_archive_chunks WHERE customer_id = @c AND first_entry_id = @first", connection, transaction))
+        {
+            read.Parameters.Add(new NpgsqlParameter<string>("c", customerId));
+            read.Parameters.Add(new NpgsqlParameter<long>("first", firstEntryId));
+            content = (byte[])(await read.ExecuteScalarAsync(ct))!;
+        }
+        var rows = ArchiveFormat.ReadRows(ArchiveFormat.Decompress(content)).ToList();
+        var rates = await RatesAsync(connection, transaction,
+            rows.Where(r => r[ArchiveFormat.RateId] is not null).Select(r => int.Parse(r[ArchiveFormat.RateId]!, CultureInfo.InvariantCulture)).Distinct().ToArray(), ct);
+        return rows.Select(r => new LedgerEntryView(
+            long.Parse(r[ArchiveFormat.Id]!, CultureInfo.InvariantCulture), Enum.Parse<EntryKind>(r[ArchiveFormat.Kind]!),
+            long.Parse(r[ArchiveFormat.Amount]!, CultureInfo.InvariantCulture), long.Parse(r[ArchiveFormat.HeldChange]!, CultureInfo.InvariantCulture),
+            long.Parse(r[ArchiveFormat.Quantity]!, CultureInfo.InvariantCulture),
+            r[ArchiveFormat.GrantId] is { } grant ? Guid.Parse(grant) : null,
+            r[ArchiveFormat.ReservationId] is { } reservation ? Guid.Parse(reservation) : null,
+            r[ArchiveFormat.IdempotencyKey]!, int.Parse(r[ArchiveFormat.Sequence]!, CultureInfo.InvariantCulture),
+            Time(r[ArchiveFormat.PeriodStart]!), Time(r[ArchiveFormat.OccurredAt]!), Time(r[ArchiveFormat.RecordedAt]!),
+            r[ArchiveFormat.Note],
+            r[ArchiveFormat.RateId] is { } rate && rates.TryGetValue(int.Parse(rate, CultureInfo.InvariantCulture), out var priced)
+                ? priced with { Quantity = decimal.Parse(r[ArchiveFormat.NativeQuantity]!, CultureInfo.InvariantCulture) }
+                : null)).ToList();
+    }
+
+    /// <summary>A timestamp as <see cref="ArchiveFormat.WriteRow"/> writes it: UTC with microseconds.</summary>
+    static DateTimeOffset Time(string text) =>
+        new(DateTime.ParseExact(text, ArchiveFormat.TimestampFormat, CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal), TimeSpan.Zero);
+
+    static async Task<Dictionary<int, EntryPricing>> RatesAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, int[] ids,
+        CancellationToken ct)
+    {
+        var rates = new Dictionary<int, EntryPricing>();
+        if (ids.Length == 0) return rates;
+        await using var command = new NpgsqlCommand(
+            "SELECT id, version, unit, credits_per_unit FROM usage_rates WHERE id = ANY(@ids)", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<int[]>("ids", ids));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            rates[reader.GetInt32(0)] = new EntryPricing(reader.GetInt32(1), 0, reader.GetString(2), reader.GetDecimal(3));
+        return rates;
+    }
+}

@@ -1,0 +1,77 @@
+using Credits.Ledger.Archive;
+using Credits.Ledger.Commands;
+using Credits.Ledger.Queries;
+using Credits.Ledger.Tests.Support;
+using Credits.Testing;
+using Xunit;
+
+namespace Credits.Ledger.Tests;
+
+/// <summary>
+/// A customer's history once a month has left the hot table (docs/ledger-archive.md, "Readers of archived months"):
+/// the entry pages and the export read the archive for it, and show every entry as they did before, priced usage and
+/// notes included. The removal itself is not built yet; the test removes the archived entries as it will.
+/// </summary>
+public class ArchivedHistoryTests(LedgerDatabase database) : IClassFixture<LedgerDatabase>
+{
+    static readonly DateTimeOffset December = Customer.PeriodEnd, January = new(2027, 1, 1, 0, 0, 0, TimeSpan.Zero),
+        February = new(2027, 2, 1, 0, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task Pages_and_exports_read_a_month_that_left_the_hot_table_as_they_read_it_before()
+    {
+        await PricedUsageSupport.PublishAsync(database);
+        await using var customer = new Customer(database);
+        await customer.StartAsync("pro", allowance: 10);
+        // An hour between operations, so that an export from the middle of the month has somewhere to start.
+        customer.Clock.Advance(TimeSpan.FromHours(1));
+        await customer.Ledger.DebitAsync(new DebitCredits { CustomerId = customer.Id, IdempotencyKey = customer.NextKey(), Credits = 4, Note = "chat, \"gpt\"\nsecond line" });
+        customer.Clock.Advance(TimeSpan.FromHours(1));
+        await customer.Ingestion(database).DebitAsync([customer.Tokens(3, "images", feature: "image-gen", unit: "image")], default);
+        customer.Clock.Advance(TimeSpan.FromHours(1));
+        await customer.GrantAsync(25);
+        await customer.ReserveAsync(5);
+        await customer.DebitAsync(30);                                  // past what is left: overage
+        customer.Clock.Set(December.AddHours(1));
+        await customer.StartAsync("pro", start: December, end: January);
+        await customer.DebitAsync(2);
+
+        var pages = await AllPagesAsync(customer, limit: 3);
+        var november = await ExportAsync(customer, Customer.PeriodStart, December);
+        var everything = await ExportAsync(customer, Customer.PeriodStart.AddMonths(-1), February);
+        Assert.Contains(pages, e => e.Pricing is { Unit: "image" });
+        Assert.Equal(everything.Count, pages.Count);
+
+        await using (var db = database.NewContext())
+            Assert.True((await new LedgerArchiver(db, new ManualClock(February)).ArchiveAccountAsync(customer.Id, 2, int.MaxValue, default, maxEntries: 3)).Chunks >= 3);
+        Assert.Equal(november.Count, await LedgerAging.RemoveArchivedEntriesAsync(database, customer.Id));
+
+        Assert.Equal(pages, await AllPagesAsync(customer, limit: 3));
+        Assert.Equal(pages.Take(1), (await customer.Ledger.GetEntriesAsync(customer.Id, limit: 1)).Entries);
+        Assert.Equal(november, await ExportAsync(customer, Customer.PeriodStart, December));
+        Assert.Equal(everything, await ExportAsync(customer, Customer.PeriodStart.AddMonths(-1), February));
+        Assert.Equal(november.Skip(2), await ExportAsync(customer, november[2].RecordedAt, December));
+    }
+
+    static async Task<List<LedgerEntryView>> AllPagesAsync(Customer customer, int limit)
+    {
+        var all = new List<LedgerEntryView>();
+        long? before = null;
+        do
+        {
+            var page = await customer.Ledger.GetEntriesAsync(customer.Id, before, limit);
+            Assert.InRange(page.Entries.Count, page.NextBefore is null ? 0 : limit, limit);
+            all.AddRange(page.Entries);
+            before = page.NextBefore;
+        } while (before is not null);
+        Assert.Equal(all.OrderByDescending(e => e.Id), all);
+        return all;
+    }
+
+    static async Task<List<LedgerEntryView>> ExportAsync(Customer customer, DateTimeOffset from, DateTimeOffset to)
+    {
+        var entries = new List<LedgerEntryView>();
+        await customer.Ledger.ExportEntriesAsync(customer.Id, from, to, e => { entries.Add(e); return Task.CompletedTask; });
+        return entries;
+    }
+}
