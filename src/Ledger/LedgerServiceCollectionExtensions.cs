@@ -40,7 +40,7 @@ public static class LedgerServiceCollectionExtensions
     /// <summary>
     /// <c>Ledger:ColdKeyCacheMegabytes</c>: the memory each host gives the archived months' key filters (64 MB, about 50
     /// million keys). An account whose filters do not fit is read again at each of its transactions, so it should hold
-    /// the largest account's: about 1.2 bytes per archived key.
+    /// the largest account's: about 1.5 bytes per archived key (filter and fences).
     /// </summary>
     static int ColdKeyCacheMegabytes(IConfiguration configuration)
     {

@@ -146,6 +146,28 @@ public class ColdKeyTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
     }
 
     [Fact]
+    public async Task A_key_answers_per_customer_once_archived_and_a_replay_under_a_key_another_customer_took_since_is_a_conflict()
+    {
+        await using var alice = new Customer(database);
+        await using var bob = new Customer(database);
+        await alice.StartAsync("pro");
+        await alice.DebitAsync(6, key: "shared-key");
+        await ArchiveAsync(alice.Id, February);
+        await LedgerAging.RemoveArchivedEntriesAsync(database, alice.Id);
+        bob.Clock.Set(February.AddHours(1));
+        alice.Clock.Set(February.AddHours(1));
+        await bob.StartAsync("pro", start: February, end: March);
+        await alice.StartAsync("pro", start: February, end: March);
+
+        // The cold tier looks a key up among its own customer's chunks (docs/ledger-archive.md, "Scope"): new for Bob.
+        Assert.Equal(LedgerOutcome.Applied, (await bob.DebitAsync(6, key: "shared-key")).Outcome);
+        // Alice's replay finds Bob's entries in the hot table before her own in the cold tier: a conflict, not an error.
+        var used = await UsedAsync(alice);
+        Assert.Equal(LedgerOutcome.Conflict, (await alice.DebitAsync(6, key: "shared-key")).Outcome);
+        Assert.Equal(used, await UsedAsync(alice));
+    }
+
+    [Fact]
     public async Task Keys_that_differ_from_the_chunks_entries_are_reported_and_chunks_archived_before_the_cold_tier_get_theirs()
     {
         await using var customer = new Customer(database);

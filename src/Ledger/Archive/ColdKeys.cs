@@ -31,10 +31,10 @@ static class ColdKeys
         var blocks = new List<(string CustomerId, long Chunk, int Block, UInt128 Hash)>();
         var chunksToRead = new HashSet<(string CustomerId, long Chunk)>();
         Span<byte> bytes = stackalloc byte[ColdKeyIndex.HashBytes];
-        foreach (var (customerId, _, key) in wanted)
+        foreach (var (customerId, _, keyHash) in wanted)
         {
             if (!accounts.TryGetValue(customerId, out var account)) continue;
-            key.TryWriteBytes(bytes, bigEndian: true, out _);
+            keyHash.TryWriteBytes(bytes, bigEndian: true, out _);
             var hash = BinaryPrimitives.ReadUInt128BigEndian(bytes);
             foreach (var chunk in account.Chunks)
             {
