@@ -1,3 +1,6 @@
+using Credits.Ledger.Archive;
+using Credits.Ledger.Commands;
+using Credits.Ledger.Model;
 using Credits.Ledger.Queries;
 using Credits.Ledger.Storage;
 using Npgsql;
@@ -45,24 +48,79 @@ public sealed partial class CreditLedger
                         """, customerId, from, to),
                 },
             };
-            await using var reader = await batch.ExecuteReaderAsync(ct);
             var features = new List<(string? Feature, long Credits, long Events)>();
-            while (await reader.ReadAsync(ct))
-                features.Add((reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
-            await reader.NextResultAsync(ct);
             var quantities = new List<(string? Feature, UnitQuantity Quantity)>();
-            while (await reader.ReadAsync(ct))
-                quantities.Add((reader.IsDBNull(0) ? null : reader.GetString(0), new UnitQuantity(reader.GetString(1), reader.GetDecimal(2))));
-            await reader.NextResultAsync(ct);
             var members = new List<MemberUsage>();
-            while (await reader.ReadAsync(ct))
-                members.Add(new MemberUsage(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
+            await using (var reader = await batch.ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct))
+                    features.Add((reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
+                await reader.NextResultAsync(ct);
+                while (await reader.ReadAsync(ct))
+                    quantities.Add((reader.IsDBNull(0) ? null : reader.GetString(0), new UnitQuantity(reader.GetString(1), reader.GetDecimal(2))));
+                await reader.NextResultAsync(ct);
+                while (await reader.ReadAsync(ct))
+                    members.Add(new MemberUsage(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
+            }
+            await AddArchivedUsageAsync(connection, transaction, customerId, from, to, features, quantities, members, ct);
             return new UsageBreakdown(customerId, from, to, features
+                .GroupBy(f => f.Feature).Select(g => (Feature: g.Key, Credits: g.Sum(f => f.Credits), Events: g.Sum(f => f.Events)))
                 .OrderByDescending(f => f.Credits).ThenBy(f => f.Feature, StringComparer.Ordinal)
                 .Select(f => new FeatureUsage(f.Feature, f.Credits, f.Events,
-                    quantities.Where(q => q.Feature == f.Feature).Select(q => q.Quantity).ToList()))
-                .ToList(), members);
+                    quantities.Where(q => q.Feature == f.Feature).GroupBy(q => q.Quantity.Unit, StringComparer.Ordinal)
+                        .Select(g => new UnitQuantity(g.Key, g.Sum(q => q.Quantity.Quantity))).ToList()))
+                .ToList(),
+                members.GroupBy(m => m.MemberId, StringComparer.Ordinal)
+                    .Select(g => new MemberUsage(g.Key, g.Sum(m => m.Credits), g.Sum(m => m.Events)))
+                    // A stable sort: members of equal credits keep PostgreSQL's order by id.
+                    .OrderByDescending(m => m.Credits).ToList());
         }, ct);
+
+    /// <summary>
+    /// The usage of months whose entries have left the hot table, summed as the statements above sum the hot table's.
+    /// Usage is recorded at most <see cref="DebitCredits.MaxFutureSkew"/> before it occurred, so a month recorded before
+    /// <paramref name="from"/>'s cannot hold any; a later one can (late usage). An operation's entries leave together,
+    /// so its events are counted on one side only.
+    /// </summary>
+    static async Task AddArchivedUsageAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string customerId,
+        DateTimeOffset from, DateTimeOffset to, List<(string? Feature, long Credits, long Events)> features,
+        List<(string? Feature, UnitQuantity Quantity)> quantities, List<MemberUsage> members, CancellationToken ct)
+    {
+        var removed = await ArchivedEntries.RemovedAsync(connection, transaction, customerId, long.MaxValue,
+            ArchiveMonths.Of(from - DebitCredits.MaxFutureSkew), null, ct);
+        if (removed.Count == 0) return;
+        var entries = await ArchivedEntries.UsageAsync(connection, transaction, customerId, removed, from, to, ct);
+        var usage = entries.Where(e => e.Kind is EntryKind.Debit or EntryKind.Overage or EntryKind.WriteOff or EntryKind.Remainder).ToList();
+        static long Credits(ArchivedEntries.UsageEntry e) => e.Kind == EntryKind.Remainder ? 0 : e.Quantity;
+
+        features.AddRange(usage.GroupBy(e => e.Note)
+            .Select(g => (g.Key, g.Sum(Credits), (long)g.Select(e => e.Key).Distinct(StringComparer.Ordinal).Count())));
+
+        var units = await NamesAsync(connection, transaction, "SELECT id, unit FROM usage_rates WHERE id = ANY(@ids)",
+            entries.Where(e => e.RateId is not null).Select(e => e.RateId!.Value), ct);
+        quantities.AddRange(entries.Where(e => e.RateId is not null && e.NativeQuantity is not null)
+            .GroupBy(e => (e.Note, Unit: units[e.RateId!.Value]))
+            .Select(g => (g.Key.Note, new UnitQuantity(g.Key.Unit, g.Sum(e => e.NativeQuantity!.Value)))));
+
+        var memberIds = await NamesAsync(connection, transaction, "SELECT id, member_id FROM ledger_members WHERE id = ANY(@ids)",
+            usage.Where(e => e.MemberRef is not null).Select(e => e.MemberRef!.Value), ct);
+        members.AddRange(usage.Where(e => e.MemberRef is not null).GroupBy(e => memberIds[e.MemberRef!.Value])
+            .Select(g => new MemberUsage(g.Key, g.Sum(Credits), g.Select(e => e.Key).Distinct(StringComparer.Ordinal).Count())));
+    }
+
+    /// <summary>Names by integer id, from a two-column statement over <c>@ids</c>.</summary>
+    static async Task<Dictionary<int, string>> NamesAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql,
+        IEnumerable<int> ids, CancellationToken ct)
+    {
+        var names = new Dictionary<int, string>();
+        var wanted = ids.Distinct().ToArray();
+        if (wanted.Length == 0) return names;
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<int[]>("ids", wanted));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) names[reader.GetInt32(0)] = reader.GetString(1);
+        return names;
+    }
 
     static NpgsqlBatchCommand UsageCommand(string sql, string customerId, DateTimeOffset from, DateTimeOffset to) => new(sql)
     {

@@ -9,8 +9,8 @@ namespace Credits.Ledger.Tests;
 
 /// <summary>
 /// A customer's history once a month has left the hot table (docs/ledger-archive.md, "Readers of archived months"):
-/// the entry pages and the export read the archive for it, and show every entry as they did before, priced usage and
-/// notes included. The removal itself is not built yet; the test removes the archived entries as it will.
+/// the entry pages, the export and the usage breakdown read the archive for it, and show every entry and sum as they
+/// did before, priced usage, notes and a member's usage included. The removal itself is not built yet; the test removes the archived entries as it will.
 /// </summary>
 public class ArchivedHistoryTests(LedgerDatabase database) : IClassFixture<LedgerDatabase>
 {
@@ -18,7 +18,7 @@ public class ArchivedHistoryTests(LedgerDatabase database) : IClassFixture<Ledge
         February = new(2027, 2, 1, 0, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public async Task Pages_and_exports_read_a_month_that_left_the_hot_table_as_they_read_it_before()
+    public async Task Pages_exports_and_usage_read_a_month_that_left_the_hot_table_as_they_read_it_before()
     {
         await PricedUsageSupport.PublishAsync(database);
         await using var customer = new Customer(database);
@@ -32,6 +32,7 @@ public class ArchivedHistoryTests(LedgerDatabase database) : IClassFixture<Ledge
         await customer.GrantAsync(25);
         await customer.ReserveAsync(5);
         await customer.DebitAsync(30);                                  // past what is left: overage
+        await customer.Ledger.DebitAsync(new DebitCredits { CustomerId = customer.Id, IdempotencyKey = customer.NextKey(), Credits = 2, Note = "chat", MemberId = "alice" });
         customer.Clock.Set(December.AddHours(1));
         await customer.StartAsync("pro", start: December, end: January);
         await customer.DebitAsync(2);
@@ -39,6 +40,10 @@ public class ArchivedHistoryTests(LedgerDatabase database) : IClassFixture<Ledge
         var pages = await AllPagesAsync(customer, limit: 3);
         var november = await ExportAsync(customer, Customer.PeriodStart, December);
         var everything = await ExportAsync(customer, Customer.PeriodStart.AddMonths(-1), February);
+        var usage = await UsageAsync(customer, Customer.PeriodStart.AddMonths(-1), February);
+        var laterUsage = await UsageAsync(customer, Customer.PeriodStart.AddHours(2), December.AddDays(5));
+        Assert.Contains("\"Unit\":\"image\"", usage);
+        Assert.Contains("\"MemberId\":\"alice\"", usage);
         Assert.Contains(pages, e => e.Pricing is { Unit: "image" });
         Assert.Equal(everything.Count, pages.Count);
 
@@ -51,6 +56,8 @@ public class ArchivedHistoryTests(LedgerDatabase database) : IClassFixture<Ledge
         Assert.Equal(november, await ExportAsync(customer, Customer.PeriodStart, December));
         Assert.Equal(everything, await ExportAsync(customer, Customer.PeriodStart.AddMonths(-1), February));
         Assert.Equal(november.Skip(2), await ExportAsync(customer, november[2].RecordedAt, December));
+        Assert.Equal(usage, await UsageAsync(customer, Customer.PeriodStart.AddMonths(-1), February));
+        Assert.Equal(laterUsage, await UsageAsync(customer, Customer.PeriodStart.AddHours(2), December.AddDays(5)));
     }
 
     static async Task<List<LedgerEntryView>> AllPagesAsync(Customer customer, int limit)
@@ -67,6 +74,10 @@ public class ArchivedHistoryTests(LedgerDatabase database) : IClassFixture<Ledge
         Assert.Equal(all.OrderByDescending(e => e.Id), all);
         return all;
     }
+
+    /// <summary>The usage breakdown as JSON: its lists compare by content that way.</summary>
+    static async Task<string> UsageAsync(Customer customer, DateTimeOffset from, DateTimeOffset to) =>
+        System.Text.Json.JsonSerializer.Serialize(await customer.Ledger.GetUsageBreakdownAsync(customer.Id, from, to));
 
     static async Task<List<LedgerEntryView>> ExportAsync(Customer customer, DateTimeOffset from, DateTimeOffset to)
     {

@@ -24,7 +24,7 @@ public static class ArchiveFormat
     // Ordinals of the columns the archiver reads back while it writes a row, and the cold tier reads from a chunk.
     public const int Id = 0, CustomerId = 1, Kind = 2, Amount = 3, HeldChange = 4, Quantity = 5, GrantId = 6, ReservationId = 7,
         IdempotencyKey = 8, Sequence = 9, Fingerprint = 10, PeriodStart = 11, OccurredAt = 12, RecordedAt = 13, Note = 14, RateId = 15,
-        NativeQuantity = 16;
+        NativeQuantity = 16, MemberRef = 17;
 
     /// <summary>How timestamps are written: UTC, with microseconds, as PostgreSQL reads them.</summary>
     public const string TimestampFormat = "yyyy-MM-dd HH:mm:ss.ffffff'+00'";

@@ -6,8 +6,8 @@ using Npgsql;
 namespace Credits.Ledger.Archive;
 
 /// <summary>
-/// The entries of chunks that have left the hot table, for the readers of a customer's history: the entry pages and the
-/// export (docs/ledger-archive.md, "Readers of archived months"). A chunk is taken only once its entries are gone (its
+/// The entries of chunks that have left the hot table, for the readers of a customer's history: the entry pages, the
+/// export and the usage breakdown (docs/ledger-archive.md, "Readers of archived months"). A chunk is taken only once its entries are gone (its
 /// first entry is no longer in <c>ledger_entries</c>; removal takes a chunk's entries together), so until then the
 /// readers read the hot table alone, as before, and nothing is read twice.
 /// </summary>
@@ -40,15 +40,7 @@ static class ArchivedEntries
     public static async Task<List<LedgerEntryView>> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string customerId,
         long firstEntryId, CancellationToken ct)
     {
-        byte[] content;
-        await using (var read = new NpgsqlCommand(
-            "SELECT content FROM ledger_archive_chunks WHERE customer_id = @c AND first_entry_id = @first", connection, transaction))
-        {
-            read.Parameters.Add(new NpgsqlParameter<string>("c", customerId));
-            read.Parameters.Add(new NpgsqlParameter<long>("first", firstEntryId));
-            content = (byte[])(await read.ExecuteScalarAsync(ct))!;
-        }
-        var rows = ArchiveFormat.ReadRows(ArchiveFormat.Decompress(content)).ToList();
+        var rows = ArchiveFormat.ReadRows(await ContentAsync(connection, transaction, customerId, firstEntryId, ct)).ToList();
         var rates = await RatesAsync(connection, transaction,
             rows.Where(r => r[ArchiveFormat.RateId] is not null).Select(r => int.Parse(r[ArchiveFormat.RateId]!, CultureInfo.InvariantCulture)).Distinct().ToArray(), ct);
         return rows.Select(r => new LedgerEntryView(
@@ -63,6 +55,39 @@ static class ArchivedEntries
             r[ArchiveFormat.RateId] is { } rate && rates.TryGetValue(int.Parse(rate, CultureInfo.InvariantCulture), out var priced)
                 ? priced with { Quantity = decimal.Parse(r[ArchiveFormat.NativeQuantity]!, CultureInfo.InvariantCulture) }
                 : null)).ToList();
+    }
+
+    /// <summary>An archived entry as the usage breakdown reads it.</summary>
+    public sealed record UsageEntry(string? Note, EntryKind Kind, long Quantity, string Key, int? RateId, decimal? NativeQuantity, int? MemberRef);
+
+    /// <summary>The chunks' entries whose usage occurred from <paramref name="from"/> to <paramref name="to"/>, for <see cref="CreditLedger.GetUsageBreakdownAsync"/>.</summary>
+    public static async Task<List<UsageEntry>> UsageAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string customerId,
+        IEnumerable<RemovedChunk> chunks, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        var entries = new List<UsageEntry>();
+        foreach (var chunk in chunks)
+            foreach (var r in ArchiveFormat.ReadRows(await ContentAsync(connection, transaction, customerId, chunk.FirstEntryId, ct)))
+            {
+                var occurredAt = Time(r[ArchiveFormat.OccurredAt]!);
+                if (occurredAt < from || occurredAt >= to) continue;
+                entries.Add(new UsageEntry(r[ArchiveFormat.Note], Enum.Parse<EntryKind>(r[ArchiveFormat.Kind]!),
+                    long.Parse(r[ArchiveFormat.Quantity]!, CultureInfo.InvariantCulture), r[ArchiveFormat.IdempotencyKey]!,
+                    r[ArchiveFormat.RateId] is { } rate ? int.Parse(rate, CultureInfo.InvariantCulture) : null,
+                    r[ArchiveFormat.NativeQuantity] is { } native ? decimal.Parse(native, CultureInfo.InvariantCulture) : null,
+                    r[ArchiveFormat.MemberRef] is { } member ? int.Parse(member, CultureInfo.InvariantCulture) : null));
+            }
+        return entries;
+    }
+
+    /// <summary>A chunk's CSV, decompressed.</summary>
+    static async Task<byte[]> ContentAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string customerId, long firstEntryId,
+        CancellationToken ct)
+    {
+        await using var read = new NpgsqlCommand(
+            "SELECT content FROM ledger_archive_chunks WHERE customer_id = @c AND first_entry_id = @first", connection, transaction);
+        read.Parameters.Add(new NpgsqlParameter<string>("c", customerId));
+        read.Parameters.Add(new NpgsqlParameter<long>("first", firstEntryId));
+        return ArchiveFormat.Decompress((byte[])(await read.ExecuteScalarAsync(ct))!);
     }
 
     /// <summary>A timestamp as <see cref="ArchiveFormat.WriteRow"/> writes it: UTC with microseconds.</summary>
