@@ -170,6 +170,11 @@ public sealed class AllowanceInvoicesCheck(AuditDatabase database, StripeCalls s
             WHERE g.source = 'PlanAllowance' AND g.period_start IS NOT NULL
               AND ((g.created_at >= {window.From} AND g.created_at < {window.To}) OR g.customer_id = ANY({invoiceCustomers}))
             """).ToListAsync(ct);
+        // A grant of a month that has left the hot table has its entry, and the plan in its note, in the archive.
+        var archived = await new PurchaseBooks(database).GrantEntriesAsync(
+            [.. rows.Where(r => r.EntryId is null).Select(r => (r.CustomerId, r.IdempotencyKey, r.Id))], ct);
+        foreach (var row in rows.Where(r => r.EntryId is null))
+            if (archived.TryGetValue(row.Id, out var entry)) (row.EntryId, row.Note) = (entry.EntryId, entry.Note);
         return rows.Where(r => !AllowanceKeys.IsPlanChange(r.IdempotencyKey))
             .Select(r => new AllowanceGrant(r.Id, r.CustomerId, r.PeriodStart!.Value, r.Amount, r.IdempotencyKey, r.CreatedAt, r.EntryId,
                 PeriodNotes.PlanOf(r.Note)))

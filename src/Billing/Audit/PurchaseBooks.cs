@@ -1,4 +1,5 @@
 using Credits.Contracts.TopUps;
+using Credits.Ledger.Archive;
 using Credits.Ledger.Model;
 using Microsoft.EntityFrameworkCore;
 
@@ -75,17 +76,39 @@ public sealed class PurchaseBooks(AuditDatabase database)
         public Guid PurchaseId { get; init; }
     }
 
-    /// <summary>Entries written under exactly these keys (the unique index on entry keys finds them).</summary>
-    public async Task<List<Entry>> EntriesUnderAsync(IReadOnlyCollection<string> keys, CancellationToken ct)
+    /// <summary>
+    /// Entries written under exactly these keys (the unique index on entry keys finds them), and, for a key not in the hot
+    /// table whose customer is known, in the customer's archived months (a refund can name a purchase months old).
+    /// </summary>
+    public async Task<List<Entry>> EntriesUnderAsync(IReadOnlyCollection<(string? CustomerId, string Key)> keys, CancellationToken ct)
     {
         if (keys.Count == 0) return [];
-        var wanted = keys.Distinct().ToArray();
+        var wanted = keys.Select(k => k.Key).Distinct().ToArray();
         var hashes = wanted.Select(EntryHashes.Key).ToArray();
-        return await db.Database.SqlQuery<Entry>($"""
+        var entries = await db.Database.SqlQuery<Entry>($"""
             SELECT id AS "EntryId", customer_id AS "CustomerId", idempotency_key AS "Key", kind AS "Kind", quantity AS "Quantity",
                    grant_id AS "GrantId", note AS "Note", recorded_at AS "RecordedAt"
             FROM ledger_entries WHERE key_hash = ANY({hashes}) AND idempotency_key = ANY({wanted})
             """).ToListAsync(ct);
+        var hot = entries.Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
+        var archived = await ArchivedEntries.UnderKeysAsync(db,
+            [.. keys.Where(k => k.CustomerId is not null && !hot.Contains(k.Key)).Select(k => (k.CustomerId!, k.Key))], ct);
+        entries.AddRange(archived.Select(a => new Entry
+        {
+            EntryId = a.Entry.Id, CustomerId = a.CustomerId, Key = a.Entry.IdempotencyKey, Kind = a.Entry.Kind.ToString(),
+            Quantity = a.Entry.Quantity, GrantId = a.Entry.GrantId, Note = a.Entry.Note, RecordedAt = a.Entry.RecordedAt,
+        }));
+        return entries;
+    }
+
+    /// <summary>The grant entry of each grant, by grant id, found under the grant's key; grants without one are left out.</summary>
+    public async Task<Dictionary<Guid, Entry>> GrantEntriesAsync(IReadOnlyCollection<(string CustomerId, string Key, Guid GrantId)> grants,
+        CancellationToken ct)
+    {
+        var wanted = grants.Select(g => g.GrantId).ToHashSet();
+        return (await EntriesUnderAsync([.. grants.Select(g => ((string?)g.CustomerId, g.Key))], ct))
+            .Where(e => e.Kind == nameof(EntryKind.Grant) && e.GrantId is { } id && wanted.Contains(id))
+            .DistinctBy(e => e.GrantId).ToDictionary(e => e.GrantId!.Value);
     }
 
     /// <summary>Reversal entries of one grant (refunds and dispute freezes), by the customer's entries index.</summary>

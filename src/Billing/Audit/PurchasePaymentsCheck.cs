@@ -48,7 +48,8 @@ public sealed partial class PurchasePaymentsCheck(AuditDatabase database, Stripe
             .Concat(grantsMade.SelectMany(g => PurchasesNamedIn(g.Note)))
             .ToHashSet();
         var purchases = await books.PurchasesAsync(purchaseIds, ct);
-        var grants = (await books.EntriesUnderAsync(purchaseIds.Select(PurchaseKeys.Grant).ToList(), ct))
+        var grants = (await books.EntriesUnderAsync(
+                purchaseIds.Select(id => (purchases.GetValueOrDefault(id)?.CustomerId, PurchaseKeys.Grant(id))).ToList(), ct))
             .Where(e => e.Kind == nameof(EntryKind.Grant)).ToDictionary(e => e.Key);
 
         foreach (var ofOnePurchase in payments.GroupBy(p => p.PurchaseId))

@@ -45,7 +45,8 @@ public sealed class RefundsAndDisputesCheck(AuditDatabase database, StripeCalls 
 
         var purchaseOf = await PurchasesOfAsync(books, intents, ct);
         var purchases = await books.PurchasesAsync(purchaseOf.Values.ToList(), ct);
-        var grants = (await books.EntriesUnderAsync(purchaseOf.Values.Select(PurchaseKeys.Grant).ToList(), ct))
+        var grants = (await books.EntriesUnderAsync(
+                purchaseOf.Values.Select(id => (purchases.GetValueOrDefault(id)?.CustomerId, PurchaseKeys.Grant(id))).ToList(), ct))
             .Where(e => e.Kind == nameof(EntryKind.Grant)).ToDictionary(e => e.Key);
 
         foreach (var refunded in refunds.Where(r => r.PaymentIntentId is not null).GroupBy(r => r.PaymentIntentId!))
@@ -111,7 +112,7 @@ public sealed class RefundsAndDisputesCheck(AuditDatabase database, StripeCalls 
     {
         var freezeKey = PurchaseKeys.DisputeFreeze(purchase.PurchaseId, dispute.Id);
         var restoreKey = PurchaseKeys.DisputeRestore(purchase.PurchaseId, dispute.Id);
-        var entries = await books.EntriesUnderAsync([freezeKey, restoreKey], ct);
+        var entries = await books.EntriesUnderAsync([(purchase.CustomerId, freezeKey), (purchase.CustomerId, restoreKey)], ct);
         var freeze = entries.FirstOrDefault(e => e.Key == freezeKey);
         var restore = entries.FirstOrDefault(e => e.Key == restoreKey);
         var share = RefundShare.Credits(purchase.Credits, purchase.Amount, 0, dispute.Amount);

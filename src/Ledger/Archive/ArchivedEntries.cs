@@ -1,6 +1,8 @@
 using System.Globalization;
 using Credits.Ledger.Model;
 using Credits.Ledger.Queries;
+using Credits.Ledger.Storage;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace Credits.Ledger.Archive;
@@ -11,12 +13,12 @@ namespace Credits.Ledger.Archive;
 /// first entry is no longer in <c>ledger_entries</c>; removal takes a chunk's entries together), so until then the
 /// readers read the hot table alone, as before, and nothing is read twice.
 /// </summary>
-static class ArchivedEntries
+public static class ArchivedEntries
 {
-    public sealed record RemovedChunk(long FirstEntryId, long LastEntryId, DateTimeOffset Month);
+    internal sealed record RemovedChunk(long FirstEntryId, long LastEntryId, DateTimeOffset Month);
 
     /// <summary>The customer's chunks whose entries have left the hot table, newest first, with entry ids below <paramref name="before"/>.</summary>
-    public static async Task<List<RemovedChunk>> RemovedAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string customerId,
+    internal static async Task<List<RemovedChunk>> RemovedAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string customerId,
         long before, DateTimeOffset? monthFrom, DateTimeOffset? monthTo, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand("""
@@ -37,7 +39,7 @@ static class ArchivedEntries
     }
 
     /// <summary>A chunk's entries in id order, as the hot table's readers show them (with their pricing).</summary>
-    public static async Task<List<LedgerEntryView>> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string customerId,
+    internal static async Task<List<LedgerEntryView>> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string customerId,
         long firstEntryId, CancellationToken ct)
     {
         var rows = ArchiveFormat.ReadRows(await ContentAsync(connection, transaction, customerId, firstEntryId, ct)).ToList();
@@ -58,10 +60,10 @@ static class ArchivedEntries
     }
 
     /// <summary>An archived entry as the usage breakdown reads it.</summary>
-    public sealed record UsageEntry(string? Note, EntryKind Kind, long Quantity, string Key, int? RateId, decimal? NativeQuantity, int? MemberRef);
+    internal sealed record UsageEntry(string? Note, EntryKind Kind, long Quantity, string Key, int? RateId, decimal? NativeQuantity, int? MemberRef);
 
     /// <summary>The chunks' entries whose usage occurred from <paramref name="from"/> to <paramref name="to"/>, for <see cref="CreditLedger.GetUsageBreakdownAsync"/>.</summary>
-    public static async Task<List<UsageEntry>> UsageAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string customerId,
+    internal static async Task<List<UsageEntry>> UsageAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string customerId,
         IEnumerable<RemovedChunk> chunks, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
         var entries = new List<UsageEntry>();
@@ -78,6 +80,37 @@ static class ArchivedEntries
             }
         return entries;
     }
+
+    /// <summary>
+    /// The archived entries written under these keys, each looked up among its own customer's chunks through the cold
+    /// tier (<see cref="ColdKeys"/>): for a reader that did not find a key in the hot table, such as the money audit
+    /// looking up a purchase months old. Empty for keys of customers with nothing archived, at the cost of one statement.
+    /// </summary>
+    public static Task<List<(string CustomerId, LedgerEntryView Entry)>> UnderKeysAsync(DbContext db,
+        IReadOnlyCollection<(string CustomerId, string Key)> keys, CancellationToken ct) =>
+        LedgerConnection.OnConnectionAsync(db, async (connection, transaction) =>
+        {
+            var found = new List<(string CustomerId, LedgerEntryView Entry)>();
+            if (keys.Count == 0) return found;
+            var archivedThrough = new Dictionary<string, long>(StringComparer.Ordinal);
+            await using (var cursors = new NpgsqlCommand(LedgerStore.ArchivedThroughSql, connection, transaction))
+            {
+                cursors.Parameters.Add(new NpgsqlParameter<string[]>("c", [.. keys.Select(k => k.CustomerId).Distinct(StringComparer.Ordinal)]));
+                await using var reader = await cursors.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct)) archivedThrough[reader.GetString(0)] = reader.GetInt64(1);
+            }
+            var wanted = keys.Where(k => archivedThrough.ContainsKey(k.CustomerId)).Distinct()
+                .Select(k => new ColdKeys.Wanted(k.CustomerId, k.Key, EntryHashes.Key(k.Key))).ToList();
+            // Read once, for this call: a reader of old keys is rare, and a host's filters in memory are the usage path's.
+            using var filters = new ColdKeyFilters(budgetBytes: 1);
+            foreach (var (customerId, chunk) in await ColdKeys.FindChunksAsync(connection, transaction, filters, archivedThrough, wanted, ct))
+            {
+                var ofCustomer = wanted.Where(w => w.CustomerId == customerId).Select(w => w.Key).ToHashSet(StringComparer.Ordinal);
+                foreach (var entry in await ReadAsync(connection, transaction, customerId, chunk, ct))
+                    if (ofCustomer.Contains(entry.IdempotencyKey)) found.Add((customerId, entry));
+            }
+            return found;
+        }, ct);
 
     /// <summary>A chunk's CSV, decompressed.</summary>
     static async Task<byte[]> ContentAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string customerId, long firstEntryId,

@@ -22,8 +22,15 @@ static class ColdKeys
     public static async Task<List<PriorEntry>> FindAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, ColdKeyFilters filters,
         IReadOnlyDictionary<string, long> archivedThrough, IReadOnlyList<Wanted> wanted, CancellationToken ct)
     {
-        var found = new List<PriorEntry>();
-        if (wanted.Count == 0) return found;
+        var chunks = await FindChunksAsync(connection, transaction, filters, archivedThrough, wanted, ct);
+        return chunks.Count == 0 ? [] : await ReadPriorAsync(connection, transaction, chunks, wanted, ct);
+    }
+
+    /// <summary>The chunks that hold at least one of the keys (or, not indexed yet, may).</summary>
+    public static async Task<HashSet<(string CustomerId, long Chunk)>> FindChunksAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
+        ColdKeyFilters filters, IReadOnlyDictionary<string, long> archivedThrough, IReadOnlyList<Wanted> wanted, CancellationToken ct)
+    {
+        if (wanted.Count == 0) return [];
         var accounts = await filters.GetAsync(connection, transaction, archivedThrough, ct);
 
         // The chunks that may hold each key: those whose filter it passes (with the block to read), or every chunk not
@@ -44,8 +51,14 @@ static class ColdKeys
             }
         }
         if (blocks.Count > 0) await ConfirmAsync(connection, transaction, blocks, chunksToRead, ct);
-        if (chunksToRead.Count == 0) return found;
+        return chunksToRead;
+    }
 
+    /// <summary>The chunks' entries under the wanted keys, as the hot lookup returns them.</summary>
+    static async Task<List<PriorEntry>> ReadPriorAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
+        HashSet<(string CustomerId, long Chunk)> chunksToRead, IReadOnlyList<Wanted> wanted, CancellationToken ct)
+    {
+        var found = new List<PriorEntry>();
         var keys = wanted.ToLookup(w => w.CustomerId, w => w.Key);
         await using var read = new NpgsqlCommand("""
             SELECT c.customer_id, c.content FROM unnest(@c, @first) AS t(customer_id, first_entry_id)
