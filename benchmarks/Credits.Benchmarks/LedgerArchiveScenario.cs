@@ -23,11 +23,12 @@ public sealed class LedgerArchiveScenario : IBenchmarkScenario
     public string Name => "archive";
     public string Description => "ledger archive: bytes per entry hot and archived, archiver entries/s against COPY + gzip, new usage with the cold tier of keys (options: --events 100000 --customers 100 --batch 1000 --new-events 40000 --replays 1000)";
 
-    static readonly PlanCatalog Plans = new([
+    /// <summary>One plan whose allowance never runs out, so that every usage event is one debit entry (shared with the retention scenario).</summary>
+    internal static readonly PlanCatalog Plans = new([
         new PlanDefinition { Id = "pro", DisplayName = "Pro", IncludedCredits = 1_000_000_000, OverageAllowed = true },
     ]);
 
-    static readonly string[] Features = ["chat", "images", "embeddings", "speech"];
+    internal static readonly string[] Features = ["chat", "images", "embeddings", "speech"];
 
     public async Task RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
     {
@@ -124,8 +125,16 @@ public sealed class LedgerArchiveScenario : IBenchmarkScenario
             var coldKeys = await BytesAsync(connection, ["ledger_archive_keys"], cancellationToken);
             var keyCount = await ScalarAsync<long>(connection, "SELECT sum(keys)::bigint FROM ledger_archive_keys", cancellationToken);
 
-            // What retention's removal will do (not built yet): the archived entries leave the hot table.
-            foreach (var customer in customers) await LedgerAging.RemoveArchivedEntriesAsync(database, customer);
+            // Retention's removal: the archived entries leave the hot table, each chunk read back once more first.
+            var removing = Stopwatch.StartNew();
+            long removedEntries = 0;
+            foreach (var customer in customers)
+            {
+                await using var db = new LedgerBenchmarkDbContext(options);
+                removedEntries += await new LedgerArchiver(db, TimeProvider.System).RemoveArchivedAsync(customer, cancellationToken);
+            }
+            if (removedEntries != entries) throw new InvalidOperationException($"{removedEntries} of {entries} entries removed");
+            var removalRate = entries / removing.Elapsed.TotalSeconds;
             // As autovacuum would after the removal (and as a partition dropped leaves nothing behind): without it the
             // new usage below would step over the removed entries' dead index tuples, which is not the cold tier's cost.
             await BytesAsync(connection, ["ledger_entries"], cancellationToken);
@@ -166,6 +175,7 @@ public sealed class LedgerArchiveScenario : IBenchmarkScenario
                 $"{replayed.Count} replays in one batch, each a duplicate found in the cold tier"); 
             context.Report("floor: one gzip of the whole table sorted by customer", gzipBytes / (double)entries, "bytes");
             context.Report("archiver", archiveRate, "entries/s", $"{chunks} chunks over {customerCount} customers, each read back and compared before commit");
+            context.Report("removal", removalRate, "entries/s", "each chunk read back and compared again, then its entries deleted, under the account's lock");
             context.Report("floor: COPY TO STDOUT + gzip", floorRate, "entries/s", $"archiver at {archiveRate / floorRate:P0} of it");
             context.Report("peak RSS", BenchmarkContext.PeakRssMb(), "MB");
         }
@@ -202,13 +212,13 @@ public sealed class LedgerArchiveScenario : IBenchmarkScenario
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken ct)
+    internal static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(sql, connection);
         return (T)(await command.ExecuteScalarAsync(ct))!;
     }
 
-    static async Task<long> BytesAsync(NpgsqlConnection connection, string[] tables, CancellationToken ct)
+    internal static async Task<long> BytesAsync(NpgsqlConnection connection, string[] tables, CancellationToken ct)
     {
         foreach (var table in tables)
         {

@@ -10,7 +10,7 @@ namespace Credits.Ledger.Tests;
 /// <summary>
 /// A customer's history once a month has left the hot table (docs/ledger-archive.md, "Readers of archived months"):
 /// the entry pages, the export and the usage breakdown read the archive for it, and show every entry and sum as they
-/// did before, priced usage, notes and a member's usage included. The removal itself is not built yet; the test removes the archived entries as it will.
+/// did before, priced usage, notes and a member's usage included.
 /// </summary>
 public class ArchivedHistoryTests(LedgerDatabase database) : IClassFixture<LedgerDatabase>
 {
@@ -49,7 +49,8 @@ public class ArchivedHistoryTests(LedgerDatabase database) : IClassFixture<Ledge
 
         await using (var db = database.NewContext())
             Assert.True((await new LedgerArchiver(db, new ManualClock(February)).ArchiveAccountAsync(customer.Id, 2, int.MaxValue, default, maxEntries: 3)).Chunks >= 3);
-        Assert.Equal(november.Count, await LedgerAging.RemoveArchivedEntriesAsync(database, customer.Id));
+        await using (var db = database.NewContext())
+            Assert.Equal(november.Count, await new LedgerArchiver(db, new ManualClock(February)).RemoveArchivedAsync(customer.Id, default));
 
         Assert.Equal(pages, await AllPagesAsync(customer, limit: 3));
         Assert.Equal(pages.Take(1), (await customer.Ledger.GetEntriesAsync(customer.Id, limit: 1)).Entries);

@@ -15,8 +15,7 @@ namespace Credits.Ledger.Tests;
 /// The cold tier of event keys (docs/SCALING.md, section 6, step 2) on the real PostgreSQL: once a month's entries have
 /// left the hot table, a replay of one of its events is still a duplicate with the original figures, other content
 /// under its key is still a conflict, and a new event is still applied, as the hot index answers for recent keys.
-/// The removal itself is not built yet; the tests remove the archived entries as it will
-/// (<see cref="LedgerAging.RemoveArchivedEntriesAsync"/>).
+/// The entries leave through the archiver's own removal (<see cref="LedgerArchiver.RemoveArchivedAsync"/>).
 /// </summary>
 public class ColdKeyTests(LedgerDatabase database) : IClassFixture<LedgerDatabase>
 {
@@ -27,6 +26,12 @@ public class ColdKeyTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
     {
         await using var db = database.NewContext();
         return (await new LedgerArchiver(db, new ManualClock(now)).ArchiveAccountAsync(customerId, 2, int.MaxValue, default, maxEntries)).Chunks;
+    }
+
+    async Task<int> RemoveAsync(string customerId)
+    {
+        await using var db = database.NewContext();
+        return await new LedgerArchiver(db, new ManualClock(February)).RemoveArchivedAsync(customerId, default);
     }
 
     Task<long> UsedAsync(Customer customer) => database.ScalarAsync<long>(
@@ -51,7 +56,7 @@ public class ColdKeyTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
         await customer.StartAsync("pro", start: December, end: January);
 
         Assert.Equal(1, await ArchiveAsync(customer.Id, February));
-        Assert.True(await LedgerAging.RemoveArchivedEntriesAsync(database, customer.Id) >= 4);
+        Assert.True(await RemoveAsync(customer.Id) >= 4);
         customer.Clock.Set(February.AddHours(1));
         await customer.StartAsync("pro", start: February, end: March);
         var (entries, used) = (await EntriesAsync(customer), await UsedAsync(customer));
@@ -82,7 +87,7 @@ public class ColdKeyTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
         Assert.True(await ArchiveAsync(customer.Id, February, maxEntries: 1) >= 4);
         Assert.True(await database.ScalarAsync<long>(
             $"SELECT count(DISTINCT k.first_entry_id) FROM ledger_archive_keys k WHERE k.customer_id = '{customer.Id}'") >= 4);
-        await LedgerAging.RemoveArchivedEntriesAsync(database, customer.Id);
+        await RemoveAsync(customer.Id);
         customer.Clock.Set(February.AddHours(1));
 
         var replay = await customer.DebitAsync(40, key: "usage:1:ev-three");
@@ -97,7 +102,7 @@ public class ColdKeyTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
         await customer.StartAsync("pro");
         for (var i = 0; i < 20; i++) await customer.DebitAsync(1, key: $"usage:1:{customer.Id}:{i}");
         await ArchiveAsync(customer.Id, February);
-        await LedgerAging.RemoveArchivedEntriesAsync(database, customer.Id);
+        await RemoveAsync(customer.Id);
         customer.Clock.Set(February.AddHours(1));
         await customer.StartAsync("pro", start: February, end: March);
 
@@ -128,7 +133,7 @@ public class ColdKeyTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
         await customer.StartAsync("pro", start: December, end: January);
         await customer.DebitAsync(4, key: "usage:1:december");
         await ArchiveAsync(customer.Id, February);
-        await LedgerAging.RemoveArchivedEntriesAsync(database, customer.Id);
+        await RemoveAsync(customer.Id);
         customer.Clock.Set(February.AddHours(1));
         await customer.StartAsync("pro", start: February, end: March);
 
@@ -138,7 +143,7 @@ public class ColdKeyTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
 
         // Another instance archives December and removes it: the cursor moved, so the filters are read again.
         await ArchiveAsync(customer.Id, March);
-        await LedgerAging.RemoveArchivedEntriesAsync(database, customer.Id);
+        await RemoveAsync(customer.Id);
         var used = await UsedAsync(customer);
         Assert.Equal(LedgerOutcome.Duplicate, (await customer.DebitAsync(4, key: "usage:1:december")).Outcome);
         Assert.Equal(LedgerOutcome.Duplicate, (await customer.DebitAsync(3, key: "usage:1:november")).Outcome);
@@ -153,7 +158,7 @@ public class ColdKeyTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
         await alice.StartAsync("pro");
         await alice.DebitAsync(6, key: "shared-key");
         await ArchiveAsync(alice.Id, February);
-        await LedgerAging.RemoveArchivedEntriesAsync(database, alice.Id);
+        await RemoveAsync(alice.Id);
         bob.Clock.Set(February.AddHours(1));
         alice.Clock.Set(February.AddHours(1));
         await bob.StartAsync("pro", start: February, end: March);
@@ -168,7 +173,7 @@ public class ColdKeyTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
     }
 
     [Fact]
-    public async Task Keys_that_differ_from_the_chunks_entries_are_reported_and_chunks_archived_before_the_cold_tier_get_theirs()
+    public async Task Keys_that_differ_from_the_chunks_entries_are_reported_and_keep_its_entries_from_leaving_until_indexed()
     {
         await using var customer = new Customer(database);
         await customer.StartAsync("pro");
@@ -179,21 +184,34 @@ public class ColdKeyTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
         Assert.Empty(await VerifyAsync(customer.Id, first));
 
         // One hash changed (its last byte): the read-back's own hashes of the keys disagree.
-        await database.ExecuteAsync($"UPDATE ledger_archive_keys SET hashes = set_byte(hashes, 15, get_byte(hashes, 15) # 1) WHERE {where}");
+        const string flip = "hashes = set_byte(hashes, 15, get_byte(hashes, 15) # 1)";
+        await database.ExecuteAsync($"UPDATE ledger_archive_keys SET {flip} WHERE {where}");
         Assert.Equal(["the cold tier's event keys for the chunk are not its entries' keys"], await VerifyAsync(customer.Id, first));
+        Assert.Equal(0, await RemoveAsync(customer.Id));
+        await database.ExecuteAsync($"UPDATE ledger_archive_keys SET {flip} WHERE {where}");
 
-        // A chunk archived before the cold tier existed: reported until the job indexes it, and still answered meanwhile,
-        // by reading the chunk.
+        // A chunk archived before the cold tier existed: reported, and its entries stay, until the job indexes it.
         await database.ExecuteAsync($"DELETE FROM ledger_archive_keys WHERE {where}");
         Assert.Equal(["the chunk's event keys are not in the cold tier"], await VerifyAsync(customer.Id, first));
-        await LedgerAging.RemoveArchivedEntriesAsync(database, customer.Id);
+        Assert.Equal(0, await RemoveAsync(customer.Id));
+        await IndexAsync();
+        Assert.Equal(6, await database.ScalarAsync<int>($"SELECT keys FROM ledger_archive_keys WHERE {where}"));
+        Assert.Equal(6, await RemoveAsync(customer.Id));
+        Assert.Empty(await VerifyAsync(customer.Id, first));
+
+        // Keys lost after the entries left: a replay is still answered, by reading the chunk whole, and indexed again.
+        await database.ExecuteAsync($"DELETE FROM ledger_archive_keys WHERE {where}");
         customer.Clock.Set(February.AddHours(1));
         Assert.Equal(LedgerOutcome.Duplicate, (await customer.DebitAsync(1, key: $"{customer.Id}-k2")).Outcome);
-
-        await using (var db = database.NewContext())
-            Assert.True(await new LedgerArchiver(db, new ManualClock(February)).IndexUnindexedKeysAsync(100, default) >= 1);
-        Assert.Equal(6, await database.ScalarAsync<int>($"SELECT keys FROM ledger_archive_keys WHERE {where}"));
+        await IndexAsync();
         Assert.Equal(LedgerOutcome.Duplicate, (await customer.DebitAsync(1, key: $"{customer.Id}-k3")).Outcome);
+        Assert.Equal(0L, await UsedAsync(customer));
+
+        async Task IndexAsync()
+        {
+            await using var db = database.NewContext();
+            Assert.True(await new LedgerArchiver(db, new ManualClock(February)).IndexUnindexedKeysAsync(100, default) >= 1);
+        }
     }
 
     async Task<IReadOnlyList<string>> VerifyAsync(string customerId, long firstEntryId)

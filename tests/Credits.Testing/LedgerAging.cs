@@ -23,28 +23,4 @@ public static class LedgerAging
         await command.ExecuteNonQueryAsync();
         await transaction.CommitAsync();
     }
-
-    /// <summary>
-    /// What retention's removal step will do once built (docs/SCALING.md, section 6): a customer's archived entries
-    /// leave the hot table, under the account's row lock, as the cold tier of keys requires.
-    /// </summary>
-    public static async Task<int> RemoveArchivedEntriesAsync(PostgresDatabase database, string customerId)
-    {
-        await using var connection = new NpgsqlConnection(database.ConnectionString);
-        await connection.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using (var lockAccount = new NpgsqlCommand("SELECT 1 FROM ledger_accounts WHERE customer_id = @c FOR UPDATE", connection, transaction))
-        {
-            lockAccount.Parameters.Add(new NpgsqlParameter<string>("c", customerId));
-            await lockAccount.ExecuteNonQueryAsync();
-        }
-        await using var command = new NpgsqlCommand("""
-            DELETE FROM ledger_entries e USING ledger_archive_chunks c
-            WHERE c.customer_id = @c AND e.customer_id = c.customer_id AND e.id BETWEEN c.first_entry_id AND c.last_entry_id;
-            """, connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter<string>("c", customerId));
-        var removed = await command.ExecuteNonQueryAsync();
-        await transaction.CommitAsync();
-        return removed;
-    }
 }

@@ -6,7 +6,8 @@ namespace Credits.Ledger.Archive;
 /// <summary>
 /// Reads an archived chunk back through PostgreSQL's own CSV reader and compares it with what it claims to hold: its
 /// SHA-256, its count and id range, its totals, entry by entry and column by column the ledger's entries of its
-/// range, and its event keys in the cold tier. The archiver runs it before a chunk's transaction commits, and again every <c>Ledger:ArchiveVerifyEvery</c>
+/// range, and its event keys in the cold tier. Once the chunk's entries are removed, it is the entries: it is compared
+/// with its SHA-256, roll-ups and keys, and an entry of its range that is back in the ledger is a difference. The archiver runs it before a chunk's transaction commits, and again every <c>Ledger:ArchiveVerifyEvery</c>
 /// (<see cref="LedgerArchiver.VerifyDueAsync"/>), whose findings the money audit reports (<c>archive_mismatch</c>).
 /// Must run inside a transaction: the rows are read into a temporary
 /// table that is dropped at commit. Content that PostgreSQL cannot read aborts that transaction, and comes back as a
@@ -44,7 +45,7 @@ public static class ArchiveCheck
           FROM archived_entries a
           FULL JOIN (SELECT {ArchiveFormat.Columns} FROM ledger_entries WHERE customer_id = @c AND id BETWEEN @first AND @last) e
             ON e.id = a.id
-          WHERE ROW({Row("a")}) IS DISTINCT FROM ROW({Row("e")})
+          WHERE ROW({Row("a")}) IS DISTINCT FROM ROW({Row("e")}) AND (NOT @removed OR e.id IS NOT NULL)
         ) differences LIMIT 20
         """;
 
@@ -57,15 +58,18 @@ public static class ArchiveCheck
         long last;
         int entries;
         byte[] content, sha;
+        bool removed;
         await using (var read = new NpgsqlCommand("""
-            SELECT last_entry_id, entries, content, content_sha256 FROM ledger_archive_chunks WHERE customer_id = @c AND first_entry_id = @first
+            SELECT last_entry_id, entries, content, content_sha256, removed_at IS NOT NULL FROM ledger_archive_chunks
+            WHERE customer_id = @c AND first_entry_id = @first
             """, connection, transaction))
         {
             read.Parameters.Add(new NpgsqlParameter<string>("c", customerId));
             read.Parameters.Add(new NpgsqlParameter<long>("first", firstEntryId));
             await using var reader = await read.ExecuteReaderAsync(ct);
             if (!await reader.ReadAsync(ct)) return ["the chunk is missing"];
-            (last, entries, content, sha) = (reader.GetInt64(0), reader.GetInt32(1), reader.GetFieldValue<byte[]>(2), reader.GetFieldValue<byte[]>(3));
+            (last, entries, content, sha, removed) = (reader.GetInt64(0), reader.GetInt32(1), reader.GetFieldValue<byte[]>(2),
+                reader.GetFieldValue<byte[]>(3), reader.GetBoolean(4));
         }
 
         byte[] csv;
@@ -97,6 +101,7 @@ public static class ArchiveCheck
         compare.Parameters.Add(new NpgsqlParameter<long>("first", firstEntryId));
         compare.Parameters.Add(new NpgsqlParameter<long>("last", last));
         compare.Parameters.Add(new NpgsqlParameter<int>("entries", entries));
+        compare.Parameters.Add(new NpgsqlParameter<bool>("removed", removed));
         var differences = new List<string>();
         await using (var reader = await compare.ExecuteReaderAsync(ct))
             while (await reader.ReadAsync(ct)) differences.Add(reader.GetString(0));

@@ -25,4 +25,9 @@ public sealed class ArchivedChunk
     public DateTimeOffset VerifiedAt { get; set; }
     /// <summary>What the last comparison found wrong; null when the chunk was sound. The money audit reports each one (<c>archive_mismatch</c>).</summary>
     public string? Difference { get; set; }
+    /// <summary>
+    /// When the chunk's entries left <c>ledger_entries</c> (<see cref="LedgerArchiver.RemoveArchivedAsync"/>); null while they
+    /// are still there. From then on the chunk is the entries: the readers of old months read it instead.
+    /// </summary>
+    public DateTimeOffset? RemovedAt { get; set; }
 }

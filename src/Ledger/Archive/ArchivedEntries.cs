@@ -9,9 +9,10 @@ namespace Credits.Ledger.Archive;
 
 /// <summary>
 /// The entries of chunks that have left the hot table, for the readers of a customer's history: the entry pages, the
-/// export and the usage breakdown (docs/ledger-archive.md, "Readers of archived months"). A chunk is taken only once its entries are gone (its
-/// first entry is no longer in <c>ledger_entries</c>; removal takes a chunk's entries together), so until then the
-/// readers read the hot table alone, as before, and nothing is read twice.
+/// export, the usage breakdown and the money audit's look-ups by key (docs/ledger-archive.md, "Readers of archived
+/// months"). The history's readers take a chunk only once its entries are gone (<see cref="ArchivedChunk.RemovedAt"/>,
+/// set in the transaction that removes them), so until then they read the hot table alone, as before, and nothing is
+/// read twice.
 /// </summary>
 public static class ArchivedEntries
 {
@@ -24,7 +25,7 @@ public static class ArchivedEntries
         await using var command = new NpgsqlCommand("""
             SELECT c.first_entry_id, c.last_entry_id, c.month FROM ledger_archive_chunks c
             WHERE c.customer_id = @c AND c.first_entry_id < @before AND c.month >= @from AND c.month < @to
-              AND NOT EXISTS (SELECT 1 FROM ledger_entries e WHERE e.customer_id = c.customer_id AND e.id = c.first_entry_id)
+              AND c.removed_at IS NOT NULL
             ORDER BY c.first_entry_id DESC
             """, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<string>("c", customerId));

@@ -20,6 +20,7 @@ sealed class ArchivedChunkConfiguration : IEntityTypeConfiguration<ArchivedChunk
         b.Property(x => x.ArchivedAt).HasColumnName("archived_at");
         b.Property(x => x.VerifiedAt).HasColumnName("verified_at");
         b.Property(x => x.Difference).HasColumnName("difference");
+        b.Property(x => x.RemovedAt).HasColumnName("removed_at");
         // The archive job reads the chunks verified longest ago again; the money audit reads those with a difference.
         b.HasIndex(x => x.VerifiedAt).HasDatabaseName("ix_ledger_archive_chunks_verified_at");
         b.HasIndex(x => x.CustomerId).HasFilter("difference IS NOT NULL").HasDatabaseName("ix_ledger_archive_chunks_difference");

@@ -36,8 +36,9 @@ static class LedgerStore
 
     /// <summary>
     /// The accounts with archived months: their keys older than the hot table's are looked up in the cold tier
-    /// (<see cref="Archive.ColdKeys"/>). Removing archived entries from the hot table must therefore take the account's
-    /// row lock, so that a transaction that read this under the lock also finds those entries' keys in the cold tier.
+    /// (<see cref="Archive.ColdKeys"/>). A chunk's keys and the cursor that names it commit together, before its entries
+    /// can be removed (<see cref="Archive.LedgerArchiver.RemoveArchivedAsync"/>), so a transaction finds every key of an
+    /// account in the hot table, in the cold tier, or in both.
     /// </summary>
     internal const string ArchivedThroughSql = """
         SELECT a.customer_id, a.archived_through FROM unnest(@c) AS t(customer_id)

@@ -10,8 +10,9 @@ namespace Credits.Orchestrator.Ledger;
 /// left for the next run, and does not stop the accounts after it; the run then counts as failed, so the health check
 /// shows an archive that keeps failing. Each run also puts the keys of chunks archived before the cold tier existed
 /// into it, and reads back the chunks due for verification
-/// (<see cref="LedgerOptions.ArchiveVerifyEvery"/>). Safe on several instances: an account's cursor and a chunk under
-/// verification are taken with SKIP LOCKED.
+/// (<see cref="LedgerOptions.ArchiveVerifyEvery"/>). With <see cref="LedgerOptions.RemoveArchivedEntries"/>, an account's
+/// archived entries then leave the ledger. Safe on several instances: an account's cursor and a chunk under
+/// verification are taken with SKIP LOCKED, and a removal holds the account's row lock.
 /// </summary>
 public sealed class LedgerArchiveJob(IServiceScopeFactory scopes, IOptions<LedgerOptions> options, JobRuns runs, TimeProvider clock,
     ILogger<LedgerArchiveJob> logger) : PeriodicJob(runs, clock, logger)
@@ -29,16 +30,20 @@ public sealed class LedgerArchiveJob(IServiceScopeFactory scopes, IOptions<Ledge
         await using (var scope = scopes.CreateAsyncScope())
             due = await scope.ServiceProvider.GetRequiredService<LedgerArchiver>().FindDueAccountsAsync(AccountsPerRun, ct);
 
-        int chunks = 0, failed = 0, busy = 0;
+        int chunks = 0, failed = 0, busy = 0, removed = 0;
         foreach (var customerId in due)
         {
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                var (archived, last) = await scope.ServiceProvider.GetRequiredService<LedgerArchiver>()
-                    .ArchiveAccountAsync(customerId, options.Value.ArchiveAfterMonths, ChunksPerRun - chunks, ct);
+                var archiver = scope.ServiceProvider.GetRequiredService<LedgerArchiver>();
+                var (archived, last) = await archiver.ArchiveAccountAsync(customerId, options.Value.ArchiveAfterMonths, ChunksPerRun - chunks, ct);
                 chunks += archived;
                 if (last == ArchiveOutcome.Busy) busy++;
+                // Once its months are archived (NothingDue): a busy account is another instance's, one cut short by the
+                // budget comes back at the next run.
+                else if (last == ArchiveOutcome.NothingDue && options.Value.RemoveArchivedEntries)
+                    removed += await archiver.RemoveArchivedAsync(customerId, ct);
             }
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
@@ -48,6 +53,7 @@ public sealed class LedgerArchiveJob(IServiceScopeFactory scopes, IOptions<Ledge
             if (chunks >= ChunksPerRun) break;
         }
         if (chunks > 0) logger.LogInformation("The ledger archive wrote {Chunks} chunks", chunks);
+        if (removed > 0) logger.LogInformation("The ledger archive removed {Entries} archived entries from the ledger", removed);
 
         // Chunks archived before their keys went to the cold tier (with the chunk, since the LedgerArchiveColdKeys migration).
         int indexed;

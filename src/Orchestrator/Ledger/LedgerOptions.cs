@@ -22,6 +22,13 @@ public sealed class LedgerOptions
     [Range(2, 120, ErrorMessage = "Ledger:ArchiveAfterMonths must be between 2 and 120.")]
     public int ArchiveAfterMonths { get; set; } = 3;
 
+    /// <summary>
+    /// Whether an account's archived entries then leave <c>ledger_entries</c> (<see cref="Credits.Ledger.Archive.LedgerArchiver.RemoveArchivedAsync"/>):
+    /// what keeps the table from growing for ever. Off until turned on: the archive has to have been read back and
+    /// verified in a deployment for a while before the entries it copies go (docs/ledger-archive.md, "Removal").
+    /// </summary>
+    public bool RemoveArchivedEntries { get; set; }
+
     /// <summary>How often every archived chunk is read back and compared again; a difference is reported by the money audit.</summary>
     [Range(typeof(TimeSpan), "1.00:00:00", "366.00:00:00", ErrorMessage = "Ledger:ArchiveVerifyEvery must be between 1 and 366 days.")]
     public TimeSpan ArchiveVerifyEvery { get; set; } = TimeSpan.FromDays(30);

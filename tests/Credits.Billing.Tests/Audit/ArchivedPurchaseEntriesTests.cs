@@ -14,8 +14,7 @@ namespace Credits.Billing.Tests.Audit;
 /// <summary>
 /// The money audit's look-ups of grant entries by key once the grant's month has left the hot table
 /// (docs/ledger-archive.md, "What comes next"): a refund can name a purchase months old, and the allowance check reads a
-/// grant's plan from its entry. Both find the entry in the archive, through the cold tier of keys. The removal is not
-/// built yet; the test removes the archived entries as it will.
+/// grant's plan from its entry. Both find the entry in the archive, through the cold tier of keys.
 /// </summary>
 public sealed class ArchivedPurchaseEntriesTests : IAsyncLifetime
 {
@@ -52,7 +51,8 @@ public sealed class ArchivedPurchaseEntriesTests : IAsyncLifetime
         }
         await using (var db = _database.NewDb())
             Assert.Equal(ArchiveOutcome.Archived, await new LedgerArchiver(db, TimeProvider.System).ArchiveNextChunkAsync("c1", 3, default));
-        Assert.Equal(2, await LedgerAging.RemoveArchivedEntriesAsync(_database, "c1"));
+        await using (var db = _database.NewDb())
+            Assert.Equal(2, await new LedgerArchiver(db, TimeProvider.System).RemoveArchivedAsync("c1", default));
 
         await using (var db = _database.NewDb())
         {
