@@ -20,8 +20,6 @@ public sealed class LedgerRetentionScenario : IBenchmarkScenario
     public string Name => "retention";
     public string Description => "a year of usage under retention: bytes per event kept, hot and archived (options: --months 12 --events-per-month 25000 --customers 100 --batch 1000)";
 
-    static readonly PlanCatalog Plans = LedgerArchiveScenario.Plans;
-    static readonly string[] Features = LedgerArchiveScenario.Features;
     static readonly string[] Archive = ["ledger_archive_chunks", "ledger_archive_totals", "ledger_archive_cursors"];
 
     public async Task RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
@@ -50,7 +48,7 @@ public sealed class LedgerRetentionScenario : IBenchmarkScenario
                 clock.Set(start.AddMonths(month));
                 await using (var db = new LedgerBenchmarkDbContext(options))
                 {
-                    var ledger = new CreditLedger(db, Plans, clock, coldKeys: coldKeys);
+                    var ledger = new CreditLedger(db, LedgerArchiveScenario.Plans, clock, coldKeys: coldKeys);
                     // A period a month, as a renewal would start it.
                     await ledger.ApplyAsync(customers.Select(c => (LedgerCommand)new StartPeriod
                     {
@@ -62,7 +60,7 @@ public sealed class LedgerRetentionScenario : IBenchmarkScenario
                         var batch = Enumerable.Range(first, Math.Min(batchSize, perMonth - first)).Select(i => new DebitCredits
                         {
                             CustomerId = customers[i % customers.Length], IdempotencyKey = $"usage:1:{customers[i % customers.Length]}:{Guid.NewGuid()}",
-                            Credits = 1 + i % 7, Note = Features[i % Features.Length], OccurredAt = clock.Now,
+                            Credits = 1 + i % 7, Note = LedgerArchiveScenario.Features[i % LedgerArchiveScenario.Features.Length], OccurredAt = clock.Now,
                         }).ToList();
                         var results = await ledger.DebitBatchAsync(batch, cancellationToken);
                         if (results.Any(r => !r.Succeeded)) throw new InvalidOperationException(results.First(r => !r.Succeeded).Reason);
