@@ -90,6 +90,23 @@ public class RemovalTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
     }
 
     [Fact]
+    public async Task Two_instances_removing_one_account_at_once_remove_each_chunk_once()
+    {
+        await using var customer = new Customer(database);
+        await customer.StartAsync("pro");
+        for (var i = 0; i < 30; i++) await customer.DebitAsync(1);
+        var entries = (await IdsAsync(customer.Id)).Count;
+        await ArchiveAsync(customer.Id, maxEntries: 5);
+
+        var removed = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => RemoveAsync(customer.Id))));
+
+        Assert.Equal(entries, removed.Sum());
+        Assert.Empty(await IdsAsync(customer.Id));
+        Assert.Equal(0L, await database.ScalarAsync<long>(
+            $"SELECT count(*) FROM ledger_archive_chunks WHERE customer_id = '{customer.Id}' AND removed_at IS NULL"));
+    }
+
+    [Fact]
     public async Task Replays_racing_the_removal_are_duplicates_and_nothing_is_debited_twice()
     {
         await using var customer = new Customer(database);

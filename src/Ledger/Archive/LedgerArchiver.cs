@@ -112,21 +112,16 @@ public sealed class LedgerArchiver(DbContext db, TimeProvider clock)
     /// <summary>
     /// Removes from <c>ledger_entries</c> the entries of the customer's archived chunks (retention's second half,
     /// docs/ledger-archive.md, "Removal"), oldest chunk first, in one transaction. Each chunk is read back and compared with
-    /// its entries once more just before, and only a chunk that agrees in full, keys included, is removed; the count
-    /// deleted must be the chunk's, else nothing is. Stops at the first chunk that differs, which the verification pass
-    /// then records. The chunk's keys have been in the cold tier since it was archived, so a ledger transaction finds a
-    /// key either way. The account's row lock orders the removal with the account's ledger transactions and with another
-    /// instance removing the same account. Returns how many entries were removed.
+    /// its entries once more first, and only chunks that agree in full, keys included, are removed, up to the first that
+    /// does not (the verification pass then records what differs); the count deleted must be the chunk's, else nothing
+    /// is. The chunk's keys have been in the cold tier since it was archived, so a ledger transaction finds a key either
+    /// way. The deletes run under the account's row lock, which orders them with the account's ledger transactions; a
+    /// chunk is marked removed in the same statement, so two instances never both remove one. Returns how many entries
+    /// were removed.
     /// </summary>
     public Task<int> RemoveArchivedAsync(string customerId, CancellationToken ct) =>
         LedgerConnection.InTransactionAsync(db, async (connection, transaction) =>
         {
-            // First the lock, then the chunks: another instance removing the same account has finished by then.
-            await using (var lockAccount = new NpgsqlCommand("SELECT 1 FROM ledger_accounts WHERE customer_id = @c FOR UPDATE", connection, transaction))
-            {
-                lockAccount.Parameters.Add(new NpgsqlParameter<string>("c", customerId));
-                await lockAccount.ExecuteNonQueryAsync(ct);
-            }
             var chunks = new List<(long First, long Last, int Entries)>();
             await using (var select = new NpgsqlCommand("""
                 SELECT first_entry_id, last_entry_id, entries FROM ledger_archive_chunks
@@ -137,23 +132,41 @@ public sealed class LedgerArchiver(DbContext db, TimeProvider clock)
                 await using var reader = await select.ExecuteReaderAsync(ct);
                 while (await reader.ReadAsync(ct)) chunks.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetInt32(2)));
             }
-            if (chunks.Count == 0) return 0;
-            var removed = 0;
-            foreach (var (first, last, entries) in chunks)
+            // The read-backs before the lock (an archived month's entries never change), so the account's usage waits
+            // for the deletes only, not for a second or more of comparing a busy customer's chunks.
+            var sound = new List<(long First, long Last, int Entries)>();
+            foreach (var chunk in chunks)
             {
-                if ((await ArchiveCheck.VerifyAsync(connection, transaction, customerId, first, ct)).Count > 0) break;
+                if ((await ArchiveCheck.VerifyAsync(connection, transaction, customerId, chunk.First, ct)).Count > 0) break;
+                sound.Add(chunk);
+            }
+            if (sound.Count == 0) return 0;
+            await using (var lockAccount = new NpgsqlCommand("SELECT 1 FROM ledger_accounts WHERE customer_id = @c FOR UPDATE", connection, transaction))
+            {
+                lockAccount.Parameters.Add(new NpgsqlParameter<string>("c", customerId));
+                await lockAccount.ExecuteNonQueryAsync(ct);
+            }
+            var removed = 0;
+            foreach (var (first, last, entries) in sound)
+            {
+                // Marked first: a chunk another instance removed while this one compared is left to it.
                 await using var delete = new NpgsqlCommand("""
-                    DELETE FROM ledger_entries WHERE customer_id = @c AND id BETWEEN @first AND @last;
-                    UPDATE ledger_archive_chunks SET removed_at = @now WHERE customer_id = @c AND first_entry_id = @first;
+                    WITH marked AS (
+                      UPDATE ledger_archive_chunks SET removed_at = @now
+                      WHERE customer_id = @c AND first_entry_id = @first AND removed_at IS NULL RETURNING 1)
+                    DELETE FROM ledger_entries WHERE customer_id = @c AND id BETWEEN @first AND @last AND EXISTS (SELECT 1 FROM marked)
+                    RETURNING (SELECT count(*) FROM marked)
                     """, connection, transaction);
                 delete.Parameters.Add(new NpgsqlParameter<string>("c", customerId));
                 delete.Parameters.Add(new NpgsqlParameter<long>("first", first));
                 delete.Parameters.Add(new NpgsqlParameter<long>("last", last));
                 delete.Parameters.Add(new NpgsqlParameter<DateTime>("now", clock.GetUtcNow().UtcDateTime));
-                // One row of the UPDATE besides the entries: a count that is not the chunk's means the ledger and the
-                // archive disagree after all, and the whole removal rolls back.
-                var deleted = await delete.ExecuteNonQueryAsync(ct) - 1;
-                if (deleted != entries)
+                var deleted = 0;
+                await using (var reader = await delete.ExecuteReaderAsync(ct))
+                    while (await reader.ReadAsync(ct)) deleted++;
+                // A count that is not the chunk's means the ledger and the archive disagree after all: the whole removal
+                // rolls back. None at all is a chunk another instance removed meanwhile.
+                if (deleted != entries && deleted != 0)
                     throw new InvalidOperationException(
                         $"Removing {customerId}'s entries {first}..{last} deleted {deleted} entries, the chunk holds {entries}; nothing removed.");
                 removed += deleted;
