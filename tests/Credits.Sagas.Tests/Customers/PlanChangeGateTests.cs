@@ -83,8 +83,10 @@ public class When_a_plan_change_completes_end_to_end
         await h.Bus.Bus.Publish(new PlanChangeCreditsGranted { OperationId = op, Allowance = 970 });
         await h.PublishedOne<PlanChanged>(m => m.OperationId == op);
 
+        // The in-memory repository hands out the live instance: the transition that records the change sets the plan
+        // and then clears the gate, so wait for both, not for the first (CI once read the instance between the two).
         var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (h.Customers.Sagas.Contains(id)?.PlanId != "pro" && DateTime.UtcNow < deadline)
+        while (h.Customers.Sagas.Contains(id) is not { PlanId: "pro", PlanChangeOperationId: null } && DateTime.UtcNow < deadline)
             await Task.Delay(20);
         var customer = h.Customers.Sagas.Contains(id)!;
         Assert.Equal("pro", customer.PlanId);
