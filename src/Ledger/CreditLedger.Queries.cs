@@ -119,7 +119,7 @@ public sealed partial class CreditLedger
                 var below = Math.Min(before ?? long.MaxValue, entries.Count > 0 ? entries[^1].Id : long.MaxValue);
                 foreach (var chunk in await ArchivedEntries.RemovedAsync(connection, transaction, customerId, below, null, null, ct))
                 {
-                    entries.AddRange((await ArchivedEntries.ReadAsync(connection, transaction, customerId, chunk.FirstEntryId, ct))
+                    entries.AddRange((await ArchivedEntries.ReadAsync(connection, transaction, customerId, chunk, ct))
                         .Where(e => e.Id < below).OrderByDescending(e => e.Id));
                     if (entries.Count > limit) break;
                 }
@@ -151,7 +151,7 @@ public sealed partial class CreditLedger
             var removed = await ArchivedEntries.RemovedAsync(connection, transaction, customerId, long.MaxValue,
                 ArchiveMonths.Of(from), to, ct);
             foreach (var chunk in Enumerable.Reverse(removed))
-                foreach (var entry in await ArchivedEntries.ReadAsync(connection, transaction, customerId, chunk.FirstEntryId, ct))
+                foreach (var entry in await ArchivedEntries.ReadAsync(connection, transaction, customerId, chunk, ct))
                     if (entry.RecordedAt >= from && entry.RecordedAt < to) await write(entry);
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct)) await write(ReadEntryView(reader));

@@ -91,10 +91,10 @@ public sealed partial class CreditLedger
         if (removed.Count == 0) return;
         var entries = await ArchivedEntries.UsageAsync(connection, transaction, customerId, removed, from, to, ct);
         var usage = entries.Where(e => e.Kind is EntryKind.Debit or EntryKind.Overage or EntryKind.WriteOff or EntryKind.Remainder).ToList();
-        static long Credits(ArchivedEntries.UsageEntry e) => e.Kind == EntryKind.Remainder ? 0 : e.Quantity;
+        static long Credits(ArchivedEntry e) => e.Kind == EntryKind.Remainder ? 0 : e.Quantity;
 
         features.AddRange(usage.GroupBy(e => e.Note)
-            .Select(g => (g.Key, g.Sum(Credits), (long)g.Select(e => e.Key).Distinct(StringComparer.Ordinal).Count())));
+            .Select(g => (g.Key, g.Sum(Credits), (long)g.Select(e => e.IdempotencyKey).Distinct(StringComparer.Ordinal).Count())));
 
         var units = await NamesAsync(connection, transaction, "SELECT id, unit FROM usage_rates WHERE id = ANY(@ids)",
             entries.Where(e => e.RateId is not null).Select(e => e.RateId!.Value), ct);
@@ -105,7 +105,7 @@ public sealed partial class CreditLedger
         var memberIds = await NamesAsync(connection, transaction, "SELECT id, member_id FROM ledger_members WHERE id = ANY(@ids)",
             usage.Where(e => e.MemberRef is not null).Select(e => e.MemberRef!.Value), ct);
         members.AddRange(usage.Where(e => e.MemberRef is not null).GroupBy(e => memberIds[e.MemberRef!.Value])
-            .Select(g => new MemberUsage(g.Key, g.Sum(Credits), g.Select(e => e.Key).Distinct(StringComparer.Ordinal).Count())));
+            .Select(g => new MemberUsage(g.Key, g.Sum(Credits), g.Select(e => e.IdempotencyKey).Distinct(StringComparer.Ordinal).Count())));
     }
 
     /// <summary>Names by integer id, from a two-column statement over <c>@ids</c>.</summary>

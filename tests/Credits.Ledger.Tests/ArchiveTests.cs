@@ -3,8 +3,6 @@ using Credits.Ledger.Commands;
 using Credits.Ledger.Tests.Support;
 using Credits.Testing;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
-using Npgsql;
 using Xunit;
 
 namespace Credits.Ledger.Tests;
@@ -37,20 +35,6 @@ public class ArchiveTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
     static Task Note(Customer customer, long credits, string note) =>
         customer.Ledger.DebitAsync(new DebitCredits { CustomerId = customer.Id, IdempotencyKey = customer.NextKey(), Credits = credits, Note = note });
 
-    async Task<int> ArchiveAllDueAsync(string customerId, DateTimeOffset now, int maxEntries = LedgerArchiver.MaxEntriesPerChunk)
-    {
-        await using var db = database.NewContext();
-        return (await new LedgerArchiver(db, new ManualClock(now)).ArchiveAccountAsync(customerId, 2, int.MaxValue, default, maxEntries)).Chunks;
-    }
-
-    async Task<IReadOnlyList<string>> VerifyAsync(string customerId, long firstEntryId)
-    {
-        await using var db = database.NewContext();
-        await using var transaction = await db.Database.BeginTransactionAsync();
-        return await ArchiveCheck.VerifyAsync((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction(),
-            customerId, firstEntryId, default);
-    }
-
     Task<List<long>> IdsAsync(string sql) => database.QueryAsync(sql, r => r.GetInt64(0));
 
     /// <summary>The ids of the entries the customer's chunks cover, once for each chunk that covers it.</summary>
@@ -67,15 +51,15 @@ public class ArchiveTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
         var november = await IdsAsync($"SELECT id FROM ledger_entries WHERE customer_id = '{customer.Id}' AND recorded_at < '{December:O}' ORDER BY id");
 
         // 1 February: November is two whole months back, December is not yet.
-        Assert.Equal(0, await ArchiveAllDueAsync(customer.Id, new DateTimeOffset(2027, 1, 31, 23, 0, 0, TimeSpan.Zero)));
-        Assert.Equal(1, await ArchiveAllDueAsync(customer.Id, new DateTimeOffset(2027, 2, 1, 0, 0, 0, TimeSpan.Zero)));
+        Assert.Equal(0, await database.ArchiveAsync(customer.Id, new DateTimeOffset(2027, 1, 31, 23, 0, 0, TimeSpan.Zero)));
+        Assert.Equal(1, await database.ArchiveAsync(customer.Id, new DateTimeOffset(2027, 2, 1, 0, 0, 0, TimeSpan.Zero)));
 
         var chunk = Assert.Single(await database.QueryAsync(
             $"SELECT first_entry_id, last_entry_id, entries, month FROM ledger_archive_chunks WHERE customer_id = '{customer.Id}'",
             r => (First: r.GetInt64(0), Last: r.GetInt64(1), Entries: r.GetInt32(2), Month: r.GetFieldValue<DateTimeOffset>(3))));
         Assert.Equal((november[0], november[^1], november.Count), (chunk.First, chunk.Last, chunk.Entries));
         Assert.Equal(Customer.PeriodStart, chunk.Month);
-        Assert.Empty(await VerifyAsync(customer.Id, chunk.First));
+        Assert.Empty(await database.VerifyChunkAsync(customer.Id, chunk.First));
         // The roll-up is the month's books: the same sums per kind and period as the entries themselves.
         Assert.Equal(
             await database.QueryAsync($"""
@@ -89,7 +73,7 @@ public class ArchiveTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
         Assert.Equal(new DateTimeOffset(2027, 3, 1, 0, 0, 0, TimeSpan.Zero), await database.ScalarAsync<DateTime>(
             $"SELECT next_check_at FROM ledger_archive_cursors WHERE customer_id = '{customer.Id}'"));
 
-        Assert.Equal(1, await ArchiveAllDueAsync(customer.Id, new DateTimeOffset(2027, 3, 1, 0, 0, 0, TimeSpan.Zero)));
+        Assert.Equal(1, await database.ArchiveAsync(customer.Id, new DateTimeOffset(2027, 3, 1, 0, 0, 0, TimeSpan.Zero)));
         Assert.Equal(await IdsAsync($"SELECT id FROM ledger_entries WHERE customer_id = '{customer.Id}' ORDER BY id"), await ArchivedIdsAsync(customer.Id));
     }
 
@@ -97,7 +81,7 @@ public class ArchiveTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
     public async Task The_archives_own_reader_reads_a_chunk_as_the_entries_quotes_line_breaks_and_nulls_included()
     {
         await using var customer = await CustomerWithTwoMonthsAsync();
-        await ArchiveAllDueAsync(customer.Id, new DateTimeOffset(2027, 2, 1, 0, 0, 0, TimeSpan.Zero));
+        await database.ArchiveAsync(customer.Id, new DateTimeOffset(2027, 2, 1, 0, 0, 0, TimeSpan.Zero));
         var content = await database.ScalarAsync<byte[]>($"SELECT content FROM ledger_archive_chunks WHERE customer_id = '{customer.Id}'");
 
         var rows = ArchiveFormat.ReadRows(ArchiveFormat.Decompress(content!))
@@ -117,13 +101,13 @@ public class ArchiveTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
         await using var customer = await CustomerWithTwoMonthsAsync();
         for (var i = 0; i < 9; i++) await customer.DebitAsync(1);
 
-        Assert.True(await ArchiveAllDueAsync(customer.Id, new DateTimeOffset(2027, 3, 1, 0, 0, 0, TimeSpan.Zero), maxEntries: 3) >= 4);
+        Assert.True(await database.ArchiveAsync(customer.Id, new DateTimeOffset(2027, 3, 1, 0, 0, 0, TimeSpan.Zero), maxEntries: 3) >= 4);
 
         var chunks = await database.QueryAsync(
             $"SELECT first_entry_id, last_entry_id, entries FROM ledger_archive_chunks WHERE customer_id = '{customer.Id}' ORDER BY first_entry_id",
             r => (First: r.GetInt64(0), Last: r.GetInt64(1), Entries: r.GetInt32(2)));
         Assert.All(chunks, c => Assert.InRange(c.Entries, 1, 3));
-        foreach (var c in chunks) Assert.Empty(await VerifyAsync(customer.Id, c.First));
+        foreach (var c in chunks) Assert.Empty(await database.VerifyChunkAsync(customer.Id, c.First));
         var entries = await IdsAsync($"SELECT id FROM ledger_entries WHERE customer_id = '{customer.Id}' ORDER BY id");
         Assert.Equal(entries.Count, chunks.Sum(c => c.Entries));
         Assert.Equal(entries, await ArchivedIdsAsync(customer.Id));
@@ -133,18 +117,18 @@ public class ArchiveTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
     public async Task A_chunk_changed_after_it_was_archived_is_reported()
     {
         await using var customer = await CustomerWithTwoMonthsAsync();
-        await ArchiveAllDueAsync(customer.Id, new DateTimeOffset(2027, 2, 1, 0, 0, 0, TimeSpan.Zero));
+        await database.ArchiveAsync(customer.Id, new DateTimeOffset(2027, 2, 1, 0, 0, 0, TimeSpan.Zero));
         var first = await database.ScalarAsync<long>($"SELECT first_entry_id FROM ledger_archive_chunks WHERE customer_id = '{customer.Id}'");
         var where = $"customer_id = '{customer.Id}' AND first_entry_id = {first}";
 
         await database.ExecuteAsync($"UPDATE ledger_archive_totals SET amount = amount - 1 WHERE {where} AND kind = 'Debit'");
-        Assert.Contains(await VerifyAsync(customer.Id, first), d => d.Contains("the roll-up says"));
+        Assert.Contains(await database.VerifyChunkAsync(customer.Id, first), d => d.Contains("the roll-up says"));
         await database.ExecuteAsync($"UPDATE ledger_archive_totals SET amount = amount + 1 WHERE {where} AND kind = 'Debit'");
 
         await database.ExecuteAsync($"UPDATE ledger_entries SET quantity = quantity + 1 WHERE customer_id = '{customer.Id}' AND id = {first}");
-        Assert.Contains(await VerifyAsync(customer.Id, first), d => d.Contains($"entry {first}: the archive and the ledger differ"));
+        Assert.Contains(await database.VerifyChunkAsync(customer.Id, first), d => d.Contains($"entry {first}: the archive and the ledger differ"));
         await database.ExecuteAsync($"UPDATE ledger_entries SET quantity = quantity - 1 WHERE customer_id = '{customer.Id}' AND id = {first}");
-        Assert.Empty(await VerifyAsync(customer.Id, first));
+        Assert.Empty(await database.VerifyChunkAsync(customer.Id, first));
 
         // Content rewritten without its checksum: a single byte of the CSV.
         var content = await database.ScalarAsync<byte[]>($"SELECT content FROM ledger_archive_chunks WHERE {where}");
@@ -152,7 +136,7 @@ public class ArchiveTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
         csv[^2] = (byte)(csv[^2] == (byte)'1' ? '2' : '1');
         await using (var db = database.NewContext())
             await db.Database.ExecuteSqlAsync($"UPDATE ledger_archive_chunks SET content = {ArchiveFormat.Compress(csv)} WHERE customer_id = {customer.Id} AND first_entry_id = {first}");
-        Assert.Equal(["the content does not match its SHA-256"], await VerifyAsync(customer.Id, first));
+        Assert.Equal(["the content does not match its SHA-256"], await database.VerifyChunkAsync(customer.Id, first));
     }
 
     [Fact]
@@ -160,7 +144,7 @@ public class ArchiveTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
     {
         await using var customer = await CustomerWithTwoMonthsAsync();
         var now = new DateTimeOffset(2027, 3, 1, 0, 0, 0, TimeSpan.Zero);
-        Assert.Equal(2, await ArchiveAllDueAsync(customer.Id, now));
+        Assert.Equal(2, await database.ArchiveAsync(customer.Id, now));
         var chunks = await IdsAsync($"SELECT first_entry_id FROM ledger_archive_chunks WHERE customer_id = '{customer.Id}' ORDER BY first_entry_id");
 
         // Content whose checksum matches but which is not the entries' CSV: PostgreSQL refuses it while reading it back.
@@ -217,7 +201,7 @@ public class ArchiveTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
                 Assert.Equal(ArchiveOutcome.Busy, await new LedgerArchiver(db, new ManualClock(now)).ArchiveNextChunkAsync(customer.Id, 2, default));
         }
 
-        Assert.Equal(1, await ArchiveAllDueAsync(customer.Id, now));
+        Assert.Equal(1, await database.ArchiveAsync(customer.Id, now));
         Assert.DoesNotContain(customer.Id, await DueAsync(now));
         Assert.Contains(customer.Id, await DueAsync(new DateTimeOffset(2027, 3, 1, 0, 0, 0, TimeSpan.Zero)));
     }
@@ -238,10 +222,10 @@ public class ArchiveTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
         await Task.WhenAll(Enumerable.Range(0, 4).Select(instance => Task.Run(async () =>
         {
             foreach (var customer in instance % 2 == 0 ? customers : Enumerable.Reverse(customers))
-                await ArchiveAllDueAsync(customer.Id, now, maxEntries: 2);
+                await database.ArchiveAsync(customer.Id, now, maxEntries: 2);
         })));
         // What an instance passed over as busy, the next run takes.
-        foreach (var customer in customers) await ArchiveAllDueAsync(customer.Id, now, maxEntries: 2);
+        foreach (var customer in customers) await database.ArchiveAsync(customer.Id, now, maxEntries: 2);
 
         foreach (var customer in customers)
         {

@@ -1,8 +1,6 @@
-using Credits.Ledger.Archive;
 using Credits.Ledger.Commands;
 using Credits.Ledger.Queries;
 using Credits.Ledger.Tests.Support;
-using Credits.Testing;
 using Xunit;
 
 namespace Credits.Ledger.Tests;
@@ -47,10 +45,8 @@ public class ArchivedHistoryTests(LedgerDatabase database) : IClassFixture<Ledge
         Assert.Contains(pages, e => e.Pricing is { Unit: "image" });
         Assert.Equal(everything.Count, pages.Count);
 
-        await using (var db = database.NewContext())
-            Assert.True((await new LedgerArchiver(db, new ManualClock(February)).ArchiveAccountAsync(customer.Id, 2, int.MaxValue, default, maxEntries: 3)).Chunks >= 3);
-        await using (var db = database.NewContext())
-            Assert.Equal(november.Count, await new LedgerArchiver(db, new ManualClock(February)).RemoveArchivedAsync(customer.Id, default));
+        Assert.True(await database.ArchiveAsync(customer.Id, February, maxEntries: 3) >= 3);
+        Assert.Equal(november.Count, await database.RemoveArchivedAsync(customer.Id, February));
 
         Assert.Equal(pages, await AllPagesAsync(customer, limit: 3));
         Assert.Equal(pages.Take(1), (await customer.Ledger.GetEntriesAsync(customer.Id, limit: 1)).Entries);

@@ -4,9 +4,6 @@ using Credits.Ledger.Model;
 using Credits.Ledger.Results;
 using Credits.Ledger.Tests.Support;
 using Credits.Testing;
-using Microsoft.EntityFrameworkCore.Storage;
-using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using Xunit;
 
 namespace Credits.Ledger.Tests;
@@ -21,18 +18,6 @@ public class ColdKeyTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
 {
     static readonly DateTimeOffset December = Customer.PeriodEnd, January = new(2027, 1, 1, 0, 0, 0, TimeSpan.Zero),
         February = new(2027, 2, 1, 0, 0, 0, TimeSpan.Zero), March = new(2027, 3, 1, 0, 0, 0, TimeSpan.Zero);
-
-    async Task<int> ArchiveAsync(string customerId, DateTimeOffset now, int maxEntries = LedgerArchiver.MaxEntriesPerChunk)
-    {
-        await using var db = database.NewContext();
-        return (await new LedgerArchiver(db, new ManualClock(now)).ArchiveAccountAsync(customerId, 2, int.MaxValue, default, maxEntries)).Chunks;
-    }
-
-    async Task<int> RemoveAsync(string customerId)
-    {
-        await using var db = database.NewContext();
-        return await new LedgerArchiver(db, new ManualClock(February)).RemoveArchivedAsync(customerId, default);
-    }
 
     Task<long> UsedAsync(Customer customer) => database.ScalarAsync<long>(
         $"SELECT coalesce(sum(quantity), 0)::bigint FROM ledger_entries WHERE customer_id = '{customer.Id}' AND kind IN ('Debit', 'Overage', 'WriteOff')");
@@ -55,8 +40,8 @@ public class ColdKeyTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
         customer.Clock.Set(December.AddHours(1));
         await customer.StartAsync("pro", start: December, end: January);
 
-        Assert.Equal(1, await ArchiveAsync(customer.Id, February));
-        Assert.True(await RemoveAsync(customer.Id) >= 4);
+        Assert.Equal(1, await database.ArchiveAsync(customer.Id, February));
+        Assert.True(await database.RemoveArchivedAsync(customer.Id, February) >= 4);
         customer.Clock.Set(February.AddHours(1));
         await customer.StartAsync("pro", start: February, end: March);
         var (entries, used) = (await EntriesAsync(customer), await UsedAsync(customer));
@@ -84,10 +69,10 @@ public class ColdKeyTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
         var original = await customer.DebitAsync(40, key: "usage:1:ev-three");
         Assert.Equal((15L, 25L), (original.Debited, original.Overage));
 
-        Assert.True(await ArchiveAsync(customer.Id, February, maxEntries: 1) >= 4);
+        Assert.True(await database.ArchiveAsync(customer.Id, February, maxEntries: 1) >= 4);
         Assert.True(await database.ScalarAsync<long>(
             $"SELECT count(DISTINCT k.first_entry_id) FROM ledger_archive_keys k WHERE k.customer_id = '{customer.Id}'") >= 4);
-        await RemoveAsync(customer.Id);
+        await database.RemoveArchivedAsync(customer.Id, February);
         customer.Clock.Set(February.AddHours(1));
 
         var replay = await customer.DebitAsync(40, key: "usage:1:ev-three");
@@ -101,8 +86,8 @@ public class ColdKeyTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
         await using var customer = new Customer(database);
         await customer.StartAsync("pro");
         for (var i = 0; i < 20; i++) await customer.DebitAsync(1, key: $"usage:1:{customer.Id}:{i}");
-        await ArchiveAsync(customer.Id, February);
-        await RemoveAsync(customer.Id);
+        await database.ArchiveAsync(customer.Id, February);
+        await database.RemoveArchivedAsync(customer.Id, February);
         customer.Clock.Set(February.AddHours(1));
         await customer.StartAsync("pro", start: February, end: March);
 
@@ -132,8 +117,8 @@ public class ColdKeyTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
         customer.Clock.Set(December.AddHours(1));
         await customer.StartAsync("pro", start: December, end: January);
         await customer.DebitAsync(4, key: "usage:1:december");
-        await ArchiveAsync(customer.Id, February);
-        await RemoveAsync(customer.Id);
+        await database.ArchiveAsync(customer.Id, February);
+        await database.RemoveArchivedAsync(customer.Id, February);
         customer.Clock.Set(February.AddHours(1));
         await customer.StartAsync("pro", start: February, end: March);
 
@@ -142,8 +127,8 @@ public class ColdKeyTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
         Assert.Equal(LedgerOutcome.Duplicate, (await customer.DebitAsync(4, key: "usage:1:december")).Outcome);
 
         // Another instance archives December and removes it: the cursor moved, so the filters are read again.
-        await ArchiveAsync(customer.Id, March);
-        await RemoveAsync(customer.Id);
+        await database.ArchiveAsync(customer.Id, March);
+        await database.RemoveArchivedAsync(customer.Id, February);
         var used = await UsedAsync(customer);
         Assert.Equal(LedgerOutcome.Duplicate, (await customer.DebitAsync(4, key: "usage:1:december")).Outcome);
         Assert.Equal(LedgerOutcome.Duplicate, (await customer.DebitAsync(3, key: "usage:1:november")).Outcome);
@@ -157,8 +142,8 @@ public class ColdKeyTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
         await using var bob = new Customer(database);
         await alice.StartAsync("pro");
         await alice.DebitAsync(6, key: "shared-key");
-        await ArchiveAsync(alice.Id, February);
-        await RemoveAsync(alice.Id);
+        await database.ArchiveAsync(alice.Id, February);
+        await database.RemoveArchivedAsync(alice.Id, February);
         bob.Clock.Set(February.AddHours(1));
         alice.Clock.Set(February.AddHours(1));
         await bob.StartAsync("pro", start: February, end: March);
@@ -178,26 +163,26 @@ public class ColdKeyTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
         await using var customer = new Customer(database);
         await customer.StartAsync("pro");
         for (var i = 0; i < 5; i++) await customer.DebitAsync(1);
-        await ArchiveAsync(customer.Id, February);
+        await database.ArchiveAsync(customer.Id, February);
         var first = await database.ScalarAsync<long>($"SELECT first_entry_id FROM ledger_archive_chunks WHERE customer_id = '{customer.Id}'");
         var where = $"customer_id = '{customer.Id}' AND first_entry_id = {first}";
-        Assert.Empty(await VerifyAsync(customer.Id, first));
+        Assert.Empty(await database.VerifyChunkAsync(customer.Id, first));
 
         // One hash changed (its last byte): the read-back's own hashes of the keys disagree.
         const string flip = "hashes = set_byte(hashes, 15, get_byte(hashes, 15) # 1)";
         await database.ExecuteAsync($"UPDATE ledger_archive_keys SET {flip} WHERE {where}");
-        Assert.Equal(["the cold tier's event keys for the chunk are not its entries' keys"], await VerifyAsync(customer.Id, first));
-        Assert.Equal(0, await RemoveAsync(customer.Id));
+        Assert.Equal(["the cold tier's event keys for the chunk are not its entries' keys"], await database.VerifyChunkAsync(customer.Id, first));
+        Assert.Equal(0, await database.RemoveArchivedAsync(customer.Id, February));
         await database.ExecuteAsync($"UPDATE ledger_archive_keys SET {flip} WHERE {where}");
 
         // A chunk archived before the cold tier existed: reported, and its entries stay, until the job indexes it.
         await database.ExecuteAsync($"DELETE FROM ledger_archive_keys WHERE {where}");
-        Assert.Equal(["the chunk's event keys are not in the cold tier"], await VerifyAsync(customer.Id, first));
-        Assert.Equal(0, await RemoveAsync(customer.Id));
+        Assert.Equal(["the chunk's event keys are not in the cold tier"], await database.VerifyChunkAsync(customer.Id, first));
+        Assert.Equal(0, await database.RemoveArchivedAsync(customer.Id, February));
         await IndexAsync();
         Assert.Equal(6, await database.ScalarAsync<int>($"SELECT keys FROM ledger_archive_keys WHERE {where}"));
-        Assert.Equal(6, await RemoveAsync(customer.Id));
-        Assert.Empty(await VerifyAsync(customer.Id, first));
+        Assert.Equal(6, await database.RemoveArchivedAsync(customer.Id, February));
+        Assert.Empty(await database.VerifyChunkAsync(customer.Id, first));
 
         // Keys lost after the entries left: a replay is still answered, by reading the chunk whole, and indexed again.
         await database.ExecuteAsync($"DELETE FROM ledger_archive_keys WHERE {where}");
@@ -214,11 +199,4 @@ public class ColdKeyTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
         }
     }
 
-    async Task<IReadOnlyList<string>> VerifyAsync(string customerId, long firstEntryId)
-    {
-        await using var db = database.NewContext();
-        await using var transaction = await db.Database.BeginTransactionAsync();
-        return await ArchiveCheck.VerifyAsync((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction(),
-            customerId, firstEntryId, default);
-    }
 }

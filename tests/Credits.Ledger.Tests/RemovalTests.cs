@@ -17,18 +17,6 @@ public class RemovalTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
     static readonly DateTimeOffset December = Customer.PeriodEnd, January = new(2027, 1, 1, 0, 0, 0, TimeSpan.Zero),
         February = new(2027, 2, 1, 0, 0, 0, TimeSpan.Zero);
 
-    async Task<int> ArchiveAsync(string customerId, int maxEntries = LedgerArchiver.MaxEntriesPerChunk)
-    {
-        await using var db = database.NewContext();
-        return (await new LedgerArchiver(db, new ManualClock(February)).ArchiveAccountAsync(customerId, 2, int.MaxValue, default, maxEntries)).Chunks;
-    }
-
-    async Task<int> RemoveAsync(string customerId, DateTimeOffset? now = null)
-    {
-        await using var db = database.NewContext();
-        return await new LedgerArchiver(db, new ManualClock(now ?? February)).RemoveArchivedAsync(customerId, default);
-    }
-
     static string Json(object value) => System.Text.Json.JsonSerializer.Serialize(value);
 
     Task<List<long>> IdsAsync(string customerId) =>
@@ -48,14 +36,14 @@ public class RemovalTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
         var all = await IdsAsync(customer.Id);
         var balance = await customer.Ledger.GetBalanceAsync(customer.Id);
 
-        Assert.True(await ArchiveAsync(customer.Id, maxEntries: 4) >= 3);
-        Assert.Equal(all.Count - december.Count, await RemoveAsync(customer.Id));
+        Assert.True(await database.ArchiveAsync(customer.Id, February, maxEntries: 4) >= 3);
+        Assert.Equal(all.Count - december.Count, await database.RemoveArchivedAsync(customer.Id, February));
 
         Assert.Equal(december, await IdsAsync(customer.Id));
         Assert.Equal(Json(balance! with { AsOf = default }), Json((await customer.Ledger.GetBalanceAsync(customer.Id))! with { AsOf = default }));
         Assert.Equal(0L, await database.ScalarAsync<long>(
             $"SELECT count(*) FROM ledger_archive_chunks WHERE customer_id = '{customer.Id}' AND removed_at IS NULL"));
-        Assert.Equal(0, await RemoveAsync(customer.Id));
+        Assert.Equal(0, await database.RemoveArchivedAsync(customer.Id, February));
 
         // Read back a month later: sound, with no entry left in the ledger to compare.
         await using (var db = database.NewContext())
@@ -81,11 +69,11 @@ public class RemovalTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
         await using var customer = new Customer(database);
         await customer.StartAsync("pro");
         for (var i = 0; i < 3; i++) await customer.DebitAsync(2);
-        await ArchiveAsync(customer.Id);
+        await database.ArchiveAsync(customer.Id, February);
         var ids = await IdsAsync(customer.Id);
         await database.ExecuteAsync($"UPDATE ledger_entries SET note = 'changed' WHERE customer_id = '{customer.Id}' AND id = {ids[^1]}");
 
-        Assert.Equal(0, await RemoveAsync(customer.Id));
+        Assert.Equal(0, await database.RemoveArchivedAsync(customer.Id, February));
         Assert.Equal(ids, await IdsAsync(customer.Id));
     }
 
@@ -96,9 +84,9 @@ public class RemovalTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
         await customer.StartAsync("pro");
         for (var i = 0; i < 30; i++) await customer.DebitAsync(1);
         var entries = (await IdsAsync(customer.Id)).Count;
-        await ArchiveAsync(customer.Id, maxEntries: 5);
+        await database.ArchiveAsync(customer.Id, February, maxEntries: 5);
 
-        var removed = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => RemoveAsync(customer.Id))));
+        var removed = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => database.RemoveArchivedAsync(customer.Id, February))));
 
         Assert.Equal(entries, removed.Sum());
         Assert.Empty(await IdsAsync(customer.Id));
@@ -117,7 +105,7 @@ public class RemovalTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
         }).ToList();
         foreach (var debit in usage) await customer.Ledger.DebitAsync(debit);
         var used = await UsedAsync();
-        await ArchiveAsync(customer.Id, maxEntries: 10);
+        await database.ArchiveAsync(customer.Id, February, maxEntries: 10);
 
         // Another instance replays the month's usage, one event at a time and in batches, while this one removes it.
         var replays = Task.Run(async () =>
@@ -134,7 +122,7 @@ public class RemovalTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
                 return outcomes;
             }
         });
-        var removed = await RemoveAsync(customer.Id);
+        var removed = await database.RemoveArchivedAsync(customer.Id, February);
 
         Assert.All(await replays, o => Assert.Equal(LedgerOutcome.Duplicate, o));
         Assert.True(removed > 40, $"{removed} entries removed");

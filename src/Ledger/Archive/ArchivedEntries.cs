@@ -1,4 +1,3 @@
-using System.Globalization;
 using Credits.Ledger.Model;
 using Credits.Ledger.Queries;
 using Credits.Ledger.Storage;
@@ -16,14 +15,15 @@ namespace Credits.Ledger.Archive;
 /// </summary>
 public static class ArchivedEntries
 {
-    internal sealed record RemovedChunk(long FirstEntryId, long LastEntryId, DateTimeOffset Month);
-
-    /// <summary>The customer's chunks whose entries have left the hot table, newest first, with entry ids below <paramref name="before"/>.</summary>
-    internal static async Task<List<RemovedChunk>> RemovedAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string customerId,
+    /// <summary>
+    /// The first entry ids of the customer's chunks whose entries have left the hot table, newest first: those below
+    /// <paramref name="before"/>, of months from <paramref name="monthFrom"/> to before <paramref name="monthTo"/>.
+    /// </summary>
+    internal static async Task<List<long>> RemovedAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string customerId,
         long before, DateTimeOffset? monthFrom, DateTimeOffset? monthTo, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand("""
-            SELECT c.first_entry_id, c.last_entry_id, c.month FROM ledger_archive_chunks c
+            SELECT c.first_entry_id FROM ledger_archive_chunks c
             WHERE c.customer_id = @c AND c.first_entry_id < @before AND c.month >= @from AND c.month < @to
               AND c.removed_at IS NOT NULL
             ORDER BY c.first_entry_id DESC
@@ -32,10 +32,9 @@ public static class ArchivedEntries
         command.Parameters.Add(new NpgsqlParameter<long>("before", before));
         command.Parameters.Add(new NpgsqlParameter<DateTime>("from", (monthFrom ?? DateTimeOffset.MinValue).UtcDateTime));
         command.Parameters.Add(new NpgsqlParameter<DateTime>("to", (monthTo ?? DateTimeOffset.MaxValue).UtcDateTime));
-        var chunks = new List<RemovedChunk>();
+        var chunks = new List<long>();
         await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            chunks.Add(new RemovedChunk(reader.GetInt64(0), reader.GetInt64(1), reader.GetFieldValue<DateTimeOffset>(2)));
+        while (await reader.ReadAsync(ct)) chunks.Add(reader.GetInt64(0));
         return chunks;
     }
 
@@ -43,42 +42,20 @@ public static class ArchivedEntries
     internal static async Task<List<LedgerEntryView>> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string customerId,
         long firstEntryId, CancellationToken ct)
     {
-        var rows = ArchiveFormat.ReadRows(await ContentAsync(connection, transaction, customerId, firstEntryId, ct)).ToList();
-        var rates = await RatesAsync(connection, transaction,
-            rows.Where(r => r[ArchiveFormat.RateId] is not null).Select(r => int.Parse(r[ArchiveFormat.RateId]!, CultureInfo.InvariantCulture)).Distinct().ToArray(), ct);
-        return rows.Select(r => new LedgerEntryView(
-            long.Parse(r[ArchiveFormat.Id]!, CultureInfo.InvariantCulture), Enum.Parse<EntryKind>(r[ArchiveFormat.Kind]!),
-            long.Parse(r[ArchiveFormat.Amount]!, CultureInfo.InvariantCulture), long.Parse(r[ArchiveFormat.HeldChange]!, CultureInfo.InvariantCulture),
-            long.Parse(r[ArchiveFormat.Quantity]!, CultureInfo.InvariantCulture),
-            r[ArchiveFormat.GrantId] is { } grant ? Guid.Parse(grant) : null,
-            r[ArchiveFormat.ReservationId] is { } reservation ? Guid.Parse(reservation) : null,
-            r[ArchiveFormat.IdempotencyKey]!, int.Parse(r[ArchiveFormat.Sequence]!, CultureInfo.InvariantCulture),
-            Time(r[ArchiveFormat.PeriodStart]!), Time(r[ArchiveFormat.OccurredAt]!), Time(r[ArchiveFormat.RecordedAt]!),
-            r[ArchiveFormat.Note],
-            r[ArchiveFormat.RateId] is { } rate && rates.TryGetValue(int.Parse(rate, CultureInfo.InvariantCulture), out var priced)
-                ? priced with { Quantity = decimal.Parse(r[ArchiveFormat.NativeQuantity]!, CultureInfo.InvariantCulture) }
-                : null)).ToList();
+        var entries = await EntriesAsync(connection, transaction, customerId, firstEntryId, ct);
+        var rates = await RatesAsync(connection, transaction, [.. entries.Where(e => e.RateId is not null).Select(e => e.RateId!.Value).Distinct()], ct);
+        return entries.Select(e => new LedgerEntryView(e.Id, e.Kind, e.Amount, e.HeldChange, e.Quantity, e.GrantId, e.ReservationId,
+            e.IdempotencyKey, e.Sequence, e.PeriodStart, e.OccurredAt, e.RecordedAt, e.Note,
+            e.RateId is { } rate && rates.TryGetValue(rate, out var priced) ? priced with { Quantity = e.NativeQuantity!.Value } : null)).ToList();
     }
 
-    /// <summary>An archived entry as the usage breakdown reads it.</summary>
-    internal sealed record UsageEntry(string? Note, EntryKind Kind, long Quantity, string Key, int? RateId, decimal? NativeQuantity, int? MemberRef);
-
     /// <summary>The chunks' entries whose usage occurred from <paramref name="from"/> to <paramref name="to"/>, for <see cref="CreditLedger.GetUsageBreakdownAsync"/>.</summary>
-    internal static async Task<List<UsageEntry>> UsageAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string customerId,
-        IEnumerable<RemovedChunk> chunks, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    internal static async Task<List<ArchivedEntry>> UsageAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string customerId,
+        IEnumerable<long> chunks, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
-        var entries = new List<UsageEntry>();
+        var entries = new List<ArchivedEntry>();
         foreach (var chunk in chunks)
-            foreach (var r in ArchiveFormat.ReadRows(await ContentAsync(connection, transaction, customerId, chunk.FirstEntryId, ct)))
-            {
-                var occurredAt = Time(r[ArchiveFormat.OccurredAt]!);
-                if (occurredAt < from || occurredAt >= to) continue;
-                entries.Add(new UsageEntry(r[ArchiveFormat.Note], Enum.Parse<EntryKind>(r[ArchiveFormat.Kind]!),
-                    long.Parse(r[ArchiveFormat.Quantity]!, CultureInfo.InvariantCulture), r[ArchiveFormat.IdempotencyKey]!,
-                    r[ArchiveFormat.RateId] is { } rate ? int.Parse(rate, CultureInfo.InvariantCulture) : null,
-                    r[ArchiveFormat.NativeQuantity] is { } native ? decimal.Parse(native, CultureInfo.InvariantCulture) : null,
-                    r[ArchiveFormat.MemberRef] is { } member ? int.Parse(member, CultureInfo.InvariantCulture) : null));
-            }
+            entries.AddRange((await EntriesAsync(connection, transaction, customerId, chunk, ct)).Where(e => e.OccurredAt >= from && e.OccurredAt < to));
         return entries;
     }
 
@@ -113,21 +90,16 @@ public static class ArchivedEntries
             return found;
         }, ct);
 
-    /// <summary>A chunk's CSV, decompressed.</summary>
-    static async Task<byte[]> ContentAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string customerId, long firstEntryId,
-        CancellationToken ct)
+    /// <summary>A chunk's entries, read from its content.</summary>
+    static async Task<List<ArchivedEntry>> EntriesAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string customerId,
+        long firstEntryId, CancellationToken ct)
     {
         await using var read = new NpgsqlCommand(
             "SELECT content FROM ledger_archive_chunks WHERE customer_id = @c AND first_entry_id = @first", connection, transaction);
         read.Parameters.Add(new NpgsqlParameter<string>("c", customerId));
         read.Parameters.Add(new NpgsqlParameter<long>("first", firstEntryId));
-        return ArchiveFormat.Decompress((byte[])(await read.ExecuteScalarAsync(ct))!);
+        return [.. ArchiveFormat.ReadRows(ArchiveFormat.Decompress((byte[])(await read.ExecuteScalarAsync(ct))!)).Select(ArchivedEntry.From)];
     }
-
-    /// <summary>A timestamp as <see cref="ArchiveFormat.WriteRow"/> writes it: UTC with microseconds.</summary>
-    static DateTimeOffset Time(string text) =>
-        new(DateTime.ParseExact(text, ArchiveFormat.TimestampFormat, CultureInfo.InvariantCulture,
-            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal), TimeSpan.Zero);
 
     static async Task<Dictionary<int, EntryPricing>> RatesAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, int[] ids,
         CancellationToken ct)

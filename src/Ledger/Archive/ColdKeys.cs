@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Globalization;
 using Credits.Ledger.Engine;
 using Credits.Ledger.Model;
 using Npgsql;
@@ -71,13 +70,8 @@ static class ColdKeys
         {
             var ofCustomer = keys[reader.GetString(0)].ToHashSet(StringComparer.Ordinal);
             foreach (var row in ArchiveFormat.ReadRows(ArchiveFormat.Decompress(reader.GetFieldValue<byte[]>(1))))
-                if (ofCustomer.Contains(row[ArchiveFormat.IdempotencyKey]!))
-                    found.Add(new PriorEntry(
-                        row[ArchiveFormat.IdempotencyKey]!, int.Parse(row[ArchiveFormat.Sequence]!, CultureInfo.InvariantCulture), row[ArchiveFormat.CustomerId]!,
-                        Enum.Parse<EntryKind>(row[ArchiveFormat.Kind]!), long.Parse(row[ArchiveFormat.Quantity]!, CultureInfo.InvariantCulture),
-                        row[ArchiveFormat.GrantId] is { } grant ? Guid.Parse(grant) : null,
-                        row[ArchiveFormat.ReservationId] is { } reservation ? Guid.Parse(reservation) : null,
-                        row[ArchiveFormat.Fingerprint] is { } fingerprint ? long.Parse(fingerprint, CultureInfo.InvariantCulture) : null));
+                if (ofCustomer.Contains(row[ArchiveFormat.IdempotencyKey]!) && ArchivedEntry.From(row) is var e)
+                    found.Add(new PriorEntry(e.IdempotencyKey, e.Sequence, e.CustomerId, e.Kind, e.Quantity, e.GrantId, e.ReservationId, e.Fingerprint));
         }
         return found;
     }

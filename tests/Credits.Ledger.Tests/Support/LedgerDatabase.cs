@@ -1,6 +1,9 @@
+using Credits.Ledger.Archive;
 using Credits.Ledger.Plans;
 using Credits.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 
 namespace Credits.Ledger.Tests.Support;
 
@@ -31,5 +34,28 @@ public class LedgerDatabase : PostgresDatabase
     {
         var db = NewContext();
         return (new CreditLedger(db, Plans, clock), db);
+    }
+
+    /// <summary>The archive job's step for one account at <paramref name="now"/>, keeping two whole months: the chunks written.</summary>
+    public async Task<int> ArchiveAsync(string customerId, DateTimeOffset now, int maxEntries = LedgerArchiver.MaxEntriesPerChunk)
+    {
+        await using var db = NewContext();
+        return (await new LedgerArchiver(db, new ManualClock(now)).ArchiveAccountAsync(customerId, 2, int.MaxValue, default, maxEntries)).Chunks;
+    }
+
+    /// <summary>Retention's removal for one account at <paramref name="now"/>: the entries removed.</summary>
+    public async Task<int> RemoveArchivedAsync(string customerId, DateTimeOffset now)
+    {
+        await using var db = NewContext();
+        return await new LedgerArchiver(db, new ManualClock(now)).RemoveArchivedAsync(customerId, default);
+    }
+
+    /// <summary>A chunk read back and compared (<see cref="ArchiveCheck"/>): what differs, empty when it is sound.</summary>
+    public async Task<IReadOnlyList<string>> VerifyChunkAsync(string customerId, long firstEntryId)
+    {
+        await using var db = NewContext();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        return await ArchiveCheck.VerifyAsync((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction(),
+            customerId, firstEntryId, default);
     }
 }
