@@ -11,14 +11,14 @@ namespace Credits.Benchmarks;
 /// <summary>
 /// A year of usage under retention (docs/SCALING.md, section 6): month after month of usage through the ledger, each
 /// month followed by what the Orchestrator's archive job does with <c>Ledger:RemoveArchivedEntries</c> on (archive the
-/// months three whole months back, remove their entries) and by a <c>VACUUM</c>, as autovacuum would, so that the next
+/// months <c>--keep-months</c> (3, <c>Ledger:ArchiveAfterMonths</c>) whole months back, remove their entries) and by a <c>VACUUM</c>, as autovacuum would, so that the next
 /// month reuses the space. Reports the bytes of everything the ledger keeps per usage event at the end: the hot table
 /// with its indexes, the archive (chunks, roll-ups, cursors) and the cold keys.
 /// </summary>
 public sealed class LedgerRetentionScenario : IBenchmarkScenario
 {
     public string Name => "retention";
-    public string Description => "a year of usage under retention: bytes per event kept, hot and archived (options: --months 12 --events-per-month 25000 --customers 100 --batch 1000)";
+    public string Description => "a year of usage under retention: bytes per event kept, hot and archived (options: --months 12 --events-per-month 25000 --customers 100 --batch 1000 --keep-months 3)";
 
     static readonly string[] Archive = ["ledger_archive_chunks", "ledger_archive_totals", "ledger_archive_cursors"];
 
@@ -28,6 +28,7 @@ public sealed class LedgerRetentionScenario : IBenchmarkScenario
         var perMonth = context.Int("events-per-month", 25_000);
         var customerCount = context.Int("customers", 100);
         var batchSize = context.Int("batch", 1000);
+        var keepMonths = context.Int("keep-months", 3);
         var database = new PostgresDatabase();
         await database.InitializeAsync();
         try
@@ -67,13 +68,13 @@ public sealed class LedgerRetentionScenario : IBenchmarkScenario
                         events += batch.Count;
                     }
                 }
-                // The month's end: the archive job's run, three whole months kept, then autovacuum.
+                // The month's end: the archive job's run, keepMonths whole months kept, then autovacuum.
                 var jobTime = new ManualClock(start.AddMonths(month + 1));
                 foreach (var customer in customers)
                 {
                     await using var db = new LedgerBenchmarkDbContext(options);
                     var archiver = new LedgerArchiver(db, jobTime);
-                    await archiver.ArchiveAccountAsync(customer, 3, int.MaxValue, cancellationToken);
+                    await archiver.ArchiveAccountAsync(customer, keepMonths, int.MaxValue, cancellationToken);
                     removed += await archiver.RemoveArchivedAsync(customer, cancellationToken);
                 }
                 await LedgerArchiveScenario.BytesAsync(connection, ["ledger_entries"], cancellationToken);
@@ -90,7 +91,7 @@ public sealed class LedgerRetentionScenario : IBenchmarkScenario
             var total = hot + archive + cold;
 
             context.Report("everything kept per usage event", total / (double)events, "bytes",
-                $"{months} months of {perMonth:N0} events over {customerCount} customers ({entries:N0} entries), three months hot: hot table, archive and cold keys");
+                $"{months} months of {perMonth:N0} events over {customerCount} customers ({entries:N0} entries), {keepMonths} whole months kept hot: hot table, archive and cold keys");
             context.Report("  hot table and indexes", hot / (double)events, "bytes per event", $"{hotEntries:N0} entries still hot, {hot / (double)Math.Max(1, hotEntries):N0} bytes each");
             context.Report("  archive: chunks, roll-ups, cursors", archive / (double)events, "bytes per event");
             context.Report("  cold keys", cold / (double)events, "bytes per event");
