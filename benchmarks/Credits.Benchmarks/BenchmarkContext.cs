@@ -9,8 +9,25 @@ public sealed class BenchmarkContext(string scenario, IReadOnlyDictionary<string
     public string Scenario { get; } = scenario;
     public IReadOnlyDictionary<string, string> Options { get; } = options;
 
-    public int Int(string name, int fallback) => Options.TryGetValue(name, out var v) ? int.Parse(v) : fallback;
-    public string String(string name, string fallback) => Options.TryGetValue(name, out var v) ? v : fallback;
+    readonly HashSet<string> _read = [];
+
+    public int Int(string name, int fallback) => Read(name, out var v) ? int.Parse(v) : fallback;
+    public string String(string name, string fallback) => Read(name, out var v) ? v : fallback;
+
+    bool Read(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value)
+    {
+        lock (_read) _read.Add(name);
+        return Options.TryGetValue(name, out value);
+    }
+
+    /// <summary>
+    /// The options given that the run never read: a misspelt one (<c>--keep-month</c>) would otherwise measure the default
+    /// in silence. Known once the run is over, since a scenario reads some options only in the phases it runs.
+    /// </summary>
+    public IReadOnlyList<string> UnreadOptions
+    {
+        get { lock (_read) return [.. Options.Keys.Where(k => !_read.Contains(k)).Order()]; }
+    }
 
     /// <summary>
     /// The connection string of an in-process scenario's DbContext: prepared and planned per execution as the hosts'

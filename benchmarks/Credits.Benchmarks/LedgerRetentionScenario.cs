@@ -11,9 +11,10 @@ namespace Credits.Benchmarks;
 /// <summary>
 /// A year of usage under retention (docs/SCALING.md, section 6): month after month of usage through the ledger, each
 /// month followed by what the Orchestrator's archive job does with <c>Ledger:RemoveArchivedEntries</c> on (archive the
-/// months <c>--keep-months</c> (3, <c>Ledger:ArchiveAfterMonths</c>) whole months back, remove their entries) and by a <c>VACUUM</c>, as autovacuum would, so that the next
-/// month reuses the space. Reports the bytes of everything the ledger keeps per usage event at the end: the hot table
-/// with its indexes, the archive (chunks, roll-ups, cursors) and the cold keys.
+/// months <c>--keep-months</c> whole months back, as <c>Ledger:ArchiveAfterMonths</c> says, 3 by default; remove their
+/// entries) and by a <c>VACUUM</c>, as autovacuum would, so that the next month reuses the space. Reports the bytes of
+/// everything the ledger keeps per usage event at the end: the hot table with its indexes, the archive (chunks, roll-ups,
+/// cursors) and the cold keys.
 /// </summary>
 public sealed class LedgerRetentionScenario : IBenchmarkScenario
 {
@@ -29,6 +30,8 @@ public sealed class LedgerRetentionScenario : IBenchmarkScenario
         var customerCount = context.Int("customers", 100);
         var batchSize = context.Int("batch", 1000);
         var keepMonths = context.Int("keep-months", 3);
+        // What the Orchestrator accepts (LedgerOptions): a figure for a setting it refuses would describe no deployment.
+        if (keepMonths is < 2 or > 120) throw new ArgumentException("--keep-months is 2 to 120, as Ledger:ArchiveAfterMonths accepts");
         var database = new PostgresDatabase();
         await database.InitializeAsync();
         try
