@@ -96,26 +96,25 @@ public sealed partial class CreditLedger
         features.AddRange(usage.GroupBy(e => e.Note)
             .Select(g => (g.Key, g.Sum(Credits), (long)g.Select(e => e.IdempotencyKey).Distinct(StringComparer.Ordinal).Count())));
 
-        var units = await NamesAsync(connection, transaction, "SELECT id, unit FROM usage_rates WHERE id = ANY(@ids)",
-            entries.Where(e => e.RateId is not null).Select(e => e.RateId!.Value), ct);
+        var rates = await ArchivedEntries.RatesAsync(connection, transaction,
+            [.. entries.Where(e => e.RateId is not null).Select(e => e.RateId!.Value).Distinct()], ct);
         quantities.AddRange(entries.Where(e => e.RateId is not null && e.NativeQuantity is not null)
-            .GroupBy(e => (e.Note, Unit: units[e.RateId!.Value]))
+            .GroupBy(e => (e.Note, rates[e.RateId!.Value].Unit))
             .Select(g => (g.Key.Note, new UnitQuantity(g.Key.Unit, g.Sum(e => e.NativeQuantity!.Value)))));
 
-        var memberIds = await NamesAsync(connection, transaction, "SELECT id, member_id FROM ledger_members WHERE id = ANY(@ids)",
-            usage.Where(e => e.MemberRef is not null).Select(e => e.MemberRef!.Value), ct);
+        var memberIds = await MemberIdsAsync(connection, transaction, usage.Where(e => e.MemberRef is not null).Select(e => e.MemberRef!.Value), ct);
         members.AddRange(usage.Where(e => e.MemberRef is not null).GroupBy(e => memberIds[e.MemberRef!.Value])
             .Select(g => new MemberUsage(g.Key, g.Sum(Credits), g.Select(e => e.IdempotencyKey).Distinct(StringComparer.Ordinal).Count())));
     }
 
-    /// <summary>Names by integer id, from a two-column statement over <c>@ids</c>.</summary>
-    static async Task<Dictionary<int, string>> NamesAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql,
+    /// <summary>The members' own ids by their <see cref="Model.LedgerMember.Id"/>, which usage entries hold.</summary>
+    static async Task<Dictionary<int, string>> MemberIdsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
         IEnumerable<int> ids, CancellationToken ct)
     {
         var names = new Dictionary<int, string>();
         var wanted = ids.Distinct().ToArray();
         if (wanted.Length == 0) return names;
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await using var command = new NpgsqlCommand("SELECT id, member_id FROM ledger_members WHERE id = ANY(@ids)", connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<int[]>("ids", wanted));
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) names[reader.GetInt32(0)] = reader.GetString(1);

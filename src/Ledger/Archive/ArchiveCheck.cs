@@ -7,10 +7,11 @@ namespace Credits.Ledger.Archive;
 /// Reads an archived chunk back through PostgreSQL's own CSV reader and compares it with what it claims to hold: its
 /// SHA-256, its count and id range, its totals, entry by entry and column by column the ledger's entries of its
 /// range, and its event keys in the cold tier. Once the chunk's entries are removed, it is the entries: it is compared
-/// with its SHA-256, roll-ups and keys, and an entry of its range that is back in the ledger is a difference. The archiver runs it before a chunk's transaction commits, and again every <c>Ledger:ArchiveVerifyEvery</c>
-/// (<see cref="LedgerArchiver.VerifyDueAsync"/>), whose findings the money audit reports (<c>archive_mismatch</c>).
-/// Must run inside a transaction: the rows are read into a temporary
-/// table that is dropped at commit. Content that PostgreSQL cannot read aborts that transaction, and comes back as a
+/// with its SHA-256, roll-ups and keys, and an entry of its range that is back in the ledger is a difference. The
+/// archiver runs it before a chunk's transaction commits, before it removes the chunk's entries, and again every
+/// <c>Ledger:ArchiveVerifyEvery</c> (<see cref="LedgerArchiver.VerifyDueAsync"/>), whose findings the money audit reports
+/// (<c>archive_mismatch</c>). Must run inside a transaction: the rows are read into a temporary table that is dropped at
+/// commit. Content that PostgreSQL cannot read aborts that transaction, and comes back as a
 /// difference.
 /// </summary>
 public static class ArchiveCheck
@@ -127,10 +128,7 @@ public static class ArchiveCheck
         await using var reader = await read.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         if (reader.IsDBNull(1)) return "the chunk's event keys are not in the cold tier";
-        var entryHashes = reader.IsDBNull(0) ? [] : reader.GetFieldValue<byte[]>(0);
-        var hashes = new UInt128[entryHashes.Length / ColdKeyIndex.HashBytes];
-        for (var i = 0; i < hashes.Length; i++)
-            hashes[i] = System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(entryHashes.AsSpan(i * ColdKeyIndex.HashBytes));
+        var hashes = ColdKeyIndex.Read(reader.IsDBNull(0) ? [] : reader.GetFieldValue<byte[]>(0));
         var expected = ColdKeyIndex.Build(customerId, firstEntryId, hashes);
         return reader.GetInt32(1) == expected.Keys
                && reader.GetFieldValue<byte[]>(2).AsSpan().SequenceEqual(expected.Filter)

@@ -88,7 +88,7 @@ public static class ArchiveFormat
                 }
                 else
                 {
-                    var end = text.IndexOfAny([',', '\n'], position);
+                    var end = position + text.AsSpan(position).IndexOfAny(',', '\n');
                     fields.Add(end == position ? null : text[position..end]);
                     position = end;
                 }

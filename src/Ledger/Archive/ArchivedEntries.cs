@@ -101,7 +101,8 @@ public static class ArchivedEntries
         return [.. ArchiveFormat.ReadRows(ArchiveFormat.Decompress((byte[])(await read.ExecuteScalarAsync(ct))!)).Select(ArchivedEntry.From)];
     }
 
-    static async Task<Dictionary<int, EntryPricing>> RatesAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, int[] ids,
+    /// <summary>The rates archived entries were priced at, by id (version, unit and price; the quantity is the entry's).</summary>
+    internal static async Task<Dictionary<int, EntryPricing>> RatesAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, int[] ids,
         CancellationToken ct)
     {
         var rates = new Dictionary<int, EntryPricing>();

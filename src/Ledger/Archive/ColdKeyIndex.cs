@@ -7,8 +7,7 @@ namespace Credits.Ledger.Archive;
 /// The layout of a chunk's cold keys (<see cref="ArchivedKeys"/>): the key hashes (<see cref="EntryHashes.KeyNumber"/>),
 /// sorted, 16 bytes each, in blocks of <see cref="BlockKeys"/>; the first hash of each block as the fences (a quarter
 /// of a byte per key, kept in memory with the filter; blocks of 1 KB keep what a false pass reads small when an account
-/// has many chunks); and a
-/// <see cref="KeyFilter"/> over them all. A lookup tests the filter and finds the block by the fences in memory, then
+/// has many chunks); and a <see cref="KeyFilter"/> over them all. A lookup tests the filter and finds the block by the fences in memory, then
 /// reads that one block (1 KB) with <c>substring</c>, which PostgreSQL serves without reading the rest of the column,
 /// because it is stored uncompressed (<c>STORAGE EXTERNAL</c>).
 /// </summary>
@@ -66,6 +65,14 @@ public static class ColdKeyIndex
             else high = middle - 1;
         }
         return false;
+    }
+
+    /// <summary>Hashes laid out as <see cref="ArchivedKeys.Hashes"/> holds them (or as PostgreSQL's <c>uuid_send</c> writes uuids).</summary>
+    public static UInt128[] Read(ReadOnlySpan<byte> hashes)
+    {
+        var numbers = new UInt128[hashes.Length / HashBytes];
+        for (var i = 0; i < numbers.Length; i++) numbers[i] = At(hashes, i);
+        return numbers;
     }
 
     static UInt128 At(ReadOnlySpan<byte> hashes, int index) => BinaryPrimitives.ReadUInt128BigEndian(hashes.Slice(index * HashBytes, HashBytes));

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Credits.Ledger.Engine;
 using Credits.Ledger.Model;
 using Npgsql;
@@ -36,12 +35,10 @@ static class ColdKeys
         // indexed yet.
         var blocks = new List<(string CustomerId, long Chunk, int Block, UInt128 Hash)>();
         var chunksToRead = new HashSet<(string CustomerId, long Chunk)>();
-        Span<byte> bytes = stackalloc byte[ColdKeyIndex.HashBytes];
         foreach (var (customerId, _, keyHash) in wanted)
         {
             if (!accounts.TryGetValue(customerId, out var account)) continue;
-            keyHash.TryWriteBytes(bytes, bigEndian: true, out _);
-            var hash = BinaryPrimitives.ReadUInt128BigEndian(bytes);
+            var hash = EntryHashes.KeyNumber(keyHash);
             foreach (var chunk in account.Chunks)
             {
                 if (chunk.Filter is null) chunksToRead.Add((customerId, chunk.FirstEntryId));

@@ -9,8 +9,9 @@ namespace Credits.Ledger.Archive;
 /// Writes each customer's entries out a month at a time, once the month is <c>keepMonths</c> whole months in the past:
 /// a chunk of gzipped CSV with its SHA-256 and its totals per kind and period (docs/SCALING.md, section 6, step 4).
 /// Each chunk's event keys go to the cold tier with it (<see cref="ArchivedKeys"/>, step 2), which keeps a duplicate
-/// event from being debited again once its entry has left. The entries stay in the ledger: removing them waits for
-/// every reader of old entries to read the archive instead.
+/// event from being debited again once its entry has left. The entries stay in the ledger until
+/// <see cref="RemoveArchivedAsync"/> removes them (with <c>Ledger:RemoveArchivedEntries</c>); every reader of old
+/// entries reads the archive for months removed (<see cref="ArchivedEntries"/>).
 /// </summary>
 /// <remarks>
 /// A month can be archived because nothing is ever recorded in the past: <c>recorded_at</c> is the writer's clock

@@ -41,6 +41,14 @@ public static class EntryHashes
         return BinaryPrimitives.ReadUInt128BigEndian(digest);
     }
 
+    /// <summary>The number of a hash <see cref="Key"/> already computed: a transaction hashes each key once.</summary>
+    public static UInt128 KeyNumber(Guid keyHash)
+    {
+        Span<byte> bytes = stackalloc byte[MD5.HashSizeInBytes];
+        keyHash.TryWriteBytes(bytes, bigEndian: true, out _);
+        return BinaryPrimitives.ReadUInt128BigEndian(bytes);
+    }
+
     /// <summary>The first 64 bits of the fingerprint's MD5, big-endian: <c>('x' || substr(md5(f), 1, 16))::bit(64)::bigint</c>.</summary>
     public static long Fingerprint(string fingerprint)
     {
