@@ -1,6 +1,7 @@
 using Credits.Messaging.TestHost;
 using Credits.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
 using Xunit;
 
 namespace Credits.Messaging.Tests.Outbox;
@@ -22,6 +23,13 @@ public sealed class OutboxInfrastructure : IAsyncLifetime
     }
 
     public Task DisposeAsync() => _infrastructure.DisposeAsync();
+
+    /// <summary>
+    /// A host that only writes to the outbox (bus outbox on, no relay, no after-commit send): its units stay in the
+    /// tables for the test to read, change or send.
+    /// </summary>
+    public IHost BuildWriterHost() => OutboxTestHostBuilder.Build(Database.ConnectionString, VirtualHost.Uri,
+        OutboxTestRoles.None, o => o.UseBusOutbox().DisableDeliveryService());
 
     public Task<long> Count(string sqlFromWhere) => Database.ScalarAsync<long>($"SELECT count(*) {sqlFromWhere}");
 }

@@ -22,8 +22,7 @@ public class When_a_unit_cannot_be_sent(OutboxInfrastructure infrastructure) : I
         using var postponed = new PostponedSends();
         // A host that only writes (no relay), so the units wait in the outbox, due at once.
         var poison = new[] { Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid() };
-        using (var writer = OutboxTestHostBuilder.Build(infrastructure.Database.ConnectionString, infrastructure.VirtualHost.Uri,
-                   OutboxTestRoles.None, o => o.UseBusOutbox().DisableDeliveryService()))
+        using (var writer = infrastructure.BuildWriterHost())
         {
             await writer.StartAsync();
             foreach (var probeId in poison)

@@ -25,8 +25,7 @@ public class When_an_outbox_message_is_sent(OutboxInfrastructure infrastructure)
     [Fact]
     public async Task Should_carry_the_captured_envelope_and_headers_unchanged()
     {
-        using var host = OutboxTestHostBuilder.Build(infrastructure.Database.ConnectionString, infrastructure.VirtualHost.Uri,
-            OutboxTestRoles.None, o => o.UseBusOutbox().DisableDeliveryService());
+        using var host = infrastructure.BuildWriterHost();
         await host.StartAsync();
         var probeId = Guid.NewGuid();
         var correlationId = Guid.NewGuid();

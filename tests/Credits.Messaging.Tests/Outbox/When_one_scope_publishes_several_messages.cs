@@ -15,8 +15,7 @@ public class When_one_scope_publishes_several_messages(OutboxInfrastructure infr
     [Fact]
     public async Task Should_number_them_in_publish_order_within_one_unit_per_SaveChanges()
     {
-        using var host = OutboxTestHostBuilder.Build(infrastructure.Database.ConnectionString, infrastructure.VirtualHost.Uri,
-            OutboxTestRoles.None, o => o.UseBusOutbox().DisableDeliveryService());
+        using var host = infrastructure.BuildWriterHost();
         await host.StartAsync();
         var probes = Enumerable.Range(0, 20).Select(_ => Guid.NewGuid()).ToArray();
 
