@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using Credits.Messaging.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -24,10 +26,18 @@ public sealed class OutboxAfterCommitDelivery<TDbContext>(
     IServiceScopeFactory scopeFactory,
     OutboxSender sender,
     PostgresOutboxOptions options,
+    JobRuns runs,
     ILogger<OutboxAfterCommitDelivery<TDbContext>> logger)
     : BackgroundService
     where TDbContext : DbContext
 {
+    /// <summary>
+    /// The deletion loop's name in <see cref="JobRuns"/>, recorded on every pass as the relay's: while deletes keep
+    /// failing, every unit sent after its commit is sent again by a relay after its grace and the tables grow, which the
+    /// host's health now says instead of a log line alone.
+    /// </summary>
+    public const string JobName = "outbox-sent-deletion";
+
     /// <summary>The most sent units one delete statement takes.</summary>
     const int DeleteLimit = 1_000;
 
@@ -58,12 +68,22 @@ public sealed class OutboxAfterCommitDelivery<TDbContext>(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        runs.Scheduled(JobName, options.QueryDelay);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await _sentSignal.WaitAsync(options.QueryDelay, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
                 while (await DeleteSent(stoppingToken) == DeleteLimit) { }
+                runs.Succeeded(JobName, Stopwatch.GetElapsedTime(started));
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -72,6 +92,7 @@ public sealed class OutboxAfterCommitDelivery<TDbContext>(
             catch (Exception exception)
             {
                 // The ids went back to the queue: the next delivery or the next QueryDelay tries again.
+                runs.Failed(JobName, Stopwatch.GetElapsedTime(started), exception.GetType().Name);
                 logger.LogWarning(exception, "Deleting sent outbox units failed; retrying");
             }
         }
