@@ -22,3 +22,9 @@ public record SagaBenchmarkFloorCounted
 {
     public Guid CounterId { get; init; }
 }
+
+/// <summary>Counts on an instance through <see cref="SagaEfFloorConsumer"/>: the same rows through Entity Framework, without the saga machinery.</summary>
+public record SagaBenchmarkEfFloorCounted
+{
+    public Guid CounterId { get; init; }
+}

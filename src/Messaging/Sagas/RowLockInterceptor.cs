@@ -10,8 +10,9 @@ namespace Credits.Messaging.Sagas;
 /// used <c>FromSqlRaw</c> before, and EF takes its slow path for raw SQL on every execution: the arguments expanded
 /// again, the SQL generated again and looked up in its command cache under a lock, about a third of a saga
 /// transition's CPU (issue 16, docs/BENCHMARKS.md). A tagged LINQ query is compiled once, and its SQL is cached.
+/// Public for the saga benchmark's Entity Framework floor, which takes the same lock without the saga machinery.
 /// </summary>
-sealed class RowLockInterceptor : DbCommandInterceptor
+public sealed class RowLockInterceptor : DbCommandInterceptor
 {
     public const string Tag = "credits: lock the rows read (FOR UPDATE)";
 
