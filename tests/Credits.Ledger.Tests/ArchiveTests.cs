@@ -178,11 +178,7 @@ public class ArchiveTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
             r => (r.GetFieldValue<DateTimeOffset>(0), r.IsDBNull(1) ? null : r.GetString(1)));
     }
 
-    async Task<(int, int)> VerifyDueAsync(DateTimeOffset now, TimeSpan every)
-    {
-        await using var db = database.NewContext();
-        return await new LedgerArchiver(db, new ManualClock(now)).VerifyDueAsync(every, 100, default);
-    }
+    Task<(int Verified, int Differing)> VerifyDueAsync(DateTimeOffset now, TimeSpan every) => database.VerifyDueAsync(now, every, limit: 100);
 
     [Fact]
     public async Task An_account_that_another_instance_is_archiving_is_left_to_it()

@@ -198,5 +198,4 @@ public class ColdKeyTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
             Assert.True(await new LedgerArchiver(db, new ManualClock(February)).IndexUnindexedKeysAsync(100, default) >= 1);
         }
     }
-
 }

@@ -1,4 +1,3 @@
-using Credits.Ledger.Archive;
 using Credits.Ledger.Commands;
 using Credits.Ledger.Results;
 using Credits.Ledger.Tests.Support;
@@ -46,8 +45,7 @@ public class RemovalTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
         Assert.Equal(0, await database.RemoveArchivedAsync(customer.Id, February));
 
         // Read back a month later: sound, with no entry left in the ledger to compare.
-        await using (var db = database.NewContext())
-            await new LedgerArchiver(db, new ManualClock(February.AddDays(31))).VerifyDueAsync(TimeSpan.FromDays(30), 1_000, default);
+        await database.VerifyDueAsync(February.AddDays(31), TimeSpan.FromDays(30));
         Assert.Equal(0L, await database.ScalarAsync<long>(
             $"SELECT count(*) FROM ledger_archive_chunks WHERE customer_id = '{customer.Id}' AND (difference IS NOT NULL OR verified_at < '{February.AddDays(31):O}')"));
 
@@ -57,8 +55,7 @@ public class RemovalTests(LedgerDatabase database) : IClassFixture<LedgerDatabas
             OVERRIDING SYSTEM VALUE
             VALUES ({all[1]}, '{customer.Id}', 'Debit', -1, 0, 1, 'restored', 0, '{Customer.PeriodStart:O}', '{Customer.PeriodStart:O}', '{Customer.PeriodStart:O}')
             """);
-        await using (var db = database.NewContext())
-            await new LedgerArchiver(db, new ManualClock(February.AddDays(62))).VerifyDueAsync(TimeSpan.FromDays(30), 1_000, default);
+        await database.VerifyDueAsync(February.AddDays(62), TimeSpan.FromDays(30));
         Assert.Equal([$"entry {all[1]}: the archive and the ledger differ"], await database.QueryAsync(
             $"SELECT difference FROM ledger_archive_chunks WHERE customer_id = '{customer.Id}' AND difference IS NOT NULL", r => r.GetString(0)));
     }

@@ -67,8 +67,11 @@ static class ColdKeys
         {
             var ofCustomer = keys[reader.GetString(0)].ToHashSet(StringComparer.Ordinal);
             foreach (var row in ArchiveFormat.ReadRows(ArchiveFormat.Decompress(reader.GetFieldValue<byte[]>(1))))
-                if (ofCustomer.Contains(row[ArchiveFormat.IdempotencyKey]!) && ArchivedEntry.From(row) is var e)
-                    found.Add(new PriorEntry(e.IdempotencyKey, e.Sequence, e.CustomerId, e.Kind, e.Quantity, e.GrantId, e.ReservationId, e.Fingerprint));
+            {
+                if (!ofCustomer.Contains(row[ArchiveFormat.IdempotencyKey]!)) continue;
+                var e = ArchivedEntry.From(row);
+                found.Add(new PriorEntry(e.IdempotencyKey, e.Sequence, e.CustomerId, e.Kind, e.Quantity, e.GrantId, e.ReservationId, e.Fingerprint));
+            }
         }
         return found;
     }

@@ -156,7 +156,7 @@ public sealed class LedgerArchiver(DbContext db, TimeProvider clock)
                       UPDATE ledger_archive_chunks SET removed_at = @now
                       WHERE customer_id = @c AND first_entry_id = @first AND removed_at IS NULL RETURNING 1)
                     DELETE FROM ledger_entries WHERE customer_id = @c AND id BETWEEN @first AND @last AND EXISTS (SELECT 1 FROM marked)
-                    RETURNING (SELECT count(*) FROM marked)
+                    RETURNING 1
                     """, connection, transaction);
                 delete.Parameters.Add(new NpgsqlParameter<string>("c", customerId));
                 delete.Parameters.Add(new NpgsqlParameter<long>("first", first));

@@ -50,6 +50,13 @@ public class LedgerDatabase : PostgresDatabase
         return await new LedgerArchiver(db, new ManualClock(now)).RemoveArchivedAsync(customerId, default);
     }
 
+    /// <summary>The archive job's verification pass at <paramref name="now"/>: the chunks verified, and those that differed.</summary>
+    public async Task<(int Verified, int Differing)> VerifyDueAsync(DateTimeOffset now, TimeSpan every, int limit = 1_000)
+    {
+        await using var db = NewContext();
+        return await new LedgerArchiver(db, new ManualClock(now)).VerifyDueAsync(every, limit, default);
+    }
+
     /// <summary>A chunk read back and compared (<see cref="ArchiveCheck"/>): what differs, empty when it is sound.</summary>
     public async Task<IReadOnlyList<string>> VerifyChunkAsync(string customerId, long firstEntryId)
     {
